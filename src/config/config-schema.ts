@@ -1,0 +1,77 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const NullableString = Type.Union([Type.String({ minLength: 1 }), Type.Null()]);
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+
+/** The whole configuration, validated once at start-up (design §8). */
+export const ConfigSchema = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
+    dataDir: Type.String({ minLength: 1 }),
+    log: Type.Object(
+      {
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    http: Type.Object(
+      { host: Type.String({ minLength: 1 }), port: Port, publicDir: Type.String({ minLength: 1 }) },
+      { additionalProperties: false },
+    ),
+    auth: Type.Object(
+      {
+        tokenTtlHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30 }),
+        adminUser: Type.String({ minLength: 1 }),
+        adminPassword: Type.Optional(Type.String({ minLength: 8 })),
+      },
+      { additionalProperties: false },
+    ),
+    phone: Type.Object(
+      { defaultCountry: Type.String({ pattern: '^[A-Z]{2}$' }) },
+      { additionalProperties: false },
+    ),
+    database: Type.Object(
+      {
+        url: NullableString,
+        embedded: Type.Object({ port: Port }, { additionalProperties: false }),
+      },
+      { additionalProperties: false },
+    ),
+    redis: Type.Object({ url: NullableString, port: Port }, { additionalProperties: false }),
+    rtpengine: Type.Object(
+      {
+        url: NullableString,
+        binary: Type.String({ minLength: 1 }),
+        ngPort: Port,
+        interface: Type.String({ minLength: 1 }),
+        portMin: Port,
+        portMax: Port,
+      },
+      { additionalProperties: false },
+    ),
+    drachtio: Type.Object(
+      {
+        host: NullableString,
+        port: Port,
+        secret: Type.String({ minLength: 1 }),
+        binary: Type.String({ minLength: 1 }),
+        sipPort: Port,
+        wsPort: Port,
+      },
+      { additionalProperties: false },
+    ),
+    sip: Type.Object(
+      {
+        realm: Type.String({ minLength: 1 }),
+        trunks: Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$' })),
+      },
+      { additionalProperties: false },
+    ),
+    demo: Type.Object({ seedOnFirstStart: Type.Boolean() }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
+export type AppConfig = Static<typeof ConfigSchema>;

@@ -1,0 +1,151 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ConfigSchema, type AppConfig } from './config-schema';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+/**
+ * Environment variables and the config key each one sets. Numbers and booleans
+ * are converted here so that the schema, not a parse error, names a bad value.
+ */
+const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'number' | 'boolean' | 'list' }> = [
+  { env: 'NODE_ENV', key: 'mode', kind: 'string' },
+  { env: 'SWITCHBOARD_DATA_DIR', key: 'dataDir', kind: 'string' },
+  { env: 'LOG_LEVEL', key: 'log.level', kind: 'string' },
+  { env: 'HOST', key: 'http.host', kind: 'string' },
+  { env: 'PORT', key: 'http.port', kind: 'number' },
+  { env: 'ADMIN_USER', key: 'auth.adminUser', kind: 'string' },
+  { env: 'ADMIN_PASSWORD', key: 'auth.adminPassword', kind: 'string' },
+  { env: 'TOKEN_TTL_HOURS', key: 'auth.tokenTtlHours', kind: 'number' },
+  { env: 'DEFAULT_COUNTRY', key: 'phone.defaultCountry', kind: 'string' },
+  { env: 'DATABASE_URL', key: 'database.url', kind: 'string' },
+  { env: 'EMBEDDED_PG_PORT', key: 'database.embedded.port', kind: 'number' },
+  { env: 'REDIS_URL', key: 'redis.url', kind: 'string' },
+  { env: 'REDIS_PORT', key: 'redis.port', kind: 'number' },
+  { env: 'RTPENGINE_URL', key: 'rtpengine.url', kind: 'string' },
+  { env: 'RTPENGINE_BINARY', key: 'rtpengine.binary', kind: 'string' },
+  { env: 'DRACHTIO_HOST', key: 'drachtio.host', kind: 'string' },
+  { env: 'DRACHTIO_PORT', key: 'drachtio.port', kind: 'number' },
+  { env: 'DRACHTIO_SECRET', key: 'drachtio.secret', kind: 'string' },
+  { env: 'DRACHTIO_BINARY', key: 'drachtio.binary', kind: 'string' },
+  { env: 'SIP_REALM', key: 'sip.realm', kind: 'string' },
+  { env: 'SIP_TRUNKS', key: 'sip.trunks', kind: 'list' },
+  { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
+];
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const current = out[k];
+    out[k] = isObject(current) && isObject(v) ? deepMerge(current, v) : v;
+  }
+  return out;
+}
+
+function setPath(target: JsonObject, dotted: string, value: Json): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (!isObject(next)) node[part] = {};
+    node = node[part] as JsonObject;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+function envValue(raw: string, kind: 'string' | 'number' | 'boolean' | 'list'): Json {
+  switch (kind) {
+    case 'string':
+      return raw;
+    case 'number':
+      return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    case 'boolean':
+      if (/^(1|true|yes|on)$/i.test(raw)) return true;
+      if (/^(0|false|no|off)$/i.test(raw)) return false;
+      return raw;
+    case 'list':
+      return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  }
+}
+
+function readYaml(file: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isObject(parsed)) throw new ConfigError(`config file ${file} must hold a mapping at the top level`);
+  return parsed;
+}
+
+const checkConfig = TypeCompiler.Compile(ConfigSchema);
+
+export interface LoadConfigOptions {
+  configDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Reads config/default.yaml, config/<mode>.yaml, config/local.yaml and the
+ * environment, validates the result and returns it frozen. Throws ConfigError
+ * naming the first bad key (and the variable that set it, if any).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig> {
+  const env = options.env ?? process.env;
+  const configDir = options.configDir ?? path.resolve(__dirname, '..', '..', 'config');
+  const defaultFile = path.join(configDir, 'default.yaml');
+  if (!existsSync(defaultFile)) throw new ConfigError(`config file ${defaultFile} is missing`);
+
+  let merged = readYaml(defaultFile);
+  const mode = env.NODE_ENV ?? (typeof merged.mode === 'string' ? merged.mode : 'development');
+  for (const extra of [`${mode}.yaml`, 'local.yaml']) {
+    const file = path.join(configDir, extra);
+    if (existsSync(file)) merged = deepMerge(merged, readYaml(file));
+  }
+
+  const setByEnv = new Map<string, string>();
+  for (const { env: name, key, kind } of ENV_KEYS) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    setPath(merged, key, envValue(raw, kind));
+    setByEnv.set(key, name);
+  }
+
+  const firstError = checkConfig.Errors(merged).First();
+  if (firstError) {
+    const key = firstError.path.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+    const fromEnv = setByEnv.get(key);
+    const source = fromEnv ? ` (set by ${fromEnv})` : '';
+    const shown = firstError.value === undefined ? 'missing' : JSON.stringify(firstError.value);
+    throw new ConfigError(`invalid configuration: ${key}${source} ${firstError.message.toLowerCase()}; got ${shown}`);
+  }
+  const config = merged as unknown as AppConfig;
+  if (config.rtpengine.portMin >= config.rtpengine.portMax) {
+    throw new ConfigError('invalid configuration: rtpengine.portMin must be below rtpengine.portMax');
+  }
+  if (config.mode === 'production' && !config.auth.adminPassword) {
+    throw new ConfigError('invalid configuration: auth.adminPassword (ADMIN_PASSWORD) is required in production');
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,50 @@
+/**
+ * The one error catalogue (design §8). Every failure the system reports on
+ * purpose has a code here; the HTTP boundary (src/api) and the SIP boundary
+ * (src/sip) each map codes to their own status in exactly one place.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { http: 400, sip: 400, summary: 'the request does not match its schema' },
+  BAD_PHONE_NUMBER: { http: 400, sip: 484, summary: 'the phone number cannot be read' },
+  BAD_CSV: { http: 400, sip: 400, summary: 'the CSV file cannot be read' },
+  UNAUTHENTICATED: { http: 401, sip: 401, summary: 'no valid credentials' },
+  FORBIDDEN: { http: 403, sip: 403, summary: 'the role does not allow this' },
+  NOT_FOUND: { http: 404, sip: 404, summary: 'no such record' },
+  CONFLICT: { http: 409, sip: 409, summary: 'the change conflicts with existing data' },
+  REFERENCE_IN_USE: { http: 409, sip: 409, summary: 'the record is still referenced' },
+  DEPENDENCY_DOWN: { http: 503, sip: 503, summary: 'a backing service is unavailable' },
+  INTERNAL: { http: 500, sip: 500, summary: 'unexpected failure' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface ErrorDetail {
+  /** Where the problem is: a JSON path, a CSV line, a config key. */
+  path?: string;
+  line?: number;
+  message: string;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get httpStatus(): number {
+    return ERROR_CATALOGUE[this.code].http;
+  }
+
+  get sipStatus(): number {
+    return ERROR_CATALOGUE[this.code].sip;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

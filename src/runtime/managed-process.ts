@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import net from 'node:net';
+import { existsSync, accessSync, constants } from 'node:fs';
+import type { Logger } from '../logger';
+
+/** A real component this process started: stopping it is the caller's job, in a `finally`. */
+export interface RunningService {
+  readonly name: string;
+  /** How clients reach it, e.g. redis://127.0.0.1:6380. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface ManagedProcessOptions {
+  name: string;
+  command: string;
+  args: string[];
+  spawnOptions?: SpawnOptions;
+  logger?: Logger;
+  /** Resolves once the service answers; rejected or timed-out means start failed. */
+  ready: () => Promise<boolean>;
+  readyTimeoutMs?: number;
+  stopSignal?: NodeJS.Signals;
+  stopTimeoutMs?: number;
+}
+
+export class ServiceStartError extends Error {
+  override readonly name = 'ServiceStartError';
+}
+
+/** The last lines a child wrote, kept so that a failed start can say why. */
+class OutputTail {
+  private lines: string[] = [];
+  push(chunk: Buffer): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.trim() !== ''));
+    if (this.lines.length > 30) this.lines = this.lines.slice(-30);
+  }
+  toString(): string {
+    return this.lines.join('\n');
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts a long-running binary, waits until `ready()` answers true, and returns
+ * a handle whose stop() sends `stopSignal`, then SIGKILL if it lingers.
+ */
+export async function startManagedProcess(options: ManagedProcessOptions): Promise<ChildProcess> {
+  const tail = new OutputTail();
+  const child = spawn(options.command, options.args, { stdio: ['ignore', 'pipe', 'pipe'], ...options.spawnOptions });
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  let spawnError: Error | null = null;
+  child.on('error', (err) => {
+    spawnError = err;
+  });
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    if (options.logger && code !== 0 && signal === null) {
+      options.logger.warn({ service: options.name, code, output: tail.toString() }, 'service exited');
+    }
+  });
+  child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20000);
+  while (Date.now() < deadline) {
+    if (spawnError) throw new ServiceStartError(`${options.name}: cannot run ${options.command}: ${(spawnError as Error).message}`);
+    if (exited) {
+      const { code, signal } = exited as { code: number | null; signal: NodeJS.Signals | null };
+      throw new ServiceStartError(`${options.name} exited during start (code ${code}, signal ${signal}):\n${tail.toString()}`);
+    }
+    if (await options.ready().catch(() => false)) return child;
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new ServiceStartError(`${options.name} did not become ready in time:\n${tail.toString()}`);
+}
+
+/** Stops a child politely, then firmly. Safe to call twice. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A free TCP port on loopback (the OS picks; a tiny race remains and is acceptable for local starts). */
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** True when something accepts TCP connections at host:port. */
+export function tcpPortOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open: boolean): void => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Finds an executable by name on PATH (or accepts an absolute path). */
+export function findExecutable(name: string): string | null {
+  const candidates = name.includes('/') ? [name] : (process.env.PATH ?? '').split(':').map((dir) => `${dir}/${name}`);
+  for (const candidate of candidates) {
+    try {
+      if (existsSync(candidate)) {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // not executable: keep looking
+    }
+  }
+  return null;
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import pg from 'pg';
+import { startRedisServer } from '../../src/runtime/redis-server';
+import { freeTcpPort, type RunningService } from '../../src/runtime/managed-process';
+
+export const TEMPLATE_DB = 'switchboard_template';
+export const STATE_FILE_ENV = 'SWITCHBOARD_TEST_STATE';
+
+function adminUrl(): string {
+  const url = process.env.SWITCHBOARD_TEST_PG_ADMIN_URL;
+  if (!url) throw new Error('integration tests need the global setup (run them through jest --selectProjects integration)');
+  return url;
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A database of its own for one test file, cloned from the migrated template. */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(options.migrated === false ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: adminUrl().replace(/\/postgres$/, `/${name}`),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A fresh real redis-server on a random port, its data in a temp directory. */
+export async function startTestRedis(): Promise<RunningService & { port: number }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-redis-'));
+  const port = await freeTcpPort();
+  const server = await startRedisServer({ port, dataDir: dir, appendOnly: false });
+  return {
+    ...server,
+    port,
+    async stop() {
+      try {
+        await server.stop();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
