@@ -1,0 +1,64 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Counter, Histogram, collectDefaultMetrics } from 'prom-client';
+import type { ApiContext } from './api-context';
+import { registerAuthHook } from './auth-hook';
+import { toAppError } from './http-errors';
+import { registerAuthRoutes } from './routes/auth-routes';
+import { registerDirectoryRoutes } from './routes/directory-routes';
+import { registerHealthRoutes } from './routes/health-routes';
+import { registerClientImportRoutes } from './routes/client-import-routes';
+
+/** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
+export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance type the plain one.
+    loggerInstance: context.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    // Per-request access logs would drown call logs; request metrics cover traffic instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  });
+
+  collectDefaultMetrics({ register: context.metrics });
+  const requests = new Counter({ name: 'switchboard_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [context.metrics] });
+  const durations = new Histogram({ name: 'switchboard_http_request_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [context.metrics] });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    durations.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  // Documentation is public; every other route declares its access (auth-hook.ts).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'public' };
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const appError = toAppError(err);
+    if (appError.code === 'INTERNAL' || appError.code === 'DEPENDENCY_DOWN') {
+      request.log.error({ err, url: request.url }, 'request failed');
+    }
+    return reply.code(appError.httpStatus).send({ error: { code: appError.code, message: appError.message, ...(appError.details.length > 0 ? { details: appError.details } : {}) } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Switchboard API', version: '0.1.0', description: 'Directory, configuration, calls and live state of the Switchboard call center.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuthHook(app, context.db);
+  registerHealthRoutes(app, context);
+  registerAuthRoutes(app, context.db, context.config.auth.tokenTtlHours);
+  registerDirectoryRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm });
+  registerClientImportRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry });
+  return app;
+}

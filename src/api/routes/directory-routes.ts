@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { ADMINS, ANY_USER, MANAGERS } from '../../auth/roles';
+import { inTransaction, type Db } from '../../db/pool';
+import { listAudit, recordAudit } from '../../db/repositories/audit-repository';
+import { createClientsRepository } from '../../db/repositories/clients-repository';
+import { departmentsRepository } from '../../db/repositories/departments-repository';
+import { CLIENT_TYPES, DISPOSITION_CODES, NOT_READY_REASONS, insertLookup, listLookup, type LookupTable } from '../../db/repositories/lookup-repository';
+import { queuesRepository } from '../../db/repositories/queues-repository';
+import { schedulesRepository } from '../../db/repositories/schedules-repository';
+import { createStaffRepository } from '../../db/repositories/staff-repository';
+import { actorOf } from '../auth-hook';
+import { Code, ErrorBody, NonEmpty } from '../schemas/common-schemas';
+import * as S from '../schemas/directory-schemas';
+import { registerResourceRoutes } from './resource-routes';
+
+export interface DirectoryRoutesOptions {
+  db: Db;
+  defaultCountry: string;
+  sipRealm: string;
+}
+
+function registerLookupRoutes(app: FastifyInstance, db: Db, path: string, lookup: LookupTable): void {
+  const Entry = Type.Object({ code: Code, label: Type.String(), builtIn: Type.Optional(Type.Boolean()), active: Type.Optional(Type.Boolean()) });
+  app.get(path, {
+    config: { access: ANY_USER },
+    schema: { tags: ['directory'], summary: `List ${lookup.entity}s`, response: { 200: Type.Array(Entry) } },
+    handler: async () => listLookup(db, lookup),
+  });
+  app.post(path, {
+    config: { access: ADMINS },
+    schema: {
+      tags: ['directory'], summary: `Add a ${lookup.entity}`,
+      body: Type.Object({ code: Code, label: NonEmpty(100) }, { additionalProperties: false }),
+      response: { 201: Entry, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+    },
+    handler: async (request, reply) => {
+      const entry = await inTransaction(db, async (client) => {
+        const created = await insertLookup(client, lookup, request.body as { code: string; label: string });
+        await recordAudit(client, actorOf(request), { action: 'create', entity: lookup.entity, entityId: created.code, after: created });
+        return created;
+      });
+      return reply.code(201).send(entry);
+    },
+  });
+}
+
+/** Departments, staff, clients, queues, business hours, code lists and the audit log. */
+export function registerDirectoryRoutes(app: FastifyInstance, options: DirectoryRoutesOptions): void {
+  const { db } = options;
+  registerResourceRoutes(app, db, {
+    path: '/api/departments', tag: 'directory', repository: departmentsRepository,
+    record: S.Department, create: S.DepartmentCreate, patch: S.DepartmentPatch,
+    readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+  });
+  registerResourceRoutes(app, db, {
+    path: '/api/staff', tag: 'directory', repository: createStaffRepository(options.sipRealm),
+    record: S.Staff, create: S.StaffCreate, patch: S.StaffPatch,
+    query: Type.Object({
+      role: Type.Optional(Type.Union(S.STAFF_ROLES.map((r) => Type.Literal(r)))),
+      departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+      active: Type.Optional(Type.Boolean()),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+    readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+  });
+  registerResourceRoutes(app, db, {
+    path: '/api/clients', tag: 'directory', repository: createClientsRepository(options.defaultCountry),
+    record: S.Client, create: S.ClientCreate, patch: S.ClientPatch, query: S.ClientQuery,
+    // Operators create "new client" cards from the softphone and keep notes up to date.
+    readRoles: ANY_USER, writeRoles: ANY_USER, deleteRoles: ADMINS,
+  });
+  registerResourceRoutes(app, db, {
+    path: '/api/queues', tag: 'directory', repository: queuesRepository,
+    record: S.Queue, create: S.QueueCreate, patch: S.QueuePatch,
+    readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+  });
+  registerResourceRoutes(app, db, {
+    path: '/api/business-hours', tag: 'directory', repository: schedulesRepository,
+    record: S.Schedule, create: S.ScheduleCreate, patch: S.SchedulePatch,
+    readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+  });
+  registerLookupRoutes(app, db, '/api/client-types', CLIENT_TYPES);
+  registerLookupRoutes(app, db, '/api/disposition-codes', DISPOSITION_CODES);
+  registerLookupRoutes(app, db, '/api/not-ready-reasons', NOT_READY_REASONS);
+
+  app.get('/api/audit', {
+    config: { access: MANAGERS },
+    schema: {
+      tags: ['audit'], summary: 'Who changed what and when, newest first',
+      querystring: Type.Object({
+        entity: Type.Optional(Type.String()), entityId: Type.Optional(Type.String()),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), before: Type.Optional(Type.Integer({ minimum: 1 })),
+      }),
+    },
+    handler: async (request) => {
+      const query = request.query as { entity?: string; entityId?: string; limit?: number; before?: number };
+      return listAudit(db, { ...query, limit: query.limit ?? 100 });
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { Gauge } from 'prom-client';
+import type { ApiContext, ComponentStatus } from '../api-context';
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function check(name: string, probe: () => Promise<unknown>): Promise<ComponentStatus> {
+  try {
+    await withTimeout(probe(), 1500, name);
+    return { name, state: 'up', required: true };
+  } catch (err) {
+    return { name, state: 'down', required: true, detail: (err as Error).message };
+  }
+}
+
+/** /healthz: the process is alive. /readyz: it can serve, i.e. Postgres and Redis answer now. */
+export function registerHealthRoutes(app: FastifyInstance, context: ApiContext): void {
+  const componentUp = new Gauge({
+    name: 'switchboard_component_up',
+    help: '1 when the component answers, 0 when it does not (-1 when disabled)',
+    labelNames: ['component'],
+    registers: [context.metrics],
+  });
+  const Component = Type.Object({ name: Type.String(), state: Type.String(), required: Type.Boolean(), detail: Type.Optional(Type.String()) });
+
+  app.get('/healthz', {
+    config: { access: 'public' },
+    schema: { tags: ['health'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+
+  app.get('/readyz', {
+    config: { access: 'public' },
+    schema: { tags: ['health'], summary: 'Readiness: Postgres and Redis answer; other components reported', response: { 200: Type.Object({ ready: Type.Boolean(), components: Type.Array(Component) }), 503: Type.Object({ ready: Type.Boolean(), components: Type.Array(Component) }) } },
+    handler: async (_request, reply) => {
+      const components = [
+        await check('postgres', () => context.db.query('SELECT 1')),
+        await check('redis', () => context.redis.ping()),
+        ...context.components(),
+      ];
+      for (const c of components) componentUp.set({ component: c.name }, c.state === 'up' ? 1 : c.state === 'down' ? 0 : -1);
+      const ready = components.every((c) => !c.required || c.state === 'up');
+      return reply.code(ready ? 200 : 503).send({ ready, components });
+    },
+  });
+
+  app.get('/metrics', {
+    config: { access: 'public' },
+    schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false },
+    handler: async (_request, reply) => reply.type(context.metrics.contentType).send(await context.metrics.metrics()),
+  });
+}

@@ -1,0 +1,106 @@
+import Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/build-app';
+import type { ComponentStatus } from '../../src/api/api-context';
+import { loadConfig } from '../../src/config/load-config';
+import { createPool, type Db } from '../../src/db/pool';
+import { ensureAdminUser } from '../../src/db/bootstrap-admin';
+import { createRootLogger } from '../../src/logger';
+import { createTestDatabase, startTestRedis, type TestDatabase } from './test-env';
+import type { RunningService } from '../../src/runtime/managed-process';
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface ApiHarness {
+  baseUrl: string;
+  db: Db;
+  redis: Redis;
+  app: FastifyInstance;
+  tokens: { admin: string; supervisor: string; operator: string };
+  call<T = any>(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: Buffer | string; contentType?: string }): Promise<HttpResult<T>>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Use these instead of a fresh database / Redis (the readiness test brings its own, to stop them). */
+  databaseUrl?: string;
+  redisUrl?: string;
+  components?: () => ComponentStatus[];
+}
+
+/** The real app over real HTTP, on a fresh database (cloned from the migrated template) and a fresh Redis. */
+export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
+  const cleanups: Array<() => Promise<void>> = [];
+  let database: TestDatabase | null = null;
+  let redisServer: RunningService | null = null;
+  if (!options.databaseUrl) {
+    database = await createTestDatabase();
+    cleanups.push(() => (database as TestDatabase).drop());
+  }
+  if (!options.redisUrl) {
+    redisServer = await startTestRedis();
+    cleanups.push(() => (redisServer as RunningService).stop());
+  }
+  const config = loadConfig({ env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
+  const logger = createRootLogger(config.log.level);
+  const db = createPool(options.databaseUrl ?? (database as TestDatabase).url, logger);
+  const redis = new Redis(options.redisUrl ?? (redisServer as RunningService).url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });
+  redis.on('error', () => undefined);
+  const app = await buildApp({ config, db, redis, logger, metrics: new Registry(), components: options.components ?? (() => []) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  const call: ApiHarness['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | Buffer | undefined;
+    if (opts.raw !== undefined) {
+      body = opts.raw;
+      headers['content-type'] = opts.contentType ?? 'text/csv';
+    } else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      // not JSON (metrics, HTML): keep the text
+    }
+    return { status: response.status, body: parsed as never, headers: response.headers };
+  };
+
+  await ensureAdminUser(db, 'admin', 'admin-password');
+  const login = async (username: string, password: string): Promise<string> => {
+    const result = await call<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
+    if (result.status !== 200) throw new Error(`login ${username} failed: ${JSON.stringify(result.body)}`);
+    return result.body.token;
+  };
+  const admin = await login('admin', 'admin-password');
+  for (const role of ['supervisor', 'operator'] as const) {
+    const created = await call('POST', '/api/users', { token: admin, body: { username: role, password: `${role}-password`, role } });
+    if (created.status !== 201) throw new Error(`cannot create ${role}: ${JSON.stringify(created.body)}`);
+  }
+  const tokens = { admin, supervisor: await login('supervisor', 'supervisor-password'), operator: await login('operator', 'operator-password') };
+
+  return {
+    baseUrl, db, redis, app, tokens, call,
+    async close() {
+      try {
+        await app.close();
+        redis.disconnect();
+        await db.end();
+      } finally {
+        for (const cleanup of cleanups.reverse()) await cleanup();
+      }
+    },
+  };
+}
