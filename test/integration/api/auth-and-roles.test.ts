@@ -61,7 +61,7 @@ describe('authentication and role enforcement (real HTTP, Postgres, Redis)', () 
     ['GET', '/api/disposition-codes', undefined, [401, 200, 200, 200]],
   ];
 
-  it.each(table)('%s %s → anonymous/operator/supervisor/admin get %j', async (method, path, body, expected) => {
+  it.each(table)('%s %s with body %j → anonymous/operator/supervisor/admin get %j', async (method, path, body, expected) => {
     const roles = [null, h.tokens.operator, h.tokens.supervisor, h.tokens.admin];
     const statuses: number[] = [];
     for (const [i, token] of roles.entries()) {
