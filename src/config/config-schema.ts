@@ -48,6 +48,7 @@ export const ConfigSchema = Type.Object(
         interface: Type.String({ minLength: 1 }),
         portMin: Port,
         portMax: Port,
+        dtmfLogPort: Port,
       },
       { additionalProperties: false },
     ),

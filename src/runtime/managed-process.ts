@@ -48,7 +48,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function startManagedProcess(options: ManagedProcessOptions): Promise<ChildProcess> {
   const tail = new OutputTail();
-  const child = spawn(options.command, options.args, { stdio: ['ignore', 'pipe', 'pipe'], ...options.spawnOptions });
+  // A process group of its own: Ctrl-C in a terminal reaches Switchboard only, which then stops services in order.
+  const child = spawn(options.command, options.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options.spawnOptions });
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let spawnError: Error | null = null;
   child.on('error', (err) => {

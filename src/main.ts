@@ -1,0 +1,59 @@
+import { loadConfig, ConfigError } from './config/load-config';
+import { createRootLogger } from './logger';
+import { startSystem, type RunningSystem } from './runtime/start-system';
+
+function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function banner(system: RunningSystem): void {
+  print();
+  print('Switchboard is up');
+  print(`  HTTP        ${system.url}   (API docs: ${system.url}/docs, readiness: ${system.url}/readyz)`);
+  for (const c of system.components) {
+    const mark = c.how === 'missing' ? 'MISSING' : c.how === 'started' ? 'started' : 'external';
+    print(`  ${c.name.padEnd(11)} ${mark.padEnd(8)} ${c.where}`);
+  }
+  if (system.demo) {
+    print(`  admin login ${system.demo.adminUser} / ${system.demo.adminPassword}   (development only)`);
+    if (system.demo.staffPassword) print(`  demo staff  supervisor, anna, ion, olga, pavel, elena, tatiana / ${system.demo.staffPassword} (API and SIP)`);
+  }
+  print('Press Ctrl-C to stop.');
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`switchboard: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createRootLogger(config.log.level);
+  const system = await startSystem(config, logger);
+  banner(system);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    system
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`switchboard: cannot start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+import path from 'node:path';
+import Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config/config-schema';
+import type { ComponentStatus } from '../api/api-context';
+import { buildApp } from '../api/build-app';
+import { ensureAdminUser } from '../db/bootstrap-admin';
+import { DEMO_PASSWORD, seedDemoData } from '../db/demo-seed';
+import { runMigrations } from '../db/migrate';
+import { createPool, type Db } from '../db/pool';
+import { startPostgresServer } from '../db/postgres-server';
+import type { Logger } from '../logger';
+import { pingRtpengine, startRtpengine } from '../media/rtpengine-process';
+import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process';
+import { SipConnection } from '../sip/sip-connection';
+import { startRedisServer } from './redis-server';
+import type { RunningService } from './managed-process';
+
+/** How each real component came to be: given by URL, started here, or missing (with how to get it). */
+export interface ComponentReport {
+  name: string;
+  how: 'external' | 'started' | 'missing';
+  where: string;
+}
+
+export interface RunningSystem {
+  http: FastifyInstance;
+  url: string;
+  components: ComponentReport[];
+  demo: { adminUser: string; adminPassword: string; staffPassword: string } | null;
+  stop(): Promise<void>;
+}
+
+const DEV_ADMIN_PASSWORD = 'switchboard-admin';
+
+/**
+ * Brings up the whole system on one machine (design §4): each component from
+ * its URL if given, else started from its binary, else reported missing while
+ * the rest runs. Everything started here is stopped by stop(), newest first.
+ */
+export async function startSystem(config: Readonly<AppConfig>, logger: Logger): Promise<RunningSystem> {
+  const started: RunningService[] = [];
+  const closers: Array<() => Promise<void> | void> = [];
+  const reports: ComponentReport[] = [];
+  const dataDir = path.resolve(config.dataDir);
+
+  const stopAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'error while closing');
+      }
+    }
+    for (const service of started.reverse()) {
+      try {
+        await service.stop();
+        logger.info({ service: service.name }, 'stopped');
+      } catch (err) {
+        logger.warn({ service: service.name, err: (err as Error).message }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    // Postgres: required; nothing works without the directory.
+    let databaseUrl = config.database.url;
+    if (databaseUrl) {
+      reports.push({ name: 'postgres', how: 'external', where: databaseUrl.replace(/\/\/[^@]*@/, '//***@') });
+    } else {
+      const pg = await startPostgresServer({ dataDir: path.join(dataDir, 'postgres'), port: config.database.embedded.port, logger });
+      started.push(pg);
+      databaseUrl = pg.url;
+      reports.push({ name: 'postgres', how: 'started', where: `${pg.url} (data in ${pg.dataDir})` });
+    }
+    await runMigrations(databaseUrl, 'up');
+    const db: Db = createPool(databaseUrl, logger);
+    closers.push(() => db.end());
+
+    // Redis: live state; the HTTP side still starts without it and says so on /readyz.
+    let redisUrl = config.redis.url;
+    if (redisUrl) {
+      reports.push({ name: 'redis', how: 'external', where: redisUrl });
+    } else {
+      try {
+        const redisServer = await startRedisServer({ port: config.redis.port, dataDir: path.join(dataDir, 'redis'), appendOnly: true, logger });
+        started.push(redisServer);
+        redisUrl = redisServer.url;
+        reports.push({ name: 'redis', how: 'started', where: `${redisServer.url} (AOF in ${path.join(dataDir, 'redis')})` });
+      } catch (err) {
+        reports.push({ name: 'redis', how: 'missing', where: (err as Error).message });
+      }
+    }
+    const redis = new Redis(redisUrl ?? `redis://127.0.0.1:${config.redis.port}`, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    redis.on('error', () => undefined);
+    closers.push(() => redis.disconnect());
+
+    // rtpengine: media. Without it calls cannot be answered, but the directory and admin work.
+    let rtpengineState: ComponentStatus = { name: 'rtpengine', state: 'disabled', required: false };
+    if (config.rtpengine.url) {
+      reports.push({ name: 'rtpengine', how: 'external', where: config.rtpengine.url });
+      const [host = '127.0.0.1', port = '22222'] = config.rtpengine.url.replace(/^udp:\/\//, '').split(':');
+      rtpengineState = { name: 'rtpengine', state: (await pingRtpengine(host, Number(port), 1000)) ? 'up' : 'down', required: false };
+    } else {
+      try {
+        const rtpengine = await startRtpengine({
+          binary: config.rtpengine.binary, ngPort: config.rtpengine.ngPort, interface: config.rtpengine.interface,
+          portMin: config.rtpengine.portMin, portMax: config.rtpengine.portMax, dtmfLogPort: config.rtpengine.dtmfLogPort,
+          recordingDir: path.join(dataDir, 'recordings', 'raw'), logger,
+        });
+        started.push(rtpengine);
+        rtpengineState = { name: 'rtpengine', state: 'up', required: false };
+        reports.push({ name: 'rtpengine', how: 'started', where: `${rtpengine.url} (userspace)` });
+      } catch (err) {
+        reports.push({ name: 'rtpengine', how: 'missing', where: (err as Error).message });
+      }
+    }
+
+    // drachtio-server: SIP. Without it the app runs with SIP off.
+    let sip: SipConnection | null = null;
+    let drachtioHost = config.drachtio.host;
+    if (drachtioHost) {
+      reports.push({ name: 'drachtio', how: 'external', where: `${drachtioHost}:${config.drachtio.port}` });
+    } else if (drachtioAvailable(config.drachtio.binary)) {
+      try {
+        const drachtio = await startDrachtioServer({
+          binary: config.drachtio.binary, adminPort: config.drachtio.port, secret: config.drachtio.secret,
+          sipPort: config.drachtio.sipPort, wsPort: config.drachtio.wsPort, host: '127.0.0.1',
+          workDir: path.join(dataDir, 'drachtio'), logger,
+        });
+        started.push(drachtio);
+        drachtioHost = '127.0.0.1';
+        reports.push({ name: 'drachtio', how: 'started', where: `SIP udp/tcp 127.0.0.1:${config.drachtio.sipPort}, ws 127.0.0.1:${config.drachtio.wsPort}` });
+      } catch (err) {
+        reports.push({ name: 'drachtio', how: 'missing', where: (err as Error).message });
+      }
+    } else {
+      reports.push({ name: 'drachtio', how: 'missing', where: 'no `drachtio` binary on PATH and DRACHTIO_HOST unset: SIP is off. Set DRACHTIO_HOST, or run `docker compose up` (see README)' });
+    }
+    if (drachtioHost) {
+      sip = new SipConnection({ host: drachtioHost, port: config.drachtio.port, secret: config.drachtio.secret, logger: logger.child({ module: 'sip' }) });
+      sip.connect();
+      const connection = sip;
+      closers.push(() => connection.disconnect());
+    }
+
+    const adminPassword = config.auth.adminPassword ?? DEV_ADMIN_PASSWORD;
+    await ensureAdminUser(db, config.auth.adminUser, adminPassword);
+    let seeded = false;
+    if (config.demo.seedOnFirstStart && config.mode !== 'production') {
+      seeded = (await seedDemoData(db, { defaultCountry: config.phone.defaultCountry, sipRealm: config.sip.realm, logger })) === 'seeded';
+    }
+
+    const http = await buildApp({
+      config, db, redis, logger, metrics: new Registry(),
+      components: () => [rtpengineState, sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }],
+    });
+    closers.push(() => http.close());
+    await http.listen({ host: config.http.host, port: config.http.port });
+
+    return {
+      http,
+      url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`,
+      components: reports,
+      demo: config.mode === 'production' ? null : { adminUser: config.auth.adminUser, adminPassword: config.auth.adminPassword ? '(from ADMIN_PASSWORD)' : adminPassword, staffPassword: seeded || config.demo.seedOnFirstStart ? DEMO_PASSWORD : '' },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
