@@ -12,9 +12,10 @@ import { registerClientImportRoutes } from './routes/client-import-routes';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
+  // Typed as the base logger so that the instance keeps fastify's plain instance type.
+  const httpLogger: FastifyBaseLogger = context.logger.child({ module: 'http' });
   const app = Fastify({
-    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance type the plain one.
-    loggerInstance: context.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    loggerInstance: httpLogger,
     // Per-request access logs would drown call logs; request metrics cover traffic instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 10 * 1024 * 1024,

@@ -25,8 +25,8 @@ export function toAppError(err: unknown): AppError {
   if (fastifyError.validation) {
     const where = fastifyError.validationContext ?? 'body';
     const details: ErrorDetail[] = fastifyError.validation.map((v) => {
-      const extra = v.params?.additionalProperty ? ` ('${String(v.params.additionalProperty)}')` : v.params?.allowedValues ? ` (${(v.params.allowedValues as unknown[]).join(', ')})` : '';
-      const missing = v.params?.missingProperty ? `/${String(v.params.missingProperty)}` : '';
+      const extra = typeof v.params?.additionalProperty === 'string' ? ` ('${v.params.additionalProperty}')` : v.params?.allowedValues ? ` (${(v.params.allowedValues as unknown[]).join(', ')})` : '';
+      const missing = typeof v.params?.missingProperty === 'string' ? `/${v.params.missingProperty}` : '';
       const path = `${where}${v.instancePath}${missing}`;
       return { path, message: `${path} ${v.message ?? 'is invalid'}${extra}` };
     });

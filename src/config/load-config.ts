@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConfigSchema, type AppConfig } from './config-schema';
+import { projectRoot } from '../runtime/project-root';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -31,10 +32,16 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'REDIS_PORT', key: 'redis.port', kind: 'number' },
   { env: 'RTPENGINE_URL', key: 'rtpengine.url', kind: 'string' },
   { env: 'RTPENGINE_BINARY', key: 'rtpengine.binary', kind: 'string' },
+  { env: 'RTPENGINE_NG_PORT', key: 'rtpengine.ngPort', kind: 'number' },
+  { env: 'RTPENGINE_PORT_MIN', key: 'rtpengine.portMin', kind: 'number' },
+  { env: 'RTPENGINE_PORT_MAX', key: 'rtpengine.portMax', kind: 'number' },
+  { env: 'RTPENGINE_DTMF_LOG_PORT', key: 'rtpengine.dtmfLogPort', kind: 'number' },
   { env: 'DRACHTIO_HOST', key: 'drachtio.host', kind: 'string' },
   { env: 'DRACHTIO_PORT', key: 'drachtio.port', kind: 'number' },
   { env: 'DRACHTIO_SECRET', key: 'drachtio.secret', kind: 'string' },
   { env: 'DRACHTIO_BINARY', key: 'drachtio.binary', kind: 'string' },
+  { env: 'DRACHTIO_SIP_PORT', key: 'drachtio.sipPort', kind: 'number' },
+  { env: 'DRACHTIO_WS_PORT', key: 'drachtio.wsPort', kind: 'number' },
   { env: 'SIP_REALM', key: 'sip.realm', kind: 'string' },
   { env: 'SIP_TRUNKS', key: 'sip.trunks', kind: 'list' },
   { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
@@ -105,7 +112,7 @@ export interface LoadConfigOptions {
  */
 export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig> {
   const env = options.env ?? process.env;
-  const configDir = options.configDir ?? path.resolve(__dirname, '..', '..', 'config');
+  const configDir = options.configDir ?? path.join(projectRoot(), 'config');
   const defaultFile = path.join(configDir, 'default.yaml');
   if (!existsSync(defaultFile)) throw new ConfigError(`config file ${defaultFile} is missing`);
 

@@ -75,7 +75,7 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     await insertUser(client, { username: 'supervisor', passwordHash, role: 'supervisor' });
     for (const key of ['anna', 'ion', 'olga', 'pavel', 'elena', 'tatiana', 'head_wholesale', 'head_retail']) {
-      await insertUser(client, { username: key, passwordHash, role: 'operator', staffId: ids.staff[key] as number });
+      await insertUser(client, { username: key, passwordHash, role: 'operator', staffId: ids.staff[key] ?? null });
     }
 
     const schedule = await schedulesRepository.create(client, {

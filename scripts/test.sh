@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): type check, lint, then every jest
+# tier against real services; ends with `tests: N passed, N failed[, N skipped]`.
+# `scripts/test.sh e2e` runs the end-to-end tier alone.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/ensure-deps.sh
+sb_ensure_node
+if [ "$(id -u)" = "0" ]; then
+  sb_ensure_debian_packages "the test database" "/usr/lib/postgresql:postgresql"
+fi
+sb_ensure_debian_packages "tests with real services" \
+  "redis-server:redis-server" "rtpengine:rtpengine-daemon" "sipp:sip-tester" \
+  "chromium:chromium" "espeak-ng:espeak-ng" "sox:sox"
+
+tier=${1:-all}
+status=0
+mkdir -p artifacts
+if [ "$tier" = all ]; then
+  echo "== type check"; npx tsc -p tsconfig.json --noEmit || status=1
+  echo "== lint"; npx eslint . || status=1
+fi
+if ! command -v drachtio >/dev/null 2>&1 && [ -z "${DRACHTIO_HOST:-}" ]; then
+  echo "!! no drachtio binary on PATH and DRACHTIO_HOST unset: tests that need drachtio-server will be SKIPPED (listed below)"
+fi
+projects=()
+[ "$tier" = e2e ] && projects=(--selectProjects e2e)
+echo "== jest ${projects[*]:-(unit, integration, e2e)}"
+npx jest "${projects[@]}" --json --outputFile=artifacts/jest-results.json || status=1
+node scripts/summarise-jest.cjs artifacts/jest-results.json || status=1
+exit $status

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freeTcpPort, tcpPortOpen } from '../../src/runtime/managed-process';
+import { pingRtpengine } from '../../src/media/rtpengine-process';
+import { itWithDrachtio } from '../helpers/drachtio';
+import { sipOptions } from '../helpers/sip-probe';
+
+/**
+ * The README's start command, run for real: every component started by the
+ * app from its binary on random ports, demo data loaded, then Ctrl-C.
+ */
+describe('the whole system from the start command', () => {
+  let root: string;
+  let child: ChildProcess;
+  let output = '';
+  const ports: Record<string, number> = {};
+  let baseUrl = '';
+  let token = '';
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'switchboard-start-'));
+    chmodSync(root, 0o755);
+    for (const name of ['http', 'pg', 'redis', 'ng', 'dtmf', 'drachtio', 'sip', 'ws']) ports[name] = await freeTcpPort();
+    const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
+    child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      env: {
+        ...process.env,
+        NODE_ENV: 'development', LOG_LEVEL: 'warn', SWITCHBOARD_DATA_DIR: root,
+        PORT: String(ports.http), EMBEDDED_PG_PORT: String(ports.pg), REDIS_PORT: String(ports.redis),
+        RTPENGINE_NG_PORT: String(ports.ng), RTPENGINE_DTMF_LOG_PORT: String(ports.dtmf),
+        RTPENGINE_PORT_MIN: String(rtpBase), RTPENGINE_PORT_MAX: String(rtpBase + 99),
+        DRACHTIO_PORT: String(ports.drachtio), DRACHTIO_SIP_PORT: String(ports.sip), DRACHTIO_WS_PORT: String(ports.ws),
+        DATABASE_URL: '', REDIS_URL: '', RTPENGINE_URL: '', DRACHTIO_HOST: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    const deadline = Date.now() + 90000;
+    while (!output.includes('Switchboard is up') && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!output.includes('Switchboard is up')) throw new Error(`the system did not start:\n${output}`);
+    baseUrl = `http://127.0.0.1:${ports.http}`;
+    const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'switchboard-admin' }) });
+    token = ((await login.json()) as { token: string }).token;
+  }, 120000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const get = async (p: string): Promise<any> => (await fetch(`${baseUrl}${p}`, { headers: { authorization: `Bearer ${token}` } })).json();
+
+  it('reports every real component it started and is ready', async () => {
+    expect(output).toMatch(/postgres\s+started/);
+    expect(output).toMatch(/redis\s+started/);
+    expect(output).toMatch(/rtpengine\s+started/);
+    expect(output).toMatch(/admin login admin \/ switchboard-admin/);
+    const ready = await fetch(`${baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { components: Array<{ name: string; state: string }> };
+    expect(body.components.find((c) => c.name === 'rtpengine')?.state).toBe('up');
+    expect(await pingRtpengine('127.0.0.1', ports.ng!)).toBe(true);
+  });
+
+  it('loaded the demo data set on first start', async () => {
+    const staff = (await get('/api/staff')) as Array<{ role: string; skills: Record<string, number>; hasSipCredentials: boolean }>;
+    const byRole = (role: string) => staff.filter((s) => s.role === role);
+    expect(byRole('operator')).toHaveLength(3);
+    expect(byRole('operator').filter((s) => (s.skills.regional ?? 0) > 0)).toHaveLength(1);
+    expect(byRole('key_account_manager')).toHaveLength(2);
+    expect(byRole('finance')).toHaveLength(1);
+    expect(byRole('department_head')).toHaveLength(2);
+    expect(staff.every((s) => s.hasSipCredentials)).toBe(true);
+    const clients = (await get('/api/clients')) as Array<{ type: string; managerId: number | null; debt: { overdue: boolean } }>;
+    expect(new Set(clients.map((c) => c.type))).toEqual(new Set(['market', 'key', 'own_point', 'retail', 'regional']));
+    expect(clients.some((c) => c.debt.overdue)).toBe(true);
+    expect(clients.some((c) => c.managerId === null)).toBe(true);
+    const departments = (await get('/api/departments')) as Array<{ headStaffId: number | null }>;
+    expect(departments.filter((d) => d.headStaffId !== null)).toHaveLength(2);
+    const key = (await get(`/api/clients?phone=${encodeURIComponent('8 (495) 100-00-02')}`)) as Array<{ type: string }>;
+    expect(key[0]?.type).toBe('key');
+  });
+
+  itWithDrachtio('started drachtio-server, connected to it, and answers SIP OPTIONS', async () => {
+    expect(output).toMatch(/drachtio\s+started/);
+    const ready = (await (await fetch(`${baseUrl}/readyz`)).json()) as { components: Array<{ name: string; state: string }> };
+    expect(ready.components.find((c) => c.name === 'sip')?.state).toBe('up');
+    expect(await sipOptions('127.0.0.1', ports.sip!)).toBe('SIP/2.0 200 OK');
+  });
+
+  it('stops cleanly on Ctrl-C, stopping every service it started', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const name of ['http', 'pg', 'redis', 'drachtio']) {
+      expect(await tcpPortOpen('127.0.0.1', ports[name]!)).toBe(false);
+    }
+    expect(await pingRtpengine('127.0.0.1', ports.ng!)).toBe(false);
+  }, 60000);
+});

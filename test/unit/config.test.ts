@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../../src/config/load-config';
+
+const repoConfig = path.resolve(__dirname, '..', '..', 'config');
+
+function configDirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-config-'));
+  copyFileSync(path.join(repoConfig, 'default.yaml'), path.join(dir, 'default.yaml'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config module', () => {
+  it('gives a working local system with no configuration at all, frozen', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.http.port).toBe(3000);
+    expect(config.phone.defaultCountry).toBe('RU');
+    expect(config.database.url).toBeNull();
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it('takes environment variables over files, converting numbers and lists', () => {
+    const config = loadConfig({ env: { PORT: '8081', DATABASE_URL: 'postgres://x@db/sb', SIP_TRUNKS: '10.0.0.1, 10.0.1.0/24', SEED_DEMO: 'false', DEFAULT_COUNTRY: 'PL' } });
+    expect(config.http.port).toBe(8081);
+    expect(config.database.url).toBe('postgres://x@db/sb');
+    expect(config.sip.trunks).toEqual(['10.0.0.1', '10.0.1.0/24']);
+    expect(config.demo.seedOnFirstStart).toBe(false);
+    expect(config.phone.defaultCountry).toBe('PL');
+  });
+
+  it('names the bad key and the variable that set it', () => {
+    expect(errorOf(() => loadConfig({ env: { PORT: 'eighty' } }))).toMatch(/^invalid configuration: http\.port \(set by PORT\) .*; got "eighty"$/);
+    expect(errorOf(() => loadConfig({ env: { PORT: '70000' } }))).toMatch(/http\.port \(set by PORT\) .*65535/);
+    expect(errorOf(() => loadConfig({ env: { LOG_LEVEL: 'loud' } }))).toMatch(/log\.level \(set by LOG_LEVEL\)/);
+    expect(errorOf(() => loadConfig({ env: { DEFAULT_COUNTRY: 'Russia' } }))).toMatch(/phone\.defaultCountry/);
+  });
+
+  it('names a bad key that came from a file, and an unknown key', () => {
+    const dir = configDirWith({ 'local.yaml': 'redis:\n  port: -1\n' });
+    expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/^invalid configuration: redis\.port /);
+    const typo = configDirWith({ 'local.yaml': 'http:\n  prot: 3000\n' });
+    expect(errorOf(() => loadConfig({ configDir: typo, env: {} }))).toMatch(/http\.prot/);
+  });
+
+  it('merges config/<mode>.yaml over the defaults', () => {
+    const dir = configDirWith({ 'test.yaml': 'http:\n  port: 4444\n' });
+    expect(loadConfig({ configDir: dir, env: { NODE_ENV: 'test' } }).http.port).toBe(4444);
+  });
+
+  it('refuses broken YAML with the file name', () => {
+    const dir = configDirWith({ 'local.yaml': 'http: [unclosed\n' });
+    expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/local\.yaml is not valid YAML/);
+  });
+
+  it('refuses production without an admin password, and an inverted RTP port range', () => {
+    expect(errorOf(() => loadConfig({ env: { NODE_ENV: 'production' } }))).toMatch(/ADMIN_PASSWORD.*required in production/);
+    expect(loadConfig({ env: { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw' } }).mode).toBe('production');
+    const dir = configDirWith({ 'local.yaml': 'rtpengine:\n  portMin: 40000\n  portMax: 30000\n' });
+    expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/portMin must be below/);
+  });
+});
