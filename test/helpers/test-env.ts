@@ -4,6 +4,7 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { startRedisServer } from '../../src/runtime/redis-server';
+import { startRtpengine } from '../../src/media/rtpengine-process';
 import { freeTcpPort, type RunningService } from '../../src/runtime/managed-process';
 
 export const TEMPLATE_DB = 'switchboard_template';
@@ -54,6 +55,30 @@ export async function startTestRedis(): Promise<RunningService & { port: number 
   return {
     ...server,
     port,
+    async stop() {
+      try {
+        await server.stop();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A fresh rtpengine in userspace on random ports, with its DTMF log sent to `dtmfLogPort` and pcaps under its own directory. */
+export async function startTestRtpengine(options: { dtmfLogPort?: number } = {}): Promise<RunningService & { ngPort: number; recordingDir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-rtpengine-'));
+  const ngPort = await freeTcpPort();
+  // Media ports: a random block of 200, so parallel test files do not collide.
+  const portMin = 20000 + Math.floor(Math.random() * 200) * 200;
+  const server = await startRtpengine({
+    binary: 'rtpengine', ngPort, interface: '127.0.0.1', portMin, portMax: portMin + 199,
+    recordingDir: path.join(dir, 'recordings'), dtmfLogPort: options.dtmfLogPort ?? (await freeTcpPort()),
+  });
+  return {
+    ...server,
+    ngPort,
+    recordingDir: path.join(dir, 'recordings'),
     async stop() {
       try {
         await server.stop();
