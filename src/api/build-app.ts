@@ -9,6 +9,7 @@ import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDirectoryRoutes } from './routes/directory-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerClientImportRoutes } from './routes/client-import-routes';
+import { DirectoryChangeFeed } from '../directory/directory-change-feed';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
@@ -59,7 +60,9 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerAuthHook(app, context.db);
   registerHealthRoutes(app, context);
   registerAuthRoutes(app, context.db, context.config.auth.tokenTtlHours);
-  registerDirectoryRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm });
-  registerClientImportRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry });
+  const directoryFeed = new DirectoryChangeFeed(context.redis, context.logger);
+  const onClientsChanged = (e164s: string[] | null): Promise<void> => directoryFeed.publish({ e164s });
+  registerDirectoryRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm, onClientsChanged });
+  registerClientImportRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, onClientsChanged });
   return app;
 }

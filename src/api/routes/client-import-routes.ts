@@ -7,7 +7,7 @@ import { SUPPORTED_ENCODINGS, decodeCsv, parseClientCsv, type CsvEncoding } from
 import { actorOf } from '../auth-hook';
 import { ErrorBody } from '../schemas/common-schemas';
 
-export function registerClientImportRoutes(app: FastifyInstance, options: { db: Db; defaultCountry: string }): void {
+export function registerClientImportRoutes(app: FastifyInstance, options: { db: Db; defaultCountry: string; onClientsChanged: (e164s: string[] | null) => Promise<void> }): void {
   for (const type of ['text/csv', 'application/csv', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   }
@@ -34,7 +34,9 @@ export function registerClientImportRoutes(app: FastifyInstance, options: { db: 
       const { encoding, dryRun = false } = request.query as { encoding?: CsvEncoding; dryRun?: boolean };
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === 'string' ? request.body : '', 'utf8');
       const parsed = parseClientCsv(decodeCsv(bytes, encoding), options.defaultCountry);
-      return importClients(options.db, parsed.rows, parsed.errors, actorOf(request), options.defaultCountry, dryRun);
+      const result = await importClients(options.db, parsed.rows, parsed.errors, actorOf(request), options.defaultCountry, dryRun);
+      if (result.imported > 0 && !dryRun) await options.onClientsChanged(parsed.rows.flatMap((r) => r.phones));
+      return result;
     },
   });
 }

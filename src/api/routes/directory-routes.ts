@@ -16,6 +16,8 @@ import { registerResourceRoutes } from './resource-routes';
 
 export interface DirectoryRoutesOptions {
   db: Db;
+  /** Announces client changes so that caller caches everywhere drop them. */
+  onClientsChanged: (e164s: string[] | null) => Promise<void>;
   defaultCountry: string;
   sipRealm: string;
 }
@@ -70,6 +72,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: Directory
     record: S.Client, create: S.ClientCreate, patch: S.ClientPatch, query: S.ClientQuery,
     // Operators create "new client" cards from the softphone and keep notes up to date.
     readRoles: ANY_USER, writeRoles: ANY_USER, deleteRoles: ADMINS,
+    afterChange: (before, after) => {
+      const numbers = new Set([...(before?.phones ?? []), ...(after?.phones ?? [])].map((p) => p.number));
+      return options.onClientsChanged([...numbers]);
+    },
   });
   registerResourceRoutes(app, db, {
     path: '/api/queues', tag: 'directory', repository: queuesRepository,

@@ -18,6 +18,8 @@ export interface ResourceRoutesOptions<TRecord extends Row & { id: number }> {
   readRoles: readonly UserRole[];
   writeRoles: readonly UserRole[];
   deleteRoles: readonly UserRole[];
+  /** Runs after a committed change (e.g. to announce it to other processes). */
+  afterChange?: (before: TRecord | null, after: TRecord | null) => Promise<void>;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -51,6 +53,7 @@ export function registerResourceRoutes<TRecord extends Row & { id: number }>(app
         await recordAudit(client, actorOf(request), { action: 'create', entity, entityId: record.id, after: record });
         return record;
       });
+      await options.afterChange?.(null, created);
       return reply.code(201).send(created);
     },
   });
@@ -58,24 +61,29 @@ export function registerResourceRoutes<TRecord extends Row & { id: number }>(app
   app.patch(`${path}/:id`, {
     config: { access: writeRoles },
     schema: { tags: [tag], summary: `Change a ${entity}`, params: IdParams, body: options.patch, response: { 200: options.record, ...errors } },
-    handler: async (request) =>
-      inTransaction(db, async (client) => {
+    handler: async (request) => {
+      const { before, after } = await inTransaction(db, async (client) => {
         const id = (request.params as { id: number }).id;
-        const { before, after } = await repository.update(client, id, request.body as Row);
-        await recordAudit(client, actorOf(request), { action: 'update', entity, entityId: id, before, after });
-        return after;
-      }),
+        const change = await repository.update(client, id, request.body as Row);
+        await recordAudit(client, actorOf(request), { action: 'update', entity, entityId: id, before: change.before, after: change.after });
+        return change;
+      });
+      await options.afterChange?.(before, after);
+      return after;
+    },
   });
 
   app.delete(`${path}/:id`, {
     config: { access: deleteRoles },
     schema: { tags: [tag], summary: `Delete a ${entity}`, params: IdParams, response: { 204: Type.Null(), ...errors } },
     handler: async (request, reply) => {
-      await inTransaction(db, async (client) => {
+      const removed = await inTransaction(db, async (client) => {
         const id = (request.params as { id: number }).id;
         const before = await repository.remove(client, id);
         await recordAudit(client, actorOf(request), { action: 'delete', entity, entityId: id, before });
+        return before;
       });
+      await options.afterChange?.(removed, null);
       return reply.code(204).send();
     },
   });
