@@ -1,0 +1,12 @@
+import type { RouteTarget } from './route-target';
+
+/** The outcome of `decideRoute`: stored with the call (calls.routing_decision / routing_reason). */
+export interface RouteDecision {
+  readonly target: RouteTarget;
+  /** A prompt id to play to the caller before the target is tried (e.g. the debt notice), or null. */
+  readonly announcement: string | null;
+  /** Shown to operators and kept with the call: "key client — own manager Ivanov". */
+  readonly reason: string;
+  /** Id of the config rule that matched; `last_resort` when the chain was empty. */
+  readonly ruleId: string;
+}
