@@ -1,0 +1,48 @@
+/** Tuning of the ACD; every field has a sensible default. */
+export interface AcdSettings {
+  /** How many entries of an index a match looks at (agents in strategy order, calls in line). */
+  scanDepth: number;
+  /** Approximate cap of the durable event stream (XADD MAXLEN ~). */
+  streamMaxLen: number;
+  /** How long a finished call's record stays in Redis for inspection. */
+  finishedTtlSec: number;
+  /** Longest sliding window statistics can be asked for (minute buckets live this long). */
+  windowMaxMinutes: number;
+  /** Default sliding window for stats(). */
+  statsWindowMinutes: number;
+  /** How many recent handle times feed the estimated wait. */
+  recentHandles: number;
+  /** Most items of each kind one housekeeping run handles (keeps every script short). */
+  tickLimit: number;
+  /** A call overflows at most this many times (no overflow loops between queues). */
+  maxOverflowHops: number;
+  heartbeatIntervalMs: number;
+  /** A process whose heartbeat is older than this is dead and gets reaped. */
+  heartbeatTtlMs: number;
+  tickIntervalMs: number;
+}
+
+export const DEFAULT_ACD_SETTINGS: Readonly<AcdSettings> = Object.freeze({
+  scanDepth: 100,
+  streamMaxLen: 100_000,
+  finishedTtlSec: 3600,
+  windowMaxMinutes: 120,
+  statsWindowMinutes: 15,
+  recentHandles: 50,
+  tickLimit: 500,
+  maxOverflowHops: 3,
+  heartbeatIntervalMs: 1000,
+  heartbeatTtlMs: 3000,
+  tickIntervalMs: 250,
+});
+
+/** Merges overrides into the defaults and checks the relations that matter. */
+export function resolveAcdSettings(overrides: Partial<AcdSettings> = {}): AcdSettings {
+  const settings = { ...DEFAULT_ACD_SETTINGS, ...overrides };
+  for (const [key, value] of Object.entries(settings)) {
+    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`ACD setting ${key} must be a positive integer`);
+  }
+  if (settings.heartbeatTtlMs <= settings.heartbeatIntervalMs) throw new RangeError('heartbeatTtlMs must exceed heartbeatIntervalMs');
+  if (settings.statsWindowMinutes > settings.windowMaxMinutes) throw new RangeError('statsWindowMinutes must not exceed windowMaxMinutes');
+  return settings;
+}

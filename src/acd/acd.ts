@@ -1,0 +1,549 @@
+import { randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
+import { AppError } from '../errors/app-error';
+import type { Logger } from '../logger';
+import { toAcdError } from './acd-error';
+import { resolveAcdSettings, type AcdSettings } from './acd-settings';
+import { validateAgentProfile, isAcdId, type AgentProfile } from './agent-profile';
+import {
+  AGENT_STATES, NOT_READY_REASON_PATTERN, isAgentState, isUserSettableState, type AgentState, type UserSettableState,
+} from './agent-state';
+import { QUEUED_CALL_STATES, type QueuedCallState } from './call-state';
+import { systemClock, utcDay, type Clock } from './clock';
+import { estimateWait } from './estimated-wait';
+import { AcdKeys, DEFAULT_ACD_PREFIX } from './keys';
+import { ACD_SCRIPT, type AcdOperation } from './lua/acd-script';
+import { asList, numberOr, pairsToNumbers, parseLuaReply, stringOr, type LuaReply } from './lua-reply';
+import { assertValidStages, type MatchStage } from './match-stage';
+import { resolveQueueConfig, type QueueConfig, type QueueConfigInput } from './queue-config';
+import { DEFAULT_PRIORITY, PRIORITY_MAX, PRIORITY_MIN } from './queue-score';
+import { addCounters, emptyCounters, summarisePeriod, type QueueStats } from './queue-stats';
+import { RepeatingTask } from './repeating-task';
+import { ScriptRunner } from './script-runner';
+
+export interface AcdOptions {
+  /** A normal (non-subscribed) connection without its own keyPrefix. */
+  redis: Redis;
+  /** Prefix of every ACD key (default `sb:`). */
+  prefix?: string;
+  /** This process's id in the liveness protocol; default: random. */
+  nodeId?: string;
+  clock?: Clock;
+  /** Source of randomness for weighted-random picks (seeded into the script). */
+  random?: () => number;
+  /** The calendar day of a timestamp, for "today" statistics (default: UTC date). */
+  dayOf?: (ms: number) => string;
+  logger?: Logger;
+  settings?: Partial<AcdSettings>;
+}
+
+/**
+ * A reservation this process now holds: it must ring `agentId` for `callId`
+ * (or place the callback), confirm with markOffered(), and later report
+ * answer() or ringNoAnswer(). Left alone, it expires at `deadline` and the call
+ * goes back to its place.
+ */
+export interface Reservation {
+  callId: string;
+  agentId: string;
+  queueId: string;
+  kind: 'call' | 'callback';
+  /** Node holding the caller's leg ('' for callback requests). */
+  owner: string;
+  deadline: number;
+  /** How long to ring before ring-no-answer. */
+  ringMs: number;
+  callbackNumber?: string;
+  meta?: Record<string, unknown>;
+}
+
+/** What every operation hands back: the reservations it made for this process. */
+export interface AcdOperationResult {
+  reservations: Reservation[];
+}
+
+export interface EnqueueRequest {
+  callId: string;
+  queueId: string;
+  /** 0–9, higher served first (default 5). */
+  priority?: number;
+  /** The call's own matching plan (skills, relaxation, preferred people); default: the queue's. */
+  stages?: MatchStage[];
+  /** E.164 number of the caller, used when the call is turned into a callback. */
+  callerNumber?: string;
+  /** Opaque data travelling with the call to the reservation (client id, …). */
+  meta?: Record<string, unknown>;
+}
+
+export interface EnqueueResult extends AcdOperationResult {
+  outcome: 'queued' | 'reserved' | 'overflowed' | 'callback' | 'voicemail';
+  queueId: string;
+  position: number | null;
+}
+
+export interface QueuePosition {
+  callId: string;
+  queueId: string;
+  state: QueuedCallState;
+  kind: 'call' | 'callback';
+  /** Time since the call first entered the ACD. */
+  waitedMs: number;
+  /** 1-based place in line; null when the call is not waiting. */
+  position: number | null;
+  waitingCount: number | null;
+  /** From recent handle times and the agents serving; 'unknown' without data. */
+  estimatedWaitMs: number | 'unknown';
+}
+
+/** An agent as stored, for APIs and tests. */
+export interface AgentSnapshot {
+  id: string;
+  state: AgentState;
+  reason: string;
+  since: number;
+  callId: string | null;
+  idleSince: number;
+  callsToday: number;
+  wrapUntil: number | null;
+  wrapExtended: boolean;
+  profile: AgentProfile;
+}
+
+/** A call as stored, for APIs and tests. */
+export interface CallSnapshot {
+  id: string;
+  state: QueuedCallState;
+  queueId: string;
+  kind: 'call' | 'callback';
+  priority: number;
+  score: number;
+  enqueuedAt: number;
+  queuedAt: number;
+  owner: string;
+  holder: string;
+  agentId: string | null;
+  deadline: number | null;
+  /** 0-based index of the active matching stage. */
+  stageIndex: number;
+  callbackNumber: string | null;
+}
+
+export type ReservationListener = (reservation: Reservation) => void;
+
+function requireId(value: string, what: string): void {
+  if (!isAcdId(value)) throw new AppError('VALIDATION_FAILED', `${what} is not a valid id`, [{ path: what, message: 'invalid id' }]);
+}
+
+function parseReservation(value: unknown): Reservation | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const r = value as Record<string, unknown>;
+  const callId = stringOr(r.callId, null);
+  const agentId = stringOr(r.agentId, null);
+  const queueId = stringOr(r.queueId, null);
+  if (!callId || !agentId || !queueId) return null;
+  const reservation: Reservation = {
+    callId,
+    agentId,
+    queueId,
+    kind: r.kind === 'callback' ? 'callback' : 'call',
+    owner: stringOr(r.owner, ''),
+    deadline: numberOr(r.deadline, 0),
+    ringMs: numberOr(r.ringMs, 0),
+  };
+  const number = stringOr(r.callbackNumber, '');
+  if (number) reservation.callbackNumber = number;
+  const meta = stringOr(r.meta, '');
+  if (meta) reservation.meta = JSON.parse(meta) as Record<string, unknown>;
+  return reservation;
+}
+
+/**
+ * The automatic call distributor as seen by one Switchboard process. All live
+ * state is in Redis; every method is one atomic script run (one round trip),
+ * so any number of processes can share one Redis. A process calls start() to
+ * heartbeat and run housekeeping (reservation deadlines, wrap-up timers,
+ * relaxation steps, max-wait overflow, reaping dead processes).
+ */
+export class Acd {
+  readonly keys: AcdKeys;
+  readonly nodeId: string;
+  readonly settings: AcdSettings;
+  readonly clock: Clock;
+  private readonly redis: Redis;
+  private readonly runner: ScriptRunner;
+  private readonly random: () => number;
+  private readonly dayOf: (ms: number) => string;
+  private readonly logger: Logger | undefined;
+  private readonly settingsJson: string;
+  private readonly reservationListeners = new Set<ReservationListener>();
+  private heartbeatSeen = false;
+  private loops: RepeatingTask[] = [];
+
+  constructor(options: AcdOptions) {
+    this.redis = options.redis;
+    this.keys = new AcdKeys(options.prefix ?? DEFAULT_ACD_PREFIX);
+    this.nodeId = options.nodeId ?? `n-${randomBytes(6).toString('hex')}`;
+    requireId(this.nodeId, 'nodeId');
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.dayOf = options.dayOf ?? utcDay;
+    this.logger = options.logger?.child({ module: 'acd', node: this.nodeId });
+    this.settings = resolveAcdSettings(options.settings);
+    this.settingsJson = JSON.stringify(this.settings);
+    this.runner = new ScriptRunner(this.redis, ACD_SCRIPT);
+  }
+
+  /** Requests this instance has sent to Redis (for the benchmark's round-trip count). */
+  get roundTrips(): number {
+    return this.runner.roundTrips;
+  }
+
+  /** Loads the script into Redis ahead of the first operation. */
+  async prepare(): Promise<void> {
+    try {
+      await this.runner.load();
+    } catch (err) {
+      throw toAcdError(err);
+    }
+  }
+
+  /** Listens to reservations this process makes; returns the remover (call it in a finally). */
+  onReservation(listener: ReservationListener): () => void {
+    this.reservationListeners.add(listener);
+    return () => {
+      this.reservationListeners.delete(listener);
+    };
+  }
+
+  // ---- configuration ------------------------------------------------------------------------
+
+  /** Creates or replaces a queue's settings. */
+  async defineQueue(input: QueueConfigInput): Promise<QueueConfig> {
+    const config = resolveQueueConfig(input);
+    await this.run('define_queue', { config, configJson: JSON.stringify(config) });
+    return config;
+  }
+
+  /** Registers a person or updates their profile (skills, queues…), keeping their state. */
+  async upsertAgent(profile: AgentProfile, by = 'admin'): Promise<AcdOperationResult> {
+    const valid = validateAgentProfile(profile);
+    return this.run('upsert_agent', { profile: valid, profileJson: JSON.stringify(valid), by });
+  }
+
+  // ---- agent state ---------------------------------------------------------------------------
+
+  /**
+   * The agent state transition a person or supervisor asks for (ready,
+   * not_ready with a reason, logged_out). Validated against AGENT_TRANSITIONS
+   * inside the atomic script, written, and emitted as an `agent_state` event;
+   * an illegal move is refused with ILLEGAL_TRANSITION. Becoming ready may
+   * reserve a waiting call for the agent in the same step.
+   */
+  async transition(agentId: string, to: UserSettableState, options: { reason?: string; by?: string } = {}): Promise<AcdOperationResult> {
+    requireId(agentId, 'agentId');
+    if (!isUserSettableState(to)) {
+      throw new AppError('ILLEGAL_TRANSITION', `agent ${agentId}: ${String(to)} is entered by the ACD only`);
+    }
+    const reason = options.reason ?? '';
+    if (to === 'not_ready' && !NOT_READY_REASON_PATTERN.test(reason)) {
+      throw new AppError('VALIDATION_FAILED', 'not_ready needs a reason code', [{ path: 'reason', message: 'e.g. break, lunch, training' }]);
+    }
+    return this.run('set_agent_state', { agentId, to, reason: to === 'not_ready' ? reason : reason || undefined, by: options.by ?? agentId });
+  }
+
+  /** Ends wrap-up early: the agent is ready (and may get a call at once). */
+  async endWrapUp(agentId: string, by?: string): Promise<AcdOperationResult> {
+    requireId(agentId, 'agentId');
+    return this.run('set_agent_state', { agentId, to: 'ready', reason: 'wrap_up_ended', requireFrom: 'wrap_up', by: by ?? agentId });
+  }
+
+  /** Extends the current wrap-up by `extraMs`; allowed once per wrap-up. */
+  async extendWrapUp(agentId: string, extraMs: number, by?: string): Promise<{ wrapUntil: number }> {
+    requireId(agentId, 'agentId');
+    if (!Number.isInteger(extraMs) || extraMs <= 0 || extraMs > 3_600_000) {
+      throw new AppError('VALIDATION_FAILED', 'extraMs must be 1 ms – 1 h', [{ path: 'extraMs', message: 'out of range' }]);
+    }
+    const out = await this.runRaw('extend_wrap_up', { agentId, extraMs, by: by ?? agentId });
+    return { wrapUntil: numberOr(out.wrapUntil, 0) };
+  }
+
+  // ---- calls -----------------------------------------------------------------------------------
+
+  /** Puts a call in line (this process owns the caller's leg); may reserve an agent at once. */
+  async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
+    requireId(request.callId, 'callId');
+    requireId(request.queueId, 'queueId');
+    const priority = request.priority ?? DEFAULT_PRIORITY;
+    if (!Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
+      throw new AppError('VALIDATION_FAILED', `priority must be ${PRIORITY_MIN}–${PRIORITY_MAX}`, [{ path: 'priority', message: 'out of range' }]);
+    }
+    if (request.stages) assertValidStages(request.stages);
+    const out = await this.runRaw('enqueue', {
+      callId: request.callId,
+      queueId: request.queueId,
+      priority,
+      stages: request.stages,
+      callerNumber: request.callerNumber,
+      meta: request.meta ? JSON.stringify(request.meta) : undefined,
+    });
+    const outcome = stringOr(out.outcome, 'queued');
+    return {
+      outcome: (['queued', 'reserved', 'overflowed', 'callback', 'voicemail'].includes(outcome) ? outcome : 'queued') as EnqueueResult['outcome'],
+      queueId: stringOr(out.queueId, request.queueId),
+      position: numberOr(out.position, null),
+      reservations: this.reservationsOf(out),
+    };
+  }
+
+  /** The holder started ringing the agent: the deadline becomes the ring timeout. */
+  async markOffered(callId: string, agentId: string): Promise<{ deadline: number }> {
+    requireId(callId, 'callId');
+    requireId(agentId, 'agentId');
+    const out = await this.runRaw('mark_offered', { callId, agentId });
+    return { deadline: numberOr(out.deadline, 0) };
+  }
+
+  /** The agent answered: agent on_call, call connected, wait recorded for ASA and service level. */
+  async answer(callId: string, agentId: string): Promise<{ waitMs: number }> {
+    requireId(callId, 'callId');
+    requireId(agentId, 'agentId');
+    const out = await this.runRaw('answer', { callId, agentId });
+    return { waitMs: numberOr(out.waitMs, 0) };
+  }
+
+  /** The agent let it ring: agent not_ready(missed_call), caller back at the same place. */
+  async ringNoAnswer(callId: string, agentId: string, by = 'acd'): Promise<AcdOperationResult & { position: number | null }> {
+    requireId(callId, 'callId');
+    requireId(agentId, 'agentId');
+    const out = await this.runRaw('ring_no_answer', { callId, agentId, by });
+    return { reservations: this.reservationsOf(out), position: numberOr(out.position, null) };
+  }
+
+  /** The caller hung up before being connected: removed at once, wait recorded. */
+  async abandon(callId: string): Promise<AcdOperationResult & { waitMs: number }> {
+    requireId(callId, 'callId');
+    const out = await this.runRaw('abandon', { callId });
+    return { reservations: this.reservationsOf(out), waitMs: numberOr(out.waitMs, 0) };
+  }
+
+  /**
+   * Either side hung up. Connected calls complete and the agent enters
+   * wrap-up (queue or agent setting, or `wrapUpMs`); unconnected ones are
+   * abandons.
+   */
+  async hangUp(callId: string, options: { by?: string; wrapUpMs?: number } = {}): Promise<AcdOperationResult & { outcome: 'completed' | 'abandoned' }> {
+    requireId(callId, 'callId');
+    const out = await this.runRaw('hang_up', { callId, by: options.by, wrapUpMs: options.wrapUpMs });
+    return { reservations: this.reservationsOf(out), outcome: out.outcome === 'abandoned' ? 'abandoned' : 'completed' };
+  }
+
+  /** The waiting caller asks to be called back on `number`: same place in line, their leg may end. */
+  async requestCallback(callId: string, number: string): Promise<{ position: number | null }> {
+    requireId(callId, 'callId');
+    if (!/^\+?[0-9]{3,20}$/.test(number)) throw new AppError('BAD_PHONE_NUMBER', 'the callback number cannot be read');
+    const out = await this.runRaw('request_callback', { callId, number });
+    return { position: numberOr(out.position, null) };
+  }
+
+  /** Where the call is in line and how long it will probably still wait. */
+  async position(callId: string): Promise<QueuePosition> {
+    requireId(callId, 'callId');
+    const out = await this.runRaw('position', { callId });
+    const state = stringOr(out.state, 'waiting');
+    const position = numberOr(out.position, null);
+    let estimatedWaitMs: number | 'unknown' = 'unknown';
+    if (position !== null) {
+      const states = pairsToNumbers(out.states);
+      const serving = (['ready', 'reserved', 'on_call', 'wrap_up'] as const).reduce((n, s) => n + (states[s] ?? 0), 0);
+      const estimate = estimateWait({
+        position,
+        recentHandleTimesMs: asList(out.recent).map(Number),
+        agentsServing: serving,
+        agentsReady: states.ready ?? 0,
+      });
+      if (estimate.kind === 'known') estimatedWaitMs = estimate.ms;
+    }
+    return {
+      callId,
+      queueId: stringOr(out.queueId, ''),
+      state: (QUEUED_CALL_STATES as readonly string[]).includes(state) ? (state as QueuedCallState) : 'waiting',
+      kind: out.kind === 'callback' ? 'callback' : 'call',
+      waitedMs: numberOr(out.waitedMs, 0),
+      position,
+      waitingCount: numberOr(out.waiting, null),
+      estimatedWaitMs,
+    };
+  }
+
+  // ---- statistics ----------------------------------------------------------------------------
+
+  /** Live picture of a queue: waiting, agents by state, today and the sliding window. */
+  async stats(queueId: string, options: { windowMinutes?: number } = {}): Promise<QueueStats> {
+    requireId(queueId, 'queueId');
+    const windowMinutes = options.windowMinutes ?? this.settings.statsWindowMinutes;
+    if (!Number.isInteger(windowMinutes) || windowMinutes < 1 || windowMinutes > this.settings.windowMaxMinutes) {
+      throw new AppError('VALIDATION_FAILED', `windowMinutes must be 1–${this.settings.windowMaxMinutes}`);
+    }
+    const now = this.clock.now();
+    const out = await this.runRaw('stats', { queueId, windowMinutes }, now);
+    const threshold = numberOr(out.serviceLevelMs, 20_000);
+    const states = pairsToNumbers(out.states);
+    const agentsByState = Object.fromEntries(AGENT_STATES.map((s) => [s, Math.max(0, states[s] ?? 0)])) as Record<AgentState, number>;
+    let window = emptyCounters();
+    for (const bucket of asList(out.window)) window = addCounters(window, pairsToNumbers(bucket));
+    const today = addCounters(emptyCounters(), pairsToNumbers(out.today));
+    return {
+      queueId,
+      at: now,
+      waitingNow: numberOr(out.waiting, 0),
+      callbacksWaiting: numberOr(out.callbacks, 0),
+      longestWaitMs: numberOr(out.longestWaitMs, 0),
+      agentsByState,
+      today: { ...summarisePeriod(today, threshold), day: this.dayOf(now) },
+      window: { ...summarisePeriod(window, threshold), windowMs: windowMinutes * 60_000 },
+    };
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  async getAgent(agentId: string): Promise<AgentSnapshot | null> {
+    const h = await this.redis.hgetall(this.keys.get('agent', agentId));
+    if (!h.state || !h.profile) return null;
+    const day = this.dayOf(this.clock.now());
+    return {
+      id: agentId,
+      state: isAgentState(h.state) ? h.state : 'logged_out',
+      reason: h.reason ?? '',
+      since: Number(h.since ?? 0),
+      callId: h.call ? h.call : null,
+      idleSince: Number(h.idleSince ?? 0),
+      callsToday: h.callsDay === day ? Number(h.callsToday ?? 0) : 0,
+      wrapUntil: h.state === 'wrap_up' ? Number(h.wrapUntil ?? 0) : null,
+      wrapExtended: h.wrapExtended === '1',
+      profile: JSON.parse(h.profile) as AgentProfile,
+    };
+  }
+
+  async getCall(callId: string): Promise<CallSnapshot | null> {
+    const h = await this.redis.hgetall(this.keys.get('call', callId));
+    if (!h.state) return null;
+    return {
+      id: callId,
+      state: (QUEUED_CALL_STATES as readonly string[]).includes(h.state) ? (h.state as QueuedCallState) : 'lost',
+      queueId: h.queue ?? '',
+      kind: h.kind === 'callback' ? 'callback' : 'call',
+      priority: Number(h.priority ?? 0),
+      score: Number(h.score ?? 0),
+      enqueuedAt: Number(h.enqueuedAt ?? 0),
+      queuedAt: Number(h.queuedAt ?? 0),
+      owner: h.owner ?? '',
+      holder: h.holder ?? '',
+      agentId: h.agent ? h.agent : null,
+      deadline: h.deadline && h.deadline !== '0' ? Number(h.deadline) : null,
+      stageIndex: Math.max(0, Number(h.stageIdx ?? 1) - 1),
+      callbackNumber: h.callbackNumber ? h.callbackNumber : null,
+    };
+  }
+
+  /** Waiting call ids of a queue, first in line first. */
+  async waitingCalls(queueId: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.get('waiting', queueId), 0, -1);
+  }
+
+  // ---- liveness and housekeeping -----------------------------------------------------------
+
+  /** Refreshes this process's heartbeat. Warns when the process had been declared dead meanwhile. */
+  async heartbeat(): Promise<void> {
+    const out = await this.runRaw('heartbeat', { ttlMs: this.settings.heartbeatTtlMs });
+    if (this.heartbeatSeen && out.wasKnown !== true) {
+      // Another process reaped us (we stalled longer than the TTL): what we held is gone.
+      this.logger?.error('this process missed its heartbeat and was reaped; its reservations and calls were released');
+    }
+    this.heartbeatSeen = true;
+  }
+
+  /** One housekeeping pass (deadlines, timers, stages, overflow, reaping, safety dispatch). */
+  async tick(): Promise<AcdOperationResult & { reaped: number; expired: number; wrapUpsEnded: number; stagesAdvanced: number; overflowed: number }> {
+    const out = await this.runRaw('tick', {});
+    return {
+      reservations: this.reservationsOf(out),
+      reaped: numberOr(out.reaped, 0),
+      expired: numberOr(out.expired, 0),
+      wrapUpsEnded: numberOr(out.wrapUpsEnded, 0),
+      stagesAdvanced: numberOr(out.stagesAdvanced, 0),
+      overflowed: numberOr(out.overflowed, 0),
+    };
+  }
+
+  /** Only the reaping part of tick(): release what dead processes held; no new assignments. */
+  async reap(): Promise<{ reaped: number }> {
+    const out = await this.runRaw('reap', {});
+    return { reaped: numberOr(out.reaped, 0) };
+  }
+
+  /**
+   * Starts heartbeating and housekeeping. The first heartbeat is written
+   * before this resolves, so calls enqueued afterwards are protected by it.
+   */
+  async start(): Promise<void> {
+    if (this.loops.length > 0) return;
+    await this.prepare();
+    await this.heartbeat();
+    const warn = (what: string) => (err: unknown): void => this.logger?.warn({ err }, `acd ${what} failed`);
+    // Separate loops, so that a slow housekeeping run never delays the heartbeat.
+    this.loops = [
+      new RepeatingTask(this.settings.heartbeatIntervalMs, () => this.heartbeat(), warn('heartbeat')),
+      new RepeatingTask(this.settings.tickIntervalMs, () => this.tick(), warn('tick')),
+    ];
+    for (const loop of this.loops) loop.start();
+  }
+
+  /**
+   * Stops housekeeping. With `leave` (default) the process also gives back
+   * what it holds at once — reservations return to the queue, its callers are
+   * recorded as lost — instead of waiting for the others to reap it.
+   */
+  async stop(options: { leave?: boolean } = {}): Promise<void> {
+    const loops = this.loops;
+    this.loops = [];
+    try {
+      await Promise.all(loops.map((loop) => loop.stop()));
+    } finally {
+      if (options.leave ?? true) await this.runRaw('leave', {});
+    }
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------
+
+  private async run(op: AcdOperation, input: object): Promise<AcdOperationResult> {
+    return { reservations: this.reservationsOf(await this.runRaw(op, input)) };
+  }
+
+  private async runRaw(op: AcdOperation, input: object, now = this.clock.now()): Promise<LuaReply> {
+    let raw: unknown;
+    try {
+      raw = await this.runner.run([
+        this.keys.prefix, now, this.nodeId, this.random(), this.dayOf(now), this.settingsJson, op, JSON.stringify(input),
+      ]);
+    } catch (err) {
+      throw toAcdError(err);
+    }
+    const out = parseLuaReply(raw);
+    const reservations = asList(out.reservations).map(parseReservation).filter((r): r is Reservation => r !== null);
+    out.reservations = reservations;
+    for (const reservation of reservations) {
+      for (const listener of [...this.reservationListeners]) {
+        try {
+          listener(reservation);
+        } catch (err) {
+          this.logger?.error({ err, callId: reservation.callId }, 'reservation listener failed');
+        }
+      }
+    }
+    return out;
+  }
+
+  private reservationsOf(out: LuaReply): Reservation[] {
+    return out.reservations as Reservation[];
+  }
+}

@@ -1,0 +1,25 @@
+/** The automatic call distributor: queues, agents, assignment and live statistics in Redis. */
+export { Acd } from './acd';
+export type {
+  AcdOptions, AcdOperationResult, AgentSnapshot, CallSnapshot, EnqueueRequest, EnqueueResult, QueuePosition, Reservation,
+  ReservationListener,
+} from './acd';
+export type { AcdEvent, AcdEventType } from './acd-event';
+export { parseAcdEvent } from './acd-event';
+export { DEFAULT_ACD_SETTINGS, type AcdSettings } from './acd-settings';
+export { AGENT_KINDS, validateAgentProfile, type AgentKind, type AgentProfile } from './agent-profile';
+export {
+  AGENT_STATES, AGENT_TRANSITIONS, BUILTIN_NOT_READY_REASONS, USER_SETTABLE_STATES, canAgentTransition,
+  type AgentState, type UserSettableState,
+} from './agent-state';
+export { CALL_TRANSITIONS, QUEUED_CALL_STATES, canCallTransition, type QueuedCallState } from './call-state';
+export { ManualClock, systemClock, utcDay, type Clock } from './clock';
+export { readAcdEvents, readAllAcdEvents, subscribeAcdEvents, type StoredAcdEvent } from './event-feed';
+export { AcdKeys, ACD_KEY_LAYOUT, DEFAULT_ACD_PREFIX } from './keys';
+export { activeStageIndex, ANY_QUEUE_AGENT, type MatchStage, type SkillRequirement, type StageScope } from './match-stage';
+export {
+  resolveQueueConfig, ROUTING_STRATEGIES, type EmptyQueuePolicy, type OverflowTarget, type QueueConfig, type QueueConfigInput,
+  type RoutingStrategy,
+} from './queue-config';
+export { DEFAULT_PRIORITY, PRIORITY_MAX, PRIORITY_MIN } from './queue-score';
+export type { PeriodStats, QueueStats } from './queue-stats';

@@ -1,0 +1,193 @@
+import type { Acd, AcdEvent } from '../../../src/acd';
+import { AcdHarness, ofType, operator } from './acd-harness';
+import { WorkerProcess } from './worker-process';
+
+/**
+ * Replays the durable event stream (the true order of changes: every event is
+ * appended inside the script that made the change) and checks the invariants.
+ */
+function checkInvariants(events: AcdEvent[]): { reservations: number; answers: number; violations: string[] } {
+  const violations: string[] = [];
+  const agentState = new Map<string, string>();
+  const agentCall = new Map<string, string>();
+  const callAgent = new Map<string, string>();
+  const answered = new Map<string, number>();
+  let reservations = 0;
+  for (const e of events) {
+    if (e.type === 'agent_state') {
+      const before = agentState.get(e.agentId) ?? 'logged_out';
+      if (before !== e.from) violations.push(`agent ${e.agentId} moved from ${e.from} but was ${before}`);
+      agentState.set(e.agentId, e.to);
+      if (e.to === 'reserved') {
+        if (agentCall.has(e.agentId)) violations.push(`agent ${e.agentId} reserved for ${e.callId} while holding ${agentCall.get(e.agentId)}`);
+        agentCall.set(e.agentId, e.callId ?? '?');
+      } else if (e.to === 'on_call') {
+        if (agentCall.get(e.agentId) !== e.callId) violations.push(`agent ${e.agentId} on ${e.callId} but reserved for ${agentCall.get(e.agentId)}`);
+      } else {
+        agentCall.delete(e.agentId);
+      }
+    } else if (e.type === 'call_reserved') {
+      reservations += 1;
+      if (callAgent.has(e.callId)) violations.push(`call ${e.callId} reserved for ${e.agentId} while held by ${callAgent.get(e.callId)}`);
+      if (e.from !== 'waiting') violations.push(`call ${e.callId} reserved from ${e.from}`);
+      callAgent.set(e.callId, e.agentId);
+    } else if (e.type === 'call_answered') {
+      answered.set(e.callId, (answered.get(e.callId) ?? 0) + 1);
+      if (callAgent.get(e.callId) !== e.agentId) violations.push(`call ${e.callId} answered by ${e.agentId}, reserved for ${callAgent.get(e.callId)}`);
+    } else if (['call_released', 'call_abandoned', 'call_lost', 'call_completed'].includes(e.type) && 'callId' in e) {
+      callAgent.delete(e.callId);
+    }
+  }
+  for (const [callId, n] of answered) if (n > 1) violations.push(`call ${callId} answered ${n} times`);
+  return { reservations, answers: [...answered.values()].reduce((a, b) => a + b, 0), violations };
+}
+
+async function assertNothingHeld(h: AcdHarness, acd: Acd, agents: string[]): Promise<void> {
+  for (const id of agents) {
+    const agent = await acd.getAgent(id);
+    expect(['reserved', 'on_call']).not.toContain(agent?.state);
+  }
+  expect(await h.redis.zcard(acd.keys.get('reservations'))).toBe(0);
+  const heldKeys = await h.redis.keys(`${acd.keys.prefix}node:*:held`);
+  expect(heldKeys).toEqual([]);
+}
+
+describe('ACD with several real processes on one Redis', () => {
+  let h: AcdHarness;
+
+  beforeAll(async () => {
+    h = await AcdHarness.start();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  beforeEach(async () => {
+    await h.reset();
+  });
+
+  it('three processes hammering: every call assigned at most once, every agent holds at most one call, nothing left reserved', async () => {
+    const admin = await h.acd({ nodeId: 'admin' });
+    await admin.defineQueue({ id: 'sales', wrapUpMs: 0 });
+    const agents = Array.from({ length: 25 }, (_, i) => `agent-${i}`);
+    for (const id of agents) await admin.upsertAgent(operator(id));
+    const workers = [1, 2, 3].map(
+      (n) => new WorkerProcess({ mode: 'hammer', port: h.port, nodeId: `worker-${n}`, seed: n * 7919, ops: 1500, agents, queueId: 'sales' }),
+    );
+    try {
+      const reports = await Promise.all(workers.map((w) => w.message('done', 90_000)));
+      const exits = await Promise.all(workers.map((w) => w.exited));
+      expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
+      const totals = reports.map((r) => r.done as Record<string, number>);
+      const enqueued = totals.reduce((n, t) => n + (t.enqueued ?? 0), 0);
+      const answeredByWorkers = totals.reduce((n, t) => n + (t.answered ?? 0), 0);
+      // enough real contention happened for the test to mean something
+      expect(enqueued).toBeGreaterThan(1000);
+      expect(answeredByWorkers).toBeGreaterThan(200);
+
+      const events = await h.events(admin);
+      const { reservations, answers, violations } = checkInvariants(events);
+      expect(violations).toEqual([]);
+      expect(reservations).toBeGreaterThan(answers);
+      expect(answers).toBeGreaterThanOrEqual(answeredByWorkers);
+      await admin.tick();
+      await assertNothingHeld(h, admin, agents);
+      // the workers left gracefully (the idle admin node, which stopped heartbeating, may have been reaped)
+      const workerExits = ofType(events, 'node_died').filter((e) => e.deadNode.startsWith('worker-'));
+      expect(workerExits.map((e) => e.reason)).toEqual(['stopped', 'stopped', 'stopped']);
+    } finally {
+      await Promise.all(workers.map((w) => w.kill()));
+    }
+  }, 120_000);
+
+  it('a process SIGKILLed while holding reservations: survivors release them within seconds and callers keep their places', async () => {
+    const survivor = await h.acd({ nodeId: 'survivor', clock: { now: () => Date.now() }, settings: { heartbeatTtlMs: 1000, heartbeatIntervalMs: 200 } });
+    await survivor.defineQueue({ id: 'sales' });
+    await survivor.defineQueue({ id: 'elsewhere' });
+    const agents = ['a1', 'a2', 'a3'];
+    for (const id of agents) await survivor.upsertAgent(operator(id));
+    const calls = ['c1', 'c2', 'c3', 'c4', 'c5'];
+    for (const id of calls) {
+      await survivor.enqueue({ callId: id, queueId: 'sales' });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const scores = await Promise.all(calls.map(async (id) => (await survivor.getCall(id))?.score));
+    const doomed = new WorkerProcess({ mode: 'hold', port: h.port, nodeId: 'doomed', seed: 1, ops: 0, agents, queueId: 'sales' });
+    try {
+      const holding = await doomed.message('holding', 30_000);
+      expect(holding.reservations).toEqual([['c1', 'a1'], ['c2', 'a2'], ['c3', 'a3']]);
+      expect(await survivor.waitingCalls('sales')).toEqual(['c4', 'c5']);
+      expect((await survivor.getCall('c1'))?.state).toBe('offered');
+
+      await doomed.kill('SIGKILL');
+      const killedAt = Date.now();
+      // the survivor heartbeats and reaps, as its housekeeping loop would
+      let released = false;
+      while (!released && Date.now() - killedAt < 10_000) {
+        await survivor.heartbeat();
+        released = (await survivor.reap()).reaped > 0;
+        if (!released) await new Promise((r) => setTimeout(r, 100));
+      }
+      const tookMs = Date.now() - killedAt;
+      expect(released).toBe(true);
+      expect(tookMs).toBeLessThan(5_000);
+
+      // callers keep their places, with their original scores
+      expect(await survivor.waitingCalls('sales')).toEqual(calls);
+      expect(await Promise.all(calls.map(async (id) => (await survivor.getCall(id))?.score))).toEqual(scores);
+      // no agent stuck: released to ready (it was not their fault)
+      for (const id of agents) expect((await survivor.getAgent(id))?.state).toBe('ready');
+      // the dead process's own caller is recorded as lost
+      expect((await survivor.getCall('doomed-own-call'))?.state).toBe('lost');
+      const events = await h.events(survivor);
+      expect(ofType(events, 'node_died')).toEqual([expect.objectContaining({ deadNode: 'doomed', reason: 'heartbeat_expired', released: 3, lost: 1 })]);
+      expect(ofType(events, 'call_released').map((e) => [e.callId, e.reason]).sort()).toEqual([
+        ['c1', 'holder_died'], ['c2', 'holder_died'], ['c3', 'holder_died'],
+      ]);
+      expect(checkInvariants(events).violations).toEqual([]);
+
+      // the survivor's housekeeping then serves them in order
+      const { reservations } = await survivor.tick();
+      expect(reservations.map((r) => r.callId).sort()).toEqual(['c1', 'c2', 'c3']);
+      expect(reservations.every((r) => r.owner === 'survivor')).toBe(true);
+      expect(await survivor.waitingCalls('sales')).toEqual(['c4', 'c5']);
+    } finally {
+      await doomed.kill();
+    }
+  }, 60_000);
+
+  it('a graceful stop hands back reservations at once; a stalled process is reaped by a live one', async () => {
+    const a = await h.acd({ nodeId: 'proc-a', settings: { heartbeatTtlMs: 300, heartbeatIntervalMs: 100 } });
+    const b = await h.acd({ nodeId: 'proc-b', settings: { heartbeatTtlMs: 300, heartbeatIntervalMs: 100 } });
+    await a.defineQueue({ id: 'sales' });
+    await a.upsertAgent(operator('a1'));
+    await b.enqueue({ callId: 'c1', queueId: 'sales' });
+    await a.transition('a1', 'ready'); // a holds the reservation for b's caller
+    await a.stop({ leave: true });
+    expect(await b.waitingCalls('sales')).toEqual(['c1']);
+    expect((await b.getAgent('a1'))?.state).toBe('ready');
+    // b stalls past its TTL; a live process reaps it; b's caller is lost
+    await new Promise((r) => setTimeout(r, 400));
+    const c = await h.acd({ nodeId: 'proc-c' });
+    expect((await c.reap()).reaped).toBe(1);
+    expect((await c.getCall('c1'))?.state).toBe('lost');
+  });
+
+  it('start() heartbeats and runs housekeeping on its own until stop()', async () => {
+    const acd = await h.acd({ nodeId: 'looping', clock: { now: () => Date.now() }, settings: { tickIntervalMs: 20, heartbeatIntervalMs: 100, heartbeatTtlMs: 500 } });
+    await acd.defineQueue({ id: 'sales', reserveTimeoutMs: 50 });
+    await acd.upsertAgent(operator('a1'));
+    await acd.start();
+    try {
+      await acd.transition('a1', 'ready');
+      await acd.enqueue({ callId: 'c1', queueId: 'sales' });
+      // never confirmed: the loop releases it after 50 ms
+      const deadline = Date.now() + 3000;
+      while ((await acd.getCall('c1'))?.state !== 'waiting' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect((await acd.getCall('c1'))?.state).toBe('waiting');
+      expect(await h.redis.pttl(acd.keys.get('node', 'looping'))).toBeGreaterThan(0);
+    } finally {
+      await acd.stop();
+    }
+    expect(await h.redis.exists(acd.keys.get('node', 'looping'))).toBe(0);
+  });
+});
