@@ -18,6 +18,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
 COPY migrations ./migrations
+COPY prompts ./prompts
 COPY public ./public
 RUN mkdir -p /app/data/recordings /app/data/prompts && chown -R node:node /app/data
 USER node

@@ -10,6 +10,9 @@ import { registerDirectoryRoutes } from './routes/directory-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerClientImportRoutes } from './routes/client-import-routes';
 import { DirectoryChangeFeed } from '../directory/directory-change-feed';
+import { ConfigPublishedFeed } from '../db/published-config-cache';
+import { registerConfigRoutes } from './routes/config-routes';
+import { registerSimulatorRoutes } from './routes/simulator-routes';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
@@ -64,5 +67,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   const onClientsChanged = (e164s: string[] | null): Promise<void> => directoryFeed.publish({ e164s });
   registerDirectoryRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm, onClientsChanged });
   registerClientImportRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, onClientsChanged });
+  registerConfigRoutes(app, context.db, new ConfigPublishedFeed(context.redis, context.logger));
+  registerSimulatorRoutes(app, context.db, context.redis, context.config.phone.defaultCountry);
   return app;
 }

@@ -8,6 +8,29 @@ import { queuesRepository } from './repositories/queues-repository';
 import { schedulesRepository } from './repositories/schedules-repository';
 import { createStaffRepository } from './repositories/staff-repository';
 import { insertUser } from './repositories/users-repository';
+import type { ScheduleRecord } from '../api/schemas/directory-schemas';
+import { ivrFlowStore, routingConfigStore } from './config-stores';
+import { validateFlowForScope, validateRoutingAgainstDirectory } from './config-validation';
+import { DEFAULT_FLOW } from '../ivr/default-flow';
+import { DEFAULT_ROUTING_CONFIG } from '../routing/default-routing-config';
+import { unwrapValidation } from '../routing/validation-result';
+
+/** The shipped IVR flow and routing config as version 1, validated against the demo directory just written. */
+async function publishDefaultConfig(client: DbClient, hotlineHours: ScheduleRecord): Promise<void> {
+  const system = { userId: null, username: 'system' };
+  // The hotline's hours travel with the routing config (versioned, published); in the demo they are the `main` schedule's.
+  const businessHours = {
+    timezone: hotlineHours.timezone,
+    hours: hotlineHours.hours,
+    holidays: hotlineHours.holidays.map((h) => ({ date: h.day, name: h.name })),
+  };
+  const routing = unwrapValidation('the default routing config', await validateRoutingAgainstDirectory(client, { ...DEFAULT_ROUTING_CONFIG, businessHours }));
+  const routingDraft = await routingConfigStore.createDraft(client, null, routing, 'shipped default', system);
+  await routingConfigStore.publish(client, null, routingDraft.version, system);
+  const flow = unwrapValidation('the default IVR flow', await validateFlowForScope(client, DEFAULT_FLOW.name, DEFAULT_FLOW));
+  const flowDraft = await ivrFlowStore.createDraft(client, flow.name, flow, 'shipped default', system);
+  await ivrFlowStore.publish(client, flow.name, flowDraft.version, system);
+}
 
 /** Password of every demo account (API login and SIP softphone): development only, printed by `npm start`. */
 export const DEMO_PASSWORD = 'demo-pass-1';
@@ -61,6 +84,8 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       { key: 'pavel', fullName: 'Pavel Orlov', role: 'key_account_manager', department: 'wholesale_sales' },
       { key: 'elena', fullName: 'Elena Kuznetsova', role: 'key_account_manager', department: 'wholesale_sales', languages: ['ru', 'en'] },
       { key: 'tatiana', fullName: 'Tatiana Volkova', role: 'finance', department: 'finance' },
+      { key: 'svetlana', fullName: 'Svetlana Belova', role: 'quality', department: 'quality_control' },
+      { key: 'dmitri', fullName: 'Dmitri Lebedev', role: 'department_head', department: 'second_line', skills: { second_line: 3 } },
     ];
     for (const p of people) {
       const created = await staffRepo.create(client, {
@@ -71,10 +96,15 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
     }
     await departmentsRepository.update(client, ids.departments.wholesale_sales as number, { headStaffId: ids.staff.head_wholesale });
     await departmentsRepository.update(client, ids.departments.retail_sales as number, { headStaffId: ids.staff.head_retail });
+    // The default routing config names a head for every department it can send a caller to.
+    const otherHeads: Array<[string, string]> = [['regional_sales', 'head_wholesale'], ['finance', 'tatiana'], ['quality_control', 'svetlana'], ['second_line', 'dmitri']];
+    for (const [department, head] of otherHeads) {
+      await departmentsRepository.update(client, ids.departments[department] as number, { headStaffId: ids.staff[head] });
+    }
 
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     await insertUser(client, { username: 'supervisor', passwordHash, role: 'supervisor' });
-    for (const key of ['anna', 'ion', 'olga', 'pavel', 'elena', 'tatiana', 'head_wholesale', 'head_retail']) {
+    for (const key of ['anna', 'ion', 'olga', 'pavel', 'elena', 'tatiana', 'svetlana', 'dmitri', 'head_wholesale', 'head_retail']) {
       await insertUser(client, { username: key, passwordHash, role: 'operator', staffId: ids.staff[key] ?? null });
     }
 
@@ -88,8 +118,8 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       { name: 'regional', label: 'Regional orders', departmentId: ids.departments.regional_sales, requiredSkills: { regional: 1 }, memberIds: [ids.staff.ion], overflowTarget: { kind: 'queue', queue: 'operators' }, maxWaitSeconds: 120 },
       { name: 'key_accounts', label: 'Key-account managers', departmentId: ids.departments.wholesale_sales, memberIds: [ids.staff.pavel, ids.staff.elena], strategy: 'linear' },
       { name: 'finance', label: 'Finance service', departmentId: ids.departments.finance, memberIds: [ids.staff.tatiana] },
-      { name: 'quality_control', label: 'Quality control', departmentId: ids.departments.quality_control, memberIds: [ids.staff.head_retail] },
-      { name: 'second_line', label: 'Second line support', departmentId: ids.departments.second_line, memberIds: [ids.staff.olga] },
+      { name: 'quality_control', label: 'Quality control', departmentId: ids.departments.quality_control, memberIds: [ids.staff.svetlana] },
+      { name: 'second_line', label: 'Second line support', departmentId: ids.departments.second_line, requiredSkills: { second_line: 1 }, memberIds: [ids.staff.dmitri] },
     ];
     for (const q of queues) ids.queues[q.name] = (await queuesRepository.create(client, { ...q, scheduleId: schedule.id })).id;
 
@@ -106,6 +136,7 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
     ];
     for (const c of clients) await clientsRepo.create(client, c);
 
+    await publishDefaultConfig(client, schedule);
     for (const step of options.extraSteps ?? []) await step(client, ids);
     await recordAudit(client, { userId: null, username: 'system' }, { action: 'import', entity: 'demo data', entityId: null, after: { departments: departments.length, staff: people.length, clients: clients.length } });
     options.logger.info({ staff: people.length, clients: clients.length }, 'demo data loaded');

@@ -8,6 +8,7 @@ import { buildApp } from '../api/build-app';
 import { ensureAdminUser } from '../db/bootstrap-admin';
 import { DEMO_PASSWORD, seedDemoData } from '../db/demo-seed';
 import { runMigrations } from '../db/migrate';
+import { ensureReferenceData } from '../db/reference-data';
 import { createPool, type Db } from '../db/pool';
 import { startPostgresServer } from '../db/postgres-server';
 import type { Logger } from '../logger';
@@ -145,6 +146,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       closers.push(() => connection.disconnect());
     }
 
+    await ensureReferenceData(db);
     const adminPassword = config.auth.adminPassword ?? DEV_ADMIN_PASSWORD;
     await ensureAdminUser(db, config.auth.adminUser, adminPassword);
     let seeded = false;

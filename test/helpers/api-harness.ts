@@ -6,6 +6,8 @@ import type { ComponentStatus } from '../../src/api/api-context';
 import { loadConfig } from '../../src/config/load-config';
 import { createPool, type Db } from '../../src/db/pool';
 import { ensureAdminUser } from '../../src/db/bootstrap-admin';
+import { ensureReferenceData } from '../../src/db/reference-data';
+import { seedDemoData } from '../../src/db/demo-seed';
 import { createRootLogger } from '../../src/logger';
 import { createTestDatabase, startTestRedis, type TestDatabase } from './test-env';
 import type { RunningService } from '../../src/runtime/managed-process';
@@ -31,6 +33,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   redisUrl?: string;
   components?: () => ComponentStatus[];
+  /** Load the demo data set (directory, default IVR flow and routing config) as `npm start` does. */
+  demo?: boolean;
 }
 
 /** The real app over real HTTP, on a fresh database (cloned from the migrated template) and a fresh Redis. */
@@ -78,6 +82,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     return { status: response.status, body: parsed as never, headers: response.headers };
   };
 
+  await ensureReferenceData(db);
+  if (options.demo) await seedDemoData(db, { defaultCountry: config.phone.defaultCountry, sipRealm: config.sip.realm, logger });
   await ensureAdminUser(db, 'admin', 'admin-password');
   const login = async (username: string, password: string): Promise<string> => {
     const result = await call<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
@@ -86,10 +92,10 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   };
   const admin = await login('admin', 'admin-password');
   for (const role of ['supervisor', 'operator'] as const) {
-    const created = await call('POST', '/api/users', { token: admin, body: { username: role, password: `${role}-password`, role } });
+    const created = await call('POST', '/api/users', { token: admin, body: { username: `h_${role}`, password: `${role}-password`, role } });
     if (created.status !== 201) throw new Error(`cannot create ${role}: ${JSON.stringify(created.body)}`);
   }
-  const tokens = { admin, supervisor: await login('supervisor', 'supervisor-password'), operator: await login('operator', 'operator-password') };
+  const tokens = { admin, supervisor: await login('h_supervisor', 'supervisor-password'), operator: await login('h_operator', 'operator-password') };
 
   return {
     baseUrl, db, redis, app, tokens, call,

@@ -13,6 +13,9 @@ import { actorOf } from '../auth-hook';
 import { Code, ErrorBody, NonEmpty } from '../schemas/common-schemas';
 import * as S from '../schemas/directory-schemas';
 import { registerResourceRoutes } from './resource-routes';
+import { loadDirectorySnapshot } from '../../db/repositories/directory-snapshot-repository';
+import { validateOverrideTarget } from '../../routing/routing-config-validator';
+import { unwrapValidation } from '../../routing/validation-result';
 
 export interface DirectoryRoutesOptions {
   db: Db;
@@ -72,6 +75,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: Directory
     record: S.Client, create: S.ClientCreate, patch: S.ClientPatch, query: S.ClientQuery,
     // Operators create "new client" cards from the softphone and keep notes up to date.
     readRoles: ANY_USER, writeRoles: ANY_USER, deleteRoles: ADMINS,
+    beforeWrite: async (q, input) => {
+      if (input.routingOverride === undefined || input.routingOverride === null) return;
+      unwrapValidation('routingOverride', validateOverrideTarget(input.routingOverride, await loadDirectorySnapshot(q), 'routingOverride'));
+    },
     afterChange: (before, after) => {
       const numbers = new Set([...(before?.phones ?? []), ...(after?.phones ?? [])].map((p) => p.number));
       return options.onClientsChanged([...numbers]);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { UserRole } from '../../auth/roles';
-import { inTransaction, type Db } from '../../db/pool';
+import { inTransaction, type Db, type DbClient } from '../../db/pool';
 import { recordAudit } from '../../db/repositories/audit-repository';
 import type { ResourceRepository, Row } from '../../db/resource-repository';
 import { actorOf } from '../auth-hook';
@@ -18,6 +18,8 @@ export interface ResourceRoutesOptions<TRecord extends Row & { id: number }> {
   readRoles: readonly UserRole[];
   writeRoles: readonly UserRole[];
   deleteRoles: readonly UserRole[];
+  /** Checks an input against other records, inside the write's transaction (e.g. references into the directory). */
+  beforeWrite?: (q: DbClient, input: Row) => Promise<void>;
   /** Runs after a committed change (e.g. to announce it to other processes). */
   afterChange?: (before: TRecord | null, after: TRecord | null) => Promise<void>;
 }
@@ -49,6 +51,7 @@ export function registerResourceRoutes<TRecord extends Row & { id: number }>(app
     schema: { tags: [tag], summary: `Create a ${entity}`, body: options.create, response: { 201: options.record, ...errors } },
     handler: async (request, reply) => {
       const created = await inTransaction(db, async (client) => {
+        await options.beforeWrite?.(client, request.body as Row);
         const record = await repository.create(client, request.body as Row);
         await recordAudit(client, actorOf(request), { action: 'create', entity, entityId: record.id, after: record });
         return record;
@@ -64,6 +67,7 @@ export function registerResourceRoutes<TRecord extends Row & { id: number }>(app
     handler: async (request) => {
       const { before, after } = await inTransaction(db, async (client) => {
         const id = (request.params as { id: number }).id;
+        await options.beforeWrite?.(client, request.body as Row);
         const change = await repository.update(client, id, request.body as Row);
         await recordAudit(client, actorOf(request), { action: 'update', entity, entityId: id, before: change.before, after: change.after });
         return change;

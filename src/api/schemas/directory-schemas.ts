@@ -68,6 +68,7 @@ export const Client = Type.Object({
   lastOrderAt: Nullable(Type.String({ format: 'date' })),
   notes: Type.String(),
   phones: Type.Array(ClientPhone),
+  routingOverride: Nullable(Type.Unknown({ description: 'a routing target spec that wins over the type rules (e.g. always a named person)' })),
   debt: Type.Object({
     overdue: Type.Boolean({ description: 'there is overdue debt' }),
     overLimit: Type.Boolean({ description: 'the balance is above the credit limit' }),
@@ -93,6 +94,7 @@ export const ClientCreate = Type.Object(
     lastOrderAt: Type.Optional(Nullable(Type.String({ format: 'date' }))),
     notes: Type.Optional(Type.String({ maxLength: 5000 })),
     phones: Type.Optional(Type.Array(PhoneInput, { maxItems: 20 })),
+    routingOverride: Type.Optional(Nullable(Type.Unknown({ description: 'a routing target spec, checked against the directory; null removes it' }))),
   },
   { additionalProperties: false },
 );

@@ -81,6 +81,7 @@ export function createClientsRepository(defaultCountry: string): ResourceReposit
       balance: { column: 'balance' },
       lastOrderAt: { column: 'last_order_at' },
       notes: { column: 'notes' },
+      routingOverride: { column: 'routing_override', json: true },
       createdAt: { column: 'created_at', readOnly: true },
       updatedAt: { column: 'updated_at', readOnly: true },
     },

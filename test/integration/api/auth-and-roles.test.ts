@@ -27,7 +27,7 @@ describe('authentication and role enforcement (real HTTP, Postgres, Redis)', () 
   });
 
   it('refuses a revoked token after logout', async () => {
-    const { body } = await h.call('POST', '/api/auth/login', { body: { username: 'operator', password: 'operator-password' } });
+    const { body } = await h.call('POST', '/api/auth/login', { body: { username: 'h_operator', password: 'operator-password' } });
     expect((await h.call('GET', '/api/auth/me', { token: body.token })).status).toBe(200);
     expect((await h.call('POST', '/api/auth/logout', { token: body.token })).status).toBe(204);
     const after = await h.call('GET', '/api/auth/me', { token: body.token });

@@ -58,7 +58,7 @@ describe('client CSV import (real HTTP, Postgres)', () => {
     expect(dupInDbClient.body).toEqual([]);
 
     const audit = await h.call('GET', '/api/audit?entity=client', { token: h.tokens.admin });
-    expect(audit.body[0]).toMatchObject({ action: 'import', username: 'supervisor', after: { imported: 3, failed: 8 } });
+    expect(audit.body[0]).toMatchObject({ action: 'import', username: 'h_supervisor', after: { imported: 3, failed: 8 } });
   });
 
   it('names the encoding problem for a Windows-1251 file and imports it when told the encoding', async () => {
