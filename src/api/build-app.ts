@@ -13,6 +13,7 @@ import { DirectoryChangeFeed } from '../directory/directory-change-feed';
 import { ConfigPublishedFeed } from '../db/published-config-cache';
 import { registerConfigRoutes } from './routes/config-routes';
 import { registerSimulatorRoutes } from './routes/simulator-routes';
+import { registerPromptRoutes } from './routes/prompt-routes';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
@@ -69,5 +70,6 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerClientImportRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, onClientsChanged });
   registerConfigRoutes(app, context.db, new ConfigPublishedFeed(context.redis, context.logger));
   registerSimulatorRoutes(app, context.db, context.redis, context.config.phone.defaultCountry);
+  registerPromptRoutes(app, context.db, context.config.dataDir);
   return app;
 }

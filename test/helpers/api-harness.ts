@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
@@ -50,7 +53,9 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     redisServer = await startTestRedis();
     cleanups.push(() => (redisServer as RunningService).stop());
   }
-  const config = loadConfig({ env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-data-'));
+  cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
+  const config = loadConfig({ env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir } });
   const logger = createRootLogger(config.log.level);
   const db = createPool(options.databaseUrl ?? (database as TestDatabase).url, logger);
   const redis = new Redis(options.redisUrl ?? (redisServer as RunningService).url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });

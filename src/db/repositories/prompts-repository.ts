@@ -59,3 +59,8 @@ export async function upsertPrompt(q: Queryable, prompt: { id: string; language:
   );
   return { before: before.rows[0] ? toPrompt(before.rows[0]) : null, after: toPrompt(rows[0] as Row) };
 }
+
+export async function findPrompt(q: Queryable, id: string, language: string): Promise<StoredPrompt | null> {
+  const { rows } = await q.query<Row>('SELECT * FROM prompts WHERE id = $1 AND language = $2', [id, language]);
+  return rows[0] ? toPrompt(rows[0]) : null;
+}

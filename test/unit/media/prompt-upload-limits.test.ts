@@ -1,6 +1,6 @@
 import { AppError } from '../../../src/errors/app-error';
 import { PROMPT_UPLOAD_LIMITS, validateUploadedPrompt } from '../../../src/media/prompt-audio';
-import { chunk, extensibleFmtBody, riff, wav } from './wav-builder';
+import { chunk, extensibleFmtBody, riff, wav } from '../../helpers/wav-builder';
 
 function refusal(bytes: Buffer): AppError {
   try {

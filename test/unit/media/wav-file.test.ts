@@ -1,6 +1,6 @@
 import { AppError } from '../../../src/errors/app-error';
 import { describeWav, parseWav } from '../../../src/media/wav-file';
-import { chunk, extensibleFmtBody, fmtBody, riff, wav } from './wav-builder';
+import { chunk, extensibleFmtBody, fmtBody, riff, wav } from '../../helpers/wav-builder';
 
 /** The AppError parseWav throws for `bytes`; fails the test if it does not throw one. */
 function parseError(bytes: Buffer): AppError {
