@@ -1,0 +1,58 @@
+import Redis from 'ioredis';
+import { Acd } from '../../../src/acd';
+import { syncDirectoryToAcd } from '../../../src/directory/acd-directory-sync';
+import { createRootLogger } from '../../../src/logger';
+import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+
+describe('directory → ACD sync (real Postgres and Redis, demo data)', () => {
+  let h: ApiHarness;
+  let redis: Redis;
+  let acd: Acd;
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    h = await startApiHarness({ demo: true });
+    redis = new Redis(h.redis.options.port as number, h.redis.options.host as string);
+    acd = new Acd({ redis, nodeId: 'sync-test' });
+    await acd.heartbeat();
+    const staff = await h.call('GET', '/api/staff', { token: h.tokens.admin });
+    for (const s of staff.body as Array<{ id: number; fullName: string }>) ids.set(s.fullName, String(s.id));
+  });
+  afterAll(async () => {
+    await acd.stop({ leave: false });
+    redis.disconnect();
+    await h.close();
+  });
+
+  it('makes every active call-taking staff member an agent with kind, department, skills and queues', async () => {
+    const result = await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    expect(result).toEqual({ queues: 7, agents: 10 });
+    const ion = await acd.getAgent(ids.get('Ion Popescu')!);
+    expect(ion?.profile).toMatchObject({ kind: 'operator', department: 'regional_sales', skills: { orders: 3, regional: 3 }, languages: ['ro', 'ru'] });
+    expect(ion?.profile.queues.sort()).toEqual(['direct', 'operators', 'regional']);
+    expect(ion?.state).toBe('logged_out');
+    const pavel = await acd.getAgent(ids.get('Pavel Orlov')!);
+    expect(pavel?.profile).toMatchObject({ kind: 'key_account_manager', department: 'wholesale_sales' });
+  });
+
+  it('leaves supervisors, admins and inactive staff out', async () => {
+    const created = await h.call('POST', '/api/staff', { token: h.tokens.admin, body: { fullName: 'Sam Supervisor', role: 'supervisor' } });
+    const inactive = await h.call('POST', '/api/staff', { token: h.tokens.admin, body: { fullName: 'Gone Operator', role: 'operator', active: false } });
+    await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    expect(await acd.getAgent(String(created.body.id))).toBeNull();
+    expect(await acd.getAgent(String(inactive.body.id))).toBeNull();
+  });
+
+  it('gives the regional queue its skill requirement: only the regional operator is offered its calls', async () => {
+    await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    for (const name of ['Anna Petrova', 'Olga Smirnova', 'Ion Popescu']) await acd.transition(ids.get(name)!, 'ready');
+    const result = await acd.enqueue({ callId: 'sync-call-1', queueId: 'regional' });
+    expect(result.outcome).toBe('reserved');
+    expect(result.reservations.map((r) => r.agentId)).toEqual([ids.get('Ion Popescu')]);
+  });
+
+  it('keeps live agent states when synchronised again', async () => {
+    await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    expect((await acd.getAgent(ids.get('Anna Petrova')!))?.state).toBe('ready');
+  });
+});
