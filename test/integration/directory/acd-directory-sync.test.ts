@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { Acd } from '../../../src/acd';
 import { syncDirectoryToAcd } from '../../../src/directory/acd-directory-sync';
+import { queuePlanFor } from '../../../src/sip/queue-plan';
 import { createRootLogger } from '../../../src/logger';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 
@@ -49,6 +50,21 @@ describe('directory → ACD sync (real Postgres and Redis, demo data)', () => {
     const result = await acd.enqueue({ callId: 'sync-call-1', queueId: 'regional' });
     expect(result.outcome).toBe('reserved');
     expect(result.reservations.map((r) => r.agentId)).toEqual([ids.get('Ion Popescu')]);
+  });
+
+  it('a key client\'s chain from the routing decision rings the own manager, then on no answer the next key-account manager', async () => {
+    const pavel = ids.get('Pavel Orlov')!;
+    const elena = ids.get('Elena Kuznetsova')!;
+    await acd.transition(pavel, 'ready');
+    await acd.transition(elena, 'ready');
+    const step = (id: string, name: string) => ({ kind: 'person' as const, staffId: Number(id), name, role: 'key_account_manager' as const, departmentCode: 'wholesale_sales', departmentName: 'Wholesale sales', ringTimeoutSeconds: 20 });
+    const plan = queuePlanFor({ ...step(pavel, 'Pavel Orlov'), fallback: [step(elena, 'Elena Kuznetsova'), { kind: 'queue', queue: 'operators', requiredSkills: {}, priority: 9 }] }, 5)!;
+    const queued = await acd.enqueue({ callId: 'key-call-1', queueId: plan.queueId, priority: plan.priority, stages: plan.stages! });
+    expect(queued.reservations.map((r) => r.agentId)).toEqual([pavel]);
+    await acd.markOffered('key-call-1', pavel);
+    const next = await acd.ringNoAnswer('key-call-1', pavel);
+    expect(next.reservations.map((r) => r.agentId)).toEqual([elena]);
+    expect((await acd.getAgent(pavel))?.state).toBe('not_ready');
   });
 
   it('keeps live agent states when synchronised again', async () => {

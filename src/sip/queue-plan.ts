@@ -1,0 +1,82 @@
+import type { MatchStage } from '../acd';
+import { PRIORITY_MAX, PRIORITY_MIN } from '../acd';
+import { DIRECT_QUEUE_ID, RELAX_SKILLS_AFTER_MS } from '../directory/acd-profiles';
+import type { FallbackStep, RouteTarget } from '../routing/route-target';
+
+/** How a routed call waits in the ACD: its queue, priority and, for chains, its own matching plan. */
+export interface QueuePlan {
+  queueId: string;
+  priority: number;
+  /** Absent: the queue's own plan. */
+  stages?: MatchStage[];
+}
+
+/** A department step (no queue of its own in the chain) is given this long before the next step. */
+export const DEPARTMENT_STEP_MS = 30_000;
+
+/** Routing priorities above the ACD's range share its top level. */
+export function acdPriority(priority: number): number {
+  return Math.max(PRIORITY_MIN, Math.min(PRIORITY_MAX, Math.round(priority)));
+}
+
+function skillStages(requiredSkills: Readonly<Record<string, number>>): MatchStage[] | undefined {
+  const skills = Object.entries(requiredSkills).map(([skill, minLevel]) => ({ skill, minLevel }));
+  if (skills.length === 0) return undefined;
+  const first: MatchStage = { afterMs: 0, scope: { type: 'queue' }, skills };
+  if (skills.every((s) => s.minLevel <= 1)) return [first];
+  return [first, { afterMs: RELAX_SKILLS_AFTER_MS, scope: { type: 'queue' }, skills: skills.map((s) => ({ skill: s.skill, minLevel: 1 })) }];
+}
+
+/**
+ * Turns a routing decision into the ACD's terms. A person with a fallback
+ * chain becomes one waiting call whose stages ring each person for their ring
+ * timeout in turn, then a department, then a queue — the caller keeps their
+ * place and their time in line throughout (issue 4, preferred targets). An
+ * after-hours target is not queued: null.
+ */
+export function queuePlanFor(target: RouteTarget, basePriority: number): QueuePlan | null {
+  switch (target.kind) {
+    case 'after_hours':
+      return null;
+    case 'queue': {
+      const stages = skillStages(target.requiredSkills);
+      return { queueId: target.queue, priority: acdPriority(target.priority), ...(stages ? { stages } : {}) };
+    }
+    case 'department':
+      if (target.queue) return { queueId: target.queue, priority: acdPriority(basePriority) };
+      return { queueId: DIRECT_QUEUE_ID, priority: acdPriority(basePriority), stages: chainStages([target]).stages };
+    case 'person': {
+      const chain: FallbackStep[] = [target, ...target.fallback];
+      const { stages, finalQueue } = chainStages(chain);
+      return { queueId: finalQueue?.queue ?? DIRECT_QUEUE_ID, priority: acdPriority(finalQueue?.priority ?? basePriority), stages };
+    }
+  }
+}
+
+function chainStages(chain: readonly FallbackStep[]): { stages: MatchStage[]; finalQueue: Extract<FallbackStep, { kind: 'queue' }> | null } {
+  const stages: MatchStage[] = [];
+  let at = 0;
+  for (const step of chain) {
+    if (step.kind === 'person') {
+      const ringMs = step.ringTimeoutSeconds * 1000;
+      stages.push({ afterMs: at, scope: { type: 'agents', agentIds: [String(step.staffId)] }, ringMs });
+      at += ringMs;
+    } else if (step.kind === 'department') {
+      stages.push({ afterMs: at, scope: { type: 'department', department: step.department } });
+      at += DEPARTMENT_STEP_MS;
+      if (step.headStaffId !== null) {
+        stages.push({ afterMs: at, scope: { type: 'agents', agentIds: [String(step.headStaffId)] } });
+        at += DEPARTMENT_STEP_MS;
+      }
+    } else if (step.kind === 'queue') {
+      // A queue ends the chain: stages can only widen to the call's own queue.
+      const skills = skillStages(step.requiredSkills);
+      stages.push({ afterMs: at, scope: { type: 'queue' }, ...(skills?.[0]?.skills ? { skills: skills[0].skills } : {}) });
+      return { stages, finalQueue: step };
+    } else {
+      // after hours: nothing more to ring; the direct queue's overflow (a callback) takes over.
+      break;
+    }
+  }
+  return { stages, finalQueue: null };
+}
