@@ -39,13 +39,16 @@ export type AcdEvent =
   | (CallEventBase & { type: 'call_completed'; agentId: string; talkMs: number; by?: string })
   | (CallEventBase & {
       type: 'call_overflowed';
-      reason: 'max_wait' | 'empty_queue';
+      /** target_timeout: a named person the call overflowed to did not take it within their ring time. */
+      reason: 'max_wait' | 'empty_queue' | 'target_timeout';
       target: 'queue' | 'agent' | 'callback' | 'voicemail';
       targetId?: string;
+      /** For target 'agent': how long the person has to take the call. */
+      ringMs?: number;
       fromQueue?: string;
       waitMs?: number;
     })
-  | (CallEventBase & { type: 'callback_requested'; reason: 'caller_request' | 'max_wait' | 'empty_queue' })
+  | (CallEventBase & { type: 'callback_requested'; reason: 'caller_request' | 'max_wait' | 'empty_queue' | 'target_timeout' })
   | (CallEventBase & { type: 'call_lost'; reason: string; agentId: string })
   | (CallEventBase & { type: 'call_stage'; stage: number })
   | (EventBase & { type: 'node_died'; deadNode: string; reason: 'heartbeat_expired' | 'stopped'; released: number; lost: number });

@@ -1,6 +1,12 @@
+import { assertTimeZone } from './calendar-day';
+
 /** Tuning of the ACD; every field has a sensible default. */
 export interface AcdSettings {
-  /** How many entries of an index a match looks at (agents in strategy order, calls in line). */
+  /**
+   * Page size of a matching scan (entries per ZRANGE inside the script). Matching pages on to the
+   * end of an index, so this bounds reply sizes, not completeness; the housekeeping safety
+   * dispatch looks at one page of each queue.
+   */
   scanDepth: number;
   /** Approximate cap of the durable event stream (XADD MAXLEN ~). */
   streamMaxLen: number;
@@ -20,6 +26,11 @@ export interface AcdSettings {
   /** A process whose heartbeat is older than this is dead and gets reaped. */
   heartbeatTtlMs: number;
   tickIntervalMs: number;
+  /**
+   * IANA time zone whose midnight ends the day for "today" statistics and calls-today counts. The
+   * day is part of the counters' Redis keys: every process sharing one Redis must use the same zone.
+   */
+  timeZone: string;
 }
 
 export const DEFAULT_ACD_SETTINGS: Readonly<AcdSettings> = Object.freeze({
@@ -34,13 +45,20 @@ export const DEFAULT_ACD_SETTINGS: Readonly<AcdSettings> = Object.freeze({
   heartbeatIntervalMs: 1000,
   heartbeatTtlMs: 3000,
   tickIntervalMs: 250,
+  timeZone: 'Europe/Moscow',
 });
 
 /** Merges overrides into the defaults and checks the relations that matter. */
 export function resolveAcdSettings(overrides: Partial<AcdSettings> = {}): AcdSettings {
   const settings = { ...DEFAULT_ACD_SETTINGS, ...overrides };
   for (const [key, value] of Object.entries(settings)) {
-    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`ACD setting ${key} must be a positive integer`);
+    if (key === 'timeZone') continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new RangeError(`ACD setting ${key} must be a positive integer`);
+  }
+  try {
+    assertTimeZone(settings.timeZone);
+  } catch {
+    throw new RangeError(`ACD setting timeZone: unknown time zone ${JSON.stringify(settings.timeZone)}`);
   }
   if (settings.heartbeatTtlMs <= settings.heartbeatIntervalMs) throw new RangeError('heartbeatTtlMs must exceed heartbeatIntervalMs');
   if (settings.statsWindowMinutes > settings.windowMaxMinutes) throw new RangeError('statsWindowMinutes must not exceed windowMaxMinutes');

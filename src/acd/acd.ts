@@ -9,7 +9,8 @@ import {
   AGENT_STATES, NOT_READY_REASON_PATTERN, isAgentState, isUserSettableState, type AgentState, type UserSettableState,
 } from './agent-state';
 import { QUEUED_CALL_STATES, type QueuedCallState } from './call-state';
-import { systemClock, utcDay, type Clock } from './clock';
+import { calendarDayIn } from './calendar-day';
+import { systemClock, type Clock } from './clock';
 import { estimateWait } from './estimated-wait';
 import { AcdKeys, DEFAULT_ACD_PREFIX } from './keys';
 import { ACD_SCRIPT, type AcdOperation } from './lua/acd-script';
@@ -24,14 +25,14 @@ import { ScriptRunner } from './script-runner';
 export interface AcdOptions {
   /** A normal (non-subscribed) connection without its own keyPrefix. */
   redis: Redis;
-  /** Prefix of every ACD key (default `sb:`). */
+  /** Prefix of every ACD key (default `sb:{acd}:`, hash-tagged for Redis Cluster; see keys.ts). */
   prefix?: string;
   /** This process's id in the liveness protocol; default: random. */
   nodeId?: string;
   clock?: Clock;
   /** Source of randomness for weighted-random picks (seeded into the script). */
   random?: () => number;
-  /** The calendar day of a timestamp, for "today" statistics (default: UTC date). */
+  /** The calendar day of a timestamp, for "today" statistics (default: the day in `settings.timeZone`). */
   dayOf?: (ms: number) => string;
   logger?: Logger;
   settings?: Partial<AcdSettings>;
@@ -176,6 +177,8 @@ export class Acd {
   private readonly logger: Logger | undefined;
   private readonly settingsJson: string;
   private readonly reservationListeners = new Set<ReservationListener>();
+  /** Declared to every script run so that Redis Cluster routes it to the slot of the ACD's hash tag. */
+  private readonly routingKey: string;
   private heartbeatSeen = false;
   private loops: RepeatingTask[] = [];
 
@@ -186,11 +189,12 @@ export class Acd {
     requireId(this.nodeId, 'nodeId');
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.dayOf = options.dayOf ?? utcDay;
     this.logger = options.logger?.child({ module: 'acd', node: this.nodeId });
     this.settings = resolveAcdSettings(options.settings);
+    this.dayOf = options.dayOf ?? calendarDayIn(this.settings.timeZone);
     this.settingsJson = JSON.stringify(this.settings);
     this.runner = new ScriptRunner(this.redis, ACD_SCRIPT);
+    this.routingKey = this.keys.get('nodes');
   }
 
   /** Requests this instance has sent to Redis (for the benchmark's round-trip count). */
@@ -522,7 +526,7 @@ export class Acd {
   private async runRaw(op: AcdOperation, input: object, now = this.clock.now()): Promise<LuaReply> {
     let raw: unknown;
     try {
-      raw = await this.runner.run([
+      raw = await this.runner.run(this.routingKey, [
         this.keys.prefix, now, this.nodeId, this.random(), this.dayOf(now), this.settingsJson, op, JSON.stringify(input),
       ]);
     } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * Redis key layout of the ACD. Every key starts with a configurable prefix
- * (default `sb:`); `{x}` below is a variable part. This table is the single
+ * (default `sb:{acd}:`); `{x}` below is a variable part. This table is the single
  * source of truth: the Lua scripts get their key builders generated from it
  * (lua/acd-script.ts), and TypeScript reads keys through AcdKeys.
  *
@@ -21,6 +21,9 @@
  *  q:{queueId}:aht               list    recent handle times in ms, newest first (estimated wait)
  *  ready:q:{queueId}             zset    ready members → strategy score (idle since, calls today,
  *                                        order)
+ *  ready:q:{queueId}:s:{skill}   zset    the same, only members having that skill (any level): a
+ *                                        stage requiring skills scans this instead of every ready
+ *                                        member, so unqualified agents are never even visited
  *  ready:d:{department}          zset    ready agents of a department → idle since
  *  ready:k:{kind}                zset    ready agents of a kind → idle since
  *  want:q:{queueId}              zset    waiting calls whose active stage takes any queue agent
@@ -43,10 +46,18 @@
  *  events:stream                 stream  the same events, field `e`, capped with MAXLEN ~ for the
  *                                        Postgres writer
  *
- * The scripts compute key names at run time, which standalone Redis and
- * Sentinel allow. On Redis Cluster the prefix must carry a hash tag (e.g.
- * `sb:{acd}:`) so that every ACD key lives in one slot. The ioredis client
- * given to the ACD must not have its own `keyPrefix`.
+ * Redis Cluster: one script run touches many of these keys (an agent, a call,
+ * several queue indexes, the stream), and Cluster runs a script only when all
+ * its keys live in one hash slot. The default prefix therefore carries the hash
+ * tag `{acd}`: Cluster hashes only the part between the first `{` and `}`, so
+ * every ACD key — whatever follows the prefix — lands in the
+ * slot of "acd". Every run also declares one key (`nodes`) so that the cluster
+ * routes it to that slot's node. A custom prefix must keep a hash tag (e.g.
+ * `tenant1:{acd-t1}:`) for Cluster; standalone Redis and Sentinel accept any
+ * prefix. The price is that all ACD load goes to one shard: the ACD scales
+ * with that shard's CPU, not with the cluster size (see the benchmark for
+ * what one Redis core sustains). The ioredis client given to the ACD must not
+ * have its own `keyPrefix`.
  */
 export const ACD_KEY_LAYOUT = {
   agents: 'agents',
@@ -60,6 +71,7 @@ export const ACD_KEY_LAYOUT = {
   since: 'q:{queueId}:since',
   recentHandle: 'q:{queueId}:aht',
   readyQueue: 'ready:q:{queueId}',
+  readySkill: 'ready:q:{queueId}:s:{skill}',
   readyDept: 'ready:d:{department}',
   readyKind: 'ready:k:{kind}',
   wantQueue: 'want:q:{queueId}',
@@ -83,7 +95,8 @@ export const ACD_KEY_LAYOUT = {
 
 export type AcdKeyName = keyof typeof ACD_KEY_LAYOUT;
 
-export const DEFAULT_ACD_PREFIX = 'sb:';
+/** Hash-tagged so every ACD key shares one Redis Cluster slot (see above). */
+export const DEFAULT_ACD_PREFIX = 'sb:{acd}:';
 
 const PLACEHOLDER = /\{[A-Za-z]+\}/g;
 

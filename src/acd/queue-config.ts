@@ -10,15 +10,26 @@ export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
 /**
  * Where a call goes when it has waited `maxWaitMs`, or at once under the
  * `overflow` empty-queue policy. `queue` and `agent` keep the caller's place in
- * line (a queue move keeps the original enqueue time); `callback` turns the
+ * line (a queue move keeps the original enqueue time; a person has `ringMs` to
+ * take the call, then it goes on to `then`); `callback` turns the
  * call into a callback request at the same place; `voicemail` ends the wait and
  * leaves the call to its owner.
  */
 export type OverflowTarget =
   | { type: 'queue'; queueId: string }
-  | { type: 'agent'; agentId: string; ringMs?: number }
+  | {
+      type: 'agent';
+      agentId: string;
+      /** How long the person has to pick the call up (waiting for them and ringing); default: the queue's ring timeout. */
+      ringMs?: number;
+      /** Where the call goes when the person does not answer in time; default: callback (voicemail without a number). */
+      then?: PersonFallback;
+    }
   | { type: 'callback' }
   | { type: 'voicemail' };
+
+/** The step after a named person did not take an overflowed call (no person chains: stages are for that). */
+export type PersonFallback = Exclude<OverflowTarget, { type: 'agent' }>;
 
 /** What happens to a new call when nobody serving the queue is logged in. */
 export const EMPTY_QUEUE_POLICIES = ['wait', 'overflow', 'callback'] as const;
@@ -94,7 +105,17 @@ export function resolveQueueConfig(input: QueueConfigInput): QueueConfig {
   if (overflow?.type === 'queue' && (!isAcdId(overflow.queueId) || overflow.queueId === input.id)) {
     details.push({ path: 'overflow.queueId', message: 'must name another queue' });
   }
-  if (overflow?.type === 'agent' && !isAcdId(overflow.agentId)) details.push({ path: 'overflow.agentId', message: 'is not a valid id' });
+  if (overflow?.type === 'agent') {
+    if (!isAcdId(overflow.agentId)) details.push({ path: 'overflow.agentId', message: 'is not a valid id' });
+    if (!positiveInt(overflow.ringMs)) details.push({ path: 'overflow.ringMs', message: 'must be a positive integer (ms)' });
+    const next = overflow.then;
+    if (next !== undefined && !['queue', 'callback', 'voicemail'].includes(next.type)) {
+      details.push({ path: 'overflow.then.type', message: 'must be queue, callback or voicemail' });
+    }
+    if (next?.type === 'queue' && (!isAcdId(next.queueId) || next.queueId === input.id)) {
+      details.push({ path: 'overflow.then.queueId', message: 'must name another queue' });
+    }
+  }
   if (input.maxWaitMs !== undefined && !overflow) details.push({ path: 'overflow', message: 'maxWaitMs needs an overflow target' });
   if (input.emptyPolicy === 'overflow' && !overflow) details.push({ path: 'overflow', message: "emptyPolicy 'overflow' needs an overflow target" });
   if (details.length > 0) throw new AppError('VALIDATION_FAILED', `queue ${String(input.id)} is invalid`, details);

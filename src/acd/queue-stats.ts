@@ -19,19 +19,39 @@ export interface RawQueueCounters {
   handled: number;
   /** Talk + wrap-up of handled calls. */
   handle_ms: number;
+  /** Offered calls turned into callback requests (caller's choice, max wait or empty queue). */
+  callbacks_requested: number;
+  /** Callback requests placed and connected to an agent. */
+  callbacks_completed: number;
+  /** Callback requests withdrawn or whose client could not be reached. */
+  callbacks_cancelled: number;
 }
 
 export const RAW_COUNTER_FIELDS: readonly (keyof RawQueueCounters)[] = [
   'offered', 'answered', 'answered_sl', 'abandoned', 'abandoned_sl', 'overflowed',
-  'wait_answered_ms', 'wait_abandoned_ms', 'handled', 'handle_ms',
+  'wait_answered_ms', 'wait_abandoned_ms', 'handled', 'handle_ms', 'callbacks_requested', 'callbacks_completed',
+  'callbacks_cancelled',
 ];
 
-/** Figures for one period (today, or the sliding window). Ratios are 0–1; null when nothing to divide by. */
+/**
+ * Figures for one period (today, or the sliding window). Ratios are 0–1; null when nothing to divide by.
+ * An offered call's wait ends answered, abandoned, overflowed or as a callback request; a callback
+ * request counts in `callbacks` only (not in answered/abandoned, so not in the service level), and
+ * a max-wait overflow into a callback counts as both overflowed and a callback request.
+ */
 export interface PeriodStats {
   offered: number;
   answered: number;
   abandoned: number;
   overflowed: number;
+  callbacks: {
+    /** Offered calls turned into callback requests. */
+    requested: number;
+    /** Callback requests placed and connected to an agent. */
+    completed: number;
+    /** Callback requests withdrawn or whose client could not be reached. */
+    cancelled: number;
+  };
   answeredWithinThreshold: number;
   serviceLevel: {
     thresholdMs: number;
@@ -71,6 +91,7 @@ export function summarisePeriod(raw: RawQueueCounters, thresholdMs: number): Per
     answered: raw.answered,
     abandoned: raw.abandoned,
     overflowed: raw.overflowed,
+    callbacks: { requested: raw.callbacks_requested, completed: raw.callbacks_completed, cancelled: raw.callbacks_cancelled },
     answeredWithinThreshold: raw.answered_sl,
     serviceLevel: {
       thresholdMs,

@@ -27,15 +27,21 @@ export class ScriptRunner {
     if (sha !== this.script.sha1) throw new Error(`Redis computed ${String(sha)} for script ${this.script.name}, expected ${this.script.sha1}`);
   }
 
-  async run(args: readonly (string | number)[]): Promise<unknown> {
+  /**
+   * One EVALSHA. `routingKey` is declared as the script's only key: the script
+   * builds its key names from the arguments, and the declared key is what lets
+   * Redis Cluster (and cluster-aware clients) send the run to the node owning
+   * that hash slot.
+   */
+  async run(routingKey: string, args: readonly (string | number)[]): Promise<unknown> {
     this.roundTrips += 1;
     try {
-      return await this.redis.evalsha(this.script.sha1, 0, ...args);
+      return await this.redis.evalsha(this.script.sha1, 1, routingKey, ...args);
     } catch (err) {
       if (!isNoScript(err)) throw err;
       await this.load();
       this.roundTrips += 1;
-      return this.redis.evalsha(this.script.sha1, 0, ...args);
+      return this.redis.evalsha(this.script.sha1, 1, routingKey, ...args);
     }
   }
 }

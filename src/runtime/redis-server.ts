@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import Redis from 'ioredis';
+import net from 'node:net';
 import type { Logger } from '../logger';
 import { findExecutable, startManagedProcess, stopChild, ServiceStartError, type RunningService } from './managed-process';
 
@@ -11,15 +11,29 @@ export interface RedisServerOptions {
   logger?: Logger;
 }
 
-async function pingRedis(port: number): Promise<boolean> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } finally {
-    client.disconnect();
-  }
+/**
+ * One PING over a plain socket, destroyed before this returns. Not ioredis:
+ * its disconnect() after a refused connection leaves a 2 s timer armed (it waits
+ * for a 'close' that already happened), which kept test runs from exiting.
+ */
+function pingRedis(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      // +PONG when ready; -LOADING while Redis still reads its data set
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
 }
 
 /** Starts `redis-server` from PATH bound to loopback. */

@@ -57,11 +57,18 @@ local function strategy_score(q, a)
   return a.idleSince
 end
 
+-- A ready member in a queue's ready index and in the queue's index of each skill they have.
+local function index_ready_member(q, a)
+  local score = strategy_score(q, a)
+  redis.call('ZADD', K.readyQueue(q.id), score, a.id)
+  for skill in pairs(a.profile.skills) do redis.call('ZADD', K.readySkill(q.id, skill), score, a.id) end
+end
+
 local function add_ready(a)
   local p = a.profile
   for _, qid in ipairs(p.queues) do
     local q = load_queue(qid)
-    if q then redis.call('ZADD', K.readyQueue(qid), strategy_score(q, a), a.id) end
+    if q then index_ready_member(q, a) end
   end
   if p.department then redis.call('ZADD', K.readyDept(p.department), a.idleSince, a.id) end
   redis.call('ZADD', K.readyKind(p.kind), a.idleSince, a.id)
@@ -69,7 +76,10 @@ end
 
 local function remove_ready(a)
   local p = a.profile
-  for _, qid in ipairs(p.queues) do redis.call('ZREM', K.readyQueue(qid), a.id) end
+  for _, qid in ipairs(p.queues) do
+    redis.call('ZREM', K.readyQueue(qid), a.id)
+    for skill in pairs(p.skills) do redis.call('ZREM', K.readySkill(qid, skill), a.id) end
+  end
   if p.department then redis.call('ZREM', K.readyDept(p.department), a.id) end
   redis.call('ZREM', K.readyKind(p.kind), a.id)
 end

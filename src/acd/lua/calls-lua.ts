@@ -6,9 +6,9 @@
 export const CALLS_LUA = `
 local CALL_FIELDS = { 'state', 'queue', 'score', 'enqueuedAt', 'queuedAt', 'kind', 'priority', 'owner', 'holder',
   'agent', 'deadline', 'stages', 'stageBase', 'stageIdx', 'stageFloor', 'callerNumber', 'callbackNumber',
-  'reservedAt', 'offeredAt', 'answeredAt', 'ringMs', 'hops', 'meta' }
+  'reservedAt', 'offeredAt', 'answeredAt', 'ringMs', 'hops', 'meta', 'nextOverflow', 'overflowAt' }
 local CALL_NUMBERS = { 'score', 'enqueuedAt', 'queuedAt', 'priority', 'deadline', 'stageBase', 'stageIdx',
-  'stageFloor', 'reservedAt', 'offeredAt', 'answeredAt', 'ringMs', 'hops' }
+  'stageFloor', 'reservedAt', 'offeredAt', 'answeredAt', 'ringMs', 'hops', 'overflowAt' }
 local call_cache = {}
 
 local function load_call(id)
@@ -100,8 +100,13 @@ local function index_waiting(c)
   local next_stage = c.stages[c.stageIdx + 1]
   if next_stage then redis.call('ZADD', K.stageDue(), c.stageBase + next_stage.afterMs, c.id) end
   local q = load_queue(c.queue)
-  if q and q.maxWaitMs and c.hops < S.maxOverflowHops and c.kind == 'call' then
-    redis.call('ZADD', K.overflowDue(), c.queuedAt + q.maxWaitMs, c.id)
+  if c.kind == 'call' then
+    if c.nextOverflow ~= '' then
+      -- overflowed to a named person: their ring time, not the queue's max wait, decides what is next
+      redis.call('ZADD', K.overflowDue(), c.overflowAt, c.id)
+    elseif q and q.maxWaitMs and c.hops < S.maxOverflowHops then
+      redis.call('ZADD', K.overflowDue(), c.queuedAt + q.maxWaitMs, c.id)
+    end
   end
   if c.kind == 'callback' then redis.call('HINCRBY', K.queue(c.queue), 'callbacks', 1) end
 end

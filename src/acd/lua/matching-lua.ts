@@ -44,6 +44,45 @@ local function first_match(ids, st)
   return nil
 end
 
+-- Walks a sorted set in order, S.scanDepth entries per ZRANGE, calling visit(id, score) until it
+-- returns true (then scan_zset returns true) or the set ends. Paging keeps every reply small;
+-- walking on to the end is what makes matching complete: a qualified agent (or a call an agent
+-- can take) behind any number of unsuitable entries is still found, in the same script and so in
+-- the same round trip. With from_score, only entries scoring >= from_score are walked.
+local function scan_zset(key, visit, from_score)
+  local depth = S.scanDepth
+  local offset = 0
+  while true do
+    local page
+    if from_score then
+      page = redis.call('ZRANGEBYSCORE', key, from_score, '+inf', 'WITHSCORES', 'LIMIT', offset, depth)
+    else
+      page = redis.call('ZRANGE', key, offset, offset + depth - 1, 'WITHSCORES')
+    end
+    for i = 1, #page, 2 do
+      if visit(page[i], tonumber(page[i + 1])) then return true end
+    end
+    if #page < 2 * depth then return false end
+    offset = offset + depth
+  end
+end
+
+-- The first ready agent of a ready index (in its order) matching the stage; skip(id, score) may
+-- rule entries out before they are loaded.
+local function first_ready_match(key, st, from_score, skip)
+  local found = nil
+  scan_zset(key, function(id, score)
+    if skip and skip(id, score) then return false end
+    local a = load_agent(id)
+    if a and a.state == 'ready' and agent_matches(a, st) then
+      found = a
+      return true
+    end
+    return false
+  end, from_score)
+  return found
+end
+
 -- The best ready agent for a call under its active stage, or nil.
 local function pick_agent(c, st)
   local scope = st.scope
@@ -56,35 +95,36 @@ local function pick_agent(c, st)
     key = K.readyKind(scope.kind)
   else
     key = K.readyQueue(c.queue)
+    -- Only members having the first required skill can match: scan their index, not everyone.
+    -- Same scores as the queue's index, so every strategy (and round-robin memory) works unchanged.
+    if st.skills and st.skills[1] then key = K.readySkill(c.queue, st.skills[1].skill) end
     local q = load_queue(c.queue)
     if q then strategy = q.strategy end
   end
-  local depth = S.scanDepth
   if strategy == 'round_robin' then
     local memory = redis.call('HMGET', K.queue(c.queue), 'rrScore', 'rrId')
     local last_score = tonumber(memory[1])
     local last_id = memory[2] or ''
     if last_score then
-      local after = redis.call('ZRANGEBYSCORE', key, last_score, '+inf', 'WITHSCORES', 'LIMIT', 0, depth)
-      for i = 1, #after, 2 do
-        local id, score = after[i], tonumber(after[i + 1])
-        if score > last_score or id > last_id then
-          local a = load_agent(id)
-          if a and a.state == 'ready' and agent_matches(a, st) then return a end
-        end
-      end
+      -- The next agent after the one served last (ties in score go by id, as the sorted set orders them) …
+      local after = first_ready_match(key, st, last_score, function(id, score)
+        return not (score > last_score or id > last_id)
+      end)
+      if after then return after end
     end
-    return first_match(redis.call('ZRANGE', key, 0, depth - 1), st)
+    -- … wrapping round to the start.
+    return first_ready_match(key, st)
   elseif strategy == 'weighted_random' then
     local pool, total = {}, 0
-    for _, id in ipairs(redis.call('ZRANGE', key, 0, depth - 1)) do
+    scan_zset(key, function(id)
       local a = load_agent(id)
       if a and a.state == 'ready' and agent_matches(a, st) then
         local weight = a.profile.weight or 1
         total = total + weight
         pool[#pool + 1] = { a, weight }
       end
-    end
+      return false
+    end)
     if total == 0 then return nil end
     local r = rand() * total
     for _, entry in ipairs(pool) do
@@ -93,24 +133,25 @@ local function pick_agent(c, st)
     end
     return pool[#pool][1]
   end
-  return first_match(redis.call('ZRANGE', key, 0, depth - 1), st)
+  return first_ready_match(key, st)
 end
 
 -- The best waiting call a ready agent can take: highest priority, then longest waiting,
 -- across the queues they serve and the pools that name them, their department or kind.
+-- Each pool is walked until its first call the agent can take, or until its calls rank behind
+-- the best found so far.
 local function pick_call_for_agent(a)
   local best, best_score = nil, nil
   local function consider(key)
-    local items = redis.call('ZRANGE', key, 0, S.scanDepth - 1, 'WITHSCORES')
-    for i = 1, #items, 2 do
-      local score = tonumber(items[i + 1])
-      if best_score and score >= best_score then return end
-      local c = load_call(items[i])
+    scan_zset(key, function(id, score)
+      if best_score and score >= best_score then return true end
+      local c = load_call(id)
       if c and c.state == 'waiting' and agent_matches(a, stage_of(c)) then
         best, best_score = c, score
-        return
+        return true
       end
-    end
+      return false
+    end)
   end
   for _, qid in ipairs(a.profile.queues) do consider(K.wantQueue(qid)) end
   consider(K.wantAgent(a.id))
@@ -159,6 +200,8 @@ local function dispatch_agent(a)
   return false
 end
 
+-- A safety net run by housekeeping, not what keeps the invariant (enqueue, release, stage changes
+-- and agents becoming ready do that, with complete scans): so it looks at the head of the line only.
 local function dispatch_queue(qid)
   local n = 0
   if redis.call('ZCARD', K.readyQueue(qid)) == 0 then return 0 end
@@ -201,26 +244,42 @@ local function release(c, reason, agent_to, agent_reason, by)
   return nil
 end
 
--- A waiting call becomes a callback request at the same place; its caller leg may now end.
+-- A waiting call becomes a callback request at the same place; its caller leg may now end. For
+-- the statistics the offered call's outcome is "callback requested" (it is neither answered nor
+-- abandoned); the request itself later ends completed (connected) or cancelled.
 local function to_callback(c, number, why)
   if c.owner ~= '' then redis.call('SREM', K.owned(c.owner), c.id) end
   c.owner = ''
   c.kind = 'callback'
   c.callbackNumber = number
-  redis.call('HSET', K.call(c.id), 'kind', 'callback', 'owner', '', 'callbackNumber', number)
+  c.nextOverflow = ''
+  redis.call('HSET', K.call(c.id), 'kind', 'callback', 'owner', '', 'callbackNumber', number, 'nextOverflow', '')
   redis.call('HINCRBY', K.queue(c.queue), 'callbacks', 1)
   redis.call('ZREM', K.overflowDue(), c.id)
+  record(c.queue, { callbacks_requested = 1 })
   call_transition(c, 'waiting', { type = 'callback_requested', reason = why })
 end
 
--- Preconditions: c is waiting and indexed. Returns the outcome name.
+-- When a call overflowed to a person is not picked up by them within their ring time.
+local DEFAULT_PERSON_FALLBACK = { type = 'callback' }
+
+-- Preconditions: c is waiting and indexed. Returns the outcome name. A call that overflowed to a
+-- person and now takes that person's fallback step was counted as overflowed already.
 local function overflow(c, target, why)
   local from_queue = c.queue
+  local counted = c.nextOverflow ~= ''
+  if counted then
+    c.nextOverflow = ''
+    redis.call('HSET', K.call(c.id), 'nextOverflow', '')
+  end
+  local function count()
+    if not counted then record(from_queue, { overflowed = 1 }) end
+  end
   if target.type == 'queue' then
     local tq = load_queue(target.queueId)
     if tq then
       unindex_waiting(c)
-      record(from_queue, { overflowed = 1 })
+      count()
       local band = math.floor(c.score / PRIORITY_BAND)
       -- The caller's seniority travels with them: ordered by their first arrival in the new queue.
       c.queue, c.queuedAt, c.score = tq.id, NOW, band * PRIORITY_BAND + c.enqueuedAt
@@ -237,26 +296,53 @@ local function overflow(c, target, why)
   end
   if target.type == 'agent' then
     unindex_waiting(c)
-    record(from_queue, { overflowed = 1 })
-    c.stages = { { afterMs = 0, scope = { type = 'agents', agentIds = { target.agentId } }, ringMs = target.ringMs } }
-    c.stageBase, c.stageFloor, c.hops = NOW, 0, S.maxOverflowHops
-    redis.call('HSET', K.call(c.id), 'stages', cjson.encode(c.stages), 'stageBase', NOW, 'stageFloor', 0, 'hops', c.hops)
-    call_transition(c, 'waiting', { type = 'call_overflowed', reason = why, target = 'agent', targetId = target.agentId })
+    count()
+    -- The person gets their ring time to pick the call up (ready or not); then the fallback step.
+    local q = load_queue(from_queue)
+    local ring_ms = target.ringMs or (q and q.ringTimeoutMs) or 20000
+    local fallback = target['then'] or DEFAULT_PERSON_FALLBACK
+    c.stages = { { afterMs = 0, scope = { type = 'agents', agentIds = { target.agentId } }, ringMs = ring_ms } }
+    c.stageBase, c.stageFloor, c.hops = NOW, 0, c.hops + 1
+    c.nextOverflow, c.overflowAt = cjson.encode(fallback), NOW + ring_ms
+    redis.call('HSET', K.call(c.id), 'stages', cjson.encode(c.stages), 'stageBase', NOW, 'stageFloor', 0, 'hops', c.hops,
+      'nextOverflow', c.nextOverflow, 'overflowAt', c.overflowAt)
+    call_transition(c, 'waiting', { type = 'call_overflowed', reason = why, target = 'agent', targetId = target.agentId, ringMs = ring_ms })
     index_waiting(c)
     try_dispatch_call(c)
     return 'overflowed'
   end
   if target.type == 'callback' and c.callerNumber ~= '' then
-    record(from_queue, { overflowed = 1 })
+    count()
+    if counted then
+      -- back from a named person: the callback is the queue's to place, under the queue's own plan
+      local q = load_queue(c.queue)
+      unindex_waiting(c)
+      c.stages, c.stageBase, c.stageFloor = (q and q.stages) or c.stages, NOW, 0
+      redis.call('HSET', K.call(c.id), 'stages', cjson.encode(c.stages), 'stageBase', NOW, 'stageFloor', 0)
+      index_waiting(c)
+    end
     emit({ type = 'call_overflowed', callId = c.id, queueId = c.queue, reason = why, target = 'callback', from = 'waiting', to = 'waiting' })
     to_callback(c, c.callerNumber, why)
+    if counted then try_dispatch_call(c) end
     return 'callback'
   end
   unindex_waiting(c)
-  record(from_queue, { overflowed = 1 })
+  count()
   call_transition(c, 'overflowed', { type = 'call_overflowed', reason = why, target = 'voicemail', waitMs = NOW - c.enqueuedAt })
   finish_call(c)
   return 'voicemail'
+end
+
+-- A reservation was given back and the call is waiting again. A call that overflowed to a named
+-- person goes on to that person's fallback step when the person let it ring or their time is up;
+-- any other call looks for its next agent.
+local function continue_after_release(c, reason)
+  if c.state ~= 'waiting' then return end
+  if c.nextOverflow ~= '' and (reason == 'ring_no_answer' or NOW >= c.overflowAt) then
+    overflow(c, cjson.decode(c.nextOverflow), 'target_timeout')
+  else
+    try_dispatch_call(c)
+  end
 end
 
 -- The process holding the caller's leg is gone: the call is lost; any agent on it is freed.

@@ -18,6 +18,35 @@ local function position_of(c)
   return nil
 end
 
+-- The queue's empty-queue policy for one call (enqueue applies it to new calls). Returns the
+-- outcome name, or nil when the call keeps waiting (policy 'wait', no number to call back, or
+-- the call has overflowed as often as allowed).
+local function empty_policy_outcome(c, q)
+  if q.emptyPolicy == 'overflow' and q.overflow and c.hops < S.maxOverflowHops then
+    return overflow(c, q.overflow, 'empty_queue')
+  elseif q.emptyPolicy == 'callback' and c.callerNumber ~= '' then
+    to_callback(c, c.callerNumber, 'empty_queue')
+    return 'callback'
+  end
+  return nil
+end
+
+-- Called on every change that may leave a queue with nobody logged in (an agent logging out or
+-- leaving the queue): the callers already waiting get the queue's empty-queue policy now rather
+-- than waiting for a max wait that may never come. This runs once, on that transition, over the
+-- whole line (afterwards enqueue applies the policy to each new call), so housekeeping never
+-- has to rescan lines whose callers cannot be moved.
+local function apply_empty_policy(qid)
+  local q = load_queue(qid)
+  if not q or q.emptyPolicy == 'wait' or present_agents(qid) > 0 then return 0 end
+  local n = 0
+  for _, id in ipairs(redis.call('ZRANGE', K.waiting(qid), 0, -1)) do
+    local c = load_call(id)
+    if c and c.state == 'waiting' and c.kind == 'call' and c.queue == qid and empty_policy_outcome(c, q) then n = n + 1 end
+  end
+  return n
+end
+
 local ops = {}
 
 function ops.define_queue()
@@ -30,7 +59,8 @@ function ops.define_queue()
   redis.call('DEL', K.readyQueue(id))
   for _, agent_id in ipairs(redis.call('SMEMBERS', K.members(id))) do
     local a = load_agent(agent_id)
-    if a and a.state == 'ready' then redis.call('ZADD', K.readyQueue(id), strategy_score(IN.config, a), a.id) end
+    -- (skill indexes hold ready members only: re-adding them overwrites every old score)
+    if a and a.state == 'ready' then index_ready_member(IN.config, a) end
   end
   emit({ type = 'queue_defined', queueId = id, created = (old == nil) })
   dispatch_queue(id)
@@ -39,8 +69,10 @@ end
 function ops.upsert_agent()
   local profile = IN.profile
   local a = load_agent(profile.id)
+  local left = {}
   if a then
     for _, qid in ipairs(a.profile.queues) do
+      left[#left + 1] = qid
       redis.call('SREM', K.members(qid), a.id)
       redis.call('HINCRBY', K.queueStates(qid), a.state, -1)
     end
@@ -65,6 +97,8 @@ function ops.upsert_agent()
     dispatch_agent(a)
   end
   emit({ type = 'agent_updated', agentId = a.id, by = IN.by })
+  -- the queues this person no longer serves may have nobody logged in now
+  for _, qid in ipairs(left) do apply_empty_policy(qid) end
 end
 
 -- A person (or a supervisor for them) asks for ready / not_ready / logged_out.
@@ -75,6 +109,9 @@ function ops.set_agent_state()
   end
   agent_transition(a, IN.to, IN.reason, IN.by)
   if IN.to == 'ready' then dispatch_agent(a) end
+  if IN.to == 'logged_out' then
+    for _, qid in ipairs(a.profile.queues) do apply_empty_policy(qid) end
+  end
   OUT.state = a.state
 end
 
@@ -100,7 +137,8 @@ function ops.enqueue()
   local c = { id = IN.callId, state = 'waiting', queue = q.id, score = (PRIORITY_MAX - IN.priority) * PRIORITY_BAND + ticket,
     enqueuedAt = NOW, queuedAt = NOW, kind = 'call', priority = IN.priority, owner = NODE, holder = '', agent = '',
     deadline = 0, stages = stages, stageBase = NOW, stageIdx = 1, stageFloor = 0, callerNumber = IN.callerNumber or '',
-    callbackNumber = '', reservedAt = 0, offeredAt = 0, answeredAt = 0, ringMs = 0, hops = 0, meta = IN.meta or '' }
+    callbackNumber = '', reservedAt = 0, offeredAt = 0, answeredAt = 0, ringMs = 0, hops = 0, meta = IN.meta or '',
+    nextOverflow = '', overflowAt = 0 }
   call_cache[c.id] = c
   redis.call('HSET', K.call(c.id), 'state', 'waiting', 'queue', c.queue, 'score', c.score, 'enqueuedAt', NOW,
     'queuedAt', NOW, 'kind', 'call', 'priority', c.priority, 'owner', NODE, 'holder', '', 'agent', '', 'deadline', 0,
@@ -112,12 +150,7 @@ function ops.enqueue()
   index_waiting(c)
   OUT.outcome = 'queued'
   if q.emptyPolicy ~= 'wait' and present_agents(q.id) == 0 then
-    if q.emptyPolicy == 'overflow' and q.overflow then
-      OUT.outcome = overflow(c, q.overflow, 'empty_queue')
-    elseif q.emptyPolicy == 'callback' and c.callerNumber ~= '' then
-      to_callback(c, c.callerNumber, 'empty_queue')
-      OUT.outcome = 'callback'
-    end
+    OUT.outcome = empty_policy_outcome(c, q) or 'queued'
   else
     if try_dispatch_call(c) then OUT.outcome = 'reserved' end
   end
@@ -157,6 +190,9 @@ function ops.answer()
     local within = 0
     if q and waited <= q.serviceLevelMs then within = 1 end
     record(c.queue, { answered = 1, answered_sl = within, wait_answered_ms = waited })
+  else
+    -- the callback was placed and the client is connected to the agent
+    record(c.queue, { callbacks_completed = 1 })
   end
   OUT.waitMs = waited
 end
@@ -168,7 +204,7 @@ function ops.ring_no_answer()
   end
   if c.agent ~= IN.agentId then fail('CONFLICT', 'call ' .. c.id .. ' is reserved for another agent') end
   release(c, 'ring_no_answer', 'not_ready', 'missed_call', IN.by)
-  try_dispatch_call(c)
+  continue_after_release(c, 'ring_no_answer')
   OUT.position = position_of(c)
 end
 
@@ -188,6 +224,9 @@ local function abandon(c)
     local short = 0
     if q and waited <= q.serviceLevelMs then short = 1 end
     record(c.queue, { abandoned = 1, abandoned_sl = short, wait_abandoned_ms = waited })
+  else
+    -- a callback request withdrawn, or the client could not be reached
+    record(c.queue, { callbacks_cancelled = 1 })
   end
   finish_call(c)
   if a then dispatch_agent(a) end
@@ -276,17 +315,21 @@ function ops.tick()
     local c = load_call(id)
     if c and (c.state == 'reserved' or c.state == 'offered') then
       local a
+      local why
       if c.state == 'offered' then
-        a = release(c, 'ring_no_answer', 'not_ready', 'missed_call', 'acd')
+        why = 'ring_no_answer'
+        a = release(c, why, 'not_ready', 'missed_call', 'acd')
       elseif node_alive(c.holder) then
         -- the holder is alive but never rang the phone: keep the agent out of rotation until looked at
-        a = release(c, 'reservation_expired', 'not_ready', 'unreachable', 'acd')
+        why = 'reservation_expired'
+        a = release(c, why, 'not_ready', 'unreachable', 'acd')
       else
-        a = release(c, 'holder_died', 'ready', '', 'acd')
+        why = 'holder_died'
+        a = release(c, why, 'ready', '', 'acd')
         if a then freed[#freed + 1] = a end
       end
       expired = expired + 1
-      try_dispatch_call(c)
+      continue_after_release(c, why)
     else
       redis.call('ZREM', K.reservations(), id)
     end
@@ -321,9 +364,12 @@ function ops.tick()
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.overflowDue(), '-inf', NOW, 'LIMIT', 0, limit)) do
     local c = load_call(id)
     redis.call('ZREM', K.overflowDue(), id)
-    if c and c.state == 'waiting' then
+    if c and c.state == 'waiting' and c.kind == 'call' then
       local q = load_queue(c.queue)
-      if q and q.overflow then
+      if c.nextOverflow ~= '' then
+        overflow(c, cjson.decode(c.nextOverflow), 'target_timeout')
+        overflowed = overflowed + 1
+      elseif q and q.overflow and c.hops < S.maxOverflowHops then
         overflow(c, q.overflow, 'max_wait')
         overflowed = overflowed + 1
       end

@@ -87,4 +87,74 @@ describe('ACD live statistics (real Redis)', () => {
     const stats = await acd.stats('vip');
     expect(stats.today.serviceLevel).toEqual({ thresholdMs: 5_000, ignoringAbandons: 0, countingAbandons: 0 });
   });
+
+  it('a call turned into a callback request has its own outcome: requested, then completed or cancelled', async () => {
+    await acd.defineQueue({ id: 'sales', wrapUpMs: 0 });
+    for (const id of ['c1', 'c2', 'c3']) {
+      await acd.enqueue({ callId: id, queueId: 'sales', callerNumber: '+74951234567' });
+      h.clock.advance(1000);
+    }
+    await acd.requestCallback('c1', '+74951110001');
+    await acd.requestCallback('c2', '+74951110002');
+    await acd.abandon('c3');
+    let today = (await acd.stats('sales')).today;
+    expect(today).toMatchObject({ offered: 3, answered: 0, abandoned: 1, callbacks: { requested: 2, completed: 0, cancelled: 0 } });
+
+    await acd.upsertAgent(operator('a1'));
+    await acd.transition('a1', 'ready'); // reserved for the callback c1: the callback is placed
+    await acd.markOffered('c1', 'a1');
+    await acd.answer('c1', 'a1'); // the client picked up
+    await acd.hangUp('c1'); // a1 ready again at once (no wrap-up) and reserved for c2
+    expect((await acd.getCall('c1'))?.state).toBe('completed');
+    expect((await acd.getAgent('a1'))?.callId).toBe('c2');
+    await acd.abandon('c2'); // the client could not be reached
+    expect((await acd.getCall('c2'))?.state).toBe('abandoned');
+
+    const stats = await acd.stats('sales');
+    today = stats.today;
+    expect(today.callbacks).toEqual({ requested: 2, completed: 1, cancelled: 1 });
+    // callback outcomes are not answers or abandons of the queue's calls: the service level is untouched
+    expect(today).toMatchObject({ offered: 3, answered: 0, abandoned: 1, serviceLevel: { ignoringAbandons: null, countingAbandons: 0 } });
+    expect(stats.window.callbacks).toEqual({ requested: 2, completed: 1, cancelled: 1 });
+    expect(stats.callbacksWaiting).toBe(0);
+  });
+
+  it('"today" ends at midnight in the configured time zone (Europe/Moscow by default), not at UTC midnight', async () => {
+    await acd.defineQueue({ id: 'sales' });
+    await acd.upsertAgent(operator('a1'));
+    // 23:59:59.999 in Moscow (UTC+3) on 7 January is 20:59:59.999 UTC
+    h.clock.set(Date.UTC(2025, 0, 7, 20, 59, 59, 999));
+    await acd.enqueue({ callId: 'late', queueId: 'sales' });
+    await acd.transition('a1', 'ready');
+    await acd.answer('late', 'a1');
+    expect((await acd.stats('sales')).today).toMatchObject({ day: '2025-01-07', offered: 1, answered: 1 });
+    expect((await acd.getAgent('a1'))?.callsToday).toBe(1);
+
+    h.clock.advance(1); // 00:00:00.000 in Moscow: a new day there, still 7 January in UTC
+    expect((await acd.stats('sales')).today).toMatchObject({ day: '2025-01-08', offered: 0, answered: 0 });
+    expect((await acd.getAgent('a1'))?.callsToday).toBe(0);
+    await acd.enqueue({ callId: 'early', queueId: 'sales' });
+    expect((await acd.stats('sales')).today).toMatchObject({ day: '2025-01-08', offered: 1 });
+
+    // UTC midnight (03:00 in Moscow) is no boundary
+    h.clock.set(Date.UTC(2025, 0, 8, 0, 0, 0, 1));
+    await acd.enqueue({ callId: 'night', queueId: 'sales' });
+    expect((await acd.stats('sales')).today).toMatchObject({ day: '2025-01-08', offered: 2 });
+  });
+
+  it('follows another configured zone the same way', async () => {
+    // (every process sharing one Redis must use the same zone: the day is part of the counters' keys)
+    const utc = await h.acd({ nodeId: 'utc', settings: { timeZone: 'UTC' } });
+    await utc.defineQueue({ id: 'sales' });
+    h.clock.set(Date.UTC(2025, 0, 9, 23, 59, 59, 999));
+    await utc.enqueue({ callId: 'before', queueId: 'sales' });
+    expect((await utc.stats('sales')).today).toMatchObject({ day: '2025-01-09', offered: 1 });
+    h.clock.advance(1);
+    expect((await utc.stats('sales')).today).toMatchObject({ day: '2025-01-10', offered: 0 });
+  });
+
+  it('refuses an unknown time zone', async () => {
+    await expect(h.acd({ settings: { timeZone: 'Mars/Olympus_Mons' } })).rejects.toThrow(/unknown time zone/);
+  });
 });
+
