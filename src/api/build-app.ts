@@ -9,7 +9,7 @@ import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDirectoryRoutes } from './routes/directory-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerClientImportRoutes } from './routes/client-import-routes';
-import { DirectoryChangeFeed } from '../directory/directory-change-feed';
+import { DirectoryChangeFeed, StaffingChangeFeed } from '../directory/directory-change-feed';
 import { ConfigPublishedFeed } from '../db/published-config-cache';
 import { registerConfigRoutes } from './routes/config-routes';
 import { registerSimulatorRoutes } from './routes/simulator-routes';
@@ -66,7 +66,10 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerAuthRoutes(app, context.db, context.config.auth.tokenTtlHours);
   const directoryFeed = new DirectoryChangeFeed(context.redis, context.logger);
   const onClientsChanged = (e164s: string[] | null): Promise<void> => directoryFeed.publish({ e164s });
-  registerDirectoryRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm, onClientsChanged });
+  const staffingFeed = new StaffingChangeFeed(context.redis, context.logger);
+  // Every process, this one included, resynchronises its ACD when it hears this.
+  const onStaffingChanged = (): Promise<void> => staffingFeed.publish({});
+  registerDirectoryRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm, onClientsChanged, onStaffingChanged });
   registerClientImportRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, onClientsChanged });
   registerConfigRoutes(app, context.db, new ConfigPublishedFeed(context.redis, context.logger));
   registerSimulatorRoutes(app, context.db, context.redis, context.config.phone.defaultCountry);

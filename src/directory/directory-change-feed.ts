@@ -18,3 +18,10 @@ export class DirectoryChangeFeed extends ChangeFeed<DirectoryChange> {
     super(redis, 'sb:directory:changed', logger, parseDirectoryChange);
   }
 }
+
+/** Staff, departments or queues changed: every process's ACD view is synchronised again. */
+export class StaffingChangeFeed extends ChangeFeed<Record<string, never>> {
+  constructor(redis: Redis, logger: Logger) {
+    super(redis, 'sb:directory:staffing-changed', logger, () => ({}));
+  }
+}

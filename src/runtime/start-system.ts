@@ -16,6 +16,9 @@ import { pingRtpengine, startRtpengine } from '../media/rtpengine-process';
 import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process';
 import { SipConnection } from '../sip/sip-connection';
 import { startRedisServer } from './redis-server';
+import { Acd, AcdEventWriter } from '../acd';
+import { syncDirectoryToAcd } from '../directory/acd-directory-sync';
+import { StaffingChangeFeed } from '../directory/directory-change-feed';
 import type { RunningService } from './managed-process';
 
 /** How each real component came to be: given by URL, started here, or missing (with how to get it). */
@@ -152,6 +155,41 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     let seeded = false;
     if (config.demo.seedOnFirstStart && config.mode !== 'production') {
       seeded = (await seedDemoData(db, { defaultCountry: config.phone.defaultCountry, sipRealm: config.sip.realm, logger })) === 'seeded';
+    }
+
+    // The ACD: live queues and agents in Redis, fed from the directory and kept in step with it.
+    let acd: Acd | null = null;
+    if (redisUrl) {
+      const acdRedis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+      acdRedis.on('error', () => undefined);
+      closers.push(() => acdRedis.disconnect());
+      acd = new Acd({ redis: acdRedis, logger: logger.child({ module: 'acd' }) });
+      const running = acd;
+      await running.start();
+      closers.push(() => running.stop());
+      await syncDirectoryToAcd(db, running, config.sip.realm, logger);
+      const staffing = new StaffingChangeFeed(redis, logger);
+      let resync: NodeJS.Timeout | null = null;
+      await staffing.subscribe(() => {
+        // Several changes in a burst (an admin saving a form) give one sync.
+        if (resync) clearTimeout(resync);
+        resync = setTimeout(() => {
+          resync = null;
+          syncDirectoryToAcd(db, running, config.sip.realm, logger).catch((err: unknown) => logger.warn({ err }, 'ACD directory sync failed'));
+        }, 250);
+      });
+      closers.push(() => {
+        if (resync) clearTimeout(resync);
+        staffing.close();
+      });
+      const writerRedis = acdRedis.duplicate();
+      writerRedis.on('error', () => undefined);
+      const eventWriter = new AcdEventWriter({ redis: writerRedis, db, logger: logger.child({ module: 'acd-events' }) });
+      await eventWriter.start();
+      closers.push(async () => {
+        await eventWriter.stop();
+        writerRedis.disconnect();
+      });
     }
 
     const http = await buildApp({

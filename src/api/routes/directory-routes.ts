@@ -21,6 +21,8 @@ export interface DirectoryRoutesOptions {
   db: Db;
   /** Announces client changes so that caller caches everywhere drop them. */
   onClientsChanged: (e164s: string[] | null) => Promise<void>;
+  /** Announces that staff, departments or queues changed, so the ACD is synchronised again. */
+  onStaffingChanged: () => Promise<void>;
   defaultCountry: string;
   sipRealm: string;
 }
@@ -57,6 +59,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: Directory
     path: '/api/departments', tag: 'directory', repository: departmentsRepository,
     record: S.Department, create: S.DepartmentCreate, patch: S.DepartmentPatch,
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+    afterChange: () => options.onStaffingChanged(),
   });
   registerResourceRoutes(app, db, {
     path: '/api/staff', tag: 'directory', repository: createStaffRepository(options.sipRealm),
@@ -69,6 +72,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: Directory
       offset: Type.Optional(Type.Integer({ minimum: 0 })),
     }),
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+    afterChange: () => options.onStaffingChanged(),
   });
   registerResourceRoutes(app, db, {
     path: '/api/clients', tag: 'directory', repository: createClientsRepository(options.defaultCountry),
@@ -88,6 +92,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: Directory
     path: '/api/queues', tag: 'directory', repository: queuesRepository,
     record: S.Queue, create: S.QueueCreate, patch: S.QueuePatch,
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+    afterChange: () => options.onStaffingChanged(),
   });
   registerResourceRoutes(app, db, {
     path: '/api/business-hours', tag: 'directory', repository: schedulesRepository,
