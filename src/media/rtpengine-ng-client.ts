@@ -3,7 +3,12 @@ import { AppError } from '../errors/app-error';
 
 export type { NgParams, NgReply };
 
-export type NgCommand = 'offer' | 'answer' | 'delete' | 'query' | 'startRecording' | 'stopRecording' | 'playMedia' | 'stopMedia' | 'playDTMF' | 'blockMedia' | 'unblockMedia';
+export type NgCommand = 'offer' | 'answer' | 'delete' | 'query' | 'list' | 'startRecording' | 'stopRecording' | 'playMedia' | 'stopMedia' | 'playDTMF' | 'blockMedia' | 'unblockMedia';
+
+/** What a media session needs of the ng client: one command, resolved only on `result: ok`. */
+export interface NgCommandSender {
+  command(name: NgCommand, params: NgParams): Promise<NgReply>;
+}
 
 export interface NgClientOptions {
   host: string;
@@ -16,7 +21,7 @@ export interface NgClientOptions {
  * rtpengine's ng control protocol over UDP. Error replies resolve in the
  * library; here they are errors, so no caller mistakes a refusal for success.
  */
-export class RtpengineNgClient {
+export class RtpengineNgClient implements NgCommandSender {
   private readonly client: Client;
 
   constructor(private readonly options: NgClientOptions) {

@@ -9,6 +9,8 @@ declare module 'rtpengine-client' {
     answer(port: number, host: string, params: NgParams): Promise<NgReply>;
     delete(port: number, host: string, params: NgParams): Promise<NgReply>;
     query(port: number, host: string, params: NgParams): Promise<NgReply>;
+    /** `list`: the call-ids rtpengine holds (`calls`), at most `limit` of them. */
+    list(port: number, host: string, params: NgParams): Promise<NgReply>;
     ping(port: number, host: string): Promise<NgReply>;
     startRecording(port: number, host: string, params: NgParams): Promise<NgReply>;
     stopRecording(port: number, host: string, params: NgParams): Promise<NgReply>;

@@ -1,0 +1,27 @@
+/**
+ * The lifecycle of a call's media in rtpengine (design §8: one explicit
+ * state machine per lifecycle).
+ *
+ * - `new`: nothing sent to rtpengine yet.
+ * - `anchored`: the caller is answered against the placeholder leg; prompts and music can play.
+ * - `offering-agent`: an offer for an agent leg is out, its answer not yet in.
+ * - `bridged`: caller and agent exchange audio.
+ * - `deleted`: rtpengine forgot the call; only the recording can still be saved.
+ */
+export type MediaSessionState = 'new' | 'anchored' | 'offering-agent' | 'bridged' | 'deleted';
+
+/** Allowed moves. Deleting is allowed from everywhere so that every path can release media. */
+export const MEDIA_SESSION_TRANSITIONS: Readonly<Record<MediaSessionState, readonly MediaSessionState[]>> = {
+  new: ['anchored', 'deleted'],
+  // offering-agent → anchored: the agent did not answer (ring timeout, 486, CANCEL).
+  anchored: ['offering-agent', 'deleted'],
+  'offering-agent': ['bridged', 'anchored', 'deleted'],
+  // bridged → offering-agent: a transfer; bridged → anchored: the agent hung up, the caller goes back to the queue.
+  bridged: ['offering-agent', 'anchored', 'deleted'],
+  deleted: [],
+};
+
+/** True when the table allows `from` → `to`. */
+export function canTransition(from: MediaSessionState, to: MediaSessionState): boolean {
+  return MEDIA_SESSION_TRANSITIONS[from].includes(to);
+}

@@ -1,0 +1,510 @@
+import { AppError } from '../errors/app-error';
+import type { Logger } from '../logger';
+import { convertCallRecording, type RecordingFile } from './call-recording';
+import { legCounters, type LegCounters } from './leg-counters';
+import { flagsToward, sdpToward, type LegKind, type LegRole } from './media-leg';
+import { canTransition, type MediaSessionState } from './media-session-state';
+import type { NgCommand, NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
+import { audioEndpoint, audioRtcpPort, placeholderAnswer } from './sdp-text';
+
+/**
+ * The media of one call in rtpengine, as the SIP layer drives it (design §3,
+ * §7). One rtpengine call carries the caller from the IVR to the agent:
+ *
+ * 1. `anchorCaller`: `offer` with the caller's SDP and tag, then `answer` with
+ *    a placeholder SDP and to-tag `ivr`; the answer's SDP answers the caller.
+ * 2. `playPrompt` / `startMusicOnHold` / `stopPlayback`: `play media` and
+ *    `stop media` with from-tag = the caller's tag, which is what the caller
+ *    hears. rtpengine sends no "finished" event: the prompt's end is timed by
+ *    the caller of `playPrompt` from the returned duration.
+ * 3. `offerToAgent` + `acceptAgentAnswer`: a fresh `offer` with the caller's
+ *    SDP and tag, then an `answer` with to-tag = the agent leg: caller and
+ *    agent are bridged both ways; the placeholder gets nothing more.
+ * 4. `reoffer` + `completeReoffer`: a re-INVITE from either side goes through
+ *    rtpengine as a new offer/answer (RFC 3264 §8); hold (sendonly,
+ *    inactive) passes through to the other side.
+ * 5. `startRecording` / `stopRecording`, `counters`, `delete` — and after the
+ *    call, `saveRecording` turns rtpengine's pcap into a stereo WAV.
+ *
+ * Every rtpengine command has a timeout (the ng client's) and any error reply
+ * rejects with an AppError. The owner calls `delete()` in a `finally`,
+ * whatever happened: a half-set-up call still holds ports in rtpengine.
+ */
+
+/** The tag of the placeholder leg the caller is answered against until an agent takes the call (design §7). */
+export const PLACEHOLDER_TAG = 'ivr';
+
+/**
+ * `repeat-times` for music on hold: rtpengine 10.5 has no endless loop, only
+ * a count (`play media` … `repeat-times`, README of mr10.5). 100 000 plays of
+ * even a 10 s file is longer than any call.
+ */
+export const MUSIC_ON_HOLD_REPEATS = 100_000;
+
+/** One party of the call as rtpengine knows it. */
+export interface MediaLeg {
+  /** The SIP tag used for the leg in rtpengine (caller: the From-tag; agent: any unique tag of the B leg). */
+  tag: string;
+  kind: LegKind;
+}
+
+/** Options of MediaSession. */
+export interface MediaSessionOptions {
+  ng: NgCommandSender;
+  /** The rtpengine call-id; the SIP Call-ID of the caller's dialog. */
+  callId: string;
+  caller: MediaLeg;
+  /** rtpengine's `--recording-dir` as this process sees it; needed by saveRecording only. */
+  recordingDir?: string;
+  /** The call's child logger (design §2). */
+  logger?: Logger;
+  /** ms since the epoch; injected by tests. Default Date.now. */
+  clock?: () => number;
+}
+
+/** A playback rtpengine started. */
+export interface Playback {
+  /**
+   * Length of one play of the file in ms, as rtpengine measured it (its reply's
+   * `duration`); null when rtpengine could not tell. The prompt ends this long
+   * after `startedAt` — rtpengine sends no event (design §7).
+   */
+  durationMs: number | null;
+  /** When the command was answered, ms since the epoch. */
+  startedAt: number;
+}
+
+/** The outcome of bridging an agent. */
+export interface AgentBridge {
+  /** The SDP now describing rtpengine toward the caller. */
+  callerSdp: string;
+  /**
+   * True when rtpengine moved the caller's side to another address or port.
+   * rtpengine 10.5 does so on the bridging answer, yet keeps taking the caller's
+   * packets on the old port, so no re-INVITE is needed for audio to flow; a
+   * caller that filters by source address may want one (send `callerSdp`).
+   */
+  callerMediaChanged: boolean;
+}
+
+/** The outcome of a re-INVITE offer. */
+export type ReofferResult =
+  /** The caller re-offered while no agent is bridged: answer its re-INVITE with `sdp`; nothing else to do. */
+  | { kind: 'answered'; sdp: string }
+  /** Send `sdp` to the other leg in a re-INVITE, then pass its answer to completeReoffer. */
+  | { kind: 'forward'; sdp: string; to: LegRole };
+
+/** Packet counters of both legs: what rtpengine received from each (see leg-counters). */
+export interface MediaCounters {
+  caller: LegCounters;
+  /** Null when no agent is bridged. */
+  agent: LegCounters | null;
+}
+
+interface PendingReoffer {
+  from: LegRole;
+  fromTag: string;
+  toTag: string;
+  /** Kind of the re-offering leg: the answer's SDP goes back to it. */
+  fromKind: LegKind;
+}
+
+interface AgentLeg extends MediaLeg {
+  /** rtpengine ports handed to this agent. */
+  ports: Set<number>;
+}
+
+/** The media of one call. Not safe for concurrent use: the SIP layer serialises a call's events. */
+export class MediaSession {
+  readonly callId: string;
+  readonly caller: Readonly<MediaLeg>;
+  private readonly ng: NgCommandSender;
+  private readonly logger: Logger | undefined;
+  private readonly clock: () => number;
+  private readonly recordingDir: string | undefined;
+
+  private current: MediaSessionState = 'new';
+  /** Whether rtpengine may hold state for the call (any command was sent). */
+  private touched = false;
+  /** The caller's latest SDP: a fresh offer toward an agent is built from it. */
+  private callerSdp: string | null = null;
+  /** The rtpengine endpoint last handed to the caller, to tell when it moves. */
+  private callerEndpoint: string | null = null;
+  private readonly callerPorts = new Set<number>();
+  /** Every rtpengine port ever handed to any agent of the call: the recording's right channel. */
+  private readonly allAgentPorts = new Set<number>();
+  private agent: AgentLeg | null = null;
+  private offering: { kind: LegKind; ports: Set<number> } | null = null;
+  private pending: PendingReoffer | null = null;
+  private playing: 'prompt' | 'music' | null = null;
+  private everPlayed = false;
+  /** Tags whose media is blocked while music plays to a bridged caller. */
+  private blockedTags: string[] = [];
+  private recording: { startedAt: number; stoppedAt: number | null } | null = null;
+  private recordingWindows: Array<{ startedAt: number; stoppedAt: number }> = [];
+  private placeholderVersion = 1;
+
+  constructor(options: MediaSessionOptions) {
+    this.ng = options.ng;
+    this.callId = options.callId;
+    this.caller = { ...options.caller };
+    this.logger = options.logger;
+    this.clock = options.clock ?? Date.now;
+    this.recordingDir = options.recordingDir;
+    if (options.caller.tag === PLACEHOLDER_TAG) throw new AppError('VALIDATION_FAILED', `the caller's tag may not be "${PLACEHOLDER_TAG}"`);
+  }
+
+  get state(): MediaSessionState {
+    return this.current;
+  }
+
+  /** The agent leg bridged to the caller, if any. */
+  get agentLeg(): Readonly<MediaLeg> | null {
+    return this.agent ? { tag: this.agent.tag, kind: this.agent.kind } : null;
+  }
+
+  /**
+   * Anchors the caller's media: `offer` (caller's SDP and tag), `answer`
+   * (placeholder SDP, to-tag `ivr`).
+   *
+   * @param offerSdp the SDP of the caller's INVITE.
+   * @returns the SDP to answer the caller's INVITE with.
+   */
+  async anchorCaller(offerSdp: string): Promise<string> {
+    this.require('anchorCaller', ['new']);
+    const offer = await this.send('offer', { 'from-tag': this.caller.tag, sdp: offerSdp, ...flagsToward('sip') });
+    const answer = await this.send('answer', {
+      'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: this.placeholderFor(offer), ...flagsToward(this.caller.kind),
+    });
+    this.callerSdp = offerSdp;
+    const sdp = this.handToCaller(answer);
+    this.transition('anchored');
+    return sdp;
+  }
+
+  /**
+   * Plays a prompt file (8 kHz mono WAV, design §7) to the caller, replacing
+   * whatever plays now. Barge-in: `stopPlayback`.
+   */
+  async playPrompt(file: string): Promise<Playback> {
+    return this.play(file, 'prompt', {});
+  }
+
+  /**
+   * Loops `file` to the caller until `stopPlayback` (or a prompt replaces it).
+   * While an agent is bridged (hold), the agent's media toward the caller is
+   * blocked meanwhile: rtpengine forwards it alongside the music otherwise, and
+   * a softphone on hold (sendonly, RFC 3264 §8.4) still sends its microphone.
+   */
+  async startMusicOnHold(file: string, repeatTimes: number = MUSIC_ON_HOLD_REPEATS): Promise<Playback> {
+    const playback = await this.play(file, 'music', { 'repeat-times': repeatTimes });
+    if (this.agent && this.blockedTags.length === 0) {
+      // The placeholder's socket is where a freshly bridged agent sends until its first re-INVITE (leg-counters).
+      for (const tag of [this.agent.tag, PLACEHOLDER_TAG]) {
+        await this.send('blockMedia', { 'from-tag': tag });
+        this.blockedTags.push(tag);
+      }
+    }
+    return playback;
+  }
+
+  /** Stops the prompt or music playing to the caller (barge-in, hold ended); a no-op when nothing ever played. */
+  async stopPlayback(): Promise<void> {
+    this.require('stopPlayback', ['anchored', 'offering-agent', 'bridged']);
+    // rtpengine refuses `stop media` for a leg that never played ("Not currently playing media").
+    if (this.everPlayed) await this.send('stopMedia', { 'from-tag': this.caller.tag });
+    this.playing = null;
+    await this.unblock();
+  }
+
+  /** What plays to the caller now, as far as this session knows (a prompt that ran out still counts). */
+  get playback(): 'prompt' | 'music' | null {
+    return this.playing;
+  }
+
+  /**
+   * Starts bridging the caller to an agent: a fresh `offer` with the caller's
+   * SDP and tag, written for a leg of `kind`.
+   *
+   * @returns the SDP for the INVITE to the agent.
+   */
+  async offerToAgent(kind: LegKind): Promise<string> {
+    this.require('offerToAgent', ['anchored', 'bridged']);
+    const offer = await this.send('offer', { 'from-tag': this.caller.tag, sdp: this.latestCallerSdp(), ...flagsToward(kind) });
+    const sdp = sdpToward(kind, this.sdpOf(offer));
+    const ports = portsOf(sdp);
+    this.offering = { kind, ports };
+    for (const port of ports) this.allAgentPorts.add(port);
+    this.transition('offering-agent');
+    return sdp;
+  }
+
+  /**
+   * Completes the bridge with the agent's answer: `answer` with to-tag =
+   * `agentTag`. Whatever played to the caller is stopped first — the music
+   * and the agent's voice must not overlap.
+   *
+   * @param agentTag a tag unique within the call for this agent leg (not `ivr`, not the caller's).
+   * @param answerSdp the SDP of the agent's 200 OK.
+   */
+  async acceptAgentAnswer(agentTag: string, answerSdp: string): Promise<AgentBridge> {
+    this.require('acceptAgentAnswer', ['offering-agent']);
+    if (agentTag === PLACEHOLDER_TAG || agentTag === this.caller.tag) {
+      throw new AppError('VALIDATION_FAILED', `an agent leg's tag must differ from "${PLACEHOLDER_TAG}" and the caller's`);
+    }
+    const offering = this.offering as { kind: LegKind; ports: Set<number> };
+    if (this.playing || this.blockedTags.length > 0) await this.stopPlayback();
+    const before = this.callerEndpoint;
+    const answer = await this.send('answer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: answerSdp, ...flagsToward(this.caller.kind) });
+    const callerSdp = this.handToCaller(answer);
+    this.agent = { tag: agentTag, kind: offering.kind, ports: offering.ports };
+    this.offering = null;
+    this.transition('bridged');
+    return { callerSdp, callerMediaChanged: before !== this.callerEndpoint };
+  }
+
+  /** The agent did not answer (ring timeout, 486, 603, CANCEL): back to where the call was. */
+  cancelAgentOffer(): void {
+    this.require('cancelAgentOffer', ['offering-agent']);
+    this.offering = null;
+    this.transition(this.agent ? 'bridged' : 'anchored');
+  }
+
+  /** The agent leg ended (BYE) while the caller stays: the caller is back to prompts and music. */
+  releaseAgent(): void {
+    this.require('releaseAgent', ['bridged']);
+    this.agent = null;
+    this.pending = null;
+    this.transition('anchored');
+  }
+
+  /**
+   * A re-INVITE's offer from `from` (RFC 3264 §8), e.g. hold with `sendonly`
+   * or `inactive`, which passes through to the other side. From the caller
+   * with no agent bridged, the placeholder answers at once.
+   *
+   * @throws AppError `ILLEGAL_TRANSITION` while another offer is outstanding (answer the re-INVITE 491, RFC 3261 §14.2).
+   */
+  async reoffer(from: LegRole, offerSdp: string): Promise<ReofferResult> {
+    if (this.pending || this.current === 'offering-agent') {
+      throw new AppError('ILLEGAL_TRANSITION', 'an offer is already outstanding on this call (491 Request Pending)');
+    }
+    if (from === 'caller' && this.current === 'anchored') {
+      const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: offerSdp, ...flagsToward('sip') });
+      const answer = await this.send('answer', {
+        'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: this.placeholderFor(offer), ...flagsToward(this.caller.kind),
+      });
+      this.callerSdp = offerSdp;
+      return { kind: 'answered', sdp: this.handToCaller(answer) };
+    }
+    this.require('reoffer', ['bridged']);
+    const agent = this.agent as AgentLeg;
+    if (from === 'caller') {
+      const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': agent.tag, sdp: offerSdp, ...flagsToward(agent.kind) });
+      this.callerSdp = offerSdp;
+      this.pending = { from, fromTag: this.caller.tag, toTag: agent.tag, fromKind: this.caller.kind };
+      return { kind: 'forward', to: 'agent', sdp: this.handToAgent(agent, offer) };
+    }
+    const offer = await this.send('offer', { 'from-tag': agent.tag, 'to-tag': this.caller.tag, sdp: offerSdp, ...flagsToward(this.caller.kind) });
+    this.pending = { from, fromTag: agent.tag, toTag: this.caller.tag, fromKind: agent.kind };
+    return { kind: 'forward', to: 'caller', sdp: this.handToCaller(offer) };
+  }
+
+  /**
+   * The other side's answer to a forwarded re-offer.
+   *
+   * @returns the SDP to answer the original re-INVITE with.
+   */
+  async completeReoffer(answerSdp: string): Promise<string> {
+    const pending = this.pending;
+    if (!pending) throw new AppError('ILLEGAL_TRANSITION', 'no re-offer is outstanding');
+    const answer = await this.send('answer', { 'from-tag': pending.fromTag, 'to-tag': pending.toTag, sdp: answerSdp, ...flagsToward(pending.fromKind) });
+    this.pending = null;
+    if (pending.from === 'agent') {
+      this.callerSdp = answerSdp;
+      return this.handToAgent(this.agent as AgentLeg, answer);
+    }
+    return this.handToCaller(answer);
+  }
+
+  /** The other side refused the forwarded re-offer: forget it (rtpengine keeps the previous media). */
+  cancelReoffer(): void {
+    this.pending = null;
+  }
+
+  /** Starts (or resumes) recording the call into rtpengine's pcap spool. */
+  async startRecording(): Promise<void> {
+    this.require('startRecording', ['anchored', 'offering-agent', 'bridged']);
+    if (this.recording) return;
+    await this.send('startRecording', {});
+    this.recording = { startedAt: this.clock(), stoppedAt: null };
+  }
+
+  /** Stops recording; rtpengine closes the capture file. */
+  async stopRecording(): Promise<void> {
+    if (!this.recording) return;
+    this.require('stopRecording', ['anchored', 'offering-agent', 'bridged']);
+    await this.send('stopRecording', {});
+    this.closeRecordingWindow();
+  }
+
+  /** True while recording. */
+  get isRecording(): boolean {
+    return this.recording !== null;
+  }
+
+  /** What rtpengine received from each leg so far (`query`). */
+  async counters(): Promise<MediaCounters> {
+    this.require('counters', ['anchored', 'offering-agent', 'bridged']);
+    const reply = await this.send('query', {});
+    return {
+      caller: legCounters(reply, { tag: this.caller.tag, ports: this.callerPorts }),
+      agent: this.agent ? legCounters(reply, { tag: this.agent.tag, ports: this.agent.ports }) : null,
+    };
+  }
+
+  /**
+   * Tells which leg a tag in an rtpengine report (e.g. a DTMF `source_tag`)
+   * stands for: the placeholder's monologue receives what the bridged agent
+   * sends until the agent's first re-INVITE (see leg-counters).
+   */
+  roleOfTag(tag: string): LegRole | null {
+    if (tag === this.caller.tag) return 'caller';
+    if (this.agent && (tag === this.agent.tag || tag === PLACEHOLDER_TAG)) return 'agent';
+    return null;
+  }
+
+  /**
+   * Ends the call in rtpengine (its ports, players, recording file).
+   * Idempotent, and safe in every state; call it in the call's `finally`.
+   */
+  async delete(): Promise<void> {
+    if (this.current === 'deleted') return;
+    const touched = this.touched;
+    this.closeRecordingWindow();
+    this.playing = null;
+    this.blockedTags = [];
+    this.pending = null;
+    this.offering = null;
+    this.transition('deleted');
+    // Marked deleted first: a failed delete must not leave the session usable, and rtpengine drops idle calls itself.
+    // No delete delay (rtpengine's default keeps the call 30 s): this B2BUA has no forked branches to wait for, the
+    // ports come back at once, and the pcap capture is closed now, so saveRecording can run right after.
+    if (touched) await this.send('delete', { 'delete-delay': 0 });
+  }
+
+  /**
+   * After `delete`: writes the call's recording as a stereo WAV (caller left,
+   * agent right) exactly as long as the time recording was on.
+   *
+   * @throws AppError `ILLEGAL_TRANSITION` before delete (rtpengine flushes the capture on call end),
+   *   `VALIDATION_FAILED` without `recordingDir` or when nothing was recorded, `NOT_FOUND` when rtpengine wrote no file.
+   */
+  async saveRecording(outputPath: string, options: { removeCapture?: boolean } = {}): Promise<RecordingFile> {
+    this.require('saveRecording', ['deleted']);
+    if (!this.recordingDir) throw new AppError('VALIDATION_FAILED', 'saveRecording needs the session option recordingDir');
+    const first = this.recordingWindows[0];
+    const last = this.recordingWindows[this.recordingWindows.length - 1];
+    if (!first || !last) throw new AppError('VALIDATION_FAILED', `call ${this.callId} was never recorded`);
+    return convertCallRecording({
+      recordingDir: this.recordingDir,
+      callId: this.callId,
+      outputPath,
+      layout: { callerPorts: this.callerPorts, agentPorts: this.allAgentPorts },
+      window: { startUs: first.startedAt * 1000, endUs: last.stoppedAt * 1000 },
+      ...(options.removeCapture !== undefined ? { removeCapture: options.removeCapture } : {}),
+    });
+  }
+
+  private async play(file: string, kind: 'prompt' | 'music', extra: NgParams): Promise<Playback> {
+    this.require(kind === 'prompt' ? 'playPrompt' : 'startMusicOnHold', ['anchored', 'offering-agent', 'bridged']);
+    const reply = await this.send('playMedia', { 'from-tag': this.caller.tag, file, ...extra });
+    this.everPlayed = true;
+    this.playing = kind;
+    const duration = reply.duration;
+    return { durationMs: typeof duration === 'number' && duration > 0 ? duration : null, startedAt: this.clock() };
+  }
+
+  private async unblock(): Promise<void> {
+    const tags = this.blockedTags;
+    this.blockedTags = [];
+    for (const tag of tags) await this.send('unblockMedia', { 'from-tag': tag });
+  }
+
+  private closeRecordingWindow(): void {
+    if (!this.recording) return;
+    this.recordingWindows.push({ startedAt: this.recording.startedAt, stoppedAt: this.clock() });
+    this.recording = null;
+  }
+
+  private latestCallerSdp(): string {
+    if (this.callerSdp === null) throw new AppError('ILLEGAL_TRANSITION', 'the caller has not been anchored');
+    return this.callerSdp;
+  }
+
+  private placeholderFor(offer: NgReply): string {
+    return placeholderAnswer(this.sdpOf(offer), this.placeholderVersion++);
+  }
+
+  private handToCaller(reply: NgReply): string {
+    const sdp = sdpToward(this.caller.kind, this.sdpOf(reply));
+    for (const port of portsOf(sdp)) this.callerPorts.add(port);
+    const endpoint = audioEndpoint(sdp);
+    this.callerEndpoint = endpoint ? `${endpoint.address}:${endpoint.port}` : null;
+    return sdp;
+  }
+
+  private handToAgent(agent: AgentLeg, reply: NgReply): string {
+    const sdp = sdpToward(agent.kind, this.sdpOf(reply));
+    for (const port of portsOf(sdp)) {
+      agent.ports.add(port);
+      this.allAgentPorts.add(port);
+    }
+    return sdp;
+  }
+
+  private sdpOf(reply: NgReply): string {
+    const sdp = reply.sdp;
+    if (typeof sdp === 'string' && sdp.length > 0) return sdp;
+    if (Buffer.isBuffer(sdp)) return sdp.toString('utf8');
+    throw new AppError('INTERNAL', `rtpengine replied without SDP on call ${this.callId}`);
+  }
+
+  private async send(name: NgCommand, params: NgParams): Promise<NgReply> {
+    this.touched = true;
+    const started = this.clock();
+    try {
+      const reply = await this.ng.command(name, { 'call-id': this.callId, ...params });
+      this.logger?.debug({ command: name, ms: this.clock() - started }, 'rtpengine command');
+      return reply;
+    } catch (err) {
+      this.logger?.warn({ command: name, err }, 'rtpengine command failed');
+      throw err;
+    }
+  }
+
+  private require(operation: string, states: readonly MediaSessionState[]): void {
+    if (!states.includes(this.current)) {
+      throw new AppError('ILLEGAL_TRANSITION', `media ${operation} is not possible in state ${this.current} (call ${this.callId})`);
+    }
+  }
+
+  private transition(to: MediaSessionState): void {
+    if (to === this.current) return;
+    if (!canTransition(this.current, to)) {
+      throw new AppError('ILLEGAL_TRANSITION', `media state ${this.current} → ${to} is not allowed (call ${this.callId})`);
+    }
+    this.logger?.debug({ from: this.current, to }, 'media state');
+    this.current = to;
+  }
+}
+
+/** The rtpengine RTP and RTCP ports an SDP names for its audio. */
+function portsOf(sdp: string): Set<number> {
+  const ports = new Set<number>();
+  const endpoint = audioEndpoint(sdp);
+  if (endpoint && endpoint.port > 0) ports.add(endpoint.port);
+  const rtcp = audioRtcpPort(sdp);
+  if (rtcp !== null && rtcp > 0) ports.add(rtcp);
+  return ports;
+}
