@@ -12,6 +12,61 @@ export interface DrachtioProcessOptions {
   host: string;
   workDir: string;
   logger?: Logger;
+  /** Where drachtio-server finds the IPs to drop (see DrachtioBlacklist); omitted = no blacklist. */
+  blacklist?: DrachtioBlacklist;
+}
+
+/**
+ * drachtio-server's Redis blacklist (checked against drachtio-server v0.9.10,
+ * src/blacklist.cpp, src/drachtio-config.cpp, src/controller.cpp): a
+ * `<drachtio><sip><blacklist>` element in its config file (or the
+ * `--blacklist-redis-*` flags / `DRACHTIO_BLACKLIST_REDIS_*` variables, which
+ * win over the file). The server reads a Redis SET of source IP strings with
+ * `SMEMBERS <redis-key>` and silently drops every SIP message whose source
+ * address is a member, before any app sees it — no response at all.
+ *
+ * What this means for the registrar's lock-out (auth-lockout.ts):
+ * - The set is loaded ONCE: the loader thread retries every 60 s until the
+ *   first successful SMEMBERS and then ends; `refresh-secs` (default 3600) is
+ *   not used after that. An IP locked while the server runs is therefore only
+ *   dropped by drachtio-server after its next start; until then the registrar
+ *   answers it 403 itself. The app's sweep removes ended locks from the set.
+ * - `<redis-password>` in the file is parsed but never handed to the loader
+ *   (DrachtioConfig::getBlacklistServer has no password out-parameter): use
+ *   `--blacklist-redis-password` or DRACHTIO_BLACKLIST_REDIS_PASSWORD.
+ * - Sentinel is supported (`redis-sentinels` + `redis-master`; it reads from a
+ *   replica), Cluster is not.
+ */
+export interface DrachtioBlacklist {
+  redisHost: string;
+  redisPort: number;
+  /** The SET key: SipKeys.blacklist(), `sb:sip:{auth}:blacklist` by default. */
+  redisKey: string;
+  /** Passed as `refresh-secs`; see above for why it has no effect after the first load. */
+  refreshSecs?: number;
+}
+
+function xmlText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The config file drachtio-server insists on; every other setting comes from flags. */
+export function drachtioConfigXml(blacklist?: DrachtioBlacklist): string {
+  if (!blacklist) return '<drachtio><admin/></drachtio>\n';
+  return [
+    '<drachtio>',
+    '  <admin/>',
+    '  <sip>',
+    '    <blacklist>',
+    `      <redis-address>${xmlText(blacklist.redisHost)}</redis-address>`,
+    `      <redis-port>${blacklist.redisPort}</redis-port>`,
+    `      <redis-key>${xmlText(blacklist.redisKey)}</redis-key>`,
+    ...(blacklist.refreshSecs ? [`      <refresh-secs>${blacklist.refreshSecs}</refresh-secs>`] : []),
+    '    </blacklist>',
+    '  </sip>',
+    '</drachtio>',
+    '',
+  ].join('\n');
 }
 
 /** True when a drachtio-server binary can be run here (the E2E tier and `npm start` both ask). */
@@ -22,7 +77,8 @@ export function drachtioAvailable(binary = 'drachtio'): boolean {
 /**
  * Starts a local drachtio-server: SIP on UDP/TCP and WebSocket (for sip.js
  * softphones), the drachtio control port for this app. The server insists on a
- * config file even when every setting comes from flags, so a stub is written.
+ * config file even when every setting comes from flags, so a stub is written;
+ * it carries the blacklist element when one is asked for.
  */
 export async function startDrachtioServer(options: DrachtioProcessOptions): Promise<RunningService> {
   const binary = findExecutable(options.binary);
@@ -31,7 +87,7 @@ export async function startDrachtioServer(options: DrachtioProcessOptions): Prom
   }
   mkdirSync(options.workDir, { recursive: true });
   const stubConfig = path.join(options.workDir, 'drachtio.conf.xml');
-  writeFileSync(stubConfig, '<drachtio><admin/></drachtio>\n');
+  writeFileSync(stubConfig, drachtioConfigXml(options.blacklist));
   const child = await startManagedProcess({
     name: 'drachtio',
     command: binary,

@@ -24,3 +24,26 @@ export interface SrfApp extends Omit<Srf, 'connect'> {
 export function createSrf(): SrfApp {
   return new Srf() as unknown as SrfApp;
 }
+
+/**
+ * The part of an incoming drachtio-srf request that request handlers read,
+ * with the types the library really has at run time: `get()` returns
+ * undefined for a missing header (the bundled types say string), and
+ * `source_port` is a number (lib/request.js parses it). `protocol` is the
+ * transport drachtio-server received it on: udp, tcp, tls, ws or wss.
+ * SrfRequest satisfies it; tests pass plain objects.
+ */
+export interface InboundRequest {
+  readonly method: string;
+  readonly uri: string;
+  readonly source_address: string;
+  readonly source_port: number | string;
+  readonly protocol: string;
+  get(name: string): string | undefined;
+}
+
+/** The part of a drachtio-srf response that request handlers use. SrfResponse satisfies it. */
+export interface OutboundResponse {
+  readonly finalResponseSent: boolean;
+  send(status: number, reason: string, opts: { headers: Record<string, string> }): void;
+}
