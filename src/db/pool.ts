@@ -19,9 +19,20 @@ export function createPool(url: string, logger: Logger, max = 10): Db {
   return pool;
 }
 
-/** Runs `work` in one transaction; rolls back on any throw and always releases the client. */
+/**
+ * Runs `work` in one transaction; rolls back on any throw and always releases
+ * the client. pg emits 'error' on a checked-out client when its server goes
+ * away, and pg-pool only listens while a client is idle: without the listener
+ * here, Postgres stopping mid-transaction would crash the process (an
+ * unhandled 'error' event) instead of failing this one call.
+ */
 export async function inTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error): void => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -31,6 +42,8 @@ export async function inTransaction<T>(db: Db, work: (client: DbClient) => Promi
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    // With the error, the pool discards the dead connection instead of lending it out again.
+    client.release(broken);
   }
 }

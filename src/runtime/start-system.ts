@@ -15,6 +15,8 @@ import type { Logger } from '../logger';
 import { pingRtpengine, startRtpengine } from '../media/rtpengine-process';
 import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process';
 import { SipConnection } from '../sip/sip-connection';
+import { createRegistrar } from '../sip/registrar';
+import { SipKeys } from '../sip/sip-keys';
 import { startRedisServer } from './redis-server';
 import { Acd, AcdEventWriter } from '../acd';
 import { syncDirectoryToAcd } from '../directory/acd-directory-sync';
@@ -132,6 +134,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
           binary: config.drachtio.binary, adminPort: config.drachtio.port, secret: config.drachtio.secret,
           sipPort: config.drachtio.sipPort, wsPort: config.drachtio.wsPort, host: '127.0.0.1',
           workDir: path.join(dataDir, 'drachtio'), logger,
+          // IPs the registrar locks out are dropped by drachtio-server itself from its next start on.
+          ...(redisUrl ? { blacklist: { redisHost: new URL(redisUrl).hostname, redisPort: Number(new URL(redisUrl).port || 6379), redisKey: new SipKeys().blacklist() } } : {}),
         });
         started.push(drachtio);
         drachtioHost = '127.0.0.1';
@@ -147,6 +151,10 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       sip.connect();
       const connection = sip;
       closers.push(() => connection.disconnect());
+      const registrar = createRegistrar({ redis, db, realm: config.sip.realm, logger: logger.child({ module: 'registrar' }) });
+      registrar.mount(connection.srf);
+      registrar.start();
+      closers.push(() => registrar.stop());
     }
 
     await ensureReferenceData(db);

@@ -1,0 +1,317 @@
+import pg from 'pg';
+import type { CallEventData } from '../../calls/call-event';
+import type { CallRecord, IvrPathEntry, TransferFact } from '../../calls/call-record';
+import type { RecordingMetadata, WrapUpRecord } from '../../calls/recording-metadata';
+import { inTransaction, type Db, type DbClient, type Queryable } from '../pool';
+
+/** What a write did. `duplicate`: already stored (a retry after a lost acknowledgement). */
+export type CallWriteResult = 'written' | 'duplicate';
+
+/** As CallWriteResult; `call_missing`: the call row is not there yet (it may still be in the outbox). */
+export type CallDetailWriteResult = CallWriteResult | 'call_missing';
+
+// SQLSTATE classes that say "try again later" rather than "this statement is wrong":
+// connection exceptions, insufficient resources, operator intervention (shutdown, starting up),
+// system errors, and transaction rollbacks (serialization failure, deadlock).
+const RETRYABLE_SQLSTATE_CLASSES = new Set(['08', '53', '57', '58', '40']);
+
+/**
+ * True when a write failed because of what was written (a constraint, a bad
+ * value): the server answered, and the same write will fail the same way.
+ * False for everything that may pass later — Postgres unreachable, restarting,
+ * the connection cut (`terminated`), a timeout, a deadlock.
+ */
+export function isPermanentStoreError(err: unknown): boolean {
+  if (!(err instanceof pg.DatabaseError)) return false;
+  const code = err.code ?? '';
+  return code.length === 5 && !RETRYABLE_SQLSTATE_CLASSES.has(code.slice(0, 2));
+}
+
+const ms = (value: number | null): Date | null => (value === null ? null : new Date(value));
+
+/**
+ * Writes a finished call's row and its whole timeline in one transaction.
+ *
+ * Idempotent: the call id is the primary key and events are unique on
+ * (call_id, seq), both inserted with ON CONFLICT DO NOTHING, so writing the
+ * same record again (after a lost COMMIT acknowledgement, or by two outbox
+ * drainers) changes nothing and answers `duplicate`. The first write wins.
+ *
+ * References that no longer resolve (a client, queue, agent or disposition
+ * code deleted since, a recording not converted yet) are stored as NULL rather
+ * than refusing the row — the columns are ON DELETE SET NULL anyway, and a
+ * call must never be lost because a person left. The timeline keeps the ids.
+ */
+export async function writeCallRecord(db: Db, record: CallRecord): Promise<CallWriteResult> {
+  return inTransaction(db, async (client) => {
+    const inserted = await insertCallRow(client, record);
+    await insertCallEvents(client, record);
+    return inserted ? 'written' : 'duplicate';
+  });
+}
+
+async function insertCallRow(client: DbClient, r: CallRecord): Promise<boolean> {
+  const result = await client.query(
+    `INSERT INTO calls (
+       id, sip_call_id, direction, trunk, caller_number, caller_e164, dialed_number,
+       client_id, client_type, ivr_flow_version, routing_config_version,
+       started_at, answered_at, ivr_started_at, ivr_ended_at, queued_at, offered_at, agent_answered_at, ended_at,
+       ivr_path, routing_decision, routing_reason,
+       queue_id, queue_name, queue_wait_ms, agent_id, agent_ids, talk_ms, hold_ms, transfers,
+       hangup_side, hangup_cause, outcome, disposition_code, recording_id)
+     VALUES (
+       $1, $2, $3, $4, $5, $6, $7,
+       (SELECT id FROM clients WHERE id = $8::int), $9, $10, $11,
+       $12, $13, $14, $15, $16, $17, $18, $19,
+       $20::jsonb, $21::jsonb, $22,
+       COALESCE((SELECT id FROM queues WHERE id = $23::int), (SELECT id FROM queues WHERE name = $24::text)),
+       $24, $25, (SELECT id FROM staff WHERE id = $26::int), $27::int[], $28, $29, $30::jsonb,
+       $31, $32, $33, (SELECT code FROM disposition_codes WHERE code = $34::text), (SELECT id FROM recordings WHERE id = $35::uuid))
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      r.id, r.sipCallId, r.direction, r.trunk, r.callerNumber, r.callerE164, r.dialedNumber,
+      r.clientId, r.clientType, r.ivrFlowVersion, r.routingConfigVersion,
+      ms(r.startedAt), ms(r.answeredAt), ms(r.ivrStartedAt), ms(r.ivrEndedAt), ms(r.queuedAt), ms(r.offeredAt), ms(r.agentAnsweredAt), ms(r.endedAt),
+      JSON.stringify(r.ivrPath), r.routingDecision === null ? null : JSON.stringify(r.routingDecision), r.routingReason,
+      r.queueId, r.queueName, r.queueWaitMs, r.agentId, r.agentIds, r.talkMs, r.holdMs, JSON.stringify(r.transfers),
+      r.hangupSide, r.hangupCause, r.outcome, r.dispositionCode, r.recordingId,
+    ],
+  );
+  return (result.rowCount ?? 0) === 1;
+}
+
+async function insertCallEvents(client: DbClient, r: CallRecord): Promise<void> {
+  if (r.events.length === 0) return;
+  // unnest over parallel arrays: one statement for the whole timeline, whatever its length.
+  await client.query(
+    `INSERT INTO call_events (call_id, seq, at, type, data)
+     SELECT $1::uuid, seq, at, type, data
+     FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::jsonb[]) AS e(seq, at, type, data)
+     ON CONFLICT (call_id, seq) DO NOTHING`,
+    [
+      r.id,
+      r.events.map((e) => e.seq),
+      r.events.map((e) => new Date(e.at).toISOString()),
+      r.events.map((e) => e.type),
+      r.events.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+}
+
+/** Locks the call row against deletion for the transaction; false when it is not there (yet). */
+async function callExists(client: DbClient, callId: string): Promise<boolean> {
+  const { rowCount } = await client.query('SELECT 1 FROM calls WHERE id = $1 FOR KEY SHARE', [callId]);
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Stores a recording's metadata and links it to its call (calls.recording_id,
+ * unless the call already has one). Idempotent on the recording id.
+ * `call_missing` when the call row has not been written yet.
+ */
+export async function writeRecording(db: Db, recording: RecordingMetadata): Promise<CallDetailWriteResult> {
+  return inTransaction(db, async (client) => {
+    if (!(await callExists(client, recording.callId))) return 'call_missing';
+    const result = await client.query(
+      `INSERT INTO recordings (id, call_id, file_path, format, channels, sample_rate, duration_ms, size_bytes, purge_after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        recording.id, recording.callId, recording.filePath, recording.format ?? 'wav', recording.channels ?? 2,
+        recording.sampleRate ?? 8000, recording.durationMs, recording.sizeBytes, ms(recording.purgeAfter ?? null),
+      ],
+    );
+    await client.query('UPDATE calls SET recording_id = $1, updated_at = now() WHERE id = $2 AND recording_id IS NULL', [recording.id, recording.callId]);
+    return (result.rowCount ?? 0) === 1 ? 'written' : 'duplicate';
+  });
+}
+
+/**
+ * Stores an agent's wrap-up (one per agent per call) and makes its code the
+ * call's disposition unless the call has one already (the first agent's
+ * wrap-up decides, whatever order retries arrive in). `call_missing` when the
+ * call row has not been written yet.
+ */
+export async function writeWrapUp(db: Db, wrapUp: WrapUpRecord): Promise<CallDetailWriteResult> {
+  return inTransaction(db, async (client) => {
+    if (!(await callExists(client, wrapUp.callId))) return 'call_missing';
+    const result = await client.query(
+      `INSERT INTO wrap_ups (call_id, staff_id, disposition_code, notes, order_reference, order_amount)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (call_id, staff_id) DO NOTHING`,
+      [wrapUp.callId, wrapUp.staffId, wrapUp.dispositionCode, wrapUp.notes ?? '', wrapUp.orderReference ?? null, wrapUp.orderAmount ?? null],
+    );
+    await client.query(
+      'UPDATE calls SET disposition_code = $1, updated_at = now() WHERE id = $2 AND disposition_code IS NULL',
+      [wrapUp.dispositionCode, wrapUp.callId],
+    );
+    return (result.rowCount ?? 0) === 1 ? 'written' : 'duplicate';
+  });
+}
+
+/** One event of a stored timeline. */
+export interface StoredCallEvent {
+  seq: number;
+  at: string;
+  type: string;
+  data: CallEventData;
+}
+
+/** A stored recording's metadata. */
+export interface StoredRecording {
+  id: string;
+  callId: string;
+  filePath: string;
+  format: string;
+  channels: number;
+  sampleRate: number;
+  durationMs: number;
+  sizeBytes: number;
+  createdAt: string;
+  purgeAfter: string | null;
+  purgedAt: string | null;
+}
+
+/** A stored wrap-up. */
+export interface StoredWrapUp {
+  staffId: number;
+  dispositionCode: string;
+  notes: string;
+  orderReference: string | null;
+  orderAmount: number | null;
+  createdAt: string;
+}
+
+/** A call as stored, with its ordered timeline (times as ISO strings). */
+export interface StoredCall {
+  id: string;
+  sipCallId: string | null;
+  direction: string;
+  trunk: string | null;
+  callerNumber: string;
+  callerE164: string | null;
+  dialedNumber: string | null;
+  clientId: number | null;
+  clientType: string | null;
+  ivrFlowVersion: number | null;
+  routingConfigVersion: number | null;
+  startedAt: string;
+  answeredAt: string | null;
+  ivrStartedAt: string | null;
+  ivrEndedAt: string | null;
+  queuedAt: string | null;
+  offeredAt: string | null;
+  agentAnsweredAt: string | null;
+  endedAt: string | null;
+  ivrPath: IvrPathEntry[];
+  routingDecision: unknown;
+  routingReason: string | null;
+  queueId: number | null;
+  queueName: string | null;
+  queueWaitMs: number | null;
+  agentId: number | null;
+  agentIds: number[];
+  talkMs: number | null;
+  holdMs: number;
+  transfers: TransferFact[];
+  hangupSide: string | null;
+  hangupCause: string | null;
+  outcome: string | null;
+  dispositionCode: string | null;
+  recordingId: string | null;
+  events: StoredCallEvent[];
+  recording: StoredRecording | null;
+  wrapUps: StoredWrapUp[];
+}
+
+interface CallRow {
+  id: string; sip_call_id: string | null; direction: string; trunk: string | null; caller_number: string; caller_e164: string | null;
+  dialed_number: string | null; client_id: number | null; client_type: string | null; ivr_flow_version: number | null;
+  routing_config_version: number | null; started_at: Date; answered_at: Date | null; ivr_started_at: Date | null;
+  ivr_ended_at: Date | null; queued_at: Date | null; offered_at: Date | null; agent_answered_at: Date | null; ended_at: Date | null;
+  ivr_path: IvrPathEntry[]; routing_decision: unknown; routing_reason: string | null; queue_id: number | null; queue_name: string | null;
+  queue_wait_ms: number | null; agent_id: number | null; agent_ids: number[]; talk_ms: number | null; hold_ms: number;
+  transfers: TransferFact[]; hangup_side: string | null; hangup_cause: string | null; outcome: string | null;
+  disposition_code: string | null; recording_id: string | null;
+}
+
+interface RecordingRow {
+  id: string; call_id: string; file_path: string; format: string; channels: number; sample_rate: number; duration_ms: number;
+  size_bytes: number; created_at: Date; purge_after: Date | null; purged_at: Date | null;
+}
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+const toRecording = (r: RecordingRow): StoredRecording => ({
+  id: r.id, callId: r.call_id, filePath: r.file_path, format: r.format, channels: r.channels, sampleRate: r.sample_rate,
+  durationMs: r.duration_ms, sizeBytes: r.size_bytes, createdAt: r.created_at.toISOString(), purgeAfter: iso(r.purge_after), purgedAt: iso(r.purged_at),
+});
+
+/** One call with its timeline in order, its recording and its wrap-ups; null when not stored. */
+export async function findCall(q: Queryable, id: string): Promise<StoredCall | null> {
+  const { rows } = await q.query<CallRow>('SELECT * FROM calls WHERE id = $1', [id]);
+  const r = rows[0];
+  if (!r) return null;
+  const events = await q.query<{ seq: number; at: Date; type: string; data: CallEventData }>(
+    'SELECT seq, at, type, data FROM call_events WHERE call_id = $1 ORDER BY seq',
+    [id],
+  );
+  const recording = r.recording_id === null
+    ? null
+    : (await q.query<RecordingRow>('SELECT * FROM recordings WHERE id = $1', [r.recording_id])).rows[0] ?? null;
+  const wrapUps = await q.query<{ staff_id: number; disposition_code: string; notes: string; order_reference: string | null; order_amount: number | null; created_at: Date }>(
+    'SELECT staff_id, disposition_code, notes, order_reference, order_amount, created_at FROM wrap_ups WHERE call_id = $1 ORDER BY id',
+    [id],
+  );
+  return {
+    id: r.id, sipCallId: r.sip_call_id, direction: r.direction, trunk: r.trunk, callerNumber: r.caller_number,
+    callerE164: r.caller_e164, dialedNumber: r.dialed_number, clientId: r.client_id, clientType: r.client_type,
+    ivrFlowVersion: r.ivr_flow_version, routingConfigVersion: r.routing_config_version,
+    startedAt: r.started_at.toISOString(), answeredAt: iso(r.answered_at), ivrStartedAt: iso(r.ivr_started_at),
+    ivrEndedAt: iso(r.ivr_ended_at), queuedAt: iso(r.queued_at), offeredAt: iso(r.offered_at),
+    agentAnsweredAt: iso(r.agent_answered_at), endedAt: iso(r.ended_at),
+    ivrPath: r.ivr_path, routingDecision: r.routing_decision, routingReason: r.routing_reason,
+    queueId: r.queue_id, queueName: r.queue_name, queueWaitMs: r.queue_wait_ms, agentId: r.agent_id, agentIds: r.agent_ids,
+    talkMs: r.talk_ms, holdMs: r.hold_ms, transfers: r.transfers, hangupSide: r.hangup_side, hangupCause: r.hangup_cause,
+    outcome: r.outcome, dispositionCode: r.disposition_code, recordingId: r.recording_id,
+    events: events.rows.map((e) => ({ seq: e.seq, at: e.at.toISOString(), type: e.type, data: e.data })),
+    recording: recording ? toRecording(recording) : null,
+    wrapUps: wrapUps.rows.map((w) => ({
+      staffId: w.staff_id, dispositionCode: w.disposition_code, notes: w.notes, orderReference: w.order_reference,
+      orderAmount: w.order_amount, createdAt: w.created_at.toISOString(),
+    })),
+  };
+}
+
+/** A recording whose time is up. */
+export interface RecordingDueForPurge {
+  id: string;
+  callId: string;
+  filePath: string;
+}
+
+/**
+ * Recordings not purged yet whose time is up at `now`: their own purge_after
+ * when set, else created_at + `retentionMs` (null retention: only those with a
+ * purge_after). Oldest first, at most `limit`.
+ */
+export async function listRecordingsDueForPurge(
+  q: Queryable,
+  options: { now: number; retentionMs: number | null; limit: number },
+): Promise<RecordingDueForPurge[]> {
+  const { rows } = await q.query<{ id: string; call_id: string; file_path: string }>(
+    `SELECT id, call_id, file_path FROM recordings
+     WHERE purged_at IS NULL
+       AND COALESCE(purge_after, created_at + make_interval(secs => $2::double precision / 1000)) <= $1
+     ORDER BY created_at, id
+     LIMIT $3`,
+    [new Date(options.now), options.retentionMs, options.limit],
+  );
+  return rows.map((r) => ({ id: r.id, callId: r.call_id, filePath: r.file_path }));
+}
+
+/** Marks a recording purged (its file is gone); false when it already was. */
+export async function markRecordingPurged(q: Queryable, id: string, at: number): Promise<boolean> {
+  const { rowCount } = await q.query('UPDATE recordings SET purged_at = $2 WHERE id = $1 AND purged_at IS NULL', [id, new Date(at)]);
+  return (rowCount ?? 0) > 0;
+}
