@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { Acd } from '../acd';
 import type { AppConfig } from '../config/config-schema';
 import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
@@ -22,4 +23,6 @@ export interface ApiContext {
   metrics: Registry;
   /** Components other than Postgres and Redis (SIP, media), reported but owned elsewhere. */
   components: () => ComponentStatus[];
+  /** The ACD, when Redis is there: agent state routes need it. */
+  acd?: Acd;
 }

@@ -70,6 +70,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    recordings: Type.Object({ retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false }),
     demo: Type.Object({ seedOnFirstStart: Type.Boolean() }, { additionalProperties: false }),
   },
   { additionalProperties: false },

@@ -45,6 +45,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'SIP_REALM', key: 'sip.realm', kind: 'string' },
   { env: 'SIP_TRUNKS', key: 'sip.trunks', kind: 'list' },
   { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
+  { env: 'RECORDING_RETENTION_DAYS', key: 'recordings.retentionDays', kind: 'number' },
 ];
 
 function isObject(value: unknown): value is JsonObject {

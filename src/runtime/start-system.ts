@@ -15,7 +15,9 @@ import type { Logger } from '../logger';
 import { pingRtpengine, startRtpengine } from '../media/rtpengine-process';
 import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process';
 import { SipConnection } from '../sip/sip-connection';
-import { createRegistrar } from '../sip/registrar';
+import { createRegistrar, type Registrar } from '../sip/registrar';
+import { InboundCallHandler } from '../sip/inbound-call-handler';
+import { createCallServices } from './call-services-factory';
 import { SipKeys } from '../sip/sip-keys';
 import { startRedisServer } from './redis-server';
 import { Acd, AcdEventWriter } from '../acd';
@@ -125,6 +127,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
 
     // drachtio-server: SIP. Without it the app runs with SIP off.
     let sip: SipConnection | null = null;
+    let registrar: Registrar | null = null;
     let drachtioHost = config.drachtio.host;
     if (drachtioHost) {
       reports.push({ name: 'drachtio', how: 'external', where: `${drachtioHost}:${config.drachtio.port}` });
@@ -151,10 +154,11 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       sip.connect();
       const connection = sip;
       closers.push(() => connection.disconnect());
-      const registrar = createRegistrar({ redis, db, realm: config.sip.realm, logger: logger.child({ module: 'registrar' }) });
-      registrar.mount(connection.srf);
-      registrar.start();
-      closers.push(() => registrar.stop());
+      const mounted = createRegistrar({ redis, db, realm: config.sip.realm, logger: logger.child({ module: 'registrar' }) });
+      mounted.mount(connection.srf);
+      mounted.start();
+      closers.push(() => mounted.stop());
+      registrar = mounted;
     }
 
     await ensureReferenceData(db);
@@ -200,8 +204,23 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       });
     }
 
+    // Calls: the hotline needs SIP, media and the ACD together.
+    const rtpengineAddress = config.rtpengine.url
+      ? { host: new URL(config.rtpengine.url).hostname, port: Number(new URL(config.rtpengine.url).port || 22222) }
+      : { host: '127.0.0.1', port: config.rtpengine.ngPort };
+    if (sip && registrar && acd && rtpengineState.state === 'up') {
+      const callServices = await createCallServices({ config, db, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
+      closers.push(() => callServices.stop());
+      const calls = new InboundCallHandler(callServices.services);
+      calls.mount();
+      closers.push(() => calls.stop());
+      reports.push({ name: 'calls', how: 'started', where: `hotline on drachtio, trunks ${config.sip.trunks.join(', ')}` });
+    } else {
+      reports.push({ name: 'calls', how: 'missing', where: 'the hotline needs drachtio-server, rtpengine and Redis; see the lines above' });
+    }
+
     const http = await buildApp({
-      config, db, redis, logger, metrics: new Registry(),
+      config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}),
       components: () => [rtpengineState, sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }],
     });
     closers.push(() => http.close());

@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type Redis from 'ioredis';
+import type { Acd } from '../acd';
+import { AvailabilityView } from '../acd/availability-view';
+import { CallRecordWriter } from '../calls/call-record-writer';
+import { purgeExpiredRecordings } from '../calls/recording-retention';
+import type { AppConfig } from '../config/config-schema';
+import { ivrFlowStore, routingConfigStore } from '../db/config-stores';
+import type { Db } from '../db/pool';
+import { ConfigPublishedFeed, PublishedConfigCache } from '../db/published-config-cache';
+import { findClientFactsByPhone } from '../db/repositories/caller-facts-repository';
+import { loadDirectorySnapshot } from '../db/repositories/directory-snapshot-repository';
+import { listPrompts } from '../db/repositories/prompts-repository';
+import { CallerLookup } from '../directory/caller-lookup';
+import { DirectoryChangeFeed, StaffingChangeFeed } from '../directory/directory-change-feed';
+import type { Logger } from '../logger';
+import { DtmfListener } from '../media/dtmf-listener';
+import { promptFilePath } from '../media/prompt-files';
+import { RtpengineNgClient } from '../media/rtpengine-ng-client';
+import type { DirectorySnapshot } from '../routing/directory-snapshot';
+import type { CallServices, PromptSource } from '../sip/call-services';
+import type { Registrar } from '../sip/registrar';
+import type { SrfApp } from '../sip/srf-types';
+import { TrunkAcl } from '../sip/trunk-acl';
+
+/** A value read again at most every `ttlMs`; the last one is kept when a re-read fails. */
+function cached<T>(load: () => Promise<T>, ttlMs: number): { get: () => Promise<T>; invalidate: () => void } {
+  let value: T | undefined;
+  let at = 0;
+  return {
+    async get() {
+      if (value !== undefined && Date.now() - at < ttlMs) return value;
+      try {
+        value = await load();
+        at = Date.now();
+      } catch (err) {
+        if (value === undefined) throw err;
+      }
+      return value;
+    },
+    invalidate() {
+      at = 0;
+    },
+  };
+}
+
+/**
+ * Music on hold: there is no licensed music in the repository, so a gentle
+ * two-tone pattern is made with sox on first use. Without sox, the
+ * "connecting" prompt is looped instead.
+ */
+function musicOnHoldFile(dataDir: string, fallback: string, logger: Logger): string {
+  const file = path.join(dataDir, 'prompts', 'music_on_hold.wav');
+  if (existsSync(file)) return file;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const made = spawnSync('sox', ['-D', '-R', '-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', '0.6', 'sine', '523', 'synth', '0.6', 'sine', 'mix', '659', 'pad', '0', '0.4', 'repeat', '14', 'vol', '0.15'], { timeout: 10_000 });
+  if (made.status === 0 && existsSync(file)) return file;
+  logger.warn({ stderr: made.stderr?.toString() }, 'could not make music on hold with sox; looping the connecting prompt');
+  return fallback;
+}
+
+export interface CallServicesHandle {
+  services: CallServices;
+  stop(): Promise<void>;
+}
+
+/** Builds what every call uses, from the running components. Stop it after the SIP side stops. */
+export async function createCallServices(options: {
+  config: Readonly<AppConfig>;
+  db: Db;
+  redis: Redis;
+  acd: Acd;
+  srf: SrfApp;
+  registrar: Registrar;
+  rtpengine: { host: string; port: number };
+  logger: Logger;
+}): Promise<CallServicesHandle> {
+  const { config, db, redis, acd, logger } = options;
+  const dataDir = path.resolve(config.dataDir);
+  const stops: Array<() => Promise<void> | void> = [];
+  try {
+    const ng = new RtpengineNgClient({ host: options.rtpengine.host, port: options.rtpengine.port, timeoutMs: 2000 });
+    stops.push(() => ng.close());
+    const dtmf = await DtmfListener.start({ port: config.rtpengine.dtmfLogPort, logger: logger.child({ module: 'dtmf' }) });
+    stops.push(() => dtmf.close());
+
+    const lookup = new CallerLookup({ fetch: (e164) => findClientFactsByPhone(db, e164), defaultCountry: config.phone.defaultCountry, logger });
+    const directoryFeed = new DirectoryChangeFeed(redis, logger);
+    await directoryFeed.subscribe((change) => lookup.invalidate(change.e164s ?? undefined));
+    stops.push(() => directoryFeed.close());
+
+    const flows = new PublishedConfigCache(db, ivrFlowStore, logger);
+    const routing = new PublishedConfigCache(db, routingConfigStore, logger);
+    const publishedFeed = new ConfigPublishedFeed(redis, logger);
+    await publishedFeed.subscribe((notice) => {
+      flows.invalidate(notice);
+      routing.invalidate(notice);
+    });
+    stops.push(() => publishedFeed.close());
+
+    const directory = cached<DirectorySnapshot>(() => loadDirectorySnapshot(db), 30_000);
+    const staffingFeed = new StaffingChangeFeed(redis, logger);
+    await staffingFeed.subscribe(() => directory.invalidate());
+    stops.push(() => staffingFeed.close());
+
+    const prompts = cached<PromptSource>(async () => {
+      const stored = await listPrompts(db);
+      const files = new Map(stored.map((p) => [`${p.language}:${p.id}`, promptFilePath(p, dataDir)]));
+      return {
+        catalogue: stored.map(({ id, language, text, audioFile }) => ({ id, language, text, audioFile })),
+        fileOf: (id, language) => {
+          const file = files.get(`${language}:${id}`);
+          if (!file) throw new Error(`prompt ${id} has no ${language} recording`);
+          return file;
+        },
+      };
+    }, 10_000);
+
+    const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    subscriber.on('error', () => undefined);
+    stops.push(() => subscriber.disconnect());
+    const availability = new AvailabilityView(acd, subscriber, async () => (await directory.get()).staff.filter((s) => s.active).map((s) => String(s.id)), logger);
+    await availability.start();
+    stops.push(() => availability.stop());
+
+    const writer = new CallRecordWriter({ db, redis, logger: logger.child({ module: 'call-records' }) });
+    writer.start();
+    stops.push(() => writer.stop());
+
+    const recordingsRoot = path.join(dataDir, 'recordings');
+    const retentionMs = config.recordings.retentionDays * 86_400_000;
+    const purge = setInterval(() => {
+      purgeExpiredRecordings({ db, recordingsDir: recordingsRoot, retentionMs, logger }).catch((err: unknown) => logger.warn({ err }, 'recording purge failed'));
+    }, 3_600_000);
+    purge.unref();
+    stops.push(() => clearInterval(purge));
+
+    const promptsNow = await prompts.get();
+    const services: CallServices = {
+      srf: options.srf, acd, ng, dtmf, lookup, flows, routing,
+      directory: () => directory.get(),
+      prompts: () => prompts.get(),
+      availability,
+      contactsOf: (staffId) => options.registrar.contactsOf(staffId),
+      writer,
+      trunks: new TrunkAcl(config.sip.trunks),
+      captureDir: path.join(recordingsRoot, 'raw'),
+      recordingsRoot,
+      recordingRetentionDays: config.recordings.retentionDays,
+      musicOnHoldFile: musicOnHoldFile(dataDir, promptsNow.fileOf('connecting', 'ru'), logger),
+      flowName: 'main',
+      logger: logger.child({ module: 'calls' }),
+    };
+    return {
+      services,
+      async stop() {
+        for (const stop of stops.reverse()) {
+          try {
+            await stop();
+          } catch (err) {
+            logger.warn({ err }, 'stopping a call service failed');
+          }
+        }
+      },
+    };
+  } catch (err) {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Acd } from '../acd';
+import type { AvailabilityView } from '../acd/availability-view';
+import type { CallRecordWriter } from '../calls/call-record-writer';
+import type { PublishedConfigCache } from '../db/published-config-cache';
+import type { CallerLookup } from '../directory/caller-lookup';
+import type { FlowDocument } from '../ivr/flow-document';
+import type { PromptCatalogue } from '../ivr/prompt-catalogue';
+import type { Logger } from '../logger';
+import type { DtmfListener } from '../media/dtmf-listener';
+import type { NgCommandSender } from '../media/rtpengine-ng-client';
+import type { DirectorySnapshot } from '../routing/directory-snapshot';
+import type { RoutingConfig } from '../routing/routing-config-schema';
+import type { ContactBinding } from './registration-store';
+import type { SrfApp } from './srf-types';
+import type { TrunkAcl } from './trunk-acl';
+
+/** The prompt catalogue as a call sees it: entries plus where each file is. */
+export interface PromptSource {
+  catalogue: PromptCatalogue;
+  fileOf(promptId: string, language: string): string;
+}
+
+/**
+ * Everything a call session uses, built once per process by the system start
+ * (or a test) and shared by every call. Each service releases its own
+ * resources; a session releases what it takes from them.
+ */
+export interface CallServices {
+  srf: SrfApp;
+  acd: Acd;
+  ng: NgCommandSender;
+  dtmf: DtmfListener;
+  lookup: CallerLookup;
+  flows: PublishedConfigCache<FlowDocument>;
+  routing: PublishedConfigCache<RoutingConfig>;
+  directory: () => Promise<DirectorySnapshot>;
+  prompts: () => Promise<PromptSource>;
+  availability: AvailabilityView;
+  contactsOf: (staffId: number) => Promise<readonly ContactBinding[]>;
+  writer: CallRecordWriter;
+  trunks: TrunkAcl;
+  /** rtpengine's --recording-dir (its pcaps), as this process sees it. */
+  captureDir: string;
+  /** Where finished WAV recordings go (<root>/YYYY/MM/DD/<call>.wav). */
+  recordingsRoot: string;
+  recordingRetentionDays: number;
+  musicOnHoldFile: string;
+  /** The IVR flow the hotline runs. */
+  flowName: string;
+  logger: Logger;
+}

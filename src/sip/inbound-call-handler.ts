@@ -1,0 +1,58 @@
+import type { Reservation } from '../acd';
+import type { CallServices } from './call-services';
+import { InboundCall } from './inbound-call';
+import type { SrfRequest, SrfResponse } from './srf-types';
+
+/**
+ * Takes the hotline's INVITEs: refuses sources that are not configured trunks
+ * (403, design §3 step 1), runs one InboundCall per accepted INVITE, and hands
+ * each ACD reservation to the call it is for.
+ */
+export class InboundCallHandler {
+  private readonly calls = new Map<string, InboundCall>();
+  private readonly running = new Set<Promise<void>>();
+  private stopReservations: (() => void) | null = null;
+
+  constructor(private readonly services: CallServices) {}
+
+  mount(): void {
+    this.services.srf.invite((req, res) => this.handle(req, res));
+    this.stopReservations = this.services.acd.onReservation((reservation) => this.dispatch(reservation));
+  }
+
+  /** Calls in progress in this process (tests assert it returns to zero). */
+  get liveCalls(): number {
+    return this.calls.size;
+  }
+
+  handle(req: SrfRequest, res: SrfResponse): void {
+    if (!this.services.trunks.allows(req.source_address)) {
+      this.services.logger.warn({ source: req.source_address, callId: req.get('Call-ID') }, 'INVITE from an address that is not a trunk: 403');
+      res.send(403, 'Forbidden', {});
+      return;
+    }
+    const call = new InboundCall(this.services, req, res);
+    this.calls.set(call.id, call);
+    const running = call.run().finally(() => {
+      this.calls.delete(call.id);
+      this.running.delete(running);
+    });
+    this.running.add(running);
+  }
+
+  private dispatch(reservation: Reservation): void {
+    const call = this.calls.get(reservation.callId);
+    if (!call) {
+      // Another process owns the caller's leg; left alone, the reservation expires and the call keeps its place.
+      this.services.logger.warn({ callId: reservation.callId, agent: reservation.agentId }, 'reservation for a call this process does not hold');
+      return;
+    }
+    void call.offer(reservation);
+  }
+
+  /** Stops taking reservations and waits for the calls in progress to finish their clean-up. */
+  async stop(): Promise<void> {
+    this.stopReservations?.();
+    await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,375 @@
+import { randomUUID } from 'node:crypto';
+import type Srf from 'drachtio-srf';
+import type { Reservation } from '../acd';
+import { CallRecorder, newCallId } from '../calls/call-recorder';
+import type { CallOutcome } from '../calls/call-outcome';
+import { systemClock } from '../ivr/clock';
+import { IvrRun } from '../ivr/ivr-run';
+import { callLogger, type Logger } from '../logger';
+import { recordingWavPath } from '../media/call-recording';
+import { MediaSession } from '../media/media-session';
+import type { ClientFacts } from '../routing/client-facts';
+import { decideRoute } from '../routing/decide-route';
+import type { RouteDecision } from '../routing/route-decision';
+import type { CallServices } from './call-services';
+import { IvrDriver, type IvrEnd } from './ivr-driver';
+import { queuePlanFor, type QueuePlan } from './queue-plan';
+import { sipFailureFor } from './sip-status';
+import type { SrfRequest, SrfResponse } from './srf-types';
+
+type Dialog = Srf.Dialog;
+
+/** A promise with its resolve at hand, for the moments a call waits for. */
+class Signal<T = void> {
+  readonly promise: Promise<T>;
+  private resolveFn!: (value: T) => void;
+  private done = false;
+  constructor() {
+    this.promise = new Promise<T>((resolve) => (this.resolveFn = resolve));
+  }
+  resolve(value: T): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolveFn(value);
+  }
+  get fired(): boolean {
+    return this.done;
+  }
+}
+
+interface AgentLeg {
+  reservation: Reservation;
+  staffId: number;
+  tag: string;
+  request: SrfRequest | null;
+  dialog: Dialog | null;
+  ringTimer: NodeJS.Timeout | null;
+}
+
+/** The caller's number as the trunk asserts it (RFC 3325 P-Asserted-Identity), else the From user. */
+export function callerNumberOf(req: SrfRequest): string {
+  for (const header of ['P-Asserted-Identity', 'From']) {
+    if (!req.has(header)) continue;
+    const match = /<?(?:sips?|tel):([^@;>]+)/i.exec(req.get(header));
+    if (match?.[1]) return decodeURIComponent(match[1]);
+  }
+  return 'anonymous';
+}
+
+function tagOf(header: string): string | null {
+  return /;\s*tag=([^;>\s]+)/i.exec(header)?.[1] ?? null;
+}
+
+/**
+ * One inbound call from the hotline, end to end (design §3): trunk check,
+ * caller lookup, media anchored in rtpengine, answer, the published IVR flow,
+ * the routing decision, the ACD queue with music on hold, the agent's phone
+ * rung with the call and client ids in X- headers, the bridge, recording,
+ * hang-up on either side — and, whatever happens, exactly one call record
+ * and every resource released in `finally`.
+ */
+export class InboundCall {
+  readonly id = newCallId();
+  private readonly log: Logger;
+  private media: MediaSession | null = null;
+  private uas: Dialog | null = null;
+  private agent: AgentLeg | null = null;
+  private readonly callerGone = new Signal<'BYE' | 'CANCEL'>();
+  private readonly agentGone = new Signal();
+  private queued = false;
+  private connectedAgent: string | null = null;
+  private recordingId: string | null = null;
+  private recordingStartedAt: Date | null = null;
+  private client: ClientFacts | null = null;
+  private decision: RouteDecision | null = null;
+  private onDigit: (digit: string) => void = () => undefined;
+  private readonly recorder: CallRecorder;
+  private callerE164: string | null = null;
+
+  constructor(
+    private readonly services: CallServices,
+    private readonly req: SrfRequest,
+    private readonly res: SrfResponse,
+  ) {
+    this.log = callLogger(services.logger, this.id);
+    this.recorder = new CallRecorder({
+      id: this.id, logger: this.log, callerNumber: callerNumberOf(req), dialedNumber: req.calledNumber || null,
+      trunk: req.source_address, sipCallId: req.get('Call-ID'),
+    });
+  }
+
+  /** Runs the call to its end. Never throws: every failure is answered, logged and recorded. */
+  async run(): Promise<void> {
+    let end: { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: CallOutcome } = { side: 'system', cause: 'ended' };
+    let unsubscribeDtmf: (() => void) | null = null;
+    try {
+      this.req.on('cancel', () => this.callerGone.resolve('CANCEL'));
+      const sipCallId = this.req.get('Call-ID');
+      const lookup = await this.services.lookup.lookup(callerNumberOf(this.req));
+      this.client = lookup.kind === 'known' ? lookup.client : null;
+      this.callerE164 = lookup.e164;
+      this.recorder.identify({ clientId: this.client?.id ?? null, clientType: this.client?.type ?? null, callerE164: lookup.e164 });
+      const [flow, routing] = await Promise.all([
+        this.services.flows.currentOrLastKnown(this.services.flowName),
+        this.services.routing.currentOrLastKnown(null),
+      ]);
+      if (!flow || !routing) {
+        this.res.send(503, { headers: { 'Retry-After': '30' } });
+        end = { side: 'system', cause: 'no published IVR flow or routing config', outcome: 'failed' };
+        return;
+      }
+      const callerTag = tagOf(this.req.get('From'));
+      if (!callerTag) {
+        this.res.send(400, 'Missing From tag', {});
+        end = { side: 'system', cause: 'malformed INVITE: no From tag', outcome: 'rejected' };
+        return;
+      }
+      this.media = new MediaSession({ ng: this.services.ng, callId: sipCallId, caller: { tag: callerTag, kind: 'sip' }, recordingDir: this.services.captureDir, logger: this.log });
+      const localSdp = await this.media.anchorCaller(this.req.body);
+      if (this.callerGone.fired) {
+        end = { side: 'caller', cause: 'CANCEL' };
+        return;
+      }
+      this.uas = await this.services.srf.createUAS(this.req, this.res, { localSdp });
+      this.recorder.answer();
+      this.watchCaller(this.uas, sipCallId, callerTag);
+      const media = this.media;
+      unsubscribeDtmf = this.services.dtmf.subscribe(sipCallId, (event) => {
+        if (event.source === 'sip-info' || media.roleOfTag(event.sourceTag) === 'caller') this.onDigit(event.digit);
+      });
+
+      // IVR
+      this.recorder.enterIvr({ version: flow.version, name: this.services.flowName });
+      const prompts = await this.services.prompts();
+      const ivr = new IvrRun({ flow: flow.document, catalogue: prompts.catalogue, context: { client: this.client, businessHours: routing.document.businessHours }, clock: systemClock, logger: this.log });
+      const driver = new IvrDriver(ivr, media, (id, language) => prompts.fileOf(id, language), this.log);
+      this.onDigit = (digit) => {
+        this.recorder.note('dtmf', { digit });
+        driver.digit(digit);
+      };
+      driver.start();
+      const ivrEnd: IvrEnd = await Promise.race([driver.ended, this.callerGone.promise.then((): IvrEnd => ({ kind: 'caller_hangup' }))]);
+      driver.stop();
+      this.onDigit = () => undefined;
+      for (const step of ivr.path) this.recorder.ivrStep(step.nodeId);
+
+      if (ivrEnd.kind === 'caller_hangup') {
+        end = { side: 'caller', cause: 'BYE' };
+        return;
+      }
+      if (ivrEnd.kind === 'hangup') {
+        if (ivrEnd.callbackRequested) this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
+        this.uas.destroy();
+        end = { side: 'system', cause: 'IVR ended the call' };
+        return;
+      }
+
+      // Routing
+      const directory = await this.services.directory();
+      this.decision = decideRoute({
+        call: { callerNumber: callerNumberOf(this.req), dialledNumber: this.req.calledNumber || null },
+        client: this.client, choice: ivrEnd.command.choice,
+        availability: this.services.availability.snapshot(directory.queues),
+        directory, now: new Date(), config: routing.document, announcementsPlayed: ivrEnd.command.announcementsPlayed,
+      });
+      this.recorder.route(this.decision, routing.version);
+      this.log.info({ rule: this.decision.ruleId, reason: this.decision.reason }, 'routed');
+      if (this.decision.announcement) await this.playAndWait(prompts.fileOf(this.decision.announcement, ivr.language));
+      const plan = queuePlanFor(this.decision.target, routing.document.defaults.priority);
+      if (!plan) {
+        const target = this.decision.target;
+        if (target.kind === 'after_hours') await this.playAndWait(prompts.fileOf(target.promptId, ivr.language));
+        if (target.kind === 'after_hours' && target.action === 'callback') this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
+        if (!this.callerGone.fired) this.uas.destroy();
+        end = this.callerGone.fired ? { side: 'caller', cause: 'BYE' } : { side: 'system', cause: 'after hours' };
+        return;
+      }
+      end = await this.waitInQueue(plan, prompts.fileOf('goodbye', ivr.language));
+    } catch (err) {
+      const failure = sipFailureFor(err);
+      this.log.error({ err }, 'call failed');
+      if (!this.uas && !this.res.finalResponseSent) this.res.send(failure.status, failure.reason, { headers: failure.headers });
+      else this.uas?.destroy();
+      end = { side: 'system', cause: `failure: ${(err as Error).message}`, outcome: 'failed' };
+    } finally {
+      unsubscribeDtmf?.();
+      await this.release(end);
+    }
+  }
+
+  private watchCaller(uas: Dialog, sipCallId: string, callerTag: string): void {
+    uas.on('destroy', () => this.callerGone.resolve('BYE'));
+    uas.on('info', (req: SrfRequest, res: SrfResponse) => {
+      const outcome = this.services.dtmf.acceptSipInfo(sipCallId, callerTag, req.get('Content-Type'), req.body);
+      res.send(outcome.result === 'rejected' ? (outcome.rejection.error === 'unsupported-type' ? 415 : 400) : 200);
+    });
+    uas.on('modify', (req: SrfRequest, res: SrfResponse) => {
+      void this.reinvite('caller', req, res);
+    });
+  }
+
+  /** A re-INVITE from either side goes through rtpengine (design §7), hold included. */
+  private async reinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
+    const media = this.media;
+    if (!media) return res.send(500);
+    try {
+      const result = await media.reoffer(from, req.body);
+      if (result.kind === 'answered') return res.send(200, { body: result.sdp });
+      const other = result.to === 'caller' ? this.uas : this.agent?.dialog;
+      if (!other) {
+        media.cancelReoffer();
+        return res.send(488);
+      }
+      const answer = await other.modify(result.sdp);
+      const sdp = await media.completeReoffer(answer);
+      const holding = /a=(sendonly|inactive)/.test(req.body);
+      if (from === 'agent' && holding) this.recorder.hold();
+      if (from === 'agent' && !holding && this.recorder.state === 'on_hold') this.recorder.resume();
+      res.send(200, { body: sdp });
+    } catch (err) {
+      media.cancelReoffer();
+      this.log.warn({ err, from }, 're-INVITE failed');
+      res.send(sipFailureFor(err).status === 409 ? 491 : 500);
+    }
+  }
+
+  /** Plays a prompt and waits its length (or until the caller leaves). */
+  private async playAndWait(file: string): Promise<void> {
+    if (!this.media || this.callerGone.fired) return;
+    const playback = await this.media.playPrompt(file);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, playback.durationMs ?? 3000))), this.callerGone.promise]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async waitInQueue(plan: QueuePlan, goodbyeFile: string): Promise<{ side: 'caller' | 'agent' | 'system'; cause: string }> {
+    const media = this.media as MediaSession;
+    await media.startMusicOnHold(this.services.musicOnHoldFile);
+    this.recorder.enqueue({ name: plan.queueId, priority: plan.priority });
+    this.queued = true;
+    const result = await this.services.acd.enqueue({
+      callId: this.id, queueId: plan.queueId, priority: plan.priority, ...(plan.stages ? { stages: plan.stages } : {}),
+      ...(this.callerE164 ? { callerNumber: this.callerE164 } : {}),
+      meta: { clientId: this.client?.id ?? null, reason: this.decision?.reason ?? '' },
+    });
+    if (result.outcome === 'callback' || result.outcome === 'voicemail') {
+      this.queued = false;
+      if (result.outcome === 'callback') this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
+      this.recorder.overflow(`nobody serves queue ${plan.queueId}`, result.outcome);
+      await media.stopPlayback();
+      await this.playAndWait(goodbyeFile);
+      this.uas?.destroy();
+      return { side: 'system', cause: `queue ${plan.queueId}: ${result.outcome}` };
+    }
+    const who = await Promise.race([this.callerGone.promise.then(() => 'caller' as const), this.agentGone.promise.then(() => 'agent' as const)]);
+    return who === 'caller' ? { side: 'caller', cause: 'BYE' } : { side: 'agent', cause: 'BYE' };
+  }
+
+  /**
+   * The ACD reserved an agent for this call: ring their phone. A failure or
+   * no answer gives the call back to the ACD, at the same place in line.
+   */
+  async offer(reservation: Reservation): Promise<void> {
+    const { acd } = this.services;
+    const media = this.media;
+    if (!media || !this.uas || this.callerGone.fired || this.agent) {
+      await acd.ringNoAnswer(this.id, reservation.agentId, 'switchboard').catch(() => undefined);
+      return;
+    }
+    const staffId = Number(reservation.agentId);
+    const leg: AgentLeg = { reservation, staffId, tag: `agent-${randomUUID()}`, request: null, dialog: null, ringTimer: null };
+    this.agent = leg;
+    try {
+      const contact = (await this.services.contactsOf(staffId))[0];
+      if (!contact) throw new Error('no registered device');
+      const sdp = await media.offerToAgent(contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip');
+      await acd.markOffered(this.id, reservation.agentId);
+      this.recorder.offer({ agentId: staffId, ringTimeoutMs: reservation.ringMs });
+      leg.ringTimer = setTimeout(() => leg.request?.cancel(() => undefined), reservation.ringMs);
+      const stopOnCallerLeaving = this.callerGone.promise.then(() => leg.request?.cancel(() => undefined));
+      void stopOnCallerLeaving;
+      const dialog = await this.services.srf.createUAC(contact.uri, {
+        localSdp: sdp,
+        headers: {
+          From: `<sip:${encodeURIComponent(this.callerE164 ?? callerNumberOf(this.req))}@switchboard.invalid>`,
+          'X-Switchboard-Call-Id': this.id,
+          'X-Switchboard-Client-Id': this.client ? String(this.client.id) : 'new',
+          'X-Switchboard-Reason': encodeURIComponent(this.decision?.reason ?? ''),
+        },
+      }, { cbRequest: (req: SrfRequest) => (leg.request = req) });
+      clearTimeout(leg.ringTimer);
+      leg.dialog = dialog;
+      if (this.callerGone.fired) {
+        dialog.destroy();
+        return;
+      }
+      await media.acceptAgentAnswer(leg.tag, dialog.remote.sdp);
+      await media.stopPlayback();
+      await acd.answer(this.id, reservation.agentId);
+      this.connectedAgent = reservation.agentId;
+      this.queued = false;
+      this.recorder.agentAnswered({ agentId: staffId });
+      dialog.on('destroy', () => {
+        this.uas?.destroy();
+        this.agentGone.resolve();
+      });
+      dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
+        void this.reinvite('agent', req, res);
+      });
+      await media.startRecording();
+      this.recordingId = randomUUID();
+      this.recordingStartedAt = new Date();
+      this.recorder.recordingStarted(this.recordingId);
+    } catch (err) {
+      if (leg.ringTimer) clearTimeout(leg.ringTimer);
+      this.agent = null;
+      media.cancelAgentOffer();
+      const status = (err as { status?: number }).status;
+      const reason = status ? `${status}` : (err as Error).message;
+      this.log.info({ agent: reservation.agentId, reason }, 'agent did not take the call');
+      if (this.callerGone.fired) return;
+      this.recorder.offerMissed({ agentId: staffId, reason, requeued: true });
+      await acd.ringNoAnswer(this.id, reservation.agentId, 'switchboard').catch((e: unknown) => this.log.warn({ err: e }, 'ring-no-answer failed'));
+    }
+  }
+
+  /** Frees everything the call holds, writes its record: runs once, whatever happened. */
+  private async release(end: { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: CallOutcome }): Promise<void> {
+    const { acd, writer } = this.services;
+    const steps: Array<[string, () => unknown]> = [
+      ['agent leg', () => {
+        if (this.agent?.ringTimer) clearTimeout(this.agent.ringTimer);
+        if (this.agent?.dialog && !this.agentGone.fired) this.agent.dialog.destroy();
+        else this.agent?.request?.cancel(() => undefined);
+      }],
+      ['acd', async () => {
+        if (this.connectedAgent) await acd.hangUp(this.id, { by: end.side });
+        else if (this.queued) await acd.abandon(this.id);
+      }],
+      ['media', () => this.media?.delete()],
+    ];
+    for (const [what, step] of steps) {
+      try {
+        await step();
+      } catch (err) {
+        this.log.warn({ err, what }, 'release step failed');
+      }
+    }
+    const record = this.recorder.end(end);
+    await writer.writeCall(record).catch((err: unknown) => this.log.error({ err }, 'call record could not be stored anywhere'));
+    if (this.media && this.recordingId && this.recordingStartedAt) {
+      try {
+        const file = await this.media.saveRecording(recordingWavPath(this.services.recordingsRoot, this.id, this.recordingStartedAt), { removeCapture: true });
+        await writer.writeRecording({
+          id: this.recordingId, callId: this.id, filePath: file.path, durationMs: file.durationMs, sizeBytes: file.sizeBytes,
+          purgeAfter: Date.now() + this.services.recordingRetentionDays * 86_400_000,
+        });
+      } catch (err) {
+        this.log.error({ err }, 'recording could not be saved');
+      }
+    }
+  }
+}
