@@ -299,7 +299,13 @@ export class InboundCall {
           'X-Switchboard-Client-Id': this.client ? String(this.client.id) : 'new',
           'X-Switchboard-Reason': encodeURIComponent(this.decision?.reason ?? ''),
         },
-      }, { cbRequest: (req: SrfRequest) => (leg.request = req) });
+      }, {
+        cbRequest: (_err, req) => {
+          leg.request = req;
+          // The caller may have left while the INVITE was being sent.
+          if (this.callerGone.fired) req.cancel(() => undefined);
+        },
+      });
       clearTimeout(leg.ringTimer);
       leg.dialog = dialog;
       if (this.callerGone.fired) {
@@ -348,6 +354,12 @@ export class InboundCall {
       ['acd', async () => {
         if (this.connectedAgent) await acd.hangUp(this.id, { by: end.side });
         else if (this.queued) await acd.abandon(this.id);
+      }],
+      ['media counters', async () => {
+        // What rtpengine received from each leg: the proof media flowed, kept with the call.
+        if (!this.media || !this.connectedAgent) return;
+        const counters = await this.media.counters();
+        this.recorder.note('note', { media: { callerPackets: counters.caller.rtp.packets, agentPackets: counters.agent?.rtp.packets ?? 0 } });
       }],
       ['media', () => this.media?.delete()],
     ];

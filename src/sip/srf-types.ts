@@ -9,7 +9,17 @@ type Handler = (req: SrfRequest, res: SrfResponse) => void;
  * the per-method registration verbs exist at run time (lib/srf.js) but are
  * not declared. Everything in src/sip uses this type instead of `Srf`.
  */
-export interface SrfApp extends Omit<Srf, 'connect'> {
+export interface SrfApp extends Omit<Srf, 'connect' | 'createUAC'> {
+  /**
+   * lib/srf.js calls `cbRequest(err, req)` (the bundled types say `(req)`):
+   * the sent INVITE, kept to CANCEL it (RFC 3261 §9) when the caller leaves
+   * or the ring timeout passes.
+   */
+  createUAC(
+    uri: string,
+    opts: Srf.CreateUACOptions,
+    progressCallbacks?: { cbRequest?: (err: Error | null, req: SrfRequest) => void; cbProvisional?: (res: SrfResponse) => void },
+  ): Promise<Srf.Dialog>;
   /** Returns the Srf, not a promise as the bundled types claim; failures arrive as 'error' events. */
   connect(config: Srf.SrfConfig): Srf;
   options(handler: Handler): void;

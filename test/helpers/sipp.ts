@@ -175,3 +175,74 @@ export async function runSipp(options: { scenario: string; target: string; local
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A desk phone that is rung: `busy` answers 486, `ring` rings until
+ * CANCELled. (An answering phone is sipp's built-in `uas` with -rtp_echo.)
+ */
+export function agentScenario(behaviour: 'busy' | 'ring'): string {
+  const reply = (status: string, extra = ''): string => `  <send>
+    <![CDATA[
+      SIP/2.0 ${status}
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>${extra}
+      Content-Length: 0
+    ]]>
+  </send>`;
+  if (behaviour === 'busy') {
+    return wrap(`  <recv request="INVITE"/>
+${reply('486 Busy Here')}
+  <recv request="ACK"/>`);
+  }
+  return wrap(`  <recv request="INVITE"/>
+${reply('180 Ringing')}
+  <recv request="CANCEL"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>
+  <send>
+    <![CDATA[
+      SIP/2.0 487 Request Terminated
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      CSeq: [last_cseq_number] INVITE
+      Content-Length: 0
+    ]]>
+  </send>
+  <recv request="ACK"/>`);
+}
+
+/** Starts sipp as a phone in the background; resolve `done` for its exit code. */
+export function startSippPhone(options: { scenario: string | 'uas'; port: number; mediaPort: number; timeoutSeconds?: number }): { done: Promise<number | null>; stop: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-phone-'));
+  const args = ['-i', '127.0.0.1', '-p', String(options.port), '-mp', String(options.mediaPort), '-m', '1', '-nostdin', '-timeout', `${options.timeoutSeconds ?? 60}s`, '-timeout_error'];
+  if (options.scenario === 'uas') args.push('-sn', 'uas', '-rtp_echo');
+  else {
+    writeFileSync(path.join(dir, 'phone.xml'), options.scenario);
+    args.push('-sf', path.join(dir, 'phone.xml'));
+  }
+  const child = spawn('sipp', args, { cwd: dir, stdio: 'ignore' });
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(() => rmSync(dir, { recursive: true, force: true }));
+  return { done, stop: () => child.kill('SIGKILL') };
+}
+
+/** REGISTERs a staff member's desk phone at 127.0.0.1:`port` (digest auth), as sipp. */
+export async function registerPhone(options: { target: string; port: number; user: string; password: string }): Promise<number | null> {
+  const fixture = path.resolve(__dirname, '..', 'fixtures', 'sipp', 'register.xml');
+  const child = spawn('sipp', [options.target, '-sf', fixture, '-m', '1', '-i', '127.0.0.1', '-p', String(options.port), '-au', options.user, '-ap', options.password, '-key', 'user', options.user, '-key', 'contact_user', options.user, '-key', 'expires', '600', '-nostdin', '-timeout', '10s', '-timeout_error'], { cwd: os.tmpdir(), stdio: 'ignore' });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}

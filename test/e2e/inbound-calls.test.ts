@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { parseWav } from '../../src/media/wav-file';
+import { freeTcpPort } from '../../src/runtime/managed-process';
+import { describeWithDrachtio } from '../helpers/drachtio';
+import { agentScenario, callerScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
+import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
+
+const MARKET_CLIENT = '+74951000001';
+
+/** Root-mean-square level of one channel of a 16-bit stereo WAV. */
+function channelRms(wav: Buffer, channel: 0 | 1): number {
+  const info = parseWav(wav);
+  let sum = 0;
+  let n = 0;
+  for (let offset = info.dataOffset + channel * 2; offset + 1 < info.dataOffset + info.dataBytes; offset += 4) {
+    const sample = wav.readInt16LE(offset);
+    sum += sample * sample;
+    n++;
+  }
+  return Math.sqrt(sum / Math.max(1, n));
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await probe();
+  }
+  return value;
+}
+
+describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Redis and Postgres (sipp callers and desk phones)', () => {
+  let h: SystemHarness;
+  let anna: string;
+  let olga: string;
+  let annaPhone: number;
+  let olgaPhone: number;
+
+  beforeAll(async () => {
+    h = await startSystemHarness();
+    anna = await h.login('anna', 'demo-pass-1');
+    olga = await h.login('olga', 'demo-pass-1');
+    annaPhone = await freeTcpPort();
+    olgaPhone = await freeTcpPort();
+    expect(await registerPhone({ target: h.sipTarget, port: annaPhone, user: 'anna', password: 'demo-pass-1' })).toBe(0);
+    expect(await registerPhone({ target: h.sipTarget, port: olgaPhone, user: 'olga', password: 'demo-pass-1' })).toBe(0);
+  }, 120000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const staffId = async (login: string): Promise<number> => {
+    const { rows } = await h.db.query<{ staff_id: number }>('SELECT staff_id FROM users WHERE username = $1', [login]);
+    return rows[0]!.staff_id;
+  };
+  const setState = async (token: string, login: string, state: string, reason?: string) =>
+    h.api('POST', `/api/agents/${await staffId(login)}/state`, token, { state, ...(reason ? { reason } : {}) });
+  const agentState = async (token: string, login: string) => (await h.api('GET', `/api/agents/${await staffId(login)}`, token)).body.state as string;
+  /** The call row of the call this test made (rows are written when a call ends). */
+  let testStartedAt = new Date();
+  beforeEach(() => {
+    testStartedAt = new Date();
+  });
+  const latestCall = async () => (await h.db.query('SELECT * FROM calls WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 1', [testStartedAt])).rows[0];
+  const eventsOf = async (callId: string) => (await h.db.query('SELECT type, data FROM call_events WHERE call_id = $1 ORDER BY seq', [callId])).rows as Array<{ type: string; data: any }>;
+
+  it('a market client presses 1, waits for an operator, talks, and is recorded: one call row, its events, media both ways, a stereo recording', async () => {
+    await setState(olga, 'olga', 'not_ready', 'break');
+    expect((await setState(anna, 'anna', 'ready')).body.state).toBe('ready');
+    const phone = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeTcpPort() });
+    const caller = await runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 6000 }, { audio: true }, { pauseMs: 5000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+    });
+    expect(caller.errors).toBe('');
+    expect(caller.successful).toBe(1);
+    expect(await phone.done).toBe(0);
+
+    const call = await eventually(latestCall, (c) => c?.ended_at != null && c?.recording_id != null);
+    expect(call).toMatchObject({ outcome: 'answered', hangup_side: 'caller', client_type: 'market', queue_name: 'operators', agent_id: await staffId('anna'), caller_e164: MARKET_CLIENT });
+    expect(call.routing_reason).toBe('order from market client Sadovod market, stall 14 — queue operators, priority 5');
+    expect(call.talk_ms).toBeGreaterThan(8000);
+    const events = await eventsOf(call.id);
+    const types = events.map((e) => e.type);
+    for (const [before, after] of [['answered', 'ivr_started'], ['ivr_started', 'dtmf'], ['dtmf', 'routed'], ['routed', 'queued'], ['queued', 'offered'], ['offered', 'agent_answered'], ['agent_answered', 'ended']]) {
+      expect(types.indexOf(before!)).toBeLessThan(types.indexOf(after!));
+    }
+    expect(events.find((e) => e.type === 'dtmf')?.data).toMatchObject({ digit: '1' });
+    const media = events.find((e) => e.type === 'note' && e.data.media)?.data.media;
+    expect(media.callerPackets).toBeGreaterThan(100);
+    expect(media.agentPackets).toBeGreaterThan(100);
+
+    const recording = (await h.db.query('SELECT * FROM recordings WHERE id = $1', [call.recording_id])).rows[0];
+    expect(Math.abs(recording.duration_ms - call.talk_ms)).toBeLessThan(2000);
+    const wav = readFileSync(recording.file_path);
+    const info = parseWav(wav);
+    expect(info).toMatchObject({ channels: 2, sampleRate: 8000, bitsPerSample: 16 });
+    const levels = [channelRms(wav, 0), channelRms(wav, 1)];
+    expect({ caller: levels[0]! > 50, agent: levels[1]! > 50, levels }).toMatchObject({ caller: true, agent: true });
+    expect(await agentState(anna, 'anna')).toBe('wrap_up');
+    await h.api('POST', `/api/agents/${await staffId('anna')}/wrap-up/end`, anna);
+  }, 120000);
+
+  it('a caller who hangs up while waiting in the queue is recorded as abandoned in queue, and leaves the queue', async () => {
+    await setState(anna, 'anna', 'not_ready', 'lunch');
+    await runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 4000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 40,
+    });
+    const call = await eventually(latestCall, (c) => c?.outcome != null);
+    expect(call).toMatchObject({ outcome: 'abandoned_queue', hangup_side: 'caller', queue_name: 'operators', agent_id: null });
+    expect(call.queue_wait_ms).toBeGreaterThan(1000);
+    const stats = await h.api('GET', '/api/agents', await h.login('supervisor', 'demo-pass-1'));
+    expect(stats.status).toBe(200);
+  }, 60000);
+
+  it('an operator whose phone is busy is set not ready (missed) and the caller goes to the next operator, keeping their place', async () => {
+    await setState(anna, 'anna', 'ready');
+    const busy = startSippPhone({ scenario: agentScenario('busy'), port: annaPhone, mediaPort: await freeTcpPort() });
+    const answering = startSippPhone({ scenario: 'uas', port: olgaPhone, mediaPort: await freeTcpPort() });
+    const caller = runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 3000 }, { pauseMs: 4000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 40,
+    });
+    expect(await busy.done).toBe(0);
+    expect(await eventually(() => agentState(anna, 'anna'), (s) => s === 'not_ready')).toBe('not_ready');
+    await setState(olga, 'olga', 'ready');
+    expect((await caller).successful).toBe(1);
+    expect(await answering.done).toBe(0);
+    const call = await eventually(latestCall, (c) => c?.ended_at != null);
+    expect(call).toMatchObject({ outcome: 'answered', agent_id: await staffId('olga') });
+    const types = (await eventsOf(call.id)).map((e) => e.type);
+    expect(types.filter((t) => t === 'offered')).toHaveLength(2);
+    expect(types).toContain('offer_missed');
+    await h.api('POST', `/api/agents/${await staffId('olga')}/wrap-up/end`, olga);
+  }, 90000);
+
+  it('a caller who hangs up while the operator\'s phone rings: the ringing is CANCELled and the operator is free again', async () => {
+    await setState(olga, 'olga', 'not_ready', 'break');
+    await setState(anna, 'anna', 'ready');
+    const ringing = startSippPhone({ scenario: agentScenario('ring'), port: annaPhone, mediaPort: await freeTcpPort() });
+    await runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 3000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 40,
+    });
+    expect(await ringing.done).toBe(0);
+    const call = await eventually(latestCall, (c) => c?.outcome != null);
+    expect(call).toMatchObject({ outcome: 'abandoned_ringing', hangup_side: 'caller' });
+    expect(await eventually(() => agentState(anna, 'anna'), (s) => s === 'ready')).toBe('ready');
+  }, 60000);
+
+  it('refuses INVITEs from addresses that are not trunks with 403', async () => {
+    const result = await runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [] }).replace('<recv response="200" rtd="true" rrs="true"/>', '<recv response="403"/>').replace(/<send>\s*<!\[CDATA\[\s*ACK[\s\S]*?\]\]>\s*<\/send>/, ''),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 10, extraArgs: ['-i', '127.0.0.2'],
+    });
+    expect(result.successful).toBe(1);
+  }, 30000);
+});

@@ -1,0 +1,67 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/load-config';
+import { createRootLogger } from '../../src/logger';
+import { freeTcpPort } from '../../src/runtime/managed-process';
+import { startSystem, type RunningSystem } from '../../src/runtime/start-system';
+import { createTestDatabase, type TestDatabase } from './test-env';
+
+export interface SystemHarness {
+  system: RunningSystem;
+  baseUrl: string;
+  sipTarget: string;
+  dataDir: string;
+  db: pg.Pool;
+  login(username: string, password: string): Promise<string>;
+  api<T = any>(method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole system in this process, as `npm start` runs it — every real
+ * component started by it on random ports, a fresh database with the demo
+ * data — so that tests can call it over SIP and HTTP and read its database.
+ */
+export async function startSystemHarness(): Promise<SystemHarness> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-system-'));
+  chmodSync(dataDir, 0o755);
+  const database: TestDatabase = await createTestDatabase();
+  const rtpBase = 42000 + Math.floor(Math.random() * 100) * 100;
+  const sipPort = await freeTcpPort();
+  const config = loadConfig({
+    env: {
+      NODE_ENV: 'development', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir, HOST: '127.0.0.1',
+      PORT: String(await freeTcpPort()), DATABASE_URL: database.url, REDIS_PORT: String(await freeTcpPort()),
+      RTPENGINE_NG_PORT: String(await freeTcpPort()), RTPENGINE_DTMF_LOG_PORT: String(await freeTcpPort()),
+      RTPENGINE_PORT_MIN: String(rtpBase), RTPENGINE_PORT_MAX: String(rtpBase + 99),
+      DRACHTIO_PORT: String(await freeTcpPort()), DRACHTIO_SIP_PORT: String(sipPort), DRACHTIO_WS_PORT: String(await freeTcpPort()),
+      ...(process.env.DRACHTIO_HOST ? { DRACHTIO_HOST: process.env.DRACHTIO_HOST } : {}),
+    },
+  });
+  const system = await startSystem(config, createRootLogger(config.log.level));
+  const db = new pg.Pool({ connectionString: database.url, max: 3 });
+  const baseUrl = system.url;
+  const api: SystemHarness['api'] = async (method, p, token, body) => {
+    const response = await fetch(`${baseUrl}${p}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as never };
+  };
+  return {
+    system, baseUrl, sipTarget: `127.0.0.1:${sipPort}`, dataDir, db, api,
+    async login(username, password) {
+      const response = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      return ((await response.json()) as { token: string }).token;
+    },
+    async close() {
+      try {
+        await db.end();
+        await system.stop();
+      } finally {
+        await database.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
