@@ -227,7 +227,7 @@ ${reply('180 Ringing')}
 }
 
 /** Starts sipp as a phone in the background; resolve `done` for its exit code. */
-export function startSippPhone(options: { scenario: string | 'uas'; port: number; mediaPort: number; timeoutSeconds?: number }): { done: Promise<number | null>; stop: () => void } {
+export function startSippPhone(options: { /** Scenario XML, or the word uas for sipp's built-in answering phone. */ scenario: string; port: number; mediaPort: number; timeoutSeconds?: number }): { done: Promise<number | null>; stop: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-phone-'));
   const args = ['-i', '127.0.0.1', '-p', String(options.port), '-mp', String(options.mediaPort), '-m', '1', '-nostdin', '-timeout', `${options.timeoutSeconds ?? 60}s`, '-timeout_error'];
   if (options.scenario === 'uas') args.push('-sn', 'uas', '-rtp_echo');
