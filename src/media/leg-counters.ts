@@ -81,3 +81,24 @@ export function legCounters(reply: NgReply, selector: LegSelector): LegCounters 
   }
   return result;
 }
+
+/**
+ * The local ports of every stream rtpengine lists under `tag` in a `query`
+ * reply: the sockets it receives that leg's packets on, and sends to the leg
+ * from. They need not be in any SDP: after the bridging answer of design §7
+ * rtpengine 10.5 gives the agent's monologue its own sockets while the agent
+ * was told the placeholder's port, so an agent doing symmetric RTP (RFC 4961:
+ * it sends to where packets come from — NAT'd phones, latching SBCs,
+ * `sipp -rtp_echo`) sends to a port no SDP named.
+ */
+export function streamPortsOf(reply: NgReply, tag: string): Set<number> {
+  const ports = new Set<number>();
+  const monologue = record(record(reply.tags)?.[tag]);
+  for (const mediaValue of list(monologue?.medias)) {
+    for (const streamValue of list(record(mediaValue)?.streams)) {
+      const port = count(record(streamValue)?.['local port']);
+      if (Number.isInteger(port) && port > 0) ports.add(port);
+    }
+  }
+  return ports;
+}

@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import { convertCallRecording, type RecordingFile } from './call-recording';
-import { legCounters, type LegCounters } from './leg-counters';
+import { legCounters, streamPortsOf, type LegCounters } from './leg-counters';
 import { flagsToward, sdpToward, type LegKind, type LegRole } from './media-leg';
 import { canTransition, type MediaSessionState } from './media-session-state';
 import type { NgCommand, NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
@@ -24,7 +24,11 @@ import { audioEndpoint, audioRtcpPort, placeholderAnswer } from './sdp-text';
  *    rtpengine as a new offer/answer (RFC 3264 §8); hold (sendonly,
  *    inactive) passes through to the other side.
  * 5. `startRecording` / `stopRecording`, `counters`, `delete` — and after the
- *    call, `saveRecording` turns rtpengine's pcap into a stereo WAV.
+ *    call, `saveRecording` turns rtpengine's pcap into a stereo WAV. The
+ *    capture tells the legs apart by rtpengine's receiving port: the ports
+ *    handed to each leg in SDP, plus the sockets rtpengine reports for each
+ *    leg's tag (`query`, also sent before `delete` of a recorded call) —
+ *    rtpengine gives a bridged agent sockets that no SDP names (leg-counters).
  *
  * Every rtpengine command has a timeout (the ng client's) and any error reply
  * rejects with an AppError. The owner calls `delete()` in a `finally`,
@@ -131,8 +135,10 @@ export class MediaSession {
   /** The rtpengine endpoint last handed to the caller, to tell when it moves. */
   private callerEndpoint: string | null = null;
   private readonly callerPorts = new Set<number>();
-  /** Every rtpengine port ever handed to any agent of the call: the recording's right channel. */
+  /** Every rtpengine port ever handed to, or reported for, any agent of the call: the recording's right channel. */
   private readonly allAgentPorts = new Set<number>();
+  /** Every tag an agent leg of the call ever had. */
+  private readonly agentTags = new Set<string>();
   private agent: AgentLeg | null = null;
   private offering: { kind: LegKind; ports: Set<number> } | null = null;
   private pending: PendingReoffer | null = null;
@@ -258,6 +264,7 @@ export class MediaSession {
     const answer = await this.send('answer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: answerSdp, ...flagsToward(this.caller.kind) });
     const callerSdp = this.handToCaller(answer);
     this.agent = { tag: agentTag, kind: offering.kind, ports: offering.ports };
+    this.agentTags.add(agentTag);
     this.offering = null;
     this.transition('bridged');
     return { callerSdp, callerMediaChanged: before !== this.callerEndpoint };
@@ -357,6 +364,7 @@ export class MediaSession {
   async counters(): Promise<MediaCounters> {
     this.require('counters', ['anchored', 'offering-agent', 'bridged']);
     const reply = await this.send('query', {});
+    this.learnSockets(reply);
     return {
       caller: legCounters(reply, { tag: this.caller.tag, ports: this.callerPorts }),
       agent: this.agent ? legCounters(reply, { tag: this.agent.tag, ports: this.agent.ports }) : null,
@@ -381,6 +389,7 @@ export class MediaSession {
   async delete(): Promise<void> {
     if (this.current === 'deleted') return;
     const touched = this.touched;
+    const recorded = this.recording !== null || this.recordingWindows.length > 0;
     this.closeRecordingWindow();
     this.playing = null;
     this.blockedTags = [];
@@ -390,7 +399,17 @@ export class MediaSession {
     // Marked deleted first: a failed delete must not leave the session usable, and rtpengine drops idle calls itself.
     // No delete delay (rtpengine's default keeps the call 30 s): this B2BUA has no forked branches to wait for, the
     // ports come back at once, and the pcap capture is closed now, so saveRecording can run right after.
-    if (touched) await this.send('delete', { 'delete-delay': 0 });
+    if (!touched) return;
+    if (recorded) {
+      // The recording layout needs every socket rtpengine received the legs' packets on, and only a query tells
+      // (rtpengine 10.5's delete reply carries no streams). Best effort: the delete matters more.
+      try {
+        this.learnSockets(await this.send('query', {}));
+      } catch {
+        // Logged by send; the layout keeps the ports the SDPs named.
+      }
+    }
+    await this.send('delete', { 'delete-delay': 0 });
   }
 
   /**
@@ -429,6 +448,16 @@ export class MediaSession {
     const tags = this.blockedTags;
     this.blockedTags = [];
     for (const tag of tags) await this.send('unblockMedia', { 'from-tag': tag });
+  }
+
+  /** Adds the sockets a `query` reply lists under the caller's and the agents' tags to the recording layout. */
+  private learnSockets(reply: NgReply): void {
+    for (const port of streamPortsOf(reply, this.caller.tag)) this.callerPorts.add(port);
+    for (const tag of this.agentTags) {
+      for (const port of streamPortsOf(reply, tag)) {
+        if (!this.callerPorts.has(port)) this.allAgentPorts.add(port);
+      }
+    }
   }
 
   private closeRecordingWindow(): void {

@@ -23,13 +23,17 @@ export type RecordingChannel = 'caller' | 'agent';
 
 /**
  * How packets are told apart: rtpengine writes each packet it received with
- * its own receiving socket as destination, and each leg was told its own
- * rtpengine port in the SDP it got. So the destination port names the side.
+ * its own receiving socket as destination, and each socket receives from one
+ * leg only. So the destination port names the side — provided the layout
+ * lists every socket a leg sent to: the ports named in the SDPs the leg got
+ * *and* the leg's own sockets as rtpengine reports them, since a leg doing
+ * symmetric RTP sends to the socket packets reach it from, which after the
+ * bridging answer is in no SDP (media-session, leg-counters).
  */
 export interface RecordingLayout {
-  /** rtpengine ports handed to the caller (every SDP the caller was given). */
+  /** rtpengine ports the caller may send to (every SDP the caller was given, the caller's sockets). */
   callerPorts: ReadonlySet<number>;
-  /** rtpengine ports handed to any agent leg of the call. */
+  /** rtpengine ports any agent leg of the call may send to (likewise). */
   agentPorts: ReadonlySet<number>;
 }
 

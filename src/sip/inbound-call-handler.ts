@@ -47,7 +47,7 @@ export class InboundCallHandler {
       this.services.logger.warn({ callId: reservation.callId, agent: reservation.agentId }, 'reservation for a call this process does not hold');
       return;
     }
-    void call.offer(reservation);
+    call.offer(reservation).catch((err: unknown) => this.services.logger.error({ err, callId: reservation.callId }, 'offering the call to an agent failed'));
   }
 
   /** Stops taking reservations and waits for the calls in progress to finish their clean-up. */

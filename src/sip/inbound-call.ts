@@ -332,7 +332,14 @@ export class InboundCall {
     } catch (err) {
       if (leg.ringTimer) clearTimeout(leg.ringTimer);
       this.agent = null;
-      media.cancelAgentOffer();
+      // After the caller left, release() has already deleted the media: nothing to cancel then.
+      if (media.state !== 'deleted') {
+        try {
+          media.cancelAgentOffer();
+        } catch (cancelErr) {
+          this.log.warn({ err: cancelErr }, 'could not withdraw the offer to the agent');
+        }
+      }
       const status = (err as { status?: number }).status;
       const reason = status ? `${status}` : (err as Error).message;
       this.log.info({ agent: reservation.agentId, reason }, 'agent did not take the call');

@@ -103,6 +103,27 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     await h.api('POST', `/api/agents/${await staffId('anna')}/wrap-up/end`, anna);
   }, 120000);
 
+  it('the call\'s timeline and recording are served over HTTP: supervisors play it with Range, only the operator who took it may open it', async () => {
+    const { rows } = await h.db.query("SELECT id, recording_id FROM calls WHERE outcome = 'answered' AND agent_id = $1 ORDER BY started_at DESC LIMIT 1", [await staffId('anna')]);
+    const call = rows[0];
+    expect(call?.recording_id).toBeTruthy();
+    const supervisor = await h.login('supervisor', 'demo-pass-1');
+    const detail = await h.api('GET', `/api/calls/${call.id}`, supervisor);
+    expect(detail.status).toBe(200);
+    expect(detail.body.events.map((e: { type: string }) => e.type)).toContain('agent_answered');
+    expect((await h.api('GET', `/api/calls/${call.id}`, anna)).status).toBe(200);
+    expect((await h.api('GET', `/api/calls/${call.id}`, olga)).status).toBe(403);
+    const whole = await fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${supervisor}` } });
+    expect(whole.status).toBe(200);
+    const size = Number(whole.headers.get('content-length'));
+    expect(size).toBeGreaterThan(44);
+    const part = await fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${supervisor}`, range: 'bytes=44-1043' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 44-1043/${size}`);
+    expect((await part.arrayBuffer()).byteLength).toBe(1000);
+    expect((await fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${anna}` } })).status).toBe(403);
+  }, 30000);
+
   it('a caller who hangs up while waiting in the queue is recorded as abandoned in queue, and leaves the queue', async () => {
     await setState(anna, 'anna', 'not_ready', 'lunch');
     await runSipp({

@@ -315,3 +315,9 @@ export async function markRecordingPurged(q: Queryable, id: string, at: number):
   const { rowCount } = await q.query('UPDATE recordings SET purged_at = $2 WHERE id = $1 AND purged_at IS NULL', [id, new Date(at)]);
   return (rowCount ?? 0) > 0;
 }
+
+/** One recording's metadata; null when there is no such recording. */
+export async function findRecording(q: Queryable, id: string): Promise<StoredRecording | null> {
+  const { rows } = await q.query<RecordingRow>('SELECT * FROM recordings WHERE id = $1', [id]);
+  return rows[0] ? toRecording(rows[0]) : null;
+}
