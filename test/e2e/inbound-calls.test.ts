@@ -133,8 +133,11 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     const call = await eventually(latestCall, (c) => c?.outcome != null);
     expect(call).toMatchObject({ outcome: 'abandoned_queue', hangup_side: 'caller', queue_name: 'operators', agent_id: null });
     expect(call.queue_wait_ms).toBeGreaterThan(1000);
-    const stats = await h.api('GET', '/api/agents', await h.login('supervisor', 'demo-pass-1'));
-    expect(stats.status).toBe(200);
+    const supervisor = await h.login('supervisor', 'demo-pass-1');
+    const live = await eventually(() => h.api('GET', '/api/queues/operators/live', supervisor), (r) => r.body?.today?.abandoned >= 1);
+    expect(live.status).toBe(200);
+    expect(live.body.today.abandoned).toBeGreaterThanOrEqual(1);
+    expect(live.body.waitingNow).toBe(0);
   }, 60000);
 
   it('an operator whose phone is busy is set not ready (missed) and the caller goes to the next operator, keeping their place', async () => {

@@ -33,6 +33,21 @@ export function registerAgentRoutes(app: FastifyInstance, db: Db, acd: Acd, sipR
     },
   });
 
+  app.get('/api/queues/:queue/live', {
+    config: { access: MANAGERS },
+    schema: {
+      tags: ['agents'], summary: 'Live queue statistics: waiting now, longest wait, agents by state, today and the last N minutes (service level both ways, ASA, AHT, abandon rate)',
+      params: Type.Object({ queue: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }) }),
+      querystring: Type.Object({ windowMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, default: 30 })) }),
+      response: errors,
+    },
+    handler: async (request) => {
+      const { queue } = request.params as { queue: string };
+      const { windowMinutes = 30 } = request.query as { windowMinutes?: number };
+      return acd.stats(queue, { windowMinutes });
+    },
+  });
+
   app.get('/api/agents/:staffId', {
     config: { access: ANY_USER },
     schema: { tags: ['agents'], summary: 'One agent\'s live state', params: AgentParams, response: errors },
