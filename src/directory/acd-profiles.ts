@@ -48,7 +48,7 @@ function overflowOf(target: QueueRecord['overflowTarget']): OverflowTarget | und
 }
 
 /** The queue's default matching plan: its required skills, relaxed to level 1 after a while. */
-export function queueStages(requiredSkills: Record<string, number>): MatchStage[] {
+export function queueStages(requiredSkills: Readonly<Record<string, number>>): MatchStage[] {
   const skills = Object.entries(requiredSkills).map(([skill, minLevel]) => ({ skill, minLevel }));
   if (skills.length === 0) return [{ afterMs: 0, scope: { type: 'queue' } }];
   const first: MatchStage = { afterMs: 0, scope: { type: 'queue' }, skills };

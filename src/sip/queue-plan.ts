@@ -1,6 +1,6 @@
 import type { MatchStage } from '../acd';
 import { PRIORITY_MAX, PRIORITY_MIN } from '../acd';
-import { DIRECT_QUEUE_ID, RELAX_SKILLS_AFTER_MS } from '../directory/acd-profiles';
+import { DIRECT_QUEUE_ID, queueStages } from '../directory/acd-profiles';
 import type { FallbackStep, RouteTarget } from '../routing/route-target';
 
 /** How a routed call waits in the ACD: its queue, priority and, for chains, its own matching plan. */
@@ -19,12 +19,9 @@ export function acdPriority(priority: number): number {
   return Math.max(PRIORITY_MIN, Math.min(PRIORITY_MAX, Math.round(priority)));
 }
 
+/** The queue's skill plan (with relaxation) when the target asks for skills; otherwise the queue's own plan. */
 function skillStages(requiredSkills: Readonly<Record<string, number>>): MatchStage[] | undefined {
-  const skills = Object.entries(requiredSkills).map(([skill, minLevel]) => ({ skill, minLevel }));
-  if (skills.length === 0) return undefined;
-  const first: MatchStage = { afterMs: 0, scope: { type: 'queue' }, skills };
-  if (skills.every((s) => s.minLevel <= 1)) return [first];
-  return [first, { afterMs: RELAX_SKILLS_AFTER_MS, scope: { type: 'queue' }, skills: skills.map((s) => ({ skill: s.skill, minLevel: 1 })) }];
+  return Object.keys(requiredSkills).length === 0 ? undefined : queueStages(requiredSkills);
 }
 
 /**

@@ -10,17 +10,8 @@ import { parseAcdEvent } from '../../../src/acd';
 import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-env';
 import { AcdHarness, operator } from './acd-harness';
+import { eventually } from '../../helpers/eventually';
 
-/** Polls until `probe` satisfies `done` (the writer works in the background). */
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 function newPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 1000 });

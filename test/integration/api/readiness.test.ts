@@ -6,17 +6,8 @@ import { runMigrations } from '../../../src/db/migrate';
 import { startRedisServer } from '../../../src/runtime/redis-server';
 import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { eventually } from '../../helpers/eventually';
 
-/** Polls until `predicate` holds, so the test waits for reconnection instead of sleeping a guessed time. */
-async function eventually<T>(probe: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!predicate(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    last = await probe();
-  }
-  return last;
-}
 
 describe('/readyz follows real Postgres and Redis going away and coming back', () => {
   let root: string;

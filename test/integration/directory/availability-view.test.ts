@@ -4,12 +4,8 @@ import { AvailabilityView } from '../../../src/acd/availability-view';
 import { syncDirectoryToAcd } from '../../../src/directory/acd-directory-sync';
 import { createRootLogger } from '../../../src/logger';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { eventually } from '../../helpers/eventually';
 
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return check();
-}
 
 describe('availability view for routing (real ACD in Redis, demo directory)', () => {
   let h: ApiHarness;
@@ -51,14 +47,14 @@ describe('availability view for routing (real ACD in Redis, demo directory)', ()
   it('follows agent state changes from ACD events without asking Redis per decision', async () => {
     await acd.transition(ids.get('Anna Petrova')!, 'ready');
     await acd.transition(ids.get('Ion Popescu')!, 'not_ready', { reason: 'break' });
-    expect(await eventually(() => presenceOf('Anna Petrova') === 'available')).toBe(true);
-    expect(await eventually(() => presenceOf('Ion Popescu') === 'not_ready')).toBe(true);
+    expect(await eventually(() => presenceOf('Anna Petrova'), (p) => p === 'available')).toBe('available');
+    expect(await eventually(() => presenceOf('Ion Popescu'), (p) => p === 'not_ready')).toBe('not_ready');
     expect(queueOf('operators')).toEqual({ queue: 'operators', agentsLoggedIn: 2, agentsAvailable: 1 });
     expect(queueOf('regional')).toEqual({ queue: 'regional', agentsLoggedIn: 1, agentsAvailable: 0 });
   });
 
   it('shows a person taking a call as busy', async () => {
     await acd.enqueue({ callId: 'view-call', queueId: 'operators' });
-    expect(await eventually(() => presenceOf('Anna Petrova') === 'busy')).toBe(true);
+    expect(await eventually(() => presenceOf('Anna Petrova'), (p) => p === 'busy')).toBe('busy');
   });
 });

@@ -1,0 +1,15 @@
+/**
+ * Asks `probe` until `done` holds or the time is up, and returns the last
+ * answer — so a test waits for something asynchronous (a reconnect, an event
+ * that crosses Redis) instead of sleeping a guessed time, and its assertion
+ * still shows what was last seen.
+ */
+export async function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    value = await probe();
+  }
+  return value;
+}
