@@ -15,7 +15,7 @@ import { registerConfigRoutes } from './routes/config-routes';
 import { registerSimulatorRoutes } from './routes/simulator-routes';
 import { registerPromptRoutes } from './routes/prompt-routes';
 import { registerAgentRoutes } from './routes/agent-routes';
-import { registerCallRoutes } from './routes/call-routes';
+import { registerCallRoutes, registerCallTransferRoute } from './routes/call-routes';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
@@ -77,6 +77,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerSimulatorRoutes(app, context.db, context.redis, context.config.phone.defaultCountry);
   registerPromptRoutes(app, context.db, context.config.dataDir);
   registerCallRoutes(app, context.db);
+  if (context.calls) registerCallTransferRoute(app, context.calls);
   if (context.acd) registerAgentRoutes(app, context.db, context.acd, context.config.sip.realm);
   return app;
 }

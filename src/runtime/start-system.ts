@@ -208,11 +208,13 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     const rtpengineAddress = config.rtpengine.url
       ? { host: new URL(config.rtpengine.url).hostname, port: Number(new URL(config.rtpengine.url).port || 22222) }
       : { host: '127.0.0.1', port: config.rtpengine.ngPort };
+    let liveCalls: InboundCallHandler | null = null;
     if (sip && registrar && acd && rtpengineState.state === 'up') {
       const callServices = await createCallServices({ config, db, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
       closers.push(() => callServices.stop());
       const calls = new InboundCallHandler(callServices.services);
       calls.mount();
+      liveCalls = calls;
       closers.push(() => calls.stop());
       reports.push({ name: 'calls', how: 'started', where: `hotline on drachtio, trunks ${config.sip.trunks.join(', ')}` });
     } else {
@@ -220,7 +222,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     }
 
     const http = await buildApp({
-      config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}),
+      config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}),
       components: () => [rtpengineState, sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }],
     });
     closers.push(() => http.close());

@@ -1,6 +1,7 @@
 import type { Reservation } from '../acd';
 import type { CallServices } from './call-services';
-import { InboundCall } from './inbound-call';
+import { AppError } from '../errors/app-error';
+import { InboundCall, sessionIdOfAcdCall, type BlindTransferTarget } from './inbound-call';
 import type { SrfRequest, SrfResponse } from './srf-types';
 
 /**
@@ -40,8 +41,26 @@ export class InboundCallHandler {
     this.running.add(running);
   }
 
+  /** A live call of this process: who is connected to it now; null when the call is not live here. */
+  live(callId: string): { connectedStaffId: number | null } | null {
+    const call = this.calls.get(callId);
+    return call ? { connectedStaffId: call.connectedStaffId } : null;
+  }
+
+  /**
+   * Blind-transfers a live call of this process (REST; a REFER reaches its session directly).
+   *
+   * @throws AppError NOT_FOUND when the call is not live in this process or the target is unknown.
+   */
+  async transfer(callId: string, target: BlindTransferTarget, byStaffId: number | null): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call) throw new AppError('NOT_FOUND', `call ${callId} is not live in this process (ended, or handled by another node)`);
+    await call.transferBlind(target, byStaffId);
+  }
+
   private dispatch(reservation: Reservation): void {
-    const call = this.calls.get(reservation.callId);
+    // After a transfer the ACD knows the call as <id>.t<n> (acdCallIdOf); the session checks the id is its current one.
+    const call = this.calls.get(sessionIdOfAcdCall(reservation.callId));
     if (!call) {
       // Another process owns the caller's leg; left alone, the reservation expires and the call keeps its place.
       this.services.logger.warn({ callId: reservation.callId, agent: reservation.agentId }, 'reservation for a call this process does not hold');

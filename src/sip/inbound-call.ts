@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type Srf from 'drachtio-srf';
-import type { Reservation } from '../acd';
+import type { EnqueueResult, Reservation } from '../acd';
 import { CallRecorder, newCallId } from '../calls/call-recorder';
 import type { CallOutcome } from '../calls/call-outcome';
+import type { TransferTarget } from '../calls/call-record';
+import { AppError } from '../errors/app-error';
 import { systemClock } from '../ivr/clock';
 import { IvrRun } from '../ivr/ivr-run';
 import { callLogger, type Logger } from '../logger';
@@ -11,6 +13,7 @@ import { MediaSession } from '../media/media-session';
 import type { ClientFacts } from '../routing/client-facts';
 import { decideRoute } from '../routing/decide-route';
 import type { RouteDecision } from '../routing/route-decision';
+import type { RouteTarget } from '../routing/route-target';
 import type { CallServices } from './call-services';
 import { IvrDriver, type IvrEnd } from './ivr-driver';
 import { queuePlanFor, type QueuePlan } from './queue-plan';
@@ -44,6 +47,52 @@ interface AgentLeg {
   request: SrfRequest | null;
   dialog: Dialog | null;
   ringTimer: NodeJS.Timeout | null;
+  /** Set before we end this leg for a transfer: its end must not hang up the caller. */
+  transferredAway: boolean;
+}
+
+/** Where a blind transfer sends the caller (REST body, or parsed from a REFER's Refer-To). */
+export type BlindTransferTarget =
+  | { kind: 'queue'; queue: string }
+  | { kind: 'person'; staffId: number }
+  | { kind: 'department'; department: string };
+
+/** A person rung after a transfer gets this long before their department's queue takes over. */
+export const TRANSFER_PERSON_RING_SECONDS = 20;
+
+type CallEnd = { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: CallOutcome };
+
+/**
+ * The ACD call id of a session's `n`-th leg in the ACD: the session id first,
+ * then `<id>.t<n>` after each transfer — the ACD keeps one entry per id, and
+ * the transferred-from entry has to end (its agent goes to wrap-up) while the
+ * caller waits again.
+ */
+export function acdCallIdOf(sessionId: string, transfers: number): string {
+  return transfers === 0 ? sessionId : `${sessionId}.t${transfers}`;
+}
+
+/** The session id an ACD call id belongs to (see acdCallIdOf). */
+export function sessionIdOfAcdCall(acdCallId: string): string {
+  return acdCallId.replace(/\.t\d+$/, '');
+}
+
+/**
+ * Reads a REFER's Refer-To (RFC 3515 §2.1) as a transfer target. The user
+ * part names it: `sip:queue-<queue>@…` (a queue), `sip:dept-<code>@…` (a
+ * department: its queue, else its head), `sip:staff-<id>@…` (a person, with
+ * their department's queue as fallback). Anything else: null.
+ */
+export function transferTargetOfReferTo(referTo: string): BlindTransferTarget | null {
+  const user = /<?sips?:([^@;>]+)@/i.exec(referTo)?.[1];
+  if (!user) return null;
+  const decoded = decodeURIComponent(user);
+  const match = /^(queue|dept|staff)-(.+)$/.exec(decoded);
+  if (!match?.[2]) return null;
+  const [, kind, name] = match;
+  if (kind === 'queue') return { kind: 'queue', queue: name };
+  if (kind === 'dept') return { kind: 'department', department: name };
+  return /^\d+$/.test(name) ? { kind: 'person', staffId: Number(name) } : null;
 }
 
 /** The caller's number as the trunk asserts it (RFC 3325 P-Asserted-Identity), else the From user. */
@@ -85,6 +134,16 @@ export class InboundCall {
   private onDigit: (digit: string) => void = () => undefined;
   private readonly recorder: CallRecorder;
   private callerE164: string | null = null;
+  /** The id of the caller's current entry in the ACD (see acdCallIdOf). */
+  private acdId: string;
+  private transfersMade = 0;
+  private transferInProgress = false;
+  /** The routing config's default priority, for queues a transfer names. */
+  private basePriority = 5;
+  private goodbyeFile: string | null = null;
+  /** The system ended the call while it waited (a transfer that could not queue the caller). */
+  private readonly systemEnded = new Signal<CallEnd>();
+  private releasing = false;
 
   constructor(
     private readonly services: CallServices,
@@ -92,6 +151,7 @@ export class InboundCall {
     private readonly res: SrfResponse,
   ) {
     this.log = callLogger(services.logger, this.id);
+    this.acdId = this.id;
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, callerNumber: callerNumberOf(req), dialedNumber: req.calledNumber || null,
       trunk: req.source_address, sipCallId: req.get('Call-ID'),
@@ -100,7 +160,7 @@ export class InboundCall {
 
   /** Runs the call to its end. Never throws: every failure is answered, logged and recorded. */
   async run(): Promise<void> {
-    let end: { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: CallOutcome } = { side: 'system', cause: 'ended' };
+    let end: CallEnd = { side: 'system', cause: 'ended' };
     let unsubscribeDtmf: (() => void) | null = null;
     try {
       this.req.on('cancel', () => this.callerGone.resolve('CANCEL'));
@@ -175,6 +235,7 @@ export class InboundCall {
       this.recorder.route(this.decision, routing.version);
       this.log.info({ rule: this.decision.ruleId, reason: this.decision.reason }, 'routed');
       if (this.decision.announcement) await this.playAndWait(prompts.fileOf(this.decision.announcement, ivr.language));
+      this.basePriority = routing.document.defaults.priority;
       const plan = queuePlanFor(this.decision.target, routing.document.defaults.priority);
       if (!plan) {
         const target = this.decision.target;
@@ -245,27 +306,178 @@ export class InboundCall {
     }
   }
 
-  private async waitInQueue(plan: QueuePlan, goodbyeFile: string): Promise<{ side: 'caller' | 'agent' | 'system'; cause: string }> {
+  private async waitInQueue(plan: QueuePlan, goodbyeFile: string): Promise<CallEnd> {
+    this.goodbyeFile = goodbyeFile;
     const media = this.media as MediaSession;
     await media.startMusicOnHold(this.services.musicOnHoldFile);
+    const refused = await this.enqueueCaller(plan);
+    if (refused) return refused;
+    // A transfer only swaps the agent: the call goes on until the caller, a non-transferred agent leg or the system ends it.
+    return Promise.race([
+      this.callerGone.promise.then((): CallEnd => ({ side: 'caller', cause: 'BYE' })),
+      this.agentGone.promise.then((): CallEnd => ({ side: 'agent', cause: 'BYE' })),
+      this.systemEnded.promise,
+    ]);
+  }
+
+  /**
+   * Puts the caller in the ACD under the current ACD call id. When nobody
+   * serves the queue (callback / voicemail policy), says goodbye, hangs up
+   * and returns how the call ended; null while the caller waits.
+   */
+  private async enqueueCaller(plan: QueuePlan): Promise<CallEnd | null> {
+    const media = this.media as MediaSession;
     this.recorder.enqueue({ name: plan.queueId, priority: plan.priority });
     this.queued = true;
-    const result = await this.services.acd.enqueue({
-      callId: this.id, queueId: plan.queueId, priority: plan.priority, ...(plan.stages ? { stages: plan.stages } : {}),
+    const result: EnqueueResult = await this.services.acd.enqueue({
+      callId: this.acdId, queueId: plan.queueId, priority: plan.priority, ...(plan.stages ? { stages: plan.stages } : {}),
       ...(this.callerE164 ? { callerNumber: this.callerE164 } : {}),
       meta: { clientId: this.client?.id ?? null, reason: this.decision?.reason ?? '' },
     });
-    if (result.outcome === 'callback' || result.outcome === 'voicemail') {
-      this.queued = false;
-      if (result.outcome === 'callback') this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
-      this.recorder.overflow(`nobody serves queue ${plan.queueId}`, result.outcome);
-      await media.stopPlayback();
-      await this.playAndWait(goodbyeFile);
-      this.uas?.destroy();
-      return { side: 'system', cause: `queue ${plan.queueId}: ${result.outcome}` };
+    if (result.outcome !== 'callback' && result.outcome !== 'voicemail') return null;
+    this.queued = false;
+    if (result.outcome === 'callback') this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
+    this.recorder.overflow(`nobody serves queue ${plan.queueId}`, result.outcome);
+    await media.stopPlayback();
+    if (this.goodbyeFile) await this.playAndWait(this.goodbyeFile);
+    this.uas?.destroy();
+    return { side: 'system', cause: `queue ${plan.queueId}: ${result.outcome}` };
+  }
+
+  /** The id of the caller's current ACD entry; reservations for any other id of this call are stale. */
+  get acdCallId(): string {
+    return this.acdId;
+  }
+
+  /** The staff member talking with the caller now, if any (REST transfer checks an operator against it). */
+  get connectedStaffId(): number | null {
+    return this.connectedAgent === null ? null : Number(this.connectedAgent);
+  }
+
+  /**
+   * Blind transfer (design §3 step 8): ends the agent's leg (BYE; the agent
+   * goes to wrap-up), records the transfer, plays music on hold and queues
+   * the caller again under a new ACD call id with the target's plan — a
+   * person is rung for TRANSFER_PERSON_RING_SECONDS, then their department's
+   * queue if it has one. The caller stays up throughout.
+   *
+   * @throws AppError NOT_FOUND for an unknown target, ILLEGAL_TRANSITION when no agent is connected.
+   */
+  async transferBlind(target: BlindTransferTarget, byStaffId: number | null): Promise<void> {
+    const resolved = await this.resolveTransfer(target);
+    await this.executeTransfer(resolved, byStaffId);
+  }
+
+  private async resolveTransfer(target: BlindTransferTarget): Promise<{ plan: QueuePlan; fact: TransferTarget }> {
+    const directory = await this.services.directory();
+    const priority = this.basePriority;
+    let route: RouteTarget;
+    let fact: TransferTarget;
+    if (target.kind === 'queue') {
+      if (!directory.queues.includes(target.queue)) throw new AppError('NOT_FOUND', `queue ${target.queue} does not exist`);
+      route = { kind: 'queue', queue: target.queue, requiredSkills: {}, priority };
+      fact = { kind: 'queue', queue: target.queue, label: target.queue };
+    } else if (target.kind === 'department') {
+      const department = directory.departments.find((d) => d.code === target.department);
+      if (!department) throw new AppError('NOT_FOUND', `department ${target.department} does not exist`);
+      route = { kind: 'department', department: department.code, departmentName: department.name, queue: department.queue, headStaffId: department.headStaffId };
+      fact = { kind: 'department', department: department.code, ...(department.queue ? { queue: department.queue } : {}), label: department.name };
+    } else {
+      const person = directory.staff.find((s) => s.id === target.staffId && s.active);
+      if (!person) throw new AppError('NOT_FOUND', `staff member ${target.staffId} does not exist or is inactive`);
+      const department = person.departmentCode ? directory.departments.find((d) => d.code === person.departmentCode) ?? null : null;
+      route = {
+        kind: 'person', staffId: person.id, name: person.name, role: 'named', departmentCode: person.departmentCode,
+        departmentName: department?.name ?? null, ringTimeoutSeconds: TRANSFER_PERSON_RING_SECONDS,
+        fallback: department?.queue ? [{ kind: 'queue', queue: department.queue, requiredSkills: {}, priority }] : [],
+      };
+      fact = { kind: 'person', staffId: person.id, label: person.name };
     }
-    const who = await Promise.race([this.callerGone.promise.then(() => 'caller' as const), this.agentGone.promise.then(() => 'agent' as const)]);
-    return who === 'caller' ? { side: 'caller', cause: 'BYE' } : { side: 'agent', cause: 'BYE' };
+    const plan = queuePlanFor(route, priority);
+    if (!plan) throw new AppError('NOT_FOUND', 'the transfer target cannot take calls');
+    return { plan, fact };
+  }
+
+  private async executeTransfer(resolved: { plan: QueuePlan; fact: TransferTarget }, byStaffId: number | null): Promise<void> {
+    const leg = this.agent;
+    const media = this.media;
+    const dialog = leg?.dialog;
+    if (!leg || !dialog || !media || media.state !== 'bridged' || this.connectedAgent === null || this.callerGone.fired || this.transferInProgress) {
+      throw new AppError('ILLEGAL_TRANSITION', 'the call has no connected agent to transfer from');
+    }
+    this.recorder.startTransfer({ kind: 'blind', target: resolved.fact, byAgentId: byStaffId });
+    this.transferInProgress = true;
+    try {
+      const fromAcdId = this.acdId;
+      this.log.info({ target: resolved.fact, by: byStaffId, agent: this.connectedAgent }, 'blind transfer');
+      leg.transferredAway = true;
+      dialog.destroy();
+      this.agent = null;
+      this.connectedAgent = null;
+      media.releaseAgent();
+      await this.services.acd.hangUp(fromAcdId, { by: 'agent' }).catch((err: unknown) => this.log.warn({ err }, 'could not end the transferred-from ACD call'));
+      if (this.callerGone.fired || this.releasing) return;
+      await media.startMusicOnHold(this.services.musicOnHoldFile);
+      if (this.callerGone.fired || this.releasing) return;
+      this.transfersMade += 1;
+      this.acdId = acdCallIdOf(this.id, this.transfersMade);
+      const refused = await this.enqueueCaller(resolved.plan);
+      if (refused) this.systemEnded.resolve(refused);
+      // The caller left while the entry was being made, and release() has already run: take it out again.
+      else if (this.releasing) await this.services.acd.abandon(this.acdId);
+    } catch (err) {
+      // The caller cannot be left alone on music: end the call.
+      this.log.error({ err }, 'blind transfer failed');
+      this.uas?.destroy();
+      this.systemEnded.resolve({ side: 'system', cause: `transfer failed: ${(err as Error).message}`, outcome: 'failed' });
+      throw err;
+    } finally {
+      this.transferInProgress = false;
+    }
+  }
+
+  /**
+   * A REFER from the agent's phone on its dialog (RFC 3515): a blind
+   * transfer to the Refer-To target (see transferTargetOfReferTo). 202, then
+   * a final NOTIFY with a sipfrag (§2.4.5) before the BYE; unreadable
+   * targets 400, unknown ones 404.
+   */
+  private async onRefer(leg: AgentLeg, req: SrfRequest, res: SrfResponse): Promise<void> {
+    const target = req.has('Refer-To') ? transferTargetOfReferTo(req.get('Refer-To')) : null;
+    if (!target) return res.send(400, 'Bad Refer-To', {});
+    let resolved: { plan: QueuePlan; fact: TransferTarget };
+    try {
+      resolved = await this.resolveTransfer(target);
+    } catch (err) {
+      const status = sipFailureFor(err).status;
+      return res.send(status === 404 ? 404 : 500);
+    }
+    if (this.agent !== leg || !leg.dialog) return res.send(481);
+    res.send(202);
+    await this.notifyReferDone(leg.dialog);
+    try {
+      await this.executeTransfer(resolved, leg.staffId);
+    } catch (err) {
+      this.log.warn({ err }, 'REFER transfer failed');
+    }
+  }
+
+  /** The final NOTIFY of the implicit subscription (RFC 3515 §2.4.5); not worth holding the transfer for. */
+  private async notifyReferDone(dialog: Dialog): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // The bundled types declare request()'s options as SrfRequest; drachtio-srf takes a plain options object.
+      const notify = dialog.request({
+        method: 'NOTIFY',
+        headers: { Event: 'refer', 'Subscription-State': 'terminated;reason=noresource', 'Content-Type': 'message/sipfrag;version=2.0' },
+        body: 'SIP/2.0 200 OK\r\n',
+      } as unknown as SrfRequest);
+      await Promise.race([notify, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    } catch (err) {
+      this.log.warn({ err }, 'NOTIFY for the REFER failed');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -275,18 +487,18 @@ export class InboundCall {
   async offer(reservation: Reservation): Promise<void> {
     const { acd } = this.services;
     const media = this.media;
-    if (!media || !this.uas || this.callerGone.fired || this.agent) {
-      await acd.ringNoAnswer(this.id, reservation.agentId, 'switchboard').catch(() => undefined);
+    if (!media || !this.uas || this.callerGone.fired || this.agent || reservation.callId !== this.acdId) {
+      await acd.ringNoAnswer(reservation.callId, reservation.agentId, 'switchboard').catch(() => undefined);
       return;
     }
     const staffId = Number(reservation.agentId);
-    const leg: AgentLeg = { reservation, staffId, tag: `agent-${randomUUID()}`, request: null, dialog: null, ringTimer: null };
+    const leg: AgentLeg = { reservation, staffId, tag: `agent-${randomUUID()}`, request: null, dialog: null, ringTimer: null, transferredAway: false };
     this.agent = leg;
     try {
       const contact = (await this.services.contactsOf(staffId))[0];
       if (!contact) throw new Error('no registered device');
       const sdp = await media.offerToAgent(contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip');
-      await acd.markOffered(this.id, reservation.agentId);
+      await acd.markOffered(this.acdId, reservation.agentId);
       this.recorder.offer({ agentId: staffId, ringTimeoutMs: reservation.ringMs });
       leg.ringTimer = setTimeout(() => leg.request?.cancel(() => undefined), reservation.ringMs);
       const stopOnCallerLeaving = this.callerGone.promise.then(() => leg.request?.cancel(() => undefined));
@@ -314,21 +526,29 @@ export class InboundCall {
       }
       await media.acceptAgentAnswer(leg.tag, dialog.remote.sdp);
       await media.stopPlayback();
-      await acd.answer(this.id, reservation.agentId);
+      await acd.answer(this.acdId, reservation.agentId);
       this.connectedAgent = reservation.agentId;
       this.queued = false;
       this.recorder.agentAnswered({ agentId: staffId });
       dialog.on('destroy', () => {
+        // Our own BYE for a transfer: the caller stays.
+        if (leg.transferredAway) return;
         this.uas?.destroy();
         this.agentGone.resolve();
       });
       dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
         void this.reinvite('agent', req, res);
       });
-      await media.startRecording();
-      this.recordingId = randomUUID();
-      this.recordingStartedAt = new Date();
-      this.recorder.recordingStarted(this.recordingId);
+      dialog.on('refer', (req: SrfRequest, res: SrfResponse) => {
+        void this.onRefer(leg, req, res);
+      });
+      // After a transfer the one recording simply goes on (the waiting on music included): one call, one recording.
+      if (!this.recordingId) {
+        await media.startRecording();
+        this.recordingId = randomUUID();
+        this.recordingStartedAt = new Date();
+        this.recorder.recordingStarted(this.recordingId);
+      }
     } catch (err) {
       if (leg.ringTimer) clearTimeout(leg.ringTimer);
       this.agent = null;
@@ -345,12 +565,13 @@ export class InboundCall {
       this.log.info({ agent: reservation.agentId, reason }, 'agent did not take the call');
       if (this.callerGone.fired) return;
       this.recorder.offerMissed({ agentId: staffId, reason, requeued: true });
-      await acd.ringNoAnswer(this.id, reservation.agentId, 'switchboard').catch((e: unknown) => this.log.warn({ err: e }, 'ring-no-answer failed'));
+      await acd.ringNoAnswer(this.acdId, reservation.agentId, 'switchboard').catch((e: unknown) => this.log.warn({ err: e }, 'ring-no-answer failed'));
     }
   }
 
   /** Frees everything the call holds, writes its record: runs once, whatever happened. */
-  private async release(end: { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: CallOutcome }): Promise<void> {
+  private async release(end: CallEnd): Promise<void> {
+    this.releasing = true;
     const { acd, writer } = this.services;
     const steps: Array<[string, () => unknown]> = [
       ['agent leg', () => {
@@ -359,8 +580,8 @@ export class InboundCall {
         else this.agent?.request?.cancel(() => undefined);
       }],
       ['acd', async () => {
-        if (this.connectedAgent) await acd.hangUp(this.id, { by: end.side });
-        else if (this.queued) await acd.abandon(this.id);
+        if (this.connectedAgent) await acd.hangUp(this.acdId, { by: end.side });
+        else if (this.queued) await acd.abandon(this.acdId);
       }],
       ['media counters', async () => {
         // What rtpengine received from each leg: the proof media flowed, kept with the call.

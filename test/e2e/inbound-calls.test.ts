@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { agentScenario, callerScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
+import { agentScenario, callerScenario, referringAgentScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 const MARKET_CLIENT = '+74951000001';
@@ -182,4 +182,118 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     });
     expect(result.successful).toBe(1);
   }, 30000);
+
+  it('an operator blind-transfers the caller to the finance queue over REST: the next agent answers, the call is recorded as transferred', async () => {
+    const tatiana = await h.login('tatiana', 'demo-pass-1');
+    const tatianaPhone = await freeTcpPort();
+    expect(await registerPhone({ target: h.sipTarget, port: tatianaPhone, user: 'tatiana', password: 'demo-pass-1' })).toBe(0);
+    await setState(olga, 'olga', 'not_ready', 'break');
+    // Setting ready is refused when already ready (an earlier test may leave Anna so): check the state itself.
+    await setState(anna, 'anna', 'ready');
+    await setState(tatiana, 'tatiana', 'ready');
+    expect(await agentState(anna, 'anna')).toBe('ready');
+    expect(await agentState(tatiana, 'tatiana')).toBe('ready');
+    const annaAnswers = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeTcpPort() });
+    const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const caller = runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 6000 }, { audio: true }, { pauseMs: 9000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+    });
+    const annaId = await staffId('anna');
+    const tatianaId = await staffId('tatiana');
+    const onCall = await eventually(() => h.api('GET', `/api/agents/${annaId}`, anna), (r) => r.body?.state === 'on_call' && !!r.body?.callId, 20000);
+    expect(onCall.body.state).toBe('on_call');
+    const callId = onCall.body.callId as string;
+    expect((await h.api('POST', `/api/calls/${callId}/transfer`, olga, { target: { kind: 'queue', queue: 'finance' } })).status).toBe(403);
+    expect((await h.api('POST', `/api/calls/${callId}/transfer`, anna, { target: { kind: 'queue', queue: 'no_such_queue' } })).status).toBe(404);
+    const transfer = await h.api('POST', `/api/calls/${callId}/transfer`, anna, { target: { kind: 'queue', queue: 'finance' } });
+    expect(transfer.status).toBe(200);
+    expect(await annaAnswers.done).toBe(0);
+    expect(await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'on_call', 15000)).toBe('on_call');
+    expect(['wrap_up', 'ready']).toContain(await agentState(anna, 'anna'));
+    const result = await caller;
+    expect(result.errors).toBe('');
+    expect(result.successful).toBe(1);
+    expect(await tatianaAnswers.done).toBe(0);
+
+    const call = await eventually(latestCall, (c) => c?.ended_at != null);
+    expect(call).toMatchObject({ id: callId, outcome: 'transferred', hangup_side: 'caller' });
+    expect(call.agent_ids).toEqual([annaId, tatianaId]);
+    expect(call.transfers).toHaveLength(1);
+    expect(call.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'queue', queue: 'finance' }, byAgentId: annaId, result: 'completed' });
+    const types = (await eventsOf(call.id)).map((e) => e.type);
+    expect(types).toContain('transfer_started');
+    expect(types.filter((t) => t === 'agent_answered')).toHaveLength(2);
+    expect(types.indexOf('transfer_started')).toBeLessThan(types.lastIndexOf('agent_answered'));
+    expect((await h.api('POST', `/api/calls/${callId}/transfer`, anna, { target: { kind: 'queue', queue: 'finance' } })).status).toBe(404);
+    expect(['wrap_up', 'ready']).toContain(await agentState(anna, 'anna'));
+    expect(await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'wrap_up' || s === 'ready')).toMatch(/wrap_up|ready/);
+    await h.api('POST', `/api/agents/${annaId}/wrap-up/end`, anna);
+    await h.api('POST', `/api/agents/${tatianaId}/wrap-up/end`, tatiana);
+    await setState(tatiana, 'tatiana', 'not_ready', 'break');
+  }, 120000);
+
+  it('an operator\'s desk phone blind-transfers the caller with a REFER to sip:queue-finance: 202, NOTIFY, BYE, and the finance agent takes the call', async () => {
+    const tatiana = await h.login('tatiana', 'demo-pass-1');
+    const tatianaPhone = await freeTcpPort();
+    expect(await registerPhone({ target: h.sipTarget, port: tatianaPhone, user: 'tatiana', password: 'demo-pass-1' })).toBe(0);
+    await setState(olga, 'olga', 'not_ready', 'break');
+    // Setting ready is refused when already ready (an earlier test may leave Anna so): check the state itself.
+    await setState(anna, 'anna', 'ready');
+    await setState(tatiana, 'tatiana', 'ready');
+    expect(await agentState(anna, 'anna')).toBe('ready');
+    expect(await agentState(tatiana, 'tatiana')).toBe('ready');
+    const annaRefers = startSippPhone({ scenario: referringAgentScenario({ referTo: 'sip:queue-finance@127.0.0.1', pauseMs: 2000 }), port: annaPhone, mediaPort: await freeTcpPort() });
+    const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const caller = runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 14000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+    });
+    const annaId = await staffId('anna');
+    const tatianaId = await staffId('tatiana');
+    expect(await annaRefers.done).toBe(0);
+    expect(await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'on_call', 15000)).toBe('on_call');
+    expect(['wrap_up', 'ready']).toContain(await agentState(anna, 'anna'));
+    const result = await caller;
+    expect(result.errors).toBe('');
+    expect(result.successful).toBe(1);
+    expect(await tatianaAnswers.done).toBe(0);
+
+    const call = await eventually(latestCall, (c) => c?.ended_at != null);
+    expect(call).toMatchObject({ outcome: 'transferred', hangup_side: 'caller' });
+    expect(call.agent_ids).toEqual([annaId, tatianaId]);
+    expect(call.transfers).toHaveLength(1);
+    expect(call.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'queue', queue: 'finance' }, byAgentId: annaId, result: 'completed' });
+    expect((await eventsOf(call.id)).map((e) => e.type)).toContain('transfer_started');
+    await h.api('POST', `/api/agents/${annaId}/wrap-up/end`, anna);
+    await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'wrap_up' || s === 'ready');
+    await h.api('POST', `/api/agents/${tatianaId}/wrap-up/end`, tatiana);
+    await setState(tatiana, 'tatiana', 'not_ready', 'break');
+  }, 120000);
+
+  it('a caller transferred to a queue nobody is free for, who hangs up while waiting: the new queue entry is abandoned', async () => {
+    await setState(olga, 'olga', 'not_ready', 'break');
+    await setState(anna, 'anna', 'ready');
+    expect(await agentState(anna, 'anna')).toBe('ready');
+    const annaAnswers = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeTcpPort() });
+    const caller = runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 12000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+    });
+    const annaId = await staffId('anna');
+    const onCall = await eventually(() => h.api('GET', `/api/agents/${annaId}`, anna), (r) => r.body?.state === 'on_call' && !!r.body?.callId, 20000);
+    const callId = onCall.body.callId as string;
+    // Tatiana (finance) was left not ready by the tests above.
+    expect((await h.api('POST', `/api/calls/${callId}/transfer`, anna, { target: { kind: 'department', department: 'finance' } })).status).toBe(200);
+    expect(await annaAnswers.done).toBe(0);
+    expect((await caller).successful).toBe(1);
+    const call = await eventually(latestCall, (c) => c?.ended_at != null);
+    expect(call).toMatchObject({ id: callId, outcome: 'transferred', hangup_side: 'caller', agent_ids: [annaId] });
+    expect(call.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'department', department: 'finance' }, result: 'completed' });
+    const supervisor = await h.login('supervisor', 'demo-pass-1');
+    const live = await eventually(() => h.api('GET', '/api/queues/finance/live', supervisor), (r) => r.body?.today?.abandoned >= 1);
+    expect(live.body.today.abandoned).toBeGreaterThanOrEqual(1);
+    expect(live.body.waitingNow).toBe(0);
+    await h.api('POST', `/api/agents/${annaId}/wrap-up/end`, anna);
+  }, 90000);
 });

@@ -246,3 +246,77 @@ export async function registerPhone(options: { target: string; port: number; use
   const child = spawn('sipp', [options.target, '-sf', fixture, '-m', '1', '-i', '127.0.0.1', '-p', String(options.port), '-au', options.user, '-ap', options.password, '-key', 'user', options.user, '-key', 'contact_user', options.user, '-key', 'expires', '600', '-nostdin', '-timeout', '10s', '-timeout_error'], { cwd: os.tmpdir(), stdio: 'ignore' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
+
+/**
+ * A desk phone that answers, talks for `pauseMs`, then blind-transfers the
+ * call with a REFER on its dialog (RFC 3515) to `referTo` (e.g.
+ * `sip:queue-finance@127.0.0.1`): expects 202, answers the NOTIFY (sipfrag),
+ * then expects the BYE that ends its leg.
+ */
+export function referringAgentScenario(options: { referTo: string; pauseMs: number }): string {
+  const sdpLines = sdp.split('\n').map((l) => `      ${l}`).join('\n');
+  return wrap(`  <recv request="INVITE">
+    <action>
+      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="remote_from"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="local_to"/>
+      <ereg regexp="sips?:[^>;]+" search_in="hdr" header="Contact:" check_it="true" assign_to="remote_contact"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${sdpLines}
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <pause milliseconds="${options.pauseMs}"/>
+  <send retrans="500">
+    <![CDATA[
+      REFER [$remote_contact] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: [$local_to];tag=[pid]SIPpTag01[call_number]
+      To: [$remote_from]
+      [last_Call-ID:]
+      CSeq: 101 REFER
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Refer-To: <${options.referTo}>
+      Referred-By: <sip:[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+  <recv response="202"/>
+  <recv request="NOTIFY"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>`);
+}

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ANY_USER, MANAGERS } from '../../auth/roles';
+import type { BlindTransferTarget } from '../../sip/inbound-call';
+import type { LiveCalls } from '../api-context';
 import type { Db } from '../../db/pool';
 import { findCall, findRecording } from '../../db/repositories/call-records-repository';
 import { AppError } from '../../errors/app-error';
@@ -38,6 +40,42 @@ export function registerCallRoutes(app: FastifyInstance, db: Db): void {
         return reply.code(410).send({ error: { code: 'NOT_FOUND', message: `recording ${id} was deleted on ${recording.purgedAt} under the retention period` } });
       }
       return sendFileWithRange(request, reply, recording.filePath, 'audio/wav', `call-${recording.callId}.wav`);
+    },
+  });
+}
+
+const TransferBody = Type.Object({
+  target: Type.Union([
+    Type.Object({ kind: Type.Literal('queue'), queue: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('person'), staffId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('department'), department: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  ]),
+}, { additionalProperties: false });
+
+/**
+ * Blind transfer of a call in progress, for softphones that do not send
+ * REFER: to a queue, a person (then their department's queue) or a
+ * department. An operator may transfer only the call they are connected to;
+ * supervisors and admins any. Only the process holding the caller's leg can
+ * do it: elsewhere the call is 404.
+ */
+export function registerCallTransferRoute(app: FastifyInstance, calls: LiveCalls): void {
+  app.post('/api/calls/:id/transfer', {
+    config: { access: ANY_USER },
+    schema: { tags: ['calls'], summary: 'Blind-transfer a live call to a queue, a person or a department', params: CallParams, body: TransferBody, response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const { target } = request.body as { target: BlindTransferTarget };
+      const user = request.user;
+      if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
+      const live = calls.live(id);
+      if (!live) throw new AppError('NOT_FOUND', `call ${id} is not in progress on this server`);
+      if (user.role === 'operator' && (user.staffId === null || live.connectedStaffId !== user.staffId)) {
+        throw new AppError('FORBIDDEN', 'an operator may transfer only the call they are connected to');
+      }
+      await calls.transfer(id, target, user.staffId ?? null);
+      // Done when this returns: the first agent's leg has ended and the caller waits for the target.
+      return { callId: id, transfer: { kind: 'blind', target } };
     },
   });
 }
