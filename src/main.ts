@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createRootLogger(config.log.level);
+  // A bug in one call's code must not end every other call: log it loudly (it is a defect to fix) and carry on.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   const system = await startSystem(config, logger);
   banner(system);
 

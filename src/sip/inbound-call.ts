@@ -219,7 +219,7 @@ export class InboundCall {
       }
       if (ivrEnd.kind === 'hangup') {
         if (ivrEnd.callbackRequested) this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
-        this.uas.destroy();
+        this.hangUp(this.uas);
         end = { side: 'system', cause: 'IVR ended the call' };
         return;
       }
@@ -241,7 +241,7 @@ export class InboundCall {
         const target = this.decision.target;
         if (target.kind === 'after_hours') await this.playAndWait(prompts.fileOf(target.promptId, ivr.language));
         if (target.kind === 'after_hours' && target.action === 'callback') this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
-        if (!this.callerGone.fired) this.uas.destroy();
+        if (!this.callerGone.fired) this.hangUp(this.uas);
         end = this.callerGone.fired ? { side: 'caller', cause: 'BYE' } : { side: 'system', cause: 'after hours' };
         return;
       }
@@ -250,7 +250,7 @@ export class InboundCall {
       const failure = sipFailureFor(err);
       this.log.error({ err }, 'call failed');
       if (!this.uas && !this.res.finalResponseSent) this.res.send(failure.status, failure.reason, { headers: failure.headers });
-      else this.uas?.destroy();
+      else this.hangUp(this.uas);
       end = { side: 'system', cause: `failure: ${(err as Error).message}`, outcome: 'failed' };
     } finally {
       unsubscribeDtmf?.();
@@ -340,7 +340,7 @@ export class InboundCall {
     this.recorder.overflow(`nobody serves queue ${plan.queueId}`, result.outcome);
     await media.stopPlayback();
     if (this.goodbyeFile) await this.playAndWait(this.goodbyeFile);
-    this.uas?.destroy();
+    this.hangUp(this.uas);
     return { side: 'system', cause: `queue ${plan.queueId}: ${result.outcome}` };
   }
 
@@ -411,7 +411,7 @@ export class InboundCall {
       const fromAcdId = this.acdId;
       this.log.info({ target: resolved.fact, by: byStaffId, agent: this.connectedAgent }, 'blind transfer');
       leg.transferredAway = true;
-      dialog.destroy();
+      this.hangUp(dialog);
       this.agent = null;
       this.connectedAgent = null;
       media.releaseAgent();
@@ -428,7 +428,7 @@ export class InboundCall {
     } catch (err) {
       // The caller cannot be left alone on music: end the call.
       this.log.error({ err }, 'blind transfer failed');
-      this.uas?.destroy();
+      this.hangUp(this.uas);
       this.systemEnded.resolve({ side: 'system', cause: `transfer failed: ${(err as Error).message}`, outcome: 'failed' });
       throw err;
     } finally {
@@ -481,6 +481,18 @@ export class InboundCall {
   }
 
   /**
+   * Sends BYE on a dialog (RFC 3261 §15). The callback form, because the
+   * promise form rejects when the other side's BYE crossed ours (ENODIALOG):
+   * unhandled, that would end the whole process, not just this call.
+   */
+  private hangUp(dialog: Dialog | null | undefined): void {
+    if (!dialog) return;
+    dialog.destroy(undefined, (err: unknown) => {
+      if (err) this.log.debug({ err: (err as Error).message }, 'BYE not needed: the dialog had already ended');
+    });
+  }
+
+  /**
    * The ACD reserved an agent for this call: ring their phone. A failure or
    * no answer gives the call back to the ACD, at the same place in line.
    */
@@ -521,7 +533,7 @@ export class InboundCall {
       clearTimeout(leg.ringTimer);
       leg.dialog = dialog;
       if (this.callerGone.fired) {
-        dialog.destroy();
+        this.hangUp(dialog);
         return;
       }
       await media.acceptAgentAnswer(leg.tag, dialog.remote.sdp);
@@ -533,7 +545,7 @@ export class InboundCall {
       dialog.on('destroy', () => {
         // Our own BYE for a transfer: the caller stays.
         if (leg.transferredAway) return;
-        this.uas?.destroy();
+        this.hangUp(this.uas);
         this.agentGone.resolve();
       });
       dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
@@ -576,7 +588,7 @@ export class InboundCall {
     const steps: Array<[string, () => unknown]> = [
       ['agent leg', () => {
         if (this.agent?.ringTimer) clearTimeout(this.agent.ringTimer);
-        if (this.agent?.dialog && !this.agentGone.fired) this.agent.dialog.destroy();
+        if (this.agent?.dialog && !this.agentGone.fired) this.hangUp(this.agent.dialog);
         else this.agent?.request?.cancel(() => undefined);
       }],
       ['acd', async () => {
