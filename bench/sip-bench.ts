@@ -44,7 +44,7 @@ import { findExecutable, freeTcpPort, type RunningService } from '../src/runtime
 import { startSystem, type RunningSystem } from '../src/runtime/start-system';
 import { startDrachtioServer } from '../src/sip/drachtio-process';
 import { SipConnection } from '../src/sip/sip-connection';
-import { callerScenario } from '../test/helpers/sipp';
+import { SEND_BYE, callerScenario } from '../test/helpers/sipp';
 
 // ---------------------------------------------------------------- settings
 
@@ -613,19 +613,7 @@ function holdScenario(holdMs: number): string {
   if (!xml.includes(marker) || !xml.includes('</scenario>')) throw new Error('callerScenario no longer has the expected shape: update holdScenario in bench/sip-bench.ts');
   const hangUp = `  <nop next="end"/>
   <label id="hangup"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>
+${SEND_BYE}
   <label id="end"/>
 `;
   return xml.replace(marker, `<recv request="BYE" timeout="${holdMs}" ontimeout="hangup"/>`).replace('</scenario>', `${hangUp}</scenario>`);

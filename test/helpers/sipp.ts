@@ -22,6 +22,34 @@ export type CallerStep =
 
 const sdp = ['v=0', 'o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]', 's=-', 'c=IN IP[media_ip_type] [media_ip]', 't=0 0', 'm=audio [media_port] RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15', 'a=sendrecv'].join('\n');
 
+/** Our BYE on the call (RFC 3261 §15.1.1) and the 200 that answers it. */
+export const SEND_BYE = `  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      CSeq: 3 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>`;
+
+/** A 200 OK to the in-dialog request just received (BYE, NOTIFY), echoing its headers. */
+const REPLY_OK = `  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>`;
+
 /**
  * A caller scenario: INVITE with PCMA and telephone-event, then the steps.
  * `cancelAfterMs` instead hangs up while still ringing (CANCEL).
@@ -82,32 +110,9 @@ ${sdp.split('\n').map((l) => `      ${l}`).join('\n')}
     if ('key' in step) return `  <nop><action><exec play_pcap_audio="${dtmfPcap(step.key)}"/></action></nop>\n  <pause milliseconds="400"/>`;
     if ('audio' in step) return `  <nop><action><exec play_pcap_audio="${AUDIO_PCAP}"/></action></nop>`;
     if ('hangUp' in step) {
-      return `  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>`;
+      return SEND_BYE;
     }
-    return `  <recv request="BYE" timeout="${step.timeoutMs ?? 60000}"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>`;
+    return `  <recv request="BYE" timeout="${step.timeoutMs ?? 60000}"/>\n${REPLY_OK}`;
   });
   return wrap(`${invite}
   <recv response="200" rtd="true" rrs="true"/>
@@ -296,27 +301,7 @@ ${sdpLines}
   </send>
   <recv response="202"/>
   <recv request="NOTIFY"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>
+${REPLY_OK}
   <recv request="BYE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>`);
+${REPLY_OK}`);
 }
