@@ -66,6 +66,27 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
   const latestCall = async () => (await h.db.query('SELECT * FROM calls WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 1', [testStartedAt])).rows[0];
   const eventsOf = async (callId: string) => (await h.db.query('SELECT type, data FROM call_events WHERE call_id = $1 ORDER BY seq', [callId])).rows as Array<{ type: string; data: any }>;
 
+  /** Tatiana (finance) with a registered desk phone and Anna both Ready, Olga on a break: the stage for a transfer to finance. */
+  const readyAnnaAndFinance = async (): Promise<{ tatiana: string; tatianaPhone: number }> => {
+    const tatiana = await h.login('tatiana', 'demo-pass-1');
+    const tatianaPhone = await freeTcpPort();
+    expect(await registerPhone({ target: h.sipTarget, port: tatianaPhone, user: 'tatiana', password: 'demo-pass-1' })).toBe(0);
+    await setState(olga, 'olga', 'not_ready', 'break');
+    // Setting ready is refused when already ready (an earlier test may leave Anna so): check the state itself.
+    await setState(anna, 'anna', 'ready');
+    await setState(tatiana, 'tatiana', 'ready');
+    expect(await agentState(anna, 'anna')).toBe('ready');
+    expect(await agentState(tatiana, 'tatiana')).toBe('ready');
+    return { tatiana, tatianaPhone };
+  };
+  /** The call row of a call Anna blind-transferred to the finance queue and Tatiana took, ended by the caller. */
+  const expectTransferredFromAnnaToFinance = (call: any, annaId: number, tatianaId: number): void => {
+    expect(call).toMatchObject({ outcome: 'transferred', hangup_side: 'caller' });
+    expect(call.agent_ids).toEqual([annaId, tatianaId]);
+    expect(call.transfers).toHaveLength(1);
+    expect(call.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'queue', queue: 'finance' }, byAgentId: annaId, result: 'completed' });
+  };
+
   it('a market client presses 1, waits for an operator, talks, and is recorded: one call row, its events, media both ways, a stereo recording', async () => {
     await setState(olga, 'olga', 'not_ready', 'break');
     expect((await setState(anna, 'anna', 'ready')).body.state).toBe('ready');
@@ -184,15 +205,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
   }, 30000);
 
   it('an operator blind-transfers the caller to the finance queue over REST: the next agent answers, the call is recorded as transferred', async () => {
-    const tatiana = await h.login('tatiana', 'demo-pass-1');
-    const tatianaPhone = await freeTcpPort();
-    expect(await registerPhone({ target: h.sipTarget, port: tatianaPhone, user: 'tatiana', password: 'demo-pass-1' })).toBe(0);
-    await setState(olga, 'olga', 'not_ready', 'break');
-    // Setting ready is refused when already ready (an earlier test may leave Anna so): check the state itself.
-    await setState(anna, 'anna', 'ready');
-    await setState(tatiana, 'tatiana', 'ready');
-    expect(await agentState(anna, 'anna')).toBe('ready');
-    expect(await agentState(tatiana, 'tatiana')).toBe('ready');
+    const { tatiana, tatianaPhone } = await readyAnnaAndFinance();
     const annaAnswers = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeTcpPort() });
     const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort() });
     const caller = runSipp({
@@ -217,10 +230,8 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     expect(await tatianaAnswers.done).toBe(0);
 
     const call = await eventually(latestCall, (c) => c?.ended_at != null);
-    expect(call).toMatchObject({ id: callId, outcome: 'transferred', hangup_side: 'caller' });
-    expect(call.agent_ids).toEqual([annaId, tatianaId]);
-    expect(call.transfers).toHaveLength(1);
-    expect(call.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'queue', queue: 'finance' }, byAgentId: annaId, result: 'completed' });
+    expect(call.id).toBe(callId);
+    expectTransferredFromAnnaToFinance(call, annaId, tatianaId);
     const types = (await eventsOf(call.id)).map((e) => e.type);
     expect(types).toContain('transfer_started');
     expect(types.filter((t) => t === 'agent_answered')).toHaveLength(2);
@@ -234,15 +245,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
   }, 120000);
 
   it('an operator\'s desk phone blind-transfers the caller with a REFER to sip:queue-finance: 202, NOTIFY, BYE, and the finance agent takes the call', async () => {
-    const tatiana = await h.login('tatiana', 'demo-pass-1');
-    const tatianaPhone = await freeTcpPort();
-    expect(await registerPhone({ target: h.sipTarget, port: tatianaPhone, user: 'tatiana', password: 'demo-pass-1' })).toBe(0);
-    await setState(olga, 'olga', 'not_ready', 'break');
-    // Setting ready is refused when already ready (an earlier test may leave Anna so): check the state itself.
-    await setState(anna, 'anna', 'ready');
-    await setState(tatiana, 'tatiana', 'ready');
-    expect(await agentState(anna, 'anna')).toBe('ready');
-    expect(await agentState(tatiana, 'tatiana')).toBe('ready');
+    const { tatiana, tatianaPhone } = await readyAnnaAndFinance();
     const annaRefers = startSippPhone({ scenario: referringAgentScenario({ referTo: 'sip:queue-finance@127.0.0.1', pauseMs: 2000 }), port: annaPhone, mediaPort: await freeTcpPort() });
     const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort() });
     const caller = runSipp({
@@ -260,10 +263,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     expect(await tatianaAnswers.done).toBe(0);
 
     const call = await eventually(latestCall, (c) => c?.ended_at != null);
-    expect(call).toMatchObject({ outcome: 'transferred', hangup_side: 'caller' });
-    expect(call.agent_ids).toEqual([annaId, tatianaId]);
-    expect(call.transfers).toHaveLength(1);
-    expect(call.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'queue', queue: 'finance' }, byAgentId: annaId, result: 'completed' });
+    expectTransferredFromAnnaToFinance(call, annaId, tatianaId);
     expect((await eventsOf(call.id)).map((e) => e.type)).toContain('transfer_started');
     await h.api('POST', `/api/agents/${annaId}/wrap-up/end`, anna);
     await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'wrap_up' || s === 'ready');
