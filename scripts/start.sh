@@ -13,4 +13,5 @@ fi
 sb_ensure_debian_packages "live state" "redis-server:redis-server"
 sb_ensure_debian_packages "media" "rtpengine:rtpengine-daemon"
 npx tsc -p tsconfig.build.json
+npx tsx scripts/build-web.ts
 exec node dist/src/main.js

@@ -18,8 +18,10 @@ status=0
 mkdir -p artifacts
 if [ "$tier" = all ]; then
   echo "== type check"; npx tsc -p tsconfig.json --noEmit || status=1
+  echo "== type check (browser apps)"; npx tsc -p src/web/tsconfig.json --noEmit || status=1
   echo "== lint"; npx eslint . || status=1
 fi
+echo "== build browser apps"; npx tsx scripts/build-web.ts || status=1
 if ! command -v drachtio >/dev/null 2>&1 && [ -z "${DRACHTIO_HOST:-}" ]; then
   echo "!! no drachtio binary on PATH and DRACHTIO_HOST unset: tests that need drachtio-server will be SKIPPED (listed below)"
 fi

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import { Counter, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { ApiContext } from './api-context';
 import { registerAuthHook } from './auth-hook';
@@ -16,6 +17,7 @@ import { registerSimulatorRoutes } from './routes/simulator-routes';
 import { registerPromptRoutes } from './routes/prompt-routes';
 import { registerAgentRoutes } from './routes/agent-routes';
 import { registerCallRoutes, registerCallTransferRoute } from './routes/call-routes';
+import { registerWebRoutes } from './web-routes';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
@@ -62,6 +64,9 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // One registration serves every WebSocket route (agent events, wallboard): registering the plugin twice throws.
+  // Browsers pass the token as ?access_token= (auth-hook.ts); the auth hook runs before the upgrade, so a refusal is a plain HTTP 401/403.
+  if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   registerAuthHook(app, context.db);
   registerHealthRoutes(app, context);
@@ -79,5 +84,6 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerCallRoutes(app, context.db);
   if (context.calls) registerCallTransferRoute(app, context.calls);
   if (context.acd) registerAgentRoutes(app, context.db, context.acd, context.config.sip.realm);
+  await registerWebRoutes(app);
   return app;
 }

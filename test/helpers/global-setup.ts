@@ -6,6 +6,7 @@ import { startPostgresServer } from '../../src/db/postgres-server';
 import { runMigrations } from '../../src/db/migrate';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { TEMPLATE_DB, STATE_FILE_ENV } from './test-env';
+import { buildWebApps } from '../../scripts/build-web';
 
 /**
  * One Postgres cluster for the whole run (a real server, fresh data directory,
@@ -13,6 +14,8 @@ import { TEMPLATE_DB, STATE_FILE_ENV } from './test-env';
  * clones its own database from it, so files never see each other's rows.
  */
 export default async function globalSetup(): Promise<void> {
+  // Browser tests load the bundled apps from dist/web; building them takes well under a second.
+  await buildWebApps({ quiet: true, production: false });
   const root = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   // As root, Postgres runs as another account that must be able to reach its data directory.
   chmodSync(root, 0o755);

@@ -1,0 +1,163 @@
+/**
+ * The browser's one way to call the Switchboard REST API: bearer token from the
+ * session, JSON in and out, and the server's error body turned into an ApiError
+ * that the UI can show (code, message and, for schema errors, the fields).
+ */
+export interface ApiErrorDetail {
+  path?: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ApiErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  role: 'admin' | 'supervisor' | 'operator';
+  staffId: number | null;
+}
+
+export interface StoredSession {
+  token: string;
+  expiresAt: string;
+  user: SessionUser;
+}
+
+const SESSION_KEY = 'switchboard.session';
+
+/** The session survives a reload (an operator's shift outlives a tab refresh) but not its expiry. */
+export function loadSession(): StoredSession | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    if (!raw) return null;
+    const session = JSON.parse(raw) as StoredSession;
+    if (new Date(session.expiresAt).getTime() <= Date.now()) return null;
+    return session;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: StoredSession | null): void {
+  if (session) localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  else localStorage.removeItem(SESSION_KEY);
+}
+
+type Listener = () => void;
+
+export class ApiClient {
+  private session: StoredSession | null = loadSession();
+  private readonly unauthenticatedListeners = new Set<Listener>();
+
+  get user(): SessionUser | null {
+    return this.session?.user ?? null;
+  }
+
+  get token(): string | null {
+    return this.session?.token ?? null;
+  }
+
+  /** Called when the server says the token is no longer good, so the app can show the login form. */
+  onUnauthenticated(listener: Listener): () => void {
+    this.unauthenticatedListeners.add(listener);
+    return () => this.unauthenticatedListeners.delete(listener);
+  }
+
+  async login(username: string, password: string): Promise<SessionUser> {
+    const session = await this.request<StoredSession>('POST', '/api/auth/login', { username, password }, { anonymous: true });
+    this.session = session;
+    saveSession(session);
+    return session.user;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      if (this.session) await this.request('POST', '/api/auth/logout');
+    } finally {
+      this.session = null;
+      saveSession(null);
+    }
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
+  /** Sends a raw body (file upload, CSV) with its own content type. */
+  async upload<T>(method: string, path: string, body: Blob | FormData | string, contentType?: string): Promise<T> {
+    const headers: Record<string, string> = this.authHeaders();
+    if (contentType) headers['content-type'] = contentType;
+    return this.parse<T>(await fetch(path, { method, headers, body }));
+  }
+
+  /** A URL that carries the token, for <audio src>, downloads and WebSockets, which cannot send headers. */
+  authorizedUrl(path: string): string {
+    const separator = path.includes('?') ? '&' : '?';
+    return this.token ? `${path}${separator}access_token=${encodeURIComponent(this.token)}` : path;
+  }
+
+  /** ws:// or wss:// URL on this origin for a WebSocket route. */
+  socketUrl(path: string): string {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}${this.authorizedUrl(path)}`;
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.session ? { authorization: `Bearer ${this.session.token}` } : {};
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, options: { anonymous?: boolean } = {}): Promise<T> {
+    const headers: Record<string, string> = options.anonymous ? {} : this.authHeaders();
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
+    }
+    return this.parse<T>(response, options.anonymous);
+  }
+
+  private async parse<T>(response: Response, anonymous = false): Promise<T> {
+    const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    const parsed: unknown = text && contentType.includes('json') ? JSON.parse(text) : text;
+    if (response.ok) return parsed as T;
+    const error = (parsed as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | null)?.error;
+    if (response.status === 401 && !anonymous) {
+      this.session = null;
+      saveSession(null);
+      for (const listener of this.unauthenticatedListeners) listener();
+    }
+    throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? (response.statusText || 'request failed'), error?.details ?? []);
+  }
+}
+
+export const api = new ApiClient();
