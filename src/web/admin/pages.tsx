@@ -1,6 +1,7 @@
 import type { ComponentType } from 'preact';
 import type { SessionUser } from '../shared/api-client';
 import type { HashRoute } from '../shared/hash-route';
+// (page lists are imported below the types they use)
 
 /**
  * Every screen of the admin and supervisor app, in menu order. A page lists the
@@ -20,4 +21,8 @@ export interface AdminPage {
   component: ComponentType<AdminPageProps>;
 }
 
-export const ADMIN_PAGES: AdminPage[] = [];
+import { SUPERVISOR_PAGES } from './supervisor/supervisor-pages';
+import { CONFIG_PAGES } from './config/config-pages';
+
+/** Supervisor screens first: they are what a supervisor opens all day; admins see both. */
+export const ADMIN_PAGES: AdminPage[] = [...SUPERVISOR_PAGES, ...CONFIG_PAGES];
