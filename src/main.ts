@@ -10,6 +10,8 @@ function banner(system: RunningSystem): void {
   print();
   print('Switchboard is up');
   print(`  HTTP        ${system.url}   (API docs: ${system.url}/docs, readiness: ${system.url}/readyz)`);
+  print(`  softphone   ${system.url}/softphone/   (operators, managers)`);
+  print(`  admin       ${system.url}/admin/   (admins, supervisors)`);
   for (const c of system.components) {
     const mark = c.how === 'missing' ? 'MISSING' : c.how === 'started' ? 'started' : 'external';
     print(`  ${c.name.padEnd(11)} ${mark.padEnd(8)} ${c.where}`);
