@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { ANY_USER } from '../../auth/roles';
+import { AppError } from '../../errors/app-error';
+import type { OutboundCalls } from '../api-context';
+import { ErrorBody } from '../schemas/common-schemas';
+
+const OutboundBody = Type.Object({
+  number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'as people write it; normalised to E.164' })),
+  clientId: Type.Optional(Type.Integer({ minimum: 1, description: "the client to call (its first number unless `number` is given)" })),
+  staffId: Type.Optional(Type.Integer({ minimum: 1, description: 'supervisors and admins: place the call for this staff member (default: your own)' })),
+}, { additionalProperties: false });
+
+const OutboundReply = Type.Object({ callId: Type.String({ format: 'uuid' }) });
+
+/**
+ * Click-to-call through the server (design rule 10): the staff member's own
+ * registered phones ring first, and when one answers the number is dialled
+ * out through the trunk. Only for a user linked to a staff member allowed to
+ * dial out; an operator only for themselves.
+ */
+export function registerOutboundRoutes(app: FastifyInstance, outbound: OutboundCalls): void {
+  app.post('/api/calls/outbound', {
+    config: { access: ANY_USER },
+    schema: {
+      tags: ['calls'], summary: 'Click-to-call: ring my phone, then the number or client', body: OutboundBody,
+      response: { 202: OutboundReply, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody },
+    },
+    handler: async (request, reply) => {
+      const body = request.body as { number?: string; clientId?: number; staffId?: number };
+      const user = request.user;
+      if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
+      if (body.number === undefined && body.clientId === undefined) {
+        throw new AppError('BAD_PHONE_NUMBER', 'give a number or a clientId', [{ path: 'body/number', message: 'missing' }]);
+      }
+      const staffId = body.staffId ?? user.staffId;
+      if (staffId === null) throw new AppError('FORBIDDEN', 'this account is not linked to a staff member: it has no phone to call from');
+      if (user.role === 'operator' && staffId !== user.staffId) throw new AppError('FORBIDDEN', 'an operator may place calls only from their own phone');
+      const placed = await outbound.clickToCall({
+        staffId, ...(body.number !== undefined ? { number: body.number } : {}), ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+      });
+      return reply.code(202).send(placed);
+    },
+  });
+}

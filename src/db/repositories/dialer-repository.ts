@@ -1,0 +1,62 @@
+import type { Queryable } from '../pool';
+
+/** What outbound calling needs to know about a staff member. */
+export interface DialerFacts {
+  staffId: number;
+  fullName: string;
+  role: string;
+  sipUsername: string | null;
+  active: boolean;
+  /** staff.can_dial_out: may reach a trunk. */
+  canDialOut: boolean;
+}
+
+interface DialerRow {
+  id: number;
+  full_name: string;
+  role: string;
+  sip_username: string | null;
+  active: boolean;
+  can_dial_out: boolean;
+}
+
+function toFacts(row: DialerRow): DialerFacts {
+  return { staffId: row.id, fullName: row.full_name, role: row.role, sipUsername: row.sip_username, active: row.active, canDialOut: row.can_dial_out };
+}
+
+const COLUMNS = 'id, full_name, role, sip_username, active, can_dial_out';
+
+export async function findDialer(q: Queryable, staffId: number): Promise<DialerFacts | null> {
+  const { rows } = await q.query<DialerRow>(`SELECT ${COLUMNS} FROM staff WHERE id = $1`, [staffId]);
+  return rows[0] ? toFacts(rows[0]) : null;
+}
+
+export async function findDialerBySipUsername(q: Queryable, username: string): Promise<DialerFacts | null> {
+  const { rows } = await q.query<DialerRow>(`SELECT ${COLUMNS} FROM staff WHERE sip_username = $1`, [username]);
+  return rows[0] ? toFacts(rows[0]) : null;
+}
+
+/** SIP usernames of active staff: the internal names a device may dial. */
+export async function listActiveSipUsernames(q: Queryable): Promise<string[]> {
+  const { rows } = await q.query<{ sip_username: string }>('SELECT sip_username FROM staff WHERE active AND sip_username IS NOT NULL ORDER BY sip_username');
+  return rows.map((r) => r.sip_username);
+}
+
+/** A client as an outbound call needs it: its first phone number (by position) and its type. */
+export interface ClientDialFacts {
+  id: number;
+  name: string;
+  type: string;
+  /** E.164, first by position; null when the client has no phone. */
+  e164: string | null;
+}
+
+export async function findClientDialFacts(q: Queryable, clientId: number): Promise<ClientDialFacts | null> {
+  const { rows } = await q.query<{ id: number; name: string; type: string; e164: string | null }>(
+    `SELECT c.id, c.name, c.type,
+       (SELECT p.e164 FROM client_phones p WHERE p.client_id = c.id ORDER BY p.position, p.id LIMIT 1) AS e164
+     FROM clients c WHERE c.id = $1`,
+    [clientId],
+  );
+  return rows[0] ?? null;
+}

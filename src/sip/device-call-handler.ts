@@ -1,0 +1,178 @@
+import { findDialerBySipUsername, findDialer, listActiveSipUsernames } from '../db/repositories/dialer-repository';
+import type { Queryable } from '../db/pool';
+import type { Logger } from '../logger';
+import type { StaffSipCredentials } from './softphone-credentials';
+import type { CallServices } from './call-services';
+import { classifyDialled, requestUriUser, type DialTarget } from './dial-plan';
+import { buildChallenge, readDigestCredentials } from './digest-auth';
+import type { OutboundDialer } from './outbound-dialer';
+import type { Registrar } from './registrar';
+import { reasonPhrase, sipFailureFor } from './sip-status';
+import type { InboundRequest, SrfRequest, SrfResponse } from './srf-types';
+
+/** The authentication step's decision for one INVITE. */
+export type DeviceAuthVerdict =
+  | { kind: 'authenticated'; staff: StaffSipCredentials }
+  | { kind: 'refuse'; status: number; reason: string; headers: Record<string, string> };
+
+function refuse(status: number, headers: Record<string, string> = {}, reason = reasonPhrase(status)): DeviceAuthVerdict {
+  return { kind: 'refuse', status, reason, headers };
+}
+
+export interface DeviceCallHandlerOptions {
+  services: CallServices;
+  registrar: Registrar;
+  dialer: OutboundDialer;
+  db: Queryable;
+  defaultCountry: string;
+  logger: Logger;
+}
+
+/**
+ * INVITEs from anywhere but a trunk: a staff phone or softphone placing a
+ * call. The caller must prove who they are with Digest (RFC 3261 §22.3: a
+ * proxy-style 407 with Proxy-Authenticate, answered with
+ * Proxy-Authorization), checked with the registrar's own credentials, nonce
+ * store and lock-out, with the same answers for unknown users and wrong
+ * passwords. Then the Request-URI decides: a colleague's SIP username rings
+ * that colleague; anything that reads as a number goes out through the
+ * trunk if the caller may dial out, else 403. No path here reaches a trunk
+ * without valid credentials of a staff member allowed to dial out.
+ */
+export class DeviceCallHandler {
+  private readonly log: Logger;
+
+  constructor(private readonly options: DeviceCallHandlerOptions) {
+    this.log = options.logger.child({ module: 'device-calls' });
+  }
+
+  /** Answers one device INVITE; never throws (every path sends exactly one final response). */
+  handle(req: SrfRequest, res: SrfResponse): void {
+    this.route(req, res).catch((err: unknown) => {
+      const failure = sipFailureFor(err);
+      this.log.error({ err, callId: req.get('Call-ID') }, 'device INVITE could not be handled');
+      if (!res.finalResponseSent) res.send(failure.status, failure.reason, { headers: failure.headers });
+    });
+  }
+
+  private async route(req: SrfRequest, res: SrfResponse): Promise<void> {
+    const log = this.log.child({ sipCallId: req.get('Call-ID') ?? null, source: `${req.source_address}:${req.source_port}` });
+    const verdict = await this.authenticate(req, log);
+    if (verdict.kind === 'refuse') {
+      res.send(verdict.status, verdict.reason, { headers: verdict.headers });
+      return;
+    }
+    const caller = verdict.staff;
+    const dialled = requestUriUser(req.uri);
+    const target = dialled === null ? null : await this.classify(dialled);
+    log.info({ staffId: caller.staffId, dialled, target: target?.kind ?? null }, 'call from a staff device');
+    if (!target || target.kind === 'unknown') {
+      res.send(404, 'Not Found', {});
+      return;
+    }
+    const from = { staffId: caller.staffId, username: caller.username };
+    if (target.kind === 'external') {
+      const dialer = await findDialer(this.options.db, caller.staffId);
+      if (!dialer?.canDialOut || !dialer.active) {
+        log.warn({ staffId: caller.staffId, dialled }, 'outbound call refused: the caller may not dial out');
+        res.send(403, 'Forbidden', {});
+        return;
+      }
+      await this.options.dialer.placeFromDevice(req, res, from, { kind: 'external', e164: target.e164, dialer });
+      return;
+    }
+    const callee = await this.calleeOf(target);
+    if (!callee || callee.staffId === caller.staffId) {
+      res.send(callee ? 486 : 404, callee ? 'Busy Here' : 'Not Found', {});
+      return;
+    }
+    const contacts = await this.options.services.contactsOf(callee.staffId);
+    if (contacts.length === 0) {
+      res.send(480, 'Temporarily Unavailable', {});
+      return;
+    }
+    await this.options.dialer.placeFromDevice(req, res, from, { kind: 'staff', staffId: callee.staffId, username: callee.username, contacts });
+  }
+
+  /**
+   * The person an internal target rings: a colleague by SIP username; for a
+   * department, its head. Queue targets are not rung from a device yet (they
+   * need the caller to wait in line, which the hotline call does): null.
+   */
+  private async calleeOf(target: Exclude<DialTarget, { kind: 'external' } | { kind: 'unknown' }>): Promise<{ staffId: number; username: string } | null> {
+    if (target.kind === 'staff') {
+      const person = await findDialerBySipUsername(this.options.db, target.username);
+      return person?.active && person.sipUsername ? { staffId: person.staffId, username: person.sipUsername } : null;
+    }
+    if (target.kind === 'department') {
+      const directory = await this.options.services.directory();
+      const headId = directory.departments.find((d) => d.code === target.department)?.headStaffId ?? null;
+      const head = headId === null ? null : await findDialer(this.options.db, headId);
+      return head?.active && head.sipUsername ? { staffId: head.staffId, username: head.sipUsername } : null;
+    }
+    return null;
+  }
+
+  private async classify(dialled: string): Promise<DialTarget> {
+    const [usernames, directory] = await Promise.all([listActiveSipUsernames(this.options.db), this.options.services.directory()]);
+    return classifyDialled(dialled, {
+      staffUsernames: new Set(usernames),
+      queues: new Set(directory.queues),
+      departments: new Set(directory.departments.map((d) => d.code)),
+    }, this.options.defaultCountry);
+  }
+
+  /**
+   * RFC 3261 §22.3 proxy authentication of an INVITE, in the registrar's
+   * order: lock-out, syntax, challenge, digest (same work for unknown users),
+   * nonce use. 403 for wrong credentials rather than a new challenge (§21.4.4,
+   * as the registrar does): a client re-sending a wrong password would loop.
+   */
+  async authenticate(req: InboundRequest, log: Logger = this.log): Promise<DeviceAuthVerdict> {
+    const { realm, nonces, lockout } = this.options.registrar.digestAuth;
+    const ip = req.source_address;
+    const verdict = readDigestCredentials(req.get('Proxy-Authorization'), realm);
+    const claimed = verdict.kind === 'ok' ? verdict.credentials.username : null;
+    const locks = await lockout.status(ip, claimed);
+    if (locks.ipLocked) return refuse(403);
+    if (verdict.kind === 'malformed') {
+      await this.countFailure(ip, null, log, verdict.detail);
+      return refuse(400, {}, 'Bad Request (Proxy-Authorization)');
+    }
+    if (verdict.kind !== 'ok') return this.challenge(ip, false);
+    const credentials = verdict.credentials;
+    // RFC 2617 §3.2.2.5: the digest must be over this request's URI.
+    if (credentials.uri !== req.uri) {
+      log.info({ digestUri: credentials.uri, requestUri: req.uri }, 'digest uri differs from the Request-URI');
+      return refuse(400, {}, 'Bad Request (digest uri differs from Request-URI)');
+    }
+    const staff = await this.options.registrar.verifyDigest(credentials, req.method);
+    if (locks.userLocked) return refuse(403);
+    if (!staff) {
+      await this.countFailure(ip, credentials.username, log, 'wrong credentials');
+      return refuse(403);
+    }
+    const nonce = await nonces.use(credentials.nonce, credentials.nc);
+    if (nonce === 'stale') return this.challenge(ip, true);
+    if (nonce === 'replay') {
+      await this.countFailure(ip, credentials.username, log, 'replayed nonce-count');
+      return this.challenge(ip, false);
+    }
+    await lockout.recordSuccess(staff.username);
+    return { kind: 'authenticated', staff };
+  }
+
+  private async challenge(ip: string, stale: boolean): Promise<DeviceAuthVerdict> {
+    const { realm, nonces } = this.options.registrar.digestAuth;
+    const nonce = await nonces.issue(ip);
+    return refuse(407, { 'Proxy-Authenticate': buildChallenge({ realm, nonce, stale }) }, 'Proxy Authentication Required');
+  }
+
+  private async countFailure(ip: string, username: string | null, log: Logger, why: string): Promise<void> {
+    const { lockout } = this.options.registrar.digestAuth;
+    const outcome = await lockout.recordFailure(ip, username);
+    log.info({ ip, username, why, failures: outcome.counts }, 'SIP authentication of an INVITE failed');
+    if (outcome.ipLockedNow) log.warn({ ip }, 'source IP locked out and blacklisted after repeated SIP authentication failures');
+    if (outcome.userLockedNow) log.warn({ username }, 'SIP username locked out after repeated authentication failures');
+  }
+}

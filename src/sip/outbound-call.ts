@@ -1,0 +1,481 @@
+import { randomUUID } from 'node:crypto';
+import type Srf from 'drachtio-srf';
+import type { CallEventData } from '../calls/call-event';
+import type { CallOutcome, HangupSide } from '../calls/call-outcome';
+import { CallRecorder, newCallId } from '../calls/call-recorder';
+import { callLogger, type Logger } from '../logger';
+import { recordingWavPath } from '../media/call-recording';
+import type { LegKind } from '../media/media-leg';
+import { MediaSession } from '../media/media-session';
+import type { CallServices } from './call-services';
+import { ringFirst, RingFailed, type RingBranch } from './parallel-ring';
+import type { ContactBinding } from './registration-store';
+import { sipFailureFor } from './sip-status';
+import { isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
+
+type Dialog = Srf.Dialog;
+
+/** How long a staff member's own phone rings for a call they asked for, when the caller sets nothing else. */
+export const STAFF_RING_MS = 30_000;
+/** How long the far end (a client, a colleague) rings before the call is given up. */
+export const FAR_RING_MS = 45_000;
+
+/** The staff member placing the call: the call row's caller. */
+export interface StaffParty {
+  staffId: number;
+  /** SIP username: the caller number on the call row, and the From user toward colleagues. */
+  username: string;
+}
+
+/** Who is rung at the far end. */
+export type FarEnd =
+  /** A number out through a trunk (`uri` = `sip:<e164>@<trunk host:port>`). */
+  | { kind: 'trunk'; e164: string; uri: string; trunk: string }
+  /** A colleague's registered devices. */
+  | { kind: 'staff'; staffId: number; username: string; contacts: readonly ContactBinding[] };
+
+/**
+ * What the ACD's callback path plugs into a call (callback-dialer.ts); a
+ * click-to-call needs none. Each hook is awaited at its moment; one that
+ * throws is logged and the call goes on.
+ */
+export interface OutboundCallHooks {
+  /** Just before the staff's phone rings (ACD: markOffered). A throw stops the call before anything rings. */
+  staffRinging?(): Promise<void>;
+  /** The staff did not take the call (no answer, busy, no device). */
+  staffMissed?(reason: string): Promise<void>;
+  /** The staff answered (ACD: the agent is on the call). */
+  staffAnswered?(): Promise<void>;
+  /** The far end did not answer; what is returned is noted on the call's timeline (e.g. "callback put back"). */
+  farFailed?(reason: string): Promise<CallEventData | null>;
+  /** The call is over; `staffAnswered` tells whether staffAnswered ran. */
+  ended?(result: { staffAnswered: boolean; connected: boolean }): Promise<void>;
+}
+
+export interface OutboundCallOptions {
+  services: CallServices;
+  /** outbound: to a number; callback: an ACD callback request; internal: colleague to colleague. */
+  direction: 'outbound' | 'callback' | 'internal';
+  staff: StaffParty;
+  far: FarEnd;
+  /** The client being called, when known: its card travels in X- headers and the call row names it. */
+  client?: { id: number; type: string } | null;
+  staffRingMs?: number;
+  farRingMs?: number;
+  hooks?: OutboundCallHooks;
+}
+
+interface CallEnd {
+  side: HangupSide;
+  cause: string;
+  outcome?: CallOutcome;
+}
+
+/** A promise with its resolve at hand. */
+class Signal<T = void> {
+  readonly promise: Promise<T>;
+  private resolveFn!: (value: T) => void;
+  private done = false;
+  constructor() {
+    this.promise = new Promise<T>((resolve) => (this.resolveFn = resolve));
+  }
+  resolve(value: T): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolveFn(value);
+  }
+  get fired(): boolean {
+    return this.done;
+  }
+}
+
+function kindOf(contact: ContactBinding): LegKind {
+  return contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip';
+}
+
+function tagOf(header: string | undefined): string | null {
+  return header ? /;\s*tag=([^;>\s]+)/i.exec(header)?.[1] ?? null : null;
+}
+
+/**
+ * One call Switchboard places between a staff member and a far end (a
+ * number through a trunk, or a colleague), both legs anchored in one
+ * rtpengine call, recorded, and written as one call row with its events.
+ *
+ * Two ways in:
+ * - `runFromStaffPhone`: click-to-call and callbacks. The staff's registered
+ *   devices are rung first, all at once, with an INVITE without SDP (RFC 3264
+ *   §4 late offer: the answering device's 200 OK carries the offer, the ACK
+ *   our answer), so that one INVITE fits a browser and a desk phone alike;
+ *   when one answers, the far end is dialled and the two are bridged.
+ * - `runFromDevice`: a staff device's own INVITE (already authenticated): its
+ *   offer is anchored, the far end rung, and the device answered only when
+ *   the far end answers (until then it hears ringing, 180).
+ *
+ * In rtpengine terms the staff's leg is the "caller" leg and the far end the
+ * "agent" leg (media-session.ts): the recording has the staff on the left.
+ */
+export class OutboundCall {
+  readonly id = newCallId();
+  private readonly log: Logger;
+  private readonly recorder: CallRecorder;
+  private readonly services: CallServices;
+  private readonly hooks: OutboundCallHooks;
+  private media: MediaSession | null = null;
+  private staffDialog: Dialog | null = null;
+  private farDialog: Dialog | null = null;
+  private readonly staffGone = new Signal<string>();
+  private readonly farGone = new Signal();
+  private staffAnswered = false;
+  private connected = false;
+  private recordingId: string | null = null;
+  private recordingStartedAt: Date | null = null;
+
+  constructor(private readonly options: OutboundCallOptions) {
+    this.services = options.services;
+    this.hooks = options.hooks ?? {};
+    this.log = callLogger(options.services.logger, this.id).child({ direction: options.direction, staffId: options.staff.staffId });
+    const far = options.far;
+    this.recorder = new CallRecorder({
+      id: this.id, logger: this.log, direction: options.direction, callerNumber: options.staff.username,
+      dialedNumber: far.kind === 'trunk' ? far.e164 : far.username, trunk: far.kind === 'trunk' ? far.trunk : null,
+    });
+    if (options.client) this.recorder.identify({ clientId: options.client.id, clientType: options.client.type });
+  }
+
+  /** The staff member on the call (REST checks an operator against it). */
+  get staffId(): number {
+    return this.options.staff.staffId;
+  }
+
+  /**
+   * Rings the staff's devices, then the far end; runs the call to its end.
+   * Never throws: every failure is logged and recorded.
+   */
+  async runFromStaffPhone(contacts: readonly ContactBinding[]): Promise<void> {
+    let end: CallEnd = { side: 'system', cause: 'ended' };
+    try {
+      await this.hooks.staffRinging?.();
+      this.recorder.offer({ agentId: this.staffId, ringTimeoutMs: this.options.staffRingMs ?? STAFF_RING_MS });
+      let won: { answer: LateOfferAnswer | Dialog; index: number };
+      try {
+        won = await ringFirst(contacts.map((contact) => this.lateOfferBranch(contact)), {
+          timeoutMs: this.options.staffRingMs ?? STAFF_RING_MS, stop: new Promise<never>(() => undefined),
+        });
+      } catch (err) {
+        const reason = err instanceof RingFailed ? err.reason : (err as Error).message;
+        this.log.info({ reason }, 'staff did not take the call');
+        await this.runHook('staffMissed', () => this.hooks.staffMissed?.(reason));
+        end = { side: 'system', cause: `staff did not answer (${reason})`, outcome: 'failed' };
+        return;
+      }
+      const contact = contacts[won.index] as ContactBinding;
+      if (!isLateOfferAnswer(won.answer)) {
+        // The device answered our offerless INVITE without an offer of its own: nothing to bridge.
+        this.hangUp(won.answer);
+        await this.runHook('staffMissed', () => this.hooks.staffMissed?.('answered without SDP'));
+        end = { side: 'system', cause: 'staff device answered without SDP', outcome: 'failed' };
+        return;
+      }
+      const answer = won.answer;
+      this.media = new MediaSession({
+        ng: this.services.ng, callId: this.id, caller: { tag: `staff-${randomUUID()}`, kind: kindOf(contact) },
+        recordingDir: this.services.captureDir, logger: this.log,
+      });
+      let localSdp: string;
+      try {
+        localSdp = await this.media.anchorCaller(answer.sdp);
+      } catch (err) {
+        await answer.destroy().catch(() => undefined);
+        throw err;
+      }
+      this.staffDialog = await answer.ack(localSdp);
+      this.staffAnswered = true;
+      this.watchStaff(this.staffDialog);
+      this.recorder.note('note', { staffAnswered: true, device: contact.uri });
+      await this.runHook('staffAnswered', () => this.hooks.staffAnswered?.());
+      end = await this.connectFar();
+    } catch (err) {
+      this.log.error({ err }, 'outbound call failed');
+      this.hangUp(this.staffDialog);
+      end = { side: 'system', cause: `failure: ${(err as Error).message}`, outcome: 'failed' };
+    } finally {
+      await this.release(end);
+    }
+  }
+
+  /**
+   * The device's INVITE (its caller authenticated by the caller of this
+   * method): rings the far end and answers the device when it answers.
+   * Never throws; the INVITE always gets a final response.
+   */
+  async runFromDevice(req: SrfRequest, res: SrfResponse): Promise<void> {
+    let end: CallEnd = { side: 'system', cause: 'ended' };
+    const cancelled = new Signal();
+    try {
+      req.on('cancel', () => {
+        cancelled.resolve();
+        this.staffGone.resolve('CANCEL');
+      });
+      const fromTag = tagOf(req.get('From'));
+      if (!fromTag) {
+        res.send(400, 'Missing From tag', {});
+        end = { side: 'system', cause: 'malformed INVITE: no From tag', outcome: 'rejected' };
+        return;
+      }
+      if (!req.body) {
+        // An offerless INVITE from a device would need the far end's offer first; every phone we know sends one.
+        res.send(488, 'SDP offer required', {});
+        end = { side: 'system', cause: 'INVITE without SDP', outcome: 'rejected' };
+        return;
+      }
+      const protocol = (req.protocol ?? '').toLowerCase();
+      this.media = new MediaSession({
+        ng: this.services.ng, callId: req.get('Call-ID'), caller: { tag: fromTag, kind: protocol === 'ws' || protocol === 'wss' ? 'webrtc' : 'sip' },
+        recordingDir: this.services.captureDir, logger: this.log,
+      });
+      await this.media.anchorCaller(req.body);
+      this.staffAnswered = true;
+      // RFC 3261 §13.3.1.1: the device hears ringing while the far end is rung.
+      if (!cancelled.fired) res.send(180, {});
+      const dialled = await this.ringFar();
+      if (dialled.kind === 'failed') {
+        if (!res.finalResponseSent) res.send(dialled.status, {});
+        end = dialled.end;
+        return;
+      }
+      if (cancelled.fired || res.finalResponseSent) {
+        this.hangUp(dialled.dialog);
+        end = { side: 'caller', cause: 'CANCEL', outcome: 'abandoned_ringing' };
+        return;
+      }
+      this.farDialog = dialled.dialog;
+      this.staffDialog = await this.services.srf.createUAS(req, res, { localSdp: dialled.callerSdp });
+      this.watchStaff(this.staffDialog);
+      end = await this.talk();
+    } catch (err) {
+      const failure = sipFailureFor(err);
+      this.log.error({ err }, 'call from a device failed');
+      if (!this.staffDialog && !res.finalResponseSent) res.send(failure.status, failure.reason, { headers: failure.headers });
+      this.hangUp(this.staffDialog);
+      this.hangUp(this.farDialog);
+      end = { side: 'system', cause: `failure: ${(err as Error).message}`, outcome: 'failed' };
+    } finally {
+      await this.release(end);
+    }
+  }
+
+  /** Staff-first: the staff is up; dial the far end, bridge, talk. */
+  private async connectFar(): Promise<CallEnd> {
+    const dialled = await this.ringFar();
+    if (dialled.kind === 'failed') {
+      this.hangUp(this.staffDialog);
+      return dialled.end;
+    }
+    this.farDialog = dialled.dialog;
+    if (this.staffGone.fired) {
+      this.hangUp(this.farDialog);
+      return { side: this.staffSide, cause: 'BYE', outcome: 'abandoned_ringing' };
+    }
+    return this.talk();
+  }
+
+  /**
+   * Offers the anchored staff leg to the far end and rings it. On answer the
+   * two are bridged (caller SDP for a device that is still to be answered).
+   */
+  private async ringFar(): Promise<{ kind: 'answered'; dialog: Dialog; callerSdp: string } | { kind: 'failed'; status: number; end: CallEnd }> {
+    const media = this.media as MediaSession;
+    const far = this.options.far;
+    const contacts = far.kind === 'staff' ? far.contacts.filter((c) => kindOf(c) === kindOf(far.contacts[0] as ContactBinding)) : [];
+    if (far.kind === 'staff' && contacts.length === 0) {
+      return { kind: 'failed', status: 480, end: { side: 'system', cause: `${far.username} has no registered device`, outcome: 'failed' } };
+    }
+    const farKind: LegKind = far.kind === 'staff' ? kindOf(contacts[0] as ContactBinding) : 'sip';
+    const sdp = await media.offerToAgent(farKind);
+    if (far.kind === 'staff') {
+      const ringMs = this.options.farRingMs ?? FAR_RING_MS;
+      // The dial plan is this call's routing: the row says who was dialled and why, like a routed hotline call.
+      if (this.recorder.state === 'ringing_in') {
+        this.recorder.route({
+          target: { kind: 'person', staffId: far.staffId, name: far.username, role: 'named', departmentCode: null, departmentName: null, ringTimeoutSeconds: Math.round(ringMs / 1000), fallback: [] },
+          announcement: null, reason: `${this.options.staff.username} dialled ${far.username}`, ruleId: 'dial_plan',
+        }, null);
+      }
+      this.recorder.offer({ agentId: far.staffId, ringTimeoutMs: ringMs });
+    }
+    const headers: Record<string, string> = far.kind === 'trunk'
+      ? { From: '<sip:switchboard@switchboard.invalid>', 'X-Switchboard-Call-Id': this.id }
+      : { From: `<sip:${encodeURIComponent(this.options.staff.username)}@switchboard.invalid>`, 'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': 'internal' };
+    const targets = far.kind === 'trunk' ? [far.uri] : contacts.map((c) => c.uri);
+    const branches: Array<RingBranch<Dialog>> = targets.map((uri) => ({
+      invite: (sent) => this.services.srf.createUAC(uri, { localSdp: sdp, headers }, { cbRequest: (_err, req) => req && sent(req) }),
+      discard: (dialog) => this.hangUp(dialog),
+    }));
+    let dialog: Dialog;
+    try {
+      dialog = (await ringFirst(branches, { timeoutMs: this.options.farRingMs ?? FAR_RING_MS, stop: this.staffGone.promise })).answer;
+    } catch (err) {
+      if (media.state === 'offering-agent') media.cancelAgentOffer();
+      const reason = err instanceof RingFailed ? err.reason : (err as Error).message;
+      if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: this.staffSide, cause: 'CANCEL', outcome: 'abandoned_ringing' } };
+      this.log.info({ reason }, 'far end did not answer');
+      const noted = await this.runHook('farFailed', () => this.hooks.farFailed?.(reason));
+      if (noted) this.recorder.note('note', noted);
+      const status = err instanceof RingFailed && err.failure.kind === 'refused' && err.failure.status ? err.failure.status : 480;
+      return { kind: 'failed', status: status === 487 ? 480 : status, end: { side: 'system', cause: `far end did not answer (${reason})`, outcome: 'failed' } };
+    }
+    // Watched from the answer on: a BYE while the staff's side is still being answered must not be missed.
+    dialog.on('destroy', () => this.farGone.resolve());
+    dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
+      void this.reinvite('agent', req, res);
+    });
+    try {
+      const bridge = await media.acceptAgentAnswer(`far-${randomUUID()}`, dialog.remote.sdp);
+      return { kind: 'answered', dialog, callerSdp: bridge.callerSdp };
+    } catch (err) {
+      this.hangUp(dialog);
+      throw err;
+    }
+  }
+
+  /** Both legs are up: record, watch both, and wait for either to hang up. */
+  private async talk(): Promise<CallEnd> {
+    const media = this.media as MediaSession;
+    const farDialog = this.farDialog as Dialog;
+    const far = this.options.far;
+    this.connected = true;
+    if (far.kind === 'staff') this.recorder.agentAnswered({ agentId: far.staffId });
+    else this.recorder.remoteAnswered({ agentId: this.staffId });
+    await media.startRecording();
+    this.recordingId = randomUUID();
+    this.recordingStartedAt = new Date();
+    this.recorder.recordingStarted(this.recordingId);
+    // The staff may have hung up while the recording was being started.
+    const ended = await Promise.race([
+      this.staffGone.promise.then((): 'staff' => 'staff'),
+      this.farGone.promise.then((): 'far' => 'far'),
+    ]);
+    if (ended === 'staff') {
+      this.hangUp(farDialog);
+      return { side: this.staffSide, cause: 'BYE' };
+    }
+    this.hangUp(this.staffDialog);
+    return { side: this.staffSide === 'agent' ? 'caller' : 'agent', cause: 'BYE' };
+  }
+
+  /**
+   * The call row's hang-up side of our staff member. As on an inbound call,
+   * the client is the "caller" and our staff the "agent"; between colleagues,
+   * the one who dialled is the caller.
+   */
+  private get staffSide(): HangupSide {
+    return this.options.far.kind === 'trunk' ? 'agent' : 'caller';
+  }
+
+  private watchStaff(dialog: Dialog): void {
+    dialog.on('destroy', () => this.staffGone.resolve('BYE'));
+    dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
+      void this.reinvite('caller', req, res);
+    });
+  }
+
+  /** Rings one of the staff's devices with an offerless INVITE (late offer). */
+  private lateOfferBranch(contact: ContactBinding): RingBranch<LateOfferAnswer | Dialog> {
+    const far = this.options.far;
+    const shown = far.kind === 'trunk' ? far.e164 : far.username;
+    const headers: Record<string, string> = {
+      From: `"${this.options.direction === 'callback' ? 'Callback' : 'Outbound call'}" <sip:${encodeURIComponent(shown)}@switchboard.invalid>`,
+      'X-Switchboard-Call-Id': this.id,
+      'X-Switchboard-Direction': this.options.direction,
+      'X-Switchboard-Client-Id': this.options.client ? String(this.options.client.id) : 'new',
+      'X-Switchboard-Dialed-Number': encodeURIComponent(shown),
+    };
+    return {
+      // With noAck and no SDP, drachtio-srf resolves with the ACK-pending form (srf-types.ts LateOfferAnswer), not a Dialog.
+      invite: (sent) =>
+        this.services.srf.createUAC(contact.uri, { noAck: true, headers }, { cbRequest: (_err, req) => req && sent(req) }),
+      discard: (answer) => {
+        if (isLateOfferAnswer(answer)) answer.destroy().catch(() => undefined);
+        else this.hangUp(answer);
+      },
+    };
+  }
+
+  /** A re-INVITE from either leg goes through rtpengine (design §7), hold included. */
+  private async reinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
+    const media = this.media;
+    if (!media) return res.send(500);
+    try {
+      const result = await media.reoffer(from, req.body);
+      if (result.kind === 'answered') return res.send(200, { body: result.sdp });
+      const other = result.to === 'caller' ? this.staffDialog : this.farDialog;
+      if (!other) {
+        media.cancelReoffer();
+        return res.send(488);
+      }
+      const answer = await other.modify(result.sdp);
+      const sdp = await media.completeReoffer(answer);
+      const holding = /a=(sendonly|inactive)/.test(req.body);
+      // The staff's phone puts the other side on hold (the leg rtpengine calls the caller's here).
+      if (from === 'caller' && holding && this.recorder.state === 'connected') this.recorder.hold();
+      if (from === 'caller' && !holding && this.recorder.state === 'on_hold') this.recorder.resume();
+      res.send(200, { body: sdp });
+    } catch (err) {
+      media.cancelReoffer();
+      this.log.warn({ err, from }, 're-INVITE failed');
+      res.send(sipFailureFor(err).status === 409 ? 491 : 500);
+    }
+  }
+
+  /** Runs a hook; a failing hook is logged, never ends the call. */
+  private async runHook<T>(name: string, hook: () => Promise<T> | undefined): Promise<T | undefined> {
+    try {
+      return await hook();
+    } catch (err) {
+      this.log.warn({ err, hook: name }, 'call hook failed');
+      return undefined;
+    }
+  }
+
+  /** BYE with the callback form: a BYE crossing the other side's must not reject unhandled (see inbound-call.ts). */
+  private hangUp(dialog: Dialog | null | undefined): void {
+    if (!dialog) return;
+    dialog.destroy(undefined, (err: unknown) => {
+      if (err) this.log.debug({ err: (err as Error).message }, 'BYE not needed: the dialog had already ended');
+    });
+  }
+
+  /** Frees everything the call holds and writes its record: runs once, whatever happened. */
+  private async release(end: CallEnd): Promise<void> {
+    const media = this.media;
+    if (media && this.connected) {
+      try {
+        const counters = await media.counters();
+        // Same shape as an inbound call's note: "caller" is the staff leg here, "agent" the far end.
+        this.recorder.note('note', { media: { callerPackets: counters.caller.rtp.packets, agentPackets: counters.agent?.rtp.packets ?? 0 } });
+      } catch (err) {
+        this.log.warn({ err }, 'could not read the media counters');
+      }
+    }
+    try {
+      await media?.delete();
+    } catch (err) {
+      this.log.warn({ err }, 'could not delete the media');
+    }
+    await this.runHook('ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }));
+    const record = this.recorder.end(end);
+    await this.services.writer.writeCall(record).catch((err: unknown) => this.log.error({ err }, 'call record could not be stored anywhere'));
+    if (media && this.recordingId && this.recordingStartedAt) {
+      try {
+        const file = await media.saveRecording(recordingWavPath(this.services.recordingsRoot, this.id, this.recordingStartedAt), { removeCapture: true });
+        await this.services.writer.writeRecording({
+          id: this.recordingId, callId: this.id, filePath: file.path, durationMs: file.durationMs, sizeBytes: file.sizeBytes,
+          purgeAfter: Date.now() + this.services.recordingRetentionDays * 86_400_000,
+        });
+      } catch (err) {
+        this.log.error({ err }, 'recording could not be saved');
+      }
+    }
+  }
+}
