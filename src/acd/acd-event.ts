@@ -48,7 +48,7 @@ export type AcdEvent =
       fromQueue?: string;
       waitMs?: number;
     })
-  | (CallEventBase & { type: 'callback_requested'; reason: 'caller_request' | 'max_wait' | 'empty_queue' | 'target_timeout' })
+  | (CallEventBase & { type: 'callback_requested'; reason: 'caller_request' | 'max_wait' | 'empty_queue' | 'target_timeout' | 'retry' })
   | (CallEventBase & { type: 'call_lost'; reason: string; agentId: string })
   | (CallEventBase & { type: 'call_stage'; stage: number })
   | (EventBase & { type: 'node_died'; deadNode: string; reason: 'heartbeat_expired' | 'stopped'; released: number; lost: number });

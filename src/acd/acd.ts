@@ -107,6 +107,8 @@ export interface AgentSnapshot {
   callsToday: number;
   wrapUntil: number | null;
   wrapExtended: boolean;
+  /** The call the agent wrapped up last (set when wrap-up starts; kept afterwards). */
+  lastCallId: string | null;
   profile: AgentProfile;
 }
 
@@ -127,12 +129,29 @@ export interface CallSnapshot {
   /** 0-based index of the active matching stage. */
   stageIndex: number;
   callbackNumber: string | null;
+  /** When an agent answered it; null before. */
+  answeredAt: number | null;
+  /** The E.164 number the caller gave at enqueue (null when unknown). */
+  callerNumber: string | null;
+  /** What the enqueuing process attached (EnqueueRequest.meta): client id, routing reason…; null when none. */
+  meta: Record<string, unknown> | null;
 }
 
 export type ReservationListener = (reservation: Reservation) => void;
 
 function requireId(value: string, what: string): void {
   if (!isAcdId(value)) throw new AppError('VALIDATION_FAILED', `${what} is not a valid id`, [{ path: what, message: 'invalid id' }]);
+}
+
+/** A call's stored meta JSON; null when absent or not an object (it is written by our own processes, but never trusted to parse). */
+function parseMeta(raw: string | undefined): Record<string, unknown> | null {
+  if (!raw) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseReservation(value: unknown): Reservation | null {
@@ -349,6 +368,26 @@ export class Acd {
     return { position: numberOr(out.position, null) };
   }
 
+  /**
+   * A new callback request at the end of `queueId`'s line, under a new id (a
+   * callback whose client did not answer, put back by the process that placed
+   * it). It may be reserved at once, like any callback request.
+   */
+  async enqueueCallback(request: { callId: string; queueId: string; number: string; priority?: number; meta?: Record<string, unknown> }): Promise<AcdOperationResult & { position: number | null }> {
+    requireId(request.callId, 'callId');
+    requireId(request.queueId, 'queueId');
+    if (!/^\+?[0-9]{3,20}$/.test(request.number)) throw new AppError('BAD_PHONE_NUMBER', 'the callback number cannot be read');
+    const priority = request.priority ?? DEFAULT_PRIORITY;
+    if (!Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
+      throw new AppError('VALIDATION_FAILED', `priority must be ${PRIORITY_MIN}–${PRIORITY_MAX}`, [{ path: 'priority', message: 'out of range' }]);
+    }
+    const out = await this.runRaw('enqueue_callback', {
+      callId: request.callId, queueId: request.queueId, number: request.number, priority,
+      meta: request.meta ? JSON.stringify(request.meta) : undefined,
+    });
+    return { reservations: this.reservationsOf(out), position: numberOr(out.position, null) };
+  }
+
   /** Where the call is in line and how long it will probably still wait. */
   async position(callId: string): Promise<QueuePosition> {
     requireId(callId, 'callId');
@@ -424,6 +463,7 @@ export class Acd {
       callsToday: h.callsDay === day ? Number(h.callsToday ?? 0) : 0,
       wrapUntil: h.state === 'wrap_up' ? Number(h.wrapUntil ?? 0) : null,
       wrapExtended: h.wrapExtended === '1',
+      lastCallId: h.lastCall ? h.lastCall : null,
       profile: JSON.parse(h.profile) as AgentProfile,
     };
   }
@@ -446,6 +486,9 @@ export class Acd {
       deadline: h.deadline && h.deadline !== '0' ? Number(h.deadline) : null,
       stageIndex: Math.max(0, Number(h.stageIdx ?? 1) - 1),
       callbackNumber: h.callbackNumber ? h.callbackNumber : null,
+      answeredAt: h.answeredAt && h.answeredAt !== '0' ? Number(h.answeredAt) : null,
+      callerNumber: h.callerNumber ? h.callerNumber : null,
+      meta: parseMeta(h.meta),
     };
   }
 

@@ -4,7 +4,7 @@ import type { Acd } from '../acd';
 import type { AppConfig } from '../config/config-schema';
 import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
-import type { BlindTransferTarget } from '../sip/inbound-call';
+import type { BlindTransferTarget, ConsultView } from '../sip/inbound-call';
 
 /** Live state of one real component, shown on /readyz and in metrics. */
 export interface ComponentStatus {
@@ -28,12 +28,26 @@ export interface ApiContext {
   acd?: Acd;
   /** The calls live in this process (the hotline's InboundCallHandler), when SIP runs here. */
   calls?: LiveCalls;
+  /** Places outbound calls (click-to-call), when SIP, media and a trunk setup run here. */
+  outbound?: OutboundCalls;
+}
+
+/** What the HTTP layer may ask of outbound calling (sip/outbound-dialer.ts). */
+export interface OutboundCalls {
+  /** AppError FORBIDDEN, NOT_FOUND, BAD_PHONE_NUMBER, NO_DEVICE or NO_TRUNK before anything rings. */
+  clickToCall(request: { staffId: number; number?: string; clientId?: number }): Promise<{ callId: string }>;
 }
 
 /** What the HTTP layer may do to calls in progress in this process. */
 export interface LiveCalls {
-  /** Null when the call is not live in this process. */
-  live(callId: string): { connectedStaffId: number | null } | null;
+  /** Null when the call is not live in this process; `consult` is the warm transfer under way, if any. */
+  live(callId: string): { connectedStaffId: number | null; consult?: ConsultView | null } | null;
   /** Blind transfer; AppError NOT_FOUND for a call not live here or an unknown target. */
   transfer(callId: string, target: BlindTransferTarget, byStaffId: number | null): Promise<void>;
+  /** Warm transfer, started: the caller on hold, the target rung; resolves while it rings. NOT_FOUND, ILLEGAL_TRANSITION. */
+  consult(callId: string, target: BlindTransferTarget, byStaffId: number | null): Promise<ConsultView>;
+  /** Warm transfer, completed: the caller with the consulted party. ILLEGAL_TRANSITION unless the party answered. */
+  completeConsult(callId: string, byStaffId: number | null): Promise<void>;
+  /** Warm transfer, cancelled: the consulted party let go, the caller back with the agent. */
+  cancelConsult(callId: string, byStaffId: number | null): Promise<void>;
 }

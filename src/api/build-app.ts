@@ -17,6 +17,13 @@ import { registerSimulatorRoutes } from './routes/simulator-routes';
 import { registerPromptRoutes } from './routes/prompt-routes';
 import { registerAgentRoutes } from './routes/agent-routes';
 import { registerCallRoutes, registerCallTransferRoute } from './routes/call-routes';
+import { registerOutboundRoutes } from './routes/outbound-routes';
+import { registerSoftphoneApi } from './softphone-api';
+import { registerFloorRoutes } from './routes/floor-routes';
+import { registerStaffingRoutes } from './routes/staffing-routes';
+import { registerCampaignRoutes } from './routes/campaign-routes';
+import { registerReportRoutes } from './routes/report-routes';
+import { registerCallLogRoutes } from './routes/call-log-routes';
 import { registerWebRoutes } from './web-routes';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
@@ -82,8 +89,15 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerSimulatorRoutes(app, context.db, context.redis, context.config.phone.defaultCountry);
   registerPromptRoutes(app, context.db, context.config.dataDir);
   registerCallRoutes(app, context.db);
+  registerReportRoutes(app, { db: context.db, defaultTimeZone: context.config.reports?.timeZone ?? 'UTC' });
+  registerCallLogRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry });
   if (context.calls) registerCallTransferRoute(app, context.calls);
+  if (context.outbound) registerOutboundRoutes(app, context.outbound);
   if (context.acd) registerAgentRoutes(app, context.db, context.acd, context.config.sip.realm);
+  registerSoftphoneApi(app, context, onClientsChanged);
+  registerStaffingRoutes(app);
+  registerCampaignRoutes(app, context.db);
+  if (context.acd) await registerFloorRoutes(app, { db: context.db, acd: context.acd, redis: context.redis, logger: context.logger });
   await registerWebRoutes(app);
   return app;
 }

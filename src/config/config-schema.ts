@@ -66,12 +66,15 @@ export const ConfigSchema = Type.Object(
     sip: Type.Object(
       {
         realm: Type.String({ minLength: 1 }),
-        trunks: Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$' })),
+        // An address, a range, or an address with its SIP port (`192.0.2.7:5080`, `[2001:db8::7]:5080`): see sip/trunk-address.ts.
+        trunks: Type.Array(Type.String({ pattern: '^([0-9a-fA-F:.]+(/[0-9]{1,3})?|\\[[0-9a-fA-F:.]+\\](:[0-9]{1,5})?)$' })),
       },
       { additionalProperties: false },
     ),
     recordings: Type.Object({ retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false }),
     demo: Type.Object({ seedOnFirstStart: Type.Boolean() }, { additionalProperties: false }),
+    // Reports cut their hours and days in this IANA zone unless a request names one (absent: UTC).
+    reports: Type.Optional(Type.Object({ timeZone: Type.String({ minLength: 1, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' }) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -46,6 +46,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'SIP_TRUNKS', key: 'sip.trunks', kind: 'list' },
   { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
   { env: 'RECORDING_RETENTION_DAYS', key: 'recordings.retentionDays', kind: 'number' },
+  { env: 'REPORTS_TIME_ZONE', key: 'reports.timeZone', kind: 'string' },
 ];
 
 function isObject(value: unknown): value is JsonObject {

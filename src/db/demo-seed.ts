@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { inTransaction, type Db, type DbClient } from './pool';
 import { recordAudit } from './repositories/audit-repository';
 import { createClientsRepository } from './repositories/clients-repository';
+import { seedDemoOrders } from './demo-orders';
 import { departmentsRepository } from './repositories/departments-repository';
 import { queuesRepository } from './repositories/queues-repository';
 import { schedulesRepository } from './repositories/schedules-repository';
@@ -91,6 +92,8 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       const created = await staffRepo.create(client, {
         fullName: p.fullName, role: p.role, departmentId: ids.departments[p.department],
         skills: p.skills ?? {}, languages: p.languages ?? ['ru'], sipUsername: p.key, sipPassword: DEMO_PASSWORD,
+        // Operators call clients back and dormant clients out (rule 10); managers and heads call their clients.
+        canDialOut: ['operator', 'key_account_manager', 'department_head'].includes(p.role),
       });
       ids.staff[p.key] = created.id;
     }
@@ -135,6 +138,8 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       { name: 'New shop, no manager yet', type: 'retail', managerId: null, region: 'Tula', phones: ['+7 (4872) 10-00-09'] },
     ];
     for (const c of clients) await clientsRepo.create(client, c);
+    // Order history for the dormant-clients campaign list (issue 7), dated relative to today.
+    await seedDemoOrders(client, clientsRepo, { operatorId: ids.staff.anna as number, queueId: ids.queues.operators });
 
     await publishDefaultConfig(client, schedule);
     for (const step of options.extraSteps ?? []) await step(client, ids);

@@ -14,6 +14,9 @@ export const ERROR_CATALOGUE = {
   CONFLICT: { http: 409, sip: 409, summary: 'the change conflicts with existing data' },
   ILLEGAL_TRANSITION: { http: 409, sip: 409, summary: 'the state machine does not allow this move now' },
   REFERENCE_IN_USE: { http: 409, sip: 409, summary: 'the record is still referenced' },
+  NO_STAFF: { http: 409, sip: 403, summary: 'the user account is not linked to a staff member (no phone, no agent)' },
+  NO_DEVICE: { http: 409, sip: 480, summary: 'the staff member has no registered phone to ring' },
+  NO_TRUNK: { http: 503, sip: 503, summary: 'no SIP trunk is configured for outbound calls' },
   DEPENDENCY_DOWN: { http: 503, sip: 503, summary: 'a backing service is unavailable' },
   INTERNAL: { http: 500, sip: 500, summary: 'unexpected failure' },
 } as const;

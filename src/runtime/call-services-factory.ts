@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type Redis from 'ioredis';
-import type { Acd } from '../acd';
+import { subscribeAcdEvents, type Acd, type AcdEvent } from '../acd';
 import { AvailabilityView } from '../acd/availability-view';
 import { CallRecordWriter } from '../calls/call-record-writer';
 import { purgeExpiredRecordings } from '../calls/recording-retention';
@@ -19,6 +19,7 @@ import type { Logger } from '../logger';
 import { DtmfListener } from '../media/dtmf-listener';
 import { promptFilePath } from '../media/prompt-files';
 import { RtpengineNgClient } from '../media/rtpengine-ng-client';
+import { RtpengineCallSweeper } from '../media/rtpengine-call-sweeper';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { CallServices, PromptSource } from '../sip/call-services';
 import type { Registrar } from '../sip/registrar';
@@ -125,6 +126,27 @@ export async function createCallServices(options: {
     await availability.start();
     stops.push(() => availability.stop());
 
+    // rtpengine calls whose delete failed are deleted later (issue 5).
+    const mediaCalls = new RtpengineCallSweeper({ ng, logger: logger.child({ module: 'rtpengine-sweeper' }) });
+    mediaCalls.start();
+    stops.push(() => mediaCalls.stop());
+
+    // The ACD's live events, fanned out to the calls of this process (max-wait overflow while waiting).
+    const acdEventListeners = new Set<(event: AcdEvent) => void>();
+    const acdSubscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    acdSubscriber.on('error', () => undefined);
+    stops.push(() => acdSubscriber.disconnect());
+    const unsubscribeAcd = await subscribeAcdEvents(acdSubscriber, acd.keys, (event) => {
+      for (const listener of [...acdEventListeners]) {
+        try {
+          listener(event);
+        } catch (err) {
+          logger.warn({ err, event: event.type }, 'ACD event listener failed');
+        }
+      }
+    });
+    stops.push(() => unsubscribeAcd());
+
     const writer = new CallRecordWriter({ db, redis, logger: logger.child({ module: 'call-records' }) });
     writer.start();
     stops.push(() => writer.stop());
@@ -152,6 +174,13 @@ export async function createCallServices(options: {
       musicOnHoldFile: musicOnHoldFile(dataDir, promptsNow.fileOf('connecting', 'ru'), logger),
       flowName: 'main',
       logger: logger.child({ module: 'calls' }),
+      mediaCalls,
+      acdEvents: (listener) => {
+        acdEventListeners.add(listener);
+        return () => {
+          acdEventListeners.delete(listener);
+        };
+      },
     };
     return {
       services,

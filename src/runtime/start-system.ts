@@ -17,6 +17,9 @@ import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process'
 import { SipConnection } from '../sip/sip-connection';
 import { createRegistrar, type Registrar } from '../sip/registrar';
 import { InboundCallHandler } from '../sip/inbound-call-handler';
+import { DeviceCallHandler } from '../sip/device-call-handler';
+import { OutboundDialer } from '../sip/outbound-dialer';
+import { dialableTrunks } from '../sip/trunk-address';
 import { createCallServices } from './call-services-factory';
 import { SipKeys } from '../sip/sip-keys';
 import { startRedisServer } from './redis-server';
@@ -209,6 +212,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       ? { host: new URL(config.rtpengine.url).hostname, port: Number(new URL(config.rtpengine.url).port || 22222) }
       : { host: '127.0.0.1', port: config.rtpengine.ngPort };
     let liveCalls: InboundCallHandler | null = null;
+    let outboundCalls: OutboundDialer | null = null;
     if (sip && registrar && acd && rtpengineState.state === 'up') {
       const callServices = await createCallServices({ config, db, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
       closers.push(() => callServices.stop());
@@ -216,13 +220,19 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       calls.mount();
       liveCalls = calls;
       closers.push(() => calls.stop());
+      // Outbound calls (issue 5): click-to-call, calls dialled on staff devices, queued callbacks.
+      const dialer = new OutboundDialer({ services: callServices.services, db, acd, defaultCountry: config.phone.defaultCountry, trunks: dialableTrunks(config.sip.trunks) });
+      const devices = new DeviceCallHandler({ services: callServices.services, registrar, dialer, db, defaultCountry: config.phone.defaultCountry, logger });
+      calls.attachOutbound({ devices, callbacks: (reservation) => dialer.dialCallback(reservation) });
+      outboundCalls = dialer;
+      closers.push(() => dialer.stop());
       reports.push({ name: 'calls', how: 'started', where: `hotline on drachtio, trunks ${config.sip.trunks.join(', ')}` });
     } else {
       reports.push({ name: 'calls', how: 'missing', where: 'the hotline needs drachtio-server, rtpengine and Redis; see the lines above' });
     }
 
     const http = await buildApp({
-      config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}),
+      config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}), ...(outboundCalls ? { outbound: outboundCalls } : {}),
       components: () => [rtpengineState, sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }],
     });
     closers.push(() => http.close());

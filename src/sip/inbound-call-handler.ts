@@ -1,7 +1,7 @@
-import type { Reservation } from '../acd';
+import type { AcdEvent, Reservation } from '../acd';
 import type { CallServices } from './call-services';
 import { AppError } from '../errors/app-error';
-import { InboundCall, sessionIdOfAcdCall, type BlindTransferTarget } from './inbound-call';
+import { InboundCall, sessionIdOfAcdCall, type BlindTransferTarget, type ConsultView } from './inbound-call';
 import type { SrfRequest, SrfResponse } from './srf-types';
 
 /**
@@ -13,12 +13,26 @@ export class InboundCallHandler {
   private readonly calls = new Map<string, InboundCall>();
   private readonly running = new Set<Promise<void>>();
   private stopReservations: (() => void) | null = null;
+  private stopAcdEvents: (() => void) | null = null;
+  /** Non-trunk INVITEs (staff devices) and ACD callbacks, when outbound calling runs (attachOutbound). */
+  private outbound: { devices: { handle(req: SrfRequest, res: SrfResponse): void }; callbacks: (reservation: Reservation) => void } | null = null;
 
   constructor(private readonly services: CallServices) {}
 
   mount(): void {
     this.services.srf.invite((req, res) => this.handle(req, res));
     this.stopReservations = this.services.acd.onReservation((reservation) => this.dispatch(reservation));
+    // Max-wait overflow happens in any process's housekeeping: the call holding the caller's leg acts on it.
+    this.stopAcdEvents = this.services.acdEvents?.((event) => this.onAcdEvent(event)) ?? null;
+  }
+
+  /**
+   * Hands INVITEs from non-trunk sources to `devices` (which authenticates
+   * them) instead of refusing them, and callback reservations to `callbacks`
+   * (callbacks have no caller leg to offer: the agent is rung, then the client).
+   */
+  attachOutbound(outbound: { devices: { handle(req: SrfRequest, res: SrfResponse): void }; callbacks: (reservation: Reservation) => void }): void {
+    this.outbound = outbound;
   }
 
   /** Calls in progress in this process (tests assert it returns to zero). */
@@ -28,6 +42,10 @@ export class InboundCallHandler {
 
   handle(req: SrfRequest, res: SrfResponse): void {
     if (!this.services.trunks.allows(req.source_address)) {
+      if (this.outbound) {
+        this.outbound.devices.handle(req, res);
+        return;
+      }
       this.services.logger.warn({ source: req.source_address, callId: req.get('Call-ID') }, 'INVITE from an address that is not a trunk: 403');
       res.send(403, 'Forbidden', {});
       return;
@@ -41,10 +59,37 @@ export class InboundCallHandler {
     this.running.add(running);
   }
 
-  /** A live call of this process: who is connected to it now; null when the call is not live here. */
-  live(callId: string): { connectedStaffId: number | null } | null {
+  /** A live call of this process: who is connected to it now, its warm transfer if any; null when the call is not live here. */
+  live(callId: string): { connectedStaffId: number | null; consult: ConsultView | null } | null {
     const call = this.calls.get(callId);
-    return call ? { connectedStaffId: call.connectedStaffId } : null;
+    return call ? { connectedStaffId: call.connectedStaffId, consult: call.consultView } : null;
+  }
+
+  /** Starts a warm transfer of a live call of this process (see InboundCall.startConsult). */
+  async consult(callId: string, target: BlindTransferTarget, byStaffId: number | null): Promise<ConsultView> {
+    return this.callOrThrow(callId).startConsult(target, byStaffId);
+  }
+
+  /** Completes the warm transfer under way (see InboundCall.completeConsult). */
+  async completeConsult(callId: string, byStaffId: number | null): Promise<void> {
+    await this.callOrThrow(callId).completeConsult(byStaffId);
+  }
+
+  /** Cancels the warm transfer under way (see InboundCall.cancelConsult). */
+  async cancelConsult(callId: string, byStaffId: number | null): Promise<void> {
+    await this.callOrThrow(callId).cancelConsult(byStaffId);
+  }
+
+  private callOrThrow(callId: string): InboundCall {
+    const call = this.calls.get(callId);
+    if (!call) throw new AppError('NOT_FOUND', `call ${callId} is not live in this process (ended, or handled by another node)`);
+    return call;
+  }
+
+  private onAcdEvent(event: AcdEvent): void {
+    const callId = 'callId' in event ? event.callId : undefined;
+    if (!callId) return;
+    this.calls.get(sessionIdOfAcdCall(callId))?.onAcdEvent(event);
   }
 
   /**
@@ -59,6 +104,10 @@ export class InboundCallHandler {
   }
 
   private dispatch(reservation: Reservation): void {
+    if (reservation.kind === 'callback' && this.outbound) {
+      this.outbound.callbacks(reservation);
+      return;
+    }
     // After a transfer the ACD knows the call as <id>.t<n> (acdCallIdOf); the session checks the id is its current one.
     const call = this.calls.get(sessionIdOfAcdCall(reservation.callId));
     if (!call) {
@@ -72,6 +121,7 @@ export class InboundCallHandler {
   /** Stops taking reservations and waits for the calls in progress to finish their clean-up. */
   async stop(): Promise<void> {
     this.stopReservations?.();
+    this.stopAcdEvents?.();
     await Promise.allSettled([...this.running]);
   }
 }

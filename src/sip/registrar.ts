@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { systemClock, type Clock } from '../acd/clock';
 import type { Queryable } from '../db/pool';
-import { findSipCredentials, type SipCredentials } from '../db/repositories/sip-credentials-repository';
+import type { SipCredentials } from '../db/repositories/sip-credentials-repository';
 import type { Logger } from '../logger';
 import { AuthLockout, type LockoutPolicy } from './auth-lockout';
 import { addressUser, bindingKey, parseContactHeader, parseExpiresHeader, type ContactEntry } from './contact-header';
-import { buildChallenge, digestMatches, readDigestCredentials } from './digest-auth';
+import { buildChallenge, readDigestCredentials, type DigestCredentials } from './digest-auth';
 import { NonceStore } from './nonce-store';
 import { RegistrationStore, type ContactBinding, type PresenceListener, type SipTransport } from './registration-store';
 import { SipKeys } from './sip-keys';
+import { createCredentialLookup, staffDigestMatches, type StaffSipCredentials } from './softphone-credentials';
 import { reasonPhrase, sipFailureFor } from './sip-status';
 import type { InboundRequest, OutboundResponse, SrfApp } from './srf-types';
 
@@ -25,8 +26,11 @@ export interface ExpiryPolicy {
 
 export const DEFAULT_EXPIRY_POLICY: ExpiryPolicy = { defaultSeconds: 600, minSeconds: 60, maxSeconds: 3600 };
 
-/** Looks a staff member's SIP credentials up by SIP username. */
-export type CredentialLookup = (username: string) => Promise<SipCredentials | null>;
+/**
+ * Looks a staff member's SIP credentials up by SIP username: the permanent
+ * HA1 and, optionally, those of live softphone secrets (softphone-credentials.ts).
+ */
+export type CredentialLookup = (username: string) => Promise<StaffSipCredentials | null>;
 
 export interface RegistrarOptions {
   /** The digest realm offered in every challenge; staff HA1s must have been computed with it. */
@@ -54,6 +58,17 @@ const TRANSPORTS: readonly SipTransport[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
 function transportOf(protocol: string): SipTransport {
   const lower = protocol.toLowerCase();
   return (TRANSPORTS as readonly string[]).includes(lower) ? (lower as SipTransport) : 'udp';
+}
+
+/**
+ * The transport a REGISTER came over. drachtio-server reports a WebSocket
+ * connection's protocol as "tcp", so the top Via's sent-protocol (RFC 3261
+ * §20.42, RFC 7118 §5: `SIP/2.0/WS`) decides; a browser's contact must be
+ * offered WebRTC media, not plain RTP.
+ */
+function transportOfRegister(req: InboundRequest): SipTransport {
+  const sentProtocol = /^\s*SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)/i.exec(req.get('Via') ?? '')?.[1];
+  return transportOf(sentProtocol ?? req.protocol);
 }
 
 function answer(status: number, headers: Record<string, string> = {}, reason = reasonPhrase(status)): RegisterAnswer {
@@ -104,6 +119,28 @@ export class Registrar {
   /** All live devices of a staff member, preferred first: whom the call session rings for this person. */
   contactsOf(staffId: number): Promise<ContactBinding[]> {
     return this.options.registrations.contactsOf(staffId);
+  }
+
+  /**
+   * The realm, credential lookup, nonce store and lock-out this registrar
+   * checks digests with: an INVITE from a staff device is checked with the
+   * very same (device-call-handler.ts), so one lock-out covers both.
+   */
+  get digestAuth(): { realm: string; nonces: NonceStore; lockout: AuthLockout } {
+    return { realm: this.options.realm, nonces: this.options.nonces, lockout: this.options.lockout };
+  }
+
+  /**
+   * Checks Digest credentials exactly as a REGISTER's are checked (the same
+   * lookup, realm and decoy HA1, so the same work for unknown users); the
+   * staff member's credentials when they match, else null. Nonce use and
+   * failure counting are the caller's.
+   */
+  async verifyDigest(credentials: DigestCredentials, method: string): Promise<StaffSipCredentials | null> {
+    const stored = await this.options.credentials(credentials.username);
+    const usable = stored !== null && stored.active && stored.realm === this.options.realm;
+    const matches = staffDigestMatches(credentials, usable ? stored : null, this.decoyHa1, method);
+    return usable && matches ? stored : null;
   }
 
   /** Presence events: a person's first device registered, their last one left. Returns the unsubscribe function. */
@@ -202,7 +239,8 @@ export class Registrar {
 
     const stored = await this.options.credentials(credentials.username);
     const usable = stored !== null && stored.active && stored.realm === this.options.realm;
-    const matches = digestMatches(credentials, usable ? stored.ha1 : this.decoyHa1, req.method);
+    // The permanent password or any live softphone secret; the same work whatever the user (see staffDigestMatches).
+    const matches = staffDigestMatches(credentials, usable ? stored : null, this.decoyHa1, req.method);
     if (locks.userLocked) return answer(403);
     if (!usable || !matches) {
       await this.countFailure(ip, credentials.username, log, 'wrong credentials');
@@ -250,7 +288,7 @@ export class Registrar {
         uri: entry.uri,
         expiresAt: now + granted * 1000,
         updatedAt: now,
-        transport: transportOf(req.protocol),
+        transport: transportOfRegister(req),
         sourceAddress: req.source_address,
         sourcePort: Number(req.source_port),
         userAgent: req.get('User-Agent')?.slice(0, 256) ?? null,
@@ -332,7 +370,7 @@ export function createRegistrar(options: CreateRegistrarOptions): Registrar {
   const keys = options.keys ?? new SipKeys();
   return new Registrar({
     realm: options.realm,
-    credentials: (username) => findSipCredentials(options.db, username),
+    credentials: createCredentialLookup({ db: options.db, redis: options.redis, realm: options.realm, keys, clock }),
     nonces: new NonceStore({ redis: options.redis, clock, keys, ...(options.nonceLifetimeMs ? { lifetimeMs: options.nonceLifetimeMs } : {}) }),
     registrations: new RegistrationStore({ redis: options.redis, clock, keys, logger: options.logger }),
     lockout: new AuthLockout({ redis: options.redis, clock, keys, ...(options.lockout ? { policy: options.lockout } : {}) }),

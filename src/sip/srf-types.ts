@@ -57,3 +57,24 @@ export interface OutboundResponse {
   readonly finalResponseSent: boolean;
   send(status: number, reason: string, opts: { headers: Record<string, string> }): void;
 }
+
+/**
+ * What `createUAC` resolves with for an INVITE sent without SDP and
+ * `noAck: true` (lib/srf.js, "3pcc"): the callee's 200 OK carries the offer,
+ * and our answer goes in the ACK (RFC 3261 §13.2.1, RFC 3264 §4). The bundled
+ * types only know the Dialog form.
+ */
+export interface LateOfferAnswer {
+  /** The callee's offer, from its 200 OK. */
+  sdp: string;
+  /** Sends the ACK with our answer and gives the dialog. */
+  ack(localSdp: string): Promise<Srf.Dialog>;
+  /** ACKs and BYEs a 200 OK we do not want (another branch won). */
+  destroy(): Promise<void>;
+}
+
+/** True when a late-offer createUAC really gave the ACK-pending form (a 200 OK without SDP gives a plain Dialog). */
+export function isLateOfferAnswer(value: unknown): value is LateOfferAnswer {
+  const v = value as Partial<LateOfferAnswer> | null;
+  return typeof v === 'object' && v !== null && typeof v.sdp === 'string' && typeof v.ack === 'function' && typeof v.destroy === 'function';
+}

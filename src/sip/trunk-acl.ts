@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { parseTrunkEntry } from './trunk-address';
 
 /** An address range: `10.0.0.0/8`, `2001:db8::/32`, or a single address. */
 interface Range {
@@ -38,7 +39,8 @@ export class TrunkAcl {
   private readonly ranges: Range[];
 
   constructor(cidrs: readonly string[]) {
-    this.ranges = cidrs.map(parseRange);
+    // An entry may carry the trunk's SIP port (trunk-address.ts): the ACL reads its address only.
+    this.ranges = cidrs.map((entry) => parseRange(parseTrunkEntry(entry).acl));
   }
 
   allows(source: string): boolean {

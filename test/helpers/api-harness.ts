@@ -14,6 +14,8 @@ import { seedDemoData } from '../../src/db/demo-seed';
 import { createRootLogger } from '../../src/logger';
 import { createTestDatabase, startTestRedis, type TestDatabase } from './test-env';
 import type { RunningService } from '../../src/runtime/managed-process';
+import { Acd } from '../../src/acd';
+import { syncDirectoryToAcd } from '../../src/directory/acd-directory-sync';
 
 export interface HttpResult<T = any> {
   status: number;
@@ -27,6 +29,8 @@ export interface ApiHarness {
   redis: Redis;
   app: FastifyInstance;
   tokens: { admin: string; supervisor: string; operator: string };
+  /** The ACD wired into the app, with the directory synchronised into it (only with `acd: true`). */
+  acd?: Acd;
   call<T = any>(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: Buffer | string; contentType?: string }): Promise<HttpResult<T>>;
   close(): Promise<void>;
 }
@@ -38,6 +42,8 @@ export interface HarnessOptions {
   components?: () => ComponentStatus[];
   /** Load the demo data set (directory, default IVR flow and routing config) as `npm start` does. */
   demo?: boolean;
+  /** Wire a real ACD (on the harness's Redis) into the app, started, with the directory synchronised into it after seeding. */
+  acd?: boolean;
 }
 
 /** The real app over real HTTP, on a fresh database (cloned from the migrated template) and a fresh Redis. */
@@ -60,7 +66,22 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const db = createPool(options.databaseUrl ?? (database as TestDatabase).url, logger);
   const redis = new Redis(options.redisUrl ?? (redisServer as RunningService).url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });
   redis.on('error', () => undefined);
-  const app = await buildApp({ config, db, redis, logger, metrics: new Registry(), components: options.components ?? (() => []) });
+  let acd: Acd | undefined;
+  if (options.acd) {
+    const acdRedis = new Redis(options.redisUrl ?? (redisServer as RunningService).url, { maxRetriesPerRequest: 2 });
+    acdRedis.on('error', () => undefined);
+    const running = new Acd({ redis: acdRedis, logger });
+    await running.start();
+    cleanups.push(async () => {
+      try {
+        await running.stop();
+      } finally {
+        acdRedis.disconnect();
+      }
+    });
+    acd = running;
+  }
+  const app = await buildApp({ config, db, redis, logger, metrics: new Registry(), components: options.components ?? (() => []), ...(acd ? { acd } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -90,6 +111,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   await ensureReferenceData(db);
   if (options.demo) await seedDemoData(db, { defaultCountry: config.phone.defaultCountry, sipRealm: config.sip.realm, logger });
   await ensureAdminUser(db, 'admin', 'admin-password');
+  if (acd) await syncDirectoryToAcd(db, acd, config.sip.realm, logger);
   const login = async (username: string, password: string): Promise<string> => {
     const result = await call<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
     if (result.status !== 200) throw new Error(`login ${username} failed: ${JSON.stringify(result.body)}`);
@@ -103,7 +125,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const tokens = { admin, supervisor: await login('h_supervisor', 'supervisor-password'), operator: await login('h_operator', 'operator-password') };
 
   return {
-    baseUrl, db, redis, app, tokens, call,
+    baseUrl, db, redis, app, tokens, call, ...(acd ? { acd } : {}),
     async close() {
       try {
         await app.close();

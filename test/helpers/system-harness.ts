@@ -24,7 +24,7 @@ export interface SystemHarness {
  * component started by it on random ports, a fresh database with the demo
  * data — so that tests can call it over SIP and HTTP and read its database.
  */
-export async function startSystemHarness(): Promise<SystemHarness> {
+export async function startSystemHarness(options: { /** Extra environment for the system's config (e.g. SIP_TRUNKS). */ env?: Record<string, string> } = {}): Promise<SystemHarness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-system-'));
   chmodSync(dataDir, 0o755);
   const database: TestDatabase = await createTestDatabase();
@@ -38,6 +38,7 @@ export async function startSystemHarness(): Promise<SystemHarness> {
       RTPENGINE_PORT_MIN: String(rtpBase), RTPENGINE_PORT_MAX: String(rtpBase + 99),
       DRACHTIO_PORT: String(await freeTcpPort()), DRACHTIO_SIP_PORT: String(sipPort), DRACHTIO_WS_PORT: String(await freeTcpPort()),
       ...(process.env.DRACHTIO_HOST ? { DRACHTIO_HOST: process.env.DRACHTIO_HOST } : {}),
+      ...options.env,
     },
   });
   const system = await startSystem(config, createRootLogger(config.log.level));

@@ -22,6 +22,7 @@ export type AcdOperation =
   | 'abandon'
   | 'hang_up'
   | 'request_callback'
+  | 'enqueue_callback'
   | 'heartbeat'
   | 'leave'
   | 'reap'

@@ -276,6 +276,33 @@ function ops.request_callback()
   OUT.position = position_of(c)
 end
 
+-- A callback request made afresh at the end of a queue's line: a callback whose client did not
+-- answer, put back once by the process that placed it (callback-dialer.ts). It waits like any
+-- callback request (no owner, the number to call), and may be reserved at once.
+function ops.enqueue_callback()
+  local q = need_queue(IN.queueId)
+  if redis.call('EXISTS', K.call(IN.callId)) == 1 then fail('CONFLICT', 'call ' .. IN.callId .. ' is already known') end
+  local last = tonumber(redis.call('HGET', K.queue(q.id), 'lastTicket')) or 0
+  local ticket = NOW
+  if ticket <= last then ticket = last + 1 end
+  redis.call('HSET', K.queue(q.id), 'lastTicket', ticket)
+  local c = { id = IN.callId, state = 'waiting', queue = q.id, score = (PRIORITY_MAX - IN.priority) * PRIORITY_BAND + ticket,
+    enqueuedAt = NOW, queuedAt = NOW, kind = 'callback', priority = IN.priority, owner = '', holder = '', agent = '',
+    deadline = 0, stages = q.stages, stageBase = NOW, stageIdx = 1, stageFloor = 0, callerNumber = IN.number,
+    callbackNumber = IN.number, reservedAt = 0, offeredAt = 0, answeredAt = 0, ringMs = 0, hops = 0, meta = IN.meta or '',
+    nextOverflow = '', overflowAt = 0 }
+  call_cache[c.id] = c
+  redis.call('HSET', K.call(c.id), 'state', 'waiting', 'queue', c.queue, 'score', c.score, 'enqueuedAt', NOW,
+    'queuedAt', NOW, 'kind', 'callback', 'priority', c.priority, 'owner', '', 'holder', '', 'agent', '', 'deadline', 0,
+    'stages', cjson.encode(c.stages), 'stageBase', NOW, 'stageIdx', 1, 'stageFloor', 0, 'callerNumber', c.callerNumber,
+    'callbackNumber', c.callbackNumber, 'hops', 0, 'meta', c.meta)
+  record(q.id, { callbacks_requested = 1 })
+  emit({ type = 'callback_requested', callId = c.id, queueId = q.id, reason = 'retry', from = 'waiting', to = 'waiting', callback = true })
+  index_waiting(c)
+  try_dispatch_call(c)
+  OUT.position = position_of(c)
+end
+
 function ops.heartbeat()
   local known = redis.call('SISMEMBER', K.nodes(), NODE) == 1
   redis.call('SET', K.node(NODE), NOW, 'PX', IN.ttlMs)

@@ -31,6 +31,8 @@ export const Staff = Type.Object({
   hasSipCredentials: Type.Boolean(),
   email: Nullable(Type.String()),
   active: Type.Boolean(),
+  /** May place calls out through a trunk (click-to-call, dialling a number on their phone). */
+  canDialOut: Type.Boolean(),
   queueIds: Type.Array(Id),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -46,6 +48,7 @@ export const StaffCreate = Type.Object(
     sipPassword: Type.Optional(Type.String({ minLength: 8, maxLength: 128, description: 'write-only: stored as the RFC 2617 HA1 digest' })),
     email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
     active: Type.Optional(Type.Boolean()),
+    canDialOut: Type.Optional(Type.Boolean({ description: 'may place outbound calls through a trunk; default false' })),
     queueIds: Type.Optional(Type.Array(Id, { uniqueItems: true })),
   },
   { additionalProperties: false },

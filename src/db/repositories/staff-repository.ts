@@ -50,6 +50,7 @@ export function createStaffRepository(sipRealm: string): ResourceRepository<Stor
       sipRealm: { column: 'sip_realm' },
       email: { column: 'email' },
       active: { column: 'active' },
+      canDialOut: { column: 'can_dial_out' },
       createdAt: { column: 'created_at', readOnly: true },
       updatedAt: { column: 'updated_at', readOnly: true },
     },

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { systemClock } from '../acd/clock';
+import { RegistrationStore } from '../sip/registration-store';
+import { AgentEventHub } from './agent-event-hub';
+import type { ApiContext } from './api-context';
+import { callCardOf } from './call-card';
+import { registerAgentEventsRoutes } from './routes/agent-events-routes';
+import { registerCallCardRoutes } from './routes/call-card-routes';
+import { registerMyWorkRoutes } from './routes/my-work-routes';
+import { registerSoftphoneRoutes } from './routes/softphone-routes';
+
+/** Longest the start waits for the live-event subscription; later, ioredis subscribes once Redis answers. */
+const SUBSCRIBE_WAIT_MS = 5000;
+
+/**
+ * Everything the operator softphone needs from the server (issue 6): its
+ * configuration with a short-lived SIP secret, the live agent channel, the
+ * client card, the wrap-up form, "my calls", "my shift", assignments and
+ * transfer targets. The live channel needs the ACD; without it the other
+ * routes still answer from Postgres.
+ */
+export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, onClientsChanged: (e164s: string[] | null) => Promise<void>): void {
+  const { db, acd } = context;
+  registerSoftphoneRoutes(app, {
+    db, redis: context.redis, acd, realm: context.config.sip.realm, wsPort: context.config.drachtio.wsPort,
+    registrations: new RegistrationStore({ redis: context.redis, clock: systemClock }),
+    sipEnabled: () => !context.components().some((c) => c.name === 'sip' && c.state === 'disabled'),
+  });
+  registerCallCardRoutes(app, { db, acd, defaultCountry: context.config.phone.defaultCountry, onClientsChanged });
+  registerMyWorkRoutes(app, { db, acd, timeZone: acd?.settings.timeZone ?? 'UTC' });
+  if (!acd) return;
+  const hub = new AgentEventHub({ redis: context.redis, acd, logger: context.logger, card: (callId) => callCardOf({ db, acd }, callId, Date.now()) });
+  registerAgentEventsRoutes(app, hub);
+  app.addHook('onReady', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        hub.start(),
+        new Promise<void>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from Redis in ${SUBSCRIBE_WAIT_MS} ms`)), SUBSCRIBE_WAIT_MS);
+        }),
+      ]);
+    } catch (err) {
+      context.logger.warn({ err }, 'agent live events not subscribed yet; softphones get their state on (re)connection until Redis answers');
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  app.addHook('onClose', async () => {
+    await hub.stop();
+  });
+}
