@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { MANAGERS } from '../../auth/roles';
 import type { Db } from '../../db/pool';
-import { agentReport, queueReport, withReportSession } from '../../db/repositories/reports-repository';
+import { agentReportWithSource, queueReportWithSource, withReportSession, type ReportSource } from '../../db/repositories/reports-repository';
 import { AGENT_METRIC_DEFINITIONS, AGENT_REPORT_COLUMNS, type AgentReportRow } from '../../reports/agent-metrics';
 import { toCsv, type CsvValue } from '../../reports/csv-export';
 import {
@@ -68,6 +68,15 @@ const AgentReportBody = Type.Object({ ...PeriodEcho, rows: Type.Array(AgentRow) 
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
+/**
+ * `x-report-source`: `rollups` when closed hours came from the hourly rollups
+ * (the figures are the same either way), else `raw`, with the reason — for
+ * whoever wonders why one report is slower than another.
+ */
+function sourceHeader(source: ReportSource): string {
+  return source.kind === 'rollups' ? 'rollups' : `raw; ${source.reason}`;
+}
+
 /** `queue-report_2025-03-01_2025-04-01.csv`: the period's dates as the request gave them. */
 function csvName(kind: string, period: ReportPeriod): string {
   const day = (d: Date): string => d.toISOString().slice(0, 10);
@@ -104,7 +113,8 @@ export function registerReportRoutes(app: FastifyInstance, options: ReportRoutes
       const query = request.query as Static<typeof QueueQuery>;
       const period = periodOf(query);
       const slSeconds = query.slSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS;
-      const rows = await withReportSession(db, (q) => queueReport(q, period, { queue: query.queue ?? null, slSeconds }));
+      const { rows, source } = await withReportSession(db, (q) => queueReportWithSource(q, period, { queue: query.queue ?? null, slSeconds }));
+      void reply.header('x-report-source', sourceHeader(source));
       if (query.format === 'csv') return sendCsv<QueueReportRow>(reply, csvName('queue', period), QUEUE_REPORT_COLUMNS, rows);
       return {
         from: period.from.toISOString(), to: period.to.toISOString(), interval: period.interval, timeZone: period.timeZone,
@@ -124,7 +134,8 @@ export function registerReportRoutes(app: FastifyInstance, options: ReportRoutes
     handler: async (request, reply) => {
       const query = request.query as Static<typeof AgentQuery>;
       const period = periodOf(query);
-      const rows = await withReportSession(db, (q) => agentReport(q, period, { agentId: query.agent ?? null }));
+      const { rows, source } = await withReportSession(db, (q) => agentReportWithSource(q, period, { agentId: query.agent ?? null }));
+      void reply.header('x-report-source', sourceHeader(source));
       if (query.format === 'csv') return sendCsv<AgentReportRow>(reply, csvName('agent', period), AGENT_REPORT_COLUMNS, rows);
       return {
         from: period.from.toISOString(), to: period.to.toISOString(), interval: period.interval, timeZone: period.timeZone,

@@ -1,4 +1,18 @@
 import type { AdminPage } from '../pages';
+import { CallLogPage } from './call-log/call-log-page';
+import { CampaignsPage } from './campaigns/campaigns-page';
+import { ReportsPage } from './reports/reports-page';
+import { StaffingPage } from './staffing/staffing-page';
+import { WallboardPage } from './wallboard/wallboard-page';
+import './supervisor.css';
+
+const SUPERVISORS: AdminPage['roles'] = ['admin', 'supervisor'];
 
 /** Wallboard, reports, call log, staffing planner, campaigns (admins and supervisors). */
-export const SUPERVISOR_PAGES: AdminPage[] = [];
+export const SUPERVISOR_PAGES: AdminPage[] = [
+  { path: 'wallboard', label: { en: 'Live wallboard', ru: 'Табло' }, roles: SUPERVISORS, component: WallboardPage },
+  { path: 'reports', label: { en: 'Reports', ru: 'Отчёты' }, roles: SUPERVISORS, component: ReportsPage },
+  { path: 'calls', label: { en: 'Call log', ru: 'Журнал звонков' }, roles: SUPERVISORS, component: CallLogPage },
+  { path: 'staffing', label: { en: 'Staffing planner', ru: 'Планирование' }, roles: SUPERVISORS, component: StaffingPage },
+  { path: 'campaigns', label: { en: 'Campaigns', ru: 'Кампании' }, roles: SUPERVISORS, component: CampaignsPage },
+];
