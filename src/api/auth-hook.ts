@@ -42,6 +42,10 @@ export function registerAuthHook(app: FastifyInstance, db: Db): void {
     const access = routeConfig?.access ?? (['admin'] as const);
     if (access === 'public') return;
     const token = bearerToken(request);
+    // The token is not a parameter of the route: remove it so that strict query schemas
+    // (CSV downloads, audio, WebSockets opened with ?access_token=) do not refuse it.
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && typeof query === 'object' && 'access_token' in query) delete query.access_token;
     if (!token) throw new AppError('UNAUTHENTICATED', 'log in first: send Authorization: Bearer <token>');
     const user = await findUserByToken(db, token);
     if (!user) throw new AppError('UNAUTHENTICATED', 'the token is unknown, expired or revoked: log in again');
