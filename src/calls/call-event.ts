@@ -30,6 +30,9 @@ export const CALL_EVENT_TYPES = [
   'remote_answered',
   'dtmf',
   'note',
+  // warm transfer: the consulted party took the caller (data: mode, target), or could not be reached
+  'transfer',
+  'consult_failed',
 ] as const;
 
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];

@@ -1,11 +1,13 @@
-import { AppError } from '../errors/app-error';
+import { AppError, isAppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import { convertCallRecording, type RecordingFile } from './call-recording';
 import { legCounters, streamPortsOf, type LegCounters } from './leg-counters';
 import { flagsToward, sdpToward, type LegKind, type LegRole } from './media-leg';
 import { canTransition, type MediaSessionState } from './media-session-state';
+import type { MediaCallTracker } from './rtpengine-call-sweeper';
+import { isUnknownCall } from './rtpengine-call-sweeper';
 import type { NgCommand, NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
-import { audioEndpoint, audioRtcpPort, placeholderAnswer } from './sdp-text';
+import { audioEndpoint, audioRtcpPort, placeholderAnswer, withDirection } from './sdp-text';
 
 /**
  * The media of one call in rtpengine, as the SIP layer drives it (design §3,
@@ -23,7 +25,10 @@ import { audioEndpoint, audioRtcpPort, placeholderAnswer } from './sdp-text';
  * 4. `reoffer` + `completeReoffer`: a re-INVITE from either side goes through
  *    rtpengine as a new offer/answer (RFC 3264 §8); hold (sendonly,
  *    inactive) passes through to the other side.
- * 5. `startRecording` / `stopRecording`, `counters`, `delete` — and after the
+ * 5. `startConsult`, `offerToConsulted`, `consultAnswered`,
+ *    `consultAgentAnswered`, then `completeConsult` or `cancelConsult`: a warm
+ *    transfer re-pairs the call's monologues (see offerToConsulted).
+ * 6. `startRecording` / `stopRecording`, `counters`, `delete` — and after the
  *    call, `saveRecording` turns rtpengine's pcap into a stereo WAV. The
  *    capture tells the legs apart by rtpengine's receiving port: the ports
  *    handed to each leg in SDP, plus the sockets rtpengine reports for each
@@ -64,6 +69,10 @@ export interface MediaSessionOptions {
   logger?: Logger;
   /** ms since the epoch; injected by tests. Default Date.now. */
   clock?: () => number;
+  /** Told when the call starts and ends in rtpengine, and when its delete failed (the sweeper then deletes it). */
+  tracker?: MediaCallTracker;
+  /** `delete` attempts when rtpengine does not answer (default 3), and the wait before the first retry, doubled each time (default 250 ms). */
+  deleteRetry?: { attempts: number; backoffMs: number };
 }
 
 /** A playback rtpengine started. */
@@ -103,6 +112,15 @@ export interface MediaCounters {
   caller: LegCounters;
   /** Null when no agent is bridged. */
   agent: LegCounters | null;
+  /** The consulted party during a warm transfer; null otherwise. */
+  consulted?: LegCounters | null;
+}
+
+/** The party a warm transfer consults, as rtpengine knows it. */
+interface ConsultLeg extends MediaLeg {
+  ports: Set<number>;
+  /** Its SDP once it answered; null while it rings. */
+  sdp: string | null;
 }
 
 interface PendingReoffer {
@@ -140,6 +158,11 @@ export class MediaSession {
   /** Every tag an agent leg of the call ever had. */
   private readonly agentTags = new Set<string>();
   private agent: AgentLeg | null = null;
+  /** The agent's latest SDP (answer or re-offer): a warm transfer offers it to the consulted party. */
+  private agentSdp: string | null = null;
+  private consult: ConsultLeg | null = null;
+  private readonly tracker: MediaCallTracker | undefined;
+  private readonly deleteRetry: { attempts: number; backoffMs: number };
   private offering: { kind: LegKind; ports: Set<number> } | null = null;
   private pending: PendingReoffer | null = null;
   private playing: 'prompt' | 'music' | null = null;
@@ -157,6 +180,8 @@ export class MediaSession {
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
     this.recordingDir = options.recordingDir;
+    this.tracker = options.tracker;
+    this.deleteRetry = options.deleteRetry ?? { attempts: 3, backoffMs: 250 };
     if (options.caller.tag === PLACEHOLDER_TAG) throw new AppError('VALIDATION_FAILED', `the caller's tag may not be "${PLACEHOLDER_TAG}"`);
   }
 
@@ -264,6 +289,7 @@ export class MediaSession {
     const answer = await this.send('answer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: answerSdp, ...flagsToward(this.caller.kind) });
     const callerSdp = this.handToCaller(answer);
     this.agent = { tag: agentTag, kind: offering.kind, ports: offering.ports };
+    this.agentSdp = answerSdp;
     this.agentTags.add(agentTag);
     this.offering = null;
     this.transition('bridged');
@@ -281,6 +307,7 @@ export class MediaSession {
   releaseAgent(): void {
     this.require('releaseAgent', ['bridged']);
     this.agent = null;
+    this.agentSdp = null;
     this.pending = null;
     this.transition('anchored');
   }
@@ -313,6 +340,7 @@ export class MediaSession {
       return { kind: 'forward', to: 'agent', sdp: this.handToAgent(agent, offer) };
     }
     const offer = await this.send('offer', { 'from-tag': agent.tag, 'to-tag': this.caller.tag, sdp: offerSdp, ...flagsToward(this.caller.kind) });
+    this.agentSdp = offerSdp;
     this.pending = { from, fromTag: agent.tag, toTag: this.caller.tag, fromKind: agent.kind };
     return { kind: 'forward', to: 'caller', sdp: this.handToCaller(offer) };
   }
@@ -331,6 +359,7 @@ export class MediaSession {
       this.callerSdp = answerSdp;
       return this.handToAgent(this.agent as AgentLeg, answer);
     }
+    this.agentSdp = answerSdp;
     return this.handToCaller(answer);
   }
 
@@ -339,9 +368,163 @@ export class MediaSession {
     this.pending = null;
   }
 
+  /** The party a warm transfer consults, while it runs. */
+  get consultLeg(): Readonly<MediaLeg> | null {
+    return this.consult ? { tag: this.consult.tag, kind: this.consult.kind } : null;
+  }
+
+  /**
+   * Starts a warm transfer (consult): music on hold for the caller, whose own
+   * media is blocked meanwhile (the agent must not hear them), and so is the
+   * placeholder's socket, where a freshly bridged agent still sends
+   * (leg-counters) and which forwards to the caller. The agent's own sending
+   * is not blocked: the consulted party must hear it. Then offerToConsulted
+   * for each party rung.
+   */
+  async startConsult(musicFile: string): Promise<void> {
+    this.require('startConsult', ['bridged']);
+    if (this.pending) throw new AppError('ILLEGAL_TRANSITION', 'a re-INVITE is outstanding on this call');
+    const agent = this.agent as AgentLeg;
+    await this.play(musicFile, 'music', { 'repeat-times': MUSIC_ON_HOLD_REPEATS });
+    // A hold before the consult blocked the agent: the consulted party must hear them.
+    if (this.blockedTags.includes(agent.tag)) {
+      await this.send('unblockMedia', { 'from-tag': agent.tag });
+      this.blockedTags = this.blockedTags.filter((tag) => tag !== agent.tag);
+    }
+    for (const tag of [this.caller.tag, PLACEHOLDER_TAG]) {
+      if (this.blockedTags.includes(tag)) continue;
+      await this.send('blockMedia', { 'from-tag': tag });
+      this.blockedTags.push(tag);
+    }
+    this.consult = null;
+    this.transition('consulting');
+  }
+
+  /**
+   * The offer for a party the consult rings (again for each one, e.g. when
+   * the ACD moves on after a ring-no-answer): the agent's monologue re-paired
+   * with a new one. rtpengine 10.5 (call.c, `__subscribe_offer_answer_both_ways`)
+   * re-pairs two monologues on an offer naming both tags: everyone receiving
+   * the agent stops, and agent and target receive each other.
+   *
+   * @param target a tag new in the call for the party, and the kind of its phone.
+   * @returns the SDP for the INVITE to the party.
+   */
+  async offerToConsulted(target: MediaLeg): Promise<string> {
+    this.require('offerToConsulted', ['consulting']);
+    if (this.consult?.sdp) throw new AppError('ILLEGAL_TRANSITION', 'the consulted party has answered already');
+    if (target.tag === PLACEHOLDER_TAG || target.tag === this.caller.tag || this.agentTags.has(target.tag)) {
+      throw new AppError('VALIDATION_FAILED', `the consulted party's tag must be new in the call, not "${target.tag}"`);
+    }
+    const agent = this.agent as AgentLeg;
+    const offer = await this.send('offer', {
+      'from-tag': agent.tag, 'to-tag': target.tag, sdp: withDirection(this.latestAgentSdp(), 'sendrecv'), ...flagsToward(target.kind),
+    });
+    const sdp = sdpToward(target.kind, this.sdpOf(offer));
+    const ports = portsOf(sdp);
+    for (const port of ports) this.allAgentPorts.add(port);
+    this.agentTags.add(target.tag);
+    this.consult = { tag: target.tag, kind: target.kind, ports, sdp: null };
+    return sdp;
+  }
+
+  /**
+   * The consulted party answered. Completes its offer/answer, then offers it
+   * back toward the agent: the agent is re-INVITEd with the returned SDP, so
+   * that it sends to its own monologue (not the placeholder's socket) and the
+   * consulted party hears it. Pass the agent's answer to consultAgentAnswered.
+   *
+   * @returns the SDP for the re-INVITE to the agent.
+   */
+  async consultAnswered(answerSdp: string): Promise<string> {
+    this.require('consultAnswered', ['consulting']);
+    const agent = this.agent as AgentLeg;
+    const consult = this.consult;
+    if (!consult) throw new AppError('ILLEGAL_TRANSITION', 'nobody was offered the consult');
+    if (consult.sdp !== null) throw new AppError('ILLEGAL_TRANSITION', 'the consulted party has answered already');
+    await this.send('answer', { 'from-tag': agent.tag, 'to-tag': consult.tag, sdp: answerSdp, ...flagsToward(agent.kind) });
+    consult.sdp = answerSdp;
+    const offer = await this.send('offer', { 'from-tag': consult.tag, 'to-tag': agent.tag, sdp: answerSdp, ...flagsToward(agent.kind) });
+    return this.handToAgent(agent, offer);
+  }
+
+  /** The agent's answer to the re-INVITE of consultAnswered: agent and consulted party now hear each other. */
+  async consultAgentAnswered(agentAnswerSdp: string): Promise<void> {
+    this.require('consultAgentAnswered', ['consulting']);
+    const agent = this.agent as AgentLeg;
+    const consult = this.consult;
+    if (!consult?.sdp) throw new AppError('ILLEGAL_TRANSITION', 'the consulted party has not answered');
+    const answer = await this.send('answer', { 'from-tag': consult.tag, 'to-tag': agent.tag, sdp: agentAnswerSdp, ...flagsToward(consult.kind) });
+    this.agentSdp = agentAnswerSdp;
+    this.noteConsultPorts(consult, answer);
+  }
+
+  /**
+   * Completes the warm transfer: the caller is paired with the consulted
+   * party, who becomes the call's agent leg; the music stops. The former
+   * agent's monologue receives nothing more (hang its dialog up).
+   * No re-INVITE is needed: both keep the rtpengine ports they were given.
+   *
+   * @returns the SDP now describing rtpengine toward the caller.
+   */
+  async completeConsult(): Promise<AgentBridge> {
+    this.require('completeConsult', ['consulting']);
+    const consult = this.consult;
+    if (!consult || consult.sdp === null) throw new AppError('ILLEGAL_TRANSITION', 'the consulted party has not answered');
+    const before = this.callerEndpoint;
+    await this.stopMusicAndUnblock();
+    const offer = await this.send('offer', {
+      'from-tag': this.caller.tag, 'to-tag': consult.tag, sdp: withDirection(this.latestCallerSdp(), 'sendrecv'), ...flagsToward(consult.kind),
+    });
+    this.noteConsultPorts(consult, offer);
+    const answer = await this.send('answer', { 'from-tag': this.caller.tag, 'to-tag': consult.tag, sdp: consult.sdp, ...flagsToward(this.caller.kind) });
+    const callerSdp = this.handToCaller(answer);
+    this.agent = { tag: consult.tag, kind: consult.kind, ports: consult.ports };
+    this.agentSdp = consult.sdp;
+    this.consult = null;
+    this.transition('bridged');
+    return { callerSdp, callerMediaChanged: before !== this.callerEndpoint };
+  }
+
+  /**
+   * Calls the consult off (declined, no answer, or the agent changed their
+   * mind): the music stops and the caller is paired with the agent again.
+   * Hang the consulted party's dialog up, if any.
+   */
+  async cancelConsult(): Promise<void> {
+    this.require('cancelConsult', ['consulting']);
+    const agent = this.agent as AgentLeg;
+    this.consult = null;
+    await this.stopMusicAndUnblock();
+    const offer = await this.send('offer', {
+      'from-tag': this.caller.tag, 'to-tag': agent.tag, sdp: withDirection(this.latestCallerSdp(), 'sendrecv'), ...flagsToward(agent.kind),
+    });
+    this.handToAgent(agent, offer);
+    const answer = await this.send('answer', {
+      'from-tag': this.caller.tag, 'to-tag': agent.tag, sdp: withDirection(this.latestAgentSdp(), 'sendrecv'), ...flagsToward(this.caller.kind),
+    });
+    this.handToCaller(answer);
+    this.transition('bridged');
+  }
+
+  /** Stops the music to the caller and lifts every block. */
+  private async stopMusicAndUnblock(): Promise<void> {
+    if (this.everPlayed) await this.send('stopMedia', { 'from-tag': this.caller.tag });
+    this.playing = null;
+    await this.unblock();
+  }
+
+  private noteConsultPorts(consult: ConsultLeg, reply: NgReply): void {
+    const sdp = this.sdpOf(reply);
+    for (const port of portsOf(sdp)) {
+      consult.ports.add(port);
+      this.allAgentPorts.add(port);
+    }
+  }
+
   /** Starts (or resumes) recording the call into rtpengine's pcap spool. */
   async startRecording(): Promise<void> {
-    this.require('startRecording', ['anchored', 'offering-agent', 'bridged']);
+    this.require('startRecording', ['anchored', 'offering-agent', 'bridged', 'consulting']);
     if (this.recording) return;
     await this.send('startRecording', {});
     this.recording = { startedAt: this.clock(), stoppedAt: null };
@@ -350,7 +533,7 @@ export class MediaSession {
   /** Stops recording; rtpengine closes the capture file. */
   async stopRecording(): Promise<void> {
     if (!this.recording) return;
-    this.require('stopRecording', ['anchored', 'offering-agent', 'bridged']);
+    this.require('stopRecording', ['anchored', 'offering-agent', 'bridged', 'consulting']);
     await this.send('stopRecording', {});
     this.closeRecordingWindow();
   }
@@ -362,12 +545,13 @@ export class MediaSession {
 
   /** What rtpengine received from each leg so far (`query`). */
   async counters(): Promise<MediaCounters> {
-    this.require('counters', ['anchored', 'offering-agent', 'bridged']);
+    this.require('counters', ['anchored', 'offering-agent', 'bridged', 'consulting']);
     const reply = await this.send('query', {});
     this.learnSockets(reply);
     return {
       caller: legCounters(reply, { tag: this.caller.tag, ports: this.callerPorts }),
       agent: this.agent ? legCounters(reply, { tag: this.agent.tag, ports: this.agent.ports }) : null,
+      consulted: this.consult ? legCounters(reply, { tag: this.consult.tag, ports: this.consult.ports }) : null,
     };
   }
 
@@ -395,6 +579,7 @@ export class MediaSession {
     this.blockedTags = [];
     this.pending = null;
     this.offering = null;
+    this.consult = null;
     this.transition('deleted');
     // Marked deleted first: a failed delete must not leave the session usable, and rtpengine drops idle calls itself.
     // No delete delay (rtpengine's default keeps the call 30 s): this B2BUA has no forked branches to wait for, the
@@ -409,7 +594,35 @@ export class MediaSession {
         // Logged by send; the layout keeps the ports the SDPs named.
       }
     }
-    await this.send('delete', { 'delete-delay': 0 });
+    await this.deleteWithRetry();
+  }
+
+  /**
+   * `delete`, tried again with a growing pause when rtpengine does not
+   * answer (overloaded, restarting). When every try fails the tracker's
+   * sweeper takes the call over, and the error goes to the owner to log.
+   */
+  private async deleteWithRetry(): Promise<void> {
+    const { attempts, backoffMs } = this.deleteRetry;
+    let lastError: unknown = null;
+    for (let attempt = 1; attempt <= Math.max(1, attempts); attempt++) {
+      try {
+        await this.send('delete', { 'delete-delay': 0 });
+        this.tracker?.release(this.callId);
+        return;
+      } catch (err) {
+        if (isUnknownCall(err)) {
+          this.tracker?.release(this.callId);
+          return;
+        }
+        lastError = err;
+        // Only silence is worth waiting out; a refusal will not change.
+        if (!isAppError(err) || err.code !== 'DEPENDENCY_DOWN' || attempt >= attempts) break;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
+      }
+    }
+    this.tracker?.deleteFailed(this.callId);
+    throw lastError;
   }
 
   /**
@@ -466,6 +679,11 @@ export class MediaSession {
     this.recording = null;
   }
 
+  private latestAgentSdp(): string {
+    if (this.agentSdp === null) throw new AppError('ILLEGAL_TRANSITION', 'no agent is bridged');
+    return this.agentSdp;
+  }
+
   private latestCallerSdp(): string {
     if (this.callerSdp === null) throw new AppError('ILLEGAL_TRANSITION', 'the caller has not been anchored');
     return this.callerSdp;
@@ -500,6 +718,7 @@ export class MediaSession {
   }
 
   private async send(name: NgCommand, params: NgParams): Promise<NgReply> {
+    if (!this.touched) this.tracker?.track(this.callId);
     this.touched = true;
     const started = this.clock();
     try {

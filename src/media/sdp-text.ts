@@ -136,3 +136,35 @@ export function placeholderAnswer(offer: string, sessionId: number): string {
   }
   return join(out);
 }
+
+/**
+ * The SDP with every direction attribute set to `direction` (and one added to
+ * each audio section that had none). A party's last SDP is reused as an
+ * offer when the call's media is re-paired (warm transfer), and an SDP
+ * answered `recvonly` during a hold would otherwise carry the hold along.
+ */
+export function withDirection(sdp: string, direction: MediaDirection): string {
+  const out: string[] = [];
+  let inAudio = false;
+  let audioHasDirection = false;
+  const closeAudio = (): void => {
+    if (inAudio && !audioHasDirection) out.push(`a=${direction}`);
+  };
+  for (const line of lines(sdp)) {
+    if (line.startsWith('m=')) {
+      closeAudio();
+      inAudio = line.startsWith('m=audio ');
+      audioHasDirection = false;
+      out.push(line);
+      continue;
+    }
+    if (line.startsWith('a=') && DIRECTIONS.has(line.slice(2))) {
+      if (inAudio) audioHasDirection = true;
+      out.push(`a=${direction}`);
+      continue;
+    }
+    out.push(line);
+  }
+  closeAudio();
+  return join(out);
+}

@@ -1,4 +1,4 @@
-import type { Acd } from '../acd';
+import type { Acd, AcdEvent } from '../acd';
 import type { AvailabilityView } from '../acd/availability-view';
 import type { CallRecordWriter } from '../calls/call-record-writer';
 import type { PublishedConfigCache } from '../db/published-config-cache';
@@ -7,6 +7,7 @@ import type { FlowDocument } from '../ivr/flow-document';
 import type { PromptCatalogue } from '../ivr/prompt-catalogue';
 import type { Logger } from '../logger';
 import type { DtmfListener } from '../media/dtmf-listener';
+import type { MediaCallTracker } from '../media/rtpengine-call-sweeper';
 import type { NgCommandSender } from '../media/rtpengine-ng-client';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { RoutingConfig } from '../routing/routing-config-schema';
@@ -48,4 +49,12 @@ export interface CallServices {
   /** The IVR flow the hotline runs. */
   flowName: string;
   logger: Logger;
+  /** Remembers the rtpengine calls of this process and deletes those whose own delete failed (issue 5). */
+  mediaCalls?: MediaCallTracker;
+  /**
+   * Listens to the ACD's live events (every process's; the listener picks its
+   * own calls): a call that overflowed while waiting is told so. Returns the
+   * remover.
+   */
+  acdEvents?: (listener: (event: AcdEvent) => void) => () => void;
 }

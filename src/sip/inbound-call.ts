@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Srf from 'drachtio-srf';
-import type { EnqueueResult, Reservation } from '../acd';
+import type { AcdEvent, EnqueueResult, Reservation } from '../acd';
 import { CallRecorder, newCallId } from '../calls/call-recorder';
 import type { CallOutcome } from '../calls/call-outcome';
 import type { TransferTarget } from '../calls/call-record';
@@ -15,10 +15,15 @@ import { decideRoute } from '../routing/decide-route';
 import type { RouteDecision } from '../routing/route-decision';
 import type { RouteTarget } from '../routing/route-target';
 import type { CallServices } from './call-services';
+import { ConsultTransfer, type ConsultRoute, type ConsultState } from './consult-transfer';
+import { CallHold } from './hold-state';
 import { IvrDriver, type IvrEnd } from './ivr-driver';
 import { queuePlanFor, type QueuePlan } from './queue-plan';
 import { sipFailureFor } from './sip-status';
 import type { SrfRequest, SrfResponse } from './srf-types';
+import { concreteTransferTarget, transferTargetOfReferTo, type BlindTransferTarget } from './transfer-target';
+
+export { transferTargetOfReferTo, type BlindTransferTarget } from './transfer-target';
 
 type Dialog = Srf.Dialog;
 
@@ -41,7 +46,8 @@ class Signal<T = void> {
 }
 
 interface AgentLeg {
-  reservation: Reservation;
+  /** The ACD's reservation; null for a person who took the caller over in a warm transfer (rung directly). */
+  reservation: Reservation | null;
   staffId: number;
   tag: string;
   request: SrfRequest | null;
@@ -51,16 +57,16 @@ interface AgentLeg {
   transferredAway: boolean;
 }
 
-/** Where a blind transfer sends the caller (REST body, or parsed from a REFER's Refer-To). */
-export type BlindTransferTarget =
-  | { kind: 'queue'; queue: string }
-  | { kind: 'person'; staffId: number }
-  | { kind: 'department'; department: string };
-
 /** A person rung after a transfer gets this long before their department's queue takes over. */
 export const TRANSFER_PERSON_RING_SECONDS = 20;
 
 type CallEnd = { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: CallOutcome };
+
+/** A warm transfer as the API shows it. */
+export interface ConsultView {
+  state: ConsultState;
+  target: TransferTarget;
+}
 
 /**
  * The ACD call id of a session's `n`-th leg in the ACD: the session id first,
@@ -75,24 +81,6 @@ export function acdCallIdOf(sessionId: string, transfers: number): string {
 /** The session id an ACD call id belongs to (see acdCallIdOf). */
 export function sessionIdOfAcdCall(acdCallId: string): string {
   return acdCallId.replace(/\.t\d+$/, '');
-}
-
-/**
- * Reads a REFER's Refer-To (RFC 3515 §2.1) as a transfer target. The user
- * part names it: `sip:queue-<queue>@…` (a queue), `sip:dept-<code>@…` (a
- * department: its queue, else its head), `sip:staff-<id>@…` (a person, with
- * their department's queue as fallback). Anything else: null.
- */
-export function transferTargetOfReferTo(referTo: string): BlindTransferTarget | null {
-  const user = /<?sips?:([^@;>]+)@/i.exec(referTo)?.[1];
-  if (!user) return null;
-  const decoded = decodeURIComponent(user);
-  const match = /^(queue|dept|staff)-(.+)$/.exec(decoded);
-  if (!match?.[2]) return null;
-  const [, kind, name] = match;
-  if (kind === 'queue') return { kind: 'queue', queue: name };
-  if (kind === 'dept') return { kind: 'department', department: name };
-  return /^\d+$/.test(name) ? { kind: 'person', staffId: Number(name) } : null;
 }
 
 /** The caller's number as the trunk asserts it (RFC 3325 P-Asserted-Identity), else the From user. */
@@ -144,6 +132,14 @@ export class InboundCall {
   /** The system ended the call while it waited (a transfer that could not queue the caller). */
   private readonly systemEnded = new Signal<CallEnd>();
   private releasing = false;
+  /** The agent's hold (music for the caller, hold time on the record). */
+  private readonly hold: CallHold;
+  /** The warm transfer under way, if any. */
+  private consult: ConsultTransfer | null = null;
+  /** The current ACD entry is answered by the connected agent (false after a warm transfer to a person rung directly). */
+  private acdEntryConnected = false;
+  /** Prompt files in the caller's language, once the IVR chose it (overflow announcements). */
+  private promptFile: ((promptId: string) => string | null) | null = null;
 
   constructor(
     private readonly services: CallServices,
@@ -151,6 +147,7 @@ export class InboundCall {
     private readonly res: SrfResponse,
   ) {
     this.log = callLogger(services.logger, this.id);
+    this.hold = new CallHold(this.log);
     this.acdId = this.id;
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, callerNumber: callerNumberOf(req), dialedNumber: req.calledNumber || null,
@@ -165,14 +162,26 @@ export class InboundCall {
     try {
       this.req.on('cancel', () => this.callerGone.resolve('CANCEL'));
       const sipCallId = this.req.get('Call-ID');
-      const lookup = await this.services.lookup.lookup(callerNumberOf(this.req));
+      // A CANCEL (RFC 3261 §9.2) may come while the directory is slow: drachtio-server has answered it (487), so
+      // nothing is sent, and the call is released at once rather than after the lookup.
+      const looked = await this.beforeCallerLeaves(this.services.lookup.lookup(callerNumberOf(this.req)));
+      if (!looked) {
+        end = { side: 'caller', cause: 'CANCEL' };
+        return;
+      }
+      const lookup = looked.value;
       this.client = lookup.kind === 'known' ? lookup.client : null;
       this.callerE164 = lookup.e164;
       this.recorder.identify({ clientId: this.client?.id ?? null, clientType: this.client?.type ?? null, callerE164: lookup.e164 });
-      const [flow, routing] = await Promise.all([
+      const configs = await this.beforeCallerLeaves(Promise.all([
         this.services.flows.currentOrLastKnown(this.services.flowName),
         this.services.routing.currentOrLastKnown(null),
-      ]);
+      ]));
+      if (!configs) {
+        end = { side: 'caller', cause: 'CANCEL' };
+        return;
+      }
+      const [flow, routing] = configs.value;
       if (!flow || !routing) {
         this.res.send(503, { headers: { 'Retry-After': '30' } });
         end = { side: 'system', cause: 'no published IVR flow or routing config', outcome: 'failed' };
@@ -184,7 +193,10 @@ export class InboundCall {
         end = { side: 'system', cause: 'malformed INVITE: no From tag', outcome: 'rejected' };
         return;
       }
-      this.media = new MediaSession({ ng: this.services.ng, callId: sipCallId, caller: { tag: callerTag, kind: 'sip' }, recordingDir: this.services.captureDir, logger: this.log });
+      this.media = new MediaSession({
+        ng: this.services.ng, callId: sipCallId, caller: { tag: callerTag, kind: 'sip' }, recordingDir: this.services.captureDir, logger: this.log,
+        ...(this.services.mediaCalls ? { tracker: this.services.mediaCalls } : {}),
+      });
       const localSdp = await this.media.anchorCaller(this.req.body);
       if (this.callerGone.fired) {
         end = { side: 'caller', cause: 'CANCEL' };
@@ -212,6 +224,14 @@ export class InboundCall {
       driver.stop();
       this.onDigit = () => undefined;
       for (const step of ivr.path) this.recorder.ivrStep(step.nodeId);
+      const language = ivr.language;
+      this.promptFile = (id) => {
+        try {
+          return prompts.fileOf(id, language);
+        } catch {
+          return null;
+        }
+      };
 
       if (ivrEnd.kind === 'caller_hangup') {
         end = { side: 'caller', cause: 'BYE' };
@@ -247,6 +267,12 @@ export class InboundCall {
       }
       end = await this.waitInQueue(plan, prompts.fileOf('goodbye', ivr.language));
     } catch (err) {
+      if (!this.uas && this.callerGone.fired) {
+        // The CANCEL crossed our answer (createUAS rejects): the caller left, nothing failed.
+        this.log.info({ err: (err as Error).message }, 'caller cancelled while the call was being answered');
+        end = { side: 'caller', cause: 'CANCEL' };
+        return;
+      }
       const failure = sipFailureFor(err);
       this.log.error({ err }, 'call failed');
       if (!this.uas && !this.res.finalResponseSent) this.res.send(failure.status, failure.reason, { headers: failure.headers });
@@ -256,6 +282,15 @@ export class InboundCall {
       unsubscribeDtmf?.();
       await this.release(end);
     }
+  }
+
+  /**
+   * `work`'s value, or null when the caller CANCELs first. The work goes on
+   * unobserved then (its rejection is handled by the race).
+   */
+  private async beforeCallerLeaves<T>(work: Promise<T>): Promise<{ value: T } | null> {
+    if (this.callerGone.fired) return null;
+    return Promise.race([work.then((value) => ({ value })), this.callerGone.promise.then(() => null)]);
   }
 
   private watchCaller(uas: Dialog, sipCallId: string, callerTag: string): void {
@@ -283,14 +318,39 @@ export class InboundCall {
       }
       const answer = await other.modify(result.sdp);
       const sdp = await media.completeReoffer(answer);
-      const holding = /a=(sendonly|inactive)/.test(req.body);
-      if (from === 'agent' && holding) this.recorder.hold();
-      if (from === 'agent' && !holding && this.recorder.state === 'on_hold') this.recorder.resume();
       res.send(200, { body: sdp });
     } catch (err) {
       media.cancelReoffer();
       this.log.warn({ err, from }, 're-INVITE failed');
       res.send(sipFailureFor(err).status === 409 ? 491 : 500);
+      return;
+    }
+    if (from === 'agent') await this.applyAgentHold(req.body);
+  }
+
+  /**
+   * The agent's re-INVITE held or resumed the call (RFC 3264 §8.4; hold-state):
+   * music on hold for the caller while held (the agent's own audio is blocked
+   * meanwhile), the hold time on the record. A failure to play is logged:
+   * the hold itself stands.
+   */
+  private async applyAgentHold(sdp: string): Promise<void> {
+    const media = this.media;
+    const move = this.hold.moveFor(sdp);
+    // During a warm transfer the consult owns the music.
+    if (!media || !move || this.consult?.active || media.state !== 'bridged') return;
+    try {
+      if (move === 'hold') {
+        this.hold.transition('on_hold');
+        if (this.recorder.state === 'connected') this.recorder.hold();
+        await media.startMusicOnHold(this.services.musicOnHoldFile);
+      } else {
+        this.hold.transition('talking');
+        if (this.recorder.state === 'on_hold') this.recorder.resume();
+        await media.stopPlayback();
+      }
+    } catch (err) {
+      this.log.warn({ err, move }, 'music on hold could not be switched');
     }
   }
 
@@ -332,7 +392,12 @@ export class InboundCall {
     const result: EnqueueResult = await this.services.acd.enqueue({
       callId: this.acdId, queueId: plan.queueId, priority: plan.priority, ...(plan.stages ? { stages: plan.stages } : {}),
       ...(this.callerE164 ? { callerNumber: this.callerE164 } : {}),
-      meta: { clientId: this.client?.id ?? null, reason: this.decision?.reason ?? '' },
+      meta: {
+        clientId: this.client?.id ?? null, reason: this.decision?.reason ?? '',
+        // The softphone's client card reads these while the call row is not written yet (src/api/live-call-view.ts).
+        callerNumber: callerNumberOf(this.req),
+        ivrPath: this.recorder.events.filter((e) => e.type === 'ivr_step').map((e) => e.data.nodeId),
+      },
     });
     if (result.outcome !== 'callback' && result.outcome !== 'voicemail') return null;
     this.queued = false;
@@ -368,9 +433,187 @@ export class InboundCall {
     await this.executeTransfer(resolved, byStaffId);
   }
 
-  private async resolveTransfer(target: BlindTransferTarget): Promise<{ plan: QueuePlan; fact: TransferTarget }> {
+  /** The warm transfer under way: its state and target; null when there is none. */
+  get consultView(): ConsultView | null {
+    const consult = this.consult;
+    return consult ? { state: consult.state, target: consult.target } : null;
+  }
+
+  /**
+   * Warm transfer, step 1 (design §3 step 8, §1 rule 9): the caller hears
+   * music on hold, the target is rung — a person's registered phone
+   * directly, for CONSULT_RING_SECONDS; a queue, department or named service
+   * through the ACD, like any offer — and once it answers, the agent and the
+   * target talk. Returns while it rings. A target that does not answer or
+   * declines is noted (`consult_failed`) and the caller stays on hold until
+   * the agent cancels.
+   *
+   * @throws AppError NOT_FOUND for an unknown target, ILLEGAL_TRANSITION when no agent is connected or a transfer is under way.
+   */
+  async startConsult(target: BlindTransferTarget, byStaffId: number | null): Promise<ConsultView> {
+    const leg = this.agent;
+    const media = this.media;
+    const agentDialog = leg?.dialog;
+    if (!leg || !agentDialog || !media || media.state !== 'bridged' || this.connectedAgent === null || this.callerGone.fired || this.transferInProgress || this.consult?.active) {
+      throw new AppError('ILLEGAL_TRANSITION', 'the call has no connected agent free to consult');
+    }
+    const directory = await this.services.directory();
+    const concrete = concreteTransferTarget(target, directory, this.client);
+    let route: ConsultRoute;
+    let fact: TransferTarget;
+    if (concrete.target.kind === 'person') {
+      const staffId = concrete.target.staffId;
+      const person = directory.staff.find((s) => s.id === staffId && s.active);
+      if (!person) throw new AppError('NOT_FOUND', `staff member ${staffId} does not exist or is inactive`);
+      if (person.id === leg.staffId) throw new AppError('VALIDATION_FAILED', 'an agent cannot consult themselves');
+      route = { kind: 'person', staffId: person.id };
+      fact = target.kind === 'person' ? { kind: 'person', staffId: person.id, label: person.name } : concrete.fact;
+    } else {
+      const resolved = await this.resolveTransfer(target);
+      // A new ACD entry for the consulted agent; it becomes the caller's entry when the transfer completes.
+      this.transfersMade += 1;
+      route = { kind: 'acd', plan: resolved.plan, acdCallId: acdCallIdOf(this.id, this.transfersMade) };
+      fact = resolved.fact;
+    }
+    // Checked again: the directory read gave the caller or a REFER time to change things.
+    if (this.agent !== leg || media.state !== 'bridged' || this.consult?.active || this.callerGone.fired) {
+      throw new AppError('ILLEGAL_TRANSITION', 'the call changed while the consult was being prepared');
+    }
+    this.recorder.startTransfer({ kind: 'warm', target: fact, byAgentId: byStaffId });
+    this.log.info({ target: fact, by: byStaffId, agent: leg.staffId }, 'warm transfer: consulting');
+    const consult = new ConsultTransfer({
+      services: this.services, media, agentDialog, route, target: fact, logger: this.log,
+      inviteHeaders: {
+        From: `<sip:${encodeURIComponent(this.callerE164 ?? callerNumberOf(this.req))}@switchboard.invalid>`,
+        'X-Switchboard-Call-Id': this.id,
+        'X-Switchboard-Client-Id': this.client ? String(this.client.id) : 'new',
+        'X-Switchboard-Reason': encodeURIComponent(`consult from staff ${leg.staffId}: ${this.decision?.reason ?? ''}`),
+        'X-Switchboard-Consult-By': String(leg.staffId),
+      },
+      acdMeta: { clientId: this.client?.id ?? null, reason: `consult from staff ${leg.staffId}`, callerNumber: callerNumberOf(this.req), consultBy: leg.staffId },
+      onFailed: (reason) => {
+        if (!this.recorder.ended) this.recorder.note('consult_failed', { reason, target: fact });
+      },
+    });
+    this.consult = consult;
+    try {
+      await consult.start();
+    } catch (err) {
+      // The media could not be set up: the caller goes back to the agent.
+      this.log.warn({ err }, 'warm transfer could not start');
+      await consult.end('agent');
+      this.consult = null;
+      // Read afresh: start() may have moved the media on before it failed.
+      const mediaState: string = media.state;
+      if (mediaState === 'consulting') await media.cancelConsult().catch((e: unknown) => this.log.warn({ err: e }, 'could not pair the caller with the agent again'));
+      if (this.recorder.state === 'transferring') this.recorder.cancelTransfer(`consult could not start: ${(err as Error).message}`);
+      throw err;
+    }
+    return { state: consult.state, target: fact };
+  }
+
+  /**
+   * Warm transfer, completed: the caller talks with the consulted party, the
+   * first agent's leg is hung up (they go to wrap-up), the call row gains the
+   * new agent and a `transfer` event.
+   *
+   * @throws AppError ILLEGAL_TRANSITION unless the consulted party is on the line.
+   */
+  async completeConsult(byStaffId: number | null): Promise<void> {
+    const consult = this.consult;
+    if (!consult) throw new AppError('ILLEGAL_TRANSITION', 'no warm transfer is under way');
+    const leg = this.agent;
+    const taken = await consult.complete();
+    this.consult = null;
+    const fromAcdId = this.acdId;
+    if (leg) {
+      leg.transferredAway = true;
+      this.hangUp(leg.dialog);
+    }
+    if (this.acdEntryConnected) {
+      await this.services.acd.hangUp(fromAcdId, { by: 'agent' }).catch((err: unknown) => this.log.warn({ err }, 'could not end the transferring agent\'s ACD call'));
+    }
+    const next: AgentLeg = { reservation: null, staffId: taken.staffId, tag: taken.tag, request: null, dialog: taken.dialog, ringTimer: null, transferredAway: false };
+    this.agent = next;
+    this.connectedAgent = String(taken.staffId);
+    this.acdEntryConnected = taken.acdCallId !== null;
+    if (taken.acdCallId) this.acdId = taken.acdCallId;
+    this.hold.reset();
+    this.log.info({ from: leg?.staffId ?? null, to: taken.staffId, by: byStaffId }, 'warm transfer completed');
+    this.recorder.note('transfer', { mode: 'warm', target: consult.target, byAgentId: byStaffId, fromAgentId: leg?.staffId ?? null, toAgentId: taken.staffId });
+    this.recorder.agentAnswered({ agentId: taken.staffId });
+    this.attachAgentDialog(next, taken.dialog);
+    // The consulted party may have hung up while the media was re-paired.
+    if (!(taken.dialog as unknown as { connected: boolean }).connected) {
+      this.hangUp(this.uas);
+      this.agentGone.resolve();
+    }
+  }
+
+  /**
+   * Warm transfer, cancelled: the consulted party is let go (BYE, or CANCEL
+   * while ringing), the music stops and caller and agent talk again.
+   *
+   * @throws AppError ILLEGAL_TRANSITION when no consult is under way.
+   */
+  async cancelConsult(byStaffId: number | null): Promise<void> {
+    const consult = this.consult;
+    if (!consult?.active) throw new AppError('ILLEGAL_TRANSITION', 'no warm transfer is under way');
+    await consult.cancel();
+    this.consult = null;
+    this.hold.reset();
+    this.log.info({ by: byStaffId }, 'warm transfer cancelled');
+    if (this.recorder.state === 'transferring') this.recorder.cancelTransfer(byStaffId === null ? 'cancelled' : `cancelled by staff ${byStaffId}`);
+  }
+
+  /**
+   * An ACD event (the handler passes every one; this call keeps those about
+   * its current entry). Max wait reached while waiting (design §3 step 7):
+   * the caller is moved to the overflow target — another queue or a person
+   * (they keep waiting, told so), a callback request or a message (the call
+   * ends politely).
+   */
+  onAcdEvent(event: AcdEvent): void {
+    if (event.type !== 'call_overflowed' || event.callId !== this.acdId || !this.queued || this.releasing) return;
+    this.overflowed(event).catch((err: unknown) => this.log.warn({ err }, 'overflow could not be carried out'));
+  }
+
+  private async overflowed(event: Extract<AcdEvent, { type: 'call_overflowed' }>): Promise<void> {
+    const reason = event.reason === 'max_wait' ? `max wait reached in queue ${event.fromQueue ?? event.queueId}`
+      : event.reason === 'empty_queue' ? `nobody serves queue ${event.queueId}` : `nobody took the call at ${event.queueId}`;
+    const targetLabel = event.target === 'queue' || event.target === 'agent' ? `${event.target} ${event.targetId ?? ''}`.trim() : event.target;
+    this.log.info({ reason, target: targetLabel }, 'overflowed while waiting');
+    // The recorder follows what the ACD did; a call being offered at this moment keeps its state.
+    const inQueue = this.recorder.state === 'queued';
+    if (inQueue) this.recorder.overflow(reason, targetLabel);
+    if (event.target === 'queue' || event.target === 'agent') {
+      if (inQueue) this.recorder.enqueue({ name: event.target === 'queue' ? event.targetId ?? event.queueId : event.queueId });
+      const announcement = this.promptFile?.('connecting');
+      if (announcement && !this.agent) {
+        await this.playAndWait(announcement);
+        // Back to the music unless an agent was bridged meanwhile (that stops every playback itself).
+        if (this.queued && !this.agent && this.media?.state === 'anchored') await this.media.startMusicOnHold(this.services.musicOnHoldFile);
+      }
+      return;
+    }
+    // callback or message: the ACD no longer waits for this leg.
+    this.queued = false;
+    if (event.target === 'callback') this.recorder.requestCallback(this.callerE164 ? { number: this.callerE164 } : {});
+    const media = this.media;
+    if (media && media.state === 'anchored') await media.stopPlayback();
+    const message = event.target === 'callback' ? this.promptFile?.('callback_confirmed') : null;
+    if (message) await this.playAndWait(message);
+    if (this.goodbyeFile) await this.playAndWait(this.goodbyeFile);
+    if (!this.callerGone.fired) this.hangUp(this.uas);
+    this.systemEnded.resolve({ side: 'system', cause: `${reason}: ${event.target === 'callback' ? 'callback requested' : 'message'}` });
+  }
+
+  private async resolveTransfer(named: BlindTransferTarget): Promise<{ plan: QueuePlan; fact: TransferTarget }> {
     const directory = await this.services.directory();
     const priority = this.basePriority;
+    // Finance, quality, second line and the client's manager become a department or a person first.
+    const concrete = concreteTransferTarget(named, directory, this.client);
+    const target = concrete.target;
     let route: RouteTarget;
     let fact: TransferTarget;
     if (target.kind === 'queue') {
@@ -395,6 +638,8 @@ export class InboundCall {
     }
     const plan = queuePlanFor(route, priority);
     if (!plan) throw new AppError('NOT_FOUND', 'the transfer target cannot take calls');
+    // A named service keeps its name on the record (finance, quality…), with what it resolved to.
+    if (named.kind !== target.kind) fact = { ...fact, ...concrete.fact };
     return { plan, fact };
   }
 
@@ -414,6 +659,8 @@ export class InboundCall {
       this.hangUp(dialog);
       this.agent = null;
       this.connectedAgent = null;
+      this.acdEntryConnected = false;
+      this.hold.reset();
       media.releaseAgent();
       await this.services.acd.hangUp(fromAcdId, { by: 'agent' }).catch((err: unknown) => this.log.warn({ err }, 'could not end the transferred-from ACD call'));
       if (this.callerGone.fired || this.releasing) return;
@@ -499,6 +746,8 @@ export class InboundCall {
   async offer(reservation: Reservation): Promise<void> {
     const { acd } = this.services;
     const media = this.media;
+    // The ACD picked the agent a warm transfer consults (queue or department targets).
+    if (this.consult && reservation.callId === this.consult.acdCallId) return this.consult.offer(reservation);
     if (!media || !this.uas || this.callerGone.fired || this.agent || reservation.callId !== this.acdId) {
       await acd.ringNoAnswer(reservation.callId, reservation.agentId, 'switchboard').catch(() => undefined);
       return;
@@ -539,21 +788,11 @@ export class InboundCall {
       await media.acceptAgentAnswer(leg.tag, dialog.remote.sdp);
       await media.stopPlayback();
       await acd.answer(this.acdId, reservation.agentId);
+      this.acdEntryConnected = true;
       this.connectedAgent = reservation.agentId;
       this.queued = false;
       this.recorder.agentAnswered({ agentId: staffId });
-      dialog.on('destroy', () => {
-        // Our own BYE for a transfer: the caller stays.
-        if (leg.transferredAway) return;
-        this.hangUp(this.uas);
-        this.agentGone.resolve();
-      });
-      dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
-        void this.reinvite('agent', req, res);
-      });
-      dialog.on('refer', (req: SrfRequest, res: SrfResponse) => {
-        void this.onRefer(leg, req, res);
-      });
+      this.attachAgentDialog(leg, dialog);
       // After a transfer the one recording simply goes on (the waiting on music included): one call, one recording.
       if (!this.recordingId) {
         await media.startRecording();
@@ -581,18 +820,60 @@ export class InboundCall {
     }
   }
 
+  /** The connected agent's dialog: its BYE ends the call, its re-INVITEs go through rtpengine, its REFER transfers. */
+  private attachAgentDialog(leg: AgentLeg, dialog: Dialog): void {
+    dialog.on('destroy', () => {
+      // Our own BYE for a transfer: the caller stays.
+      if (leg.transferredAway) return;
+      if (this.consult?.active && this.agent === leg) {
+        void this.agentLeftConsult(leg);
+        return;
+      }
+      this.hangUp(this.uas);
+      this.agentGone.resolve();
+    });
+    dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
+      void this.reinvite('agent', req, res);
+    });
+    dialog.on('refer', (req: SrfRequest, res: SrfResponse) => {
+      void this.onRefer(leg, req, res);
+    });
+  }
+
+  /**
+   * The agent hung up during a warm transfer: with the consulted party on
+   * the line that hands the caller over (as a desk phone's attended transfer
+   * does); otherwise the consult is let go and the call ends as any agent
+   * hang-up does.
+   */
+  private async agentLeftConsult(leg: AgentLeg): Promise<void> {
+    const consult = this.consult;
+    if (consult?.state === 'talking') {
+      try {
+        await this.completeConsult(leg.staffId);
+        return;
+      } catch (err) {
+        this.log.warn({ err }, 'the warm transfer could not complete after the agent hung up');
+      }
+    }
+    await consult?.end('agent');
+    this.hangUp(this.uas);
+    this.agentGone.resolve();
+  }
+
   /** Frees everything the call holds, writes its record: runs once, whatever happened. */
   private async release(end: CallEnd): Promise<void> {
     this.releasing = true;
     const { acd, writer } = this.services;
     const steps: Array<[string, () => unknown]> = [
+      ['consult', () => this.consult?.end(end.side)],
       ['agent leg', () => {
         if (this.agent?.ringTimer) clearTimeout(this.agent.ringTimer);
         if (this.agent?.dialog && !this.agentGone.fired) this.hangUp(this.agent.dialog);
         else this.agent?.request?.cancel(() => undefined);
       }],
       ['acd', async () => {
-        if (this.connectedAgent) await acd.hangUp(this.acdId, { by: end.side });
+        if (this.connectedAgent && this.acdEntryConnected) await acd.hangUp(this.acdId, { by: end.side });
         else if (this.queued) await acd.abandon(this.acdId);
       }],
       ['media counters', async () => {

@@ -196,12 +196,17 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     expect(await eventually(() => agentState(anna, 'anna'), (s) => s === 'ready')).toBe('ready');
   }, 60000);
 
-  it('refuses INVITEs from addresses that are not trunks with 403', async () => {
+  it('does not let an INVITE from an address that is not a trunk reach the hotline: it is challenged (407) and no call starts', async () => {
+    const challengedAt = new Date();
     const result = await runSipp({
-      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [] }).replace('<recv response="200" rtd="true" rrs="true"/>', '<recv response="403"/>').replace(/<send>\s*<!\[CDATA\[\s*ACK[\s\S]*?\]\]>\s*<\/send>/, ''),
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [] }).replace('<recv response="200" rtd="true" rrs="true"/>', '<recv response="407"/>').replace(/<send>\s*<!\[CDATA\[\s*ACK[\s\S]*?\]\]>\s*<\/send>/, ''),
       target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 10, extraArgs: ['-i', '127.0.0.2'],
     });
     expect(result.successful).toBe(1);
+    // Only authenticated staff phones get past the challenge (test/e2e/outbound-calls.test.ts); nothing was answered or recorded.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = await h.db.query('SELECT id FROM calls WHERE started_at >= $1', [challengedAt]);
+    expect(started.rows).toEqual([]);
   }, 30000);
 
   it('an operator blind-transfers the caller to the finance queue over REST: the next agent answers, the call is recorded as transferred', async () => {

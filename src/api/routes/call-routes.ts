@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ANY_USER, MANAGERS } from '../../auth/roles';
 import type { BlindTransferTarget } from '../../sip/inbound-call';
 import type { LiveCalls } from '../api-context';
 import type { Db } from '../../db/pool';
 import { findCall, findRecording } from '../../db/repositories/call-records-repository';
+import { loadCallViewExtras } from '../../db/repositories/call-log-repository';
 import { AppError } from '../../errors/app-error';
 import { sendFileWithRange } from '../file-response';
 import { ErrorBody } from '../schemas/common-schemas';
@@ -25,7 +26,8 @@ export function registerCallRoutes(app: FastifyInstance, db: Db): void {
       if (user?.role === 'operator' && !(user.staffId !== null && call.agentIds.includes(user.staffId))) {
         throw new AppError('FORBIDDEN', 'an operator may open only the calls they took part in');
       }
-      return call;
+      // Names for the ids and the rings summed up, so the call view needs no second request (issue 7).
+      return { ...call, ...(await loadCallViewExtras(db, call)) };
     },
   });
 
@@ -49,6 +51,11 @@ const TransferBody = Type.Object({
     Type.Object({ kind: Type.Literal('queue'), queue: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('person'), staffId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('department'), department: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+    // The services of the business rules, resolved through the directory; `manager` is the client's assigned manager.
+    Type.Object({ kind: Type.Literal('finance') }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('quality') }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('second_line') }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('manager') }, { additionalProperties: false }),
   ]),
 }, { additionalProperties: false });
 
@@ -78,4 +85,70 @@ export function registerCallTransferRoute(app: FastifyInstance, calls: LiveCalls
       return { callId: id, transfer: { kind: 'blind', target } };
     },
   });
+
+  const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+  app.post('/api/calls/:id/consult', {
+    config: { access: ANY_USER },
+    schema: {
+      tags: ['calls'], summary: 'Warm transfer: put the caller on hold and ring the target (a person, a queue, a department, finance, quality, second line, the client\'s manager)',
+      params: CallParams, body: TransferBody, response: errors,
+    },
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const { target } = request.body as { target: BlindTransferTarget };
+      const byStaffId = mayActOnLiveCall(request.user, calls, id);
+      // Returns while the target rings: GET …/consult tells when they answered.
+      return { callId: id, consult: await calls.consult(id, target, byStaffId) };
+    },
+  });
+
+  app.get('/api/calls/:id/consult', {
+    config: { access: ANY_USER },
+    schema: { tags: ['calls'], summary: 'The warm transfer under way: ringing, talking (the target answered) or failed', params: CallParams, response: errors },
+    handler: (request) => {
+      const { id } = request.params as { id: string };
+      mayActOnLiveCall(request.user, calls, id);
+      const consult = calls.live(id)?.consult ?? null;
+      if (!consult) throw new AppError('NOT_FOUND', `call ${id} has no warm transfer under way`);
+      return { callId: id, consult };
+    },
+  });
+
+  app.post('/api/calls/:id/consult/complete', {
+    config: { access: ANY_USER },
+    schema: { tags: ['calls'], summary: 'Warm transfer: hand the caller to the consulted party; the agent\'s leg ends', params: CallParams, response: errors },
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const byStaffId = mayActOnLiveCall(request.user, calls, id);
+      await calls.completeConsult(id, byStaffId);
+      return { callId: id, consult: { state: 'completed' } };
+    },
+  });
+
+  app.post('/api/calls/:id/consult/cancel', {
+    config: { access: ANY_USER },
+    schema: { tags: ['calls'], summary: 'Warm transfer: let the consulted party go; the caller is back with the agent', params: CallParams, response: errors },
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const byStaffId = mayActOnLiveCall(request.user, calls, id);
+      await calls.cancelConsult(id, byStaffId);
+      return { callId: id, consult: { state: 'cancelled' } };
+    },
+  });
+}
+
+/**
+ * The operator connected to the call, or a supervisor or admin, may act on
+ * it (transfer it, consult): returns the acting staff id (null for users
+ * without one). NOT_FOUND when the call is not live in this process.
+ */
+function mayActOnLiveCall(user: FastifyRequest['user'], calls: LiveCalls, callId: string): number | null {
+  if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
+  const live = calls.live(callId);
+  if (!live) throw new AppError('NOT_FOUND', `call ${callId} is not in progress on this server`);
+  if (user.role === 'operator' && (user.staffId === null || live.connectedStaffId !== user.staffId)) {
+    throw new AppError('FORBIDDEN', 'an operator may act only on the call they are connected to');
+  }
+  return user.staffId ?? null;
 }
