@@ -163,7 +163,7 @@ export class MediaSession {
   private consult: ConsultLeg | null = null;
   private readonly tracker: MediaCallTracker | undefined;
   private readonly deleteRetry: { attempts: number; backoffMs: number };
-  private offering: { kind: LegKind; ports: Set<number> } | null = null;
+  private offering: { kind: LegKind; ports: Set<number>; tag: string } | null = null;
   private pending: PendingReoffer | null = null;
   private playing: 'prompt' | 'music' | null = null;
   private everPlayed = false;
@@ -255,16 +255,25 @@ export class MediaSession {
 
   /**
    * Starts bridging the caller to an agent: a fresh `offer` with the caller's
-   * SDP and tag, written for a leg of `kind`.
+   * SDP and tag, written for a leg of `kind`, naming the agent leg's tag.
    *
+   * The tag must be in the offer: without it rtpengine writes the offer from
+   * the placeholder leg's ports and ICE credentials, then opens new ports for
+   * the tag the answer names — a browser is told one port and checked from
+   * another, and ICE never completes (plain RTP peers hide this by latching).
+   *
+   * @param agentTag a tag unique within the call for this agent leg (not `ivr`, not the caller's); acceptAgentAnswer must name it too.
    * @returns the SDP for the INVITE to the agent.
    */
-  async offerToAgent(kind: LegKind): Promise<string> {
+  async offerToAgent(kind: LegKind, agentTag: string): Promise<string> {
     this.require('offerToAgent', ['anchored', 'bridged']);
-    const offer = await this.send('offer', { 'from-tag': this.caller.tag, sdp: this.latestCallerSdp(), ...flagsToward(kind) });
+    if (agentTag === PLACEHOLDER_TAG || agentTag === this.caller.tag || this.agentTags.has(agentTag)) {
+      throw new AppError('VALIDATION_FAILED', `an agent leg's tag must be new in the call and differ from "${PLACEHOLDER_TAG}" and the caller's`);
+    }
+    const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: this.latestCallerSdp(), ...flagsToward(kind) });
     const sdp = sdpToward(kind, this.sdpOf(offer));
     const ports = portsOf(sdp);
-    this.offering = { kind, ports };
+    this.offering = { kind, ports, tag: agentTag };
     for (const port of ports) this.allAgentPorts.add(port);
     this.transition('offering-agent');
     return sdp;
@@ -275,15 +284,15 @@ export class MediaSession {
    * `agentTag`. Whatever played to the caller is stopped first — the music
    * and the agent's voice must not overlap.
    *
-   * @param agentTag a tag unique within the call for this agent leg (not `ivr`, not the caller's).
+   * @param agentTag the tag given to offerToAgent.
    * @param answerSdp the SDP of the agent's 200 OK.
    */
   async acceptAgentAnswer(agentTag: string, answerSdp: string): Promise<AgentBridge> {
     this.require('acceptAgentAnswer', ['offering-agent']);
-    if (agentTag === PLACEHOLDER_TAG || agentTag === this.caller.tag) {
-      throw new AppError('VALIDATION_FAILED', `an agent leg's tag must differ from "${PLACEHOLDER_TAG}" and the caller's`);
+    const offering = this.offering as { kind: LegKind; ports: Set<number>; tag: string };
+    if (agentTag !== offering.tag) {
+      throw new AppError('VALIDATION_FAILED', `the answer names agent leg "${agentTag}" but the offer went to "${offering.tag}"`);
     }
-    const offering = this.offering as { kind: LegKind; ports: Set<number> };
     if (this.playing || this.blockedTags.length > 0) await this.stopPlayback();
     const before = this.callerEndpoint;
     const answer = await this.send('answer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: answerSdp, ...flagsToward(this.caller.kind) });

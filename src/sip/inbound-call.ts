@@ -758,7 +758,7 @@ export class InboundCall {
     try {
       const contact = (await this.services.contactsOf(staffId))[0];
       if (!contact) throw new Error('no registered device');
-      const sdp = await media.offerToAgent(contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip');
+      const sdp = await media.offerToAgent(contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip', leg.tag);
       await acd.markOffered(this.acdId, reservation.agentId);
       this.recorder.offer({ agentId: staffId, ringTimeoutMs: reservation.ringMs });
       leg.ringTimer = setTimeout(() => leg.request?.cancel(() => undefined), reservation.ringMs);

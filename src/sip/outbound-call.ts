@@ -292,7 +292,8 @@ export class OutboundCall {
       return { kind: 'failed', status: 480, end: { side: 'system', cause: `${far.username} has no registered device`, outcome: 'failed' } };
     }
     const farKind: LegKind = far.kind === 'staff' ? kindOf(contacts[0] as ContactBinding) : 'sip';
-    const sdp = await media.offerToAgent(farKind);
+    const farTag = `far-${randomUUID()}`;
+    const sdp = await media.offerToAgent(farKind, farTag);
     if (far.kind === 'staff') {
       const ringMs = this.options.farRingMs ?? FAR_RING_MS;
       // The dial plan is this call's routing: the row says who was dialled and why, like a routed hotline call.
@@ -331,7 +332,7 @@ export class OutboundCall {
       void this.reinvite('agent', req, res);
     });
     try {
-      const bridge = await media.acceptAgentAnswer(`far-${randomUUID()}`, dialog.remote.sdp);
+      const bridge = await media.acceptAgentAnswer(farTag, dialog.remote.sdp);
       return { kind: 'answered', dialog, callerSdp: bridge.callerSdp };
     } catch (err) {
       this.hangUp(dialog);

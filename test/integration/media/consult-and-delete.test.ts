@@ -61,7 +61,7 @@ describe('warm transfer media and rtpengine clean-up (real rtpengine, plain RTP 
       ...(tracker ? { tracker } : {}), deleteRetry: { attempts: 3, backoffMs: 20 },
     });
     const callerAnswer = await session.anchorCaller(caller.sdp({ sessionId: 1 }));
-    const agentOffer = await session.offerToAgent('sip');
+    const agentOffer = await session.offerToAgent('sip', 'agent-a');
     await session.acceptAgentAnswer('agent-a', agent.sdp({ sessionId: 2 }));
     return {
       session, caller, agent, target, callId,

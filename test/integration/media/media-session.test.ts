@@ -162,7 +162,7 @@ describe('media session (real rtpengine, plain RTP endpoints)', () => {
     const agent = await RtpTestEndpoint.open(AGENT_SSRC);
     try {
       const callerAnswer = await session.anchorCaller(caller.sdp({ sessionId: 1 }));
-      const agentOffer = await session.offerToAgent('sip');
+      const agentOffer = await session.offerToAgent('sip', 'agent-1');
       expect(agentOffer).toMatch(/RTP\/AVP/);
       const bridge = await session.acceptAgentAnswer('agent-1', agent.sdp({ sessionId: 2, extra: ['a=ssrc:42 cname:x', 'a=msid:s t'] }));
       // SSRC/msid lines of the agent never reach a SIP caller.
@@ -221,7 +221,7 @@ describe('media session (real rtpengine, plain RTP endpoints)', () => {
     const { session, caller } = await callerCall();
     try {
       const answer = await session.anchorCaller(caller.sdp({ sessionId: 1 }));
-      const offer = await session.offerToAgent('webrtc');
+      const offer = await session.offerToAgent('webrtc', 'agent-unanswered');
       expect(offer).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF /);
       expect(offer).toMatch(/a=fingerprint:/);
       expect(offer).toMatch(/a=ice-ufrag:/);
@@ -238,6 +238,32 @@ describe('media session (real rtpengine, plain RTP endpoints)', () => {
     }
   });
 
+  it('a browser agent is checked (ICE) from the very port its offer advertised, after the IVR placeholder leg', async () => {
+    const { session, caller, callId } = await callerCall();
+    try {
+      await session.anchorCaller(caller.sdp({ sessionId: 1 }));
+      const offer = await session.offerToAgent('webrtc', 'agent-browser');
+      const advertised = Number(/^m=audio (\d+) /m.exec(offer)?.[1]);
+      expect(/a=candidate:\S+ 1 UDP \d+ \S+ (\d+) typ host/i.exec(offer)?.[1]).toBe(String(advertised));
+      const browserAnswer = [
+        'v=0', 'o=- 3 3 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
+        'm=audio 9 UDP/TLS/RTP/SAVPF 8 101', 'c=IN IP4 0.0.0.0', 'a=rtcp:9 IN IP4 0.0.0.0',
+        'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+        'a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99',
+        'a=setup:active', 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000',
+        'a=candidate:1 1 udp 2122260223 127.0.0.1 9 typ host', '',
+      ].join('\r\n');
+      await session.acceptAgentAnswer('agent-browser', browserAnswer);
+      // Before the fix rtpengine wrote the offer from the placeholder leg's port and opened another one for the agent.
+      const reply = await ng.command('query', { 'call-id': callId });
+      const agentMonologue = (reply.tags as Record<string, { medias: Array<{ streams: Array<{ 'local port': number }> }> }>)['agent-browser'];
+      expect(agentMonologue?.medias[0]?.streams[0]?.['local port']).toBe(advertised);
+    } finally {
+      await session.delete();
+      await caller.close();
+    }
+  });
+
   it('records ~2 s of two-way audio into a stereo WAV of that length, caller left and agent right', async () => {
     const { session, caller, callId } = await callerCall();
     const agent = await RtpTestEndpoint.open(AGENT_SSRC);
@@ -245,7 +271,7 @@ describe('media session (real rtpengine, plain RTP endpoints)', () => {
     let sentMs = 0;
     try {
       const callerAnswer = await session.anchorCaller(caller.sdp({ sessionId: 1 }));
-      const agentOffer = await session.offerToAgent('sip');
+      const agentOffer = await session.offerToAgent('sip', 'agent-1');
       await session.acceptAgentAnswer('agent-1', agent.sdp({ sessionId: 2 }));
       await session.startRecording();
       const started = Date.now();

@@ -104,7 +104,7 @@ describe('recording a call whose agent phone sends where rtpengine sends from (s
       await session.playPrompt(PROMPT);
       await sleep(100);
       await session.startMusicOnHold(PROMPT);
-      agentOffer = await session.offerToAgent('sip');
+      agentOffer = await session.offerToAgent('sip', 'agent-echo');
       await session.acceptAgentAnswer('agent-echo', phone.sdp(payloadType));
       await session.stopPlayback();
       await session.startRecording();

@@ -75,9 +75,10 @@ describe('MediaSession command sequences (design §7)', () => {
     const media = session(ng);
     await media.anchorCaller(sdp(5000));
     await media.startMusicOnHold('/p/moh.wav');
-    const agentSdp = await media.offerToAgent('webrtc');
+    const agentSdp = await media.offerToAgent('webrtc', 'agent-7');
     expect(ng.sent[3]).toEqual({ name: 'offer', params: expect.objectContaining({ 'from-tag': 'ctag', sdp: sdp(5000), 'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force' }) });
-    expect(ng.sent[3]?.params).not.toHaveProperty('to-tag');
+    // The offer names the agent leg, so that rtpengine writes it from that leg's own ports and ICE credentials.
+    expect(ng.sent[3]?.params).toHaveProperty('to-tag', 'agent-7');
     expect(agentSdp).toMatch(/a=ssrc/);
     expect(media.state).toBe('offering-agent');
     const bridge = await media.acceptAgentAnswer('agent-7', sdp(6000));
@@ -96,7 +97,7 @@ describe('MediaSession command sequences (design §7)', () => {
     const ng = new FakeNg();
     const media = session(ng);
     await media.anchorCaller(sdp(5000));
-    await media.offerToAgent('sip');
+    await media.offerToAgent('sip', 'a1');
     await media.acceptAgentAnswer('a1', sdp(6000));
     await media.startMusicOnHold('/p/moh.wav');
     expect(ng.sent.slice(-2).map((c) => [c.name, c.params['from-tag']])).toEqual([['blockMedia', 'a1'], ['blockMedia', PLACEHOLDER_TAG]]);
@@ -111,7 +112,7 @@ describe('MediaSession command sequences (design §7)', () => {
     const local = await media.reoffer('caller', sdp(5002));
     expect(local.kind).toBe('answered');
     expect(ng.sent.slice(2).map((c) => [c.name, c.params['from-tag'], c.params['to-tag']])).toEqual([['offer', 'ctag', PLACEHOLDER_TAG], ['answer', 'ctag', PLACEHOLDER_TAG]]);
-    await media.offerToAgent('sip');
+    await media.offerToAgent('sip', 'a1');
     await media.acceptAgentAnswer('a1', sdp(6000));
     const fromAgent = await media.reoffer('agent', sdp(6002));
     expect(fromAgent).toMatchObject({ kind: 'forward', to: 'caller' });
@@ -121,7 +122,7 @@ describe('MediaSession command sequences (design §7)', () => {
     expect(ng.sent.at(-1)).toEqual({ name: 'answer', params: expect.objectContaining({ 'from-tag': 'a1', 'to-tag': 'ctag', sdp: sdp(5006) }) });
     await expect(media.completeReoffer(sdp(1))).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
     // The next bridge (a transfer) offers with the caller's latest SDP: its answer to the agent's re-INVITE.
-    await media.offerToAgent('sip');
+    await media.offerToAgent('sip', 'agent-unanswered');
     expect(ng.sent.at(-1)?.params.sdp).toBe(sdp(5006));
   });
 
@@ -129,7 +130,7 @@ describe('MediaSession command sequences (design §7)', () => {
     const ng = new FakeNg();
     const media = session(ng);
     await expect(media.playPrompt('/p.wav')).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
-    await expect(media.offerToAgent('sip')).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    await expect(media.offerToAgent('sip', 'a')).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
     await expect(media.acceptAgentAnswer('a', sdp(1))).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
     expect(() => media.releaseAgent()).toThrow(AppError);
     expect(ng.sent).toHaveLength(0);
@@ -151,8 +152,10 @@ describe('MediaSession command sequences (design §7)', () => {
     expect(() => new MediaSession({ ng, callId: 'x', caller: { tag: PLACEHOLDER_TAG, kind: 'sip' } })).toThrow(/may not be/);
     const other = session(new FakeNg());
     await other.anchorCaller(sdp(1));
-    await other.offerToAgent('sip');
-    await expect(other.acceptAgentAnswer(PLACEHOLDER_TAG, sdp(2))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(other.offerToAgent('sip', PLACEHOLDER_TAG)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await other.offerToAgent('sip', 'agent-1');
+    // The answer must name the leg the offer went to.
+    await expect(other.acceptAgentAnswer('agent-2', sdp(2))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('records between start and delete, and saves only after delete', async () => {

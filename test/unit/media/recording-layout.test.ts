@@ -115,7 +115,7 @@ describe('MediaSession recording layout', () => {
   async function recordedCall(ng: FakeNg, now: { ms: number }): Promise<MediaSession> {
     const media = new MediaSession({ ng, callId: 'call-1', caller: { tag: CALLER_TAG, kind: 'sip' }, recordingDir: dir, clock: () => now.ms });
     await media.anchorCaller(sdp(40868));
-    await media.offerToAgent('sip');
+    await media.offerToAgent('sip', AGENT_TAG);
     await media.acceptAgentAnswer(AGENT_TAG, sdp(46194));
     await media.startRecording();
     now.ms += 1000;
