@@ -1,0 +1,31 @@
+import { api } from '../../../shared/api-client';
+
+/** One prompt in one language, as GET /api/prompts lists it. */
+export interface PromptRow {
+  id: string;
+  language: string;
+  text: string;
+  audioFile: string;
+  source: string;
+  durationMs: number | null;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export function loadPrompts(): Promise<PromptRow[]> {
+  return api.get<PromptRow[]>('/api/prompts');
+}
+
+/** Replaces (or creates, with its text) a prompt's recording; the server converts it for the media server. */
+export function uploadPrompt(id: string, language: string, file: Blob, text?: string): Promise<PromptRow> {
+  const query = text ? `?text=${encodeURIComponent(text)}` : '';
+  return api.upload<PromptRow>('PUT', `/api/prompts/${encodeURIComponent(id)}/${encodeURIComponent(language)}/audio${query}`, file, 'audio/wav');
+}
+
+export function promptAudioUrl(id: string, language: string): string {
+  return api.authorizedUrl(`/api/prompts/${encodeURIComponent(id)}/${encodeURIComponent(language)}/audio`);
+}
+
+export function findPrompt(prompts: readonly PromptRow[], id: string, language: string): PromptRow | undefined {
+  return prompts.find((p) => p.id === id && p.language === language);
+}

@@ -1,0 +1,110 @@
+import type { Browser } from 'playwright-core';
+import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { launchChromium, openPage, type WatchedPage } from '../../helpers/browser';
+import { signInAdminAt } from './admin-config-helpers';
+
+// Issue 7: the directory screens — staff with SIP credentials, clients found by any phone format, CSV import with its report.
+describe('admin directory (Chromium)', () => {
+  let harness: ApiHarness;
+  let browser: Browser;
+  let watched: WatchedPage;
+
+  beforeAll(async () => {
+    harness = await startApiHarness({ demo: true });
+    browser = await launchChromium();
+    // The refused first attempt is a 400 the page shows on its field.
+    watched = await openPage(browser, { ignoreErrors: [/status of 400/] });
+    watched.page.on('dialog', (dialog) => void dialog.accept());
+    await signInAdminAt(watched.page, harness.baseUrl, '#/directory/staff', 'admin', 'admin-password');
+  });
+  afterAll(async () => {
+    await watched?.close();
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('creates a staff member (the server’s field errors shown on the field) and resets their SIP credentials', async () => {
+    const { page } = watched;
+    await page.getByRole('button', { name: 'New staff member' }).click();
+    const drawer = page.getByRole('dialog', { name: 'New staff member' });
+    await drawer.getByLabel('Full name').fill('Nina Fedorova');
+    await drawer.getByLabel('Role').selectOption('operator');
+    await drawer.getByLabel('Department').selectOption({ label: 'Wholesale sales' });
+    await drawer.getByLabel('Skills').fill('orders:2');
+    await drawer.getByLabel('Languages').fill('ru, en');
+    await drawer.getByLabel('SIP user').fill('n');
+    await drawer.getByLabel('Operators (orders and enquiries)').check();
+    await drawer.getByRole('button', { name: 'Create' }).click();
+    await expect(drawer.locator('.field.has-error', { has: page.getByLabel('SIP user') }).locator('.field-error').textContent()).resolves.toMatch(/must match pattern/);
+    await expect(drawer.getByLabel('SIP user').getAttribute('aria-invalid')).resolves.toBe('true');
+
+    await drawer.getByLabel('SIP user').fill('nina');
+    await drawer.getByRole('button', { name: 'Create' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Nina Fedorova' });
+    await edit.waitFor();
+    await expect(page.getByRole('row', { name: /Nina Fedorova/ }).textContent()).resolves.toMatch(/operator.*Wholesale sales.*orders:2.*ru, en.*nina.*not set.*operators/);
+
+    const list = await harness.call('GET', '/api/staff?limit=1000', { token: harness.tokens.admin });
+    const nina = list.body.find((s: { fullName: string }) => s.fullName === 'Nina Fedorova');
+    const operatorsQueue = (await harness.call('GET', '/api/queues', { token: harness.tokens.admin })).body.find((q: { name: string }) => q.name === 'operators');
+    expect(nina).toMatchObject({ role: 'operator', sipUsername: 'nina', hasSipCredentials: false, skills: { orders: 2 }, languages: ['ru', 'en'], queueIds: [operatorsQueue.id] });
+
+    await edit.getByRole('button', { name: 'Reset SIP credentials' }).click();
+    const secret = edit.getByLabel('SIP password');
+    await secret.waitFor();
+    const password = (await secret.textContent()) ?? '';
+    expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
+    await expect(edit.getByRole('status').textContent()).resolves.toMatch(/New SIP password for nina/);
+    const after = await harness.call('GET', `/api/staff/${nina.id}`, { token: harness.tokens.admin });
+    expect(after.body.hasSipCredentials).toBe(true);
+    await expect(page.getByRole('row', { name: /Nina Fedorova/ }).textContent()).resolves.toMatch(/nina\s*set/);
+    await watched.screenshot('admin-directory-staff');
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('finds a client by a differently written phone number, and by part of the name', async () => {
+    const { page } = watched;
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('tab', { name: 'Clients' }).click();
+    const table = page.getByRole('table', { name: 'Clients' });
+    await table.getByRole('cell', { name: 'Tver Wholesale Base' }).waitFor();
+    await expect(table.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(9);
+
+    // Stored as "+7 (495) 100-00-02"; typed the way a Russian caller would say it.
+    await page.getByLabel('Search by name or phone (any format)').fill('8 495 1000002');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(table.locator('tbody tr').count()).resolves.toBe(1);
+    await expect(table.locator('tbody tr').textContent()).resolves.toMatch(/Prodtorg LLC.*Pavel Orlov.*\+74951000002/);
+
+    await page.getByLabel('Search by name or phone (any format)').fill('grocery');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('cell', { name: 'Ugolok grocery' }).waitFor();
+    await expect(table.locator('tbody tr').count()).resolves.toBe(1);
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('imports clients from CSV and reports the bad line by number; the good ones are searchable at once', async () => {
+    const { page } = watched;
+    const csv = [
+      'name,type,phones,manager,region,language',
+      'Lipetsk Grain Trade,regional,+7 (4742) 55-10-01,ion,Lipetsk,ru',
+      'Stall 77 at Danilovsky,market,8 495 555 77 77,anna,Moscow,ru',
+      'Mystery Buyer,wholesale_giant,+7 495 555 00 99,,Moscow,ru',
+    ].join('\n');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'clients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const report = page.getByRole('region', { name: 'Import report' });
+    await report.waitFor();
+    await expect(report.locator('.counts').textContent()).resolves.toMatch(/2\s*imported.*1\s*failed/);
+    await expect(report.getByRole('row').filter({ hasText: 'wholesale_giant' }).textContent()).resolves.toMatch(/^4.*unknown client type "wholesale_giant"/);
+
+    const found = await harness.call('GET', `/api/clients?phone=${encodeURIComponent('+74955557777')}`, { token: harness.tokens.admin });
+    expect(found.body.map((c: { name: string }) => c.name)).toEqual(['Stall 77 at Danilovsky']);
+    await page.getByLabel('Search by name or phone (any format)').fill('+7 495 555-77-77');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('cell', { name: 'Stall 77 at Danilovsky' }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await watched.screenshot('admin-clients');
+    expect(watched.errors).toEqual([]);
+  });
+});
