@@ -1,0 +1,265 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freeTcpPort } from '../../src/runtime/managed-process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, openPage, signIn, type WatchedPage } from '../helpers/browser';
+import { describeWithDrachtio } from '../helpers/drachtio';
+import { eventually } from '../helpers/eventually';
+import { callerScenario, registerPhone, runSipp, startSippPhone, type CallerStep, type SippResult } from '../helpers/sipp';
+import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
+
+declare global {
+  interface Window {
+    /** The page's debug handle (src/web/softphone/use-phone.ts), present with localStorage switchboard.debug = 1. */
+    __softphone?: {
+      peerConnection(): RTCPeerConnection | null;
+      snapshot(): { current: { callId: string | null } | null };
+      dropSip(): void;
+    };
+  }
+}
+
+/** A market client in the demo directory (Sadovod market, stall 14, manager Anna). */
+const MARKET_CLIENT = '+74951000001';
+
+interface RtpFigures {
+  received: number;
+  sent: number;
+}
+
+/** Packets on the live call's peer connection (inbound-rtp received, outbound-rtp sent), read in the page. */
+async function rtpFigures(page: Page): Promise<RtpFigures> {
+  return page.evaluate(async () => {
+    const pc = window.__softphone?.peerConnection();
+    if (!pc) return { received: -1, sent: -1 };
+    let received = 0;
+    let sent = 0;
+    (await pc.getStats()).forEach((report: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') received += report.packetsReceived ?? 0;
+      if (report.type === 'outbound-rtp' && report.kind === 'audio') sent += report.packetsSent ?? 0;
+    });
+    return { received, sent };
+  });
+}
+
+/** A caller who presses 1 (order), waits for an operator, talks with sound for `talkSeconds` (7 s of audio per step) and hangs up. */
+function talkingCaller(talkBlocks: number): CallerStep[] {
+  const steps: CallerStep[] = [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 1000 }];
+  for (let i = 0; i < talkBlocks; i++) steps.push({ audio: true }, { pauseMs: 7000 });
+  steps.push({ hangUp: true });
+  return steps;
+}
+
+// The operator's browser softphone in headless Chromium (sip.js over WebSocket to drachtio-server) answering real calls
+// from sipp callers through the IVR and the ACD, with media through rtpengine.
+describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpengine, sipp, Redis, Postgres)', () => {
+  let h: SystemHarness;
+  let browser: Browser;
+  let watched: WatchedPage;
+  let page: Page;
+  let anna: string;
+  const staff: Record<string, number> = {};
+
+  const call = (callId: string) => h.db.query('SELECT * FROM calls WHERE id = $1', [callId]).then((r) => r.rows[0] as Record<string, any> | undefined);
+  const eventsOf = async (callId: string) => (await h.db.query('SELECT type, data FROM call_events WHERE call_id = $1 ORDER BY seq', [callId])).rows as Array<{ type: string; data: any }>;
+  const phoneStatus = (): Promise<string | null> => page.getByTestId('phone-status').textContent();
+  const currentCallId = (): Promise<string | null> => page.evaluate(() => window.__softphone?.snapshot().current?.callId ?? null);
+  const caller = async (steps: CallerStep[]): Promise<SippResult> => runSipp({
+    scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps }),
+    target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 90,
+  });
+
+  /** Anna Ready with no call and no wrap-up form left from an earlier test. */
+  const annaReady = async (): Promise<void> => {
+    const state = (await h.api('GET', `/api/agents/${staff.anna}`, anna)).body.state as string;
+    if (state === 'wrap_up') await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna);
+    else if (state !== 'ready') await h.api('POST', `/api/agents/${staff.anna}/state`, anna, { state: 'ready' });
+    await page.getByTestId('agent-state').getByText('Ready').waitFor();
+    await page.getByTestId('call-status').getByText('No call').waitFor({ timeout: 20_000 });
+  };
+
+  beforeAll(async () => {
+    h = await startSystemHarness();
+    const { rows } = await h.db.query<{ username: string; staff_id: number }>("SELECT username, staff_id FROM users WHERE staff_id IS NOT NULL");
+    for (const row of rows) staff[row.username] = row.staff_id;
+    anna = await h.login('anna', 'demo-pass-1');
+    // Only Anna takes operator calls here.
+    for (const other of ['ion', 'olga']) {
+      const token = await h.login(other, 'demo-pass-1');
+      await h.api('POST', `/api/agents/${staff[other]}/state`, token, { state: 'not_ready', reason: 'break' });
+    }
+    // Browser and rtpengine share this machine: let Chromium offer its loopback address as an ICE candidate, as
+    // rtpengine listens on 127.0.0.1 (without it Chromium offers only the LAN address and DTLS never completes).
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, '--allow-loopback-in-peer-connection'] });
+    watched = await openPage(browser);
+    page = watched.page;
+    // The page exposes its phone (peer connection for getStats, a way to cut the SIP socket) only with this flag.
+    await watched.context.addInitScript(() => localStorage.setItem('switchboard.debug', '1'));
+    await signIn(page, h.baseUrl, 'softphone', 'anna', 'demo-pass-1');
+  }, 180_000);
+
+  afterAll(async () => {
+    await watched?.close();
+    await browser?.close();
+    await h?.close();
+  });
+
+  afterEach(() => {
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('registers over WebSocket and goes Ready', async () => {
+    await page.getByTestId('phone-status').getByText('Phone: registered').waitFor({ timeout: 20_000 });
+    await page.getByTestId('server-status').getByText('Server: live').waitFor();
+    await page.getByRole('button', { name: /^Ready/ }).click();
+    await page.getByTestId('agent-state').getByText('Ready').waitFor();
+    expect((await h.api('GET', `/api/agents/${staff.anna}`, anna)).body.state).toBe('ready');
+    await watched.screenshot('softphone-idle');
+  }, 60_000);
+
+  it('an incoming call rings with the client card on screen; answered, audio flows both ways; mute, hold with music, DTMF; wrap-up saved to the call record', async () => {
+    await annaReady();
+    const callerDone = caller(talkingCaller(4));
+    await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
+    // The card is there before anyone answers.
+    await page.getByTestId('client-card').getByText('Ringing — not answered yet').waitFor();
+    await page.getByTestId('client-name').getByText('Sadovod market, stall 14').waitFor();
+    await expect(page.getByTestId('routing-reason').textContent()).resolves.toBe('order from market client Sadovod market, stall 14 — queue operators, priority 5');
+    const callId = await currentCallId();
+    expect(callId).toMatch(/^[0-9a-f-]{36}$/);
+    await watched.screenshot('softphone-ringing');
+
+    await page.getByRole('button', { name: /^Answer/ }).click();
+    await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+    // Audio both ways, read from the browser's own counters (asserted at the end, so that every other step is checked too).
+    const flowing = await eventually(() => rtpFigures(page), (f) => f.received > 50 && f.sent > 50, 15_000, 250);
+
+    // Mute stops our microphone track; unmute brings it back.
+    await page.getByRole('button', { name: /^Mute/ }).click();
+    await expect(page.getByRole('button', { name: /^Unmute/ }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(page.evaluate(() => window.__softphone?.peerConnection()?.getSenders().every((s) => s.track?.enabled === false))).resolves.toBe(true);
+    await page.getByRole('button', { name: /^Unmute/ }).click();
+    await expect(page.evaluate(() => window.__softphone?.peerConnection()?.getSenders().some((s) => s.track?.enabled === true))).resolves.toBe(true);
+
+    // Hold: a sendonly re-INVITE; the server counts hold time and plays music to the caller.
+    await page.keyboard.press('h');
+    await page.getByTestId('call-status').getByText(/On hold/).waitFor({ timeout: 10_000 });
+    await expect(page.evaluate(() => window.__softphone?.peerConnection()?.getTransceivers()[0]?.currentDirection)).resolves.toBe('sendonly');
+    await new Promise((r) => setTimeout(r, 2000));
+    await page.getByRole('button', { name: /^Resume/ }).click();
+    await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+    await expect(page.evaluate(() => window.__softphone?.peerConnection()?.getTransceivers()[0]?.currentDirection)).resolves.toBe('sendrecv');
+
+    // DTMF as SIP INFO: each key is shown once the server has accepted it.
+    await page.getByRole('button', { name: 'Keypad' }).click();
+    await page.getByRole('button', { name: 'Send key 5' }).click();
+    await page.getByRole('button', { name: 'Send key #' }).click();
+    await page.getByTestId('dtmf-sent').getByText('5#').waitFor({ timeout: 10_000 });
+    await watched.screenshot('softphone-in-call');
+
+    // The caller hangs up: the wrap-up form comes up for this call.
+    const result = await callerDone;
+    expect(result.errors).toBe('');
+    expect(result.successful).toBe(1);
+    const form = page.getByTestId('wrap-up-form');
+    await form.waitFor({ timeout: 15_000 });
+    await page.getByTestId('agent-state').getByText('Wrap-up').waitFor();
+    await form.getByLabel('Disposition').selectOption('order_taken');
+    await form.getByLabel('Notes').fill('Weekly order, delivery Thursday.');
+    await form.getByLabel('Order reference (optional)').fill('ORD-1001');
+    await form.getByLabel('Order amount (optional)').fill('8400');
+    await watched.screenshot('softphone-wrap-up');
+    await form.getByRole('button', { name: 'Save and get ready' }).click();
+    await form.getByText('Saved to the call record.').waitFor();
+    await page.getByTestId('agent-state').getByText('Ready').waitFor();
+
+    const row = await eventually(() => call(callId!), (c) => c?.ended_at != null && c?.disposition_code != null, 20_000, 250);
+    expect(row).toMatchObject({ outcome: 'answered', agent_id: staff.anna, disposition_code: 'order_taken', hangup_side: 'caller' });
+    expect(row!.hold_ms).toBeGreaterThan(1000);
+    const types = (await eventsOf(callId!)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['agent_answered', 'hold', 'resume']));
+    const wrapUp = await h.db.query('SELECT order_reference, order_amount::float AS amount FROM wrap_ups WHERE call_id = $1', [callId]);
+    expect(wrapUp.rows).toEqual([{ order_reference: 'ORD-1001', amount: 8400 }]);
+    expect(flowing.received).toBeGreaterThan(50);
+    expect(flowing.sent).toBeGreaterThan(50);
+  }, 120_000);
+
+  it('blind transfer to the finance queue: the browser\'s line ends, Tatiana\'s desk phone takes the caller, the call row shows both agents', async () => {
+    const tatiana = await h.login('tatiana', 'demo-pass-1');
+    const tatianaPhone = await freeTcpPort();
+    expect(await registerPhone({ target: h.sipTarget, port: tatianaPhone, user: 'tatiana', password: 'demo-pass-1' })).toBe(0);
+    await h.api('POST', `/api/agents/${staff.tatiana}/state`, tatiana, { state: 'ready' });
+    const desk = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort(), timeoutSeconds: 90 });
+    try {
+      await annaReady();
+      const callerDone = caller(talkingCaller(3));
+      await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
+      const callId = await currentCallId();
+      await page.keyboard.press('a');
+      await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+      const panel = page.getByRole('region', { name: 'Transfer' });
+      await panel.getByRole('radio', { name: 'Blind' }).click();
+      await panel.getByRole('button', { name: 'Transfer: Finance service' }).click();
+      // Our line ends at once (the server hangs it up), the wrap-up form is for this call.
+      await page.getByTestId('call-status').getByText('No call').waitFor({ timeout: 15_000 });
+      await page.getByText('Transferred to Finance service').waitFor();
+      await page.getByTestId('wrap-up-form').waitFor();
+
+      const result = await callerDone;
+      expect(result.successful).toBe(1);
+      const row = await eventually(() => call(callId!), (c) => c?.ended_at != null, 20_000, 250);
+      expect(row).toMatchObject({ outcome: 'transferred', hangup_side: 'caller' });
+      expect(row!.agent_ids).toEqual([staff.anna, staff.tatiana]);
+      expect(row!.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'queue', queue: 'finance' }, byAgentId: staff.anna, result: 'completed' });
+
+      const form = page.getByTestId('wrap-up-form');
+      await form.getByLabel('Disposition').selectOption('transferred');
+      await form.getByRole('button', { name: 'Save and get ready' }).click();
+      await form.getByText('Saved to the call record.').waitFor();
+      await page.getByTestId('agent-state').getByText('Ready').waitFor();
+    } finally {
+      desk.stop();
+      await desk.done;
+      await h.api('POST', `/api/agents/${staff.tatiana}/state`, tatiana, { state: 'not_ready', reason: 'break' });
+    }
+  }, 120_000);
+
+  it('reconnects patiently: the SIP socket and the event socket both drop, the page says so and registers again; a call in progress survives the blip', async () => {
+    // Idle: the server closes the event socket, the page's SIP socket breaks.
+    for (const client of h.system.http.websocketServer.clients) client.terminate();
+    await page.evaluate(() => window.__softphone?.dropSip());
+    await page.getByTestId('phone-status').getByText(/reconnecting/i).waitFor({ timeout: 5000 });
+    await page.getByTestId('server-status').getByText(/reconnecting/i).waitFor({ timeout: 5000 });
+    await page.getByTestId('phone-status').getByText('Phone: registered').waitFor({ timeout: 20_000 });
+    await page.getByTestId('server-status').getByText('Server: live').waitFor({ timeout: 20_000 });
+    expect(await phoneStatus()).toContain('registered');
+
+    // In a call: the signalling socket drops and comes back; the media keeps flowing and the call goes on.
+    await annaReady();
+    const callerDone = caller(talkingCaller(3));
+    await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
+    const callId = await currentCallId();
+    await page.getByRole('button', { name: /^Answer/ }).click();
+    await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+    const before = await rtpFigures(page);
+    await page.evaluate(() => window.__softphone?.dropSip());
+    await page.getByTestId('phone-status').getByText(/reconnecting/i).waitFor({ timeout: 5000 });
+    await page.getByText('The call in progress continues while the media flows.', { exact: false }).waitFor();
+    await page.getByTestId('phone-status').getByText('Phone: registered').waitFor({ timeout: 20_000 });
+    await expect(page.getByTestId('call-status').textContent()).resolves.toContain('In call');
+    // Media after the blip, asserted at the end so that the call's end is checked too.
+    const after = await eventually(() => rtpFigures(page), (f) => f.received > before.received + 50 && f.sent > before.sent + 50, 15_000, 250);
+
+    // The caller hangs up; the page ends the call too (by the BYE, or by the server's call.ended if the BYE went to the old socket).
+    const result = await callerDone;
+    expect(result.successful).toBe(1);
+    await page.getByTestId('wrap-up-form').waitFor({ timeout: 15_000 });
+    await page.getByTestId('call-status').getByText('No call').waitFor({ timeout: 10_000 });
+    const row = await eventually(() => call(callId!), (c) => c?.ended_at != null, 20_000, 250);
+    expect(row).toMatchObject({ outcome: 'answered', agent_id: staff.anna });
+    expect(row!.talk_ms).toBeGreaterThan(10_000);
+    await page.getByRole('button', { name: 'End wrap-up' }).click();
+    await page.getByTestId('agent-state').getByText('Ready').waitFor();
+    expect(after.received).toBeGreaterThan(before.received + 50);
+    expect(after.sent).toBeGreaterThan(before.sent + 50);
+  }, 120_000);
+});
