@@ -89,8 +89,13 @@ export function agentReportRow(
   key: { agentId: number; agentName: string | null; bucketStart: string; bucketLocal: string },
   a: AgentAggregate,
 ): AgentReportRow {
+  // Properties listed one by one: an object spread followed by more properties is ~50× slower in V8,
+  // which a year's report (tens of thousands of rows) feels.
   return {
-    ...key,
+    agentId: key.agentId,
+    agentName: key.agentName,
+    bucketStart: key.bucketStart,
+    bucketLocal: key.bucketLocal,
     handled: a.handled,
     missed: a.missed,
     talkMs: a.talkMs,

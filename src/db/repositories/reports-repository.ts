@@ -1,62 +1,111 @@
+import { queueReportRow, type QueueReportRow } from '../../reports/queue-metrics';
+import { agentReportRow, type AgentReportRow } from '../../reports/agent-metrics';
 import {
-  ABANDON_OUTCOMES, CALLBACK_OUTCOMES, EMPTY_QUEUE_AGGREGATE, QUEUE_REPORT_DIRECTIONS, SHORT_ABANDON_MS, queueReportRow,
-  type QueueAggregate, type QueueReportRow,
-} from '../../reports/queue-metrics';
-import {
-  EMPTY_AGENT_AGGREGATE, MISSED_RELEASE_REASON, NOT_READY_STATES, READY_STATES, WRAP_UP_STATES, agentReportRow,
-  type AgentAggregate, type AgentReportRow,
-} from '../../reports/agent-metrics';
+  COUNTED_AGENT_STATES, addAgentCounters, addQueueCounters, agentAggregateOf, bigintOf, emptyAgentCounters,
+  queueAggregateOf, type AgentCounters, type CountedAgentState, type QueueCounters,
+} from '../../reports/report-counters';
 import type { ReportPeriod } from '../../reports/report-period';
+import { serviceLevelGridIndex, splitForRollups, type RollupSplit, type TimeRange } from '../../reports/report-rollups';
 import { inTransaction, type Db, type Queryable } from '../pool';
+import { readRollupState } from './report-rollups-repository';
+import { SqlParams, agentCountersCtes, bucketLocalOf, bucketOf, queueCountersCtes, sqlScope, stateColumn, type SqlScope } from './report-sql';
 
 /**
- * Report queries. The heavy lifting is done here, in SQL: each query adds up
- * raw counters per (queue or agent, bucket) with GROUP BY on date_trunc in
- * the report's time zone, so a year of calls never travels to Node — only one
- * row per group does. src/reports turns the counters into the figures.
+ * Report queries. The heavy lifting is done in SQL: counters are added up per
+ * (queue or agent, bucket), so a year of calls never travels to Node — only
+ * one row per group does. src/reports turns the counters into the figures.
+ *
+ * Two sources, one result: closed whole hours come from the hourly rollups
+ * (report-rollups-repository.ts) when they can answer the request, the rest —
+ * a period's partial first and last hour, the still-open hour — from the raw
+ * rows, and the counters of both are added up per bucket before anything is
+ * rounded. The result is exactly the raw query's (report-rollups.test.ts).
  */
 
 /**
- * Runs report queries in one read-only transaction with more memory per sort
- * and hash: a year's GROUP BY otherwise spills to disk at the default 4 MB
- * (seen in EXPLAIN ANALYZE at 1M calls). A handful of supervisors run
- * reports, so the extra memory is bounded; SET LOCAL ends with the transaction.
+ * Runs report queries in one read-only transaction on one snapshot (the
+ * rollups and the raw rows they are combined with must be seen at the same
+ * instant), with more memory per sort and hash: a year's GROUP BY otherwise
+ * spills to disk at the default 4 MB. A handful of supervisors run reports,
+ * so the extra memory is bounded; SET LOCAL ends with the transaction.
  */
 export async function withReportSession<T>(db: Db, work: (q: Queryable) => Promise<T>): Promise<T> {
   return inTransaction(db, async (client) => {
-    await client.query('SET TRANSACTION READ ONLY');
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await client.query("SET LOCAL work_mem = '64MB'");
     return work(client);
   });
 }
 
-/** Events that happen after a call started are looked for this long after the period (no call lasts a day). */
-const CALL_TAIL = '1 day';
+/** Where a report's figures came from. */
+export type ReportSource =
+  | { kind: 'raw'; reason: string }
+  | { kind: 'rollups'; split: RollupSplit };
 
-const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-
-/** The ACD call id of a call's queue entry is the call id, plus `.tN` after the Nth transfer (sip/inbound-call.ts). */
-const CALL_ID_OF_ACD_ID = (expr: string): string =>
-  `(CASE WHEN split_part(${expr}, '.', 1) ~* '${UUID_PATTERN}' THEN split_part(${expr}, '.', 1)::uuid END)`;
-
-interface BucketColumns {
-  bucket: Date;
-  bucket_local: string;
+/** `auto`: rollups when they can answer exactly, else raw rows; `raw`: raw rows only (comparisons, benchmarks). */
+export interface ReportOptions {
+  source?: 'auto' | 'raw';
 }
 
-/** The 15-minute UTC bin of a timestamp: the unit counters are added up in before they are cut into the zone's buckets. */
-const BIN_SQL = (column: string): string => `date_bin('15 minutes', ${column}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-
-/** SQL for a bucket start of `column` and its wall-clock text, with the unit in $3 and the zone in $4. */
-function bucketSelect(column: string): string {
-  return `date_trunc($3::text, ${column}, $4::text) AS bucket,
-          to_char(date_trunc($3::text, ${column}, $4::text) AT TIME ZONE $4::text, 'YYYY-MM-DD"T"HH24:MI') AS bucket_local`;
+/**
+ * Whether the hourly rollups can answer this period, and which parts of it.
+ * They can when the job has sealed at least one whole hour inside it, the
+ * service-level threshold (queue report) is on their 5 s grid, and every
+ * rolled-up hour lies in one bucket of the report: the zone's offset is a
+ * whole number of hours throughout (not Asia/Kolkata, not Lord Howe's
+ * half-hour DST), checked by Postgres hour by hour over the period.
+ */
+export async function planReport(q: Queryable, period: ReportPeriod, options: { slSeconds?: number } = {}): Promise<ReportSource> {
+  if (options.slSeconds !== undefined && serviceLevelGridIndex(options.slSeconds) === null) {
+    return { kind: 'raw', reason: `service-level threshold ${options.slSeconds} s is not a multiple of 5 s up to 120 s` };
+  }
+  const state = await readRollupState(q);
+  if (state === null) return { kind: 'raw', reason: 'no rollups yet' };
+  const split = splitForRollups(period, state.sealedUntil);
+  if (split === null) return { kind: 'raw', reason: 'no whole rolled-up hour in the period' };
+  if (!(await hoursFitBuckets(q, split.hours, period))) {
+    return { kind: 'raw', reason: `${period.timeZone}'s offset is not a whole number of hours throughout the period` };
+  }
+  return { kind: 'rollups', split };
 }
 
-/** Parameters $1..$4 every report query starts with. */
-function periodParams(p: ReportPeriod): unknown[] {
-  return [p.from, p.to, p.interval, p.timeZone];
+/** True when each UTC hour of `hours` lies in one bucket of the period's interval and zone. */
+async function hoursFitBuckets(q: Queryable, hours: TimeRange, period: ReportPeriod): Promise<boolean> {
+  const { rows } = await q.query<{ ok: boolean | null }>(
+    `SELECT bool_and(
+              extract(epoch FROM (h AT TIME ZONE $4::text) - (h AT TIME ZONE 'UTC')) % 3600 = 0
+          AND extract(epoch FROM (hour_end AT TIME ZONE $4::text) - (hour_end AT TIME ZONE 'UTC')) % 3600 = 0
+          AND date_trunc($3::text, h, $4::text) = date_trunc($3::text, hour_end, $4::text)) AS ok
+     FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour') AS h
+     CROSS JOIN LATERAL (SELECT h + interval '59:59.999999' AS hour_end) l`,
+    [hours.from, hours.to, period.interval, period.timeZone],
+  );
+  return rows[0]?.ok === true;
 }
+
+/** Counters per key and bucket, from however many sources, added up exactly. */
+class BucketTable<K extends string | number, C> {
+  private readonly entries = new Map<string, { key: K; bucket: Date; bucketLocal: string; counters: C }>();
+
+  constructor(private readonly addInto: (into: C, more: C) => void) {}
+
+  /** Adds `counters` (the table may keep the object: pass a fresh one). */
+  add(key: K, bucket: Date, bucketLocal: string, counters: C): void {
+    const id = `${key}\u0000${bucket.getTime()}`;
+    const entry = this.entries.get(id);
+    if (entry) this.addInto(entry.counters, counters);
+    else this.entries.set(id, { key, bucket, bucketLocal, counters });
+  }
+
+  values(): Array<{ key: K; bucket: Date; bucketLocal: string; counters: C }> {
+    return [...this.entries.values()];
+  }
+}
+
+/** The period with another range, same buckets. */
+const within = (period: ReportPeriod, range: TimeRange): ReportPeriod => ({ ...period, from: range.from, to: range.to });
+
+// ---------------------------------------------------------------------------------------------- queue
 
 export interface QueueReportFilter {
   /** Only this queue (queues.name). */
@@ -65,279 +114,203 @@ export interface QueueReportFilter {
   slSeconds: number;
 }
 
-interface QueueCallsRow extends BucketColumns {
+interface QueueCountersRow {
   queue: string;
+  bucket: Date;
+  bucket_local: string;
   offered: number; answered: number; answered_within_sl: number; abandoned: number; short_abandoned: number;
-  abandoned_after_sl: number; callbacks_requested: number; answer_wait_ms: number; talk_ms: number; hold_ms: number;
-  longest_wait_ms: number;
+  abandoned_after_sl: number; callbacks_requested: number; overflowed: number; answer_wait_ms: number; talk_ms: number;
+  hold_ms: number; longest_wait_ms: number | null; wrap_up_us: string | null;
 }
 
-interface QueueExtraRow extends BucketColumns {
-  queue: string;
-  value: number;
+const QUEUE_SUMS = `sum(offered)::int AS offered, sum(answered)::int AS answered, sum(abandoned)::int AS abandoned,
+       sum(short_abandoned)::int AS short_abandoned, sum(callbacks_requested)::int AS callbacks_requested, sum(overflowed)::int AS overflowed,
+       sum(answer_wait_ms)::bigint AS answer_wait_ms, sum(talk_ms)::bigint AS talk_ms, sum(hold_ms)::bigint AS hold_ms,
+       max(longest_wait_ms) AS longest_wait_ms, sum(wrap_up_us)::text AS wrap_up_us`;
+
+function queueCountersOf(r: QueueCountersRow): QueueCounters {
+  return {
+    offered: r.offered, answered: r.answered, answeredWithinSl: r.answered_within_sl, abandoned: r.abandoned,
+    shortAbandoned: r.short_abandoned, abandonedAfterSl: r.abandoned_after_sl, callbacksRequested: r.callbacks_requested,
+    overflowed: r.overflowed, answerWaitMs: r.answer_wait_ms, talkMs: r.talk_ms, holdMs: r.hold_ms,
+    longestWaitMs: r.longest_wait_ms, wrapUpUs: bigintOf(r.wrap_up_us),
+  };
+}
+
+/** Queue counters of a period straight from the calls and events. */
+async function rawQueueCounters(q: Queryable, period: ReportPeriod, filter: QueueReportFilter): Promise<QueueCountersRow[]> {
+  const p = new SqlParams();
+  const s = sqlScope(p, period);
+  const ctes = queueCountersCtes(s, { queue: filter.queue ?? null, sl: { kind: 'threshold', ms: filter.slSeconds * 1000 } });
+  const { rows } = await q.query<QueueCountersRow>(
+    `WITH ${ctes}
+     SELECT queue, bucket, ${bucketLocalOf(s, 'bucket')} AS bucket_local, ${QUEUE_SUMS},
+       sum(answered_within_sl)::int AS answered_within_sl, sum(abandoned_after_sl)::int AS abandoned_after_sl
+     FROM q_parts GROUP BY 1, 2`,
+    p.values,
+  );
+  return rows;
+}
+
+/**
+ * The hours buckets are made of, each with its bucket: date_trunc in the zone
+ * runs once per hour of the period rather than once per rollup row.
+ */
+function hourBuckets(s: SqlScope, hours: TimeRange): string {
+  const p = s.p;
+  return `hours AS (
+       SELECT h, ${bucketOf(s, 'h')} AS bucket
+       FROM generate_series(${p.add(hours.from, 'timestamptz')}, ${p.add(hours.to, 'timestamptz')} - interval '1 hour', interval '1 hour') AS h
+     )`;
+}
+
+/** Queue counters of whole rolled-up hours, regrouped into the period's buckets. */
+async function rollupQueueCounters(q: Queryable, period: ReportPeriod, hours: TimeRange, filter: QueueReportFilter): Promise<QueueCountersRow[]> {
+  const k = serviceLevelGridIndex(filter.slSeconds);
+  if (k === null) throw new Error(`rollups cannot answer a ${filter.slSeconds} s service level`);
+  const p = new SqlParams();
+  const s = sqlScope(p, within(period, hours));
+  const queue = filter.queue ?? null;
+  const { rows } = await q.query<QueueCountersRow>(
+    `WITH ${hourBuckets(s, hours)}
+     SELECT r.queue, hours.bucket, ${bucketLocalOf(s, 'hours.bucket')} AS bucket_local, ${QUEUE_SUMS},
+       sum(r.answered_within[${p.add(k, 'int')}])::int AS answered_within_sl,
+       sum(r.abandoned_after[${p.add(k, 'int')}])::int AS abandoned_after_sl
+     FROM report_queue_hours r JOIN hours ON hours.h = r.hour
+     WHERE r.hour >= ${s.from} AND r.hour < ${s.to} ${queue === null ? '' : `AND r.queue = ${p.add(queue, 'text')}`}
+     GROUP BY 1, 2`,
+    p.values,
+  );
+  return rows;
 }
 
 /** The queue report: one row per queue per bucket that had calls, ordered by queue then time. */
-export async function queueReport(q: Queryable, period: ReportPeriod, filter: QueueReportFilter): Promise<QueueReportRow[]> {
-  const slMs = filter.slSeconds * 1000;
-  const queue = filter.queue ?? null;
-  const base = periodParams(period);
-
-  // Two steps: counters per queue and 15-minute bin in UTC (cheap to compute for every row, and the
-  // year's bins are few), then the bins regrouped into buckets of the report's zone. Every zone's
-  // offset is a multiple of 15 minutes, so a bin never straddles a local hour or day.
-  const calls = await q.query<QueueCallsRow>(
-    `WITH bins AS (
-       SELECT queue_name AS queue, ${BIN_SQL('started_at')} AS bin,
-         count(*) AS offered,
-         count(*) FILTER (WHERE agent_answered_at IS NOT NULL) AS answered,
-         count(*) FILTER (WHERE agent_answered_at IS NOT NULL AND queue_wait_ms <= $5) AS answered_within_sl,
-         count(*) FILTER (WHERE outcome = ANY($6::text[])) AS abandoned,
-         count(*) FILTER (WHERE outcome = ANY($6::text[]) AND COALESCE(queue_wait_ms, 0) < $7) AS short_abandoned,
-         count(*) FILTER (WHERE outcome = ANY($6::text[]) AND queue_wait_ms > $5) AS abandoned_after_sl,
-         count(*) FILTER (WHERE outcome = ANY($8::text[])) AS callbacks_requested,
-         sum(queue_wait_ms) FILTER (WHERE agent_answered_at IS NOT NULL) AS answer_wait_ms,
-         sum(talk_ms) FILTER (WHERE agent_answered_at IS NOT NULL) AS talk_ms,
-         sum(hold_ms) FILTER (WHERE agent_answered_at IS NOT NULL) AS hold_ms,
-         max(queue_wait_ms) AS longest_wait_ms
-       FROM calls
-       WHERE started_at >= $1 AND started_at < $2 AND queue_name IS NOT NULL AND direction = ANY($9::text[])
-         ${queue === null ? '' : 'AND queue_name = $10'}
-       GROUP BY 1, 2
-     )
-     SELECT queue, ${bucketSelect('bin')},
-       sum(offered)::int AS offered, sum(answered)::int AS answered, sum(answered_within_sl)::int AS answered_within_sl,
-       sum(abandoned)::int AS abandoned, sum(short_abandoned)::int AS short_abandoned, sum(abandoned_after_sl)::int AS abandoned_after_sl,
-       sum(callbacks_requested)::int AS callbacks_requested, COALESCE(sum(answer_wait_ms), 0)::float8 AS answer_wait_ms,
-       COALESCE(sum(talk_ms), 0)::float8 AS talk_ms, COALESCE(sum(hold_ms), 0)::float8 AS hold_ms,
-       COALESCE(max(longest_wait_ms), 0)::int AS longest_wait_ms
-     FROM bins GROUP BY 1, 2, 3`,
-    [...base, slMs, ABANDON_OUTCOMES, SHORT_ABANDON_MS, CALLBACK_OUTCOMES, QUEUE_REPORT_DIRECTIONS, ...(queue === null ? [] : [queue])],
-  );
-
-  // Overflow is a fact of the queue the call left, which is not the row's queue_name when it overflowed into another queue.
-  const overflowed = await q.query<QueueExtraRow>(
-    `SELECT e.data->>'queue' AS queue, ${bucketSelect('c.started_at')}, count(DISTINCT c.id)::int AS value
-     FROM call_events e JOIN calls c ON c.id = e.call_id
-     WHERE e.type = 'overflowed' AND e.at >= $1 AND e.at < $2::timestamptz + interval '${CALL_TAIL}'
-       AND c.started_at >= $1 AND c.started_at < $2 AND c.direction = ANY($5::text[]) AND e.data->>'queue' IS NOT NULL
-       ${queue === null ? '' : "AND e.data->>'queue' = $6"}
-     GROUP BY 1, 2, 3`,
-    [...base, QUEUE_REPORT_DIRECTIONS, ...(queue === null ? [] : [queue])],
-  );
-
-  // Wrap-up episodes: an agent entering wrap_up for a call (the event carries the ACD call id) until
-  // the agent's next move out of wrap_up; a one-time extension (wrap_up → wrap_up) does not end it.
-  const wrapUps = await q.query<QueueExtraRow>(
-    `WITH marks AS (
-       SELECT id, agent_id, at, data->>'from' AS from_state, data->>'to' AS to_state, data->>'callId' AS acd_call_id
-       FROM acd_events
-       WHERE type = 'agent_state' AND agent_id IS NOT NULL AND at >= $1 AND at < $2::timestamptz + interval '${CALL_TAIL}'
-         AND ((data->>'to' = 'wrap_up') IS DISTINCT FROM (data->>'from' = 'wrap_up'))
-     ), episodes AS (
-       SELECT to_state, acd_call_id, at,
-              lead(at) OVER w AS ended_at, lead(from_state) OVER w AS next_from
-       FROM marks WINDOW w AS (PARTITION BY agent_id ORDER BY at, id)
-     )
-     SELECT c.queue_name AS queue, ${bucketSelect('c.started_at')},
-            sum(extract(epoch FROM ep.ended_at - ep.at) * 1000)::float8 AS value
-     FROM episodes ep JOIN calls c ON c.id = ${CALL_ID_OF_ACD_ID('ep.acd_call_id')}
-     WHERE ep.to_state = 'wrap_up' AND ep.next_from = 'wrap_up'
-       AND c.started_at >= $1 AND c.started_at < $2 AND c.queue_name IS NOT NULL AND c.direction = ANY($5::text[])
-       AND c.agent_answered_at IS NOT NULL
-       ${queue === null ? '' : 'AND c.queue_name = $6'}
-     GROUP BY 1, 2, 3`,
-    [...base, QUEUE_REPORT_DIRECTIONS, ...(queue === null ? [] : [queue])],
-  );
-
-  const groups = new Map<string, { queue: string; bucket: Date; bucketLocal: string; aggregate: QueueAggregate }>();
-  const group = (row: { queue: string } & BucketColumns): QueueAggregate => {
-    const key = `${row.queue}\u0000${row.bucket.toISOString()}`;
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = { queue: row.queue, bucket: row.bucket, bucketLocal: row.bucket_local, aggregate: { ...EMPTY_QUEUE_AGGREGATE } };
-      groups.set(key, entry);
-    }
-    return entry.aggregate;
-  };
-  for (const r of calls.rows) {
-    Object.assign(group(r), {
-      offered: r.offered, answered: r.answered, answeredWithinSl: r.answered_within_sl, abandoned: r.abandoned,
-      shortAbandoned: r.short_abandoned, abandonedAfterSl: r.abandoned_after_sl, callbacksRequested: r.callbacks_requested,
-      answerWaitMs: r.answer_wait_ms, talkMs: r.talk_ms, holdMs: r.hold_ms, longestWaitMs: r.longest_wait_ms,
-    } satisfies Partial<QueueAggregate>);
-  }
-  for (const r of overflowed.rows) group(r).overflowed = r.value;
-  for (const r of wrapUps.rows) group(r).wrapUpMs = Math.round(r.value);
-
-  return [...groups.values()]
-    .sort((a, b) => (a.queue === b.queue ? a.bucket.getTime() - b.bucket.getTime() : a.queue < b.queue ? -1 : 1))
-    .map((g) => queueReportRow({ queue: g.queue, bucketStart: g.bucket.toISOString(), bucketLocal: g.bucketLocal }, g.aggregate));
+export async function queueReport(q: Queryable, period: ReportPeriod, filter: QueueReportFilter, options: ReportOptions = {}): Promise<QueueReportRow[]> {
+  return (await queueReportWithSource(q, period, filter, options)).rows;
 }
+
+/** As queueReport, saying where the figures came from. */
+export async function queueReportWithSource(
+  q: Queryable, period: ReportPeriod, filter: QueueReportFilter, options: ReportOptions = {},
+): Promise<{ rows: QueueReportRow[]; source: ReportSource }> {
+  const source: ReportSource = options.source === 'raw'
+    ? { kind: 'raw', reason: 'raw rows asked for' }
+    : await planReport(q, period, { slSeconds: filter.slSeconds });
+  const parts: QueueCountersRow[][] = [];
+  if (source.kind === 'raw') {
+    parts.push(await rawQueueCounters(q, period, filter));
+  } else {
+    const { head, hours, tail } = source.split;
+    if (head) parts.push(await rawQueueCounters(q, within(period, head), filter));
+    parts.push(await rollupQueueCounters(q, period, hours, filter));
+    if (tail) parts.push(await rawQueueCounters(q, within(period, tail), filter));
+  }
+
+  const table = new BucketTable<string, QueueCounters>(addQueueCounters);
+  for (const r of parts.flat()) table.add(r.queue, r.bucket, r.bucket_local, queueCountersOf(r));
+  const rows = table.values()
+    .sort((a, b) => (a.key === b.key ? a.bucket.getTime() - b.bucket.getTime() : a.key < b.key ? -1 : 1))
+    .map((g) => queueReportRow({ queue: g.key, bucketStart: g.bucket.toISOString(), bucketLocal: g.bucketLocal }, queueAggregateOf(g.counters)));
+  return { rows, source };
+}
+
+// ---------------------------------------------------------------------------------------------- agent
 
 export interface AgentReportFilter {
   /** Only this staff member. */
   agentId?: number | null;
 }
 
-interface AgentCallsRow extends BucketColumns {
+type AgentCountersRow = {
   agent_id: number;
+  bucket: Date;
+  bucket_local: string;
   handled: number;
-  talk_ms: number;
-  hold_ms: number;
+  missed: number;
+  single_talk_ms: number;
+  single_hold_ms: number;
+  shared_talk_us: string | null;
+  shared_hold_us: string | null;
+} & Record<`${CountedAgentState}_us`, string | null>;
+
+const AGENT_SUMS = `sum(handled)::int AS handled, sum(missed)::int AS missed, sum(single_talk_ms)::bigint AS single_talk_ms,
+       sum(single_hold_ms)::bigint AS single_hold_ms, sum(shared_talk_us)::text AS shared_talk_us, sum(shared_hold_us)::text AS shared_hold_us,
+       ${COUNTED_AGENT_STATES.map((st) => `sum(${stateColumn(st)})::text AS ${stateColumn(st)}`).join(', ')}`;
+
+function agentCountersOf(r: AgentCountersRow): AgentCounters {
+  const c = emptyAgentCounters();
+  c.handled = r.handled;
+  c.missed = r.missed;
+  c.singleTalkMs = r.single_talk_ms;
+  c.singleHoldMs = r.single_hold_ms;
+  c.sharedTalkUs = bigintOf(r.shared_talk_us);
+  c.sharedHoldUs = bigintOf(r.shared_hold_us);
+  for (const st of COUNTED_AGENT_STATES) c.stateUs[st] = bigintOf(r[`${st}_us`]);
+  return c;
 }
 
-interface AgentValueRow extends BucketColumns {
-  agent_id: number;
-  value: number;
+async function rawAgentCounters(q: Queryable, period: ReportPeriod, filter: AgentReportFilter): Promise<AgentCountersRow[]> {
+  const p = new SqlParams();
+  const s = sqlScope(p, period);
+  const ctes = agentCountersCtes(s, { agentId: filter.agentId ?? null });
+  const { rows } = await q.query<AgentCountersRow>(
+    `WITH RECURSIVE ${ctes}
+     SELECT agent_id, bucket, ${bucketLocalOf(s, 'bucket')} AS bucket_local, ${AGENT_SUMS}
+     FROM a_parts GROUP BY 1, 2`,
+    p.values,
+  );
+  return rows;
 }
 
-interface AgentStateRow extends BucketColumns {
-  agent_id: number;
-  state: string;
-  ms: number;
+async function rollupAgentCounters(q: Queryable, period: ReportPeriod, hours: TimeRange, filter: AgentReportFilter): Promise<AgentCountersRow[]> {
+  const p = new SqlParams();
+  const s = sqlScope(p, within(period, hours));
+  const agent = filter.agentId ?? null;
+  const { rows } = await q.query<AgentCountersRow>(
+    `WITH ${hourBuckets(s, hours)}
+     SELECT r.agent_id, hours.bucket, ${bucketLocalOf(s, 'hours.bucket')} AS bucket_local, ${AGENT_SUMS}
+     FROM report_agent_hours r JOIN hours ON hours.h = r.hour
+     WHERE r.hour >= ${s.from} AND r.hour < ${s.to} ${agent === null ? '' : `AND r.agent_id = ${p.add(agent, 'int')}`}
+     GROUP BY 1, 2`,
+    p.values,
+  );
+  return rows;
 }
-
-const STEP: Readonly<Record<ReportPeriod['interval'], string>> = { hour: '1 hour', day: '1 day', week: '1 week' };
 
 /** The agent report: one row per agent per bucket with any call or state time, ordered by agent then time. */
-export async function agentReport(q: Queryable, period: ReportPeriod, filter: AgentReportFilter): Promise<AgentReportRow[]> {
-  const agent = filter.agentId ?? null;
-  const base = periodParams(period);
-  const agentParam = agent === null ? [] : [agent];
+export async function agentReport(q: Queryable, period: ReportPeriod, filter: AgentReportFilter, options: ReportOptions = {}): Promise<AgentReportRow[]> {
+  return (await agentReportWithSource(q, period, filter, options)).rows;
+}
 
-  // Calls one agent took: the row's own talk and hold (binned first, as in the queue report).
-  const single = await q.query<AgentCallsRow>(
-    `WITH bins AS (
-       SELECT agent_ids[1] AS agent_id, ${BIN_SQL('started_at')} AS bin, count(*) AS handled, sum(talk_ms) AS talk_ms, sum(hold_ms) AS hold_ms
-       FROM calls
-       WHERE started_at >= $1 AND started_at < $2 AND agent_ids <> '{}' AND cardinality(agent_ids) = 1
-         ${agent === null ? '' : 'AND agent_ids @> ARRAY[$5::int]'}
-       GROUP BY 1, 2
-     )
-     SELECT agent_id, ${bucketSelect('bin')}, sum(handled)::int AS handled,
-            COALESCE(sum(talk_ms), 0)::float8 AS talk_ms, COALESCE(sum(hold_ms), 0)::float8 AS hold_ms
-     FROM bins GROUP BY 1, 2, 3`,
-    [...base, ...agentParam],
-  );
-
-  // Calls several agents took (transfers): each of their agents handled them (calls.agent_ids); the
-  // lifecycle events say who was connected when. Each stretch of the timeline belongs to the agent of
-  // the last agent_answered / remote_answered before it.
-  const shared = await q.query<AgentCallsRow>(
-    `WITH shared AS (
-       SELECT id, started_at, agent_ids FROM calls
-       WHERE started_at >= $1 AND started_at < $2 AND agent_ids <> '{}' AND cardinality(agent_ids) > 1
-         ${agent === null ? '' : 'AND agent_ids @> ARRAY[$5::int]'}
-     ), moves AS (
-       SELECT e.call_id, e.seq, e.at, e.data->>'to' AS to_state,
-              CASE WHEN e.type IN ('agent_answered', 'remote_answered') THEN (e.data->>'agentId')::int END AS answered_by
-       FROM shared s JOIN call_events e ON e.call_id = s.id
-       WHERE e.data ? 'to'
-     ), stretches AS (
-       SELECT call_id, seq, to_state, answered_by,
-              extract(epoch FROM lead(at) OVER w - at) * 1000 AS ms,
-              count(answered_by) OVER w AS stint
-       FROM moves WINDOW w AS (PARTITION BY call_id ORDER BY seq)
-     ), owned AS (
-       SELECT call_id, to_state, ms, first_value(answered_by) OVER (PARTITION BY call_id, stint ORDER BY seq) AS agent_id
-       FROM stretches
-     ), times AS (
-       SELECT call_id, agent_id,
-              sum(ms) FILTER (WHERE to_state = 'connected') AS talk_ms,
-              sum(ms) FILTER (WHERE to_state IN ('on_hold', 'transferring')) AS hold_ms
-       FROM owned WHERE agent_id IS NOT NULL GROUP BY 1, 2
-     ), took AS (
-       SELECT DISTINCT s.id, s.started_at, a.agent_id FROM shared s CROSS JOIN LATERAL unnest(s.agent_ids) AS a(agent_id)
-     )
-     SELECT k.agent_id, ${bucketSelect('k.started_at')}, count(*)::int AS handled,
-            COALESCE(sum(t.talk_ms), 0)::float8 AS talk_ms, COALESCE(sum(t.hold_ms), 0)::float8 AS hold_ms
-     FROM took k LEFT JOIN times t ON t.call_id = k.id AND t.agent_id = k.agent_id
-     ${agent === null ? '' : 'WHERE k.agent_id = $5'}
-     GROUP BY 1, 2, 3`,
-    [...base, ...agentParam],
-  );
-
-  const missed = await q.query<AgentValueRow>(
-    `SELECT agent_id, ${bucketSelect('at')}, count(*)::int AS value
-     FROM acd_events
-     WHERE type = 'call_released' AND at >= $1 AND at < $2 AND agent_id IS NOT NULL AND data->>'reason' = $5
-       ${agent === null ? '' : 'AND agent_id = $6'}
-     GROUP BY 1, 2, 3`,
-    [...base, MISSED_RELEASE_REASON, ...agentParam],
-  );
-
-  // Time in each state, from one agent_state event to the agent's next, cut at bucket boundaries.
-  // The state at the start of the period comes from each staff member's last move before it.
-  // Buckets are walked in local wall-clock time (timestamp without zone), so a day is a local day.
-  const states = await q.query<AgentStateRow>(
-    `WITH moves AS (
-       SELECT agent_id, at, id, data->>'to' AS state
-       FROM acd_events
-       WHERE type = 'agent_state' AND agent_id IS NOT NULL AND at >= $1 AND at < $2
-         ${agent === null ? '' : 'AND agent_id = $7'}
-       UNION ALL
-       SELECT s.id, $1::timestamptz, 0, last.state
-       FROM staff s CROSS JOIN LATERAL (
-         SELECT data->>'to' AS state FROM acd_events a
-         WHERE a.type = 'agent_state' AND a.agent_id = s.id AND a.at < $1
-         ORDER BY a.at DESC, a.id DESC LIMIT 1
-       ) last
-       ${agent === null ? '' : 'WHERE s.id = $7'}
-     ), spans AS (
-       SELECT agent_id, state, at AS started, COALESCE(lead(at) OVER (PARTITION BY agent_id ORDER BY at, id), LEAST($2::timestamptz, now())) AS ended
-       FROM moves
-     ), cut AS (
-       SELECT sp.agent_id, sp.state, b.local AT TIME ZONE $4::text AS bucket,
-              GREATEST(sp.started, b.local AT TIME ZONE $4::text) AS piece_start,
-              LEAST(sp.ended, (b.local + $5::interval) AT TIME ZONE $4::text) AS piece_end
-       FROM spans sp
-       CROSS JOIN LATERAL generate_series(date_trunc($3::text, sp.started, $4::text) AT TIME ZONE $4::text,
-                                          sp.ended AT TIME ZONE $4::text, $5::interval) AS b(local)
-       WHERE sp.ended > sp.started AND sp.state = ANY($6::text[])
-     )
-     SELECT agent_id, state, bucket, to_char(bucket AT TIME ZONE $4::text, 'YYYY-MM-DD"T"HH24:MI') AS bucket_local,
-            sum(extract(epoch FROM piece_end - piece_start) * 1000)::float8 AS ms
-     FROM cut WHERE piece_end > piece_start
-     GROUP BY 1, 2, 3`,
-    [...base, STEP[period.interval], [...READY_STATES, ...NOT_READY_STATES, ...WRAP_UP_STATES], ...agentParam],
-  );
-
-  const groups = new Map<string, { agentId: number; bucket: Date; bucketLocal: string; aggregate: AgentAggregate }>();
-  const group = (row: { agent_id: number } & BucketColumns): AgentAggregate => {
-    const key = `${row.agent_id}\u0000${row.bucket.toISOString()}`;
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = { agentId: row.agent_id, bucket: row.bucket, bucketLocal: row.bucket_local, aggregate: { ...EMPTY_AGENT_AGGREGATE } };
-      groups.set(key, entry);
-    }
-    return entry.aggregate;
-  };
-  for (const r of [...single.rows, ...shared.rows]) {
-    const a = group(r);
-    a.handled += r.handled;
-    a.talkMs += Math.round(r.talk_ms);
-    a.holdMs += Math.round(r.hold_ms);
-  }
-  for (const r of missed.rows) group(r).missed = r.value;
-  for (const r of states.rows) {
-    const a = group(r);
-    const ms = Math.round(r.ms);
-    if ((READY_STATES as readonly string[]).includes(r.state)) a.readyMs += ms;
-    else if ((NOT_READY_STATES as readonly string[]).includes(r.state)) a.notReadyMs += ms;
-    else if ((WRAP_UP_STATES as readonly string[]).includes(r.state)) a.wrapUpMs += ms;
+/** As agentReport, saying where the figures came from. */
+export async function agentReportWithSource(
+  q: Queryable, period: ReportPeriod, filter: AgentReportFilter, options: ReportOptions = {},
+): Promise<{ rows: AgentReportRow[]; source: ReportSource }> {
+  const source: ReportSource = options.source === 'raw' ? { kind: 'raw', reason: 'raw rows asked for' } : await planReport(q, period);
+  const parts: AgentCountersRow[][] = [];
+  if (source.kind === 'raw') {
+    parts.push(await rawAgentCounters(q, period, filter));
+  } else {
+    const { head, hours, tail } = source.split;
+    if (head) parts.push(await rawAgentCounters(q, within(period, head), filter));
+    parts.push(await rollupAgentCounters(q, period, hours, filter));
+    if (tail) parts.push(await rawAgentCounters(q, within(period, tail), filter));
   }
 
-  const ids = [...new Set([...groups.values()].map((g) => g.agentId))];
+  const table = new BucketTable<number, AgentCounters>(addAgentCounters);
+  for (const r of parts.flat()) table.add(r.agent_id, r.bucket, r.bucket_local, agentCountersOf(r));
+  const groups = table.values();
+  const ids = [...new Set(groups.map((g) => g.key))];
   const names = new Map<number, string>();
   if (ids.length > 0) {
     const { rows } = await q.query<{ id: number; full_name: string }>('SELECT id, full_name FROM staff WHERE id = ANY($1::int[])', [ids]);
     for (const r of rows) names.set(r.id, r.full_name);
   }
-  return [...groups.values()]
-    .sort((a, b) => a.agentId - b.agentId || a.bucket.getTime() - b.bucket.getTime())
+  const rows = groups
+    .sort((a, b) => a.key - b.key || a.bucket.getTime() - b.bucket.getTime())
     .map((g) => agentReportRow(
-      { agentId: g.agentId, agentName: names.get(g.agentId) ?? null, bucketStart: g.bucket.toISOString(), bucketLocal: g.bucketLocal },
-      g.aggregate,
+      { agentId: g.key, agentName: names.get(g.key) ?? null, bucketStart: g.bucket.toISOString(), bucketLocal: g.bucketLocal },
+      agentAggregateOf(g.counters),
     ));
+  return { rows, source };
 }

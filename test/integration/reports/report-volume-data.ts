@@ -110,7 +110,8 @@ export async function insertVolumeCalls(q: Queryable, spec: VolumeSpec, firstAge
 /**
  * Events of the calls of the last `eventDays` days: the overflow events, the
  * whole lifecycle of transferred calls (so the agent report can split them),
- * and four ACD agent-state moves per queued call an agent answered.
+ * four ACD agent-state moves per queued call an agent answered, and every
+ * agent's logout an hour after the year.
  */
 export async function insertVolumeEvents(q: Queryable, spec: VolumeSpec, firstAgent: number): Promise<{ callEvents: number; acdEvents: number }> {
   const firstCall = Math.max(1, Math.floor(spec.calls * (1 - spec.eventDays / 365)));
@@ -157,7 +158,16 @@ export async function insertVolumeEvents(q: Queryable, spec: VolumeSpec, firstAg
      WHERE s.kind = 'answered'`,
     params,
   );
-  return { callEvents: callEvents.rowCount ?? 0, acdEvents: acdEvents.rowCount ?? 0 };
+  // Everyone logs out after the year's last call, as a shift ends: an agent left "ready" would be ready
+  // in every hour from then until today, in the raw agent report and in the rollups alike.
+  const logouts = await q.query(
+    `INSERT INTO acd_events (stream_id, at, type, agent_id, data)
+     SELECT 'v-logout-' || a, $1::timestamptz + ($2::bigint + 3600000) * interval '1 millisecond', 'agent_state', $3::int + a,
+            jsonb_build_object('type', 'agent_state', 'agentId', ($3::int + a)::text, 'from', 'ready', 'to', 'logged_out', 'by', 'acd', 'node', 'volume')
+     FROM generate_series(0, $4::int - 1) AS a`,
+    [spec.from, YEAR_MS, firstAgent, spec.agents],
+  );
+  return { callEvents: callEvents.rowCount ?? 0, acdEvents: (acdEvents.rowCount ?? 0) + (logouts.rowCount ?? 0) };
 }
 
 /**

@@ -1,26 +1,42 @@
+import pino from 'pino';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { ReportRollupJob } from '../../../src/reports/report-rollup-job';
 import { loadReportFixture, type FixtureIds } from './report-fixture';
 
 /**
  * The queue and agent reports over the hand-made fixture (report-fixture.ts):
  * every figure below is worked out by hand from the fixture's tables, so a
- * change in how a metric is counted shows up here as a wrong number.
+ * change in how a metric is counted shows up here as a wrong number. Run
+ * twice: straight from the raw rows, and after the rollup job has built the
+ * hourly rollups (the API then answers from them: `x-report-source`).
  */
-describe('reports over a hand-computed morning (real Postgres, real HTTP)', () => {
+describe.each(['raw rows', 'hourly rollups'] as const)('reports over a hand-computed morning, from %s (real Postgres, real HTTP)', (source) => {
   let h: ApiHarness;
   let ids: FixtureIds;
   const period = 'from=2025-03-03T09:00:00Z&to=2025-03-03T11:00:00Z&tz=Europe/Moscow';
+  const expectedSource = source === 'raw rows' ? /^raw; no rollups yet$/ : /^rollups$/;
+
+  /** GET through the API; a report answered 200 says it came from the source under test. */
+  const get = async (path: string, opts: { token?: string } = {}) => {
+    const res = await h.call('GET', path, opts);
+    if (res.status === 200) expect(res.headers.get('x-report-source')).toMatch(expectedSource);
+    return res;
+  };
 
   beforeAll(async () => {
     h = await startApiHarness();
     ids = await loadReportFixture(h.db);
+    if (source === 'hourly rollups') {
+      const run = await new ReportRollupJob({ db: h.db, logger: pino({ level: 'silent' }) }).runOnce();
+      expect(run).toMatchObject({ ran: true, reset: true, interrupted: false });
+    }
   });
   afterAll(async () => {
     await h?.close();
   });
 
   it('queue report by the hour: counts, both service levels, ASA, AHT, longest wait, overflows and callbacks', async () => {
-    const res = await h.call('GET', `/api/reports/queues?${period}&interval=hour&slSeconds=20`, { token: h.tokens.supervisor });
+    const res = await get(`/api/reports/queues?${period}&interval=hour&slSeconds=20`, { token: h.tokens.supervisor });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ interval: 'hour', timeZone: 'Europe/Moscow', slSeconds: 20, shortAbandonSeconds: 5 });
     expect(Object.keys(res.body.definitions)).toEqual(expect.arrayContaining(['serviceLevelOfOffered', 'serviceLevelOfAnsweredAndAbandonedAfterSl', 'asaMs', 'ahtMs']));
@@ -59,7 +75,7 @@ describe('reports over a hand-computed morning (real Postgres, real HTTP)', () =
   });
 
   it('queue report by the day, cut at Moscow midnight, and for one queue only', async () => {
-    const res = await h.call('GET', `/api/reports/queues?${period}&interval=day`, { token: h.tokens.admin });
+    const res = await get(`/api/reports/queues?${period}&interval=day`, { token: h.tokens.admin });
     expect(res.status).toBe(200);
     expect(res.body.rows).toEqual([
       {
@@ -78,11 +94,11 @@ describe('reports over a hand-computed morning (real Postgres, real HTTP)', () =
       },
     ]);
 
-    const one = await h.call('GET', `/api/reports/queues?${period}&interval=day&queue=regional`, { token: h.tokens.admin });
+    const one = await get(`/api/reports/queues?${period}&interval=day&queue=regional`, { token: h.tokens.admin });
     expect(one.body.rows).toEqual([res.body.rows[1]]);
 
     // A stricter threshold moves only the service-level figures.
-    const strict = await h.call('GET', `/api/reports/queues?${period}&interval=day&queue=operators&slSeconds=10`, { token: h.tokens.admin });
+    const strict = await get(`/api/reports/queues?${period}&interval=day&queue=operators&slSeconds=10`, { token: h.tokens.admin });
     expect(strict.body.rows[0]).toMatchObject({
       answeredWithinSl: 2, // c1 (5 s), c14 (2 s)
       abandonedAfterSl: 2, // c5 (40 s), c6 (25 s)
@@ -91,7 +107,7 @@ describe('reports over a hand-computed morning (real Postgres, real HTTP)', () =
   });
 
   it('agent report by the hour: handled, missed, talk/hold split across a transfer, state times cut at the hour, occupancy, AHT', async () => {
-    const res = await h.call('GET', `/api/reports/agents?${period}&interval=hour`, { token: h.tokens.supervisor });
+    const res = await get(`/api/reports/agents?${period}&interval=hour`, { token: h.tokens.supervisor });
     expect(res.status).toBe(200);
     const A = { agentId: ids.agentA, agentName: 'Anna Petrova' };
     const B = { agentId: ids.agentB, agentName: 'Ion Popescu' };
@@ -133,7 +149,7 @@ describe('reports over a hand-computed morning (real Postgres, real HTTP)', () =
   });
 
   it('agent report by the day and for one agent', async () => {
-    const res = await h.call('GET', `/api/reports/agents?${period}&interval=day&agent=${ids.agentA}`, { token: h.tokens.supervisor });
+    const res = await get(`/api/reports/agents?${period}&interval=day&agent=${ids.agentA}`, { token: h.tokens.supervisor });
     expect(res.status).toBe(200);
     expect(res.body.rows).toEqual([{
       agentId: ids.agentA, agentName: 'Anna Petrova', bucketStart: '2025-03-02T21:00:00.000Z', bucketLocal: '2025-03-03T00:00',
@@ -146,6 +162,7 @@ describe('reports over a hand-computed morning (real Postgres, real HTTP)', () =
     const res = await fetch(`${h.baseUrl}/api/reports/queues?${period}&interval=hour&format=csv`, { headers: { authorization: `Bearer ${h.tokens.supervisor}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('x-report-source')).toMatch(expectedSource);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="queue-report_2025-03-03_2025-03-03.csv"');
     const lines = (await res.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe('queue,bucketStart,bucketLocal,offered,answered,abandoned,shortAbandoned,abandonedAfterSl,answeredWithinSl,serviceLevelOfOffered,serviceLevelOfAnsweredAndAbandonedAfterSl,asaMs,ahtMs,talkMs,holdMs,wrapUpMs,longestWaitMs,overflowed,callbacksRequested');
@@ -162,25 +179,25 @@ describe('reports over a hand-computed morning (real Postgres, real HTTP)', () =
   });
 
   it('refuses operators, bad periods and unknown zones', async () => {
-    expect((await h.call('GET', `/api/reports/queues?${period}`, { token: h.tokens.operator })).status).toBe(403);
-    expect((await h.call('GET', `/api/reports/agents?${period}`, { token: h.tokens.operator })).status).toBe(403);
-    expect((await h.call('GET', `/api/reports/queues?${period}`)).status).toBe(401);
-    const backwards = await h.call('GET', '/api/reports/queues?from=2025-03-03T11:00:00Z&to=2025-03-03T09:00:00Z', { token: h.tokens.admin });
+    expect((await get(`/api/reports/queues?${period}`, { token: h.tokens.operator })).status).toBe(403);
+    expect((await get(`/api/reports/agents?${period}`, { token: h.tokens.operator })).status).toBe(403);
+    expect((await get(`/api/reports/queues?${period}`)).status).toBe(401);
+    const backwards = await get('/api/reports/queues?from=2025-03-03T11:00:00Z&to=2025-03-03T09:00:00Z', { token: h.tokens.admin });
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.message).toMatch(/to must be later than from/);
-    const zone = await h.call('GET', '/api/reports/queues?from=2025-03-03T09:00:00Z&to=2025-03-03T11:00:00Z&tz=Mars/Olympus', { token: h.tokens.admin });
+    const zone = await get('/api/reports/queues?from=2025-03-03T09:00:00Z&to=2025-03-03T11:00:00Z&tz=Mars/Olympus', { token: h.tokens.admin });
     expect(zone.status).toBe(400);
     expect(zone.body.error.message).toMatch(/Mars\/Olympus/);
-    const tooMany = await h.call('GET', '/api/reports/agents?from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:00Z&interval=hour', { token: h.tokens.admin });
+    const tooMany = await get('/api/reports/agents?from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:00Z&interval=hour', { token: h.tokens.admin });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.message).toMatch(/at most 10000/);
   });
 
   it('an empty period answers no rows, and UTC is the default zone', async () => {
-    const res = await h.call('GET', '/api/reports/queues?from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z', { token: h.tokens.admin });
+    const res = await get('/api/reports/queues?from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z', { token: h.tokens.admin });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ timeZone: 'UTC', interval: 'hour', rows: [] });
-    const utc = await h.call('GET', '/api/reports/queues?from=2025-03-03T00:00:00Z&to=2025-03-04T00:00:00Z&interval=day&queue=regional', { token: h.tokens.admin });
+    const utc = await get('/api/reports/queues?from=2025-03-03T00:00:00Z&to=2025-03-04T00:00:00Z&interval=day&queue=regional', { token: h.tokens.admin });
     expect(utc.body.rows).toEqual([expect.objectContaining({ bucketStart: '2025-03-03T00:00:00.000Z', bucketLocal: '2025-03-03T00:00', offered: 4 })]);
   });
 });

@@ -1,0 +1,220 @@
+import { ROLLUP_DEFINITION, type TimeRange } from '../../reports/report-rollups';
+import { COUNTED_AGENT_STATES } from '../../reports/report-counters';
+import type { Db, DbClient, Queryable } from '../pool';
+import { CALL_ID_OF_ACD_ID, SqlParams, agentCountersCtes, queueCountersCtes, sqlScope, stateColumn } from './report-sql';
+
+/**
+ * Hourly report rollups (issue 7): the tables report_queue_hours and
+ * report_agent_hours, their bookkeeping row, and what the rollup job needs to
+ * keep them current — which hours changed since its last run, and rebuilding
+ * whole hours from the raw rows with the reports' own SQL (report-sql.ts).
+ */
+
+/** The job's bookkeeping (report_rollup_state). */
+export interface RollupState {
+  /** What the rows mean (ROLLUP_DEFINITION when they were built). */
+  definition: string;
+  /** Hours before this are rolled up; later ones are read raw. */
+  sealedUntil: Date;
+  /** Rows changed at or after this instant have not been looked at yet. */
+  changesSince: Date;
+}
+
+/** The bookkeeping as stored, whatever definition built it; null before the first run. */
+export async function readStoredRollupState(q: Queryable): Promise<RollupState | null> {
+  const { rows } = await q.query<{ definition: string; sealed_until: Date; changes_since: Date }>(
+    'SELECT definition, sealed_until, changes_since FROM report_rollup_state',
+  );
+  const row = rows[0];
+  return row ? { definition: row.definition, sealedUntil: row.sealed_until, changesSince: row.changes_since } : null;
+}
+
+/** The bookkeeping when the rollups can be read: built by this code's definitions. */
+export async function readRollupState(q: Queryable): Promise<RollupState | null> {
+  const state = await readStoredRollupState(q);
+  return state !== null && state.definition === ROLLUP_DEFINITION ? state : null;
+}
+
+export async function saveRollupState(q: Queryable, state: RollupState): Promise<void> {
+  await q.query(
+    `INSERT INTO report_rollup_state (singleton, definition, sealed_until, changes_since, updated_at) VALUES (true, $1, $2, $3, now())
+     ON CONFLICT (singleton) DO UPDATE SET definition = EXCLUDED.definition, sealed_until = EXCLUDED.sealed_until,
+       changes_since = EXCLUDED.changes_since, updated_at = now()`,
+    [state.definition, state.sealedUntil, state.changesSince],
+  );
+}
+
+/** Empties the rollups and starts the bookkeeping afresh (first run, or the definitions changed). */
+export async function resetRollups(q: Queryable, state: RollupState): Promise<void> {
+  await q.query('TRUNCATE report_queue_hours, report_agent_hours');
+  await saveRollupState(q, state);
+}
+
+/** Session-level advisory lock key (two int4 keys: this system's namespace, the rollup job). */
+const LOCK_KEYS = [4242700, 1] as const;
+
+/**
+ * Runs `work` on one connection holding the rollup lock, so that of several
+ * Switchboard processes sharing the database one runs the job at a time.
+ * Resolves { ran: false } at once when another process holds it. The lock is
+ * the connection's: it goes with the connection if the process dies.
+ */
+export async function withRollupLock<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+  const client = await db.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error): void => {
+    broken = err;
+  };
+  // A checked-out client's server going away emits 'error'; without a listener that would crash the process.
+  client.on('error', onError);
+  let locked = false;
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [...LOCK_KEYS]);
+    locked = rows[0]?.locked === true;
+    if (!locked) return { ran: false };
+    return { ran: true, value: await work(client) };
+  } finally {
+    if (locked && !broken) await client.query('SELECT pg_advisory_unlock($1, $2)', [...LOCK_KEYS]).catch(() => undefined);
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
+}
+
+/** Runs `work` in a transaction on a checked-out client; rolls back on any throw. */
+export async function inClientTransaction<T>(client: DbClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A changed row older than this is assumed seen even if a transaction that old is still open (see captureRollupClock). */
+const OLDEST_OPEN_TRANSACTION = "interval '1 hour'";
+
+/**
+ * The database's clock for one run: the hour now in progress (everything
+ * before it can be sealed), and the mark the next run looks for changes from.
+ * Rows carry their writing transaction's start time (calls.updated_at,
+ * acd_events.recorded_at), and a transaction still open now may commit after
+ * this run has read — so the mark is the start of the oldest open
+ * transaction, not now. Capped at an hour back, so a session left idle in a
+ * transaction cannot make every run rescan days of changes.
+ */
+export async function captureRollupClock(q: Queryable): Promise<{ changeMark: Date; currentHour: Date }> {
+  const { rows } = await q.query<{ change_mark: Date; current_hour: Date }>(
+    `SELECT GREATEST(LEAST(now(), COALESCE(min(a.xact_start), now())), now() - ${OLDEST_OPEN_TRANSACTION}) AS change_mark,
+            date_bin('1 hour', now(), TIMESTAMPTZ '2000-01-01 00:00:00+00') AS current_hour
+     FROM pg_stat_activity a
+     WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.xact_start IS NOT NULL`,
+  );
+  const row = rows[0]!;
+  return { changeMark: row.change_mark, currentHour: row.current_hour };
+}
+
+/** The hour of the earliest call or ACD event, where a first build starts; null when there is none. */
+export async function earliestActivityHour(q: Queryable): Promise<Date | null> {
+  const { rows } = await q.query<{ hour: Date | null }>(
+    `SELECT date_bin('1 hour', LEAST((SELECT min(started_at) FROM calls), (SELECT min(at) FROM acd_events)), TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour`,
+  );
+  return rows[0]?.hour ?? null;
+}
+
+/**
+ * The sealed hours (before `sealedUntil`) whose figures rows written since
+ * `since` may have changed:
+ * - a call row inserted or updated (a late outbox write, a replay): the hour it started;
+ * - an agent's state move: that agent's state time from the move to the agent's next move;
+ * - the same move may end or cut short the wrap-up episode of the agent's last call before
+ *   it, counted in the queue report in the hour that call started;
+ * - a ring-no-answer release: the hour it happened (missed calls).
+ */
+export async function touchedRollupHours(q: Queryable, since: Date, sealedUntil: Date): Promise<Date[]> {
+  const { rows } = await q.query<{ hour: Date }>(
+    `WITH new_events AS (
+       SELECT id, agent_id, at, type, data FROM acd_events
+       WHERE recorded_at >= $1 AND agent_id IS NOT NULL AND type IN ('agent_state', 'call_released')
+     ), hours AS (
+       SELECT date_bin('1 hour', started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour
+       FROM calls WHERE updated_at >= $1 AND started_at < $2
+       UNION
+       SELECT generate_series(date_bin('1 hour', e.at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), LEAST(COALESCE(nx.at, $2), $2), interval '1 hour')
+       FROM new_events e LEFT JOIN LATERAL (
+         SELECT a.at FROM acd_events a
+         WHERE a.type = 'agent_state' AND a.agent_id = e.agent_id AND (a.at, a.id) > (e.at, e.id)
+         ORDER BY a.at, a.id LIMIT 1
+       ) nx ON true
+       WHERE e.type = 'agent_state' AND e.at < $2
+       UNION
+       SELECT date_bin('1 hour', c.started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')
+       FROM new_events e CROSS JOIN LATERAL (
+         SELECT e.data->>'callId' AS acd_call_id WHERE e.data->>'to' = 'wrap_up'
+         UNION ALL
+         (SELECT a.data->>'callId' FROM acd_events a
+          WHERE a.type = 'agent_state' AND a.agent_id = e.agent_id AND (a.at, a.id) < (e.at, e.id) AND a.at >= e.at - interval '1 day'
+            AND a.data->>'to' = 'wrap_up' AND a.data->>'from' IS DISTINCT FROM 'wrap_up'
+          ORDER BY a.at DESC, a.id DESC LIMIT 1)
+       ) w
+       JOIN calls c ON c.id = ${CALL_ID_OF_ACD_ID('w.acd_call_id')}
+       WHERE e.type = 'agent_state' AND c.started_at < $2
+       UNION
+       SELECT date_bin('1 hour', at, TIMESTAMPTZ '2000-01-01 00:00:00+00') FROM new_events WHERE type = 'call_released' AND at < $2
+     )
+     SELECT hour FROM hours WHERE hour < $2 ORDER BY hour`,
+    [since, sealedUntil],
+  );
+  return rows.map((r) => r.hour);
+}
+
+/**
+ * Recomputes every queue's and agent's rows of the whole UTC hours of
+ * `range` from the raw rows: deletes them and inserts what the reports' raw
+ * SQL counts per UTC hour. Idempotent; run it in a transaction so readers see
+ * the old hours or the new, never none.
+ */
+export async function rebuildRollupHours(q: Queryable, range: TimeRange): Promise<{ queueRows: number; agentRows: number }> {
+  const bounds = [range.from, range.to];
+  await q.query('DELETE FROM report_queue_hours WHERE hour >= $1 AND hour < $2', bounds);
+  await q.query('DELETE FROM report_agent_hours WHERE hour >= $1 AND hour < $2', bounds);
+  const scope = { from: range.from, to: range.to, interval: 'hour' as const, timeZone: 'UTC' };
+
+  const qp = new SqlParams();
+  const queues = await q.query(
+    `WITH ${queueCountersCtes(sqlScope(qp, scope), { queue: null, sl: { kind: 'grid' } })}
+     INSERT INTO report_queue_hours (hour, queue, offered, answered, abandoned, short_abandoned, callbacks_requested, overflowed,
+                                     answered_within, abandoned_after, answer_wait_ms, talk_ms, hold_ms, longest_wait_ms, wrap_up_us)
+     SELECT bucket, queue, sum(offered), sum(answered), sum(abandoned), sum(short_abandoned), sum(callbacks_requested), sum(overflowed),
+            -- Only the calls part carries the arrays, one row per queue and hour: max() picks it out of the NULLs.
+            COALESCE(max(answered_within), array_fill(0, ARRAY[24])), COALESCE(max(abandoned_after), array_fill(0, ARRAY[24])),
+            sum(answer_wait_ms), sum(talk_ms), sum(hold_ms), max(longest_wait_ms), sum(wrap_up_us)
+     FROM q_parts GROUP BY bucket, queue`,
+    qp.values,
+  );
+
+  const ap = new SqlParams();
+  const states = COUNTED_AGENT_STATES.map((st) => stateColumn(st));
+  const agents = await q.query(
+    `WITH RECURSIVE ${agentCountersCtes(sqlScope(ap, scope), { agentId: null })}
+     INSERT INTO report_agent_hours (hour, agent_id, handled, missed, single_talk_ms, single_hold_ms, shared_talk_us, shared_hold_us, ${states.join(', ')})
+     SELECT bucket, agent_id, sum(handled), sum(missed), sum(single_talk_ms), sum(single_hold_ms), sum(shared_talk_us), sum(shared_hold_us),
+            ${states.map((c) => `sum(${c})`).join(', ')}
+     FROM a_parts GROUP BY bucket, agent_id`,
+    ap.values,
+  );
+  return { queueRows: queues.rowCount ?? 0, agentRows: agents.rowCount ?? 0 };
+}
+
+/**
+ * Fresh statistics and visibility map after a big build: until autovacuum
+ * comes by, the planner would think the tables empty (and pick a plan for a
+ * few rows to read 900,000), and the first report would set hint bits on
+ * every page. Outside any transaction (VACUUM refuses to run in one).
+ */
+export async function vacuumRollups(q: Queryable): Promise<void> {
+  await q.query('VACUUM (ANALYZE) report_queue_hours, report_agent_hours');
+}
+

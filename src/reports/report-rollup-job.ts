@@ -1,0 +1,160 @@
+import type { Db } from '../db/pool';
+import type { Logger } from '../logger';
+import {
+  captureRollupClock, earliestActivityHour, inClientTransaction, readStoredRollupState, rebuildRollupHours, resetRollups,
+  saveRollupState, touchedRollupHours, vacuumRollups, withRollupLock, type RollupState,
+} from '../db/repositories/report-rollups-repository';
+import { HOUR_MS, ROLLUP_DEFINITION, hourRanges } from './report-rollups';
+
+export interface ReportRollupJobOptions {
+  db: Db;
+  logger: Logger;
+  /** Pause between the end of one run and the start of the next. */
+  everyMs?: number;
+  /** Pause before the first run, so that starting the process is not slowed by it. */
+  firstRunAfterMs?: number;
+  /** Hours rebuilt per transaction: bounds how long one transaction holds its rows. */
+  chunkHours?: number;
+}
+
+/** What one run did. */
+export interface RollupRunResult {
+  /** False when another process holds the lock (it is doing the work). */
+  ran: boolean;
+  /** The tables were emptied and the build starts over (first run, or changed definitions). */
+  reset: boolean;
+  /** Already sealed hours rebuilt because rows of theirs changed. */
+  rebuiltHours: number;
+  /** Hours sealed by this run (closed since the last one, or the backlog of a first build). */
+  sealedHours: number;
+  sealedUntil: Date | null;
+  /** The run stopped early because the job was stopped; the next run carries on. */
+  interrupted: boolean;
+}
+
+type JobState = 'idle' | 'scheduled' | 'running' | 'stopped';
+
+/** A run that wrote this many hours (a first build, a catch-up after downtime) refreshes the tables' statistics. */
+const VACUUM_AFTER_HOURS = 7 * 24;
+
+/**
+ * Keeps the hourly report rollups current, off the call path: every minute,
+ * in one process at a time (a Postgres advisory lock), it
+ * 1. rebuilds the sealed hours whose rows changed since its last run — late
+ *    call rows from the outbox, ACD events stored late, wrap-ups ending after
+ *    the hour — found by calls.updated_at and acd_events.recorded_at;
+ * 2. seals the hours closed since, up to the hour in progress (which reports
+ *    read raw), in chunks of one transaction each.
+ * Every step rebuilds whole hours from the raw rows, so running it twice, or
+ * two processes racing past a lost lock, gives the same rows.
+ */
+export class ReportRollupJob {
+  private state: JobState = 'idle';
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<RollupRunResult> | null = null;
+  private readonly everyMs: number;
+  private readonly firstRunAfterMs: number;
+  private readonly chunkHours: number;
+
+  constructor(private readonly options: ReportRollupJobOptions) {
+    this.everyMs = options.everyMs ?? 60_000;
+    this.firstRunAfterMs = options.firstRunAfterMs ?? 5_000;
+    this.chunkHours = options.chunkHours ?? 31 * 24;
+  }
+
+  /** Schedules the runs; stop() ends them. */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.schedule(this.firstRunAfterMs);
+  }
+
+  /** Stops scheduling and waits for a run in progress to reach its next transaction boundary. */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running) await this.running.catch(() => undefined);
+  }
+
+  /** One run now (a run already in progress is joined rather than started twice). */
+  runOnce(): Promise<RollupRunResult> {
+    if (this.running) return this.running;
+    const run = this.run().finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private schedule(afterMs: number): void {
+    if (this.state === 'stopped') return;
+    this.state = 'scheduled';
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.state === 'stopped') return;
+      this.state = 'running';
+      this.runOnce()
+        .then((result) => {
+          if (result.ran && (result.rebuiltHours > 0 || result.sealedHours > 0)) {
+            this.options.logger.debug({ ...result }, 'report rollups updated');
+          }
+        })
+        .catch((err: unknown) => this.options.logger.warn({ err }, 'report rollup run failed; reports read raw rows beyond the last sealed hour'))
+        .finally(() => this.schedule(this.everyMs));
+    }, afterMs);
+    // The job never keeps the process alive on its own.
+    this.timer.unref();
+  }
+
+  private async run(): Promise<RollupRunResult> {
+    const { db, logger } = this.options;
+    const outcome = await withRollupLock(db, async (client): Promise<RollupRunResult> => {
+      const clock = await captureRollupClock(client);
+      let state = await readStoredRollupState(client);
+      let reset = false;
+      if (state === null || state.definition !== ROLLUP_DEFINITION) {
+        // Everything committed before the mark is read by the sealing below; later changes by the next run.
+        const first = (await earliestActivityHour(client)) ?? clock.currentHour;
+        state = { definition: ROLLUP_DEFINITION, sealedUntil: first, changesSince: clock.changeMark };
+        const fresh = state;
+        await inClientTransaction(client, () => resetRollups(client, fresh));
+        reset = true;
+        logger.info({ from: first.toISOString() }, 'report rollups: building from the first call');
+      }
+
+      let rebuiltHours = 0;
+      const touched = await touchedRollupHours(client, state.changesSince, state.sealedUntil);
+      for (const range of hourRanges(touched, this.chunkHours)) {
+        if (this.state === 'stopped') return this.result(state, { reset, rebuiltHours, sealedHours: 0, interrupted: true });
+        await inClientTransaction(client, () => rebuildRollupHours(client, range));
+        rebuiltHours += (range.to.getTime() - range.from.getTime()) / HOUR_MS;
+      }
+
+      let sealedHours = 0;
+      while (state.sealedUntil.getTime() < clock.currentHour.getTime()) {
+        if (this.state === 'stopped') return this.result(state, { reset, rebuiltHours, sealedHours, interrupted: true });
+        const range = { from: state.sealedUntil, to: new Date(Math.min(state.sealedUntil.getTime() + this.chunkHours * HOUR_MS, clock.currentHour.getTime())) };
+        // The hours and the new sealedUntil commit together: a crash leaves either both or neither.
+        const next: RollupState = { ...state, sealedUntil: range.to };
+        await inClientTransaction(client, async () => {
+          await rebuildRollupHours(client, range);
+          await saveRollupState(client, next);
+        });
+        sealedHours += (range.to.getTime() - range.from.getTime()) / HOUR_MS;
+        state = next;
+      }
+
+      // Only now: a run cut short leaves the old mark, and the next run looks at the same changes again.
+      state = { ...state, changesSince: clock.changeMark };
+      await saveRollupState(client, state);
+      if (reset || rebuiltHours + sealedHours >= VACUUM_AFTER_HOURS) await vacuumRollups(client);
+      return this.result(state, { reset, rebuiltHours, sealedHours, interrupted: false });
+    });
+    if (!outcome.ran) return { ran: false, reset: false, rebuiltHours: 0, sealedHours: 0, sealedUntil: null, interrupted: false };
+    return outcome.value;
+  }
+
+  private result(state: RollupState, counts: Omit<RollupRunResult, 'ran' | 'sealedUntil'>): RollupRunResult {
+    return { ran: true, sealedUntil: state.sealedUntil, ...counts };
+  }
+}
