@@ -72,7 +72,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     recordings: Type.Object({ retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false }),
-    demo: Type.Object({ seedOnFirstStart: Type.Boolean() }, { additionalProperties: false }),
+    demo: Type.Object({ seedOnFirstStart: Type.Boolean(), alwaysOpen: Type.Boolean({ default: false }) }, { additionalProperties: false }),
     // Reports cut their hours and days in this IANA zone unless a request names one (absent: UTC).
     reports: Type.Optional(Type.Object({ timeZone: Type.String({ minLength: 1, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' }) }, { additionalProperties: false })),
   },

@@ -45,6 +45,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'SIP_REALM', key: 'sip.realm', kind: 'string' },
   { env: 'SIP_TRUNKS', key: 'sip.trunks', kind: 'list' },
   { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
+  { env: 'DEMO_ALWAYS_OPEN', key: 'demo.alwaysOpen', kind: 'boolean' },
   { env: 'RECORDING_RETENTION_DAYS', key: 'recordings.retentionDays', kind: 'number' },
   { env: 'REPORTS_TIME_ZONE', key: 'reports.timeZone', kind: 'string' },
 ];

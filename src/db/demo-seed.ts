@@ -40,6 +40,8 @@ export interface DemoSeedOptions {
   defaultCountry: string;
   sipRealm: string;
   logger: Logger;
+  /** Open around the clock instead of office hours: end-to-end tests must not depend on the time of day they run at. */
+  alwaysOpen?: boolean;
   /** Extra seeding steps (default IVR flow, routing config) contributed by other domains. */
   extraSteps?: Array<(client: DbClient, ids: DemoIds) => Promise<void>>;
 }
@@ -113,7 +115,9 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
 
     const schedule = await schedulesRepository.create(client, {
       name: 'main', timezone: 'Europe/Moscow',
-      hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' })).concat([{ weekday: 6, opens: '09:00', closes: '15:00' }]),
+      hours: options.alwaysOpen
+        ? [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' }))
+        : [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' })).concat([{ weekday: 6, opens: '09:00', closes: '15:00' }]),
       holidays: [{ day: '2027-01-01', name: 'New Year' }, { day: '2027-01-07', name: 'Orthodox Christmas' }],
     });
     const queues = [

@@ -26,6 +26,7 @@ import { startRedisServer } from './redis-server';
 import { Acd, AcdEventWriter } from '../acd';
 import { syncDirectoryToAcd } from '../directory/acd-directory-sync';
 import { StaffingChangeFeed } from '../directory/directory-change-feed';
+import { ReportRollupJob } from '../reports/report-rollup-job';
 import type { RunningService } from './managed-process';
 
 /** How each real component came to be: given by URL, started here, or missing (with how to get it). */
@@ -169,8 +170,13 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     await ensureAdminUser(db, config.auth.adminUser, adminPassword);
     let seeded = false;
     if (config.demo.seedOnFirstStart && config.mode !== 'production') {
-      seeded = (await seedDemoData(db, { defaultCountry: config.phone.defaultCountry, sipRealm: config.sip.realm, logger })) === 'seeded';
+      seeded = (await seedDemoData(db, { defaultCountry: config.phone.defaultCountry, sipRealm: config.sip.realm, logger, alwaysOpen: config.demo.alwaysOpen })) === 'seeded';
     }
+
+    // Hourly report rollups (issue 7), kept current in the background; one process does it (advisory lock).
+    const reportRollups = new ReportRollupJob({ db, logger: logger.child({ module: 'report-rollups' }) });
+    reportRollups.start();
+    closers.push(() => reportRollups.stop());
 
     // The ACD: live queues and agents in Redis, fed from the directory and kept in step with it.
     let acd: Acd | null = null;

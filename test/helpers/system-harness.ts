@@ -32,7 +32,7 @@ export async function startSystemHarness(options: { /** Extra environment for th
   const sipPort = await freeTcpPort();
   const config = loadConfig({
     env: {
-      NODE_ENV: 'development', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir, HOST: '127.0.0.1',
+      NODE_ENV: 'development', DEMO_ALWAYS_OPEN: 'true', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir, HOST: '127.0.0.1',
       PORT: String(await freeTcpPort()), DATABASE_URL: database.url, REDIS_PORT: String(await freeTcpPort()),
       RTPENGINE_NG_PORT: String(await freeTcpPort()), RTPENGINE_DTMF_LOG_PORT: String(await freeTcpPort()),
       RTPENGINE_PORT_MIN: String(rtpBase), RTPENGINE_PORT_MAX: String(rtpBase + 99),

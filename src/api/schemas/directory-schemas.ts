@@ -151,7 +151,7 @@ export const QueuePatch = Type.Partial(Type.Object({ name: Code, ...queueFields 
 export type QueueRecord = Static<typeof Queue>;
 
 // Business hours -------------------------------------------------------------
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, local time' });
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM, local time; 24:00 closes at midnight' });
 export const OpeningHours = Type.Object({ weekday: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday' }), opens: ClockTime, closes: ClockTime }, { additionalProperties: false });
 export const Holiday = Type.Object({ day: Type.String({ format: 'date' }), name: NonEmpty(100) }, { additionalProperties: false });
 export const Schedule = Type.Object({
