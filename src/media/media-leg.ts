@@ -35,6 +35,20 @@ export function flagsToward(kind: LegKind): NgParams {
   return { 'transport-protocol': 'RTP/AVP', DTLS: 'off', ICE: 'remove' };
 }
 
+/**
+ * ng `offer` keys for an offer from a leg of `from` to a leg of `to`. A browser
+ * re-offering toward a SIP phone (hold, a consult re-pairing) offers
+ * rtcp-mux, which the phone's answer drops: without `accept` rtpengine then
+ * answers the browser without rtcp-mux, on a new RTP/RTCP port pair with new
+ * ICE credentials, and Chrome refuses the answer ("RTCP-MUX is not enabled
+ * when it is required") and ends the call. `demux` keeps RTCP on its own
+ * port toward the phone.
+ */
+export function offerFlags(from: LegKind, to: LegKind): NgParams {
+  const toward = flagsToward(to);
+  return from === 'webrtc' && to === 'sip' ? { ...toward, 'rtcp-mux': ['demux', 'accept'] } : toward;
+}
+
 /** The SDP a leg of `kind` is finally given: browser-only attributes removed toward SIP peers. */
 export function sdpToward(kind: LegKind, sdp: string): string {
   return kind === 'sip' ? stripSsrcAndMsid(sdp) : sdp;

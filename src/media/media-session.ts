@@ -2,7 +2,7 @@ import { AppError, isAppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import { convertCallRecording, type RecordingFile } from './call-recording';
 import { legCounters, streamPortsOf, type LegCounters } from './leg-counters';
-import { flagsToward, sdpToward, type LegKind, type LegRole } from './media-leg';
+import { flagsToward, offerFlags, sdpToward, type LegKind, type LegRole } from './media-leg';
 import { canTransition, type MediaSessionState } from './media-session-state';
 import type { MediaCallTracker } from './rtpengine-call-sweeper';
 import { isUnknownCall } from './rtpengine-call-sweeper';
@@ -203,7 +203,7 @@ export class MediaSession {
    */
   async anchorCaller(offerSdp: string): Promise<string> {
     this.require('anchorCaller', ['new']);
-    const offer = await this.send('offer', { 'from-tag': this.caller.tag, sdp: offerSdp, ...flagsToward('sip') });
+    const offer = await this.send('offer', { 'from-tag': this.caller.tag, sdp: offerSdp, ...offerFlags(this.caller.kind, 'sip') });
     const answer = await this.send('answer', {
       'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: this.placeholderFor(offer), ...flagsToward(this.caller.kind),
     });
@@ -270,7 +270,7 @@ export class MediaSession {
     if (agentTag === PLACEHOLDER_TAG || agentTag === this.caller.tag || this.agentTags.has(agentTag)) {
       throw new AppError('VALIDATION_FAILED', `an agent leg's tag must be new in the call and differ from "${PLACEHOLDER_TAG}" and the caller's`);
     }
-    const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: this.latestCallerSdp(), ...flagsToward(kind) });
+    const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: this.latestCallerSdp(), ...offerFlags(this.caller.kind, kind) });
     const sdp = sdpToward(kind, this.sdpOf(offer));
     const ports = portsOf(sdp);
     this.offering = { kind, ports, tag: agentTag };
@@ -333,7 +333,7 @@ export class MediaSession {
       throw new AppError('ILLEGAL_TRANSITION', 'an offer is already outstanding on this call (491 Request Pending)');
     }
     if (from === 'caller' && this.current === 'anchored') {
-      const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: offerSdp, ...flagsToward('sip') });
+      const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: offerSdp, ...offerFlags(this.caller.kind, 'sip') });
       const answer = await this.send('answer', {
         'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: this.placeholderFor(offer), ...flagsToward(this.caller.kind),
       });
@@ -343,12 +343,12 @@ export class MediaSession {
     this.require('reoffer', ['bridged']);
     const agent = this.agent as AgentLeg;
     if (from === 'caller') {
-      const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': agent.tag, sdp: offerSdp, ...flagsToward(agent.kind) });
+      const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': agent.tag, sdp: offerSdp, ...offerFlags(this.caller.kind, agent.kind) });
       this.callerSdp = offerSdp;
       this.pending = { from, fromTag: this.caller.tag, toTag: agent.tag, fromKind: this.caller.kind };
       return { kind: 'forward', to: 'agent', sdp: this.handToAgent(agent, offer) };
     }
-    const offer = await this.send('offer', { 'from-tag': agent.tag, 'to-tag': this.caller.tag, sdp: offerSdp, ...flagsToward(this.caller.kind) });
+    const offer = await this.send('offer', { 'from-tag': agent.tag, 'to-tag': this.caller.tag, sdp: offerSdp, ...offerFlags(agent.kind, this.caller.kind) });
     this.agentSdp = offerSdp;
     this.pending = { from, fromTag: agent.tag, toTag: this.caller.tag, fromKind: agent.kind };
     return { kind: 'forward', to: 'caller', sdp: this.handToCaller(offer) };
@@ -427,7 +427,7 @@ export class MediaSession {
     }
     const agent = this.agent as AgentLeg;
     const offer = await this.send('offer', {
-      'from-tag': agent.tag, 'to-tag': target.tag, sdp: withDirection(this.latestAgentSdp(), 'sendrecv'), ...flagsToward(target.kind),
+      'from-tag': agent.tag, 'to-tag': target.tag, sdp: withDirection(this.latestAgentSdp(), 'sendrecv'), ...offerFlags(agent.kind, target.kind),
     });
     const sdp = sdpToward(target.kind, this.sdpOf(offer));
     const ports = portsOf(sdp);
@@ -453,7 +453,7 @@ export class MediaSession {
     if (consult.sdp !== null) throw new AppError('ILLEGAL_TRANSITION', 'the consulted party has answered already');
     await this.send('answer', { 'from-tag': agent.tag, 'to-tag': consult.tag, sdp: answerSdp, ...flagsToward(agent.kind) });
     consult.sdp = answerSdp;
-    const offer = await this.send('offer', { 'from-tag': consult.tag, 'to-tag': agent.tag, sdp: answerSdp, ...flagsToward(agent.kind) });
+    const offer = await this.send('offer', { 'from-tag': consult.tag, 'to-tag': agent.tag, sdp: answerSdp, ...offerFlags(consult.kind, agent.kind) });
     return this.handToAgent(agent, offer);
   }
 
@@ -483,7 +483,7 @@ export class MediaSession {
     const before = this.callerEndpoint;
     await this.stopMusicAndUnblock();
     const offer = await this.send('offer', {
-      'from-tag': this.caller.tag, 'to-tag': consult.tag, sdp: withDirection(this.latestCallerSdp(), 'sendrecv'), ...flagsToward(consult.kind),
+      'from-tag': this.caller.tag, 'to-tag': consult.tag, sdp: withDirection(this.latestCallerSdp(), 'sendrecv'), ...offerFlags(this.caller.kind, consult.kind),
     });
     this.noteConsultPorts(consult, offer);
     const answer = await this.send('answer', { 'from-tag': this.caller.tag, 'to-tag': consult.tag, sdp: consult.sdp, ...flagsToward(this.caller.kind) });
@@ -506,7 +506,7 @@ export class MediaSession {
     this.consult = null;
     await this.stopMusicAndUnblock();
     const offer = await this.send('offer', {
-      'from-tag': this.caller.tag, 'to-tag': agent.tag, sdp: withDirection(this.latestCallerSdp(), 'sendrecv'), ...flagsToward(agent.kind),
+      'from-tag': this.caller.tag, 'to-tag': agent.tag, sdp: withDirection(this.latestCallerSdp(), 'sendrecv'), ...offerFlags(this.caller.kind, agent.kind),
     });
     this.handToAgent(agent, offer);
     const answer = await this.send('answer', {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { legCounters } from '../../src/media/leg-counters';
 import { RtpengineNgClient } from '../../src/media/rtpengine-ng-client';
-import { SEND_BYE, dtmfPcap } from '../helpers/sipp';
+import { dtmfPcap } from '../helpers/sipp';
 import type { SystemHarness } from '../helpers/system-harness';
 
 /**
@@ -146,6 +146,19 @@ ${reinvites}
 ${REPLY_OK}`);
 }
 
+/**
+ * A desk phone whose user talks: answers, plays `audioBlocks` blocks of PCMA
+ * audio (about 7 s each, one block every `blockMs`), then hangs up (BYE).
+ * It sends, it never echoes: what the far end hears from it is its voice.
+ */
+export function talkingPhoneScenario(options: { audioBlocks: number; blockMs: number }): string {
+  const talk = Array.from({ length: options.audioBlocks }, () => `  <nop><action><exec play_pcap_audio="${path.join('/usr/share/sip-tester', 'g711a.pcap')}"/></action></nop>
+  <pause milliseconds="${options.blockMs}"/>`).join('\n');
+  return wrap(`${ANSWER_FIRST_INVITE}
+${talk}
+${phoneBye(101)}`);
+}
+
 /** A desk phone that declines the call (603). */
 export function decliningPhoneScenario(): string {
   return wrap(`  <recv request="INVITE"/>
@@ -172,6 +185,27 @@ export type SessionCallerStep =
   | { reinvite: 'recvonly' | 'sendrecv'; timeoutMs?: number }
   | { awaitBye: true; timeoutMs?: number };
 
+/**
+ * The caller's BYE, with its own From and To written out: after a re-INVITE
+ * from the server, `[last_From:]` would be the server's and the BYE would be
+ * answered 481.
+ */
+function callerBye(from: string, to: string): string {
+  return `  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Caller" <sip:${from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:${to}@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>`;
+}
+
 /** A caller (PCMA + RFC 2833) dialling the hotline from `from`, then the steps. */
 export function sessionCallerScenario(options: { from: string; to?: string; steps: SessionCallerStep[] }): string {
   const to = options.to ?? 'hotline';
@@ -180,7 +214,7 @@ export function sessionCallerScenario(options: { from: string; to?: string; step
     if ('pauseMs' in step) return `  <pause milliseconds="${step.pauseMs}"/>`;
     if ('key' in step) return `  <nop><action><exec play_pcap_audio="${dtmfPcap(step.key)}"/></action></nop>\n  <pause milliseconds="400"/>`;
     if ('audio' in step) return `  <nop><action><exec play_pcap_audio="${path.join('/usr/share/sip-tester', 'g711a.pcap')}"/></action></nop>`;
-    if ('hangUp' in step) return SEND_BYE;
+    if ('hangUp' in step) return callerBye(options.from, to);
     if ('reinvite' in step) {
       version += 1;
       return `  <recv request="INVITE" timeout="${step.timeoutMs ?? 60000}"/>\n${answerInvite(step.reinvite, version, false)}`;
@@ -281,10 +315,10 @@ ${sdpLines('sendrecv', 1)}
  * (`-rtp_echo`): rtpengine then counts, on that phone's leg, what it sent
  * the phone.
  */
-export function startPhone(options: { scenario: string; port: number; mediaPort: number; rtpEcho?: boolean; timeoutSeconds?: number }): { done: Promise<number | null>; stop: () => void } {
+export function startPhone(options: { scenario: string; port: number; mediaPort: number; rtpEcho?: boolean; timeoutSeconds?: number; /** Local address (default 127.0.0.1), e.g. a trunk's own loopback address. */ ip?: string }): { done: Promise<number | null>; stop: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-phone-'));
   writeFileSync(path.join(dir, 'phone.xml'), options.scenario);
-  const args = ['-i', '127.0.0.1', '-p', String(options.port), '-mp', String(options.mediaPort), '-m', '1', '-nostdin', '-timeout', `${options.timeoutSeconds ?? 90}s`, '-timeout_error', '-sf', path.join(dir, 'phone.xml'), '-trace_err'];
+  const args = ['-i', options.ip ?? '127.0.0.1', '-p', String(options.port), '-mp', String(options.mediaPort), '-m', '1', '-nostdin', '-timeout', `${options.timeoutSeconds ?? 90}s`, '-timeout_error', '-sf', path.join(dir, 'phone.xml'), '-trace_err'];
   if (options.rtpEcho) args.push('-rtp_echo');
   const child = spawn('sipp', args, { cwd: dir, stdio: 'ignore' });
   const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(() => rmSync(dir, { recursive: true, force: true }));

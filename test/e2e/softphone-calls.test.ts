@@ -173,6 +173,48 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
     expect(flowing.sent).toBeGreaterThan(50);
   }, 120_000);
 
+  it('hold and resume from the browser: the caller is re-INVITEd recvonly then sendrecv, the hold is timed on the record, and audio flows both ways again after resume', async () => {
+    await annaReady();
+    // The caller's audio is played once, after the resume: sipp replays its pcap with the same RTP sequence numbers,
+    // and a second playback would be dropped by the browser's SRTP replay protection.
+    const callerDone = caller([
+      { pauseMs: 2500 }, { key: '1' }, { pauseMs: 1000 }, { reinvite: 'recvonly' }, { reinvite: 'sendrecv' }, { audio: true }, { pauseMs: 7000 }, { hangUp: true },
+    ]);
+    await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
+    const callId = await currentCallId();
+    await page.getByRole('button', { name: /^Answer/ }).click();
+    await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+    await eventually(() => rtpFigures(page), (f) => f.sent > 50, 15_000, 250);
+
+    // Hold: the page says so and the button turns into Resume; the browser's re-INVITE offered sendonly.
+    await page.keyboard.press('h');
+    await page.getByTestId('call-status').getByText('On hold — the caller hears music').waitFor({ timeout: 10_000 });
+    await expect(page.getByRole('button', { name: /^Resume/ }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await watched.screenshot('softphone-on-hold');
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const beforeResume = await rtpFigures(page);
+    await page.getByRole('button', { name: /^Resume/ }).click();
+    await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+    // After resume the media path is whole again both ways (the caller plays 7 s of audio after the second re-INVITE).
+    const resumed = await eventually(() => rtpFigures(page), (f) => f.received > beforeResume.received + 50 && f.sent > beforeResume.sent + 50, 15_000, 250);
+
+    const result = await callerDone;
+    expect(result.errors).toBe('');
+    expect(result.successful).toBe(1);
+    await page.getByTestId('wrap-up-form').waitFor({ timeout: 15_000 });
+    const row = await eventually(() => call(callId!), (c) => c?.ended_at != null, 20_000, 250);
+    expect(row).toMatchObject({ outcome: 'answered', agent_id: staff.anna, hangup_side: 'caller' });
+    const events = await eventsOf(callId!);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['agent_answered', 'hold', 'resume']));
+    // Held about 4 s (the test's pause plus the two re-INVITE round trips).
+    expect(row!.hold_ms).toBeGreaterThan(3500);
+    expect(row!.hold_ms).toBeLessThan(7000);
+    await page.getByRole('button', { name: 'End wrap-up' }).click();
+    await page.getByTestId('agent-state').getByText('Ready').waitFor();
+    expect(resumed.received).toBeGreaterThan(beforeResume.received + 50);
+    expect(resumed.sent).toBeGreaterThan(beforeResume.sent + 50);
+  }, 120_000);
+
   it('blind transfer to the finance queue: the browser\'s line ends, Tatiana\'s desk phone takes the caller, the call row shows both agents', async () => {
     const tatiana = await h.login('tatiana', 'demo-pass-1');
     const tatianaPhone = await freeTcpPort();

@@ -264,6 +264,45 @@ describe('media session (real rtpengine, plain RTP endpoints)', () => {
     }
   });
 
+  it('a browser holds with a sendonly re-offer: the answer it gets keeps rtcp-mux, its port and its ICE credentials (Chrome refuses anything else and ends the call)', async () => {
+    const { session, caller } = await callerCall();
+    try {
+      await session.anchorCaller(caller.sdp({ sessionId: 1 }));
+      const offer = await session.offerToAgent('webrtc', 'agent-holding');
+      const advertised = /^m=audio (\d+) /m.exec(offer)?.[1];
+      const ufrag = /^a=ice-ufrag:(\S+)/m.exec(offer)?.[1];
+      expect(advertised).toBeDefined();
+      expect(ufrag).toBeDefined();
+      const browserSdp = (version: number, setup: string, direction: string): string => [
+        'v=0', `o=- 7 ${version} IN IP4 127.0.0.1`, 's=-', 't=0 0', 'a=group:BUNDLE 1',
+        'm=audio 52046 UDP/TLS/RTP/SAVPF 8 101', 'c=IN IP4 127.0.0.1', 'a=rtcp:9 IN IP4 0.0.0.0',
+        'a=candidate:1 1 udp 2122260223 127.0.0.1 52046 typ host',
+        'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+        'a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99',
+        `a=setup:${setup}`, 'a=mid:1', `a=${direction}`, 'a=rtcp-mux', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', '',
+      ].join('\r\n');
+      await session.acceptAgentAnswer('agent-holding', browserSdp(2, 'active', 'sendrecv'));
+
+      // Chrome's hold: a new offer, sendonly, setup:actpass, same ICE credentials, rtcp-mux.
+      const forwarded = await session.reoffer('agent', browserSdp(3, 'actpass', 'sendonly'));
+      expect(forwarded).toMatchObject({ kind: 'forward', to: 'caller' });
+      const towardCaller = forwarded.sdp;
+      // The SIP caller is offered plain RTP (no mux, ICE or DTLS) with the hold's direction; it answers recvonly.
+      expect(towardCaller).toMatch(/m=audio \d+ RTP\/AVP /);
+      expect(towardCaller).not.toMatch(/a=rtcp-mux|a=ice-|a=fingerprint|a=candidate/);
+      expect(towardCaller).toMatch(/^a=sendonly/m);
+
+      const towardBrowser = await session.completeReoffer(caller.sdp({ sessionId: 1, version: 2, direction: 'recvonly' }));
+      expect(towardBrowser).toMatch(/^a=rtcp-mux/m);
+      expect(/^m=audio (\d+) UDP\/TLS\/RTP\/SAVPF /m.exec(towardBrowser)?.[1]).toBe(advertised);
+      expect(/^a=ice-ufrag:(\S+)/m.exec(towardBrowser)?.[1]).toBe(ufrag);
+      expect(towardBrowser).toMatch(/^a=recvonly/m);
+    } finally {
+      await session.delete();
+      await caller.close();
+    }
+  });
+
   it('records ~2 s of two-way audio into a stereo WAV of that length, caller left and agent right', async () => {
     const { session, caller, callId } = await callerCall();
     const agent = await RtpTestEndpoint.open(AGENT_SSRC);
