@@ -7,6 +7,8 @@ export interface FieldSpec {
   json?: boolean;
   /** Read-only fields are returned but never written from a request (ids, timestamps). */
   readOnly?: boolean;
+  /** A `numeric` column: pg hands it over as a string (to keep its precision); the API shows a number. */
+  numeric?: boolean;
 }
 
 export type FieldMap = Record<string, FieldSpec>;
@@ -36,7 +38,7 @@ export function fromRow<T extends Row>(fields: FieldMap, row: Row): T {
   const out: Row = {};
   for (const [field, spec] of Object.entries(fields)) {
     const value = row[spec.column];
-    out[field] = value instanceof Date ? value.toISOString() : value;
+    out[field] = value instanceof Date ? value.toISOString() : spec.numeric && typeof value === 'string' ? Number(value) : value;
   }
   return out as T;
 }

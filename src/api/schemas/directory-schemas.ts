@@ -134,6 +134,11 @@ const queueFields = {
   maxWaitSeconds: Type.Integer({ minimum: 10, maximum: 7200 }),
   wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
   serviceLevelSeconds: Type.Integer({ minimum: 1, maximum: 600 }),
+  serviceLevelTargetPercent: Type.Number({
+    exclusiveMinimum: 0, exclusiveMaximum: 100,
+    description: 'share of calls to answer within serviceLevelSeconds; under it the wallboard raises an alert',
+  }),
+  longWaitAlertSeconds: Nullable(Type.Integer({ minimum: 5, maximum: 7200, description: 'a caller waiting longer raises a wallboard alert; null: the wallboard default (60 s)' })),
   announceEverySeconds: Type.Integer({ minimum: 0, maximum: 600 }),
   musicOnHold: Type.String({ minLength: 1, maxLength: 100 }),
   overflowTarget: Nullable(OverflowTarget),

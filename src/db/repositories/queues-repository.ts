@@ -37,6 +37,8 @@ export const queuesRepository = new ResourceRepository<QueueRecord>({
     maxWaitSeconds: { column: 'max_wait_seconds' },
     wrapUpSeconds: { column: 'wrap_up_seconds' },
     serviceLevelSeconds: { column: 'service_level_seconds' },
+    serviceLevelTargetPercent: { column: 'service_level_percent', numeric: true },
+    longWaitAlertSeconds: { column: 'long_wait_alert_seconds' },
     announceEverySeconds: { column: 'announce_every_seconds' },
     musicOnHold: { column: 'music_on_hold' },
     overflowTarget: { column: 'overflow_target', json: true },

@@ -135,6 +135,14 @@ describe('directory API (real HTTP, Postgres)', () => {
     expect((await h.call('GET', `/api/staff/${op.body.id}`, { token: admin })).body.queueIds).toEqual([created.body.id]);
     const patched = await h.call('PATCH', `/api/queues/${created.body.id}`, { token: admin, body: { memberIds: [], maxWaitSeconds: 120 } });
     expect(patched.body).toMatchObject({ memberIds: [], maxWaitSeconds: 120 });
+    // The wallboard's targets: 90 % and the default long-wait alert until set; a target of 100 % or more is refused by name.
+    expect(created.body).toMatchObject({ serviceLevelTargetPercent: 90, longWaitAlertSeconds: null });
+    const targets = await h.call('PATCH', `/api/queues/${created.body.id}`, { token: admin, body: { serviceLevelTargetPercent: 92.5, longWaitAlertSeconds: 45 } });
+    expect(targets.body).toMatchObject({ serviceLevelTargetPercent: 92.5, longWaitAlertSeconds: 45 });
+    const unreachable = await h.call('PATCH', `/api/queues/${created.body.id}`, { token: admin, body: { serviceLevelTargetPercent: 100 } });
+    expect(unreachable.status).toBe(400);
+    expect(unreachable.body.error.message).toMatch(/serviceLevelTargetPercent/);
+    expect((await h.call('PATCH', `/api/queues/${created.body.id}`, { token: admin, body: { longWaitAlertSeconds: null } })).body.longWaitAlertSeconds).toBeNull();
     const bad = await h.call('POST', '/api/queues', { token: admin, body: { name: 'q2', label: 'Q', strategy: 'random-ish' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/body\/strategy/);

@@ -65,8 +65,10 @@ describe('wallboard live feed (real HTTP + WebSocket, real ACD in Redis, Postgre
     wsBase = h.baseUrl.replace(/^http/, 'ws');
     for (const s of (await h.call('GET', '/api/staff?limit=1000', { token: h.tokens.admin })).body as Array<{ id: number; fullName: string }>) staff.set(s.fullName, s.id);
     sadovod = ((await h.call('GET', `/api/clients?q=${encodeURIComponent('Sadovod')}`, { token: h.tokens.admin })).body as Array<{ id: number }>)[0]!.id;
-    // The finance queue alerts after 5 s of waiting (the default is 60 s).
-    await h.db.query("UPDATE queues SET long_wait_alert_seconds = 5, service_level_percent = 85 WHERE name = 'finance'");
+    // A supervisor sets the finance queue's targets through the queue API: alert after 5 s of waiting (the default is 60 s), 85 % target.
+    const finance = ((await h.call('GET', '/api/queues?limit=100', { token: h.tokens.admin })).body as Array<{ id: number; name: string }>).find((q) => q.name === 'finance')!;
+    const patched = await h.call('PATCH', `/api/queues/${finance.id}`, { token: h.tokens.admin, body: { longWaitAlertSeconds: 5, serviceLevelTargetPercent: 85 } });
+    expect(patched.body).toMatchObject({ longWaitAlertSeconds: 5, serviceLevelTargetPercent: 85 });
   });
   afterAll(async () => {
     await Promise.all(boards.map((b) => b.close()));

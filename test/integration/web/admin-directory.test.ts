@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { launchChromium, openPage, type WatchedPage } from '../../helpers/browser';
+import { eventually } from '../../helpers/eventually';
 import { signInAdminAt } from './admin-config-helpers';
 
 // Issue 7: the directory screens — staff with SIP credentials, clients found by any phone format, CSV import with its report.
@@ -105,6 +106,27 @@ describe('admin directory (Chromium)', () => {
     await page.getByRole('cell', { name: 'Stall 77 at Danilovsky' }).waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
     await watched.screenshot('admin-clients');
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('sets a queue\'s wallboard targets (service-level target, long-wait alert); an impossible target is stopped on its field', async () => {
+    const { page } = watched;
+    await page.goto(`${harness.baseUrl}/admin/#/directory/queues`);
+    await page.getByRole('button', { name: 'Finance service' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Edit Finance service' });
+    await expect(drawer.getByLabel('Service level target (%)').inputValue()).resolves.toBe('90');
+    await drawer.getByLabel('Service level target (%)').fill('100');
+    // The browser itself stops an unreachable target (the API refuses it too: test/integration/api/directory.test.ts).
+    await drawer.getByRole('button', { name: 'Save' }).click();
+    await expect(drawer.getByLabel('Service level target (%)').evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).resolves.toBe(true);
+    await expect(drawer.getByLabel('Service level target (%)').inputValue()).resolves.toBe('100');
+    await drawer.getByLabel('Service level target (%)').fill('85');
+    await drawer.getByLabel('Long-wait alert (s)').fill('45');
+    await drawer.getByRole('button', { name: 'Save' }).click();
+    const finance = async (): Promise<{ serviceLevelTargetPercent: number; longWaitAlertSeconds: number | null } | undefined> =>
+      ((await harness.call('GET', '/api/queues', { token: harness.tokens.admin })).body as Array<{ name: string; serviceLevelTargetPercent: number; longWaitAlertSeconds: number | null }>).find((q) => q.name === 'finance');
+    await expect(eventually(finance, (q) => q?.serviceLevelTargetPercent === 85, 5000, 100)).resolves.toMatchObject({ serviceLevelTargetPercent: 85, longWaitAlertSeconds: 45 });
+    await watched.screenshot('admin-queue-targets');
     expect(watched.errors).toEqual([]);
   });
 });

@@ -13,14 +13,14 @@ type Overflow = { kind: 'queue'; queue: string } | { kind: 'staff'; staffId: num
 interface Queue {
   id: number; name: string; label: string; departmentId: number | null; scheduleId: number | null; requiredSkills: Record<string, number>;
   strategy: (typeof STRATEGIES)[number]; priorityByClientType: Record<string, number>; ringTimeoutSeconds: number; maxWaitSeconds: number; wrapUpSeconds: number;
-  serviceLevelSeconds: number; announceEverySeconds: number; musicOnHold: string; overflowTarget: Overflow; emptyQueuePolicy: (typeof EMPTY_POLICIES)[number];
+  serviceLevelSeconds: number; serviceLevelTargetPercent: number; longWaitAlertSeconds: number | null; announceEverySeconds: number; musicOnHold: string; overflowTarget: Overflow; emptyQueuePolicy: (typeof EMPTY_POLICIES)[number];
   active: boolean; memberIds: number[];
 }
 
 const useT = translator({
   en: {
     queues: 'Queues', name: 'Name', label: 'Label', strategy: 'Strategy', members: 'Agents', ring: 'Ring (s)', maxWait: 'Max wait (s)', wrapUp: 'Wrap-up (s)', overflow: 'Overflow',
-    announce: 'Announce every (s)', moh: 'Music on hold', sl: 'Service level (s)', department: 'Department', schedule: 'Hours', skills: 'Required skills', emptyPolicy: 'When nobody is logged in',
+    announce: 'Announce every (s)', moh: 'Music on hold', sl: 'Service level (s)', slTarget: 'Service level target (%)', longWait: 'Long-wait alert (s)', longWaitHint: 'empty = the wallboard default, 60 s', department: 'Department', schedule: 'Hours', skills: 'Required skills', emptyPolicy: 'When nobody is logged in',
     active: 'Active', add: 'New queue', edit: 'Edit {name}', create: 'New queue', none: 'none', overflowQueue: 'Overflow queue', overflowStaff: 'Overflow person', inactive: 'inactive',
     announceHint: '0 = no position announcements', skillsHint: 'skill:level, comma-separated', loading: 'Loading…', empty: 'No queues yet.',
     s_longest_idle: 'longest idle', s_fewest_calls: 'fewest calls', s_round_robin: 'round robin', s_linear: 'in order', s_weighted_random: 'weighted random',
@@ -28,7 +28,7 @@ const useT = translator({
   },
   ru: {
     queues: 'Очереди', name: 'Имя', label: 'Название', strategy: 'Стратегия', members: 'Агенты', ring: 'Звонок (с)', maxWait: 'Макс. ожидание (с)', wrapUp: 'Постобработка (с)', overflow: 'Переполнение',
-    announce: 'Объявлять каждые (с)', moh: 'Музыка ожидания', sl: 'Уровень сервиса (с)', department: 'Отдел', schedule: 'Часы работы', skills: 'Нужные навыки', emptyPolicy: 'Если никого нет в системе',
+    announce: 'Объявлять каждые (с)', moh: 'Музыка ожидания', sl: 'Уровень сервиса (с)', slTarget: 'Цель уровня сервиса (%)', longWait: 'Тревога долгого ожидания (с)', longWaitHint: 'пусто = по умолчанию табло, 60 с', department: 'Отдел', schedule: 'Часы работы', skills: 'Нужные навыки', emptyPolicy: 'Если никого нет в системе',
     active: 'Активна', add: 'Новая очередь', edit: 'Изменить: {name}', create: 'Новая очередь', none: 'нет', overflowQueue: 'Очередь переполнения', overflowStaff: 'Сотрудник при переполнении', inactive: 'неактивна',
     announceHint: '0 = без объявлений позиции', skillsHint: 'навык:уровень через запятую', loading: 'Загрузка…', empty: 'Очередей пока нет.',
     s_longest_idle: 'дольше всех свободен', s_fewest_calls: 'меньше всего звонков', s_round_robin: 'по кругу', s_linear: 'по порядку', s_weighted_random: 'взвешенно случайно',
@@ -95,6 +95,8 @@ function QueueForm(props: {
   const [maxWait, setMaxWait] = useState<number | undefined>(r?.maxWaitSeconds ?? 300);
   const [wrapUp, setWrapUp] = useState<number | undefined>(r?.wrapUpSeconds ?? 30);
   const [sl, setSl] = useState<number | undefined>(r?.serviceLevelSeconds ?? 20);
+  const [slTarget, setSlTarget] = useState<number | undefined>(r?.serviceLevelTargetPercent ?? 90);
+  const [longWait, setLongWait] = useState<number | undefined>(r?.longWaitAlertSeconds ?? undefined);
   const [announce, setAnnounce] = useState<number | undefined>(r?.announceEverySeconds ?? 30);
   const [moh, setMoh] = useState(r?.musicOnHold ?? 'default');
   const [overflowKind, setOverflowKind] = useState<'none' | 'queue' | 'staff' | 'callback' | 'voicemail'>(r?.overflowTarget?.kind ?? 'none');
@@ -118,6 +120,7 @@ function QueueForm(props: {
     const body = {
       name: name.trim(), label: label.trim(), departmentId: departmentId ? Number(departmentId) : null, scheduleId: scheduleId ? Number(scheduleId) : null,
       requiredSkills: textToSkills(skills), strategy, ringTimeoutSeconds: ring, maxWaitSeconds: maxWait, wrapUpSeconds: wrapUp, serviceLevelSeconds: sl,
+      serviceLevelTargetPercent: slTarget, longWaitAlertSeconds: longWait ?? null,
       announceEverySeconds: announce, musicOnHold: moh.trim(), overflowTarget: overflow(), emptyQueuePolicy: emptyPolicy, active, memberIds: members,
     };
     const changes = changedFields(r as unknown as Record<string, unknown> | null, body);
@@ -142,6 +145,8 @@ function QueueForm(props: {
           <NumberField label={t('maxWait')} min={10} max={7200} value={maxWait} onInput={setMaxWait} error={f.maxWaitSeconds} />
           <NumberField label={t('wrapUp')} min={0} max={3600} value={wrapUp} onInput={setWrapUp} error={f.wrapUpSeconds} />
           <NumberField label={t('sl')} min={1} max={600} value={sl} onInput={setSl} error={f.serviceLevelSeconds} />
+          <NumberField label={t('slTarget')} min={1} max={99.9} step={0.1} value={slTarget} onInput={setSlTarget} error={f.serviceLevelTargetPercent} />
+          <NumberField label={t('longWait')} min={5} max={7200} value={longWait} onInput={setLongWait} error={f.longWaitAlertSeconds} hint={t('longWaitHint')} />
           <NumberField label={t('announce')} min={0} max={600} value={announce} onInput={setAnnounce} error={f.announceEverySeconds} />
           <TextField label={t('moh')} value={moh} onInput={setMoh} error={f.musicOnHold} />
         </div>

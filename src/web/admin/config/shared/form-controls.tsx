@@ -50,9 +50,9 @@ export function TextField(props: { label: string; value: string; onInput: (value
   );
 }
 
-export function NumberField(props: { label: string; value: number | undefined; onInput: (value: number | undefined) => void; error?: string | undefined; min?: number; max?: number; step?: number; class?: string }): preact.JSX.Element {
+export function NumberField(props: { label: string; value: number | undefined; onInput: (value: number | undefined) => void; error?: string | undefined; hint?: string; min?: number; max?: number; step?: number; class?: string }): preact.JSX.Element {
   return (
-    <Field label={props.label} error={props.error} {...(props.class ? { class: props.class } : {})}>
+    <Field label={props.label} error={props.error} {...(props.hint ? { hint: props.hint } : {})} {...(props.class ? { class: props.class } : {})}>
       {(a11y) => (
         <input
           {...a11y} type="number" value={props.value ?? ''} min={props.min} max={props.max} step={props.step ?? 1}
