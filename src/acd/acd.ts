@@ -6,7 +6,7 @@ import { toAcdError } from './acd-error';
 import { resolveAcdSettings, type AcdSettings } from './acd-settings';
 import { validateAgentProfile, isAcdId, type AgentProfile } from './agent-profile';
 import {
-  AGENT_STATES, NOT_READY_REASON_PATTERN, isAgentState, isUserSettableState, type AgentState, type UserSettableState,
+  AGENT_STATES, DIRECT_CALL_REASON, NOT_READY_REASON_PATTERN, isAgentState, isUserSettableState, type AgentState, type UserSettableState,
 } from './agent-state';
 import { QUEUED_CALL_STATES, type QueuedCallState } from './call-state';
 import { calendarDayIn } from './calendar-day';
@@ -278,6 +278,45 @@ export class Acd {
   async endWrapUp(agentId: string, by?: string): Promise<AcdOperationResult> {
     requireId(agentId, 'agentId');
     return this.run('set_agent_state', { agentId, to: 'ready', reason: 'wrap_up_ended', requireFrom: 'wrap_up', by: by ?? agentId });
+  }
+
+  /**
+   * A person starts a call the ACD did not give them (click-to-call, a number
+   * dialled on their phone, a consult straight to them): a ready agent, or
+   * one in wrap-up, becomes not_ready(direct_call) so that the ACD offers
+   * them nothing meanwhile. Anyone else is left as they are (not ready
+   * already, logged out, unknown to the ACD).
+   *
+   * @returns whether they were taken out of the pool (then call endDirectCall when the call ends).
+   * @throws AppError `ILLEGAL_TRANSITION` when an ACD call is being offered to them right now (reserved or on a call).
+   */
+  async beginDirectCall(agentId: string, callId: string): Promise<{ occupied: boolean }> {
+    requireId(agentId, 'agentId');
+    const agent = await this.getAgent(agentId);
+    if (!agent || (agent.state !== 'ready' && agent.state !== 'wrap_up' && agent.state !== 'reserved' && agent.state !== 'on_call')) return { occupied: false };
+    if (agent.state === 'reserved' || agent.state === 'on_call') {
+      throw new AppError('ILLEGAL_TRANSITION', `agent ${agentId} has a queue call ${agent.state === 'reserved' ? 'ringing' : 'in progress'}`);
+    }
+    // Compare-and-set: the state read above may have moved on (a reservation in between is refused by the script).
+    await this.run('set_agent_state', { agentId, to: 'not_ready', reason: DIRECT_CALL_REASON, requireFrom: ['ready', 'wrap_up'], by: `direct:${callId}` });
+    return { occupied: true };
+  }
+
+  /**
+   * The direct call of beginDirectCall ended: the person is ready again,
+   * unless they (or a supervisor) changed their state meanwhile.
+   *
+   * @returns whether they were made ready.
+   */
+  async endDirectCall(agentId: string, callId: string): Promise<boolean> {
+    requireId(agentId, 'agentId');
+    try {
+      await this.run('set_agent_state', { agentId, to: 'ready', reason: 'direct_call_ended', requireFrom: 'not_ready', requireReason: DIRECT_CALL_REASON, by: `direct:${callId}` });
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'ILLEGAL_TRANSITION' || err.code === 'NOT_FOUND')) return false;
+      throw err;
+    }
   }
 
   /** Extends the current wrap-up by `extraMs`; allowed once per wrap-up. */

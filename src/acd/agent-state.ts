@@ -30,8 +30,15 @@ export const USER_SETTABLE_STATES = ['ready', 'not_ready', 'logged_out'] as cons
 
 export type UserSettableState = (typeof USER_SETTABLE_STATES)[number];
 
+/**
+ * The not-ready reason of a person on a call the ACD did not give them
+ * (click-to-call, a number dialled on their phone, a consult straight to
+ * them): the ACD offers them nothing until it ends (Acd.beginDirectCall).
+ */
+export const DIRECT_CALL_REASON = 'direct_call';
+
 /** Reason codes the ACD itself uses; admins may add their own (any code matching NOT_READY_REASON_PATTERN). */
-export const BUILTIN_NOT_READY_REASONS = ['break', 'lunch', 'training', 'missed_call', 'unreachable', 'login'] as const;
+export const BUILTIN_NOT_READY_REASONS = ['break', 'lunch', 'training', 'missed_call', 'unreachable', 'login', DIRECT_CALL_REASON] as const;
 
 export const NOT_READY_REASON_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
 

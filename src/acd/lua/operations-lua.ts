@@ -104,8 +104,20 @@ end
 -- A person (or a supervisor for them) asks for ready / not_ready / logged_out.
 function ops.set_agent_state()
   local a = need_agent(IN.agentId)
-  if IN.requireFrom and a.state ~= IN.requireFrom then
-    fail('ILLEGAL_TRANSITION', 'agent ' .. a.id .. ' is ' .. a.state .. ', not ' .. IN.requireFrom)
+  if IN.requireFrom then
+    -- one state, or a list of them: a compare-and-set against what the caller last saw
+    local allowed = IN.requireFrom
+    if type(allowed) ~= 'table' then allowed = { allowed } end
+    local matches = false
+    for _, state in ipairs(allowed) do
+      if a.state == state then matches = true end
+    end
+    if not matches then
+      fail('ILLEGAL_TRANSITION', 'agent ' .. a.id .. ' is ' .. a.state .. ', not ' .. table.concat(allowed, ' or '))
+    end
+  end
+  if IN.requireReason and a.reason ~= IN.requireReason then
+    fail('ILLEGAL_TRANSITION', 'agent ' .. a.id .. ' is ' .. a.state .. ' (' .. a.reason .. '), not ' .. IN.requireReason)
   end
   agent_transition(a, IN.to, IN.reason, IN.by)
   if IN.to == 'ready' then dispatch_agent(a) end

@@ -4,6 +4,9 @@ import { useNow } from '../shared/hooks';
 import type { AgentSnapshot, CodeLabel } from './softphone-api';
 import { agentStateLabel, useT } from './softphone-i18n';
 
+/** Not-ready reasons the ACD sets itself (src/acd/agent-state.ts): a missed call, a call it did not hand out. */
+const ACD_ONLY_REASONS: ReadonlySet<string> = new Set(['missed_call', 'direct_call']);
+
 function toMs(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined) return null;
   const ms = typeof value === 'number' ? value : Date.parse(value);
@@ -33,7 +36,9 @@ export function AgentStatePanel(props: {
   const since = toMs(agent?.since);
   const wrapUntil = toMs(agent?.wrapUpUntil);
   const reasonLabel = agent?.reason ? props.reasons.find((r) => r.code === agent.reason)?.label ?? agent.reason : null;
-  const chosen = reason || props.reasons[0]?.code || '';
+  // Reasons the ACD gives by itself are shown when set, never offered to pick.
+  const choosable = props.reasons.filter((r) => !ACD_ONLY_REASONS.has(r.code));
+  const chosen = reason || choosable[0]?.code || '';
   const onCall = state === 'on_call' || state === 'reserved';
   return (
     <section class="card sp-agent" aria-label={t('myState')}>
@@ -64,8 +69,8 @@ export function AgentStatePanel(props: {
           {t('ready')} <kbd>R</kbd>
         </button>
         <div class="sp-not-ready">
-          <select aria-label={t('notReadyReason')} value={chosen} onChange={(e) => setReason(e.currentTarget.value)} disabled={props.busy || props.reasons.length === 0}>
-            {props.reasons.map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+          <select aria-label={t('notReadyReason')} value={chosen} onChange={(e) => setReason(e.currentTarget.value)} disabled={props.busy || choosable.length === 0}>
+            {choosable.map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
           </select>
           <button type="button" disabled={props.busy || onCall || !chosen || (state === 'not_ready' && agent?.reason === chosen)} onClick={() => props.onNotReady(chosen)}>
             {t('notReady')}

@@ -111,6 +111,41 @@ describe('ACD agent state machine (real Redis)', () => {
     await expect(acd.extendWrapUp('a1', 1000)).resolves.toBeDefined();
   });
 
+  it('takes a person on a direct call out of the pool: no queue call is offered to them until it ends, then they are ready (and get the waiting caller)', async () => {
+    await acd.transition('a1', 'ready');
+    await expect(acd.beginDirectCall('a1', 'd1')).resolves.toEqual({ occupied: true });
+    expect(await acd.getAgent('a1')).toMatchObject({ state: 'not_ready', reason: 'direct_call' });
+    // A caller arriving meanwhile waits.
+    const { reservations } = await acd.enqueue({ callId: 'c1', queueId: 'sales' });
+    expect(reservations).toEqual([]);
+    await expect(acd.endDirectCall('a1', 'd1')).resolves.toBe(true);
+    expect(await acd.getAgent('a1')).toMatchObject({ state: 'reserved' });
+    const moves = ofType(await h.events(acd), 'agent_state').filter((e) => e.by === 'direct:d1').map((e) => [e.from, e.to, e.reason]);
+    expect(moves).toEqual([['ready', 'not_ready', 'direct_call'], ['not_ready', 'ready', 'direct_call_ended']]);
+  });
+
+  it('a direct call leaves a not-ready person as they are, ends a wrap-up, is refused while a queue call rings them, and never undoes a state they chose meanwhile', async () => {
+    await acd.transition('a1', 'not_ready', { reason: 'lunch' });
+    await expect(acd.beginDirectCall('a1', 'd1')).resolves.toEqual({ occupied: false });
+    expect(await acd.getAgent('a1')).toMatchObject({ state: 'not_ready', reason: 'lunch' });
+    await expect(acd.endDirectCall('a1', 'd1')).resolves.toBe(false);
+    expect(await acd.getAgent('a1')).toMatchObject({ state: 'not_ready', reason: 'lunch' });
+
+    await acd.transition('a1', 'ready');
+    await acd.enqueue({ callId: 'c1', queueId: 'sales' });
+    await expectRefused(acd.beginDirectCall('a1', 'd2'), 'ILLEGAL_TRANSITION', /queue call ringing/);
+    await acd.answer('c1', 'a1');
+    await expectRefused(acd.beginDirectCall('a1', 'd2'), 'ILLEGAL_TRANSITION', /queue call in progress/);
+    await acd.hangUp('c1');
+    await expect(acd.beginDirectCall('a1', 'd3')).resolves.toEqual({ occupied: true });
+    expect(await acd.getAgent('a1')).toMatchObject({ state: 'not_ready', reason: 'direct_call' });
+    // They go on a break during the call: its end leaves the break alone.
+    await acd.transition('a1', 'not_ready', { reason: 'break' });
+    await expect(acd.endDirectCall('a1', 'd3')).resolves.toBe(false);
+    expect(await acd.getAgent('a1')).toMatchObject({ state: 'not_ready', reason: 'break' });
+    await expect(acd.beginDirectCall('nobody', 'd4')).resolves.toEqual({ occupied: false });
+  });
+
   it('uses the agent wrap-up override, and zero wrap-up goes straight to ready', async () => {
     await acd.upsertAgent(operator('a1', { wrapUpMs: 0 }));
     await acd.transition('a1', 'ready');
