@@ -68,7 +68,14 @@ export function queueAggregateOf(c: Readonly<QueueCounters>): QueueAggregate {
 export const COUNTED_AGENT_STATES = [...READY_STATES, ...NOT_READY_STATES, ...WRAP_UP_STATES] as const;
 export type CountedAgentState = (typeof COUNTED_AGENT_STATES)[number];
 
-/** Counters of one agent in one bucket. */
+/**
+ * Counters of one agent in one bucket. The microseconds are plain numbers,
+ * not bigint: one agent's time in one bucket is far below 2^53 µs (285
+ * years), where every integer and every sum of two is exact — and a year's
+ * report reads ~73,000 buckets × 6 of them, where bigint parsing and garbage
+ * cost more than the database. safeMicros() and addAgentCounters() refuse a
+ * value past 2^53 rather than round it, so a figure is exact or an error.
+ */
 export interface AgentCounters {
   handled: number;
   missed: number;
@@ -76,26 +83,39 @@ export interface AgentCounters {
   singleTalkMs: number;
   singleHoldMs: number;
   /** Calls with several agents: the agent's share of the timeline. */
-  sharedTalkUs: bigint;
-  sharedHoldUs: bigint;
-  stateUs: Record<CountedAgentState, bigint>;
+  sharedTalkUs: number;
+  sharedHoldUs: number;
+  stateUs: Record<CountedAgentState, number>;
 }
 
 export function emptyAgentCounters(): AgentCounters {
   return {
-    handled: 0, missed: 0, singleTalkMs: 0, singleHoldMs: 0, sharedTalkUs: 0n, sharedHoldUs: 0n,
-    stateUs: { ready: 0n, reserved: 0n, not_ready: 0n, wrap_up: 0n } satisfies Record<CountedAgentState, bigint>,
+    handled: 0, missed: 0, singleTalkMs: 0, singleHoldMs: 0, sharedTalkUs: 0, sharedHoldUs: 0,
+    stateUs: { ready: 0, reserved: 0, not_ready: 0, wrap_up: 0 } satisfies Record<CountedAgentState, number>,
   };
+}
+
+/** An integer counter from its decimal text (an SQL integer or numeric sum), refused when it is not exact as a number. */
+export function safeCount(text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`report counter "${text}" is not an integer below 2^53`);
+  return n;
+}
+
+function exactSum(a: number, b: number): number {
+  const sum = a + b;
+  if (!Number.isSafeInteger(sum)) throw new RangeError(`report counters ${a} + ${b} pass 2^53`);
+  return sum;
 }
 
 export function addAgentCounters(into: AgentCounters, more: Readonly<AgentCounters>): void {
   into.handled += more.handled;
   into.missed += more.missed;
-  into.singleTalkMs += more.singleTalkMs;
-  into.singleHoldMs += more.singleHoldMs;
-  into.sharedTalkUs += more.sharedTalkUs;
-  into.sharedHoldUs += more.sharedHoldUs;
-  for (const s of COUNTED_AGENT_STATES) into.stateUs[s] += more.stateUs[s];
+  into.singleTalkMs = exactSum(into.singleTalkMs, more.singleTalkMs);
+  into.singleHoldMs = exactSum(into.singleHoldMs, more.singleHoldMs);
+  into.sharedTalkUs = exactSum(into.sharedTalkUs, more.sharedTalkUs);
+  into.sharedHoldUs = exactSum(into.sharedHoldUs, more.sharedHoldUs);
+  for (const s of COUNTED_AGENT_STATES) into.stateUs[s] = exactSum(into.stateUs[s], more.stateUs[s]);
 }
 
 /**
@@ -104,16 +124,27 @@ export function addAgentCounters(into: AgentCounters, more: Readonly<AgentCounte
  * shared talk apart: the rounding the report has always done.
  */
 export function agentAggregateOf(c: Readonly<AgentCounters>): AgentAggregate {
-  const statesMs = (states: readonly CountedAgentState[]): number => states.reduce((total, s) => total + roundMicrosToMs(c.stateUs[s]), 0);
   return {
     handled: c.handled,
     missed: c.missed,
-    talkMs: c.singleTalkMs + roundMicrosToMs(c.sharedTalkUs),
-    holdMs: c.singleHoldMs + roundMicrosToMs(c.sharedHoldUs),
-    wrapUpMs: statesMs(WRAP_UP_STATES),
-    readyMs: statesMs(READY_STATES),
-    notReadyMs: statesMs(NOT_READY_STATES),
+    talkMs: c.singleTalkMs + roundSafeMicrosToMs(c.sharedTalkUs),
+    holdMs: c.singleHoldMs + roundSafeMicrosToMs(c.sharedHoldUs),
+    wrapUpMs: statesMs(c.stateUs, WRAP_UP_STATES),
+    readyMs: statesMs(c.stateUs, READY_STATES),
+    notReadyMs: statesMs(c.stateUs, NOT_READY_STATES),
   };
+}
+
+/** Each state's time rounded on its own, then added up. A plain loop: this runs for every cell of a year's report. */
+function statesMs(stateUs: Readonly<Record<CountedAgentState, number>>, states: readonly CountedAgentState[]): number {
+  let total = 0;
+  for (const s of states) total += roundSafeMicrosToMs(stateUs[s]);
+  return total;
+}
+
+/** roundMicrosToMs for microseconds already held exactly as a number (a safe integer): the same result, without bigint. */
+export function roundSafeMicrosToMs(us: number): number {
+  return Math.round(us / 1000);
 }
 
 /**
@@ -125,7 +156,7 @@ export function agentAggregateOf(c: Readonly<AgentCounters>): AgentAggregate {
 export function roundMicrosToMs(us: bigint): number {
   // Below 2^53 the integer is exact as a double, and one IEEE division by 1000 is correctly rounded too:
   // the same double as the decimal text would give, without building it (this runs for every report cell).
-  if (us <= MAX_EXACT && us >= -MAX_EXACT) return Math.round(Number(us) / 1000);
+  if (us <= MAX_EXACT && us >= MIN_EXACT) return Math.round(Number(us) / 1000);
   const negative = us < 0n;
   const abs = negative ? -us : us;
   const text = `${negative ? '-' : ''}${abs / 1000n}.${(abs % 1000n).toString().padStart(3, '0')}`;
@@ -133,6 +164,8 @@ export function roundMicrosToMs(us: bigint): number {
 }
 
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+// A constant, not -MAX_EXACT at every call: negating a bigint allocates one.
+const MIN_EXACT = -MAX_EXACT;
 
 /** A bigint from the text of an SQL integer or numeric sum (null, an empty sum, is 0). */
 export function bigintOf(text: string | null): bigint {

@@ -1,10 +1,13 @@
 import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
 import {
-  captureRollupClock, earliestActivityHour, inClientTransaction, readStoredRollupState, rebuildRollupHours, resetRollups,
-  saveRollupState, touchedRollupHours, vacuumRollups, withRollupLock, type RollupState,
+  captureRollupClock, earliestActivityHour, firstAgentHour, inClientTransaction, readStoredRollupState, rebuildRollupDays,
+  rebuildRollupHours, resetRollupDays, resetRollups, saveRollupState, touchedRollupHours, vacuumRollups, withRollupLock,
+  type RollupState,
 } from '../db/repositories/report-rollups-repository';
-import { HOUR_MS, ROLLUP_DEFINITION, hourRanges } from './report-rollups';
+import type { DbClient } from '../db/pool';
+import { assertTimeZone } from '../acd/calendar-day';
+import { HOUR_MS, ROLLUP_DEFINITION, hourRanges, type TimeRange } from './report-rollups';
 
 export interface ReportRollupJobOptions {
   db: Db;
@@ -15,6 +18,12 @@ export interface ReportRollupJobOptions {
   firstRunAfterMs?: number;
   /** Hours rebuilt per transaction: bounds how long one transaction holds its rows. */
   chunkHours?: number;
+  /**
+   * The zone whose local days the daily agent rows are (REPORTS_TIME_ZONE, the
+   * reports' default): reports by day or week in a zone with the same
+   * midnights read a year as ~365 rows per agent instead of ~8,760.
+   */
+  dayTimeZone?: string;
 }
 
 /** What one run did. */
@@ -27,6 +36,8 @@ export interface RollupRunResult {
   rebuiltHours: number;
   /** Hours sealed by this run (closed since the last one, or the backlog of a first build). */
   sealedHours: number;
+  /** The daily rows were rebuilt from all the hours: first run after the migration, or a new day zone. */
+  daysRebuilt: boolean;
   sealedUntil: Date | null;
   /** The run stopped early because the job was stopped; the next run carries on. */
   interrupted: boolean;
@@ -55,11 +66,15 @@ export class ReportRollupJob {
   private readonly everyMs: number;
   private readonly firstRunAfterMs: number;
   private readonly chunkHours: number;
+  private readonly dayZone: string;
 
+  /** Throws RangeError for a day zone the runtime does not know (at start-up, not at every run). */
   constructor(private readonly options: ReportRollupJobOptions) {
     this.everyMs = options.everyMs ?? 60_000;
     this.firstRunAfterMs = options.firstRunAfterMs ?? 5_000;
     this.chunkHours = options.chunkHours ?? 31 * 24;
+    this.dayZone = options.dayTimeZone ?? 'UTC';
+    assertTimeZone(this.dayZone);
   }
 
   /** Schedules the runs; stop() ends them. */
@@ -115,29 +130,43 @@ export class ReportRollupJob {
       if (state === null || state.definition !== ROLLUP_DEFINITION) {
         // Everything committed before the mark is read by the sealing below; later changes by the next run.
         const first = (await earliestActivityHour(client)) ?? clock.currentHour;
-        state = { definition: ROLLUP_DEFINITION, sealedUntil: first, changesSince: clock.changeMark };
+        state = { definition: ROLLUP_DEFINITION, sealedUntil: first, changesSince: clock.changeMark, dayZone: this.dayZone };
         const fresh = state;
         await inClientTransaction(client, () => resetRollups(client, fresh));
         reset = true;
         logger.info({ from: first.toISOString() }, 'report rollups: building from the first call');
       }
 
+      let daysRebuilt = false;
+      if (state.dayZone !== this.dayZone) {
+        const rebuilt = await this.rebuildAllDays(client, state);
+        if (rebuilt === null) return this.result(state, { reset, daysRebuilt: false, rebuiltHours: 0, sealedHours: 0, interrupted: true });
+        state = rebuilt;
+        daysRebuilt = true;
+      }
+
       let rebuiltHours = 0;
       const touched = await touchedRollupHours(client, state.changesSince, state.sealedUntil);
       for (const range of hourRanges(touched, this.chunkHours)) {
-        if (this.state === 'stopped') return this.result(state, { reset, rebuiltHours, sealedHours: 0, interrupted: true });
-        await inClientTransaction(client, () => rebuildRollupHours(client, range));
+        if (this.state === 'stopped') return this.result(state, { reset, daysRebuilt, rebuiltHours, sealedHours: 0, interrupted: true });
+        const sealedUntil = state.sealedUntil;
+        await inClientTransaction(client, async () => {
+          await rebuildRollupHours(client, range);
+          await rebuildRollupDays(client, range, sealedUntil, this.dayZone);
+        });
         rebuiltHours += (range.to.getTime() - range.from.getTime()) / HOUR_MS;
       }
 
       let sealedHours = 0;
       while (state.sealedUntil.getTime() < clock.currentHour.getTime()) {
-        if (this.state === 'stopped') return this.result(state, { reset, rebuiltHours, sealedHours, interrupted: true });
+        if (this.state === 'stopped') return this.result(state, { reset, daysRebuilt, rebuiltHours, sealedHours, interrupted: true });
         const range = { from: state.sealedUntil, to: new Date(Math.min(state.sealedUntil.getTime() + this.chunkHours * HOUR_MS, clock.currentHour.getTime())) };
         // The hours and the new sealedUntil commit together: a crash leaves either both or neither.
         const next: RollupState = { ...state, sealedUntil: range.to };
         await inClientTransaction(client, async () => {
           await rebuildRollupHours(client, range);
+          // The days this chunk completes (the one it ends in waits for the next chunk or run).
+          await rebuildRollupDays(client, range, range.to, this.dayZone);
           await saveRollupState(client, next);
         });
         sealedHours += (range.to.getTime() - range.from.getTime()) / HOUR_MS;
@@ -147,11 +176,42 @@ export class ReportRollupJob {
       // Only now: a run cut short leaves the old mark, and the next run looks at the same changes again.
       state = { ...state, changesSince: clock.changeMark };
       await saveRollupState(client, state);
-      if (reset || rebuiltHours + sealedHours >= VACUUM_AFTER_HOURS) await vacuumRollups(client);
-      return this.result(state, { reset, rebuiltHours, sealedHours, interrupted: false });
+      if (reset || daysRebuilt || rebuiltHours + sealedHours >= VACUUM_AFTER_HOURS) await vacuumRollups(client);
+      return this.result(state, { reset, daysRebuilt, rebuiltHours, sealedHours, interrupted: false });
     });
-    if (!outcome.ran) return { ran: false, reset: false, rebuiltHours: 0, sealedHours: 0, sealedUntil: null, interrupted: false };
+    if (!outcome.ran) return { ran: false, reset: false, daysRebuilt: false, rebuiltHours: 0, sealedHours: 0, sealedUntil: null, interrupted: false };
     return outcome.value;
+  }
+
+  /**
+   * The daily rows of this job's zone from the hours already sealed (first run
+   * after the migration, or REPORTS_TIME_ZONE changed), a chunk per
+   * transaction. The zone is stored as none while the days are emptied and
+   * saved only with the last chunk: a run stopped half-way makes the next one
+   * (whatever its zone) start over, so days of two zones never mix. Days
+   * already listed are exact sums of their hours, so reports may use them
+   * meanwhile. Null when stopped.
+   */
+  private async rebuildAllDays(client: DbClient, state: RollupState): Promise<RollupState | null> {
+    await inClientTransaction(client, async () => {
+      await resetRollupDays(client);
+      await saveRollupState(client, { ...state, dayZone: null });
+    });
+    const first = await firstAgentHour(client);
+    const next: RollupState = { ...state, dayZone: this.dayZone };
+    let from = first === null ? state.sealedUntil : first;
+    do {
+      if (this.state === 'stopped') return null;
+      const range: TimeRange = { from, to: new Date(Math.min(from.getTime() + this.chunkHours * HOUR_MS, state.sealedUntil.getTime())) };
+      const last = range.to.getTime() >= state.sealedUntil.getTime();
+      await inClientTransaction(client, async () => {
+        if (range.to.getTime() > range.from.getTime()) await rebuildRollupDays(client, range, state.sealedUntil, this.dayZone);
+        if (last) await saveRollupState(client, next);
+      });
+      from = range.to;
+    } while (from.getTime() < state.sealedUntil.getTime());
+    this.options.logger.info({ dayZone: this.dayZone }, 'report rollups: daily agent rows built from the hours');
+    return next;
   }
 
   private result(state: RollupState, counts: Omit<RollupRunResult, 'ran' | 'sealedUntil'>): RollupRunResult {

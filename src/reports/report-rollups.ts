@@ -96,3 +96,28 @@ export function hourRanges(hours: readonly Date[], maxHours: number): TimeRange[
   if (from !== null) ranges.push({ from: new Date(from), to: new Date(to) });
   return ranges;
 }
+
+/**
+ * Daily agent rollups: local days of the rollup job's zone (REPORTS_TIME_ZONE),
+ * each the sum of its UTC hours' rows, so a report takes a day from them
+ * wherever it would have added up those hours — when the whole day lies in one
+ * of the report's buckets. `days` are the usable days inside `hours`, sorted;
+ * the result is the hours left to add up one by one: the partial days at the
+ * edges and any day not built (or not usable). A day that overlaps one before
+ * it or leaves `hours` is not used, so the hours are always covered exactly once.
+ */
+export function dayBlocks(hours: TimeRange, days: readonly TimeRange[]): { days: TimeRange[]; hours: TimeRange[] } {
+  const used: TimeRange[] = [];
+  const gaps: TimeRange[] = [];
+  let cursor = hours.from.getTime();
+  for (const day of days) {
+    const from = day.from.getTime();
+    const to = day.to.getTime();
+    if (from < cursor || to > hours.to.getTime() || to <= from) continue;
+    if (from > cursor) gaps.push({ from: new Date(cursor), to: day.from });
+    used.push(day);
+    cursor = to;
+  }
+  if (cursor < hours.to.getTime()) gaps.push({ from: new Date(cursor), to: hours.to });
+  return { days: used, hours: gaps };
+}

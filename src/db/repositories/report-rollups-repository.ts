@@ -8,6 +8,8 @@ import { CALL_ID_OF_ACD_ID, SqlParams, agentCountersCtes, queueCountersCtes, sql
  * report_agent_hours, their bookkeeping row, and what the rollup job needs to
  * keep them current — which hours changed since its last run, and rebuilding
  * whole hours from the raw rows with the reports' own SQL (report-sql.ts).
+ * Above the agent hours, daily rows (report_rollup_days, report_agent_days):
+ * local days of one zone, each the sum of its hours, rebuilt with them.
  */
 
 /** The job's bookkeeping (report_rollup_state). */
@@ -18,15 +20,17 @@ export interface RollupState {
   sealedUntil: Date;
   /** Rows changed at or after this instant have not been looked at yet. */
   changesSince: Date;
+  /** The zone whose local days the daily agent rows are; null before they are built. */
+  dayZone: string | null;
 }
 
 /** The bookkeeping as stored, whatever definition built it; null before the first run. */
 export async function readStoredRollupState(q: Queryable): Promise<RollupState | null> {
-  const { rows } = await q.query<{ definition: string; sealed_until: Date; changes_since: Date }>(
-    'SELECT definition, sealed_until, changes_since FROM report_rollup_state',
+  const { rows } = await q.query<{ definition: string; sealed_until: Date; changes_since: Date; day_zone: string | null }>(
+    'SELECT definition, sealed_until, changes_since, day_zone FROM report_rollup_state',
   );
   const row = rows[0];
-  return row ? { definition: row.definition, sealedUntil: row.sealed_until, changesSince: row.changes_since } : null;
+  return row ? { definition: row.definition, sealedUntil: row.sealed_until, changesSince: row.changes_since, dayZone: row.day_zone } : null;
 }
 
 /** The bookkeeping when the rollups can be read: built by this code's definitions. */
@@ -37,17 +41,22 @@ export async function readRollupState(q: Queryable): Promise<RollupState | null>
 
 export async function saveRollupState(q: Queryable, state: RollupState): Promise<void> {
   await q.query(
-    `INSERT INTO report_rollup_state (singleton, definition, sealed_until, changes_since, updated_at) VALUES (true, $1, $2, $3, now())
+    `INSERT INTO report_rollup_state (singleton, definition, sealed_until, changes_since, day_zone, updated_at) VALUES (true, $1, $2, $3, $4, now())
      ON CONFLICT (singleton) DO UPDATE SET definition = EXCLUDED.definition, sealed_until = EXCLUDED.sealed_until,
-       changes_since = EXCLUDED.changes_since, updated_at = now()`,
-    [state.definition, state.sealedUntil, state.changesSince],
+       changes_since = EXCLUDED.changes_since, day_zone = EXCLUDED.day_zone, updated_at = now()`,
+    [state.definition, state.sealedUntil, state.changesSince, state.dayZone],
   );
 }
 
 /** Empties the rollups and starts the bookkeeping afresh (first run, or the definitions changed). */
 export async function resetRollups(q: Queryable, state: RollupState): Promise<void> {
-  await q.query('TRUNCATE report_queue_hours, report_agent_hours');
+  await q.query('TRUNCATE report_queue_hours, report_agent_hours, report_agent_days, report_rollup_days');
   await saveRollupState(q, state);
+}
+
+/** Empties the daily rows only (their zone changed): the next builds list the new zone's days. */
+export async function resetRollupDays(q: Queryable): Promise<void> {
+  await q.query('TRUNCATE report_agent_days, report_rollup_days');
 }
 
 /** Session-level advisory lock key (two int4 keys: this system's namespace, the rollup job). */
@@ -215,6 +224,53 @@ export async function rebuildRollupHours(q: Queryable, range: TimeRange): Promis
  * every page. Outside any transaction (VACUUM refuses to run in one).
  */
 export async function vacuumRollups(q: Queryable): Promise<void> {
-  await q.query('VACUUM (ANALYZE) report_queue_hours, report_agent_hours');
+  await q.query('VACUUM (ANALYZE) report_queue_hours, report_agent_hours, report_rollup_days, report_agent_days');
 }
 
+/** The counters of report_agent_hours, which report_agent_days has too. */
+const AGENT_COUNTER_COLUMNS = ['handled', 'missed', 'single_talk_ms', 'single_hold_ms', 'shared_talk_us', 'shared_hold_us', ...COUNTED_AGENT_STATES.map((st) => stateColumn(st))];
+
+/**
+ * Rewrites the daily agent rows of every local day of `zone` that overlaps
+ * `range` (hours just rebuilt or sealed): deletes them, then lists again the
+ * days whose every hour is before `sealedUntil` and sums each one's agent
+ * hours into its rows. Run it in the transaction that wrote those hours, so a
+ * day and its hours are never seen out of step. A day is listed only when
+ * both its midnights are on a UTC hour (not so in Asia/Kolkata): only then is
+ * it a whole number of rollup hours. A day's end is the next local midnight,
+ * found from 26 hours on (days are 23 to 25 hours long).
+ */
+export async function rebuildRollupDays(q: Queryable, range: TimeRange, sealedUntil: Date, zone: string): Promise<{ days: number; agentRows: number }> {
+  const overlapping = `SELECT day_start FROM report_rollup_days WHERE day_start < $2 AND day_end > $1`;
+  await q.query(`DELETE FROM report_agent_days WHERE day_start IN (${overlapping})`, [range.from, range.to]);
+  await q.query(`DELETE FROM report_rollup_days WHERE day_start IN (${overlapping})`, [range.from, range.to]);
+  const onHour = (expr: string): string => `${expr} = date_bin('1 hour', ${expr}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+  const { rows } = await q.query<{ days: number; agent_rows: number }>(
+    `WITH starts AS (
+       SELECT DISTINCT date_trunc('day', h, $4::text) AS day_start
+       FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour') AS h
+     ), candidates AS (
+       SELECT day_start, date_trunc('day', day_start + interval '26 hours', $4::text) AS day_end FROM starts
+     ), listed AS (
+       INSERT INTO report_rollup_days (day_start, day_end)
+       SELECT day_start, day_end FROM candidates
+       WHERE day_end <= $3::timestamptz AND ${onHour('day_start')} AND ${onHour('day_end')}
+       RETURNING day_start, day_end
+     ), written AS (
+       INSERT INTO report_agent_days (day_start, agent_id, ${AGENT_COUNTER_COLUMNS.join(', ')})
+       SELECT d.day_start, r.agent_id, ${AGENT_COUNTER_COLUMNS.map((c) => `sum(r.${c})`).join(', ')}
+       FROM listed d JOIN report_agent_hours r ON r.hour >= d.day_start AND r.hour < d.day_end
+       GROUP BY d.day_start, r.agent_id
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM listed)::int AS days, (SELECT count(*) FROM written)::int AS agent_rows`,
+    [range.from, range.to, sealedUntil, zone],
+  );
+  return { days: rows[0]?.days ?? 0, agentRows: rows[0]?.agent_rows ?? 0 };
+}
+
+/** The first hour with an agent row, where building the days of a new zone starts; null when there is none. */
+export async function firstAgentHour(q: Queryable): Promise<Date | null> {
+  const { rows } = await q.query<{ hour: Date | null }>('SELECT min(hour) AS hour FROM report_agent_hours');
+  return rows[0]?.hour ?? null;
+}

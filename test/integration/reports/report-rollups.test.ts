@@ -12,13 +12,16 @@ import { RANDOM_QUEUES, insertAcdRows, insertCallEvents, isoMicros, loadRandomDa
 import { loadReportFixture, type FixtureIds } from './report-fixture';
 
 /**
- * Reports answered from the hourly rollups equal the raw queries exactly —
+ * Reports answered from the hourly (and daily agent) rollups equal the raw queries exactly —
  * every row, every figure — on the hand-computed fixture and on random data
  * around both 2025 DST changes in Europe/Berlin, for periods that start and
  * end mid-hour (raw edges around rollup hours), every interval, several zones
  * and service-level thresholds, one queue or agent. Then rows arrive late
  * (an outbox replay, ACD events stored late, a wrap-up ending after its
  * hour): the rollups are stale until the job's next run, and exact after it.
+ * The daily agent rows are local days of the job's zone (UTC, then
+ * Europe/Berlin with its 23- and 25-hour days): a report takes a day from
+ * them only where the whole day lies in one of its buckets.
  */
 
 const silent = pino({ level: 'silent' });
@@ -64,11 +67,32 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
   }
 
   async function compareAgents(p: ReportPeriod, filter: { agentId?: number }, expectRollups: boolean): Promise<number> {
+    return (await compareAgentsDays(p, filter, expectRollups)).rows;
+  }
+
+  /** As compareAgents, also saying how many whole days the rollup answer took from the daily rows. */
+  async function compareAgentsDays(p: ReportPeriod, filter: { agentId?: number }, expectRollups = true): Promise<{ rows: number; days: number }> {
     const raw = await withReportSession(db, (q) => agentReport(q, p, filter, { source: 'raw' }));
     const auto = await withReportSession(db, (q) => agentReportWithSource(q, p, filter));
     expect(auto.source.kind).toBe(expectRollups ? 'rollups' : 'raw');
     expect(auto.rows).toEqual(raw);
-    return raw.length;
+    return { rows: raw.length, days: auto.source.kind === 'rollups' ? auto.source.days ?? 0 : 0 };
+  }
+
+  /** Every daily agent row is the sum of its agent's hourly rows over the day's hours, and every listed day has all its rows. */
+  async function expectDaysSumTheirHours(): Promise<void> {
+    const columns = 'handled, missed, single_talk_ms, single_hold_ms, shared_talk_us, shared_hold_us, ready_us, reserved_us, not_ready_us, wrap_up_us';
+    const { rows } = await db.query<{ mismatched: number; days: number }>(
+      `WITH summed AS (
+         SELECT d.day_start, h.agent_id, ${columns.split(', ').map((c) => `sum(h.${c})::bigint AS ${c}`).join(', ')}
+         FROM report_rollup_days d JOIN report_agent_hours h ON h.hour >= d.day_start AND h.hour < d.day_end
+         GROUP BY 1, 2
+       ), stored AS (SELECT day_start, agent_id, ${columns} FROM report_agent_days)
+       SELECT (SELECT count(*) FROM ((SELECT * FROM summed EXCEPT SELECT * FROM stored) UNION ALL (SELECT * FROM stored EXCEPT SELECT * FROM summed)) x)::int AS mismatched,
+              (SELECT count(*) FROM report_rollup_days)::int AS days`,
+    );
+    expect(rows[0]).toMatchObject({ mismatched: 0 });
+    expect(rows[0]!.days).toBeGreaterThan(0);
   }
 
   describe('the hand-computed fixture', () => {
@@ -94,6 +118,10 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
         }
       }
       expect(rows).toBeGreaterThan(100);
+      // The job's days are UTC days (its default zone): a UTC report by day takes 3 March whole from them, a Moscow one cannot.
+      expect((await compareAgentsDays(period(day, 'day', 'UTC'), {})).days).toBe(1);
+      expect((await compareAgentsDays(period(day, 'day', 'Europe/Moscow'), {})).days).toBe(0);
+      await expectDaysSumTheirHours();
     });
   });
 
@@ -138,6 +166,45 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
       }
       expect(rows).toBeGreaterThan(500);
     }, 120_000);
+
+    it('daily agent rows in the job\'s zone (Europe/Berlin): 23- and 25-hour DST days, taken where a day fits a bucket, exact everywhere', async () => {
+      // REPORTS_TIME_ZONE changed: the job rebuilds the days from the hours it has, and keeps them in that zone from then on.
+      await job.stop();
+      job = new ReportRollupJob({ db, logger: silent, chunkHours: 100, dayTimeZone: 'Europe/Berlin' });
+      expect(await job.runOnce()).toMatchObject({ ran: true, reset: false, daysRebuilt: true, rebuiltHours: 0, interrupted: false });
+      expect(await readRollupState(db)).toMatchObject({ dayZone: 'Europe/Berlin' });
+      expect(await job.runOnce()).toMatchObject({ ran: true, daysRebuilt: false, rebuiltHours: 0 });
+      await expectDaysSumTheirHours();
+      const { rows: dst } = await db.query<{ day_start: Date; hours: number }>(
+        `SELECT day_start, (extract(epoch FROM day_end - day_start) / 3600)::int AS hours FROM report_rollup_days
+         WHERE day_start IN ('2025-03-28T23:00:00Z', '2025-03-29T23:00:00Z', '2025-10-25T22:00:00Z', '2025-10-26T23:00:00Z') ORDER BY day_start`,
+      );
+      expect(dst.map((r) => r.hours)).toEqual([24, 23, 25, 24]);
+
+      let usedDays = 0;
+      for (const window of [SPRING, AUTUMN]) {
+        for (const range of [window, ragged(window)]) {
+          for (const interval of INTERVALS) {
+            // Paris has Berlin's midnights: its buckets fit Berlin's days as well.
+            for (const zone of [...WHOLE_HOUR_ZONES, 'Europe/Paris']) {
+              const { days } = await compareAgentsDays(period(range, interval, zone), {});
+              // By the hour never; by day only with Berlin's midnights; by week also other zones' weeks, for the Berlin
+              // days that do not straddle their Monday midnight.
+              const berlinMidnights = zone === 'Europe/Berlin' || zone === 'Europe/Paris';
+              if (interval !== 'week' || berlinMidnights) {
+                expect({ zone, interval, usesDays: days > 0 }).toEqual({ zone, interval, usesDays: interval !== 'hour' && berlinMidnights });
+              }
+              usedDays += days;
+            }
+            usedDays += (await compareAgentsDays(period(range, interval, 'Europe/Berlin'), { agentId: offStaffAgent })).days;
+            usedDays += (await compareAgentsDays(period(range, interval, 'Europe/Berlin'), { agentId: agents[0]! })).days;
+          }
+        }
+      }
+      expect(usedDays).toBeGreaterThan(20);
+      // A whole window by day in Berlin: its three whole local days from the daily rows, the partial ones around them by the hour.
+      expect((await compareAgentsDays(period(AUTUMN, 'day', 'Europe/Berlin'), {})).days).toBe(3);
+    }, 180_000);
 
     it('the DST days are 23 and 25 hours long in Berlin, and their figures come whole from the rollups', async () => {
       const spring = await withReportSession(db, (q) => agentReportWithSource(q, period(SPRING, 'day', 'Europe/Berlin'), {}));
@@ -202,12 +269,19 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
       expect(staleQueues).not.toEqual(await withReportSession(db, (q) => queueReport(q, spring, { slSeconds: 20 }, { source: 'raw' })));
       const staleAgents = await withReportSession(db, (q) => agentReport(q, autumn, {}));
       expect(staleAgents).not.toEqual(await withReportSession(db, (q) => agentReport(q, autumn, {}, { source: 'raw' })));
+      // The late break falls on 26 October, a 25-hour day taken whole from the daily rows: stale too.
+      const autumnDays = period(AUTUMN, 'day', 'Europe/Berlin');
+      const staleDays = await withReportSession(db, (q) => agentReportWithSource(q, autumnDays, {}));
+      expect(staleDays.source).toMatchObject({ kind: 'rollups', days: 3 });
+      expect(staleDays.rows).not.toEqual(await withReportSession(db, (q) => agentReport(q, autumnDays, {}, { source: 'raw' })));
 
       // …which rebuilds the touched hours only, and then every figure is exact again.
       const run = await job.runOnce();
       expect(run.ran).toBe(true);
       expect(run.rebuiltHours).toBeGreaterThan(0);
       expect(run.rebuiltHours).toBeLessThan(200);
+      expect(run.daysRebuilt).toBe(false);
+      await expectDaysSumTheirHours();
       expect((await readRollupState(db))!.changesSince.getTime()).toBeGreaterThanOrEqual(before!.changesSince.getTime());
       for (const window of [SPRING, AUTUMN]) {
         for (const interval of INTERVALS) {
@@ -244,5 +318,17 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
       }
       expect(await job.runOnce()).toMatchObject({ ran: true });
     });
+
+    it('a day zone whose midnights are not on UTC hours lists no days: reports add up the hours, exactly', async () => {
+      await job.stop();
+      job = new ReportRollupJob({ db, logger: silent, chunkHours: 100, dayTimeZone: 'Asia/Kolkata' });
+      expect(await job.runOnce()).toMatchObject({ ran: true, daysRebuilt: true, interrupted: false });
+      const { rows } = await db.query<{ days: number; agent_rows: number }>(
+        'SELECT (SELECT count(*) FROM report_rollup_days)::int AS days, (SELECT count(*) FROM report_agent_days)::int AS agent_rows',
+      );
+      expect(rows[0]).toEqual({ days: 0, agent_rows: 0 });
+      for (const interval of INTERVALS) expect((await compareAgentsDays(period(AUTUMN, interval, 'UTC'), {})).days).toBe(0);
+      expect(() => new ReportRollupJob({ db, logger: silent, dayTimeZone: 'Mars/Olympus_Mons' })).toThrow(RangeError);
+    }, 60_000);
   });
 });
