@@ -160,10 +160,13 @@ export class CallRecorder {
     this.append('answered', {});
   }
 
-  /** The IVR flow starts (the published version at that moment). */
-  enterIvr(flow: { version: number | null; name?: string }): void {
+  /**
+   * The IVR flow starts (the published version at that moment; a draft
+   * version on a draft-test call, marked `draft: true` so that it can be told apart).
+   */
+  enterIvr(flow: { version: number | null; name?: string; draft?: boolean }): void {
     this.ivrFlowVersion = flow.version;
-    this.transition('ivr', 'ivr_started', { flow: flow.name ?? null, version: flow.version });
+    this.transition('ivr', 'ivr_started', { flow: flow.name ?? null, version: flow.version, ...(flow.draft ? { draft: true } : {}) });
   }
 
   /** A node of the flow was entered (calls.ivr_path). */

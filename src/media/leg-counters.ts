@@ -70,7 +70,8 @@ export function legCounters(reply: NgReply, selector: LegSelector): LegCounters 
         if (tag !== selector.tag && !selector.ports.has(localPort)) continue;
         const stats = record(stream.stats) ?? {};
         const flags = list(stream.flags);
-        const target = flags.includes('RTCP') ? result.rtcp : result.rtp;
+        // An rtcp-mux stream (a browser's) is flagged both RTP and RTCP; its count is mostly audio.
+        const target = flags.includes('RTCP') && !flags.includes('RTP') ? result.rtcp : result.rtp;
         target.packets += count(stats.packets);
         target.bytes += count(stats.bytes);
         target.errors += count(stats.errors);

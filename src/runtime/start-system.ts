@@ -174,7 +174,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     }
 
     // Hourly report rollups (issue 7), kept current in the background; one process does it (advisory lock).
-    const reportRollups = new ReportRollupJob({ db, logger: logger.child({ module: 'report-rollups' }) });
+    // Daily agent rows in the reports' default zone: the zone a year's report by day is usually asked in.
+    const reportRollups = new ReportRollupJob({ db, logger: logger.child({ module: 'report-rollups' }), dayTimeZone: config.reports?.timeZone ?? 'UTC' });
     reportRollups.start();
     closers.push(() => reportRollups.stop());
 
@@ -228,7 +229,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       closers.push(() => calls.stop());
       // Outbound calls (issue 5): click-to-call, calls dialled on staff devices, queued callbacks.
       const dialer = new OutboundDialer({ services: callServices.services, db, acd, defaultCountry: config.phone.defaultCountry, trunks: dialableTrunks(config.sip.trunks) });
-      const devices = new DeviceCallHandler({ services: callServices.services, registrar, dialer, db, defaultCountry: config.phone.defaultCountry, logger });
+      // hotline: draft-test calls (`ivr-draft-<flow>`, issue 7) run the hotline's path on a draft flow.
+      const devices = new DeviceCallHandler({ services: callServices.services, registrar, dialer, db, defaultCountry: config.phone.defaultCountry, logger, hotline: calls });
       calls.attachOutbound({ devices, callbacks: (reservation) => dialer.dialCallback(reservation) });
       outboundCalls = dialer;
       closers.push(() => dialer.stop());

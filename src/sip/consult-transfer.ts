@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import type { MediaSession } from '../media/media-session';
 import type { CallServices } from './call-services';
+import { DirectCallPresence, type DirectCallRelease } from './direct-call-presence';
 import type { QueuePlan } from './queue-plan';
 import type { SrfRequest } from './srf-types';
 
@@ -52,11 +53,15 @@ export interface ConsultedLeg {
   dialog: Dialog;
   /** The ACD entry the consulted agent answered (they are on_call in it); null for a person rung directly. */
   acdCallId: string | null;
+  /** A person rung directly was taken out of the ACD's pool (DirectCallPresence): call when their leg ends. */
+  backToPool: DirectCallRelease | null;
 }
 
 /** Options of ConsultTransfer. */
 export interface ConsultTransferOptions {
   services: CallServices;
+  /** The call's id (the ACD's events say which call took a person out of the pool). */
+  callId: string;
   media: MediaSession;
   /** The transferring agent's dialog: re-INVITEd once the consulted party answers. */
   agentDialog: Dialog;
@@ -95,6 +100,8 @@ export class ConsultTransfer {
   private acdAnswered = false;
   /** The media steps after the answer, while they run: cancel and complete wait for them (the media session is not re-entrant). */
   private connecting: Promise<void> | null = null;
+  /** A person rung directly is out of the ACD's pool until the consult lets them go, or the session takes them over. */
+  private backToPool: DirectCallRelease | null = null;
 
   constructor(private readonly options: ConsultTransferOptions) {
     this.log = options.logger.child({ consult: options.target.label ?? options.target.kind });
@@ -189,7 +196,9 @@ export class ConsultTransfer {
     await this.options.media.completeConsult();
     this.transition('completed');
     this.clearRingTimer();
-    return { staffId: this.staffId, tag: this.tag as string, dialog: this.dialog, acdCallId: this.acdAnswered ? this.acdCallId : null };
+    const backToPool = this.backToPool;
+    this.backToPool = null;
+    return { staffId: this.staffId, tag: this.tag as string, dialog: this.dialog, acdCallId: this.acdAnswered ? this.acdCallId : null, backToPool };
   }
 
   /**
@@ -216,6 +225,8 @@ export class ConsultTransfer {
 
   private async ringPerson(staffId: number): Promise<void> {
     try {
+      // No queue call for them on top of the consult (one already ringing them rings on: their phone decides).
+      this.backToPool = await new DirectCallPresence(this.options.services.acd, this.log).occupy(staffId, this.options.callId, 'proceed');
       const answered = await this.ring(staffId, this.ringMs);
       if (answered) await this.connectOnce();
     } catch (err) {
@@ -303,6 +314,7 @@ export class ConsultTransfer {
     this.log.info({ reason }, 'consult failed');
     // The ACD must not go on ringing people for a consult that is over.
     void this.closeAcdEntry('agent');
+    void this.putBackInPool();
     this.options.onFailed(reason);
   }
 
@@ -311,6 +323,13 @@ export class ConsultTransfer {
     this.request?.cancel(() => undefined);
     this.hangUpTarget();
     await this.closeAcdEntry(by);
+    await this.putBackInPool();
+  }
+
+  private async putBackInPool(): Promise<void> {
+    const backToPool = this.backToPool;
+    this.backToPool = null;
+    await backToPool?.();
   }
 
   private hangUpTarget(): void {

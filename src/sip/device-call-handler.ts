@@ -1,10 +1,15 @@
+import { ivrFlowStore } from '../db/config-stores';
+import { validateFlowForScope } from '../db/config-validation';
 import { findDialerBySipUsername, findDialer, listActiveSipUsernames } from '../db/repositories/dialer-repository';
+import { staffMayEditIvr } from '../db/repositories/ivr-editors-repository';
 import type { Queryable } from '../db/pool';
 import type { Logger } from '../logger';
+import { formatIssue } from '../routing/validation-result';
 import type { StaffSipCredentials } from './softphone-credentials';
 import type { CallServices } from './call-services';
 import { classifyDialled, requestUriUser, type DialTarget } from './dial-plan';
 import { buildChallenge, readDigestCredentials } from './digest-auth';
+import type { DraftTest } from './inbound-call';
 import type { OutboundDialer } from './outbound-dialer';
 import type { Registrar } from './registrar';
 import { reasonPhrase, sipFailureFor } from './sip-status';
@@ -19,6 +24,30 @@ function refuse(status: number, headers: Record<string, string> = {}, reason = r
   return { kind: 'refuse', status, reason, headers };
 }
 
+/** Runs a draft-test call through the hotline's call path (InboundCallHandler.startDraftTest). */
+export interface DraftTestRunner {
+  startDraftTest(req: SrfRequest, res: SrfResponse, draftTest: DraftTest): void;
+}
+
+/** How a draft-test INVITE is refused: a status a phone shows, its reason phrase, and the detail in a Warning header. */
+interface DraftRefusal {
+  status: number;
+  reason: string;
+  detail: string;
+}
+
+/**
+ * A Warning header value (RFC 3261 §20.43): code 399 (miscellaneous), our
+ * name as the agent, the text as a quoted-string — quotes and backslashes
+ * escaped, line breaks and other control characters dropped, kept short.
+ */
+export function warningHeader(text: string): string {
+  // Printable ASCII only: a header line must not break, and phones differ in what else they show.
+  const clean = text.replace(/[^ -~]+/g, ' ').trim();
+  const short = clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
+  return `399 switchboard "${short.replace(/(["\\])/g, '\\$1')}"`;
+}
+
 export interface DeviceCallHandlerOptions {
   services: CallServices;
   registrar: Registrar;
@@ -26,6 +55,8 @@ export interface DeviceCallHandlerOptions {
   db: Queryable;
   defaultCountry: string;
   logger: Logger;
+  /** Takes draft-test calls (`ivr-draft-…`, issue 7); without it they are refused with 503. */
+  hotline?: DraftTestRunner;
 }
 
 /**
@@ -38,6 +69,8 @@ export interface DeviceCallHandlerOptions {
  * that colleague; anything that reads as a number goes out through the
  * trunk if the caller may dial out, else 403. No path here reaches a trunk
  * without valid credentials of a staff member allowed to dial out.
+ * `ivr-draft-<flow>` (dial-plan.ts) runs the hotline's call path on that
+ * flow's draft, for people who may edit IVR flows (else 403).
  */
 export class DeviceCallHandler {
   private readonly log: Logger;
@@ -70,6 +103,10 @@ export class DeviceCallHandler {
       res.send(404, 'Not Found', {});
       return;
     }
+    if (target.kind === 'ivr_draft') {
+      await this.startDraftTest(req, res, caller, target, log);
+      return;
+    }
     const from = { staffId: caller.staffId, username: caller.username };
     if (target.kind === 'external') {
       const dialer = await findDialer(this.options.db, caller.staffId);
@@ -95,11 +132,66 @@ export class DeviceCallHandler {
   }
 
   /**
+   * A draft test: only for the people who may edit IVR flows; the draft must
+   * exist and pass the same validator as a save or a publish (the prompt
+   * catalogue may have changed since the draft was saved). Refusals carry
+   * the reason in the phrase and the detail in a Warning header, which is
+   * what a phone can show: 403, 404, 606 for an invalid draft (RFC 3261
+   * §21.6.4: this request will not be accepted as it is, wherever it goes).
+   */
+  private async startDraftTest(req: SrfRequest, res: SrfResponse, caller: StaffSipCredentials, target: Extract<DialTarget, { kind: 'ivr_draft' }>, log: Logger): Promise<void> {
+    const refuse = (refusal: DraftRefusal): void => {
+      log.info({ staffId: caller.staffId, flow: target.flow, version: target.version, status: refusal.status, detail: refusal.detail }, 'draft test refused');
+      res.send(refusal.status, refusal.reason, { headers: { Warning: warningHeader(refusal.detail) } });
+    };
+    if (!(await staffMayEditIvr(this.options.db, caller.staffId))) {
+      refuse({ status: 403, reason: 'Forbidden (only IVR editors may call a draft)', detail: `${caller.username} is not linked to an admin account: only people who may edit IVR flows may call a draft` });
+      return;
+    }
+    const hotline = this.options.hotline;
+    if (!hotline) {
+      refuse({ status: 503, reason: 'Service Unavailable (draft tests are off)', detail: 'this node does not run hotline calls' });
+      return;
+    }
+    const found = await this.draftOf(target);
+    if ('status' in found) {
+      refuse(found);
+      return;
+    }
+    const checked = await validateFlowForScope(this.options.db, target.flow, found.document);
+    if (!checked.ok) {
+      const problems = checked.errors.slice(0, 3).map(formatIssue).join('; ');
+      refuse({ status: 606, reason: 'Not Acceptable (IVR draft is invalid)', detail: `IVR flow ${target.flow} draft v${found.version} is invalid (${checked.errors.length} problem(s)): ${problems}` });
+      return;
+    }
+    hotline.startDraftTest(req, res, {
+      flow: { name: target.flow, version: found.version, document: checked.value },
+      staffId: caller.staffId,
+      callerNumber: target.callerNumber,
+    });
+  }
+
+  /** The draft a draft test runs: the version named, which must be a draft, else the flow's newest draft. */
+  private async draftOf(target: Extract<DialTarget, { kind: 'ivr_draft' }>): Promise<{ version: number; document: unknown } | DraftRefusal> {
+    const { db } = this.options;
+    let version = target.version;
+    if (version === null) {
+      // list() is newest first.
+      version = (await ivrFlowStore.list(db, target.flow)).find((v) => v.status === 'draft')?.version ?? null;
+      if (version === null) return { status: 404, reason: 'Not Found (no draft of this IVR flow)', detail: `IVR flow ${target.flow} has no draft: save one in the IVR editor` };
+    }
+    const found = await ivrFlowStore.find(db, target.flow, version);
+    if (!found) return { status: 404, reason: 'Not Found (no such IVR draft)', detail: `IVR flow ${target.flow} has no version ${version}` };
+    if (found.status !== 'draft') return { status: 404, reason: 'Not Found (not a draft)', detail: `IVR flow ${target.flow} version ${version} is ${found.status}, not a draft` };
+    return { version: found.version, document: found.document };
+  }
+
+  /**
    * The person an internal target rings: a colleague by SIP username; for a
    * department, its head. Queue targets are not rung from a device yet (they
    * need the caller to wait in line, which the hotline call does): null.
    */
-  private async calleeOf(target: Exclude<DialTarget, { kind: 'external' } | { kind: 'unknown' }>): Promise<{ staffId: number; username: string } | null> {
+  private async calleeOf(target: Exclude<DialTarget, { kind: 'external' } | { kind: 'unknown' } | { kind: 'ivr_draft' }>): Promise<{ staffId: number; username: string } | null> {
     if (target.kind === 'staff') {
       const person = await findDialerBySipUsername(this.options.db, target.username);
       return person?.active && person.sipUsername ? { staffId: person.staffId, username: person.sipUsername } : null;

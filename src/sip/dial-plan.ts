@@ -1,4 +1,5 @@
 import { tryNormalisePhone } from '../directory/phone-number';
+import { DRAFT_TEST_PREFIX, parseDraftTestAddress } from './draft-test-address';
 
 /** What a staff device dialled, read from its INVITE's Request-URI user part. */
 export type DialTarget =
@@ -10,6 +11,13 @@ export type DialTarget =
   | { kind: 'department'; department: string }
   /** Anything that reads as a phone number: out through a trunk (if the caller may dial out). */
   | { kind: 'external'; e164: string }
+  /**
+   * `ivr-draft-<flow>[-v<version>][-as-<number>]` (draft-test-address.ts): the
+   * hotline's call path run on a DRAFT of that flow, for the people who may
+   * edit IVR flows (issue 7). `version` null = the flow's newest draft;
+   * `callerNumber` null = the dialling staff member is the caller.
+   */
+  | { kind: 'ivr_draft'; flow: string; version: number | null; callerNumber: string | null }
   | { kind: 'unknown'; dialled: string };
 
 /** The internal names a dialled string is matched against. */
@@ -23,6 +31,9 @@ export interface DialPlanDirectory {
  * Reads what a device dialled. Internal names win over numbers, so that a
  * staff member whose SIP username is digits (an extension) is rung rather
  * than dialled out; `queue-`/`dept-` prefixes are the ones REFER uses too.
+ * `ivr-draft-` is reserved: such a name is a draft test (or unknown when
+ * malformed), never a colleague — whether the flow and its draft exist is
+ * for the caller of this function to find out.
  */
 export function classifyDialled(dialled: string, directory: DialPlanDirectory, defaultCountry: string): DialTarget {
   let user: string;
@@ -30,6 +41,10 @@ export function classifyDialled(dialled: string, directory: DialPlanDirectory, d
     user = decodeURIComponent(dialled).trim();
   } catch {
     return { kind: 'unknown', dialled };
+  }
+  if (user.startsWith(DRAFT_TEST_PREFIX)) {
+    const draft = parseDraftTestAddress(user);
+    return draft ? { kind: 'ivr_draft', ...draft } : { kind: 'unknown', dialled: user };
   }
   const prefixed = /^(queue|dept)-(.+)$/.exec(user);
   if (prefixed?.[1] === 'queue' && prefixed[2] && directory.queues.has(prefixed[2])) return { kind: 'queue', queue: prefixed[2] };

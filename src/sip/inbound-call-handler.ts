@@ -1,7 +1,8 @@
 import type { AcdEvent, Reservation } from '../acd';
 import type { CallServices } from './call-services';
 import { AppError } from '../errors/app-error';
-import { InboundCall, sessionIdOfAcdCall, type BlindTransferTarget, type ConsultView } from './inbound-call';
+import { InboundCall, sessionIdOfAcdCall, type BlindTransferTarget, type ConsultView, type DraftTest } from './inbound-call';
+import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
 
 /**
@@ -41,7 +42,10 @@ export class InboundCallHandler {
   }
 
   handle(req: SrfRequest, res: SrfResponse): void {
-    if (!this.services.trunks.allows(req.source_address)) {
+    // Trunks never speak SIP over WebSocket (RFC 7118): an INVITE over ws/wss is a browser softphone, whatever its
+    // address — on a developer's machine the browser and the loopback trunk share 127.0.0.1.
+    const fromTrunk = !sentOverWebSocket(req) && this.services.trunks.allows(req.source_address);
+    if (!fromTrunk) {
       if (this.outbound) {
         this.outbound.devices.handle(req, res);
         return;
@@ -50,7 +54,19 @@ export class InboundCallHandler {
       res.send(403, 'Forbidden', {});
       return;
     }
-    const call = new InboundCall(this.services, req, res);
+    this.start(new InboundCall(this.services, req, res));
+  }
+
+  /**
+   * Runs a draft-test call (issue 7) from a staff device the device handler
+   * has authenticated and authorised: the hotline's path on a draft flow,
+   * kept here like any hotline call so that ACD reservations reach it.
+   */
+  startDraftTest(req: SrfRequest, res: SrfResponse, draftTest: DraftTest): void {
+    this.start(new InboundCall(this.services, req, res, { draftTest }));
+  }
+
+  private start(call: InboundCall): void {
     this.calls.set(call.id, call);
     const running = call.run().finally(() => {
       this.calls.delete(call.id);

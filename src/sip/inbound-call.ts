@@ -6,9 +6,11 @@ import type { CallOutcome } from '../calls/call-outcome';
 import type { TransferTarget } from '../calls/call-record';
 import { AppError } from '../errors/app-error';
 import { systemClock } from '../ivr/clock';
+import type { FlowDocument } from '../ivr/flow-document';
 import { IvrRun } from '../ivr/ivr-run';
 import { callLogger, type Logger } from '../logger';
 import { recordingWavPath } from '../media/call-recording';
+import type { LegKind } from '../media/media-leg';
 import { MediaSession } from '../media/media-session';
 import type { ClientFacts } from '../routing/client-facts';
 import { decideRoute } from '../routing/decide-route';
@@ -16,9 +18,11 @@ import type { RouteDecision } from '../routing/route-decision';
 import type { RouteTarget } from '../routing/route-target';
 import type { CallServices } from './call-services';
 import { ConsultTransfer, type ConsultRoute, type ConsultState } from './consult-transfer';
+import type { DirectCallRelease } from './direct-call-presence';
 import { CallHold } from './hold-state';
 import { IvrDriver, type IvrEnd } from './ivr-driver';
 import { queuePlanFor, type QueuePlan } from './queue-plan';
+import { sentOverWebSocket } from './sent-over-websocket';
 import { sipFailureFor } from './sip-status';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { concreteTransferTarget, transferTargetOfReferTo, type BlindTransferTarget } from './transfer-target';
@@ -55,6 +59,8 @@ interface AgentLeg {
   ringTimer: NodeJS.Timeout | null;
   /** Set before we end this leg for a transfer: its end must not hang up the caller. */
   transferredAway: boolean;
+  /** A person who took the caller over in a warm transfer is out of the ACD's pool until their leg ends (consult-transfer). */
+  backToPool?: DirectCallRelease | null;
 }
 
 /** A person rung after a transfer gets this long before their department's queue takes over. */
@@ -95,6 +101,31 @@ export function callerNumberOf(req: SrfRequest): string {
 
 function tagOf(header: string): string | null {
   return /;\s*tag=([^;>\s]+)/i.exec(header)?.[1] ?? null;
+}
+
+/**
+ * A draft test (issue 7): a staff member who may edit IVR flows dialled
+ * `ivr-draft-<flow>` from an authenticated phone. The call takes the hotline's
+ * whole path, with the flow taken from this draft (already validated) instead
+ * of the published version. Its record says so: direction `internal`, no
+ * trunk, the dialled address as dialed_number, and `draft: true` on the
+ * `ivr_started` event.
+ */
+export interface DraftTest {
+  flow: { name: string; version: number; document: FlowDocument };
+  /** The staff member dialling. */
+  staffId: number;
+  /** The number to route the call as; null = the staff member's own (SIP username): an unknown caller. */
+  callerNumber: string | null;
+}
+
+export interface InboundCallOptions {
+  draftTest?: DraftTest;
+}
+
+/** The caller leg's kind: a browser softphone dials over WebSocket (a draft test), everything else is plain SIP. */
+function callerLegKind(req: SrfRequest): LegKind {
+  return sentOverWebSocket(req) ? 'webrtc' : 'sip';
 }
 
 /**
@@ -140,19 +171,34 @@ export class InboundCall {
   private acdEntryConnected = false;
   /** Prompt files in the caller's language, once the IVR chose it (overflow announcements). */
   private promptFile: ((promptId: string) => string | null) | null = null;
+  /** The number the call is looked up and routed by (the trunk's, or the one a draft test names). */
+  private readonly callerNumber: string;
+  private readonly draftTest: DraftTest | null;
 
   constructor(
     private readonly services: CallServices,
     private readonly req: SrfRequest,
     private readonly res: SrfResponse,
+    options: InboundCallOptions = {},
   ) {
     this.log = callLogger(services.logger, this.id);
     this.hold = new CallHold(this.log);
     this.acdId = this.id;
+    this.draftTest = options.draftTest ?? null;
+    this.callerNumber = this.draftTest?.callerNumber ?? callerNumberOf(req);
     this.recorder = new CallRecorder({
-      id: this.id, logger: this.log, callerNumber: callerNumberOf(req), dialedNumber: req.calledNumber || null,
-      trunk: req.source_address, sipCallId: req.get('Call-ID'),
+      id: this.id, logger: this.log, callerNumber: this.callerNumber, dialedNumber: req.calledNumber || null,
+      // A draft test comes from a staff phone, not a trunk: an internal call, so that it is never taken for a client's.
+      trunk: this.draftTest ? null : req.source_address, sipCallId: req.get('Call-ID'),
+      ...(this.draftTest ? { direction: 'internal' as const } : {}),
     });
+    if (this.draftTest) this.log.info({ flow: this.draftTest.flow.name, version: this.draftTest.flow.version, staffId: this.draftTest.staffId }, 'draft test call');
+  }
+
+  /** The flow this call runs: the draft under test, else the published version of the hotline's flow. */
+  private async flowForCall(): Promise<{ version: number; document: FlowDocument } | null> {
+    if (this.draftTest) return this.draftTest.flow;
+    return this.services.flows.currentOrLastKnown(this.services.flowName);
   }
 
   /** Runs the call to its end. Never throws: every failure is answered, logged and recorded. */
@@ -164,7 +210,7 @@ export class InboundCall {
       const sipCallId = this.req.get('Call-ID');
       // A CANCEL (RFC 3261 §9.2) may come while the directory is slow: drachtio-server has answered it (487), so
       // nothing is sent, and the call is released at once rather than after the lookup.
-      const looked = await this.beforeCallerLeaves(this.services.lookup.lookup(callerNumberOf(this.req)));
+      const looked = await this.beforeCallerLeaves(this.services.lookup.lookup(this.callerNumber));
       if (!looked) {
         end = { side: 'caller', cause: 'CANCEL' };
         return;
@@ -174,7 +220,7 @@ export class InboundCall {
       this.callerE164 = lookup.e164;
       this.recorder.identify({ clientId: this.client?.id ?? null, clientType: this.client?.type ?? null, callerE164: lookup.e164 });
       const configs = await this.beforeCallerLeaves(Promise.all([
-        this.services.flows.currentOrLastKnown(this.services.flowName),
+        this.flowForCall(),
         this.services.routing.currentOrLastKnown(null),
       ]));
       if (!configs) {
@@ -194,7 +240,7 @@ export class InboundCall {
         return;
       }
       this.media = new MediaSession({
-        ng: this.services.ng, callId: sipCallId, caller: { tag: callerTag, kind: 'sip' }, recordingDir: this.services.captureDir, logger: this.log,
+        ng: this.services.ng, callId: sipCallId, caller: { tag: callerTag, kind: callerLegKind(this.req) }, recordingDir: this.services.captureDir, logger: this.log,
         ...(this.services.mediaCalls ? { tracker: this.services.mediaCalls } : {}),
       });
       const localSdp = await this.media.anchorCaller(this.req.body);
@@ -211,7 +257,9 @@ export class InboundCall {
       });
 
       // IVR
-      this.recorder.enterIvr({ version: flow.version, name: this.services.flowName });
+      this.recorder.enterIvr(this.draftTest
+        ? { version: flow.version, name: this.draftTest.flow.name, draft: true }
+        : { version: flow.version, name: this.services.flowName });
       const prompts = await this.services.prompts();
       const ivr = new IvrRun({ flow: flow.document, catalogue: prompts.catalogue, context: { client: this.client, businessHours: routing.document.businessHours }, clock: systemClock, logger: this.log });
       const driver = new IvrDriver(ivr, media, (id, language) => prompts.fileOf(id, language), this.log);
@@ -247,7 +295,7 @@ export class InboundCall {
       // Routing
       const directory = await this.services.directory();
       this.decision = decideRoute({
-        call: { callerNumber: callerNumberOf(this.req), dialledNumber: this.req.calledNumber || null },
+        call: { callerNumber: this.callerNumber, dialledNumber: this.req.calledNumber || null },
         client: this.client, choice: ivrEnd.command.choice,
         availability: this.services.availability.snapshot(directory.queues),
         directory, now: new Date(), config: routing.document, announcementsPlayed: ivrEnd.command.announcementsPlayed,
@@ -395,7 +443,7 @@ export class InboundCall {
       meta: {
         clientId: this.client?.id ?? null, reason: this.decision?.reason ?? '',
         // The softphone's client card reads these while the call row is not written yet (src/api/live-call-view.ts).
-        callerNumber: callerNumberOf(this.req),
+        callerNumber: this.callerNumber,
         ivrPath: this.recorder.events.filter((e) => e.type === 'ivr_step').map((e) => e.data.nodeId),
       },
     });
@@ -482,15 +530,15 @@ export class InboundCall {
     this.recorder.startTransfer({ kind: 'warm', target: fact, byAgentId: byStaffId });
     this.log.info({ target: fact, by: byStaffId, agent: leg.staffId }, 'warm transfer: consulting');
     const consult = new ConsultTransfer({
-      services: this.services, media, agentDialog, route, target: fact, logger: this.log,
+      services: this.services, callId: this.id, media, agentDialog, route, target: fact, logger: this.log,
       inviteHeaders: {
-        From: `<sip:${encodeURIComponent(this.callerE164 ?? callerNumberOf(this.req))}@switchboard.invalid>`,
+        From: `<sip:${encodeURIComponent(this.callerE164 ?? this.callerNumber)}@switchboard.invalid>`,
         'X-Switchboard-Call-Id': this.id,
         'X-Switchboard-Client-Id': this.client ? String(this.client.id) : 'new',
         'X-Switchboard-Reason': encodeURIComponent(`consult from staff ${leg.staffId}: ${this.decision?.reason ?? ''}`),
         'X-Switchboard-Consult-By': String(leg.staffId),
       },
-      acdMeta: { clientId: this.client?.id ?? null, reason: `consult from staff ${leg.staffId}`, callerNumber: callerNumberOf(this.req), consultBy: leg.staffId },
+      acdMeta: { clientId: this.client?.id ?? null, reason: `consult from staff ${leg.staffId}`, callerNumber: this.callerNumber, consultBy: leg.staffId },
       onFailed: (reason) => {
         if (!this.recorder.ended) this.recorder.note('consult_failed', { reason, target: fact });
       },
@@ -529,11 +577,14 @@ export class InboundCall {
     if (leg) {
       leg.transferredAway = true;
       this.hangUp(leg.dialog);
+      await this.putBackInPool(leg);
     }
     if (this.acdEntryConnected) {
       await this.services.acd.hangUp(fromAcdId, { by: 'agent' }).catch((err: unknown) => this.log.warn({ err }, 'could not end the transferring agent\'s ACD call'));
     }
-    const next: AgentLeg = { reservation: null, staffId: taken.staffId, tag: taken.tag, request: null, dialog: taken.dialog, ringTimer: null, transferredAway: false };
+    const next: AgentLeg = {
+      reservation: null, staffId: taken.staffId, tag: taken.tag, request: null, dialog: taken.dialog, ringTimer: null, transferredAway: false, backToPool: taken.backToPool,
+    };
     this.agent = next;
     this.connectedAgent = String(taken.staffId);
     this.acdEntryConnected = taken.acdCallId !== null;
@@ -657,6 +708,7 @@ export class InboundCall {
       this.log.info({ target: resolved.fact, by: byStaffId, agent: this.connectedAgent }, 'blind transfer');
       leg.transferredAway = true;
       this.hangUp(dialog);
+      await this.putBackInPool(leg);
       this.agent = null;
       this.connectedAgent = null;
       this.acdEntryConnected = false;
@@ -767,10 +819,11 @@ export class InboundCall {
       const dialog = await this.services.srf.createUAC(contact.uri, {
         localSdp: sdp,
         headers: {
-          From: `<sip:${encodeURIComponent(this.callerE164 ?? callerNumberOf(this.req))}@switchboard.invalid>`,
+          From: `<sip:${encodeURIComponent(this.callerE164 ?? this.callerNumber)}@switchboard.invalid>`,
           'X-Switchboard-Call-Id': this.id,
           'X-Switchboard-Client-Id': this.client ? String(this.client.id) : 'new',
-          'X-Switchboard-Reason': encodeURIComponent(this.decision?.reason ?? ''),
+          // The agent sees at once that a draft test, not a client, is calling.
+          'X-Switchboard-Reason': encodeURIComponent(`${this.draftTest ? `IVR draft test (${this.draftTest.flow.name} v${this.draftTest.flow.version}): ` : ''}${this.decision?.reason ?? ''}`),
         },
       }, {
         cbRequest: (_err, req) => {
@@ -818,6 +871,13 @@ export class InboundCall {
       this.recorder.offerMissed({ agentId: staffId, reason, requeued: true });
       await acd.ringNoAnswer(this.acdId, reservation.agentId, 'switchboard').catch((e: unknown) => this.log.warn({ err: e }, 'ring-no-answer failed'));
     }
+  }
+
+  /** A person who took the caller over directly (not through the ACD) is offered queue calls again. */
+  private async putBackInPool(leg: AgentLeg): Promise<void> {
+    const backToPool = leg.backToPool;
+    leg.backToPool = null;
+    await backToPool?.();
   }
 
   /** The connected agent's dialog: its BYE ends the call, its re-INVITEs go through rtpengine, its REFER transfers. */
@@ -876,6 +936,7 @@ export class InboundCall {
         if (this.connectedAgent && this.acdEntryConnected) await acd.hangUp(this.acdId, { by: end.side });
         else if (this.queued) await acd.abandon(this.acdId);
       }],
+      ['acd pool', () => (this.agent ? this.putBackInPool(this.agent) : undefined)],
       ['media counters', async () => {
         // What rtpengine received from each leg: the proof media flowed, kept with the call.
         if (!this.media || !this.connectedAgent) return;

@@ -8,8 +8,10 @@ import { recordingWavPath } from '../media/call-recording';
 import type { LegKind } from '../media/media-leg';
 import { MediaSession } from '../media/media-session';
 import type { CallServices } from './call-services';
+import { DirectCallPresence, type DirectCallRelease } from './direct-call-presence';
 import { ringFirst, RingFailed, type RingBranch } from './parallel-ring';
 import type { ContactBinding } from './registration-store';
+import { sentOverWebSocket } from './sent-over-websocket';
 import { sipFailureFor } from './sip-status';
 import { isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
 
@@ -130,6 +132,8 @@ export class OutboundCall {
   private connected = false;
   private recordingId: string | null = null;
   private recordingStartedAt: Date | null = null;
+  /** The people this call took out of the ACD's pool (DirectCallPresence), put back when it ends. */
+  private readonly poolReleases: DirectCallRelease[] = [];
 
   constructor(private readonly options: OutboundCallOptions) {
     this.services = options.services;
@@ -146,6 +150,23 @@ export class OutboundCall {
   /** The staff member on the call (REST checks an operator against it). */
   get staffId(): number {
     return this.options.staff.staffId;
+  }
+
+  /**
+   * Takes the staff member placing the call out of the ACD's pool until it
+   * ends, so that no queue call rings them meanwhile (a callback is the
+   * ACD's own call: nothing to do). Call before running the call.
+   *
+   * @param ifQueueCallRinging see DirectCallPresence.occupy.
+   * @throws AppError `CONFLICT` with `refuse` when a queue call is ringing them or in progress.
+   */
+  async takeStaffOutOfPool(ifQueueCallRinging: 'refuse' | 'proceed'): Promise<void> {
+    if (this.options.direction === 'callback') return;
+    this.poolReleases.push(await this.presence().occupy(this.staffId, this.id, ifQueueCallRinging));
+  }
+
+  private presence(): DirectCallPresence {
+    return new DirectCallPresence(this.services.acd, this.log);
   }
 
   /**
@@ -229,9 +250,8 @@ export class OutboundCall {
         end = { side: 'system', cause: 'INVITE without SDP', outcome: 'rejected' };
         return;
       }
-      const protocol = (req.protocol ?? '').toLowerCase();
       this.media = new MediaSession({
-        ng: this.services.ng, callId: req.get('Call-ID'), caller: { tag: fromTag, kind: protocol === 'ws' || protocol === 'wss' ? 'webrtc' : 'sip' },
+        ng: this.services.ng, callId: req.get('Call-ID'), caller: { tag: fromTag, kind: sentOverWebSocket(req) ? 'webrtc' : 'sip' },
         recordingDir: this.services.captureDir, logger: this.log,
       });
       await this.media.anchorCaller(req.body);
@@ -304,6 +324,8 @@ export class OutboundCall {
         }, null);
       }
       this.recorder.offer({ agentId: far.staffId, ringTimeoutMs: ringMs });
+      // A colleague being rung gets no queue call on top (one already ringing them rings on: their phone decides).
+      this.poolReleases.push(await this.presence().occupy(far.staffId, this.id, 'proceed'));
     }
     const headers: Record<string, string> = far.kind === 'trunk'
       ? { From: '<sip:switchboard@switchboard.invalid>', 'X-Switchboard-Call-Id': this.id }
@@ -465,6 +487,7 @@ export class OutboundCall {
       this.log.warn({ err }, 'could not delete the media');
     }
     await this.runHook('ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }));
+    await Promise.all(this.poolReleases.splice(0).map((putBack) => putBack()));
     const record = this.recorder.end(end);
     await this.services.writer.writeCall(record).catch((err: unknown) => this.log.error({ err }, 'call record could not be stored anywhere'));
     if (media && this.recordingId && this.recordingStartedAt) {

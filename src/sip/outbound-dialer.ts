@@ -87,6 +87,8 @@ export class OutboundDialer {
     const contacts = username ? await this.options.services.contactsOf(dialer.staffId) : [];
     if (!username || contacts.length === 0) throw new AppError('NO_DEVICE', `${dialer.fullName} has no registered phone to ring first`);
     const call = new OutboundCall(this.callOptions({ direction: 'outbound', staff: { staffId: dialer.staffId, username }, far, client }));
+    // Refused (409) while a queue call rings them: they should take that one first.
+    await call.takeStaffOutOfPool('refuse');
     this.track(call, call.runFromStaffPhone(contacts));
     return { callId: call.id };
   }
@@ -114,6 +116,8 @@ export class OutboundDialer {
       far = { kind: 'staff', staffId: target.staffId, username: target.username, contacts: target.contacts };
     }
     const call = new OutboundCall(this.callOptions({ direction: target.kind === 'external' ? 'outbound' : 'internal', staff: caller, far, client }));
+    // They dialled from their own phone: the call goes ahead even with a queue call ringing them.
+    await call.takeStaffOutOfPool('proceed');
     this.track(call, call.runFromDevice(req, res));
     return { callId: call.id };
   }

@@ -148,11 +148,19 @@ ${REPLY_OK}`);
 
 /**
  * A desk phone whose user talks: answers, plays `audioBlocks` blocks of PCMA
- * audio (about 7 s each, one block every `blockMs`), then hangs up (BYE).
- * It sends, it never echoes: what the far end hears from it is its voice.
+ * audio (about 7 s each, one block every `blockMs`), then hangs up (BYE) —
+ * or, with `awaitBye`, plays one block and waits for the BYE that ends its
+ * leg. It sends, it never echoes: what the far end hears from it is its voice.
  */
-export function talkingPhoneScenario(options: { audioBlocks: number; blockMs: number }): string {
-  const talk = Array.from({ length: options.audioBlocks }, () => `  <nop><action><exec play_pcap_audio="${path.join('/usr/share/sip-tester', 'g711a.pcap')}"/></action></nop>
+export function talkingPhoneScenario(options: { audioBlocks: number; blockMs: number } | { awaitBye: true; byeTimeoutMs?: number }): string {
+  const play = `  <nop><action><exec play_pcap_audio="${path.join('/usr/share/sip-tester', 'g711a.pcap')}"/></action></nop>`;
+  if ('awaitBye' in options) {
+    return wrap(`${ANSWER_INVITE}
+${play}
+  <recv request="BYE" timeout="${options.byeTimeoutMs ?? 90000}"/>
+${REPLY_OK}`);
+  }
+  const talk = Array.from({ length: options.audioBlocks }, () => `${play}
   <pause milliseconds="${options.blockMs}"/>`).join('\n');
   return wrap(`${ANSWER_FIRST_INVITE}
 ${talk}
@@ -181,6 +189,8 @@ export type SessionCallerStep =
   | { pauseMs: number }
   | { key: string }
   | { audio: true }
+  /** PCMA audio from this pcap (e.g. a continuation of the previous block: see softphone-kit continuousAudioPcaps). */
+  | { audioFile: string }
   | { hangUp: true }
   | { reinvite: 'recvonly' | 'sendrecv'; timeoutMs?: number }
   | { awaitBye: true; timeoutMs?: number };
@@ -214,6 +224,7 @@ export function sessionCallerScenario(options: { from: string; to?: string; step
     if ('pauseMs' in step) return `  <pause milliseconds="${step.pauseMs}"/>`;
     if ('key' in step) return `  <nop><action><exec play_pcap_audio="${dtmfPcap(step.key)}"/></action></nop>\n  <pause milliseconds="400"/>`;
     if ('audio' in step) return `  <nop><action><exec play_pcap_audio="${path.join('/usr/share/sip-tester', 'g711a.pcap')}"/></action></nop>`;
+    if ('audioFile' in step) return `  <nop><action><exec play_pcap_audio="${step.audioFile}"/></action></nop>`;
     if ('hangUp' in step) return callerBye(options.from, to);
     if ('reinvite' in step) {
       version += 1;

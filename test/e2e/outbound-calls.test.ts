@@ -311,13 +311,17 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
     expect({ staff: levels[0]! > 50, remote: levels[1]! > 50, levels }).toMatchObject({ staff: true, remote: true });
   };
 
-  it('click-to-call: the operator\'s desk phone rings first, then the client is dialled through the trunk, bridged, recorded and written as one outbound call row', async () => {
+  it('click-to-call: the operator\'s desk phone rings first, then the client is dialled through the trunk, bridged, recorded and written as one outbound call row; no queue call is offered to her meanwhile', async () => {
+    const annaAgent = async (): Promise<{ state: string; reason: string }> => (await h.api('GET', `/api/agents/${annaId}`, anna)).body as { state: string; reason: string };
+    await h.api('POST', `/api/agents/${annaId}/state`, anna, { state: 'ready' });
     const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
     const phone = sipp({ scenario: staffPhoneScenario({ direction: 'outbound', talkMs: 6000 }), ip: '127.0.0.1', port: annaPhone, mediaPort: await freeTcpPort() });
     await new Promise((r) => setTimeout(r, 500));
     const placed = await h.api('POST', '/api/calls/outbound', anna, { number: CLIENT_NATIONAL });
     expect(placed.status).toBe(202);
     expect(placed.body.callId).toMatch(/^[0-9a-f-]{36}$/);
+    // Out of the ACD's pool from the moment she asked for the call.
+    const during = await annaAgent();
     const [phoneDone, trunkDone] = await Promise.all([phone.done, trunk.done]);
     expect({ code: phoneDone.code, output: phoneDone.code === 0 ? '' : phoneDone.output }).toEqual({ code: 0, output: '' });
     expect({ code: trunkDone.code, output: trunkDone.code === 0 ? '' : trunkDone.output }).toEqual({ code: 0, output: '' });
@@ -334,6 +338,9 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
     expect(types.indexOf('offered')).toBeLessThan(types.indexOf('remote_answered'));
     expect(types.indexOf('remote_answered')).toBeLessThan(types.indexOf('recording_started'));
     await expectTalkedAndRecorded(call);
+    expect(during).toMatchObject({ state: 'not_ready', reason: 'direct_call' });
+    // Ready again once the call is over.
+    expect(await eventually(annaAgent, (a) => a.state === 'ready')).toMatchObject({ state: 'ready' });
   }, 90000);
 
   it('click-to-call is refused up front: 403 without the dial-out right (and the right shows in the staff API), 400 for a bad number, 409 without a registered phone', async () => {

@@ -1,53 +1,15 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { freeTcpPort } from '../../src/runtime/managed-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, openPage, signIn, type WatchedPage } from '../helpers/browser';
+import { openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { registerPhone, runSipp, startSippPhone, type SippResult } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { sessionCallerScenario, type SessionCallerStep } from './call-session-kit';
-
-declare global {
-  interface Window {
-    /** The page's debug handle (src/web/softphone/use-phone.ts), present with localStorage switchboard.debug = 1. */
-    __softphone?: {
-      peerConnection(): RTCPeerConnection | null;
-      snapshot(): { current: { callId: string | null } | null };
-      dropSip(): void;
-    };
-  }
-}
+import { agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, talkingCaller } from './softphone-kit';
 
 /** A market client in the demo directory (Sadovod market, stall 14, manager Anna). */
 const MARKET_CLIENT = '+74951000001';
-
-interface RtpFigures {
-  received: number;
-  sent: number;
-}
-
-/** Packets on the live call's peer connection (inbound-rtp received, outbound-rtp sent), read in the page. */
-async function rtpFigures(page: Page): Promise<RtpFigures> {
-  return page.evaluate(async () => {
-    const pc = window.__softphone?.peerConnection();
-    if (!pc) return { received: -1, sent: -1 };
-    let received = 0;
-    let sent = 0;
-    (await pc.getStats()).forEach((report: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'audio') received += report.packetsReceived ?? 0;
-      if (report.type === 'outbound-rtp' && report.kind === 'audio') sent += report.packetsSent ?? 0;
-    });
-    return { received, sent };
-  });
-}
-
-/** A caller who presses 1 (order), waits for an operator and talks with sound (7 s of audio per block), then hangs up. */
-function talkingCaller(talkBlocks: number): SessionCallerStep[] {
-  const steps: SessionCallerStep[] = [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 1000 }];
-  for (let i = 0; i < talkBlocks; i++) steps.push({ audio: true }, { pauseMs: 7000 });
-  steps.push({ hangUp: true });
-  return steps;
-}
 
 // The operator's browser softphone in headless Chromium (sip.js over WebSocket to drachtio-server) answering real calls
 // from sipp callers through the IVR and the ACD, with media through rtpengine.
@@ -62,20 +24,14 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
   const call = (callId: string) => h.db.query('SELECT * FROM calls WHERE id = $1', [callId]).then((r) => r.rows[0] as Record<string, any> | undefined);
   const eventsOf = async (callId: string) => (await h.db.query('SELECT type, data FROM call_events WHERE call_id = $1 ORDER BY seq', [callId])).rows as Array<{ type: string; data: any }>;
   const phoneStatus = (): Promise<string | null> => page.getByTestId('phone-status').textContent();
-  const currentCallId = (): Promise<string | null> => page.evaluate(() => window.__softphone?.snapshot().current?.callId ?? null);
+  const currentCallId = async (): Promise<string | null> => (await phoneCall(page)).callId;
   const caller = async (steps: SessionCallerStep[]): Promise<SippResult> => runSipp({
     scenario: sessionCallerScenario({ from: MARKET_CLIENT, steps }),
     target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 90,
   });
 
   /** Anna Ready with no call and no wrap-up form left from an earlier test. */
-  const annaReady = async (): Promise<void> => {
-    const state = (await h.api('GET', `/api/agents/${staff.anna}`, anna)).body.state as string;
-    if (state === 'wrap_up') await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna);
-    else if (state !== 'ready') await h.api('POST', `/api/agents/${staff.anna}/state`, anna, { state: 'ready' });
-    await page.getByTestId('agent-state').getByText('Ready').waitFor();
-    await page.getByTestId('call-status').getByText('No call').waitFor({ timeout: 20_000 });
-  };
+  const annaReady = (): Promise<void> => agentReady(h, page, staff.anna!, anna);
 
   beforeAll(async () => {
     h = await startSystemHarness();
@@ -87,13 +43,10 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
       const token = await h.login(other, 'demo-pass-1');
       await h.api('POST', `/api/agents/${staff[other]}/state`, token, { state: 'not_ready', reason: 'break' });
     }
-    // Browser and rtpengine share this machine: let Chromium offer its loopback address as an ICE candidate, as
-    // rtpengine listens on 127.0.0.1 (without it Chromium offers only the LAN address and DTLS never completes).
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, '--allow-loopback-in-peer-connection'] });
+    browser = await launchSoftphoneBrowser();
     watched = await openPage(browser);
     page = watched.page;
-    // The page exposes its phone (peer connection for getStats, a way to cut the SIP socket) only with this flag.
-    await watched.context.addInitScript(() => localStorage.setItem('switchboard.debug', '1'));
+    await prepareSoftphoneContext(watched.context);
     await signIn(page, h.baseUrl, 'softphone', 'anna', 'demo-pass-1');
   }, 180_000);
 

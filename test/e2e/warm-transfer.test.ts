@@ -66,8 +66,10 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
   /** RTP packets rtpengine received from the legs whose tag matches. */
   const packets = (value: Record<string, number> | null, match: RegExp): number => Object.entries(value ?? {}).filter(([tag]) => match.test(tag)).reduce((n, [, p]) => n + p, 0);
 
-  it('Anna consults Tatiana, then completes: the caller and Tatiana exchange audio, Anna goes to wrap-up, the call row shows both agents and the warm transfer', async () => {
+  it('Anna consults Tatiana, then completes: the caller and Tatiana exchange audio, Anna goes to wrap-up, the call row shows both agents and the warm transfer; Tatiana gets no finance calls meanwhile', async () => {
     await onlyAnnaReady();
+    // Tatiana is Ready in the finance queue (nobody waits there): rung directly for the consult, she is out of the ACD's pool until her leg ends.
+    await h.api('POST', `/api/agents/${ids.tatiana}/state`, tokens.tatiana!, { state: 'ready' });
     // Anna's phone is silent and takes the re-INVITE that pairs it with Tatiana; Tatiana's echoes what she hears.
     const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 1 }), port: phones.anna!, mediaPort: await freeTcpPort() });
     const tatiana = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.tatiana!, mediaPort: await freeTcpPort(), rtpEcho: true });
@@ -85,6 +87,7 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
     expect(started.status).toBe(200);
     expect(started.body.consult).toMatchObject({ state: 'ringing', target: { kind: 'person', staffId: ids.tatiana } });
     expect(await eventually(() => consultState(callId), (s) => s === 'talking')).toBe('talking');
+    const tatianaDuring = (await h.api('GET', `/api/agents/${ids.tatiana}`, tokens.tatiana!)).body as { state: string; reason: string };
     const completedAt = Date.now();
     const completed = await h.api('POST', `/api/calls/${callId}/consult/complete`, tokens.anna!);
     expect(completed.status).toBe(200);
@@ -118,7 +121,9 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
     const media = events.find((e) => e.type === 'note' && e.data.media)?.data.media;
     expect(media.agentPackets).toBeGreaterThan(150);
     expect(await rtpengine.calls()).toEqual([]);
-    expect(await eventually(() => agentState('tatiana'), (s) => s === 'not_ready')).toBe('not_ready');
+    expect(tatianaDuring).toMatchObject({ state: 'not_ready', reason: 'direct_call' });
+    // Her leg ended with the call: she is Ready again, as she was.
+    expect(await eventually(() => agentState('tatiana'), (s) => s === 'ready')).toBe('ready');
   }, 120000);
 
   it('Anna consults Tatiana, then cancels: Tatiana is hung up, the caller and Anna talk again, and the call row keeps one agent and a cancelled transfer', async () => {

@@ -18,7 +18,11 @@ export function Keypad(props: { onKey: (key: string) => void; label: string; dis
   );
 }
 
-/** Dial pad for outbound calls: the server rings this phone first, then the number. */
+/**
+ * Dial pad: a number is called through the server (it rings this phone
+ * first, then the number); an internal address — a colleague's SIP username,
+ * `ivr-draft-<flow>` to try a draft IVR flow — is dialled by this phone itself.
+ */
 function DialPad(props: { disabled: boolean; onDial: (number: string) => void }): preact.JSX.Element {
   const t = useT();
   const [number, setNumber] = useState('');
@@ -30,7 +34,7 @@ function DialPad(props: { disabled: boolean; onDial: (number: string) => void })
     <form class="sp-dial" onSubmit={submit} aria-label={t('dialPad')}>
       <label>
         {t('numberToCall')}
-        <input type="tel" name="number" value={number} inputMode="tel" autocomplete="off" placeholder="+7 495 …" onInput={(e) => setNumber(e.currentTarget.value)} />
+        <input type="text" name="number" value={number} autocomplete="off" autocapitalize="off" spellcheck={false} placeholder={t('dialPlaceholder')} onInput={(e) => setNumber(e.currentTarget.value)} />
       </label>
       <Keypad label={t('dialKey')} onKey={(key) => setNumber((n) => n + key)} disabled={props.disabled} />
       <div class="row">
@@ -83,6 +87,7 @@ export function CallPanel(props: {
         {state === 'idle' && !props.placing && <span class="muted">{t('noCall')}</span>}
         {state === 'idle' && props.placing && <span>{t('placing', { who: props.placing.label })}</span>}
         {state === 'ringing' && <span class="sp-ringing">{info?.direction === 'outbound' ? t('outboundRinging') : t('incomingCall')}</span>}
+        {state === 'dialing' && <span>{t('dialing', { who: info?.remoteNumber ?? '' })}</span>}
         {state === 'answering' && <span>{t('connecting')}</span>}
         {state === 'connected' && <span class="badge talking">{t('inCall')}</span>}
         {state === 'on_hold' && <span class="badge wrap_up">{t('onHold')}</span>}
@@ -105,7 +110,7 @@ export function CallPanel(props: {
           <button type="button" class="danger big" onClick={props.onHangUp}>{t('decline')} <kbd>E</kbd></button>
         </div>
       )}
-      {state === 'answering' && (
+      {(state === 'answering' || state === 'dialing') && (
         <div class="sp-actions">
           <button type="button" class="danger big" onClick={props.onHangUp}>{t('hangUp')} <kbd>E</kbd></button>
         </div>
@@ -137,7 +142,7 @@ export function CallPanel(props: {
       {state === 'idle' && props.placing && (
         <button type="button" class="link" onClick={props.onCancelPlacing}>{t('cancelPlacing')}</button>
       )}
-      {state === 'idle' && !props.placing && props.canDialOut && <DialPad disabled={!props.phoneUsable} onDial={props.onDial} />}
+      {state === 'idle' && !props.placing && <DialPad disabled={!props.phoneUsable} onDial={props.onDial} />}
       {state === 'idle' && !props.canDialOut && <p class="muted">{t('noDialOut')}</p>}
 
       {error && <ErrorBanner error={error} onDismiss={props.onDismissError} />}

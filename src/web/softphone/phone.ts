@@ -1,5 +1,5 @@
 import {
-  Invitation, Registerer, RegistererState, SessionState, UserAgent, Web,
+  Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web,
   type Core, type LogLevel, type Session,
 } from 'sip.js';
 import type { SoftphoneConfig } from './softphone-api';
@@ -18,7 +18,8 @@ import { StateMachine, type TransitionTable } from './state-machine';
  *  - registration: offline (SIP off on the server) | stopped → connecting →
  *    registering → registered; a dropped WebSocket → reconnecting, retried
  *    with backoff forever, re-registering on every connect.
- *  - the call: idle → ringing → answering → connected ⇄ on_hold → ended → idle.
+ *  - the call: idle → ringing → answering → connected ⇄ on_hold → ended → idle;
+ *    a call this phone places itself: idle → dialing → connected … (dial()).
  *
  * An established call is kept when the WebSocket drops: its media runs over
  * ICE/DTLS straight to rtpengine and does not need the signalling socket, and
@@ -26,7 +27,7 @@ import { StateMachine, type TransitionTable } from './state-machine';
  * Nothing here touches the DOM except the one <audio> element for the far end.
  */
 export type RegistrationState = 'offline' | 'stopped' | 'connecting' | 'registering' | 'registered' | 'reconnecting' | 'rejected';
-export type CallState = 'idle' | 'ringing' | 'answering' | 'connected' | 'on_hold' | 'ended';
+export type CallState = 'idle' | 'ringing' | 'dialing' | 'answering' | 'connected' | 'on_hold' | 'ended';
 
 const REGISTRATION_TRANSITIONS: TransitionTable<RegistrationState> = {
   offline: ['stopped'],
@@ -39,8 +40,9 @@ const REGISTRATION_TRANSITIONS: TransitionTable<RegistrationState> = {
 };
 
 const CALL_TRANSITIONS: TransitionTable<CallState> = {
-  idle: ['ringing'],
+  idle: ['ringing', 'dialing'],
   ringing: ['answering', 'ended'],
+  dialing: ['connected', 'ended'],
   answering: ['connected', 'ended'],
   connected: ['on_hold', 'ended'],
   on_hold: ['connected', 'ended'],
@@ -55,6 +57,8 @@ export interface CallInfo {
   /** sip.js session id (the SIP Call-ID plus tag): distinguishes calls with the same server call id. */
   sessionId: string;
   direction: CallDirection;
+  /** True for a call this phone placed itself (dial()); false for every INVITE the server sent, click-to-call included. */
+  dialled: boolean;
   /** The server's call id (X-Switchboard-Call-Id): the key for the card, transfers and the wrap-up. */
   callId: string | null;
   /** X-Switchboard-Client-Id; null for a new (unknown) caller. */
@@ -102,6 +106,19 @@ export interface PhoneOptions {
 /** Content of a SIP INFO carrying one key, the form Switchboard's DTMF parser reads (src/media/sip-info-dtmf.ts). */
 function dtmfRelayBody(digit: string): string {
   return `Signal=${digit}\r\nDuration=160\r\n`;
+}
+
+/** Why the server refused a call this phone placed: status, reason phrase and its Warning text (RFC 3261 §20.43), if any. */
+function refusalOf(response: IncomingResponse): string {
+  const { statusCode, reasonPhrase } = response.message;
+  const warning = response.message.getHeader('Warning');
+  const text = warning ? /"((?:[^"\\]|\\.)*)"/.exec(warning)?.[1]?.replace(/\\(.)/g, '$1') : undefined;
+  return `${statusCode} ${reasonPhrase}${text ? ` — ${text}` : ''}`;
+}
+
+/** A dialled address as the user part of a SIP URI (RFC 3261 §25.1): letters, digits and a few marks stay, the rest is escaped. */
+function sipUserPart(target: string): string {
+  return target.replace(/[^A-Za-z0-9\-_.!~*'()+]/g, (c) => encodeURIComponent(c));
 }
 
 function headerOf(invitation: Invitation, name: string): string | null {
@@ -374,6 +391,7 @@ export class Phone {
     const info: CallInfo = {
       sessionId: invitation.id,
       direction: headerOf(invitation, 'X-Switchboard-Direction') === 'outbound' ? 'outbound' : 'inbound',
+      dialled: false,
       callId: headerOf(invitation, 'X-Switchboard-Call-Id'),
       clientId,
       reason: decode(headerOf(invitation, 'X-Switchboard-Reason')),
@@ -398,6 +416,58 @@ export class Phone {
     };
     this.call.transition('ringing', `INVITE ${info.callId ?? ''}`);
     if (this.options.autoAnswer(info)) void this.answer();
+  }
+
+  /**
+   * Places a call from this phone to an internal address — a draft IVR flow
+   * (`ivr-draft-main`, issue 7), a colleague's SIP username, `queue-…` — as
+   * an INVITE over the phone's WebSocket, in the domain of its own URI. The
+   * server challenges it (407, RFC 3261 §22.3) and sip.js answers with the
+   * phone's credentials. A refusal ends the call with `lastError` saying why
+   * (status, reason, the server's Warning). Numbers are not dialled here:
+   * the server places those (click-to-call) and rings this phone first.
+   *
+   * @returns false when the phone cannot place a call now (not registered, or busy).
+   */
+  async dial(target: string): Promise<boolean> {
+    const userAgent = this.userAgent;
+    if (!userAgent || this.session || this.call.state !== 'idle' || this.registration.state !== 'registered') return false;
+    const domain = UserAgent.makeURI(this.sip.uri)?.host;
+    const uri = domain ? UserAgent.makeURI(`sip:${sipUserPart(target.trim())}@${domain}`) : undefined;
+    if (!uri) throw new Error(`cannot call "${target}"`);
+    const input = this.options.devices().input;
+    const inviter = new Inviter(userAgent, uri, {
+      sessionDescriptionHandlerOptions: { constraints: { audio: input ? { deviceId: { exact: input } } : true, video: false } },
+    });
+    const info: CallInfo = {
+      sessionId: inviter.id, direction: 'outbound', dialled: true, callId: null, clientId: null, reason: null,
+      remoteNumber: target.trim(), remoteName: null, ringingAt: Date.now(), answeredAt: null, endedAt: null,
+      muted: false, holdPending: false, media: 'new', endedBy: null, dtmfSent: '', lastError: null,
+    };
+    this.session = inviter;
+    this.info = info;
+    inviter.stateChange.addListener((state: SessionState) => this.onSessionState(inviter, state));
+    this.call.transition('dialing', `INVITE ${target}`);
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onReject: (response: IncomingResponse) => {
+            info.endedBy = 'failed';
+            info.lastError = refusalOf(response);
+            this.emit();
+          },
+        },
+      });
+    } catch (err) {
+      this.fail(err, 'call');
+      info.endedBy = 'failed';
+      // No INVITE went out (no microphone, no transport): nothing will end the session but us.
+      if (this.session === inviter) {
+        await inviter.dispose().catch(() => undefined);
+        if (this.session === inviter) this.finish();
+      }
+    }
+    return true;
   }
 
   private onSessionState(session: Session, state: SessionState): void {
@@ -434,6 +504,11 @@ export class Phone {
     const info = this.info;
     if (!info) return;
     info.endedAt = Date.now();
+    // A call this phone placed that ended before it was connected, and not by us: it failed, even without a refusal.
+    if (info.dialled && !info.answeredAt && info.endedBy !== 'local') {
+      info.endedBy = 'failed';
+      info.lastError = info.lastError ?? 'the call could not be connected';
+    }
     if (!info.endedBy) info.endedBy = info.answeredAt ? 'remote' : 'missed';
     this.session = null;
     this.remoteAudio.srcObject = null;
@@ -467,6 +542,7 @@ export class Phone {
     this.info.endedBy = 'local';
     try {
       if (session instanceof Invitation && session.state === SessionState.Initial) await session.reject({ statusCode: 603 });
+      else if (session instanceof Inviter && (session.state === SessionState.Initial || session.state === SessionState.Establishing)) await session.cancel();
       else if (session.state === SessionState.Established) await session.bye();
       else await session.dispose();
     } catch (err) {

@@ -189,6 +189,9 @@ export interface QuickClientBody {
   notes?: string;
 }
 
+/** The server's consult lifecycle (src/sip/consult-transfer.ts). */
+export type ServerConsultState = 'ringing' | 'talking' | 'failed' | 'completed' | 'cancelled' | 'ended';
+
 const enc = encodeURIComponent;
 
 /** Thin typed wrappers: one place that knows the URLs. */
@@ -213,7 +216,9 @@ export const softphoneApi = {
     api.post<unknown>(`/api/me/assignments/${a.kind}/${enc(String(a.id))}/result`, { result, notes }),
   transferTargets: (callId: string) => api.get<TransferTargets>(`/api/transfer-targets?callId=${enc(callId)}`),
   blindTransfer: (callId: string, target: TransferTarget) => api.post<unknown>(`/api/calls/${enc(callId)}/transfer`, { target }),
-  consult: (callId: string, target: TransferTarget) => api.post<unknown>(`/api/calls/${enc(callId)}/consult`, { target }),
+  consult: (callId: string, target: TransferTarget) => api.post<{ callId: string; consult: { state: ServerConsultState } }>(`/api/calls/${enc(callId)}/consult`, { target }),
+  /** The warm transfer under way: ringing, talking (the target answered) or failed; 404 when there is none. */
+  consultState: (callId: string) => api.get<{ callId: string; consult: { state: ServerConsultState } }>(`/api/calls/${enc(callId)}/consult`),
   consultComplete: (callId: string) => api.post<unknown>(`/api/calls/${enc(callId)}/consult/complete`),
   consultCancel: (callId: string) => api.post<unknown>(`/api/calls/${enc(callId)}/consult/cancel`),
   outbound: (body: { number?: string; clientId?: number }) => api.post<{ callId: string }>('/api/calls/outbound', body),

@@ -11,7 +11,7 @@ import { useShortcuts } from './keyboard-shortcuts';
 import { preferences, usePreferences } from './media-devices';
 import type { CallInfo } from './phone';
 import { Ringtone } from './ringtone';
-import { softphoneApi, type AgentEvent, type AgentSnapshot, type ClientCard, type ClientCardPart, type SoftphoneConfig, type TransferTarget } from './softphone-api';
+import { softphoneApi, type AgentEvent, type AgentSnapshot, type ClientCard, type ClientCardPart, type ServerConsultState, type SoftphoneConfig, type TransferTarget } from './softphone-api';
 import { useT } from './softphone-i18n';
 import { StatusBar } from './status-bar';
 import { TransferPanel, type ConsultState, type TransferMode } from './transfer-panel';
@@ -62,10 +62,43 @@ function cardFromInvite(info: CallInfo): ClientCard {
   return { callId: info.callId, callerNumber: info.remoteNumber, callerE164: null, client: null, lastCalls: [], ivrPath: [], routingReason: info.reason, queue: null, waitMs: null };
 }
 
+/** The transfer panel's view of the server's consult state; null when the consult is over. */
+function consultStatusOf(state: ServerConsultState): ConsultState['status'] | null {
+  if (state === 'ringing') return 'ringing';
+  if (state === 'talking') return 'active';
+  if (state === 'failed') return 'failed';
+  return null;
+}
+
 interface Offered {
   callId: string;
   clientId: number | null;
   at: number;
+}
+
+/**
+ * `#dial=<target>` (the admin's "call it" opens `/softphone/#dial=ivr-draft-main-v3`):
+ * the address this page was asked to call. Read with decodeURIComponent, not
+ * URLSearchParams, which would turn the `+` of a number into a space.
+ */
+function dialFromHash(): string | null {
+  const match = /^#\/?(?:.*[&?])?dial=([^&]*)/.exec(location.hash);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Forgets the `#dial=` request, without a history entry, so that a reload does not call again. */
+function clearDialHash(): void {
+  history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+}
+
+/** What the dial pad sends through the server (a phone number) rather than dialling from this phone: no letters in it. */
+function isPhoneNumber(target: string): boolean {
+  return !/[A-Za-z]/.test(target);
 }
 
 function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }): preact.JSX.Element {
@@ -186,6 +219,12 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
         return;
       }
       const callId = cardKey.slice('call:'.length);
+      // A call this phone placed is written to the server's records only when it ends: its card is the client's
+      // (or what the INVITE says); asking for the call's card would only get a 404.
+      if (current?.callId === callId && current.direction === 'outbound') {
+        store({ card: current.clientId !== null ? cardFromPart(await softphoneApi.clientCard(current.clientId), callId) : cardFromInvite(current), error: null });
+        return;
+      }
       try {
         store({ card: await softphoneApi.callCard(callId), error: null });
       } catch (err) {
@@ -239,6 +278,8 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
     if (last.answeredAt && last.callId) {
       setWrapUp({ callId: last.callId, who: last.remoteName ?? last.remoteNumber, talkMs: (last.endedAt ?? Date.now()) - last.answeredAt });
     }
+    // A call this phone placed and the server refused (403, 404, an invalid draft…): say why, it is gone from the panel.
+    if (last.dialled && last.endedBy === 'failed' && last.lastError) setError(asApiError(new Error(t('callRefused', { who: last.remoteNumber, why: last.lastError }))));
     const timer = setTimeout(() => setVersion((v) => v + 1), 1500);
     return () => clearTimeout(timer);
   }, [lastId]);
@@ -292,6 +333,15 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
       setError(asApiError(new Error(t('phoneNotReady'))));
       return;
     }
+    // An internal address (a draft IVR flow, a colleague) is dialled by this phone; the server challenges and routes it.
+    if (target.clientId === undefined && target.number !== undefined && !isPhoneNumber(target.number)) {
+      const address = target.number;
+      setError(null);
+      phone?.dial(address).then((placed) => {
+        if (!placed) setError(asApiError(new Error(t('phoneNotReady'))));
+      }, (err: unknown) => setError(asApiError(err)));
+      return;
+    }
     const pending: PlacingCall = { label: target.label, at: Date.now(), callId: null };
     setPlacingCall(pending);
     if (target.clientId !== undefined) setFocusClient(target.clientId);
@@ -316,14 +366,37 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
       })
       : (async () => {
         setConsult({ target, label, status: 'starting' });
-        await softphoneApi.consult(callId, target);
-        setConsult({ target, label, status: 'active' });
+        const started = await softphoneApi.consult(callId, target);
+        // The server answers while the target rings; the poll below follows it to talking (or failed).
+        setConsult({ target, label, status: consultStatusOf(started.consult.state) ?? 'ringing' });
       })();
     work.catch((err: unknown) => {
       setTransferError(asApiError(err));
       if (mode === 'warm') setConsult(null);
     }).finally(() => setBusy(false));
   };
+  // The consult's progress lives on the server (the target answers, declines or hangs up): follow it, so that
+  // "Complete" is offered only once the target is on the line.
+  const consultStatus = consult?.status ?? null;
+  const consultCallId = current?.callId ?? null;
+  useEffect(() => {
+    if (!consultCallId || (consultStatus !== 'ringing' && consultStatus !== 'active' && consultStatus !== 'failed')) return undefined;
+    let alive = true;
+    const timer = setTimeout(() => {
+      softphoneApi.consultState(consultCallId).then((view) => {
+        const status = consultStatusOf(view.consult.state);
+        if (alive) setConsult((c) => (c && c.status !== 'starting' && c.status !== 'finishing' ? (status ? { ...c, status } : null) : c));
+      }, (err: unknown) => {
+        // 404: the consult is over (the call ended under it); anything else: ask again at the next tick.
+        if (alive && asApiError(err).status === 404) setConsult((c) => (c && c.status !== 'starting' && c.status !== 'finishing' ? null : c));
+        else if (alive) setConsult((c) => (c ? { ...c } : c));
+      });
+    }, consultStatus === 'ringing' ? 700 : 2000);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [consultCallId, consultStatus, consult]);
   const finishConsult = (complete: boolean): void => {
     const callId = current?.callId;
     const active = consult;
@@ -358,6 +431,37 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
       if (!dialog && !consult) setTransferOpen(false);
     },
   });
+
+  // `#dial=<target>`: dialled once, through the dial pad's path, as soon as the phone is registered and free.
+  const pendingDial = useRef<string | null>(dialFromHash());
+  const [dialRequests, setDialRequests] = useState(0);
+  useEffect(() => {
+    // A softphone tab already open is sent to a new #dial= by the admin app (same window name): no reload then.
+    const onHash = (): void => {
+      const target = dialFromHash();
+      if (!target) return;
+      pendingDial.current = target;
+      setDialRequests((n) => n + 1);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    const target = pendingDial.current;
+    if (!target) return;
+    const drop = (message: string | null): void => {
+      pendingDial.current = null;
+      clearDialHash();
+      if (message) setError(asApiError(new Error(message)));
+    };
+    if (!config.sip) return drop(t('dialNoPhone', { who: target }));
+    if (snapshot.registration === 'offline') return drop(t('telephonyOffline'));
+    // Still connecting or registering: wait for the next change.
+    if (snapshot.registration !== 'registered' || !phone) return;
+    if (callState !== 'idle' || placingRef.current) return drop(t('phoneNotReady'));
+    drop(null);
+    dial({ number: target, label: target });
+  }, [snapshot.registration, phone, dialRequests]);
 
   const registration = config.sip ? snapshot.registration : 'none';
   const card = entry?.card ?? null;
@@ -431,6 +535,11 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
             />
           ) : cardKey && !entry ? (
             <section class="card sp-empty-card" aria-busy="true"><p class="muted">{t('loadingCard')}</p></section>
+          ) : !cardKey && current?.dialled ? (
+            <section class="card sp-empty-card" data-testid="dialled-call">
+              <h2>{t('dialledTitle', { who: current.remoteNumber })}</h2>
+              <p class="muted">{t('dialledText')}</p>
+            </section>
           ) : !cardKey ? (
             <section class="card sp-empty-card">
               <h2>{t('waitingTitle')}</h2>

@@ -9,7 +9,8 @@ export type TransferMode = 'blind' | 'warm';
 export interface ConsultState {
   target: TransferTarget;
   label: string;
-  status: 'starting' | 'active' | 'finishing';
+  /** starting: the request is on its way; ringing / active (talking) / failed: the server's consult state, polled. */
+  status: 'starting' | 'ringing' | 'active' | 'failed' | 'finishing';
 }
 
 /**
@@ -47,7 +48,9 @@ export function TransferPanel(props: {
     return (
       <section class="card sp-transfer" aria-label={t('transfer')}>
         <h2>{t('consulting', { who: props.consult.label })}</h2>
-        <p class="muted">{props.consult.status === 'starting' ? t('consultStarting') : t('consultActive')}</p>
+        {props.consult.status === 'failed'
+          ? <p class="banner warn" role="alert">{t('consultFailed')}</p>
+          : <p class="muted" role="status">{props.consult.status === 'active' ? t('consultActive') : t('consultStarting')}</p>}
         <div class="row">
           <button type="button" class="ok" disabled={props.busy || props.consult.status !== 'active'} onClick={props.onCompleteConsult}>{t('completeTransfer')}</button>
           <button type="button" class="danger" disabled={props.busy} onClick={props.onCancelConsult}>{t('cancelConsult')}</button>

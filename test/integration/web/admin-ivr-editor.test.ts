@@ -126,11 +126,12 @@ describe('admin IVR editor (Chromium)', () => {
     expect(watched.errors).toEqual([]);
   });
 
-  it('explains that a draft has no test number to call from the softphone', async () => {
+  it('"call it" explains that an admin account without a staff member has no softphone to call the draft from, and opens nothing', async () => {
     const { page } = watched;
+    const pagesBefore = page.context().pages().length;
     await page.getByRole('button', { name: /Call it from my softphone/ }).click();
-    await expect(page.getByRole('dialog', { name: 'Calling the draft' }).textContent()).resolves.toMatch(/no test number/);
-    await expect(page.getByRole('link', { name: 'Open my softphone' }).getAttribute('href')).resolves.toBe('/softphone/');
+    await expect(page.getByRole('dialog', { name: 'Calling the draft' }).textContent()).resolves.toMatch(/not linked to a staff member.*PATCH \/api\/users\/\d+/);
+    expect(page.context().pages()).toHaveLength(pagesBefore);
     expect(watched.errors).toEqual([]);
   });
 });

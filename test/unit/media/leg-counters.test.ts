@@ -31,6 +31,16 @@ describe('legCounters', () => {
     expect(agent.lastPacketAt).toBe(1700000008);
   });
 
+  it('counts a browser\'s rtcp-mux stream (flagged RTP and RTCP, audio and RTCP on one port) as RTP', () => {
+    const reply: NgReply = {
+      result: 'ok',
+      tags: { browser: { tag: 'browser', medias: [{ index: 1, streams: [{ 'local port': 30300, flags: ['RTP', 'RTCP', 'filled', 'ICE'], 'last packet': 1700000010, stats: { packets: 212, bytes: 30000, errors: 0 } }] }] } },
+    };
+    const browser = legCounters(reply, { tag: 'browser', ports: new Set() });
+    expect(browser.rtp.packets).toBe(212);
+    expect(browser.rtcp.packets).toBe(0);
+  });
+
   it('is all zero for an unknown leg or a reply without tags, and ignores junk', () => {
     expect(legCounters(REPLY, { tag: 'nobody', ports: new Set([1]) })).toEqual({ rtp: { packets: 0, bytes: 0, errors: 0 }, rtcp: { packets: 0, bytes: 0, errors: 0 }, lastPacketAt: null });
     expect(legCounters({ result: 'ok' }, { tag: 'caller', ports: new Set() }).rtp.packets).toBe(0);

@@ -13,6 +13,7 @@ import { useVersionedEditor } from '../shared/use-versioned-editor';
 import { VersionedConfigApi } from '../shared/versioned-config-api';
 import { VersionsPanel } from '../shared/versions-panel';
 import { WorkflowBar } from '../shared/workflow-bar';
+import { useCallIt } from './call-it';
 import { FlowOutline } from './flow-outline';
 import { freshId, issuesByNode, newNode, removeNode, renameNode, replaceNode, NODE_TYPES, type NodeType } from './flow-edit';
 import { NODE_IDS_LIST, NodeEditor, PROMPT_IDS_LIST, typeLabel, useNodeT } from './node-editor';
@@ -24,18 +25,16 @@ const useT = translator({
     title: 'IVR editor', flow: 'Flow', newFlow: 'New flow', newFlowName: 'Name of the new flow (a-z, 0-9, _)', tabFlow: 'Flow', tabTest: 'Test', tabVersions: 'Versions',
     tabPrompts: 'Prompts', tabJson: 'JSON', outline: 'Flow outline', unreachable: 'Not reachable from the start', addNode: 'Add node', addNodeType: 'Type of the new node',
     selectNode: 'Select a node in the outline to edit it.', flowProblems: 'Problems in the flow', languages: 'Languages (comma-separated)', defaultLanguage: 'Default language',
-    start: 'Start node', callIt: 'Call it from my softphone', callItTitle: 'Calling the draft', loading: 'Loading…', tabs: 'Editor sections',
-    callItNoNumber: 'This flow has no test number: Switchboard runs the published version of a flow for every call to the hotline, and a draft cannot be dialled yet. Test the draft with the simulator (Test tab) — it runs the same executor and routing decision as a real call — then publish it and call the hotline from your softphone.',
-    openSoftphone: 'Open my softphone', close: 'Close', confirmRemove: 'Delete node {id}? Branches that lead to it will be reported by the validator.',
+    start: 'Start node', callIt: 'Call it from my softphone', loading: 'Loading…', tabs: 'Editor sections',
+    callItHint: 'Your softphone calls this draft (saved first if edited) through the whole hotline path', confirmRemove: 'Delete node {id}? Branches that lead to it will be reported by the validator.',
     settings: 'Flow settings', pathHighlighted: 'The last test call’s path is highlighted.',
   },
   ru: {
     title: 'Редактор IVR', flow: 'Сценарий', newFlow: 'Новый сценарий', newFlowName: 'Имя нового сценария (a-z, 0-9, _)', tabFlow: 'Сценарий', tabTest: 'Проверка', tabVersions: 'Версии',
     tabPrompts: 'Сообщения', tabJson: 'JSON', outline: 'Структура сценария', unreachable: 'Недостижимы от начала', addNode: 'Добавить узел', addNodeType: 'Тип нового узла',
     selectNode: 'Выберите узел в структуре, чтобы изменить его.', flowProblems: 'Ошибки сценария', languages: 'Языки (через запятую)', defaultLanguage: 'Язык по умолчанию',
-    start: 'Начальный узел', callIt: 'Позвонить с моего софтфона', callItTitle: 'Звонок в черновик', loading: 'Загрузка…', tabs: 'Разделы редактора',
-    callItNoNumber: 'У сценария нет тестового номера: на каждый звонок на горячую линию Switchboard запускает опубликованную версию, а черновик пока набрать нельзя. Проверьте черновик симулятором (вкладка «Проверка») — он выполняет тот же сценарий и то же решение маршрутизации, что и настоящий звонок, — затем опубликуйте и позвоните на горячую линию с софтфона.',
-    openSoftphone: 'Открыть мой софтфон', close: 'Закрыть', confirmRemove: 'Удалить узел {id}? Ветки, ведущие к нему, валидатор покажет как ошибки.',
+    start: 'Начальный узел', callIt: 'Позвонить с моего софтфона', loading: 'Загрузка…', tabs: 'Разделы редактора',
+    callItHint: 'Ваш софтфон позвонит в этот черновик (сначала сохранив изменения) по всему пути звонка на горячую линию', confirmRemove: 'Удалить узел {id}? Ветки, ведущие к нему, валидатор покажет как ошибки.',
     settings: 'Настройки сценария', pathHighlighted: 'Путь последнего тестового звонка подсвечен.',
   },
 });
@@ -104,7 +103,7 @@ function FlowEditor(props: { flowName: string; tab: Tab; selected: string | null
   const editor = useVersionedEditor<FlowDocument>(client, { document: blankFlow(props.flowName, 'greeting') });
   const [path, setPath] = useState<string[]>([]);
   const [newType, setNewType] = useState<NodeType>('play');
-  const [callIt, setCallIt] = useState(false);
+  const callIt = useCallIt(props.flowName, editor);
 
   const reloadPrompts = async (): Promise<void> => {
     try {
@@ -130,14 +129,9 @@ function FlowEditor(props: { flowName: string; tab: Tab; selected: string | null
 
   return (
     <div class="stack">
-      <WorkflowBar editor={editor} what={`${props.flowName}`} extra={<button type="button" onClick={() => setCallIt(true)}>☎ {t('callIt')}</button>} />
-      {callIt && (
-        <div class="banner info" role="dialog" aria-label={t('callItTitle')}>
-          <span class="grow">{t('callItNoNumber')}</span>
-          <a href="/softphone/" target="_blank" rel="noopener">{t('openSoftphone')}</a>
-          <button type="button" class="link" onClick={() => setCallIt(false)}>{t('close')}</button>
-        </div>
-      )}
+      <WorkflowBar editor={editor} what={`${props.flowName}`}
+        extra={<button type="button" title={t('callItHint')} disabled={callIt.busy || editor.busy} onClick={() => void callIt.start()}>☎ {t('callIt')}</button>} />
+      {callIt.panel}
       <ErrorBanner error={promptError} onDismiss={() => setPromptError(null)} />
       <Tabs label={t('tabs')} tabs={tabs} current={props.tab} onSelect={(tab) => props.onNavigate({ tab })} />
       <datalist id={NODE_IDS_LIST}>{flow && Object.keys(flow.nodes).map((id) => <option key={id} value={id} />)}</datalist>
