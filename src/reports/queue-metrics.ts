@@ -17,6 +17,13 @@ import { averageMs, ratio } from './ratio';
 /** Calls that count: the hotline's and internal lines'; outbound and callback legs are not offered to a queue by a caller. */
 export const QUEUE_REPORT_DIRECTIONS: readonly CallDirection[] = ['inbound', 'internal'];
 
+/**
+ * Calls to these dialled-number prefixes are not the center's traffic: an
+ * admin calling a draft IVR flow to try it (src/sip/draft-test-address.ts)
+ * must not move a queue's service level. A LIKE pattern each.
+ */
+export const QUEUE_REPORT_EXCLUDED_DIALED: readonly string[] = ['ivr-draft-%'];
+
 /** The caller hung up while waiting in the queue or while an agent's phone rang. */
 export const ABANDON_OUTCOMES: readonly CallOutcome[] = ['abandoned_queue', 'abandoned_ringing'];
 

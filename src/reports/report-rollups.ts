@@ -1,4 +1,4 @@
-import { ABANDON_OUTCOMES, CALLBACK_OUTCOMES, QUEUE_REPORT_DIRECTIONS, SHORT_ABANDON_MS } from './queue-metrics';
+import { ABANDON_OUTCOMES, CALLBACK_OUTCOMES, QUEUE_REPORT_DIRECTIONS, QUEUE_REPORT_EXCLUDED_DIALED, SHORT_ABANDON_MS } from './queue-metrics';
 import { MISSED_RELEASE_REASON } from './agent-metrics';
 import { COUNTED_AGENT_STATES } from './report-counters';
 
@@ -31,6 +31,7 @@ export function serviceLevelGridIndex(slSeconds: number): number | null {
 export const ROLLUP_DEFINITION = [
   'v1',
   `directions=${QUEUE_REPORT_DIRECTIONS.join('+')}`,
+  `excludedDialed=${QUEUE_REPORT_EXCLUDED_DIALED.join('+')}`,
   `abandon=${ABANDON_OUTCOMES.join('+')}`,
   `callback=${CALLBACK_OUTCOMES.join('+')}`,
   `shortAbandonMs=${SHORT_ABANDON_MS}`,

@@ -1,4 +1,4 @@
-import { ABANDON_OUTCOMES, CALLBACK_OUTCOMES, QUEUE_REPORT_DIRECTIONS, SHORT_ABANDON_MS } from '../../reports/queue-metrics';
+import { ABANDON_OUTCOMES, CALLBACK_OUTCOMES, QUEUE_REPORT_DIRECTIONS, QUEUE_REPORT_EXCLUDED_DIALED, SHORT_ABANDON_MS } from '../../reports/queue-metrics';
 import { MISSED_RELEASE_REASON } from '../../reports/agent-metrics';
 import { COUNTED_AGENT_STATES } from '../../reports/report-counters';
 import { SL_GRID_SECONDS, SL_GRID_STEPS } from '../../reports/report-rollups';
@@ -91,12 +91,15 @@ export function queueCountersCtes(s: SqlScope, options: { queue: string | null; 
   const { p } = s;
   const abandon = p.add(ABANDON_OUTCOMES, 'text[]');
   const directions = p.add(QUEUE_REPORT_DIRECTIONS, 'text[]');
+  const excluded = p.add(QUEUE_REPORT_EXCLUDED_DIALED, 'text[]');
+  // A call counts unless its dialled number is one of the excluded patterns (draft tests).
+  const counted = (alias: string): string => `NOT (COALESCE(${alias}dialed_number, '') LIKE ANY(${excluded}))`;
   const callbacks = p.add(CALLBACK_OUTCOMES, 'text[]');
   const short = p.add(SHORT_ABANDON_MS, 'int');
   const queue = options.queue === null ? null : p.add(options.queue, 'text');
   const answered = 'agent_answered_at IS NOT NULL';
   const abandoned = `outcome = ANY(${abandon})`;
-  const where = `started_at >= ${s.from} AND started_at < ${s.to} AND queue_name IS NOT NULL AND direction = ANY(${directions})
+  const where = `started_at >= ${s.from} AND started_at < ${s.to} AND queue_name IS NOT NULL AND direction = ANY(${directions}) AND ${counted('')}
          ${queue === null ? '' : `AND queue_name = ${queue}`}`;
   const common = `count(*) AS offered,
          count(*) FILTER (WHERE ${answered}) AS answered,
@@ -149,7 +152,7 @@ export function queueCountersCtes(s: SqlScope, options: { queue: string | null; 
        SELECT e.data->>'queue' AS queue, ${bucketOf(s, 'c.started_at')} AS bucket, count(DISTINCT c.id) AS overflowed
        FROM call_events e JOIN calls c ON c.id = e.call_id
        WHERE e.type = 'overflowed' AND e.at >= ${s.from} AND e.at < ${s.to} + ${CALL_TAIL}
-         AND c.started_at >= ${s.from} AND c.started_at < ${s.to} AND c.direction = ANY(${directions}) AND e.data->>'queue' IS NOT NULL
+         AND c.started_at >= ${s.from} AND c.started_at < ${s.to} AND c.direction = ANY(${directions}) AND ${counted('c.')} AND e.data->>'queue' IS NOT NULL
          ${queue === null ? '' : `AND e.data->>'queue' = ${queue}`}
        GROUP BY 1, 2
      ),
@@ -167,7 +170,7 @@ export function queueCountersCtes(s: SqlScope, options: { queue: string | null; 
        SELECT c.queue_name AS queue, ${bucketOf(s, 'c.started_at')} AS bucket, sum(${MICROS('ep.ended_at - ep.at')}) AS wrap_up_us
        FROM q_episodes ep JOIN calls c ON c.id = ${CALL_ID_OF_ACD_ID('ep.acd_call_id')}
        WHERE ep.to_state = 'wrap_up' AND ep.next_from = 'wrap_up'
-         AND c.started_at >= ${s.from} AND c.started_at < ${s.to} AND c.queue_name IS NOT NULL AND c.direction = ANY(${directions})
+         AND c.started_at >= ${s.from} AND c.started_at < ${s.to} AND c.queue_name IS NOT NULL AND c.direction = ANY(${directions}) AND ${counted('c.')}
          AND c.agent_answered_at IS NOT NULL
          ${queue === null ? '' : `AND c.queue_name = ${queue}`}
        GROUP BY 1, 2

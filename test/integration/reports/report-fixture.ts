@@ -22,7 +22,7 @@ export function at(hms: string): number {
 export interface FixtureIds {
   agentA: number;
   agentB: number;
-  /** Call ids by fixture name (c1 … c21). */
+  /** Call ids by fixture name (c1 … c22). */
   calls: Record<string, string>;
 }
 
@@ -30,7 +30,8 @@ interface PlainCall {
   name: string;
   start: string;
   queue: string | null;
-  direction?: 'inbound' | 'outbound';
+  direction?: 'inbound' | 'outbound' | 'internal';
+  dialed?: string;
   outcome: string;
   waitS?: number;
   talkS?: number;
@@ -61,6 +62,8 @@ const PLAIN_CALLS: PlainCall[] = [
   { name: 'c19', start: '10:50:00', queue: 'operators', direction: 'outbound', outcome: 'failed', waitS: 1 },
   { name: 'c20', start: '08:59:59', queue: 'operators', outcome: 'abandoned_queue', waitS: 99 },
   { name: 'c21', start: '11:00:00', queue: 'operators', outcome: 'abandoned_queue', waitS: 99 },
+  // An admin trying a draft IVR flow from their phone (src/sip/draft-test-address.ts): in the call log, not in the queue report.
+  { name: 'c22', start: '09:35:00', queue: 'operators', direction: 'internal', dialed: 'ivr-draft-main-v3', caller: 'admin', e164: null, outcome: 'abandoned_queue', waitS: 50 },
 ];
 
 type Move = [time: string, from: string, to: string, call?: string];
@@ -124,14 +127,15 @@ export async function loadReportFixture(db: Db): Promise<FixtureIds> {
     const answered = c.agents !== undefined && c.agents.length > 0;
     await db.query(
       `INSERT INTO calls (id, direction, caller_number, caller_e164, started_at, queued_at, agent_answered_at, ended_at, queue_name,
-                          queue_wait_ms, agent_id, agent_ids, talk_ms, hold_ms, outcome, hangup_side)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'caller')`,
+                          queue_wait_ms, agent_id, agent_ids, talk_ms, hold_ms, outcome, hangup_side, dialed_number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'caller', $16)`,
       [
         id, c.direction ?? 'inbound', c.caller ?? '+74951000001', c.e164 === undefined ? '+74951000001' : c.e164, new Date(started),
         c.queue === null ? null : new Date(started), answered ? new Date(started + (c.waitS ?? 0) * 1000) : null,
         new Date(started + ((c.waitS ?? 0) + (c.talkS ?? 0) + (c.holdS ?? 0)) * 1000), c.queue,
         c.waitS === undefined ? null : Math.round(c.waitS * 1000), answered ? agent[c.agents![0]!] : null,
         (c.agents ?? []).map((a) => agent[a]), c.talkS === undefined ? null : c.talkS * 1000, (c.holdS ?? 0) * 1000, c.outcome,
+        c.dialed ?? (c.direction === 'outbound' ? null : 'hotline'),
       ],
     );
   }
