@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { legCounters } from '../../src/media/leg-counters';
 import { RtpengineNgClient } from '../../src/media/rtpengine-ng-client';
-import { dtmfPcap } from '../helpers/sipp';
+import {
+  answerCall, answerInvite, awaitBye, callerScenario, cancelInvite, KEEP_DIALOG, pause, phoneBye, phoneReinvite, playAudio,
+  receiveRequest, receiveResponse, refuseCall, scenario, sendInvite, type CallerStep,
+} from '../helpers/sipp-scenario';
 import type { SystemHarness } from '../helpers/system-harness';
 
 /**
@@ -13,109 +16,11 @@ import type { SystemHarness } from '../helpers/system-harness';
  * re-INVITEs, and a look at rtpengine's counters while a call runs.
  */
 
-const sdpLines = (direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive', version: number): string =>
-  ['v=0', `o=user1 53655765 ${version} IN IP[local_ip_type] [local_ip]`, 's=-', 'c=IN IP[media_ip_type] [media_ip]', 't=0 0', 'm=audio [media_port] RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15', `a=${direction}`]
-    .map((l) => `      ${l}`).join('\n');
+/** A rung desk phone answering its INVITE (it keeps nothing of the dialog: see KEEP_DIALOG). */
+const ANSWER_INVITE = answerCall();
 
-function wrap(inner: string): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<!DOCTYPE scenario SYSTEM "sipp.dtd">\n<scenario name="switchboard call-session test">\n${inner}\n</scenario>\n`;
-}
-
-/** 200 OK with our SDP to the request just received (an INVITE or re-INVITE), then its ACK. */
-function answerInvite(direction: 'sendrecv' | 'recvonly' | 'inactive', version: number, toTag: boolean): string {
-  return `  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]${toTag ? ';tag=[pid]SIPpTag01[call_number]' : ''}
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${sdpLines(direction, version)}
-    ]]>
-  </send>
-  <recv request="ACK"/>`;
-}
-
-const REPLY_OK = `  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>`;
-
-/** The INVITE a desk phone is rung with, answered (a phone that never sends requests of its own keeps nothing: sipp refuses unused variables). */
-const ANSWER_INVITE = `  <recv request="INVITE"/>
-${answerInvite('sendrecv', 1, true)}`;
-
-/** The INVITE a desk phone is rung with, answered; keeps what it needs to send in-dialog requests itself. */
-const ANSWER_FIRST_INVITE = `  <recv request="INVITE">
-    <action>
-      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="remote_from"/>
-      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="local_to"/>
-      <ereg regexp="sips?:[^>;]+" search_in="hdr" header="Contact:" check_it="true" assign_to="remote_contact"/>
-    </action>
-  </recv>
-${answerInvite('sendrecv', 1, true)}`;
-
-/** A re-INVITE the desk phone sends on its own dialog (RFC 3261 §14.1), with its 200 and ACK. */
-function phoneReinvite(direction: 'sendrecv' | 'sendonly' | 'inactive', cseq: number, version: number): string {
-  const dialogHeaders = `      From: [$local_to];tag=[pid]SIPpTag01[call_number]
-      To: [$remote_from]
-      [last_Call-ID:]`;
-  return `  <send retrans="500">
-    <![CDATA[
-      INVITE [$remote_contact] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-${dialogHeaders}
-      CSeq: ${cseq} INVITE
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${sdpLines(direction, version)}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="200"/>
-  <send>
-    <![CDATA[
-      ACK [$remote_contact] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-${dialogHeaders}
-      CSeq: ${cseq} ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>`;
-}
-
-/** Our BYE as the desk phone (the UAS of the INVITE: its From is the INVITE's To). */
-function phoneBye(cseq: number): string {
-  return `  <send retrans="500">
-    <![CDATA[
-      BYE [$remote_contact] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: [$local_to];tag=[pid]SIPpTag01[call_number]
-      To: [$remote_from]
-      [last_Call-ID:]
-      CSeq: ${cseq} BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200"/>`;
-}
+/** A rung desk phone answering its INVITE and keeping what it needs to send in-dialog requests itself. */
+const ANSWER_FIRST_INVITE = answerCall(KEEP_DIALOG);
 
 /**
  * An agent's desk phone that answers, talks (silently) for `talkMs`, holds
@@ -123,12 +28,12 @@ function phoneBye(cseq: number): string {
  * `afterMs` and hangs up (BYE).
  */
 export function holdingAgentScenario(options: { talkMs: number; holdMs: number; afterMs: number }): string {
-  return wrap(`${ANSWER_FIRST_INVITE}
-  <pause milliseconds="${options.talkMs}"/>
+  return scenario(`${ANSWER_FIRST_INVITE}
+${pause(options.talkMs)}
 ${phoneReinvite('sendonly', 101, 2)}
-  <pause milliseconds="${options.holdMs}"/>
+${pause(options.holdMs)}
 ${phoneReinvite('sendrecv', 102, 3)}
-  <pause milliseconds="${options.afterMs}"/>
+${pause(options.afterMs)}
 ${phoneBye(103)}`);
 }
 
@@ -138,12 +43,11 @@ ${phoneBye(103)}`);
  * answers), then waits for the BYE that ends its leg.
  */
 export function answeringPhoneScenario(options: { reinvites: number; byeTimeoutMs?: number }): string {
-  const reinvites = Array.from({ length: options.reinvites }, (_, i) => `  <recv request="INVITE"/>
-${answerInvite('sendrecv', 2 + i, false)}`).join('\n');
-  return wrap(`${ANSWER_INVITE}
+  const reinvites = Array.from({ length: options.reinvites }, (_, i) => `${receiveRequest('INVITE')}
+${answerInvite({ version: 2 + i, toTag: false })}`).join('\n');
+  return scenario(`${ANSWER_INVITE}
 ${reinvites}
-  <recv request="BYE" timeout="${options.byeTimeoutMs ?? 90000}"/>
-${REPLY_OK}`);
+${awaitBye(options.byeTimeoutMs ?? 90000)}`);
 }
 
 /**
@@ -153,118 +57,28 @@ ${REPLY_OK}`);
  * leg. It sends, it never echoes: what the far end hears from it is its voice.
  */
 export function talkingPhoneScenario(options: { audioBlocks: number; blockMs: number } | { awaitBye: true; byeTimeoutMs?: number }): string {
-  const play = `  <nop><action><exec play_pcap_audio="${path.join('/usr/share/sip-tester', 'g711a.pcap')}"/></action></nop>`;
   if ('awaitBye' in options) {
-    return wrap(`${ANSWER_INVITE}
-${play}
-  <recv request="BYE" timeout="${options.byeTimeoutMs ?? 90000}"/>
-${REPLY_OK}`);
+    return scenario(`${ANSWER_INVITE}
+${playAudio()}
+${awaitBye(options.byeTimeoutMs ?? 90000)}`);
   }
-  const talk = Array.from({ length: options.audioBlocks }, () => `${play}
-  <pause milliseconds="${options.blockMs}"/>`).join('\n');
-  return wrap(`${ANSWER_FIRST_INVITE}
+  const talk = Array.from({ length: options.audioBlocks }, () => `${playAudio()}\n${pause(options.blockMs)}`).join('\n');
+  return scenario(`${ANSWER_FIRST_INVITE}
 ${talk}
 ${phoneBye(101)}`);
 }
 
 /** A desk phone that declines the call (603). */
 export function decliningPhoneScenario(): string {
-  return wrap(`  <recv request="INVITE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 603 Decline
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv request="ACK"/>`);
+  return scenario(refuseCall('603 Decline'));
 }
 
-/** One step of a caller: what the generic caller scenario of test/helpers/sipp.ts offers, plus taking re-INVITEs and BYEs. */
-export type SessionCallerStep =
-  | { pauseMs: number }
-  | { key: string }
-  | { audio: true }
-  /** PCMA audio from this pcap (e.g. a continuation of the previous block: see softphone-kit continuousAudioPcaps). */
-  | { audioFile: string }
-  | { hangUp: true }
-  | { reinvite: 'recvonly' | 'sendrecv'; timeoutMs?: number }
-  | { awaitBye: true; timeoutMs?: number };
+/** One step of a caller: the generic caller's steps (test/helpers/sipp-scenario.ts), which take re-INVITEs and BYEs too. */
+export type SessionCallerStep = CallerStep;
 
-/**
- * The caller's BYE, with its own From and To written out: after a re-INVITE
- * from the server, `[last_From:]` would be the server's and the BYE would be
- * answered 481.
- */
-function callerBye(from: string, to: string): string {
-  return `  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Caller" <sip:${from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:${to}@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 2 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>`;
-}
-
-/** A caller (PCMA + RFC 2833) dialling the hotline from `from`, then the steps. */
+/** A caller (PCMA + RFC 2833) dialling the hotline (or `to`) from `from`, then the steps. */
 export function sessionCallerScenario(options: { from: string; to?: string; steps: SessionCallerStep[] }): string {
-  const to = options.to ?? 'hotline';
-  let version = 1;
-  const body = options.steps.map((step) => {
-    if ('pauseMs' in step) return `  <pause milliseconds="${step.pauseMs}"/>`;
-    if ('key' in step) return `  <nop><action><exec play_pcap_audio="${dtmfPcap(step.key)}"/></action></nop>\n  <pause milliseconds="400"/>`;
-    if ('audio' in step) return `  <nop><action><exec play_pcap_audio="${path.join('/usr/share/sip-tester', 'g711a.pcap')}"/></action></nop>`;
-    if ('audioFile' in step) return `  <nop><action><exec play_pcap_audio="${step.audioFile}"/></action></nop>`;
-    if ('hangUp' in step) return callerBye(options.from, to);
-    if ('reinvite' in step) {
-      version += 1;
-      return `  <recv request="INVITE" timeout="${step.timeoutMs ?? 60000}"/>\n${answerInvite(step.reinvite, version, false)}`;
-    }
-    return `  <recv request="BYE" timeout="${step.timeoutMs ?? 60000}"/>\n${REPLY_OK}`;
-  });
-  return wrap(`  <send retrans="500">
-    <![CDATA[
-      INVITE sip:${to}@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Caller" <sip:${options.from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:${to}@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:${options.from}@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${sdpLines('sendrecv', 1)}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-${body.join('\n')}`);
+  return callerScenario({ from: options.from, to: options.to ?? 'hotline', steps: options.steps });
 }
 
 /**
@@ -274,50 +88,9 @@ ${body.join('\n')}`);
  */
 export function cancellingCallerScenario(options: { from: string; to?: string; cancelAfterMs: number }): string {
   const to = options.to ?? 'hotline';
-  return wrap(`  <send retrans="500">
-    <![CDATA[
-      INVITE sip:${to}@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Caller" <sip:${options.from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:${to}@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:${options.from}@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${sdpLines('sendrecv', 1)}
-    ]]>
-  </send>
-  <recv response="100"/>
-  <pause milliseconds="${options.cancelAfterMs}"/>
-  <send>
-    <![CDATA[
-      CANCEL sip:${to}@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 CANCEL
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200"/>
-  <recv response="487"/>
-  <send>
-    <![CDATA[
-      ACK sip:${to}@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>`);
+  return scenario(`${sendInvite({ from: options.from, to })}
+${receiveResponse(100)}
+${cancelInvite(to, options.cancelAfterMs)}`);
 }
 
 /**

@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, openPage, SCREENSHOT_DIR, type WatchedPag
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { callerScenario, registerPhone } from '../helpers/sipp';
+import { deviceCallerScenario } from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 /** The trunk sends from its own loopback address, so that staff phones on 127.0.0.1 are not trunk sources. */
@@ -16,93 +17,6 @@ const MARKET_CLIENT = '+74951000001';
 const KEY_CLIENT = '+74951000002';
 /** The admin's own staff member and SIP login, made by the test (the demo admin account has none). */
 const ADMIN_SIP = { user: 'ada', password: 'ada-sip-pass-1' };
-
-const SDP = ['v=0', 'o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]', 's=-', 'c=IN IP[media_ip_type] [media_ip]', 't=0 0', 'm=audio [media_port] RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15', 'a=sendrecv']
-  .map((l) => `      ${l}`).join('\n');
-
-function wrap(inner: string): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<!DOCTYPE scenario SYSTEM "sipp.dtd">\n<scenario name="switchboard draft test">\n${inner}\n</scenario>\n`;
-}
-
-/**
- * A staff desk phone dialling `dialled`: INVITE, 407, ACK, INVITE with
- * Proxy-Authorization (sipp's [authentication]). With `expect` 200 it talks
- * for `talkMs` and hangs up; otherwise it expects that final response and,
- * with `warning`, a Warning header matching it.
- */
-function deviceCallerScenario(o: { dialled: string; user: string; expect: number; warning?: string; talkMs?: number }): string {
-  const invite = (cseq: number, auth: boolean): string => `  <send retrans="500">
-    <![CDATA[
-      INVITE sip:${o.dialled}@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:${o.user}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:${o.dialled}@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: ${cseq} INVITE
-      Contact: <sip:${o.user}@[local_ip]:[local_port]>
-      ${auth ? '[authentication]' : ''}
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${SDP}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>`;
-  const ack = (cseq: number): string => `  <send>
-    <![CDATA[
-      ACK sip:${o.dialled}@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: ${cseq} ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>`;
-  const first = `${invite(1, false)}
-  <recv response="407" auth="true"/>
-${ack(1)}
-${invite(2, true)}
-  <recv response="180" optional="true"/>`;
-  if (o.expect !== 200) {
-    const check = o.warning ? `
-    <action><ereg regexp="${o.warning}" search_in="hdr" header="Warning:" check_it="true" assign_to="warning"/></action>
-  ` : '';
-    return wrap(`${first}
-  <recv response="${o.expect}">${check}</recv>
-${ack(2)}${o.warning ? '\n  <Reference variables="warning"/>' : ''}`);
-  }
-  return wrap(`${first}
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 2 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <pause milliseconds="${o.talkMs ?? 6000}"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200"/>`);
-}
 
 /** Runs sipp once as a UAC from `ip` against the system; resolves with its exit code and, on failure, what it said. */
 async function sipp(o: { scenario: string; ip: string; target: string; auth?: { user: string; password: string; uri: string }; timeoutSeconds?: number }): Promise<{ code: number | null; output: string }> {

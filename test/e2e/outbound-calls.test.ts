@@ -7,7 +7,10 @@ import { Acd } from '../../src/acd';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { AUDIO_PCAP, registerPhone } from '../helpers/sipp';
+import { registerPhone } from '../helpers/sipp';
+import {
+  answerCall, answerInvite, awaitBye, deviceCallerScenario, KEEP_DIALOG, pause, phoneBye, playAudio, receiveRequest, referenceVariables, refuseCall, respond, scenario,
+} from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 /** The trunk answers on its own loopback address, so that staff phones on 127.0.0.1 are not trunk sources. */
@@ -15,205 +18,39 @@ const TRUNK_IP = '127.0.0.5';
 const CLIENT = '+74951000001';
 const CLIENT_NATIONAL = '8 (495) 100-00-01';
 
-const SDP = ['v=0', 'o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]', 's=-', 'c=IN IP[media_ip_type] [media_ip]', 't=0 0', 'm=audio [media_port] RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15', 'a=sendrecv']
-  .map((l) => `      ${l}`).join('\n');
-
-function wrap(inner: string): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<!DOCTYPE scenario SYSTEM "sipp.dtd">\n<scenario name="switchboard outbound test">\n${inner}\n</scenario>\n`;
-}
-
-const REPLY_OK = `  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>`;
-
 /**
  * A staff desk phone rung by the server with an INVITE without SDP (late
  * offer): checks the X- headers, answers with its offer in the 200, gets the
  * answer in the ACK, talks (PCMA audio) for `talkMs`, then hangs up.
  */
 function staffPhoneScenario(options: { direction: 'outbound' | 'callback'; talkMs: number }): string {
-  return wrap(`  <recv request="INVITE">
-    <action>
-      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="remote_from"/>
-      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="local_to"/>
-      <ereg regexp="sips?:[^>;]+" search_in="hdr" header="Contact:" check_it="true" assign_to="remote_contact"/>
-      <ereg regexp="${options.direction}" search_in="hdr" header="X-Switchboard-Direction:" check_it="true" assign_to="direction"/>
-      <ereg regexp="[0-9a-f-]{36}" search_in="hdr" header="X-Switchboard-Call-Id:" check_it="true" assign_to="call_id_header"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 180 Ringing
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Length: 0
-    ]]>
-  </send>
-  <pause milliseconds="300"/>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${SDP}
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <pause milliseconds="1500"/>
-  <nop><action><exec play_pcap_audio="${AUDIO_PCAP}"/></action></nop>
-  <pause milliseconds="${options.talkMs}"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [$remote_contact] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: [$local_to];tag=[pid]SIPpTag01[call_number]
-      To: [$remote_from]
-      [last_Call-ID:]
-      CSeq: 101 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200"/>
-  <Reference variables="direction,call_id_header"/>`);
+  const checks = [
+    ...KEEP_DIALOG,
+    { regexp: options.direction, header: 'X-Switchboard-Direction:', assignTo: 'direction' },
+    { regexp: '[0-9a-f-]{36}', header: 'X-Switchboard-Call-Id:', assignTo: 'call_id_header' },
+  ];
+  return scenario(`${receiveRequest('INVITE', { checks })}
+${respond('180 Ringing', { contact: true })}
+${pause(300)}
+${answerInvite({ retransmit: true })}
+${pause(1500)}
+${playAudio()}
+${pause(options.talkMs)}
+${phoneBye(101)}
+${referenceVariables('direction', 'call_id_header')}`);
 }
 
 /** The trunk: checks the Request-URI is `sip:<e164>@…`, answers, sends audio, and waits for the BYE. */
 function trunkScenario(e164: string): string {
-  return wrap(`  <recv request="INVITE">
-    <action>
-      <ereg regexp="^INVITE sip:\\${e164}@" search_in="msg" check_it="true" assign_to="ruri"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${SDP}
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <nop><action><exec play_pcap_audio="${AUDIO_PCAP}"/></action></nop>
-  <recv request="BYE" timeout="60000"/>
-${REPLY_OK}
-  <Reference variables="ruri"/>`);
+  return scenario(`${answerCall([{ regexp: `^INVITE sip:\\${e164}@`, assignTo: 'ruri' }])}
+${playAudio()}
+${awaitBye(60000)}
+${referenceVariables('ruri')}`);
 }
 
 /** A trunk whose called party is busy. */
 function busyTrunkScenario(): string {
-  return wrap(`  <recv request="INVITE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 486 Busy Here
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv request="ACK"/>`);
-}
-
-/**
- * A staff phone placing a call to `dialled`: INVITE, 407, ACK, INVITE with
- * Proxy-Authorization (sipp's [authentication] from -au/-ap), then expects
- * `expect`; on 200 it talks and hangs up.
- */
-function deviceCallerScenario(options: { dialled: string; user: string; expect: number; talkMs?: number }): string {
-  const invite = (cseq: number, auth: boolean): string => `  <send retrans="500">
-    <![CDATA[
-      INVITE sip:${options.dialled}@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:${options.user}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:${options.dialled}@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: ${cseq} INVITE
-      Contact: <sip:${options.user}@[local_ip]:[local_port]>
-      ${auth ? '[authentication]' : ''}
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${SDP}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>`;
-  const ack = (cseq: number): string => `  <send>
-    <![CDATA[
-      ACK sip:${options.dialled}@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: ${cseq} ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>`;
-  const first = `${invite(1, false)}
-  <recv response="407" auth="true"/>
-${ack(1)}
-${invite(2, true)}
-  <recv response="180" optional="true"/>`;
-  if (options.expect !== 200) return wrap(`${first}\n  <recv response="${options.expect}"/>\n${ack(2)}`);
-  return wrap(`${first}
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 2 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <nop><action><exec play_pcap_audio="${AUDIO_PCAP}"/></action></nop>
-  <pause milliseconds="${options.talkMs ?? 5000}"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200"/>`);
+  return scenario(refuseCall('486 Busy Here'));
 }
 
 /** Runs sipp with a scenario from `ip`; `target` makes it a UAC. Resolves with its exit code and what it printed. */
@@ -376,7 +213,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
   it('an operator dials a number on her authenticated desk phone: it goes out through the trunk and is recorded', async () => {
     const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
     await new Promise((r) => setTimeout(r, 300));
-    const caller = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 200, talkMs: 5000 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` } });
+    const caller = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 200, talkMs: 5000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` } });
     const [callerDone, trunkDone] = await Promise.all([caller.done, trunk.done]);
     expect({ code: callerDone.code, output: callerDone.code === 0 ? '' : callerDone.output }).toEqual({ code: 0, output: '' });
     expect(trunkDone.code).toBe(0);
@@ -392,7 +229,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
     const ion = spawn('sipp', ['-sn', 'uas', '-rtp_echo', '-i', '127.0.0.1', '-p', String(ionPhone), '-mp', String(await freeTcpPort()), '-m', '1', '-nostdin', '-timeout', '30s', '-timeout_error'], { stdio: 'ignore' });
     const ionDone = new Promise<number | null>((resolve) => ion.on('exit', (code) => resolve(code)));
     await new Promise((r) => setTimeout(r, 300));
-    const caller = sipp({ scenario: deviceCallerScenario({ dialled: 'ion', user: 'anna', expect: 200, talkMs: 3000 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `ion@${h.sipTarget}` } });
+    const caller = sipp({ scenario: deviceCallerScenario({ dialled: 'ion', user: 'anna', expect: 200, talkMs: 3000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `ion@${h.sipTarget}` } });
     const callerDone = await caller.done;
     expect({ code: callerDone.code, output: callerDone.code === 0 ? '' : callerDone.output }).toEqual({ code: 0, output: '' });
     expect(await ionDone).toBe(0);
@@ -457,25 +294,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
       await requestCallback(id, CLIENT);
       const trunk = sipp({ scenario: busyTrunkScenario(), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
       const phone = sipp({
-        scenario: wrap(`  <recv request="INVITE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${SDP}
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="BYE" timeout="30000"/>
-${REPLY_OK}`),
+        scenario: scenario(`${answerCall()}\n${awaitBye(30000)}`),
         ip: '127.0.0.1', port: annaPhone, mediaPort: await freeTcpPort(),
       });
       await new Promise((r) => setTimeout(r, 500));

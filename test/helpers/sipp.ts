@@ -2,138 +2,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { answerCall, KEEP_DIALOG, pause, phoneRefer, receiveRequest, refuseCall, replyOk, respond, scenario, sendBye } from './sipp-scenario';
 
-const PCAPS = '/usr/share/sip-tester';
-
-/** The RFC 2833 pcap sipp ships for a key. */
-export function dtmfPcap(key: string): string {
-  const name = key === '#' ? 'pound' : key === '*' ? 'star' : key;
-  return path.join(PCAPS, `dtmf_2833_${name}.pcap`);
-}
-export const AUDIO_PCAP = path.join(PCAPS, 'g711a.pcap');
-
-/** One step of a simulated caller after the call is answered. */
-export type CallerStep =
-  | { pauseMs: number }
-  | { key: string }
-  | { audio: true }
-  | { hangUp: true }
-  | { awaitBye: true; timeoutMs?: number };
-
-const sdp = ['v=0', 'o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]', 's=-', 'c=IN IP[media_ip_type] [media_ip]', 't=0 0', 'm=audio [media_port] RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15', 'a=sendrecv'].join('\n');
-
-/** Our BYE on the call (RFC 3261 §15.1.1) and the 200 that answers it. */
-export const SEND_BYE = `  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>`;
-
-/** A 200 OK to the in-dialog request just received (BYE, NOTIFY), echoing its headers. */
-const REPLY_OK = `  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>`;
-
-/**
- * A caller scenario: INVITE with PCMA and telephone-event, then the steps.
- * `cancelAfterMs` instead hangs up while still ringing (CANCEL).
+/*
+ * The scenarios themselves are composed from test/helpers/sipp-scenario.ts;
+ * what tests import from here stays importable from here.
  */
-export function callerScenario(options: { from: string; to: string; steps: CallerStep[]; cancelAfterMs?: number }): string {
-  const invite = `
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:${options.to}@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Caller" <sip:${options.from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:${options.to}@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:${options.from}@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
+export { AUDIO_PCAP, callerScenario, dtmfPcap, type CallerStep } from './sipp-scenario';
 
-${sdp.split('\n').map((l) => `      ${l}`).join('\n')}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>`;
-  if (options.cancelAfterMs !== undefined) {
-    return wrap(`${invite}
-  <pause milliseconds="${options.cancelAfterMs}"/>
-  <send>
-    <![CDATA[
-      CANCEL sip:${options.to}@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 CANCEL
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="200"/>
-  <recv response="487"/>
-  <send>
-    <![CDATA[
-      ACK sip:${options.to}@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>`);
-  }
-  const body = options.steps.map((step) => {
-    if ('pauseMs' in step) return `  <pause milliseconds="${step.pauseMs}"/>`;
-    if ('key' in step) return `  <nop><action><exec play_pcap_audio="${dtmfPcap(step.key)}"/></action></nop>\n  <pause milliseconds="400"/>`;
-    if ('audio' in step) return `  <nop><action><exec play_pcap_audio="${AUDIO_PCAP}"/></action></nop>`;
-    if ('hangUp' in step) {
-      return SEND_BYE;
-    }
-    return `  <recv request="BYE" timeout="${step.timeoutMs ?? 60000}"/>\n${REPLY_OK}`;
-  });
-  return wrap(`${invite}
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-${body.join('\n')}`);
-}
-
-function wrap(inner: string): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<!DOCTYPE scenario SYSTEM "sipp.dtd">\n<scenario name="switchboard test">\n${inner}\n</scenario>\n`;
-}
+/** Our BYE on a call we placed (RFC 3261 §15.1.1), for scenarios built around callerScenario (bench/sip-bench.ts), and the 200 that answers it. */
+export const SEND_BYE = sendBye(3);
 
 export interface SippResult {
   exitCode: number | null;
@@ -186,49 +64,13 @@ export async function runSipp(options: { scenario: string; target: string; local
  * CANCELled. (An answering phone is sipp's built-in `uas` with -rtp_echo.)
  */
 export function agentScenario(behaviour: 'busy' | 'ring'): string {
-  const reply = (status: string, extra = ''): string => `  <send>
-    <![CDATA[
-      SIP/2.0 ${status}
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>${extra}
-      Content-Length: 0
-    ]]>
-  </send>`;
-  if (behaviour === 'busy') {
-    return wrap(`  <recv request="INVITE"/>
-${reply('486 Busy Here')}
-  <recv request="ACK"/>`);
-  }
-  return wrap(`  <recv request="INVITE"/>
-${reply('180 Ringing')}
-  <recv request="CANCEL"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-    ]]>
-  </send>
-  <send>
-    <![CDATA[
-      SIP/2.0 487 Request Terminated
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      CSeq: [last_cseq_number] INVITE
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv request="ACK"/>`);
+  if (behaviour === 'busy') return scenario(refuseCall('486 Busy Here'));
+  return scenario(`${receiveRequest('INVITE')}
+${respond('180 Ringing', { contact: true })}
+${receiveRequest('CANCEL')}
+${respond('200 OK')}
+${respond('487 Request Terminated', { cseq: '[last_cseq_number] INVITE' })}
+${receiveRequest('ACK')}`);
 }
 
 /** Starts sipp as a phone in the background; resolve `done` for its exit code. */
@@ -259,49 +101,11 @@ export async function registerPhone(options: { target: string; port: number; use
  * then expects the BYE that ends its leg.
  */
 export function referringAgentScenario(options: { referTo: string; pauseMs: number }): string {
-  const sdpLines = sdp.split('\n').map((l) => `      ${l}`).join('\n');
-  return wrap(`  <recv request="INVITE">
-    <action>
-      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="remote_from"/>
-      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="local_to"/>
-      <ereg regexp="sips?:[^>;]+" search_in="hdr" header="Contact:" check_it="true" assign_to="remote_contact"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${sdpLines}
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <pause milliseconds="${options.pauseMs}"/>
-  <send retrans="500">
-    <![CDATA[
-      REFER [$remote_contact] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: [$local_to];tag=[pid]SIPpTag01[call_number]
-      To: [$remote_from]
-      [last_Call-ID:]
-      CSeq: 101 REFER
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Refer-To: <${options.referTo}>
-      Referred-By: <sip:[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <recv response="202"/>
-  <recv request="NOTIFY"/>
-${REPLY_OK}
-  <recv request="BYE"/>
-${REPLY_OK}`);
+  return scenario(`${answerCall(KEEP_DIALOG)}
+${pause(options.pauseMs)}
+${phoneRefer(options.referTo, 101)}
+${receiveRequest('NOTIFY')}
+${replyOk()}
+${receiveRequest('BYE')}
+${replyOk()}`);
 }
