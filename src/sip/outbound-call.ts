@@ -9,6 +9,7 @@ import type { LegKind } from '../media/media-leg';
 import { MediaSession } from '../media/media-session';
 import type { CallServices } from './call-services';
 import { DirectCallPresence, type DirectCallRelease } from './direct-call-presence';
+import { FAR_PROGRESS_CONTENT_TYPE, farFailureOf, farProgressBody, type FarFailure, type FarProgress } from './far-progress';
 import { ringFirst, RingFailed, type RingBranch } from './parallel-ring';
 import type { ContactBinding } from './registration-store';
 import { sentOverWebSocket } from './sent-over-websocket';
@@ -21,6 +22,8 @@ type Dialog = Srf.Dialog;
 export const STAFF_RING_MS = 30_000;
 /** How long the far end (a client, a colleague) rings before the call is given up. */
 export const FAR_RING_MS = 45_000;
+/** Longest a far-progress INFO to the staff's phone may hold the call up (a phone that does not answer it). */
+const PROGRESS_WAIT_MS = 2000;
 
 /** The staff member placing the call: the call row's caller. */
 export interface StaffParty {
@@ -134,6 +137,10 @@ export class OutboundCall {
   private recordingStartedAt: Date | null = null;
   /** The people this call took out of the ACD's pool (DirectCallPresence), put back when it ends. */
   private readonly poolReleases: DirectCallRelease[] = [];
+  /** What kind of device answered for the staff (runFromStaffPhone): only a browser is told how the far end does. */
+  private staffKind: LegKind | null = null;
+  /** The far-progress INFOs sent to the staff's phone, one after the other (tellStaff). */
+  private progressSent: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: OutboundCallOptions) {
     this.services = options.services;
@@ -211,6 +218,7 @@ export class OutboundCall {
         throw err;
       }
       this.staffDialog = await answer.ack(localSdp);
+      this.staffKind = kindOf(contact);
       this.staffAnswered = true;
       this.watchStaff(this.staffDialog);
       this.recorder.note('note', { staffAnswered: true, device: contact.uri });
@@ -285,10 +293,15 @@ export class OutboundCall {
     }
   }
 
-  /** Staff-first: the staff is up; dial the far end, bridge, talk. */
+  /**
+   * Staff-first: the staff is up; dial the far end, bridge, talk. The
+   * staff's softphone is told how the far end does (far-progress.ts): a
+   * failure before its line is hung up, so that it can say why.
+   */
   private async connectFar(): Promise<CallEnd> {
     const dialled = await this.ringFar();
     if (dialled.kind === 'failed') {
+      if (dialled.far) await this.tellStaff({ far: 'failed', ...dialled.far });
       this.hangUp(this.staffDialog);
       return dialled.end;
     }
@@ -297,19 +310,51 @@ export class OutboundCall {
       this.hangUp(this.farDialog);
       return { side: this.staffSide, cause: 'BYE', outcome: 'abandoned_ringing' };
     }
+    void this.tellStaff({ far: 'answered' });
     return this.talk();
+  }
+
+  /**
+   * Tells the staff's softphone how the far end does, as SIP INFO on its leg
+   * (far-progress.ts), in order. Only a browser is told: a desk phone would
+   * answer an INFO it does not know with 415 at best. Never rejects; resolves
+   * once the INFO is answered, or after PROGRESS_WAIT_MS.
+   */
+  private tellStaff(progress: FarProgress): Promise<void> {
+    const dialog = this.staffDialog;
+    if (!dialog || this.staffKind !== 'webrtc' || this.staffGone.fired) return this.progressSent;
+    const send = async (): Promise<void> => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // The bundled types declare request()'s options as SrfRequest; drachtio-srf takes a plain options object.
+        const sent = dialog.request({ method: 'INFO', headers: { 'Content-Type': FAR_PROGRESS_CONTENT_TYPE }, body: farProgressBody(progress) } as unknown as SrfRequest);
+        const answered = await Promise.race([sent, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PROGRESS_WAIT_MS)))]);
+        if (!answered) this.log.debug({ progress }, 'the staff phone did not answer the far-progress INFO in time');
+        else if (answered.status >= 300) this.log.debug({ progress, status: answered.status }, 'the staff phone refused the far-progress INFO');
+      } catch (err) {
+        this.log.debug({ err: (err as Error).message, progress }, 'far-progress INFO not sent');
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    this.progressSent = this.progressSent.then(send);
+    return this.progressSent;
   }
 
   /**
    * Offers the anchored staff leg to the far end and rings it. On answer the
    * two are bridged (caller SDP for a device that is still to be answered).
    */
-  private async ringFar(): Promise<{ kind: 'answered'; dialog: Dialog; callerSdp: string } | { kind: 'failed'; status: number; end: CallEnd }> {
+  private async ringFar(): Promise<
+    | { kind: 'answered'; dialog: Dialog; callerSdp: string }
+    /** `far`: why nobody answered, for the staff's softphone; null when the staff left first. */
+    | { kind: 'failed'; status: number; end: CallEnd; far: { outcome: FarFailure; status: number | null } | null }
+  > {
     const media = this.media as MediaSession;
     const far = this.options.far;
     const contacts = far.kind === 'staff' ? far.contacts.filter((c) => kindOf(c) === kindOf(far.contacts[0] as ContactBinding)) : [];
     if (far.kind === 'staff' && contacts.length === 0) {
-      return { kind: 'failed', status: 480, end: { side: 'system', cause: `${far.username} has no registered device`, outcome: 'failed' } };
+      return { kind: 'failed', status: 480, end: { side: 'system', cause: `${far.username} has no registered device`, outcome: 'failed' }, far: { outcome: 'unavailable', status: 480 } };
     }
     const farKind: LegKind = far.kind === 'staff' ? kindOf(contacts[0] as ContactBinding) : 'sip';
     const farTag = `far-${randomUUID()}`;
@@ -331,8 +376,15 @@ export class OutboundCall {
       ? { From: '<sip:switchboard@switchboard.invalid>', 'X-Switchboard-Call-Id': this.id }
       : { From: `<sip:${encodeURIComponent(this.options.staff.username)}@switchboard.invalid>`, 'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': 'internal' };
     const targets = far.kind === 'trunk' ? [far.uri] : contacts.map((c) => c.uri);
+    let rang = false;
+    // The far end's first 180/183 (RFC 3261 §13.2.2.1): the staff's softphone says it rings.
+    const onProvisional = (res: SrfResponse): void => {
+      if (rang || res.status < 180) return;
+      rang = true;
+      void this.tellStaff({ far: 'ringing' });
+    };
     const branches: Array<RingBranch<Dialog>> = targets.map((uri) => ({
-      invite: (sent) => this.services.srf.createUAC(uri, { localSdp: sdp, headers }, { cbRequest: (_err, req) => req && sent(req) }),
+      invite: (sent) => this.services.srf.createUAC(uri, { localSdp: sdp, headers }, { cbRequest: (_err, req) => req && sent(req), cbProvisional: onProvisional }),
       discard: (dialog) => this.hangUp(dialog),
     }));
     let dialog: Dialog;
@@ -341,12 +393,13 @@ export class OutboundCall {
     } catch (err) {
       if (media.state === 'offering-agent') media.cancelAgentOffer();
       const reason = err instanceof RingFailed ? err.reason : (err as Error).message;
-      if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: this.staffSide, cause: 'CANCEL', outcome: 'abandoned_ringing' } };
+      if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: this.staffSide, cause: 'CANCEL', outcome: 'abandoned_ringing' }, far: null };
       this.log.info({ reason }, 'far end did not answer');
       const noted = await this.runHook('farFailed', () => this.hooks.farFailed?.(reason));
       if (noted) this.recorder.note('note', noted);
       const status = err instanceof RingFailed && err.failure.kind === 'refused' && err.failure.status ? err.failure.status : 480;
-      return { kind: 'failed', status: status === 487 ? 480 : status, end: { side: 'system', cause: `far end did not answer (${reason})`, outcome: 'failed' } };
+      const why = err instanceof RingFailed ? farFailureOf(err.failure) : { outcome: 'failed' as const, status: null };
+      return { kind: 'failed', status: status === 487 ? 480 : status, end: { side: 'system', cause: `far end did not answer (${reason})`, outcome: 'failed' }, far: why };
     }
     // Watched from the answer on: a BYE while the staff's side is still being answered must not be missed.
     dialog.on('destroy', () => this.farGone.resolve());
@@ -471,6 +524,8 @@ export class OutboundCall {
 
   /** Frees everything the call holds and writes its record: runs once, whatever happened. */
   private async release(end: CallEnd): Promise<void> {
+    // A far-progress INFO still on its way: at most PROGRESS_WAIT_MS, and its timer is cleared with it.
+    await this.progressSent;
     const media = this.media;
     if (media && this.connected) {
       try {

@@ -3,10 +3,11 @@ import { freeTcpPort } from '../../src/runtime/managed-process';
 import { openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
-import { registerPhone, runSipp, type SippResult } from '../helpers/sipp';
+import { agentScenario, registerPhone, runSipp, type SippResult } from '../helpers/sipp';
+import { answerInvite, awaitBye, pause, receiveRequest, respond, scenario } from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import {
-  RtpengineProbe, answeringPhoneScenario, sample, sessionCallerScenario, sippErrors, startPhone, talkingPhoneScenario, type SessionCallerStep,
+  RtpengineProbe, answeringPhoneScenario, decliningPhoneScenario, sample, sessionCallerScenario, sippErrors, startPhone, talkingPhoneScenario, type SessionCallerStep,
 } from './call-session-kit';
 import { agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, sdpLog, talkingCaller, type RtpFigures } from './softphone-kit';
 
@@ -17,6 +18,24 @@ const MARKET_CLIENT_NAME = 'Sadovod market, stall 14';
 const TRUNK_IP = '127.0.0.5';
 
 type Counters = Record<string, number> | null;
+
+/**
+ * The client's phone behind the trunk that rings before it answers: 180
+ * Ringing at once, 200 OK (PCMA) after `ringMs`, then waits for the BYE.
+ */
+function ringingTrunkScenario(ringMs: number): string {
+  return scenario(`${receiveRequest('INVITE')}
+${respond('180 Ringing', { contact: true })}
+${pause(ringMs)}
+${answerInvite()}
+${awaitBye(90000)}`);
+}
+
+/** The page's phone as the debug handle gives it: the call that just ended, and the call state machine's history. */
+interface PhoneInternals {
+  snapshot(): { last: { callId: string | null; far: string | null; connectedAt: number | null } | null };
+  phone: { transitions: { call: ReadonlyArray<{ from: string; to: string; why: string; at: number }> } };
+}
 
 /** A desktop notification the page made (recorded by an init script). */
 interface ShownNotification {
@@ -257,6 +276,61 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
     }
   }, 150_000);
 
+  it('warm transfer declined: Tatiana declines on her desk phone (603); the consult panel says it failed, Complete stays disabled, and Cancel brings Anna back to the caller with audio both ways', async () => {
+    await annaReady();
+    const desk = startPhone({ scenario: decliningPhoneScenario(), port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const callerDone = caller(talkingCaller(5));
+    try {
+      await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
+      const callId = (await currentCallId())!;
+      await page.getByRole('button', { name: /^Answer/ }).click();
+      await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+      const talking = await withSdps('audio with the caller', () => eventually(() => rtpFigures(page), (f) => f.received > 50 && f.sent > 50, 15_000, 250));
+
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+      const panel = page.getByRole('region', { name: 'Transfer' });
+      await panel.getByRole('radio', { name: 'Consult first' }).click();
+      await panel.getByRole('button', { name: 'Consult: Tatiana Volkova' }).click();
+      // Her phone answers 603: the panel (following the server's consult state) says so.
+      await panel.getByText('The target did not answer, declined or hung up. The caller still waits with music: cancel to go back to them.').waitFor({ timeout: 20_000 });
+      expect(await desk.done).toBe(0);
+      expect((await h.api('GET', `/api/calls/${callId}/consult`, tokens.anna!)).body.consult.state).toBe('failed');
+      await expect(panel.getByRole('button', { name: 'Complete transfer' }).isDisabled()).resolves.toBe(true);
+      await expect(panel.getByRole('button', { name: 'Cancel, back to the caller' }).isEnabled()).resolves.toBe(true);
+      await watched.screenshot('softphone-consult-declined');
+      // A few polls later it still cannot be completed: the failure is not a passing state.
+      await page.waitForTimeout(1500);
+      await expect(panel.getByRole('button', { name: 'Complete transfer' }).isDisabled()).resolves.toBe(true);
+
+      await panel.getByRole('button', { name: 'Cancel, back to the caller' }).click();
+      await panel.getByRole('radiogroup', { name: 'Transfer mode' }).waitFor();
+      await expect(page.getByTestId('call-status').textContent()).resolves.toContain('In call');
+      expect((await h.api('GET', `/api/calls/${callId}/consult`, tokens.anna!)).status).toBe(404);
+      expect(await agentState('anna')).toBe('on_call');
+      // Caller and browser hear each other again (the browser's own RTP counters).
+      const backFrom = await rtpFigures(page);
+      const back = await withSdps('audio with the caller after the declined consult', () => eventually(async () => rise(backFrom, await rtpFigures(page)), (f) => f.received > 100 && f.sent > 100, 15_000, 250));
+      console.info('warm transfer, declined: browser packets', JSON.stringify({ talking, back }));
+      expect(back.received).toBeGreaterThan(100);
+      expect(back.sent).toBeGreaterThan(100);
+
+      const result = await callerDone;
+      expect(sippErrors(result.errors)).toBe('');
+      expect(result.successful).toBe(1);
+      await page.getByTestId('call-status').getByText('No call').waitFor({ timeout: 15_000 });
+      const row = await eventually(() => call(callId), (c) => c?.ended_at != null, 20_000, 250);
+      expect(row).toMatchObject({ outcome: 'answered', agent_id: staff.anna, hangup_side: 'caller' });
+      expect(row!.agent_ids).toEqual([staff.anna]);
+      expect(row!.transfers[0]).toMatchObject({ kind: 'warm', target: { kind: 'person', staffId: staff.tatiana }, result: 'cancelled' });
+      const types = (await eventsOf(callId)).map((e) => e.type);
+      expect(types).toEqual(expect.arrayContaining(['transfer_started', 'consult_failed', 'transfer_cancelled']));
+      expect(types).not.toContain('transfer');
+      await endWrapUp();
+    } finally {
+      desk.stop();
+    }
+  }, 150_000);
+
   it('click-to-call from the dial pad: the server rings the browser first (INVITE without SDP), it answers by itself, the client is dialled through the trunk; audio both ways; the call row is outbound', async () => {
     await annaReady();
     // The trunk answers and echoes what it hears, until the BYE.
@@ -304,6 +378,117 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
       trunk.stop();
     }
   }, 120_000);
+
+  /** A wrap-up form left on screen by an earlier test (saved, with its Close button) is closed. */
+  const closeSavedWrapUp = async (): Promise<void> => {
+    const form = page.getByTestId('wrap-up-form');
+    if ((await form.count()) > 0 && (await form.getByText('Saved to the call record.').count()) > 0) await form.getByRole('button', { name: 'Close' }).click();
+    await form.waitFor({ state: 'detached', timeout: 5000 });
+  };
+  /** The phone's call state machine history, oldest first. */
+  const callSteps = (): Promise<Array<{ from: string; to: string; why: string; at: number }>> =>
+    page.evaluate(() => (window as unknown as { __softphone: PhoneInternals }).__softphone.phone.transitions.call.map(({ from, to, why, at: when }) => ({ from, to, why, at: when })));
+  /** The call that just ended, as the phone keeps it. */
+  const lastCall = (): Promise<{ callId: string | null; far: string | null; connectedAt: number | null } | null> =>
+    page.evaluate(() => {
+      const last = (window as unknown as { __softphone: PhoneInternals }).__softphone.snapshot().last;
+      return last ? { callId: last.callId, far: last.far, connectedAt: last.connectedAt } : null;
+    });
+  /** A call a failed test left on the phone is hung up, so that the next test starts idle. */
+  const hangUpLeftover = async (): Promise<void> => {
+    if ((await phoneCall(page)).state === 'idle') return;
+    await page.getByRole('button', { name: /^Hang up/ }).first().click().catch(() => undefined);
+  };
+  const dialClient = async (): Promise<void> => {
+    const pad = page.getByRole('form', { name: 'Dial pad' });
+    await pad.getByLabel('Number to call').fill('8 (495) 100-00-01');
+    await pad.getByRole('button', { name: 'Call', exact: true }).click();
+  };
+
+  it('click-to-call, the client\'s phone rings 3 s before answering: the softphone says "Calling <client>… ringing" with the client\'s name until the client answers, then "In call" with the talk timer from that moment; the wrap-up names the client', async () => {
+    await annaReady();
+    await closeSavedWrapUp();
+    const trunk = startPhone({ scenario: ringingTrunkScenario(3000), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort(), rtpEcho: true });
+    try {
+      await dialClient();
+      // The browser took its own call at once; the trunk said 180: the client's phone rings.
+      const status = page.getByTestId('call-status');
+      await status.getByText(`Calling ${MARKET_CLIENT_NAME}… ringing`).waitFor({ timeout: 20_000 });
+      expect((await phoneCall(page)).state).toBe('calling_far');
+      await expect(status.textContent()).resolves.not.toContain('In call');
+      await expect(page.getByTestId('remote-number').textContent()).resolves.toBe(`${MARKET_CLIENT_NAME} · ${MARKET_CLIENT}`);
+      // While it rings only hanging up is offered: no hold, no transfer.
+      await expect(page.getByRole('button', { name: /^Hang up/ }).count()).resolves.toBe(1);
+      await expect(page.getByRole('button', { name: /^Hold/ }).count()).resolves.toBe(0);
+      // The client card says the call is not answered yet.
+      await page.getByText('Calling — not answered yet').waitFor();
+      await watched.screenshot('softphone-outbound-ringing');
+
+      await withSdps('the client answered', () => status.getByText('In call').waitFor({ timeout: 15_000 }));
+      // The talk timer starts when the client answers, not when the browser took its leg 3 s earlier.
+      await expect(page.getByRole('timer', { name: 'Call duration' }).textContent()).resolves.toMatch(/^0:0[0-2]$/);
+      const onPhone = await phoneCall(page);
+      const callId = onPhone.callId!;
+      const steps = await callSteps();
+      const calling = steps.filter((c) => c.to === 'calling_far').pop()!;
+      const answered = steps.filter((c) => c.from === 'calling_far' && c.to === 'connected').pop()!;
+      expect(answered.why).toBe('the far end answered');
+      // The page's own clock: the client's phone rang 3 s (sipp's pause between its 180 and 200).
+      expect(answered.at - calling.at).toBeGreaterThanOrEqual(2500);
+      await expect(page.getByTestId('remote-number').textContent()).resolves.toBe(`${MARKET_CLIENT_NAME} · ${MARKET_CLIENT}`);
+      const flowing = await withSdps('outbound audio', () => eventually(() => rtpFigures(page), (f) => f.received > 50 && f.sent > 50, 15_000, 250));
+      expect(flowing.received).toBeGreaterThan(50);
+
+      await page.getByRole('button', { name: /^Hang up/ }).first().click();
+      expect(await trunk.done).toBe(0);
+      await status.getByText('No call').waitFor({ timeout: 15_000 });
+      const row = await eventually(() => call(callId), (c) => c?.ended_at != null, 20_000, 250);
+      expect(row).toMatchObject({ direction: 'outbound', dialed_number: MARKET_CLIENT, agent_id: staff.anna, outcome: 'answered', hangup_side: 'agent' });
+      expect(row!.answered_at.getTime() - row!.started_at.getTime()).toBeGreaterThanOrEqual(2500);
+      // The wrap-up form names the client, not the kind of call.
+      const form = page.getByTestId('wrap-up-form');
+      await form.waitFor({ timeout: 15_000 });
+      await expect(form.textContent()).resolves.toContain(MARKET_CLIENT_NAME);
+      await expect(form.textContent()).resolves.not.toContain('Outbound call');
+      await form.getByLabel('Disposition').selectOption('order_taken');
+      await form.getByRole('button', { name: /^Save/ }).first().click();
+      await form.getByText('Saved to the call record.').waitFor();
+      await closeSavedWrapUp();
+    } finally {
+      await hangUpLeftover();
+      trunk.stop();
+    }
+  }, 120_000);
+
+  it('click-to-call, the client is busy (486 from the trunk): the softphone says "Busy" with the client\'s name, no wrap-up is asked, the call row says failed and Anna is Ready again', async () => {
+    await annaReady();
+    await closeSavedWrapUp();
+    const trunk = startPhone({ scenario: agentScenario('busy'), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
+    try {
+      await dialClient();
+      const notice = page.getByTestId('far-failed');
+      await notice.waitFor({ timeout: 20_000 });
+      await expect(notice.textContent()).resolves.toContain(`Busy — ${MARKET_CLIENT_NAME}`);
+      expect(await trunk.done).toBe(0);
+      await expect(page.getByTestId('call-status').textContent()).resolves.toBe('No call');
+      const last = await lastCall();
+      expect(last).toMatchObject({ far: 'busy', connectedAt: null });
+      const callId = last!.callId!;
+      const row = await eventually(() => call(callId), (c) => c?.ended_at != null, 20_000, 250);
+      expect(row).toMatchObject({ direction: 'outbound', dialed_number: MARKET_CLIENT, outcome: 'failed', hangup_side: 'system' });
+      expect(row!.answered_at).toBeNull();
+      // Nothing was said to the client: nothing to wrap up.
+      await expect(page.getByTestId('wrap-up-form').count()).resolves.toBe(0);
+      await eventually(() => agentState('anna'), (s) => s === 'ready', 10_000, 250);
+      await watched.screenshot('softphone-outbound-busy');
+      // The notice stays until dismissed (or the next call).
+      await notice.getByRole('button', { name: 'Dismiss' }).click();
+      await notice.waitFor({ state: 'detached' });
+    } finally {
+      await hangUpLeftover();
+      trunk.stop();
+    }
+  }, 90_000);
 
   /** What the page showed as desktop notifications, without the objects. */
   const notifications = (): Promise<Array<Omit<ShownNotification, 'instance'>>> => page.evaluate(() =>

@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import { ErrorBanner } from '../shared/components';
 import { formatDuration } from '../shared/i18n';
 import { useNow } from '../shared/hooks';
-import type { PhoneSnapshot } from './phone';
-import { useT } from './softphone-i18n';
+import { isFarFailure, type CallInfo, type FarState, type PhoneSnapshot } from './phone';
+import { useT, type SoftphoneKey } from './softphone-i18n';
 
 export const KEYPAD_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
 
@@ -45,6 +45,29 @@ function DialPad(props: { disabled: boolean; onDial: (number: string) => void })
   );
 }
 
+/** What the screen says of a far end that was not reached. */
+const FAR_FAILURE_TEXT: Record<Extract<FarState, 'busy' | 'declined' | 'no_answer' | 'unavailable' | 'failed'>, SoftphoneKey> = {
+  busy: 'farBusy', declined: 'farDeclined', no_answer: 'farNoAnswer', unavailable: 'farUnavailable', failed: 'farFailed',
+};
+
+/**
+ * Who is at the other end, as the panel names them: for a call the server
+ * places (click-to-call, callback) the client's name from the card, as the
+ * INVITE's display name there only says what kind of call it is; otherwise
+ * the INVITE's display name.
+ */
+export function remoteLabel(info: CallInfo, clientName: string | null): { name: string; full: string } {
+  const name = info.far !== null && !info.dialled ? clientName : info.remoteName;
+  const shown = name && name !== info.remoteNumber ? name : null;
+  return { name: shown ?? info.remoteNumber, full: shown ? `${shown} · ${info.remoteNumber}` : info.remoteNumber };
+}
+
+/** The line on the status of a call being placed: calling, ringing, or why it failed. */
+function farStatus(t: ReturnType<typeof useT>, far: FarState | null, who: string): string {
+  if (isFarFailure(far)) return t(FAR_FAILURE_TEXT[far], { who });
+  return far === 'ringing' ? t('callingRinging', { who }) : t('dialing', { who });
+}
+
 export interface PlacingCall {
   label: string;
   at: number;
@@ -57,6 +80,8 @@ export function CallPanel(props: {
   phoneUsable: boolean;
   canDialOut: boolean;
   placing: PlacingCall | null;
+  /** The client's name from the card of the call on the phone (or the one that just ended), when known. */
+  clientName: string | null;
   transferOpen: boolean;
   consultActive: boolean;
   error: string | null;
@@ -73,12 +98,18 @@ export function CallPanel(props: {
   const t = useT();
   const now = useNow(500);
   const [keypadOpen, setKeypadOpen] = useState(false);
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const { snapshot } = props;
   const info = snapshot.current;
   const state = snapshot.call;
   const inCall = state === 'connected' || state === 'on_hold';
-  const who = info ? info.remoteName && info.remoteName !== info.remoteNumber ? `${info.remoteName} · ${info.remoteNumber}` : info.remoteNumber : '';
-  const error = info?.lastError ?? props.error;
+  const remote = info ? remoteLabel(info, props.clientName) : null;
+  const who = remote?.full ?? '';
+  // The far end of the call just ended was not reached: say so until the next call, or until dismissed.
+  const last = snapshot.last;
+  const lastFailure = state === 'idle' && !props.placing && last && isFarFailure(last.far) && last.endedBy !== 'local' && dismissed !== last.sessionId ? last : null;
+  // A refusal that is shown as the far end's failure is not also shown as an error.
+  const error = info?.lastError && !isFarFailure(info.far) ? info.lastError : props.error;
 
   return (
     <section class={`card sp-call sp-call-${state}`} aria-label={t('phone')}>
@@ -87,8 +118,11 @@ export function CallPanel(props: {
         {state === 'idle' && !props.placing && <span class="muted">{t('noCall')}</span>}
         {state === 'idle' && props.placing && <span>{t('placing', { who: props.placing.label })}</span>}
         {state === 'ringing' && <span class="sp-ringing">{info?.direction === 'outbound' ? t('outboundRinging') : t('incomingCall')}</span>}
-        {state === 'dialing' && <span>{t('dialing', { who: info?.remoteNumber ?? '' })}</span>}
+        {state === 'dialing' && <span>{farStatus(t, info?.far ?? null, remote?.name ?? '')}</span>}
         {state === 'answering' && <span>{t('connecting')}</span>}
+        {state === 'calling_far' && (
+          <span class={isFarFailure(info?.far) ? 'badge bad' : 'sp-far'} data-testid="far-status">{farStatus(t, info?.far ?? null, remote?.name ?? '')}</span>
+        )}
         {state === 'connected' && <span class="badge talking">{t('inCall')}</span>}
         {state === 'on_hold' && <span class="badge wrap_up">{t('onHold')}</span>}
         {state === 'ended' && <span>{t('callEnded')}</span>}
@@ -98,8 +132,8 @@ export function CallPanel(props: {
         <div class="sp-remote">
           <div class="sp-remote-number" data-testid="remote-number">{who || t('unknownNumber')}</div>
           {info.reason && <div class="muted sp-reason">{info.reason}</div>}
-          <div class="sp-timer" role="timer" aria-label={t('callTimer')}>
-            {formatDuration(now - (info.answeredAt ?? info.ringingAt))}
+          <div class="sp-timer" role="timer" aria-label={state === 'calling_far' || state === 'dialing' ? t('ringTimer') : t('callTimer')}>
+            {formatDuration(now - (info.connectedAt ?? (state === 'calling_far' ? info.answeredAt : null) ?? info.ringingAt))}
           </div>
         </div>
       )}
@@ -110,7 +144,7 @@ export function CallPanel(props: {
           <button type="button" class="danger big" onClick={props.onHangUp}>{t('decline')} <kbd>E</kbd></button>
         </div>
       )}
-      {(state === 'answering' || state === 'dialing') && (
+      {(state === 'answering' || state === 'dialing' || state === 'calling_far') && (
         <div class="sp-actions">
           <button type="button" class="danger big" onClick={props.onHangUp}>{t('hangUp')} <kbd>E</kbd></button>
         </div>
@@ -139,6 +173,12 @@ export function CallPanel(props: {
         </>
       )}
 
+      {lastFailure && (
+        <div class="banner warn" role="status" data-testid="far-failed">
+          <span class="grow">{farStatus(t, lastFailure.far, remoteLabel(lastFailure, props.clientName).name)}</span>
+          <button type="button" class="link" aria-label={t('dismissNotice')} onClick={() => setDismissed(lastFailure.sessionId)}>×</button>
+        </div>
+      )}
       {state === 'idle' && props.placing && (
         <button type="button" class="link" onClick={props.onCancelPlacing}>{t('cancelPlacing')}</button>
       )}

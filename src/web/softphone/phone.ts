@@ -19,6 +19,9 @@ import { StateMachine, type TransitionTable } from './state-machine';
  *    registering → registered; a dropped WebSocket → reconnecting, retried
  *    with backoff forever, re-registering on every connect.
  *  - the call: idle → ringing → answering → connected ⇄ on_hold → ended → idle;
+ *    a call the server places after this phone answered (click-to-call,
+ *    callback): … answering → calling_far → connected …, the server telling
+ *    how the far end does with SIP INFO (src/sip/far-progress.ts);
  *    a call this phone places itself: idle → dialing → connected … (dial()).
  *
  * An established call is kept when the WebSocket drops: its media runs over
@@ -27,7 +30,7 @@ import { StateMachine, type TransitionTable } from './state-machine';
  * Nothing here touches the DOM except the one <audio> element for the far end.
  */
 export type RegistrationState = 'offline' | 'stopped' | 'connecting' | 'registering' | 'registered' | 'reconnecting' | 'rejected';
-export type CallState = 'idle' | 'ringing' | 'dialing' | 'answering' | 'connected' | 'on_hold' | 'ended';
+export type CallState = 'idle' | 'ringing' | 'dialing' | 'answering' | 'calling_far' | 'connected' | 'on_hold' | 'ended';
 
 const REGISTRATION_TRANSITIONS: TransitionTable<RegistrationState> = {
   offline: ['stopped'],
@@ -43,7 +46,8 @@ const CALL_TRANSITIONS: TransitionTable<CallState> = {
   idle: ['ringing', 'dialing'],
   ringing: ['answering', 'ended'],
   dialing: ['connected', 'ended'],
-  answering: ['connected', 'ended'],
+  answering: ['connected', 'calling_far', 'ended'],
+  calling_far: ['connected', 'ended'],
   connected: ['on_hold', 'ended'],
   on_hold: ['connected', 'ended'],
   ended: ['idle'],
@@ -51,6 +55,45 @@ const CALL_TRANSITIONS: TransitionTable<CallState> = {
 
 export type CallDirection = 'inbound' | 'outbound';
 export type MediaHealth = 'new' | 'ok' | 'interrupted' | 'failed';
+
+/**
+ * The far end of a call that has one beyond the server: the client a
+ * click-to-call or callback rings after this phone answered, the colleague
+ * this phone dialled. calling → ringing → answered, or one of the failures.
+ */
+export type FarState = 'calling' | 'ringing' | 'answered' | FarFailure;
+/** Why the far end was not reached (src/sip/far-progress.ts FarFailure). */
+export type FarFailure = 'busy' | 'declined' | 'no_answer' | 'unavailable' | 'failed';
+const FAR_FAILURES: ReadonlySet<string> = new Set<FarFailure>(['busy', 'declined', 'no_answer', 'unavailable', 'failed']);
+
+export function isFarFailure(state: FarState | null | undefined): state is FarFailure {
+  return state !== null && state !== undefined && FAR_FAILURES.has(state);
+}
+
+/** The content type of the server's far-progress INFO (src/sip/far-progress.ts FAR_PROGRESS_CONTENT_TYPE). */
+const FAR_PROGRESS_CONTENT_TYPE = 'application/vnd.switchboard.far-progress+json';
+
+/** The far end's state a far-progress INFO body tells; null for a body this page does not understand. */
+function farStateOf(body: string): FarState | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const progress = parsed as { far?: unknown; outcome?: unknown } | null;
+  if (progress?.far === 'ringing' || progress?.far === 'answered') return progress.far;
+  if (progress?.far === 'failed') return typeof progress.outcome === 'string' && FAR_FAILURES.has(progress.outcome) ? progress.outcome as FarFailure : 'failed';
+  return null;
+}
+
+/** A refusal of a call this phone dialled, as a far-end failure; null when it is something else (403, 404, 488…: shown as is). */
+function farFailureOfStatus(status: number): FarFailure | null {
+  if (status === 486 || status === 600) return 'busy';
+  if (status === 603) return 'declined';
+  if (status === 408 || status === 480) return 'no_answer';
+  return null;
+}
 
 /** What the screen knows about the call on the phone (or the one that just ended). */
 export interface CallInfo {
@@ -68,7 +111,12 @@ export interface CallInfo {
   remoteNumber: string;
   remoteName: string | null;
   ringingAt: number;
+  /** When this phone's leg was answered (by this phone, or by the far end for a call it dialled). */
   answeredAt: number | null;
+  /** When the conversation began: answeredAt, or for a click-to-call the moment the far end answered. */
+  connectedAt: number | null;
+  /** The far end beyond the server, for a call that has one (click-to-call, callback, dialled); null for an incoming call. */
+  far: FarState | null;
   endedAt: number | null;
   muted: boolean;
   /** A hold or resume re-INVITE is in flight. */
@@ -388,9 +436,10 @@ export class Phone {
     const clientHeader = headerOf(invitation, 'X-Switchboard-Client-Id');
     const clientId = clientHeader && /^\d+$/.test(clientHeader) ? Number(clientHeader) : null;
     const remote = invitation.remoteIdentity;
+    const directionHeader = headerOf(invitation, 'X-Switchboard-Direction');
     const info: CallInfo = {
       sessionId: invitation.id,
-      direction: headerOf(invitation, 'X-Switchboard-Direction') === 'outbound' ? 'outbound' : 'inbound',
+      direction: directionHeader === 'outbound' ? 'outbound' : 'inbound',
       dialled: false,
       callId: headerOf(invitation, 'X-Switchboard-Call-Id'),
       clientId,
@@ -399,6 +448,9 @@ export class Phone {
       remoteName: remote.displayName || null,
       ringingAt: Date.now(),
       answeredAt: null,
+      connectedAt: null,
+      // Click-to-call and callbacks: the server rings this phone first, then the client.
+      far: directionHeader === 'outbound' || directionHeader === 'callback' ? 'calling' : null,
       endedAt: null,
       muted: false,
       holdPending: false,
@@ -411,8 +463,15 @@ export class Phone {
     this.info = info;
     invitation.stateChange.addListener((state: SessionState) => this.onSessionState(invitation, state));
     invitation.delegate = {
-      // The server does not send INFO to us today; answer anything in-dialog politely.
-      onInfo: (request) => void request.accept().catch(() => undefined),
+      // The far end's progress (src/sip/far-progress.ts); anything else in-dialog is answered politely.
+      onInfo: (request) => {
+        const type = request.request.getHeader('Content-Type') ?? '';
+        if (type.split(';')[0]?.trim().toLowerCase() === FAR_PROGRESS_CONTENT_TYPE) {
+          const state = farStateOf(request.request.body);
+          if (state) this.farProgress(invitation, state);
+        }
+        void request.accept().catch(() => undefined);
+      },
     };
     this.call.transition('ringing', `INVITE ${info.callId ?? ''}`);
     if (this.options.autoAnswer(info)) void this.answer();
@@ -441,7 +500,7 @@ export class Phone {
     });
     const info: CallInfo = {
       sessionId: inviter.id, direction: 'outbound', dialled: true, callId: null, clientId: null, reason: null,
-      remoteNumber: target.trim(), remoteName: null, ringingAt: Date.now(), answeredAt: null, endedAt: null,
+      remoteNumber: target.trim(), remoteName: null, ringingAt: Date.now(), answeredAt: null, connectedAt: null, far: 'calling', endedAt: null,
       muted: false, holdPending: false, media: 'new', endedBy: null, dtmfSent: '', lastError: null,
     };
     this.session = inviter;
@@ -451,9 +510,17 @@ export class Phone {
     try {
       await inviter.invite({
         requestDelegate: {
+          // The server answers 180 while it rings the colleague (src/sip/outbound-call.ts runFromDevice).
+          onProgress: (response: IncomingResponse) => {
+            if ((response.message.statusCode ?? 0) >= 180 && info.far === 'calling') {
+              info.far = 'ringing';
+              this.emit();
+            }
+          },
           onReject: (response: IncomingResponse) => {
             info.endedBy = 'failed';
             info.lastError = refusalOf(response);
+            info.far = farFailureOfStatus(response.message.statusCode ?? 0) ?? info.far;
             this.emit();
           },
         },
@@ -473,9 +540,18 @@ export class Phone {
   private onSessionState(session: Session, state: SessionState): void {
     if (session !== this.session || !this.info) return;
     if (state === SessionState.Established) {
-      this.info.answeredAt = Date.now();
+      const info = this.info;
+      info.answeredAt = Date.now();
       this.attachMedia(session);
-      this.call.transition('connected', 'established');
+      // A call this phone dialled is answered by the server only once the far end answered.
+      if (session instanceof Inviter && info.far !== null) info.far = 'answered';
+      if (info.far === null || info.far === 'answered') {
+        info.connectedAt = info.answeredAt;
+        this.call.transition('connected', 'established');
+      } else {
+        // Our leg is up; the server now rings the client, and says how it goes (farProgress).
+        this.call.transition('calling_far', 'established, the far end is being called');
+      }
     } else if (state === SessionState.Terminated) {
       this.finish();
     }
@@ -500,10 +576,27 @@ export class Phone {
     }
   }
 
+  /** The server's word on the far end of the call on this phone (INFO, src/sip/far-progress.ts). */
+  private farProgress(session: Session, state: FarState): void {
+    const info = this.info;
+    if (session !== this.session || !info || info.far === null || info.far === 'answered' || isFarFailure(info.far)) return;
+    info.far = state;
+    if (state === 'answered' && this.call.state === 'calling_far') {
+      // The talk timer starts now, not when this phone picked up.
+      info.connectedAt = Date.now();
+      this.call.transition('connected', 'the far end answered');
+      return;
+    }
+    this.emit();
+  }
+
   private finish(): void {
     const info = this.info;
     if (!info) return;
     info.endedAt = Date.now();
+    // Our leg was up and the server ended it while still calling the far end, without a word why: it was not reached.
+    if (!info.dialled && info.answeredAt && (info.far === 'calling' || info.far === 'ringing') && info.endedBy !== 'local') info.far = 'failed';
+    if (isFarFailure(info.far) && info.endedBy !== 'local') info.endedBy = 'failed';
     // A call this phone placed that ended before it was connected, and not by us: it failed, even without a refusal.
     if (info.dialled && !info.answeredAt && info.endedBy !== 'local') {
       info.endedBy = 'failed';

@@ -4,12 +4,12 @@ import { ErrorBanner, LanguageSwitch, SignOutButton } from '../shared/components
 import { asApiError, useAsync } from '../shared/hooks';
 import { useAgentEvents } from './agent-events';
 import { AgentStatePanel } from './agent-state-panel';
-import { CallPanel, type PlacingCall } from './call-panel';
+import { CallPanel, remoteLabel, type PlacingCall } from './call-panel';
 import { ClientCardView } from './client-card-view';
 import { HelpDialog, SettingsDialog } from './dialogs';
 import { useShortcuts } from './keyboard-shortcuts';
 import { preferences, usePreferences } from './media-devices';
-import type { CallInfo } from './phone';
+import { isFarFailure, type CallInfo } from './phone';
 import { Ringtone } from './ringtone';
 import { softphoneApi, type AgentEvent, type AgentSnapshot, type ClientCard, type ClientCardPart, type ServerConsultState, type SoftphoneConfig, type TransferTarget } from './softphone-api';
 import { useT } from './softphone-i18n';
@@ -267,6 +267,10 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   useEffect(() => () => void ringtone.current?.close(), []);
   useEffect(() => void phone?.applyOutput(prefs.output), [phone, prefs.output]);
 
+  // The client's name on the call on the phone, or on the one that just ended, from its card (already loaded for the call).
+  const clientNameOf = (callId: string | null): string | null => (callId ? cardsRef.current[`call:${callId}`]?.card?.client?.name ?? null : null);
+  const clientName = clientNameOf((current ?? snapshot.last)?.callId ?? null);
+
   // A call that ended: the wrap-up form for it, and fresh history a moment later (the call row is written as the call ends).
   const lastId = snapshot.last?.sessionId ?? null;
   useEffect(() => {
@@ -275,11 +279,13 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
     setTransferOpen(false);
     setConsult(null);
     setTransferError(null);
-    if (last.answeredAt && last.callId) {
-      setWrapUp({ callId: last.callId, who: last.remoteName ?? last.remoteNumber, talkMs: (last.endedAt ?? Date.now()) - last.answeredAt });
+    // Only a call that was talked on: a click-to-call whose client never answered has nothing to wrap up.
+    if (last.connectedAt && last.callId) {
+      setWrapUp({ callId: last.callId, who: remoteLabel(last, clientNameOf(last.callId)).name, talkMs: (last.endedAt ?? Date.now()) - last.connectedAt });
     }
     // A call this phone placed and the server refused (403, 404, an invalid draft…): say why, it is gone from the panel.
-    if (last.dialled && last.endedBy === 'failed' && last.lastError) setError(asApiError(new Error(t('callRefused', { who: last.remoteNumber, why: last.lastError }))));
+    // A busy, declined or unanswered colleague is said by the call panel itself.
+    if (last.dialled && last.endedBy === 'failed' && last.lastError && !isFarFailure(last.far)) setError(asApiError(new Error(t('callRefused', { who: last.remoteNumber, why: last.lastError }))));
     const timer = setTimeout(() => setVersion((v) => v + 1), 1500);
     return () => clearTimeout(timer);
   }, [lastId]);
@@ -466,7 +472,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   const registration = config.sip ? snapshot.registration : 'none';
   const card = entry?.card ?? null;
   const cardHeading = current && liveCallId === current.callId
-    ? callState === 'ringing' ? t('cardRinging') : t('cardInCall')
+    ? callState === 'ringing' ? t('cardRinging') : callState === 'calling_far' || callState === 'dialing' ? t('cardCalling') : t('cardInCall')
     : offered && liveCallId === offered.callId ? t('cardOffered') : cardKey?.startsWith('client:') ? t('cardClient') : wrapUp ? t('cardLastCall') : undefined;
   const canCall = config.staff.canDialOut && phoneUsable;
 
@@ -497,7 +503,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
             onExtendWrapUp={(seconds) => agentAction(() => softphoneApi.extendWrapUp(staffId, seconds))}
           />
           <CallPanel
-            snapshot={snapshot} phoneUsable={phoneUsable} canDialOut={config.staff.canDialOut} placing={placing}
+            snapshot={snapshot} phoneUsable={phoneUsable} canDialOut={config.staff.canDialOut} placing={placing} clientName={clientName}
             transferOpen={transferOpen} consultActive={consult !== null}
             error={error?.message ?? null} onDismissError={() => { setError(null); phone?.clearError(); }}
             onAnswer={() => void phone?.answer()} onHangUp={() => void phone?.hangUp()}
