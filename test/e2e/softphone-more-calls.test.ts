@@ -420,11 +420,14 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
       // While it rings only hanging up is offered: no hold, no transfer.
       await expect(page.getByRole('button', { name: /^Hang up/ }).count()).resolves.toBe(1);
       await expect(page.getByRole('button', { name: /^Hold/ }).count()).resolves.toBe(0);
-      // The client card says the call is not answered yet.
+      // The client card says the call is not answered yet, and the operator hears ringback.
       await page.getByText('Calling — not answered yet').waitFor();
+      await page.locator('audio[data-tone="ringback"]').waitFor({ state: 'attached' });
       await watched.screenshot('softphone-outbound-ringing');
 
       await withSdps('the client answered', () => status.getByText('In call').waitFor({ timeout: 15_000 }));
+      // The ringback stops with the answer.
+      await page.locator('audio[data-tone="ringback"]').waitFor({ state: 'detached', timeout: 2000 });
       // The talk timer starts when the client answers, not when the browser took its leg 3 s earlier.
       await expect(page.getByRole('timer', { name: 'Call duration' }).textContent()).resolves.toMatch(/^0:0[0-2]$/);
       const onPhone = await phoneCall(page);

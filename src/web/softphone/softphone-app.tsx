@@ -10,7 +10,7 @@ import { HelpDialog, SettingsDialog } from './dialogs';
 import { useShortcuts } from './keyboard-shortcuts';
 import { preferences, usePreferences } from './media-devices';
 import { isFarFailure, type CallInfo } from './phone';
-import { Ringtone } from './ringtone';
+import { RINGBACK, Ringtone } from './ringtone';
 import { softphoneApi, type AgentEvent, type AgentSnapshot, type ClientCard, type ClientCardPart, type ServerConsultState, type SoftphoneConfig, type TransferTarget } from './softphone-api';
 import { useT } from './softphone-i18n';
 import { StatusBar } from './status-bar';
@@ -266,6 +266,15 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   }, [ringingId]);
   useEffect(() => () => void ringtone.current?.close(), []);
   useEffect(() => void phone?.applyOutput(prefs.output), [phone, prefs.output]);
+
+  // Ringback in the headset while the client's phone rings (the server plays none before the answer).
+  const ringbackId = (callState === 'calling_far' || callState === 'dialing') && current?.far === 'ringing' ? current.sessionId : null;
+  useEffect(() => {
+    if (!ringbackId) return undefined;
+    const tone = new Ringtone(RINGBACK);
+    void tone.start(prefs.output);
+    return () => void tone.close();
+  }, [ringbackId]);
 
   // The client's name on the call on the phone, or on the one that just ended, from its card (already loaded for the call).
   const clientNameOf = (callId: string | null): string | null => (callId ? cardsRef.current[`call:${callId}`]?.card?.client?.name ?? null : null);
