@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
@@ -88,6 +88,23 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
       throw new Error(`${what}: ${(err as Error).message}\n--- SDPs in the page ---\n${(await sdpLog(page).catch(() => [])).join('\n---\n')}`);
     }
   };
+  /** Answers the ringing call from the page and waits for audio both ways; the call's id and the browser's figures then. */
+  const answerWithAudio = async (): Promise<{ callId: string; talking: RtpFigures }> => {
+    await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
+    const callId = (await currentCallId())!;
+    await page.getByRole('button', { name: /^Answer/ }).click();
+    await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
+    const talking = await withSdps('audio with the caller', () => eventually(() => rtpFigures(page), (f) => f.received > 50 && f.sent > 50, 15_000, 250));
+    return { callId, talking };
+  };
+  /** Opens the Transfer panel and consults Tatiana (warm); the panel, to follow the consult on. */
+  const consultTatiana = async (): Promise<Locator> => {
+    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    const panel = page.getByRole('region', { name: 'Transfer' });
+    await panel.getByRole('radio', { name: 'Consult first' }).click();
+    await panel.getByRole('button', { name: 'Consult: Tatiana Volkova' }).click();
+    return panel;
+  };
   const endWrapUp = async (): Promise<void> => {
     const form = page.getByTestId('wrap-up-form');
     await form.waitFor({ timeout: 15_000 });
@@ -156,17 +173,10 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
     const callerDone = caller([{ pauseMs: 2500 }, { key: '1' }, { awaitBye: true, timeoutMs: 90_000 }], true);
     const counters = sample(() => rtpengine.packetsByTag(), 200);
     try {
-      await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
-      const callId = (await currentCallId())!;
-      await page.getByRole('button', { name: /^Answer/ }).click();
-      await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
       // The browser's audio reaches the caller and comes back (the caller's echo).
-      const talking = await withSdps('audio with the caller', () => eventually(() => rtpFigures(page), (f) => f.received > 50 && f.sent > 50, 15_000, 250));
+      const { callId, talking } = await answerWithAudio();
 
-      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
-      const panel = page.getByRole('region', { name: 'Transfer' });
-      await panel.getByRole('radio', { name: 'Consult first' }).click();
-      await panel.getByRole('button', { name: 'Consult: Tatiana Volkova' }).click();
+      const panel = await consultTatiana();
       await panel.getByRole('heading', { name: 'Consulting Tatiana Volkova' }).waitFor();
       const consultStartedAt = Date.now();
       // Tatiana answers: the server re-INVITEs the browser to pair it with her.
@@ -226,17 +236,10 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
     const desk = startPhone({ scenario: talkingPhoneScenario({ awaitBye: true }), port: tatianaPhone, mediaPort: await freeTcpPort() });
     const callerDone = caller(talkingCaller(5));
     try {
-      await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
-      const callId = (await currentCallId())!;
-      await page.getByRole('button', { name: /^Answer/ }).click();
-      await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
-      const talking = await withSdps('audio with the caller', () => eventually(() => rtpFigures(page), (f) => f.received > 50 && f.sent > 50, 15_000, 250));
+      const { callId, talking } = await answerWithAudio();
       expect(talking.received).toBeGreaterThan(50);
 
-      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
-      const panel = page.getByRole('region', { name: 'Transfer' });
-      await panel.getByRole('radio', { name: 'Consult first' }).click();
-      await panel.getByRole('button', { name: 'Consult: Tatiana Volkova' }).click();
+      const panel = await consultTatiana();
       await withSdps('consult answered', () => panel.getByText('You are talking to the target; the caller waits with music.').waitFor({ timeout: 20_000 }));
       // Hold is not offered while consulting (the caller is already on hold).
       await expect(page.getByRole('button', { name: /^Hold/ }).isDisabled()).resolves.toBe(true);
@@ -281,16 +284,9 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
     const desk = startPhone({ scenario: decliningPhoneScenario(), port: tatianaPhone, mediaPort: await freeTcpPort() });
     const callerDone = caller(talkingCaller(5));
     try {
-      await page.getByTestId('call-status').getByText('Incoming call').waitFor({ timeout: 20_000 });
-      const callId = (await currentCallId())!;
-      await page.getByRole('button', { name: /^Answer/ }).click();
-      await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });
-      const talking = await withSdps('audio with the caller', () => eventually(() => rtpFigures(page), (f) => f.received > 50 && f.sent > 50, 15_000, 250));
+      const { callId, talking } = await answerWithAudio();
 
-      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
-      const panel = page.getByRole('region', { name: 'Transfer' });
-      await panel.getByRole('radio', { name: 'Consult first' }).click();
-      await panel.getByRole('button', { name: 'Consult: Tatiana Volkova' }).click();
+      const panel = await consultTatiana();
       // Her phone answers 603: the panel (following the server's consult state) says so.
       await panel.getByText('The target did not answer, declined or hung up. The caller still waits with music: cancel to go back to them.').waitFor({ timeout: 20_000 });
       expect(await desk.done).toBe(0);
