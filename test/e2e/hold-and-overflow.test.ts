@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { Acd } from '../../src/acd';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { callerScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
+import { callerScenario, freeMediaPort, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { RtpengineProbe, cancellingCallerScenario, componentAddress, holdingAgentScenario, sample, sessionCallerScenario, sippErrors, startPhone } from './call-session-kit';
 
@@ -85,12 +85,12 @@ describeWithDrachtio('hold with music, max-wait overflow and an early CANCEL, th
     await setState('tatiana', 'not_ready');
     await setState('anna', 'ready');
     // The agent is silent and does not echo: whatever reaches the caller while held is rtpengine's music.
-    const agent = startPhone({ scenario: holdingAgentScenario({ talkMs: 3000, holdMs: 5000, afterMs: 3000 }), port: phones.anna!, mediaPort: await freeTcpPort() });
+    const agent = startPhone({ scenario: holdingAgentScenario({ talkMs: 3000, holdMs: 5000, afterMs: 3000 }), port: phones.anna!, mediaPort: await freeMediaPort() });
     const counters = sample(() => rtpengine.packetsByTag(), 200);
     // The caller echoes every packet it gets: rtpengine's counter of the caller's leg rises exactly while something plays to it.
     const caller = await runSipp({
       scenario: sessionCallerScenario({ from: MARKET_CLIENT, steps: [{ pauseMs: 2500 }, { key: '1' }, { reinvite: 'recvonly' }, { reinvite: 'sendrecv' }, { awaitBye: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60, extraArgs: ['-rtp_echo'],
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60, extraArgs: ['-rtp_echo'],
     });
     await counters.stop();
     expect(sippErrors(caller.errors)).toBe('');
@@ -132,10 +132,10 @@ describeWithDrachtio('hold with music, max-wait overflow and an early CANCEL, th
     await setState('olga', 'not_ready');
     await setState('tatiana', 'ready');
     await withQueue('operators', { maxWaitMs: 3000, overflow: { type: 'queue', queueId: 'finance' } }, async () => {
-      const tatiana = startSippPhone({ scenario: 'uas', port: phones.tatiana!, mediaPort: await freeTcpPort() });
+      const tatiana = startSippPhone({ scenario: 'uas', port: phones.tatiana!, mediaPort: await freeMediaPort() });
       const caller = await runSipp({
         scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 9000 }, { audio: true }, { pauseMs: 3000 }, { hangUp: true }] }),
-        target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+        target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
       });
       expect(sippErrors(caller.errors)).toBe('');
       expect(caller.successful).toBe(1);
@@ -162,7 +162,7 @@ describeWithDrachtio('hold with music, max-wait overflow and an early CANCEL, th
     await withQueue('operators', { maxWaitMs: 3000, overflow: { type: 'callback' } }, async () => {
       const caller = await runSipp({
         scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { awaitBye: true, timeoutMs: 30000 }] }),
-        target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+        target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
       });
       expect(sippErrors(caller.errors)).toBe('');
       expect(caller.successful).toBe(1);
@@ -189,7 +189,7 @@ describeWithDrachtio('hold with music, max-wait overflow and an early CANCEL, th
       await blocker.query('LOCK TABLE client_phones IN ACCESS EXCLUSIVE MODE');
       result = await runSipp({
         scenario: cancellingCallerScenario({ from: '+74951009876', cancelAfterMs: 1500 }),
-        target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 20,
+        target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 20,
       });
       // Released at the CANCEL: the row is written while the lookup is still stuck behind the lock.
       call = await eventually(latestCall, (c) => c?.ended_at != null, 8000);

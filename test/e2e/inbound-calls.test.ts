@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { agentScenario, callerScenario, referringAgentScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
+import { agentScenario, callerScenario, freeMediaPort, referringAgentScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 const MARKET_CLIENT = '+74951000001';
@@ -90,10 +90,10 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
   it('a market client presses 1, waits for an operator, talks, and is recorded: one call row, its events, media both ways, a stereo recording', async () => {
     await setState(olga, 'olga', 'not_ready', 'break');
     expect((await setState(anna, 'anna', 'ready')).body.state).toBe('ready');
-    const phone = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeTcpPort() });
+    const phone = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeMediaPort() });
     const caller = await runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 6000 }, { audio: true }, { pauseMs: 5000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     expect(caller.errors).toBe('');
     expect(caller.successful).toBe(1);
@@ -149,7 +149,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     await setState(anna, 'anna', 'not_ready', 'lunch');
     await runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 4000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 40,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 40,
     });
     const call = await eventually(latestCall, (c) => c?.outcome != null);
     expect(call).toMatchObject({ outcome: 'abandoned_queue', hangup_side: 'caller', queue_name: 'operators', agent_id: null });
@@ -163,11 +163,11 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
 
   it('an operator whose phone is busy is set not ready (missed) and the caller goes to the next operator, keeping their place', async () => {
     await setState(anna, 'anna', 'ready');
-    const busy = startSippPhone({ scenario: agentScenario('busy'), port: annaPhone, mediaPort: await freeTcpPort() });
-    const answering = startSippPhone({ scenario: 'uas', port: olgaPhone, mediaPort: await freeTcpPort() });
+    const busy = startSippPhone({ scenario: agentScenario('busy'), port: annaPhone, mediaPort: await freeMediaPort() });
+    const answering = startSippPhone({ scenario: 'uas', port: olgaPhone, mediaPort: await freeMediaPort() });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 3000 }, { pauseMs: 4000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 40,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 40,
     });
     expect(await busy.done).toBe(0);
     expect(await eventually(() => agentState(anna, 'anna'), (s) => s === 'not_ready')).toBe('not_ready');
@@ -185,10 +185,10 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
   it('a caller who hangs up while the operator\'s phone rings: the ringing is CANCELled and the operator is free again', async () => {
     await setState(olga, 'olga', 'not_ready', 'break');
     await setState(anna, 'anna', 'ready');
-    const ringing = startSippPhone({ scenario: agentScenario('ring'), port: annaPhone, mediaPort: await freeTcpPort() });
+    const ringing = startSippPhone({ scenario: agentScenario('ring'), port: annaPhone, mediaPort: await freeMediaPort() });
     await runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 3000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 40,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 40,
     });
     expect(await ringing.done).toBe(0);
     const call = await eventually(latestCall, (c) => c?.outcome != null);
@@ -200,7 +200,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     const challengedAt = new Date();
     const result = await runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [] }).replace('<recv response="200" rtd="true" rrs="true"/>', '<recv response="407"/>').replace(/<send>\s*<!\[CDATA\[\s*ACK[\s\S]*?\]\]>\s*<\/send>/, ''),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 10, extraArgs: ['-i', '127.0.0.2'],
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 10, extraArgs: ['-i', '127.0.0.2'],
     });
     expect(result.successful).toBe(1);
     // Only authenticated staff phones get past the challenge (test/e2e/outbound-calls.test.ts); nothing was answered or recorded.
@@ -211,11 +211,11 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
 
   it('an operator blind-transfers the caller to the finance queue over REST: the next agent answers, the call is recorded as transferred', async () => {
     const { tatiana, tatianaPhone } = await readyAnnaAndFinance();
-    const annaAnswers = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeTcpPort() });
-    const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const annaAnswers = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeMediaPort() });
+    const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeMediaPort() });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 6000 }, { audio: true }, { pauseMs: 9000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     const annaId = await staffId('anna');
     const tatianaId = await staffId('tatiana');
@@ -251,11 +251,11 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
 
   it('an operator\'s desk phone blind-transfers the caller with a REFER to sip:queue-finance: 202, NOTIFY, BYE, and the finance agent takes the call', async () => {
     const { tatiana, tatianaPhone } = await readyAnnaAndFinance();
-    const annaRefers = startSippPhone({ scenario: referringAgentScenario({ referTo: 'sip:queue-finance@127.0.0.1', pauseMs: 2000 }), port: annaPhone, mediaPort: await freeTcpPort() });
-    const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const annaRefers = startSippPhone({ scenario: referringAgentScenario({ referTo: 'sip:queue-finance@127.0.0.1', pauseMs: 2000 }), port: annaPhone, mediaPort: await freeMediaPort() });
+    const tatianaAnswers = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeMediaPort() });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 14000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     const annaId = await staffId('anna');
     const tatianaId = await staffId('tatiana');
@@ -280,10 +280,10 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     await setState(olga, 'olga', 'not_ready', 'break');
     await setState(anna, 'anna', 'ready');
     expect(await agentState(anna, 'anna')).toBe('ready');
-    const annaAnswers = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeTcpPort() });
+    const annaAnswers = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeMediaPort() });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 12000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     const annaId = await staffId('anna');
     const onCall = await eventually(() => h.api('GET', `/api/agents/${annaId}`, anna), (r) => r.body?.state === 'on_call' && !!r.body?.callId, 20000);

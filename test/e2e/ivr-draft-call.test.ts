@@ -7,7 +7,7 @@ import { freeTcpPort } from '../../src/runtime/managed-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, openPage, SCREENSHOT_DIR, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
-import { callerScenario, registerPhone } from '../helpers/sipp';
+import { callerScenario, freeMediaPort, registerPhone } from '../helpers/sipp';
 import { deviceCallerScenario } from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
@@ -24,7 +24,7 @@ async function sipp(o: { scenario: string; ip: string; target: string; auth?: { 
   try {
     writeFileSync(path.join(dir, 'scenario.xml'), o.scenario);
     const args = [
-      o.target, '-sf', path.join(dir, 'scenario.xml'), '-m', '1', '-i', o.ip, '-p', String(await freeTcpPort()), '-mp', String(await freeTcpPort()),
+      o.target, '-sf', path.join(dir, 'scenario.xml'), '-m', '1', '-i', o.ip, '-p', String(await freeTcpPort()), '-mp', String(await freeMediaPort()),
       '-nostdin', '-timeout', `${o.timeoutSeconds ?? 45}s`, '-timeout_error', '-trace_err',
       // The digest must be over the real Request-URI (RFC 2617 §3.2.2.5), which sipp is told without its scheme.
       ...(o.auth ? ['-au', o.auth.user, '-ap', o.auth.password, '-auth_uri', o.auth.uri] : []),

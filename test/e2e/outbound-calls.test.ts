@@ -7,7 +7,7 @@ import { Acd } from '../../src/acd';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { registerPhone } from '../helpers/sipp';
+import { freeMediaPort, registerPhone } from '../helpers/sipp';
 import {
   answerCall, answerInvite, awaitBye, deviceCallerScenario, KEEP_DIALOG, pause, phoneBye, playAudio, receiveRequest, referenceVariables, refuseCall, respond, scenario,
 } from '../helpers/sipp-scenario';
@@ -151,8 +151,8 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
   it('click-to-call: the operator\'s desk phone rings first, then the client is dialled through the trunk, bridged, recorded and written as one outbound call row; no queue call is offered to her meanwhile', async () => {
     const annaAgent = async (): Promise<{ state: string; reason: string }> => (await h.api('GET', `/api/agents/${annaId}`, anna)).body as { state: string; reason: string };
     await h.api('POST', `/api/agents/${annaId}/state`, anna, { state: 'ready' });
-    const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
-    const phone = sipp({ scenario: staffPhoneScenario({ direction: 'outbound', talkMs: 6000 }), ip: '127.0.0.1', port: annaPhone, mediaPort: await freeTcpPort() });
+    const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
+    const phone = sipp({ scenario: staffPhoneScenario({ direction: 'outbound', talkMs: 6000 }), ip: '127.0.0.1', port: annaPhone, mediaPort: await freeMediaPort() });
     await new Promise((r) => setTimeout(r, 500));
     const placed = await h.api('POST', '/api/calls/outbound', anna, { number: CLIENT_NATIONAL });
     expect(placed.status).toBe(202);
@@ -198,12 +198,12 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
   }, 30000);
 
   it('a phone that is not a trunk cannot call out without credentials: 407, then 403 for a wrong password; a staff member without the dial-out right gets 403', async () => {
-    const wrong = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 403 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'anna', password: 'wrong-password', uri: `${CLIENT}@${h.sipTarget}` }, timeoutSeconds: 15 });
+    const wrong = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 403 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget, auth: { user: 'anna', password: 'wrong-password', uri: `${CLIENT}@${h.sipTarget}` }, timeoutSeconds: 15 });
     const wrongDone = await wrong.done;
     expect({ code: wrongDone.code, output: wrongDone.code === 0 ? '' : wrongDone.output }).toEqual({ code: 0, output: '' });
-    const unknown = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'nobody', expect: 403 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'nobody', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` }, timeoutSeconds: 15 });
+    const unknown = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'nobody', expect: 403 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget, auth: { user: 'nobody', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` }, timeoutSeconds: 15 });
     expect((await unknown.done).code).toBe(0);
-    const notAllowed = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'tatiana', expect: 403 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'tatiana', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` }, timeoutSeconds: 15 });
+    const notAllowed = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'tatiana', expect: 403 }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget, auth: { user: 'tatiana', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` }, timeoutSeconds: 15 });
     const notAllowedDone = await notAllowed.done;
     expect({ code: notAllowedDone.code, output: notAllowedDone.code === 0 ? '' : notAllowedDone.output }).toEqual({ code: 0, output: '' });
     // Nothing reached the trunk and no call was placed.
@@ -211,9 +211,9 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
   }, 60000);
 
   it('an operator dials a number on her authenticated desk phone: it goes out through the trunk and is recorded', async () => {
-    const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
+    const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
     await new Promise((r) => setTimeout(r, 300));
-    const caller = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 200, talkMs: 5000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` } });
+    const caller = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 200, talkMs: 5000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` } });
     const [callerDone, trunkDone] = await Promise.all([caller.done, trunk.done]);
     expect({ code: callerDone.code, output: callerDone.code === 0 ? '' : callerDone.output }).toEqual({ code: 0, output: '' });
     expect(trunkDone.code).toBe(0);
@@ -226,10 +226,10 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
   it('an operator dials a colleague\'s SIP username: an internal call rings the colleague\'s phone, not the trunk', async () => {
     const ionPhone = await freeTcpPort();
     expect(await registerPhone({ target: h.sipTarget, port: ionPhone, user: 'ion', password: 'demo-pass-1' })).toBe(0);
-    const ion = spawn('sipp', ['-sn', 'uas', '-rtp_echo', '-i', '127.0.0.1', '-p', String(ionPhone), '-mp', String(await freeTcpPort()), '-m', '1', '-nostdin', '-timeout', '30s', '-timeout_error'], { stdio: 'ignore' });
+    const ion = spawn('sipp', ['-sn', 'uas', '-rtp_echo', '-i', '127.0.0.1', '-p', String(ionPhone), '-mp', String(await freeMediaPort()), '-m', '1', '-nostdin', '-timeout', '30s', '-timeout_error'], { stdio: 'ignore' });
     const ionDone = new Promise<number | null>((resolve) => ion.on('exit', (code) => resolve(code)));
     await new Promise((r) => setTimeout(r, 300));
-    const caller = sipp({ scenario: deviceCallerScenario({ dialled: 'ion', user: 'anna', expect: 200, talkMs: 3000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeTcpPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `ion@${h.sipTarget}` } });
+    const caller = sipp({ scenario: deviceCallerScenario({ dialled: 'ion', user: 'anna', expect: 200, talkMs: 3000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `ion@${h.sipTarget}` } });
     const callerDone = await caller.done;
     expect({ code: callerDone.code, output: callerDone.code === 0 ? '' : callerDone.output }).toEqual({ code: 0, output: '' });
     expect(await ionDone).toBe(0);
@@ -270,8 +270,8 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
       await requestCallback(id, CLIENT);
       expect((await acd.getCall(id))?.kind).toBe('callback');
 
-      const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
-      const phone = sipp({ scenario: staffPhoneScenario({ direction: 'callback', talkMs: 5000 }), ip: '127.0.0.1', port: annaPhone, mediaPort: await freeTcpPort() });
+      const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
+      const phone = sipp({ scenario: staffPhoneScenario({ direction: 'callback', talkMs: 5000 }), ip: '127.0.0.1', port: annaPhone, mediaPort: await freeMediaPort() });
       await new Promise((r) => setTimeout(r, 500));
       expect((await setAnna('ready')).status).toBe(200);
       const [phoneDone, trunkDone] = await Promise.all([phone.done, trunk.done]);
@@ -292,10 +292,10 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
       if ((await staffState()) !== 'not_ready') await setAnna('not_ready', 'break');
       const id = `cb-${Date.now()}`;
       await requestCallback(id, CLIENT);
-      const trunk = sipp({ scenario: busyTrunkScenario(), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
+      const trunk = sipp({ scenario: busyTrunkScenario(), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
       const phone = sipp({
         scenario: scenario(`${answerCall()}\n${awaitBye(30000)}`),
-        ip: '127.0.0.1', port: annaPhone, mediaPort: await freeTcpPort(),
+        ip: '127.0.0.1', port: annaPhone, mediaPort: await freeMediaPort(),
       });
       await new Promise((r) => setTimeout(r, 500));
       expect((await setAnna('ready')).status).toBe(200);

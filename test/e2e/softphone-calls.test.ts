@@ -3,7 +3,7 @@ import { freeTcpPort } from '../../src/runtime/managed-process';
 import { openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
-import { registerPhone, runSipp, startSippPhone, type SippResult } from '../helpers/sipp';
+import { freeMediaPort, registerPhone, runSipp, type SippResult, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { sessionCallerScenario, type SessionCallerStep } from './call-session-kit';
 import { agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, talkingCaller } from './softphone-kit';
@@ -27,7 +27,7 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
   const currentCallId = async (): Promise<string | null> => (await phoneCall(page)).callId;
   const caller = async (steps: SessionCallerStep[]): Promise<SippResult> => runSipp({
     scenario: sessionCallerScenario({ from: MARKET_CLIENT, steps }),
-    target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 90,
+    target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 90,
   });
 
   /** Anna Ready with no call and no wrap-up form left from an earlier test. */
@@ -173,7 +173,7 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
     const tatianaPhone = await freeTcpPort();
     expect(await registerPhone({ target: h.sipTarget, port: tatianaPhone, user: 'tatiana', password: 'demo-pass-1' })).toBe(0);
     await h.api('POST', `/api/agents/${staff.tatiana}/state`, tatiana, { state: 'ready' });
-    const desk = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeTcpPort(), timeoutSeconds: 90 });
+    const desk = startSippPhone({ scenario: 'uas', port: tatianaPhone, mediaPort: await freeMediaPort(), timeoutSeconds: 90 });
     try {
       await annaReady();
       const callerDone = caller(talkingCaller(3));

@@ -3,7 +3,7 @@ import { freeTcpPort } from '../../src/runtime/managed-process';
 import { openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
-import { agentScenario, registerPhone, runSipp, type SippResult } from '../helpers/sipp';
+import { agentScenario, freeMediaPort, registerPhone, runSipp, type SippResult } from '../helpers/sipp';
 import { answerInvite, awaitBye, pause, receiveRequest, respond, scenario } from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import {
@@ -74,7 +74,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
   /** A hotline caller (PCMA, RFC 2833) from the market client; `echo` sends back every packet it hears, so that rtpengine counts on its leg what reached it. */
   const caller = async (steps: SessionCallerStep[], echo = false): Promise<SippResult> => runSipp({
     scenario: sessionCallerScenario({ from: MARKET_CLIENT, steps }),
-    target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 100, ...(echo ? { extraArgs: ['-rtp_echo'] } : {}),
+    target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 100, ...(echo ? { extraArgs: ['-rtp_echo'] } : {}),
   });
   const setState = async (login: string, state: 'ready' | 'not_ready'): Promise<void> => {
     if ((await agentState(login)) === 'wrap_up') await h.api('POST', `/api/agents/${staff[login]}/wrap-up/end`, tokens[login]!);
@@ -169,7 +169,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
   it('warm transfer from the Transfer panel: while Anna consults Tatiana the caller hears music and the browser talks with Tatiana; completed, the browser line ends and the caller talks with Tatiana', async () => {
     await annaReady();
     // Tatiana talks (three blocks of audio) and hangs up at the end; the caller echoes what it hears.
-    const desk = startPhone({ scenario: talkingPhoneScenario({ audioBlocks: 3, blockMs: 7200 }), port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const desk = startPhone({ scenario: talkingPhoneScenario({ audioBlocks: 3, blockMs: 7200 }), port: tatianaPhone, mediaPort: await freeMediaPort() });
     const callerDone = caller([{ pauseMs: 2500 }, { key: '1' }, { awaitBye: true, timeoutMs: 90_000 }], true);
     const counters = sample(() => rtpengine.packetsByTag(), 200);
     try {
@@ -233,7 +233,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
   it('warm transfer cancelled: Anna consults Tatiana (they hear each other), cancels, and talks with the caller again, audio both ways; the row keeps one agent and a cancelled warm transfer', async () => {
     await annaReady();
     // Both talk: Tatiana says something when she answers, the caller speaks in five blocks, then hangs up.
-    const desk = startPhone({ scenario: talkingPhoneScenario({ awaitBye: true }), port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const desk = startPhone({ scenario: talkingPhoneScenario({ awaitBye: true }), port: tatianaPhone, mediaPort: await freeMediaPort() });
     const callerDone = caller(talkingCaller(5));
     try {
       const { callId, talking } = await answerWithAudio();
@@ -281,7 +281,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
 
   it('warm transfer declined: Tatiana declines on her desk phone (603); the consult panel says it failed, Complete stays disabled, and Cancel brings Anna back to the caller with audio both ways', async () => {
     await annaReady();
-    const desk = startPhone({ scenario: decliningPhoneScenario(), port: tatianaPhone, mediaPort: await freeTcpPort() });
+    const desk = startPhone({ scenario: decliningPhoneScenario(), port: tatianaPhone, mediaPort: await freeMediaPort() });
     const callerDone = caller(talkingCaller(5));
     try {
       const { callId, talking } = await answerWithAudio();
@@ -330,7 +330,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
   it('click-to-call from the dial pad: the server rings the browser first (INVITE without SDP), it answers by itself, the client is dialled through the trunk; audio both ways; the call row is outbound', async () => {
     await annaReady();
     // The trunk answers and echoes what it hears, until the BYE.
-    const trunk = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort(), rtpEcho: true });
+    const trunk = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort(), rtpEcho: true });
     try {
       const pad = page.getByRole('form', { name: 'Dial pad' });
       await pad.getByLabel('Number to call').fill('8 (495) 100-00-01');
@@ -404,7 +404,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
   it('click-to-call, the client\'s phone rings 3 s before answering: the softphone says "Calling <client>… ringing" with the client\'s name until the client answers, then "In call" with the talk timer from that moment; the wrap-up names the client', async () => {
     await annaReady();
     await closeSavedWrapUp();
-    const trunk = startPhone({ scenario: ringingTrunkScenario(3000), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort(), rtpEcho: true });
+    const trunk = startPhone({ scenario: ringingTrunkScenario(3000), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort(), rtpEcho: true });
     try {
       await dialClient();
       // The browser took its own call at once; the trunk said 180: the client's phone rings.
@@ -462,7 +462,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
   it('click-to-call, the client is busy (486 from the trunk): the softphone says "Busy" with the client\'s name, no wrap-up is asked, the call row says failed and Anna is Ready again', async () => {
     await annaReady();
     await closeSavedWrapUp();
-    const trunk = startPhone({ scenario: agentScenario('busy'), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeTcpPort() });
+    const trunk = startPhone({ scenario: agentScenario('busy'), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
     try {
       await dialClient();
       const notice = page.getByTestId('far-failed');

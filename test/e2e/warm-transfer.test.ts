@@ -1,6 +1,6 @@
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { callerScenario, registerPhone, runSipp } from '../helpers/sipp';
+import { callerScenario, freeMediaPort, registerPhone, runSipp } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { RtpengineProbe, answeringPhoneScenario, decliningPhoneScenario, sample, sippErrors, startPhone } from './call-session-kit';
 
@@ -71,11 +71,11 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
     // Tatiana is Ready in the finance queue (nobody waits there): rung directly for the consult, she is out of the ACD's pool until her leg ends.
     await h.api('POST', `/api/agents/${ids.tatiana}/state`, tokens.tatiana!, { state: 'ready' });
     // Anna's phone is silent and takes the re-INVITE that pairs it with Tatiana; Tatiana's echoes what she hears.
-    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 1 }), port: phones.anna!, mediaPort: await freeTcpPort() });
-    const tatiana = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.tatiana!, mediaPort: await freeTcpPort(), rtpEcho: true });
+    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 1 }), port: phones.anna!, mediaPort: await freeMediaPort() });
+    const tatiana = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.tatiana!, mediaPort: await freeMediaPort(), rtpEcho: true });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 12000 }, { audio: true }, { pauseMs: 8000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     const counters = sample(() => rtpengine.packetsByTag(), 200);
     const callId = await annasCall();
@@ -129,11 +129,11 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
   it('Anna consults Tatiana, then cancels: Tatiana is hung up, the caller and Anna talk again, and the call row keeps one agent and a cancelled transfer', async () => {
     await onlyAnnaReady();
     // Now Anna's phone echoes: after the cancel, the caller's audio must come back through her again.
-    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 1 }), port: phones.anna!, mediaPort: await freeTcpPort(), rtpEcho: true });
-    const tatiana = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.tatiana!, mediaPort: await freeTcpPort() });
+    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 1 }), port: phones.anna!, mediaPort: await freeMediaPort(), rtpEcho: true });
+    const tatiana = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.tatiana!, mediaPort: await freeMediaPort() });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 12000 }, { audio: true }, { pauseMs: 8000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     const counters = sample(() => rtpengine.packetsByTag(), 200);
     const callId = await annasCall();
@@ -172,11 +172,11 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
     await onlyAnnaReady();
     await h.api('POST', `/api/agents/${ids.tatiana}/state`, tokens.tatiana!, { state: 'ready' });
     expect(await agentState('tatiana')).toBe('ready');
-    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 1 }), port: phones.anna!, mediaPort: await freeTcpPort() });
-    const tatiana = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.tatiana!, mediaPort: await freeTcpPort(), rtpEcho: true });
+    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 1 }), port: phones.anna!, mediaPort: await freeMediaPort() });
+    const tatiana = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.tatiana!, mediaPort: await freeMediaPort(), rtpEcho: true });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 10000 }, { audio: true }, { pauseMs: 4000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     const callId = await annasCall();
     const started = await h.api('POST', `/api/calls/${callId}/consult`, tokens.anna!, { target: { kind: 'finance' } });
@@ -202,11 +202,11 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
 
   it('a consulted person who declines is reported (consult_failed); the caller stays on hold until Anna cancels', async () => {
     await onlyAnnaReady();
-    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.anna!, mediaPort: await freeTcpPort() });
-    const tatiana = startPhone({ scenario: decliningPhoneScenario(), port: phones.tatiana!, mediaPort: await freeTcpPort() });
+    const anna = startPhone({ scenario: answeringPhoneScenario({ reinvites: 0 }), port: phones.anna!, mediaPort: await freeMediaPort() });
+    const tatiana = startPhone({ scenario: decliningPhoneScenario(), port: phones.tatiana!, mediaPort: await freeMediaPort() });
     const caller = runSipp({
       scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 9000 }, { hangUp: true }] }),
-      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeTcpPort(), timeoutSeconds: 60,
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
     });
     const callId = await annasCall();
     expect((await h.api('POST', `/api/calls/${callId}/consult`, tokens.anna!, { target: { kind: 'person', staffId: ids.tatiana } })).status).toBe(200);

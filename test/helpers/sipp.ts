@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,42 @@ import { answerCall, KEEP_DIALOG, pause, phoneRefer, receiveRequest, refuseCall,
 export { AUDIO_PCAP, callerScenario, dtmfPcap, type CallerStep } from './sipp-scenario';
 
 /** Our BYE on a call we placed (RFC 3261 §15.1.1), for scenarios built around callerScenario (bench/sip-bench.ts), and the 200 that answers it. */
+/**
+ * sipp's media ports (`-mp`) live above the kernel's ephemeral range
+ * (32768-60999 here), where the ports freeTcpPort() hands out and the test
+ * rtpengines' media ranges (20000-59999) are: a sipp picked from there could
+ * find its RTP port taken ("Unable to bind audio RTP socket") by an
+ * rtpengine of a test running alongside.
+ */
+const MEDIA_PORT_MIN = 61_000;
+const MEDIA_PORT_MAX = 65_400;
+/** sipp binds the port given and the next three (audio RTP/RTCP, video RTP/RTCP). */
+const MEDIA_PORTS_TAKEN = 4;
+let nextMediaPort = MEDIA_PORT_MIN + MEDIA_PORTS_TAKEN * Math.floor(Math.random() * ((MEDIA_PORT_MAX - MEDIA_PORT_MIN) / MEDIA_PORTS_TAKEN));
+
+function udpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, () => socket.close(() => resolve(true)));
+  });
+}
+
+/** A `-mp` for sipp whose four UDP ports are free now, outside every range other test processes draw from. */
+export async function freeMediaPort(): Promise<number> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = nextMediaPort;
+    nextMediaPort = nextMediaPort + MEDIA_PORTS_TAKEN > MEDIA_PORT_MAX ? MEDIA_PORT_MIN : nextMediaPort + MEDIA_PORTS_TAKEN;
+    let free = true;
+    for (let i = 0; i < MEDIA_PORTS_TAKEN && free; i++) free = await udpPortFree(port + i);
+    if (free) return port;
+  }
+  throw new Error(`no free sipp media port in ${MEDIA_PORT_MIN}-${MEDIA_PORT_MAX}`);
+}
+
 export const SEND_BYE = sendBye(3);
 
 export interface SippResult {
