@@ -9,6 +9,7 @@ import { addressUser, bindingKey, parseContactHeader, parseExpiresHeader, type C
 import { buildChallenge, readDigestCredentials, type DigestCredentials } from './digest-auth';
 import { NonceStore } from './nonce-store';
 import { RegistrationStore, type ContactBinding, type PresenceListener, type SipTransport } from './registration-store';
+import { sentTransport } from './sent-over-websocket';
 import { SipKeys } from './sip-keys';
 import { createCredentialLookup, staffDigestMatches, type StaffSipCredentials } from './softphone-credentials';
 import { reasonPhrase, sipFailureFor } from './sip-status';
@@ -60,16 +61,6 @@ function transportOf(protocol: string): SipTransport {
   return (TRANSPORTS as readonly string[]).includes(lower) ? (lower as SipTransport) : 'udp';
 }
 
-/**
- * The transport a REGISTER came over. drachtio-server reports a WebSocket
- * connection's protocol as "tcp", so the top Via's sent-protocol (RFC 3261
- * §20.42, RFC 7118 §5: `SIP/2.0/WS`) decides; a browser's contact must be
- * offered WebRTC media, not plain RTP.
- */
-function transportOfRegister(req: InboundRequest): SipTransport {
-  const sentProtocol = /^\s*SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)/i.exec(req.get('Via') ?? '')?.[1];
-  return transportOf(sentProtocol ?? req.protocol);
-}
 
 function answer(status: number, headers: Record<string, string> = {}, reason = reasonPhrase(status)): RegisterAnswer {
   return { status, reason, headers };
@@ -288,7 +279,8 @@ export class Registrar {
         uri: entry.uri,
         expiresAt: now + granted * 1000,
         updatedAt: now,
-        transport: transportOfRegister(req),
+        // A browser's contact must be offered WebRTC media, not plain RTP (sentTransport reads the Via: drachtio says "tcp" for WS).
+        transport: transportOf(sentTransport(req)),
         sourceAddress: req.source_address,
         sourcePort: Number(req.source_port),
         userAgent: req.get('User-Agent')?.slice(0, 256) ?? null,
