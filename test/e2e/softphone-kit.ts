@@ -28,7 +28,6 @@ declare global {
   }
 }
 
-type DebugWindow = Window;
 
 /**
  * Headless Chromium for the softphone. Browser and rtpengine share this
@@ -71,13 +70,13 @@ export async function prepareSoftphoneContext(context: BrowserContext): Promise<
 
 /** The SDPs the page set (offers and answers, local and remote) and the ones Chrome refused, oldest first. */
 export function sdpLog(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as DebugWindow).__sdpLog ?? []);
+  return page.evaluate(() => window.__sdpLog ?? []);
 }
 
 /** The phone's call state and the server's call id of the call on it (null when idle). */
 export function phoneCall(page: Page): Promise<{ state: string; callId: string | null; direction: string | null }> {
   return page.evaluate(() => {
-    const snapshot = (window as unknown as DebugWindow).__softphone?.snapshot();
+    const snapshot = window.__softphone?.snapshot();
     return { state: snapshot?.call ?? 'none', callId: snapshot?.current?.callId ?? null, direction: snapshot?.current?.direction ?? null };
   });
 }
@@ -90,7 +89,7 @@ export interface RtpFigures {
 /** Packets on the live call's peer connection (inbound-rtp received, outbound-rtp sent), read in the page; -1 without a call. */
 export function rtpFigures(page: Page): Promise<RtpFigures> {
   return page.evaluate(async () => {
-    const pc = (window as unknown as DebugWindow).__softphone?.peerConnection();
+    const pc = window.__softphone?.peerConnection();
     if (!pc) return { received: -1, sent: -1 };
     let received = 0;
     let sent = 0;
