@@ -37,8 +37,8 @@ sb_ensure_node() {
   # Reinstall when the lock file is newer than the installed tree (or nothing is installed).
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     sb_say "installing npm packages"
-    # npm install, not npm ci: npm 11's ci refuses a lock file that leaves out
-    # other platforms' optional bindings (unrs-resolver's), which install honours.
-    npm install --no-audit --no-fund >/dev/null || { sb_say "npm install failed"; exit 1; }
+    # npm ci: exactly the tree the lock file names (the one the tests ran on),
+    # and the lock file is never rewritten, so a fresh clone stays clean.
+    npm ci --no-audit --no-fund >/dev/null || { sb_say "npm ci failed"; exit 1; }
   fi
 }
