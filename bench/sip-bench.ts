@@ -565,7 +565,7 @@ async function baselinePhase(plan: DrachtioPlan, logger: Logger): Promise<{ runs
     const workDir = tempDir('sip-bench-drachtio-');
     const adminPort = await freeTcpPort();
     const sipPort = await freeTcpPort();
-    drachtio = await startDrachtioServer({ binary: plan.binary, adminPort, secret: 'bench', sipPort, wsPort: await freeTcpPort(), host: LOOPBACK, workDir, logger });
+    drachtio = await startDrachtioServer({ binary: plan.binary, adminPort, secret: 'bench', listen: { addresses: [LOOPBACK], sipPort, wsPort: await freeTcpPort(), tls: null }, workDir, logger });
     admin = { host: LOOPBACK, port: adminPort, secret: 'bench' };
     sipTarget = `${LOOPBACK}:${sipPort}`;
   } else {

@@ -1,6 +1,7 @@
 import { loadConfig, ConfigError } from './config/load-config';
 import { createRootLogger } from './logger';
 import { startSystem, type RunningSystem } from './runtime/start-system';
+import { trustInstructions } from './tls/trust-instructions';
 
 function print(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -9,9 +10,18 @@ function print(line = ''): void {
 function banner(system: RunningSystem): void {
   print();
   print('Switchboard is up');
-  print(`  HTTP        ${system.url}   (API docs: ${system.url}/docs, readiness: ${system.url}/readyz)`);
+  print(`  ${(system.tls ? 'HTTPS' : 'HTTP').padEnd(11)} ${system.url}   (API docs: ${system.url}/docs, readiness: ${system.url}/readyz)`);
   print(`  softphone   ${system.url}/softphone/   (operators, managers)`);
   print(`  admin       ${system.url}/admin/   (admins, supervisors)`);
+  for (const other of system.otherUrls) print(`  also at     ${other}/softphone/`);
+  if (system.tls) {
+    print(`  certificate ${system.tls.source === 'generated' ? 'from the local CA' : 'configured'}: ${system.tls.certFile}, ${system.tls.standing}`);
+    if (system.tls.caUrl) {
+      print(`  trust CA    ${system.tls.caUrl}   (file ${system.tls.caFile}, SHA-256 ${system.tls.caFingerprint})`);
+      print(`              once per PC, then restart the browser (how: ${system.url}/ca):`);
+      for (const { system: os, how } of trustInstructions()) print(`              ${os}: ${how}`);
+    }
+  }
   for (const c of system.components) {
     const mark = c.how === 'missing' ? 'MISSING' : c.how === 'started' ? 'started' : 'external';
     print(`  ${c.name.padEnd(11)} ${mark.padEnd(8)} ${c.where}`);
@@ -20,6 +30,7 @@ function banner(system: RunningSystem): void {
     print(`  admin login ${system.demo.adminUser} / ${system.demo.adminPassword}   (development only)`);
     if (system.demo.staffPassword) print(`  demo staff  supervisor, anna, ion, olga, pavel, elena, tatiana / ${system.demo.staffPassword} (API and SIP)`);
   }
+  for (const warning of system.warnings) print(`  WARNING     ${warning}`);
   print('Press Ctrl-C to stop.');
 }
 

@@ -4,6 +4,7 @@ import type { Acd } from '../acd';
 import type { AppConfig } from '../config/config-schema';
 import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
+import type { HttpsFront } from './dual-protocol-server';
 import type { BlindTransferTarget, ConsultView } from '../sip/inbound-call';
 
 /** Live state of one real component, shown on /readyz and in metrics. */
@@ -30,6 +31,10 @@ export interface ApiContext {
   calls?: LiveCalls;
   /** Places outbound calls (click-to-call), when SIP, media and a trunk setup run here. */
   outbound?: OutboundCalls;
+  /** HTTPS on the API's port (plain HTTP there redirects); absent: plain HTTP only. */
+  https?: HttpsFront;
+  /** The site's local certificate authority, offered for download so that PCs can trust it; absent with a real certificate. */
+  siteCa?: { pem: Buffer; fingerprint: string };
 }
 
 /** What the HTTP layer may ask of outbound calling (sip/outbound-dialer.ts). */

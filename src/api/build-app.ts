@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -25,12 +26,18 @@ import { registerCampaignRoutes } from './routes/campaign-routes';
 import { registerReportRoutes } from './routes/report-routes';
 import { registerCallLogRoutes } from './routes/call-log-routes';
 import { registerWebRoutes } from './web-routes';
+import { createDualProtocolServer } from './dual-protocol-server';
+import { registerSiteRoutes } from './routes/site-routes';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   // Typed as the base logger so that the instance keeps fastify's plain instance type.
   const httpLogger: FastifyBaseLogger = context.logger.child({ module: 'http' });
+  const httpsFront = context.https;
+  // fastify types its raw server as http.Server throughout; the HTTPS one offers the same API at run time.
+  const serverFactory: FastifyServerFactory<Server> | null = httpsFront ? (handler) => createDualProtocolServer(httpsFront, handler) as unknown as Server : null;
   const app = Fastify({
+    ...(serverFactory ? { serverFactory } : {}),
     loggerInstance: httpLogger,
     // Per-request access logs would drown call logs; request metrics cover traffic instead.
     logController: new LogController({ disableRequestLogging: true }),
@@ -77,6 +84,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
 
   registerAuthHook(app, context.db);
   registerHealthRoutes(app, context);
+  registerSiteRoutes(app, { ca: context.siteCa ?? null });
   registerAuthRoutes(app, context.db, context.config.auth.tokenTtlHours);
   const directoryFeed = new DirectoryChangeFeed(context.redis, context.logger);
   const onClientsChanged = (e164s: string[] | null): Promise<void> => directoryFeed.publish({ e164s });

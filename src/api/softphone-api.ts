@@ -22,7 +22,9 @@ const SUBSCRIBE_WAIT_MS = 5000;
 export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, onClientsChanged: (e164s: string[] | null) => Promise<void>): void {
   const { db, acd } = context;
   registerSoftphoneRoutes(app, {
-    db, redis: context.redis, acd, realm: context.config.sip.realm, wsPort: context.config.drachtio.wsPort,
+    db, redis: context.redis, acd, realm: context.config.sip.realm,
+    sipWebSocket: context.config.tls.enabled ? { scheme: 'wss', port: context.config.drachtio.wssPort } : { scheme: 'ws', port: context.config.drachtio.wsPort },
+    iceServers: context.config.sip.iceServers,
     registrations: new RegistrationStore({ redis: context.redis, clock: systemClock }),
     sipEnabled: () => !context.components().some((c) => c.name === 'sip' && c.state === 'disabled'),
   });

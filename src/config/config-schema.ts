@@ -2,6 +2,19 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const NullableString = Type.Union([Type.String({ minLength: 1 }), Type.Null()]);
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+/** An IPv4 or IPv6 address written plainly (no brackets, no port). */
+const IpAddress = Type.String({ minLength: 2, pattern: '^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$' });
+/** A host name or an address a certificate may name. */
+const HostName = Type.String({ minLength: 1, maxLength: 253, pattern: '^([A-Za-z0-9*]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9a-fA-F:.]+)$' });
+/** A STUN or TURN server handed to the browser softphone (RTCIceServer). */
+const IceServer = Type.Object(
+  {
+    urls: Type.String({ pattern: '^(stun|stuns|turn|turns):' }),
+    username: Type.Optional(Type.String({ minLength: 1 })),
+    credential: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
 
 /** The whole configuration, validated once at start-up (design §8). */
 export const ConfigSchema = Type.Object(
@@ -17,7 +30,29 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     http: Type.Object(
-      { host: Type.String({ minLength: 1 }), port: Port, publicDir: Type.String({ minLength: 1 }) },
+      {
+        host: Type.String({ minLength: 1 }), port: Port, publicDir: Type.String({ minLength: 1 }),
+        // With TLS on, plain HTTP on the same port only redirects; these answer over it too, for load balancers.
+        plainHealth: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+    network: Type.Object(
+      // The address phones, trunks and operators' PCs reach this machine by; null: its primary non-loopback address.
+      { publicAddress: Type.Union([IpAddress, Type.Null()]) },
+      { additionalProperties: false },
+    ),
+    tls: Type.Object(
+      {
+        enabled: Type.Boolean(),
+        // A real certificate (PEM, leaf first) and its key; both null: a local CA in <dataDir>/tls issues one.
+        certFile: NullableString,
+        keyFile: NullableString,
+        // The CA list drachtio-server loads for SIP over TLS (default: the certificate file itself).
+        chainFile: NullableString,
+        // Extra names and addresses the generated certificate covers (an office DNS name, a NAT address).
+        names: Type.Array(HostName),
+      },
       { additionalProperties: false },
     ),
     auth: Type.Object(
@@ -45,7 +80,8 @@ export const ConfigSchema = Type.Object(
         url: NullableString,
         binary: Type.String({ minLength: 1 }),
         ngPort: Port,
-        interface: Type.String({ minLength: 1 }),
+        // The address rtpengine puts in SDP and listens for media on; null: network.publicAddress.
+        interface: Type.Union([IpAddress, Type.Null()]),
         portMin: Port,
         portMax: Port,
         dtmfLogPort: Port,
@@ -59,7 +95,11 @@ export const ConfigSchema = Type.Object(
         secret: Type.String({ minLength: 1 }),
         binary: Type.String({ minLength: 1 }),
         sipPort: Port,
+        // Plain WebSocket for softphones, served only with TLS off (browsers need HTTPS for the microphone).
         wsPort: Port,
+        // Secure WebSocket for softphones and SIP over TLS for desk phones, with TLS on.
+        wssPort: Port,
+        tlsPort: Port,
       },
       { additionalProperties: false },
     ),
@@ -68,6 +108,8 @@ export const ConfigSchema = Type.Object(
         realm: Type.String({ minLength: 1 }),
         // An address, a range, or an address with its SIP port (`192.0.2.7:5080`, `[2001:db8::7]:5080`): see sip/trunk-address.ts.
         trunks: Type.Array(Type.String({ pattern: '^([0-9a-fA-F:.]+(/[0-9]{1,3})?|\\[[0-9a-fA-F:.]+\\](:[0-9]{1,5})?)$' })),
+        // STUN/TURN servers for softphones behind NAT; none by default (rtpengine's ICE covers one office network).
+        iceServers: Type.Array(IceServer),
       },
       { additionalProperties: false },
     ),

@@ -22,6 +22,13 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'LOG_LEVEL', key: 'log.level', kind: 'string' },
   { env: 'HOST', key: 'http.host', kind: 'string' },
   { env: 'PORT', key: 'http.port', kind: 'number' },
+  { env: 'HTTP_PLAIN_HEALTH', key: 'http.plainHealth', kind: 'boolean' },
+  { env: 'PUBLIC_ADDRESS', key: 'network.publicAddress', kind: 'string' },
+  { env: 'TLS', key: 'tls.enabled', kind: 'boolean' },
+  { env: 'TLS_CERT_FILE', key: 'tls.certFile', kind: 'string' },
+  { env: 'TLS_KEY_FILE', key: 'tls.keyFile', kind: 'string' },
+  { env: 'TLS_CHAIN_FILE', key: 'tls.chainFile', kind: 'string' },
+  { env: 'TLS_NAMES', key: 'tls.names', kind: 'list' },
   { env: 'ADMIN_USER', key: 'auth.adminUser', kind: 'string' },
   { env: 'ADMIN_PASSWORD', key: 'auth.adminPassword', kind: 'string' },
   { env: 'TOKEN_TTL_HOURS', key: 'auth.tokenTtlHours', kind: 'number' },
@@ -33,6 +40,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'RTPENGINE_URL', key: 'rtpengine.url', kind: 'string' },
   { env: 'RTPENGINE_BINARY', key: 'rtpengine.binary', kind: 'string' },
   { env: 'RTPENGINE_NG_PORT', key: 'rtpengine.ngPort', kind: 'number' },
+  { env: 'RTPENGINE_INTERFACE', key: 'rtpengine.interface', kind: 'string' },
   { env: 'RTPENGINE_PORT_MIN', key: 'rtpengine.portMin', kind: 'number' },
   { env: 'RTPENGINE_PORT_MAX', key: 'rtpengine.portMax', kind: 'number' },
   { env: 'RTPENGINE_DTMF_LOG_PORT', key: 'rtpengine.dtmfLogPort', kind: 'number' },
@@ -42,8 +50,11 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'DRACHTIO_BINARY', key: 'drachtio.binary', kind: 'string' },
   { env: 'DRACHTIO_SIP_PORT', key: 'drachtio.sipPort', kind: 'number' },
   { env: 'DRACHTIO_WS_PORT', key: 'drachtio.wsPort', kind: 'number' },
+  { env: 'DRACHTIO_WSS_PORT', key: 'drachtio.wssPort', kind: 'number' },
+  { env: 'DRACHTIO_TLS_PORT', key: 'drachtio.tlsPort', kind: 'number' },
   { env: 'SIP_REALM', key: 'sip.realm', kind: 'string' },
   { env: 'SIP_TRUNKS', key: 'sip.trunks', kind: 'list' },
+  { env: 'SIP_ICE_SERVERS', key: 'sip.iceServers', kind: 'list' },
   { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
   { env: 'DEMO_ALWAYS_OPEN', key: 'demo.alwaysOpen', kind: 'boolean' },
   { env: 'RECORDING_RETENTION_DAYS', key: 'recordings.retentionDays', kind: 'number' },
@@ -89,6 +100,12 @@ function envValue(raw: string, kind: 'string' | 'number' | 'boolean' | 'list'): 
   }
 }
 
+/** SIP_ICE_SERVERS names URLs only; the schema wants RTCIceServer objects (credentials come from YAML). */
+function envSetting(name: string, raw: string, kind: 'string' | 'number' | 'boolean' | 'list'): Json {
+  const value = envValue(raw, kind);
+  return name === 'SIP_ICE_SERVERS' && Array.isArray(value) ? value.map((urls) => ({ urls })) : value;
+}
+
 function readYaml(file: string): JsonObject {
   let parsed: unknown;
   try {
@@ -130,7 +147,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   for (const { env: name, key, kind } of ENV_KEYS) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    setPath(merged, key, envValue(raw, kind));
+    setPath(merged, key, envSetting(name, raw, kind));
     setByEnv.set(key, name);
   }
 
@@ -145,6 +162,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   const config = merged as unknown as AppConfig;
   if (config.rtpengine.portMin >= config.rtpengine.portMax) {
     throw new ConfigError('invalid configuration: rtpengine.portMin must be below rtpengine.portMax');
+  }
+  if ((config.tls.certFile === null) !== (config.tls.keyFile === null)) {
+    throw new ConfigError('invalid configuration: tls.certFile (TLS_CERT_FILE) and tls.keyFile (TLS_KEY_FILE) go together: set both, or neither for a generated certificate');
+  }
+  if (!config.tls.enabled && config.tls.certFile !== null) {
+    throw new ConfigError('invalid configuration: tls.certFile is set but tls.enabled (TLS) is false: the certificate would not be used');
+  }
+  const sipPorts = [config.drachtio.sipPort, config.tls.enabled ? config.drachtio.wssPort : config.drachtio.wsPort, ...(config.tls.enabled ? [config.drachtio.tlsPort] : [])];
+  if (new Set(sipPorts).size !== sipPorts.length) {
+    throw new ConfigError(`invalid configuration: drachtio.sipPort, ${config.tls.enabled ? 'drachtio.wssPort and drachtio.tlsPort' : 'drachtio.wsPort'} must differ; got ${sipPorts.join(', ')}`);
   }
   if (config.mode === 'production' && !config.auth.adminPassword) {
     throw new ConfigError('invalid configuration: auth.adminPassword (ADMIN_PASSWORD) is required in production');

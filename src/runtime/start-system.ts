@@ -28,6 +28,9 @@ import { syncDirectoryToAcd } from '../directory/acd-directory-sync';
 import { StaffingChangeFeed } from '../directory/directory-change-feed';
 import { ReportRollupJob } from '../reports/report-rollup-job';
 import type { RunningService } from './managed-process';
+import { hostPart, isLoopback, machineAddresses } from '../network/machine-addresses';
+import { certificateStanding, prepareSiteTls, type SiteTls } from '../tls/site-tls';
+import { CA_DOWNLOAD_PATH } from '../tls/trust-instructions';
 
 /** How each real component came to be: given by URL, started here, or missing (with how to get it). */
 export interface ComponentReport {
@@ -38,7 +41,16 @@ export interface ComponentReport {
 
 export interface RunningSystem {
   http: FastifyInstance;
+  /** The base URL to reach the web apps and API by (https:// when TLS is on), at the public address. */
   url: string;
+  /** The same by every other name and address of the machine, for people on other PCs. */
+  otherUrls: string[];
+  /** The address phones, trunks and PCs are told to use. */
+  publicAddress: string;
+  /** The site's TLS (null with TLS off): where its local CA is, to trust it on PCs. */
+  tls: { source: SiteTls['source']; certFile: string; caFile: string | null; caUrl: string | null; caFingerprint: string | null; standing: string } | null;
+  /** Things an installer must hear: loopback only, certificate problems. */
+  warnings: string[];
   components: ComponentReport[];
   demo: { adminUser: string; adminPassword: string; staffPassword: string } | null;
   stop(): Promise<void>;
@@ -55,7 +67,13 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
   const started: RunningService[] = [];
   const closers: Array<() => Promise<void> | void> = [];
   const reports: ComponentReport[] = [];
+  const warnings: string[] = [];
   const dataDir = path.resolve(config.dataDir);
+  const machine = machineAddresses();
+  const publicAddress = config.network.publicAddress ?? machine.primary ?? '127.0.0.1';
+  if (isLoopback(publicAddress)) {
+    warnings.push(`only this machine can reach Switchboard: its public address is ${publicAddress} (no other network address${config.network.publicAddress ? ' was configured' : ' was found'}); set PUBLIC_ADDRESS to the address phones and PCs use`);
+  }
 
   const stopAll = async (): Promise<void> => {
     for (const close of closers.reverse()) {
@@ -108,6 +126,19 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     redis.on('error', () => undefined);
     closers.push(() => redis.disconnect());
 
+    // TLS: one certificate for HTTPS, secure WebSocket and SIP over TLS; a bad file refuses the start, naming it.
+    let siteTls: SiteTls | null = null;
+    if (config.tls.enabled) {
+      siteTls = await prepareSiteTls({
+        certFile: config.tls.certFile, keyFile: config.tls.keyFile, chainFile: config.tls.chainFile, extraNames: config.tls.names,
+        dataDir, machine, publicAddress,
+      });
+      warnings.push(...siteTls.warnings);
+      if (siteTls.issued) logger.info({ certFile: siteTls.certFile, names: siteTls.names }, 'issued a server certificate from the local CA');
+    } else {
+      warnings.push('TLS is off (TLS=false): browsers on other PCs get no microphone on a plain-HTTP page; use it only on this machine');
+    }
+
     // rtpengine: media. Without it calls cannot be answered, but the directory and admin work.
     let rtpengineState: ComponentStatus = { name: 'rtpengine', state: 'disabled', required: false };
     if (config.rtpengine.url) {
@@ -117,7 +148,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     } else {
       try {
         const rtpengine = await startRtpengine({
-          binary: config.rtpengine.binary, ngPort: config.rtpengine.ngPort, interface: config.rtpengine.interface,
+          binary: config.rtpengine.binary, ngPort: config.rtpengine.ngPort, interface: config.rtpengine.interface ?? publicAddress,
           portMin: config.rtpengine.portMin, portMax: config.rtpengine.portMax, dtmfLogPort: config.rtpengine.dtmfLogPort,
           recordingDir: path.join(dataDir, 'recordings', 'raw'), logger,
         });
@@ -137,16 +168,23 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       reports.push({ name: 'drachtio', how: 'external', where: `${drachtioHost}:${config.drachtio.port}` });
     } else if (drachtioAvailable(config.drachtio.binary)) {
       try {
+        const listen = {
+          addresses: isLoopback(publicAddress) ? [publicAddress] : [publicAddress, '127.0.0.1'],
+          sipPort: config.drachtio.sipPort,
+          wsPort: siteTls ? null : config.drachtio.wsPort,
+          tls: siteTls ? { certFile: siteTls.certFile, keyFile: siteTls.keyFile, chainFile: siteTls.chainFile, wssPort: config.drachtio.wssPort, tlsPort: config.drachtio.tlsPort } : null,
+        };
         const drachtio = await startDrachtioServer({
-          binary: config.drachtio.binary, adminPort: config.drachtio.port, secret: config.drachtio.secret,
-          sipPort: config.drachtio.sipPort, wsPort: config.drachtio.wsPort, host: '127.0.0.1',
+          binary: config.drachtio.binary, adminPort: config.drachtio.port, secret: config.drachtio.secret, listen,
           workDir: path.join(dataDir, 'drachtio'), logger,
           // IPs the registrar locks out are dropped by drachtio-server itself from its next start on.
           ...(redisUrl ? { blacklist: { redisHost: new URL(redisUrl).hostname, redisPort: Number(new URL(redisUrl).port || 6379), redisKey: new SipKeys().blacklist() } } : {}),
         });
         started.push(drachtio);
         drachtioHost = '127.0.0.1';
-        reports.push({ name: 'drachtio', how: 'started', where: `SIP udp/tcp 127.0.0.1:${config.drachtio.sipPort}, ws 127.0.0.1:${config.drachtio.wsPort}` });
+        const at = listen.addresses.map(hostPart).join(' and ');
+        const web = listen.tls ? `wss :${listen.tls.wssPort}, tls :${listen.tls.tlsPort}` : `ws :${config.drachtio.wsPort}`;
+        reports.push({ name: 'drachtio', how: 'started', where: `SIP on ${at}: udp/tcp :${config.drachtio.sipPort}, ${web}` });
       } catch (err) {
         reports.push({ name: 'drachtio', how: 'missing', where: (err as Error).message });
       }
@@ -239,16 +277,34 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       reports.push({ name: 'calls', how: 'missing', where: 'the hotline needs drachtio-server, rtpengine and Redis; see the lines above' });
     }
 
+    const tlsComponent = (): ComponentStatus => {
+      if (!siteTls) return { name: 'tls', state: 'disabled', required: false, detail: 'TLS is off: plain HTTP and WebSocket' };
+      const standing = certificateStanding(siteTls);
+      return { name: 'tls', state: standing.healthy ? 'up' : 'down', required: false, detail: standing.detail };
+    };
+    const plainPaths = [...(config.http.plainHealth ? ['/healthz', '/readyz', '/metrics'] : []), ...(siteTls?.ca ? [CA_DOWNLOAD_PATH, '/ca'] : [])];
     const http = await buildApp({
       config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}), ...(outboundCalls ? { outbound: outboundCalls } : {}),
-      components: () => [rtpengineState, sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }],
+      ...(siteTls ? { https: { key: siteTls.keyPem, cert: siteTls.certPem, plainPaths } } : {}),
+      ...(siteTls?.ca ? { siteCa: { pem: siteTls.ca.pem, fingerprint: siteTls.ca.fingerprint } } : {}),
+      components: () => [rtpengineState, sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }, tlsComponent()],
     });
     closers.push(() => http.close());
     await http.listen({ host: config.http.host, port: config.http.port });
 
+    const scheme = siteTls ? 'https' : 'http';
+    const urlOf = (host: string): string => `${scheme}://${hostPart(host)}:${config.http.port}`;
+    const boundToAll = config.http.host === '0.0.0.0' || config.http.host === '::';
+    const url = urlOf(boundToAll ? publicAddress : config.http.host);
+    const otherUrls = boundToAll ? [...new Set([machine.hostName, ...machine.addresses].filter((h) => h !== publicAddress).map(urlOf))] : [];
     return {
-      http,
-      url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`,
+      http, url, otherUrls, publicAddress, warnings,
+      tls: siteTls
+        ? {
+          source: siteTls.source, certFile: siteTls.certFile, caFile: siteTls.ca?.file ?? null, caUrl: siteTls.ca ? `${url}${CA_DOWNLOAD_PATH}` : null,
+          caFingerprint: siteTls.ca?.fingerprint ?? null, standing: tlsComponent().detail ?? '',
+        }
+        : null,
       components: reports,
       demo: config.mode === 'production' ? null : { adminUser: config.auth.adminUser, adminPassword: config.auth.adminPassword ? '(from ADMIN_PASSWORD)' : adminPassword, staffPassword: seeded || config.demo.seedOnFirstStart ? DEMO_PASSWORD : '' },
       stop: stopAll,

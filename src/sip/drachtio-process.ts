@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger';
+import { hostPart } from '../network/machine-addresses';
 import { findExecutable, startManagedProcess, stopChild, tcpPortOpen, ServiceStartError, type RunningService } from '../runtime/managed-process';
 
 export interface DrachtioProcessOptions {
   binary: string;
   adminPort: number;
   secret: string;
-  sipPort: number;
-  wsPort: number;
-  host: string;
+  /** Where SIP is served; the first is the address phones and trunks are told (contacts, Via, Record-Route). */
+  listen: SipListen;
   workDir: string;
   logger?: Logger;
   /** Where drachtio-server finds the IPs to drop (see DrachtioBlacklist); omitted = no blacklist. */
@@ -50,6 +50,39 @@ function xmlText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The SIP side of drachtio-server: addresses, ports, and TLS for WSS and SIP over TLS. */
+export interface SipListen {
+  /** The public address first; loopback after it so that tools on this machine reach it too. */
+  addresses: string[];
+  sipPort: number;
+  /** Plain WebSocket for softphones, only without TLS. */
+  wsPort: number | null;
+  /** With TLS: secure WebSocket for softphones and SIP over TLS for desk phones, with the site's certificate. */
+  tls: { certFile: string; keyFile: string; chainFile: string; wssPort: number; tlsPort: number } | null;
+}
+
+/**
+ * drachtio-server's `--contact` values. A secure transport needs the `sips:`
+ * scheme: `sip:…;transport=wss` fails at start with "Protocol not supported"
+ * (checked with drachtio-server 0.9.5 and 0.9.10).
+ */
+export function drachtioContacts(listen: SipListen): string[] {
+  return listen.addresses.flatMap((address) => {
+    const host = hostPart(address);
+    return [
+      `sip:${host}:${listen.sipPort};transport=udp,tcp`,
+      ...(listen.tls
+        ? [`sips:${host}:${listen.tls.wssPort};transport=wss`, `sips:${host}:${listen.tls.tlsPort};transport=tls`]
+        : listen.wsPort !== null ? [`sip:${host}:${listen.wsPort};transport=ws`] : []),
+    ];
+  });
+}
+
+/** The certificate flags; drachtio-server loads `--chain-file` as its CA list and refuses TLS without one. */
+export function drachtioTlsArgs(listen: SipListen): string[] {
+  return listen.tls ? ['--cert-file', listen.tls.certFile, '--key-file', listen.tls.keyFile, '--chain-file', listen.tls.chainFile] : [];
+}
+
 /** The config file drachtio-server insists on; every other setting comes from flags. */
 export function drachtioConfigXml(blacklist?: DrachtioBlacklist): string {
   if (!blacklist) return '<drachtio><admin/></drachtio>\n';
@@ -75,8 +108,9 @@ export function drachtioAvailable(binary = 'drachtio'): boolean {
 }
 
 /**
- * Starts a local drachtio-server: SIP on UDP/TCP and WebSocket (for sip.js
- * softphones), the drachtio control port for this app. The server insists on a
+ * Starts a local drachtio-server: SIP on UDP/TCP, secure WebSocket (sip.js
+ * softphones) and TLS (desk phones) — or plain WebSocket without TLS — and
+ * the drachtio control port for this app on loopback. The server insists on a
  * config file even when every setting comes from flags, so a stub is written;
  * it carries the blacklist element when one is asked for.
  */
@@ -96,8 +130,8 @@ export async function startDrachtioServer(options: DrachtioProcessOptions): Prom
       '--address', '127.0.0.1',
       '--port', String(options.adminPort),
       '--secret', options.secret,
-      '--contact', `sip:${options.host}:${options.sipPort};transport=udp,tcp`,
-      '--contact', `sip:${options.host}:${options.wsPort};transport=ws`,
+      ...drachtioContacts(options.listen).flatMap((contact) => ['--contact', contact]),
+      ...drachtioTlsArgs(options.listen),
       '--loglevel', 'warning',
       '--sofia-loglevel', '0',
       '--stdout',

@@ -153,7 +153,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 async function startSipStack(workDir: string, blacklist: DrachtioBlacklist, registrar: Registrar | null): Promise<{ sipPort: number; stop(): Promise<void> }> {
   const [adminPort, sipPort, wsPort] = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort()];
   const secret = randomBytes(8).toString('hex');
-  const drachtio: RunningService = await startDrachtioServer({ binary: 'drachtio', adminPort, secret, sipPort, wsPort, host: '127.0.0.1', workDir, blacklist });
+  const drachtio: RunningService = await startDrachtioServer({ binary: 'drachtio', adminPort, secret, listen: { addresses: ['127.0.0.1'], sipPort, wsPort, tls: null }, workDir, blacklist });
   let connection: SipConnection | null = null;
   try {
     connection = new SipConnection({ host: '127.0.0.1', port: adminPort, secret, logger });

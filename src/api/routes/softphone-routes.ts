@@ -23,14 +23,21 @@ export interface SoftphoneRoutesOptions {
   registrations: RegistrationStore;
   /** The digest realm (config.sip.realm). */
   realm: string;
-  /** drachtio-server's WebSocket port (config.drachtio.wsPort). */
-  wsPort: number;
+  /**
+   * Where drachtio-server takes softphones: secure WebSocket when the site has
+   * TLS (browsers on other PCs need HTTPS for the microphone, so WSS), else plain.
+   */
+  sipWebSocket: { scheme: 'wss' | 'ws'; port: number };
+  /** STUN/TURN servers for softphones behind NAT (config.sip.iceServers). */
+  iceServers: ReadonlyArray<{ urls: string; username?: string; credential?: string }>;
   /** False when this system runs with SIP off: the softphone then gets no server to register with. */
   sipEnabled: () => boolean;
 }
 
 /** What sip.js needs; timings chosen for a closed network (design §7: explicit ICE servers, short gathering). */
-export const SOFTPHONE_SIP_DEFAULTS = { iceServers: [] as string[], iceGatheringTimeoutMs: 500, registerExpiresSeconds: 300 } as const;
+export const SOFTPHONE_SIP_DEFAULTS = { iceGatheringTimeoutMs: 500, registerExpiresSeconds: 300 } as const;
+/** With a STUN/TURN server to ask, gathering takes a round trip or two beyond the office network. */
+const ICE_GATHERING_WITH_SERVERS_MS = 2000;
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
@@ -80,9 +87,10 @@ export function registerSoftphoneRoutes(app: FastifyInstance, options: Softphone
           authorizationExpiresAt: new Date(issued.expiresAt).toISOString(),
           realm: options.realm,
           displayName: profile.name,
-          wsServer: options.sipEnabled() ? `ws://${requestHost(request)}:${options.wsPort}` : null,
-          iceServers: [...SOFTPHONE_SIP_DEFAULTS.iceServers],
-          iceGatheringTimeoutMs: SOFTPHONE_SIP_DEFAULTS.iceGatheringTimeoutMs,
+          // The name the browser used for the page, so that a certificate valid for the page is valid for the socket too.
+          wsServer: options.sipEnabled() ? `${options.sipWebSocket.scheme}://${requestHost(request)}:${options.sipWebSocket.port}` : null,
+          iceServers: options.iceServers.map((server) => ({ ...server })),
+          iceGatheringTimeoutMs: options.iceServers.length > 0 ? ICE_GATHERING_WITH_SERVERS_MS : SOFTPHONE_SIP_DEFAULTS.iceGatheringTimeoutMs,
           registerExpiresSeconds: SOFTPHONE_SIP_DEFAULTS.registerExpiresSeconds,
         };
       }
