@@ -34,8 +34,8 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   // Typed as the base logger so that the instance keeps fastify's plain instance type.
   const httpLogger: FastifyBaseLogger = context.logger.child({ module: 'http' });
   const httpsFront = context.https;
-  // fastify types its raw server as http.Server throughout; the HTTPS one offers the same API at run time.
-  const serverFactory: FastifyServerFactory<Server> | null = httpsFront ? (handler) => createDualProtocolServer(httpsFront, handler) as unknown as Server : null;
+  // fastify types its raw server as http.Server throughout; an https.Server has the same shape.
+  const serverFactory: FastifyServerFactory<Server> | null = httpsFront ? (handler) => createDualProtocolServer(httpsFront, handler) : null;
   const app = Fastify({
     ...(serverFactory ? { serverFactory } : {}),
     loggerInstance: httpLogger,

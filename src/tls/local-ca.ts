@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findExecutable } from '../runtime/managed-process';
-import { CertificateError, certificateValidity, parseCertificate, readCertificatePair, uncoveredNames, type CertificatePair } from './certificate-check';
+import { CertificateError, certificateValidity, readCertificatePair, uncoveredNames, type CertificatePair } from './certificate-check';
 
 const run = promisify(execFile);
 

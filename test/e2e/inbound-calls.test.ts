@@ -134,15 +134,15 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     expect(detail.body.events.map((e: { type: string }) => e.type)).toContain('agent_answered');
     expect((await h.api('GET', `/api/calls/${call.id}`, anna)).status).toBe(200);
     expect((await h.api('GET', `/api/calls/${call.id}`, olga)).status).toBe(403);
-    const whole = await fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${supervisor}` } });
+    const whole = await h.fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${supervisor}` } });
     expect(whole.status).toBe(200);
     const size = Number(whole.headers.get('content-length'));
     expect(size).toBeGreaterThan(44);
-    const part = await fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${supervisor}`, range: 'bytes=44-1043' } });
+    const part = await h.fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${supervisor}`, range: 'bytes=44-1043' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 44-1043/${size}`);
     expect((await part.arrayBuffer()).byteLength).toBe(1000);
-    expect((await fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${anna}` } })).status).toBe(403);
+    expect((await h.fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${anna}` } })).status).toBe(403);
   }, 30000);
 
   it('a caller who hangs up while waiting in the queue is recorded as abandoned in queue, and leaves the queue', async () => {

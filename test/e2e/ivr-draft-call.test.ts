@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { freeTcpPort } from '../../src/runtime/managed-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, openPage, SCREENSHOT_DIR, type WatchedPage } from '../helpers/browser';
+import { openPage, SCREENSHOT_DIR, type WatchedPage } from '../helpers/browser';
+import { launchSoftphoneBrowser } from './softphone-kit';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { callerScenario, freeMediaPort, registerPhone } from '../helpers/sipp';
@@ -177,7 +178,7 @@ describeWithDrachtio('calling a draft IVR flow from a staff phone (real drachtio
 
     beforeAll(async () => {
       // Browser and rtpengine share this machine: Chromium must offer its loopback address as an ICE candidate.
-      browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, '--allow-loopback-in-peer-connection'] });
+      browser = await launchSoftphoneBrowser();
       watched = await openPage(browser);
       // The softphone exposes its phone to the test only with this flag (src/web/softphone/use-phone.ts).
       await watched.context.addInitScript(() => localStorage.setItem('switchboard.debug', '1'));

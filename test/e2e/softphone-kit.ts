@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
 import type { SystemHarness } from '../helpers/system-harness';
 import type { SessionCallerStep } from './call-session-kit';
 
@@ -35,8 +35,8 @@ declare global {
  * rtpengine listens on 127.0.0.1 (without it Chromium offers only the LAN
  * address and DTLS never completes).
  */
-export function launchSoftphoneBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, '--allow-loopback-in-peer-connection'] });
+export function launchSoftphoneBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return launchChromium(['--allow-loopback-in-peer-connection', ...extraArgs]);
 }
 
 /**

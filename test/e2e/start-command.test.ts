@@ -1,15 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freeTcpPort, tcpPortOpen } from '../../src/runtime/managed-process';
 import { pingRtpengine } from '../../src/media/rtpengine-process';
 import { itWithDrachtio } from '../helpers/drachtio';
-import { sipOptions } from '../helpers/sip-probe';
+import { sipOptions, sipOptionsOverTls } from '../helpers/sip-probe';
+import { fetchTrusting, type TrustingFetch } from '../helpers/test-tls';
+import { hostPart, machineAddresses } from '../../src/network/machine-addresses';
 
 /**
  * The README's start command, run for real: every component started by the
- * app from its binary on random ports, demo data loaded, then Ctrl-C.
+ * app from its binary on random ports, demo data loaded, then Ctrl-C. It runs
+ * with the defaults an installer gets: HTTPS from a local CA it creates, the
+ * machine's own address as the public one (nothing is sent to it: every
+ * request here goes to 127.0.0.1).
  */
 describe('the whole system from the start command', () => {
   let root: string;
@@ -18,13 +24,14 @@ describe('the whole system from the start command', () => {
   const ports: Record<string, number> = {};
   let baseUrl = '';
   let token = '';
+  let fetch: TrustingFetch;
+  let caPem: Buffer;
+  const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
 
-  beforeAll(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'switchboard-start-'));
-    chmodSync(root, 0o755);
-    for (const name of ['http', 'pg', 'redis', 'ng', 'dtmf', 'drachtio', 'sip', 'ws']) ports[name] = await freeTcpPort();
-    const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
-    child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+  /** `npm start`'s program with this test's ports; resolves once it says it is up. */
+  const startIt = async (): Promise<ChildProcess> => {
+    output = '';
+    const started = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
       cwd: path.resolve(__dirname, '..', '..'),
       env: {
         ...process.env,
@@ -33,28 +40,78 @@ describe('the whole system from the start command', () => {
         RTPENGINE_NG_PORT: String(ports.ng), RTPENGINE_DTMF_LOG_PORT: String(ports.dtmf),
         RTPENGINE_PORT_MIN: String(rtpBase), RTPENGINE_PORT_MAX: String(rtpBase + 99),
         DRACHTIO_PORT: String(ports.drachtio), DRACHTIO_SIP_PORT: String(ports.sip), DRACHTIO_WS_PORT: String(ports.ws),
-        DATABASE_URL: '', REDIS_URL: '', RTPENGINE_URL: '', DRACHTIO_HOST: '',
+        DRACHTIO_WSS_PORT: String(ports.wss), DRACHTIO_TLS_PORT: String(ports.tls),
+        DATABASE_URL: '', REDIS_URL: '', RTPENGINE_URL: '', DRACHTIO_HOST: '', PUBLIC_ADDRESS: '', TLS: '', TLS_CERT_FILE: '', TLS_KEY_FILE: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    const deadline = Date.now() + 90000;
-    while (!output.includes('Switchboard is up') && Date.now() < deadline && child.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    if (!output.includes('Switchboard is up')) throw new Error(`the system did not start:\n${output}`);
-    baseUrl = `http://127.0.0.1:${ports.http}`;
+    started.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    started.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    const up = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 90_000);
+      const check = (): void => {
+        if (output.includes('Press Ctrl-C to stop.')) { clearTimeout(timer); resolve(true); }
+      };
+      started.stdout?.on('data', check);
+      started.once('exit', () => { clearTimeout(timer); resolve(false); });
+    });
+    if (!up) throw new Error(`the system did not start:\n${output}`);
+    return started;
+  };
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'switchboard-start-'));
+    chmodSync(root, 0o755);
+    for (const name of ['http', 'pg', 'redis', 'ng', 'dtmf', 'drachtio', 'sip', 'ws', 'wss', 'tls']) ports[name] = await freeTcpPort();
+    child = await startIt();
+    caPem = readFileSync(path.join(root, 'tls', 'ca.crt'));
+    fetch = fetchTrusting(caPem);
+    baseUrl = `https://127.0.0.1:${ports.http}`;
     const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'switchboard-admin' }) });
     token = ((await login.json()) as { token: string }).token;
   }, 120000);
 
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(root, { recursive: true, force: true });
   });
 
   const get = async (p: string): Promise<any> => (await fetch(`${baseUrl}${p}`, { headers: { authorization: `Bearer ${token}` } })).json();
+
+  it('prints the HTTPS URLs at the machine\'s address and where to get the CA that makes PCs trust them', () => {
+    const machine = machineAddresses();
+    const ca = new X509Certificate(caPem);
+    if (machine.primary) {
+      const site = `https://${hostPart(machine.primary)}:${ports.http}`;
+      expect(output).toContain(`softphone   ${site}/softphone/`);
+      expect(output).toContain(`trust CA    ${site}/ca.crt   (file ${path.join(root, 'tls', 'ca.crt')}, SHA-256 ${ca.fingerprint256})`);
+      expect(output).toContain(`also at     https://${machine.hostName}:${ports.http}/softphone/`);
+    } else {
+      expect(output).toMatch(/WARNING {5}only this machine can reach Switchboard/);
+    }
+    expect(output).toMatch(/Windows \(Chrome, Edge\): as administrator: certutil -addstore -f Root switchboard-ca\.crt/);
+    expect(output).toMatch(/certificate from the local CA: .*server\.crt, certificate valid until \d{4}-\d\d-\d\d \(39[0-7] days\)/);
+    // The server certificate covers every name and address the URLs name.
+    const server = new X509Certificate(readFileSync(path.join(root, 'tls', 'server.crt')));
+    expect(server.checkIssued(ca)).toBe(true);
+    for (const address of [...machine.addresses, '127.0.0.1']) expect(server.checkIP(address)).toBe(address);
+    expect(server.checkHost('localhost')).toBe('localhost');
+  });
+
+  it('serves HTTPS; plain HTTP on the same port redirects to it, except health and the CA download', async () => {
+    const plain = `http://127.0.0.1:${ports.http}`;
+    const redirected = await fetch(`${plain}/softphone/?x=1`);
+    expect(redirected.status).toBe(308);
+    expect(redirected.headers.get('location')).toBe(`https://127.0.0.1:${ports.http}/softphone/?x=1`);
+    expect((await fetch(`${plain}/api/auth/login`, { method: 'POST', body: '{}' })).status).toBe(308);
+    expect((await fetch(`${plain}/healthz`)).status).toBe(200);
+    const download = await fetch(`${plain}/ca.crt`);
+    expect(download.headers.get('content-type')).toBe('application/x-x509-ca-cert');
+    expect(Buffer.from(await download.arrayBuffer()).equals(caPem)).toBe(true);
+    const page = await fetch(`${baseUrl}/softphone/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+  });
 
   it('reports every real component it started and is ready', async () => {
     expect(output).toMatch(/postgres\s+started/);
@@ -104,6 +161,8 @@ describe('the whole system from the start command', () => {
     const ready = (await (await fetch(`${baseUrl}/readyz`)).json()) as { components: Array<{ name: string; state: string }> };
     expect(ready.components.find((c) => c.name === 'sip')?.state).toBe('up');
     expect(await sipOptions('127.0.0.1', ports.sip!)).toBe('SIP/2.0 200 OK');
+    // SIP over TLS for desk phones, with the same certificate, verified against the local CA.
+    expect(await sipOptionsOverTls('127.0.0.1', ports.tls!, caPem)).toBe('SIP/2.0 200 OK');
   });
 
   it('stops cleanly on Ctrl-C, stopping every service it started', async () => {
@@ -115,4 +174,18 @@ describe('the whole system from the start command', () => {
     }
     expect(await pingRtpengine('127.0.0.1', ports.ng!)).toBe(false);
   }, 60000);
+
+  it('started again, reuses its CA and server certificate (PCs that trusted it keep trusting it)', async () => {
+    const before = { ca: readFileSync(path.join(root, 'tls', 'ca.crt')), server: readFileSync(path.join(root, 'tls', 'server.crt')) };
+    child = await startIt();
+    try {
+      expect(readFileSync(path.join(root, 'tls', 'ca.crt')).equals(before.ca)).toBe(true);
+      expect(readFileSync(path.join(root, 'tls', 'server.crt')).equals(before.server)).toBe(true);
+      expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      await exited;
+    }
+  }, 120000);
 });

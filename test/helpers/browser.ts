@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { findExecutable } from '../../src/runtime/managed-process';
+import { browserTrust } from './test-tls';
 
 /** Debian's Chromium; tests never let a tool download a browser of its own. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,8 +23,10 @@ export function chromiumPresent(): boolean {
   return findExecutable(CHROMIUM_PATH) !== null;
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/** Chromium trusting the test run's CA (test-tls.ts), so that HTTPS pages and WSS load as on an office PC. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const trust = browserTrust();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...trust.args, ...extraArgs], env: trust.env });
 }
 
 /** A page that remembers every console error and uncaught page error, so that tests can assert there were none. */

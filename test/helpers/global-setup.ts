@@ -7,6 +7,7 @@ import { runMigrations } from '../../src/db/migrate';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { TEMPLATE_DB, STATE_FILE_ENV } from './test-env';
 import { buildWebApps } from '../../scripts/build-web';
+import { prepareTestTls } from './test-tls';
 
 /**
  * One Postgres cluster for the whole run (a real server, fresh data directory,
@@ -19,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   // As root, Postgres runs as another account that must be able to reach its data directory.
   chmodSync(root, 0o755);
+  await prepareTestTls(root);
   const port = await freeTcpPort();
   const server = await startPostgresServer({ dataDir: path.join(root, 'pg'), port, fast: true });
   const adminUrl = server.url;
