@@ -11,7 +11,8 @@ if [ "$(id -u)" = "0" ]; then
 fi
 sb_ensure_debian_packages "tests with real services" \
   "redis-server:redis-server" "rtpengine:rtpengine-daemon" "sipp:sip-tester" \
-  "chromium:chromium" "espeak-ng:espeak-ng" "sox:sox"
+  "chromium:chromium" "espeak-ng:espeak-ng" "sox:sox" "openssl:openssl" \
+  "certutil:libnss3-tools" "baresip:baresip-core"
 
 tier=${1:-all}
 status=0

@@ -2,23 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
+import { channelRms } from '../helpers/wav-level';
 import { agentScenario, callerScenario, freeMediaPort, referringAgentScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 const MARKET_CLIENT = '+74951000001';
-
-/** Root-mean-square level of one channel of a 16-bit stereo WAV. */
-function channelRms(wav: Buffer, channel: 0 | 1): number {
-  const info = parseWav(wav);
-  let sum = 0;
-  let n = 0;
-  for (let offset = info.dataOffset + channel * 2; offset + 1 < info.dataOffset + info.dataBytes; offset += 4) {
-    const sample = wav.readInt16LE(offset);
-    sum += sample * sample;
-    n++;
-  }
-  return Math.sqrt(sum / Math.max(1, n));
-}
 
 async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

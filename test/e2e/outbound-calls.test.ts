@@ -7,6 +7,7 @@ import { Acd } from '../../src/acd';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
+import { channelRms } from '../helpers/wav-level';
 import { freeMediaPort, registerPhone } from '../helpers/sipp';
 import {
   answerCall, answerInvite, awaitBye, deviceCallerScenario, KEEP_DIALOG, pause, phoneBye, playAudio, receiveRequest, referenceVariables, refuseCall, respond, scenario,
@@ -79,18 +80,6 @@ function sipp(options: { scenario: string; ip: string; port: number; mediaPort: 
     resolve({ code, output: `${output}\n${errors}` });
   }));
   return { done, stop: () => child.kill('SIGKILL') };
-}
-
-function channelRms(wav: Buffer, channel: 0 | 1): number {
-  const info = parseWav(wav);
-  let sum = 0;
-  let n = 0;
-  for (let offset = info.dataOffset + channel * 2; offset + 1 < info.dataOffset + info.dataBytes; offset += 4) {
-    const sample = wav.readInt16LE(offset);
-    sum += sample * sample;
-    n++;
-  }
-  return Math.sqrt(sum / Math.max(1, n));
 }
 
 async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
