@@ -44,6 +44,8 @@ export interface HarnessOptions {
   demo?: boolean;
   /** Wire a real ACD (on the harness's Redis) into the app, started, with the directory synchronised into it after seeding. */
   acd?: boolean;
+  /** Extra environment for the app's config (e.g. TLS=false). */
+  env?: Record<string, string>;
 }
 
 /** The real app over real HTTP, on a fresh database (cloned from the migrated template) and a fresh Redis. */
@@ -61,7 +63,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-data-'));
   cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
-  const config = loadConfig({ env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir } });
+  const config = loadConfig({ env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir, ...options.env } });
   const logger = createRootLogger(config.log.level);
   const db = createPool(options.databaseUrl ?? (database as TestDatabase).url, logger);
   const redis = new Redis(options.redisUrl ?? (redisServer as RunningService).url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });

@@ -57,7 +57,15 @@ export async function startSystemHarness(options: { /** Extra environment for th
       ...options.env,
     },
   });
-  const system = await startSystem(config, createRootLogger(config.log.level));
+  let system: RunningSystem;
+  try {
+    system = await startSystem(config, createRootLogger(config.log.level));
+  } catch (err) {
+    // A system that refuses to start (a test of bad input) leaves nothing behind either.
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const db = new pg.Pool({ connectionString: database.url, max: 3 });
   const baseUrl = system.url;
   const fetch = fetchTrusting((await testCa()).pem);

@@ -71,4 +71,43 @@ describe('config module', () => {
     const dir = configDirWith({ 'local.yaml': 'rtpengine:\n  portMin: 40000\n  portMax: 30000\n' });
     expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/portMin must be below/);
   });
+
+  it('serves TLS by default with a generated certificate, the public address found at start', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.tls).toEqual({ enabled: true, certFile: null, keyFile: null, chainFile: null, names: [] });
+    expect(config.network.publicAddress).toBeNull();
+    expect(config.rtpengine.interface).toBeNull();
+    expect(config.http.plainHealth).toBe(true);
+    expect([config.drachtio.sipPort, config.drachtio.wssPort, config.drachtio.tlsPort]).toEqual([5060, 8443, 5061]);
+    expect(config.sip.iceServers).toEqual([]);
+  });
+
+  it('takes a real certificate, the public address, extra names and ICE servers from the environment', () => {
+    const config = loadConfig({ env: {
+      TLS_CERT_FILE: '/etc/ssl/site/fullchain.pem', TLS_KEY_FILE: '/etc/ssl/site/privkey.pem', TLS_NAMES: 'switchboard.office.example, 203.0.113.7',
+      PUBLIC_ADDRESS: '10.1.2.3', RTPENGINE_INTERFACE: '10.1.2.4', SIP_ICE_SERVERS: 'stun:stun.office.example:3478', HTTP_PLAIN_HEALTH: 'false',
+      DRACHTIO_WSS_PORT: '7443', DRACHTIO_TLS_PORT: '5062',
+    } });
+    expect(config.tls).toMatchObject({ enabled: true, certFile: '/etc/ssl/site/fullchain.pem', keyFile: '/etc/ssl/site/privkey.pem', names: ['switchboard.office.example', '203.0.113.7'] });
+    expect(config.network.publicAddress).toBe('10.1.2.3');
+    expect(config.rtpengine.interface).toBe('10.1.2.4');
+    expect(config.sip.iceServers).toEqual([{ urls: 'stun:stun.office.example:3478' }]);
+    expect(config.http.plainHealth).toBe(false);
+    expect([config.drachtio.wssPort, config.drachtio.tlsPort]).toEqual([7443, 5062]);
+  });
+
+  it('takes TURN credentials from a config file', () => {
+    const dir = configDirWith({ 'local.yaml': 'sip:\n  iceServers:\n    - { urls: "turn:turn.office.example:3478", username: office, credential: s3cret }\n' });
+    expect(loadConfig({ configDir: dir, env: {} }).sip.iceServers).toEqual([{ urls: 'turn:turn.office.example:3478', username: 'office', credential: 's3cret' }]);
+  });
+
+  it('refuses half a certificate, a certificate with TLS off, clashing SIP ports, a bad address or ICE server, naming the variable', () => {
+    expect(errorOf(() => loadConfig({ env: { TLS_CERT_FILE: '/x/cert.pem' } }))).toMatch(/tls\.certFile \(TLS_CERT_FILE\) and tls\.keyFile \(TLS_KEY_FILE\) go together/);
+    expect(errorOf(() => loadConfig({ env: { TLS: 'false', TLS_CERT_FILE: '/x/c.pem', TLS_KEY_FILE: '/x/k.pem' } }))).toMatch(/tls\.certFile is set but tls\.enabled \(TLS\) is false/);
+    expect(errorOf(() => loadConfig({ env: { DRACHTIO_WSS_PORT: '5061' } }))).toMatch(/drachtio\.sipPort, drachtio\.wssPort and drachtio\.tlsPort must differ; got 5060, 5061, 5061/);
+    expect(errorOf(() => loadConfig({ env: { PUBLIC_ADDRESS: 'office.example' } }))).toMatch(/network\.publicAddress \(set by PUBLIC_ADDRESS\)/);
+    expect(errorOf(() => loadConfig({ env: { TLS: 'maybe' } }))).toMatch(/tls\.enabled \(set by TLS\)/);
+    expect(errorOf(() => loadConfig({ env: { SIP_ICE_SERVERS: 'http://stun.example' } }))).toMatch(/sip\.iceServers\.0\.urls \(set by SIP_ICE_SERVERS\)|sip\.iceServers/);
+    expect(errorOf(() => loadConfig({ env: { TLS_NAMES: 'bad name!' } }))).toMatch(/tls\.names\.0/);
+  });
 });

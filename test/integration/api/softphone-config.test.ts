@@ -71,7 +71,8 @@ describe('softphone configuration and transfer targets', () => {
       sip: {
         uri: `sip:anna@${realm}`, authorizationUsername: 'anna', authorizationPassword: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
         authorizationExpiresAt: expect.any(String), realm, displayName: 'Anna Petrova',
-        wsServer: `ws://127.0.0.1:${config.drachtio.wsPort}`, iceServers: [], iceGatheringTimeoutMs: 500, registerExpiresSeconds: 300,
+        // TLS is on by default: browsers on other PCs get the microphone only on HTTPS pages, whose sockets are WSS.
+        wsServer: `wss://127.0.0.1:${config.drachtio.wssPort}`, iceServers: [], iceGatheringTimeoutMs: 500, registerExpiresSeconds: 300,
       },
       // anna serves the operators queue (demo: 30 s wrap-up).
       wrapUpSeconds: 30,
@@ -100,7 +101,7 @@ describe('softphone configuration and transfer targets', () => {
       });
       req.on('error', reject);
     });
-    expect((JSON.parse(viaName) as { sip: { wsServer: string } }).sip.wsServer).toBe(`ws://switchboard.example:${config.drachtio.wsPort}`);
+    expect((JSON.parse(viaName) as { sip: { wsServer: string } }).sip.wsServer).toBe(`wss://switchboard.example:${config.drachtio.wssPort}`);
     sip = { name: 'sip', state: 'disabled', required: false };
     try {
       const off = await h.call('GET', '/api/softphone/config', { token: tokens.ion });
@@ -153,5 +154,29 @@ describe('softphone configuration and transfer targets', () => {
     expect(plain.body.shortcuts.manager).toBeNull();
     expect(plain.body.people.map((p: { staffId: number }) => p.staffId)).not.toContain(staff.ion);
     expect((await h.call('GET', '/api/transfer-targets?callId=not-a-uuid', { token: tokens.ion })).status).toBe(400);
+  });
+});
+
+describe('softphone configuration on a site with TLS off and a TURN server for operators behind NAT', () => {
+  let h: ApiHarness;
+  const env = { TLS: 'false', DRACHTIO_WS_PORT: '8099', SIP_ICE_SERVERS: 'stun:stun.office.example:3478,turn:turn.office.example:3478' };
+
+  beforeAll(async () => {
+    h = await startApiHarness({ demo: true, acd: true, components: () => [{ name: 'sip', state: 'up', required: false }], env });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('hands out plain ws:// on the WebSocket port and the configured ICE servers, with time to ask them', async () => {
+    const token = (await h.call<{ token: string }>('POST', '/api/auth/login', { body: { username: 'ion', password: DEMO_PASSWORD } })).body.token;
+    const result = await h.call('GET', '/api/softphone/config', { token });
+    expect(result.status).toBe(200);
+    expect(result.body.sip).toMatchObject({
+      wsServer: 'ws://127.0.0.1:8099',
+      iceServers: [{ urls: 'stun:stun.office.example:3478' }, { urls: 'turn:turn.office.example:3478' }],
+      iceGatheringTimeoutMs: 2000,
+    });
   });
 });
