@@ -20,20 +20,26 @@ interface Service {
 }
 
 const root = path.resolve(__dirname, '..', '..');
-const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+// merge: true resolves the `<<: *tls-env` merge keys as compose does.
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const services = compose.services;
 const app = services.app as Service;
 const env = app.environment ?? {};
 
 describe('docker-compose.yml', () => {
   it('has drachtio-server, rtpengine, Redis, Postgres and the app built from the Dockerfile', () => {
-    expect(Object.keys(services).sort()).toEqual(['app', 'drachtio', 'postgres', 'redis', 'rtpengine']);
+    expect(Object.keys(services).sort()).toEqual(['app', 'drachtio', 'postgres', 'redis', 'rtpengine', 'tls-init']);
     expect(services.drachtio?.image).toMatch(/^drachtio\/drachtio-server/);
     expect(services.rtpengine?.image).toMatch(/rtpengine/);
     expect(services.redis?.image).toMatch(/^redis:/);
     expect(services.postgres?.image).toMatch(/^postgres:/);
     expect(app.build).toBe('.');
-    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "dist\/src\/main.js"\]/);
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/main.js"\]/);
+    // The browser apps are bundled into the image (the softphone is what operators open), and openssl makes the local CA.
+    expect(dockerfile).toMatch(/npx tsx scripts\/build-web\.ts/);
+    expect(dockerfile).toMatch(/apt-get install .*openssl/);
+    expect(dockerfile).toMatch(/npm ci/);
   });
 
   it('gives the app every variable it needs to use the containers instead of starting its own', () => {
@@ -55,13 +61,35 @@ describe('docker-compose.yml', () => {
     expect(rtpengine).toContain('--table=-1');
     const drachtio = (services.drachtio?.command ?? []).join(' ');
     expect(drachtio).toContain(`--port ${env.DRACHTIO_PORT}`);
-    expect(drachtio).toMatch(/--contact sip:\S+:5060;transport=udp,tcp/);
-    expect(drachtio).toMatch(/transport=ws/);
+    expect(drachtio).toMatch(/--contact sip:\$\{PUBLIC_IP:\?[^}]*\}:5060;transport=udp,tcp/);
+    expect(drachtio).toContain(`--contact sips:\${PUBLIC_IP:?set PUBLIC_IP}:${env.DRACHTIO_WSS_PORT};transport=wss`);
+    expect(drachtio).toContain(`--contact sips:\${PUBLIC_IP:?set PUBLIC_IP}:${env.DRACHTIO_TLS_PORT};transport=tls`);
+    expect(drachtio).not.toMatch(/transport=ws(\s|$)/);
+    expect((services.rtpengine?.command ?? []).join(' ')).toContain('--interface=${PUBLIC_IP:?set PUBLIC_IP}');
     for (const name of ['drachtio', 'rtpengine', 'app']) expect(services[name]?.network_mode).toBe('host');
   });
 
+  it('serves HTTPS, WSS and SIP over TLS with one certificate, made by tls-init before the app and drachtio-server start', () => {
+    const tlsInit = services['tls-init'] as Service;
+    expect(tlsInit.command).toEqual(['node', 'dist/src/prepare-tls.js']);
+    expect(tlsInit.image).toBe(app.image);
+    for (const name of ['app', 'drachtio']) expect(services[name]?.depends_on?.['tls-init']?.condition).toBe('service_completed_successfully');
+    // The same files: the app's data directory, the volume mounted at the same path in all three.
+    expect(tlsInit.volumes).toContain('tls:/app/data/tls');
+    expect(app.volumes).toContain('tls:/app/data/tls');
+    expect(services.drachtio?.volumes).toContain('tls:/app/data/tls:ro');
+    const drachtio = (services.drachtio?.command ?? []).join(' ');
+    expect(drachtio).toContain('--cert-file ${TLS_CERT_FILE:-/app/data/tls/server.crt}');
+    expect(drachtio).toContain('--key-file ${TLS_KEY_FILE:-/app/data/tls/server.key}');
+    expect(drachtio).toContain('--chain-file ${TLS_CHAIN_FILE:-/app/data/tls/ca.crt}');
+    for (const service of [app, tlsInit]) {
+      expect(service.environment).toMatchObject({ SWITCHBOARD_DATA_DIR: '/app/data', TLS_CERT_FILE: '${TLS_CERT_FILE:-}', PUBLIC_ADDRESS: '${PUBLIC_IP:?set PUBLIC_IP to the address phones and PCs reach}' });
+    }
+    expect(env.TLS).toBeUndefined();
+  });
+
   it('keeps data, prompts and recordings on volumes, with recordings shared by rtpengine and the app', () => {
-    expect(Object.keys(compose.volumes).sort()).toEqual(['pgdata', 'prompts', 'recordings', 'redisdata']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['pgdata', 'prompts', 'recordings', 'redisdata', 'tls']);
     expect(services.postgres?.volumes).toContain('pgdata:/var/lib/postgresql/data');
     expect(services.redis?.volumes).toContain('redisdata:/data');
     expect(app.volumes).toEqual(expect.arrayContaining(['recordings:/app/data/recordings', 'prompts:/app/data/prompts']));
@@ -76,11 +104,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('is a configuration the app accepts', () => {
-    const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{(\w+)(:[-?][^}]*)?\}/g, (_m, name: string, dflt?: string) => (dflt?.startsWith(':-') ? dflt.slice(2) : `${name.toLowerCase()}-value`))]));
+    const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{(\w+)(:[-?][^}]*)?\}/g, (_m, name: string, dflt?: string) => (dflt?.startsWith(':-') ? dflt.slice(2) : name === 'PUBLIC_IP' ? '192.0.2.80' : `${name.toLowerCase()}-value`))]));
     const config = loadConfig({ env: resolved });
     expect(config.mode).toBe('production');
     expect(config.database.url).toMatch(/^postgres:\/\//);
     expect(config.drachtio.host).toBe('127.0.0.1');
     expect(config.rtpengine.dtmfLogPort).toBe(22223);
+    expect(config.tls).toMatchObject({ enabled: true, certFile: null, keyFile: null });
+    expect(config.network.publicAddress).toBe('192.0.2.80');
   });
 });
