@@ -70,17 +70,27 @@ describe('admin directory (Chromium)', () => {
     const table = page.getByRole('table', { name: 'Clients' });
     await table.getByRole('cell', { name: 'Tver Wholesale Base' }).waitFor();
     await expect(table.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(9);
+    // Searches answer slowly, as on a busy fresh machine: the table shows its "Loading…" row meanwhile,
+    // and the test must wait for the result, not count whatever rows are there.
+    await page.route('**/api/clients?*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
 
     // Stored as "+7 (495) 100-00-02"; typed the way a Russian caller would say it.
     await page.getByLabel('Search by name or phone (any format)').fill('8 495 1000002');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await expect(table.locator('tbody tr').count()).resolves.toBe(1);
+    // The result: its row is there and every other row (the old list, the Loading… row) is gone.
+    await table.getByRole('cell', { name: 'Prodtorg LLC' }).waitFor();
+    await table.locator('tbody tr').nth(1).waitFor({ state: 'detached' });
     await expect(table.locator('tbody tr').textContent()).resolves.toMatch(/Prodtorg LLC.*Pavel Orlov.*\+74951000002/);
 
     await page.getByLabel('Search by name or phone (any format)').fill('grocery');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByRole('cell', { name: 'Ugolok grocery' }).waitFor();
+    await table.getByRole('cell', { name: 'Ugolok grocery' }).waitFor();
+    await table.locator('tbody tr').nth(1).waitFor({ state: 'detached' });
     await expect(table.locator('tbody tr').count()).resolves.toBe(1);
+    await page.unroute('**/api/clients?*');
     expect(watched.errors).toEqual([]);
   });
 
