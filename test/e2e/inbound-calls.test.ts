@@ -52,7 +52,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     testStartedAt = new Date();
   });
   const latestCall = async () => (await h.db.query('SELECT * FROM calls WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 1', [testStartedAt])).rows[0];
-  const eventsOf = async (callId: string) => (await h.db.query('SELECT type, data FROM call_events WHERE call_id = $1 ORDER BY seq', [callId])).rows as Array<{ type: string; data: any }>;
+  const eventsOf = async (callId: string) => (await h.db.query('SELECT type, data, at FROM call_events WHERE call_id = $1 ORDER BY seq', [callId])).rows as Array<{ type: string; data: any; at: Date }>;
 
   /** Tatiana (finance) with a registered desk phone and Anna both Ready, Olga on a break: the stage for a transfer to finance. */
   const readyAnnaAndFinance = async (): Promise<{ tatiana: string; tatianaPhone: number }> => {
@@ -97,6 +97,14 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
       expect(types.indexOf(before!)).toBeLessThan(types.indexOf(after!));
     }
     expect(events.find((e) => e.type === 'dtmf')?.data).toMatchObject({ digit: '1' });
+    // The IVR timeline in the order it happened: the menu was entered before the key press, the branch it chose after.
+    const steps = events.map((e) => (e.type === 'ivr_step' ? `step:${e.data.nodeId}` : e.type)).filter((t) => t.startsWith('step:') || t === 'dtmf');
+    expect(steps).toEqual(['step:greeting', 'step:hours', 'step:main_menu', 'dtmf', 'step:check_debt', 'step:route_order']);
+    const path = call.ivr_path as Array<{ nodeId: string; at: number }>;
+    expect(path.map((p) => p.nodeId)).toEqual(['greeting', 'hours', 'main_menu', 'check_debt', 'route_order']);
+    const dtmfAt = new Date(events.find((e) => e.type === 'dtmf')!.at).getTime();
+    expect(path[2]!.at).toBeLessThan(dtmfAt);
+    expect(path[3]!.at).toBeGreaterThanOrEqual(dtmfAt);
     const media = events.find((e) => e.type === 'note' && e.data.media)?.data.media;
     expect(media.callerPackets).toBeGreaterThan(100);
     expect(media.agentPackets).toBeGreaterThan(100);

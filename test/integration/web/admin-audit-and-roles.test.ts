@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { eventually } from '../../helpers/eventually';
 import { launchChromium, openPage } from '../../helpers/browser';
 import { signInAdminAt } from './admin-config-helpers';
 
@@ -44,8 +45,8 @@ describe('admin audit log and role enforcement (Chromium)', () => {
 
       // Filtering by what changed keeps the client entries only.
       await page.getByLabel('What').selectOption('client');
-      await page.locator('tr.audit-entry').first().waitFor();
-      const kinds = await page.locator('tr.audit-entry td:nth-child(4)').allTextContents();
+      // The filtered list, not the one shown before it nor the loading state between them.
+      const kinds = await eventually(() => page.locator('tr.audit-entry td:nth-child(4)').allTextContents(), (k) => k.length > 0 && k.every((x) => x.startsWith('client')), 20_000);
       expect(kinds.length).toBeGreaterThan(0);
       expect(kinds.every((k) => k.startsWith('client'))).toBe(true);
       await expect(page.getByLabel(/Changes of entry/).locator('tr', { hasText: 'creditLimit' }).count()).resolves.toBe(1);
