@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { eventually } from '../../helpers/eventually';
 import { launchChromium, openPage, signIn, type WatchedPage } from '../../helpers/browser';
 import { chunk, fmtBody, riff } from '../../helpers/wav-builder';
 
@@ -183,10 +184,9 @@ describe('supervisor reports and call log (Chromium)', () => {
     // Stored as "+7 (495) 123-45-67"; typed the way a Russian supervisor dials it.
     await search.getByLabel('Phone number').fill('8 495 1234567');
     await search.getByRole('button', { name: 'Search' }).click();
-    // The whole log is listed first; the search narrows it to the one call (however long the search takes on a busy machine).
-    await page.locator(`table.call-table tbody tr[data-call-id="${timelineCallId}"]`).waitFor();
-    await page.locator('table.call-table tbody tr').nth(1).waitFor({ state: 'detached' });
-    const rows = await page.locator('table.call-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-call-id')));
+    // The whole log is listed first (this call among them), then a loading row, then the search's result: wait for the result.
+    const rows = await eventually(() => page.locator('table.call-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-call-id'))),
+      (ids) => ids.length === 1 && ids[0] === timelineCallId, 20_000);
     expect(rows).toEqual([timelineCallId]);
     const row = page.locator(`tr[data-call-id="${timelineCallId}"]`);
     await expect(row.textContent()).resolves.toMatch(/Sadovod market, stall 14/);
