@@ -169,12 +169,11 @@ export class CallRecorder {
     this.transition('ivr', 'ivr_started', { flow: flow.name ?? null, version: flow.version, ...(flow.draft ? { draft: true } : {}) });
   }
 
-  /** A node of the flow was entered (calls.ivr_path). */
-  ivrStep(nodeId: string, digits?: string): void {
+  /** A node of the flow was entered (calls.ivr_path), at the time it was entered. */
+  ivrStep(nodeId: string, digits?: string, at = this.clock.now()): void {
     if (this.current !== 'ivr') throw new AppError('ILLEGAL_TRANSITION', `IVR step "${nodeId}" while the call is ${this.current}`);
-    const at = this.clock.now();
     this.ivrPath.push(digits === undefined ? { nodeId, at } : { nodeId, at, digits });
-    this.append('ivr_step', digits === undefined ? { nodeId } : { nodeId, digits });
+    this.append('ivr_step', digits === undefined ? { nodeId } : { nodeId, digits }, at);
   }
 
   /**

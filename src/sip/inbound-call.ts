@@ -262,7 +262,7 @@ export class InboundCall {
         : { version: flow.version, name: this.services.flowName });
       const prompts = await this.services.prompts();
       const ivr = new IvrRun({ flow: flow.document, catalogue: prompts.catalogue, context: { client: this.client, businessHours: routing.document.businessHours }, clock: systemClock, logger: this.log });
-      const driver = new IvrDriver(ivr, media, (id, language) => prompts.fileOf(id, language), this.log);
+      const driver = new IvrDriver(ivr, media, (id, language) => prompts.fileOf(id, language), this.log, (step) => this.recorder.ivrStep(step.nodeId, undefined, step.at));
       this.onDigit = (digit) => {
         this.recorder.note('dtmf', { digit });
         driver.digit(digit);
@@ -271,7 +271,6 @@ export class InboundCall {
       const ivrEnd: IvrEnd = await Promise.race([driver.ended, this.callerGone.promise.then((): IvrEnd => ({ kind: 'caller_hangup' }))]);
       driver.stop();
       this.onDigit = () => undefined;
-      for (const step of ivr.path) this.recorder.ivrStep(step.nodeId);
       const language = ivr.language;
       this.promptFile = (id) => {
         try {

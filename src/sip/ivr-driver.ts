@@ -1,6 +1,6 @@
 import type { IvrCommand, RouteCommand } from '../ivr/ivr-command';
 import type { IvrEvent } from '../ivr/ivr-event';
-import type { IvrRun } from '../ivr/ivr-run';
+import type { IvrPathStep, IvrRun } from '../ivr/ivr-run';
 import type { Logger } from '../logger';
 import type { MediaSession } from '../media/media-session';
 
@@ -9,6 +9,9 @@ export type IvrEnd =
   | { kind: 'route'; command: RouteCommand }
   | { kind: 'hangup'; callbackRequested: boolean; language: string; variables: Readonly<Record<string, string>> }
   | { kind: 'caller_hangup' };
+
+/** What the driver asks of the call's media: prompts and barge-in. */
+export type IvrMedia = Pick<MediaSession, 'playPrompt' | 'stopPlayback'>;
 
 /** If rtpengine cannot say how long a prompt is, assume this much. */
 const UNKNOWN_PROMPT_MS = 3000;
@@ -26,13 +29,17 @@ export class IvrDriver {
   private resolveEnd!: (end: IvrEnd) => void;
   readonly ended: Promise<IvrEnd>;
   private callbackRequested = false;
+  /** How many of the run's path steps have been reported to onStep. */
+  private stepsReported = 0;
 
   constructor(
     private readonly run: IvrRun,
-    private readonly media: MediaSession,
+    private readonly media: IvrMedia,
     /** Absolute path of a prompt's audio file. */
     private readonly promptFile: (promptId: string, language: string) => string,
     private readonly logger: Logger,
+    /** Each node the caller enters, as it is entered (the call's IVR timeline). */
+    private readonly onStep: (step: IvrPathStep) => void = () => undefined,
   ) {
     this.ended = new Promise<IvrEnd>((resolve) => (this.resolveEnd = resolve));
   }
@@ -61,12 +68,19 @@ export class IvrDriver {
     this.queue = this.queue
       .then(async () => {
         if (this.finished) return;
-        await this.apply(this.run.handle(event));
+        const commands = this.run.handle(event);
+        this.reportSteps();
+        await this.apply(commands);
       })
       .catch((err: unknown) => {
         this.logger.error({ err }, 'IVR step failed; handing the call to an operator');
         this.finish({ kind: 'route', command: { type: 'route', choice: { intent: 'operator' }, cause: 'flow_error', language: this.run.language, variables: {}, announcementsPlayed: [], path: this.run.path.map((p) => p.nodeId) } });
       });
+  }
+
+  private reportSteps(): void {
+    const path = this.run.path;
+    for (; this.stepsReported < path.length; this.stepsReported++) this.onStep(path[this.stepsReported] as IvrPathStep);
   }
 
   private finish(end: IvrEnd): void {
