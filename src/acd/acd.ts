@@ -373,11 +373,11 @@ export class Acd {
     return { waitMs: numberOr(out.waitMs, 0) };
   }
 
-  /** The agent let it ring: agent not_ready(missed_call), caller back at the same place. */
-  async ringNoAnswer(callId: string, agentId: string, by = 'acd'): Promise<AcdOperationResult & { position: number | null }> {
+  /** The agent let it ring: agent not_ready(missed_call) — or not_ready(unreachable) when no phone of theirs could be rung — caller back at the same place. */
+  async ringNoAnswer(callId: string, agentId: string, by = 'acd', options: { unreachable?: boolean } = {}): Promise<AcdOperationResult & { position: number | null }> {
     requireId(callId, 'callId');
     requireId(agentId, 'agentId');
-    const out = await this.runRaw('ring_no_answer', { callId, agentId, by });
+    const out = await this.runRaw('ring_no_answer', { callId, agentId, by, unreachable: options.unreachable ? '1' : '0' });
     return { reservations: this.reservationsOf(out), position: numberOr(out.position, null) };
   }
 

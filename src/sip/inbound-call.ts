@@ -806,12 +806,18 @@ export class InboundCall {
     const staffId = Number(reservation.agentId);
     const leg: AgentLeg = { reservation, staffId, tag: `agent-${randomUUID()}`, request: null, dialog: null, ringTimer: null, transferredAway: false };
     this.agent = leg;
+    let offerRecorded = false;
     try {
       const contact = (await this.services.contactsOf(staffId))[0];
-      if (!contact) throw new Error('no registered device');
+      if (!contact) {
+        this.agent = null;
+        await this.skipUnreachableAgent(reservation, staffId);
+        return;
+      }
       const sdp = await media.offerToAgent(contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip', leg.tag);
       await acd.markOffered(this.acdId, reservation.agentId);
       this.recorder.offer({ agentId: staffId, ringTimeoutMs: reservation.ringMs });
+      offerRecorded = true;
       leg.ringTimer = setTimeout(() => leg.request?.cancel(() => undefined), reservation.ringMs);
       const stopOnCallerLeaving = this.callerGone.promise.then(() => leg.request?.cancel(() => undefined));
       void stopOnCallerLeaving;
@@ -867,8 +873,31 @@ export class InboundCall {
       const reason = status ? `${status}` : (err as Error).message;
       this.log.info({ agent: reservation.agentId, reason }, 'agent did not take the call');
       if (this.callerGone.fired) return;
-      this.recorder.offerMissed({ agentId: staffId, reason, requeued: true });
-      await acd.ringNoAnswer(this.acdId, reservation.agentId, 'switchboard').catch((e: unknown) => this.log.warn({ err: e }, 'ring-no-answer failed'));
+      // The ACD is told whatever else failed: otherwise the caller waits until the reservation expires.
+      try {
+        if (offerRecorded) this.recorder.offerMissed({ agentId: staffId, reason, requeued: true });
+      } finally {
+        await acd.ringNoAnswer(this.acdId, reservation.agentId, 'switchboard').catch((e: unknown) => this.log.warn({ err: e }, 'ring-no-answer failed'));
+      }
+    }
+  }
+
+  /**
+   * The ACD picked someone Ready whose phone is not registered (a closed
+   * softphone tab, a desk phone unplugged): nothing can ring. The attempt goes
+   * on the call's timeline, the person is set Not ready (unreachable) for a
+   * supervisor to see, and the caller goes back at once, keeping their place.
+   */
+  private async skipUnreachableAgent(reservation: Reservation, staffId: number): Promise<void> {
+    this.log.info({ agent: reservation.agentId }, 'agent has no registered phone: skipped');
+    try {
+      if (!this.callerGone.fired) {
+        this.recorder.offer({ agentId: staffId, ringTimeoutMs: 0 });
+        this.recorder.offerMissed({ agentId: staffId, reason: 'unreachable: no registered phone', requeued: true });
+      }
+    } finally {
+      await this.services.acd.ringNoAnswer(this.acdId, reservation.agentId, 'switchboard', { unreachable: true })
+        .catch((e: unknown) => this.log.warn({ err: e }, 'ring-no-answer failed'));
     }
   }
 

@@ -145,6 +145,29 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     expect((await h.fetch(`${h.baseUrl}/api/recordings/${call.recording_id}/audio`, { headers: { authorization: `Bearer ${anna}` } })).status).toBe(403);
   }, 30000);
 
+  it('an operator who is Ready with no registered phone is skipped at once: shown Not ready (unreachable), the attempt on the call\'s timeline, the caller kept waiting for the next one', async () => {
+    const ion = await h.login('ion', 'demo-pass-1');
+    const ionId = await staffId('ion');
+    await setState(anna, 'anna', 'not_ready', 'lunch');
+    await setState(olga, 'olga', 'not_ready', 'break');
+    // Ion never registered a phone in this file.
+    if (await agentState(ion, 'ion') !== 'ready') await setState(ion, 'ion', 'ready');
+    const caller = runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 7000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 40,
+    });
+    // Well before the reservation would have expired on its own (the ring timeout, 20 s): the caller is still on the line.
+    const ionNow = await eventually(() => h.api('GET', `/api/agents/${ionId}`, ion), (r) => r.body.state === 'not_ready', 6000);
+    expect(ionNow.body).toMatchObject({ state: 'not_ready', reason: 'unreachable' });
+    expect((await caller).successful).toBe(1);
+    const call = await eventually(latestCall, (c) => c?.outcome != null);
+    expect(call).toMatchObject({ outcome: 'abandoned_queue', agent_id: null });
+    const events = await eventsOf(call.id);
+    expect(events.filter((e) => e.type === 'offered' || e.type === 'offer_missed').map((e) => [e.type, e.data.agentId, e.data.reason ?? null])).toEqual([
+      ['offered', ionId, null], ['offer_missed', ionId, 'unreachable: no registered phone'],
+    ]);
+  }, 60000);
+
   it('a caller who hangs up while waiting in the queue is recorded as abandoned in queue, and leaves the queue', async () => {
     await setState(anna, 'anna', 'not_ready', 'lunch');
     await runSipp({

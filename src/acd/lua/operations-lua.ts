@@ -215,7 +215,10 @@ function ops.ring_no_answer()
     fail('ILLEGAL_TRANSITION', 'call ' .. c.id .. ': ' .. c.state .. ' -> waiting')
   end
   if c.agent ~= IN.agentId then fail('CONFLICT', 'call ' .. c.id .. ' is reserved for another agent') end
-  release(c, 'ring_no_answer', 'not_ready', 'missed_call', IN.by)
+  -- An agent whose phone could not be reached at all is told apart from one who let it ring.
+  local agent_reason = 'missed_call'
+  if IN.unreachable == '1' then agent_reason = 'unreachable' end
+  release(c, 'ring_no_answer', 'not_ready', agent_reason, IN.by)
   continue_after_release(c, 'ring_no_answer')
   OUT.position = position_of(c)
 end

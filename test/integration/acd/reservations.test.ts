@@ -40,6 +40,19 @@ describe('ACD reservations, preferred targets, ring-no-answer and overflow (real
     expect(released).toEqual([expect.objectContaining({ callId: 'c1', reason: 'ring_no_answer', agentId: 'a1' })]);
   });
 
+  it('an agent with no phone to ring: not_ready(unreachable), told apart from a missed call; the caller keeps the same place', async () => {
+    for (const id of ['c1', 'c2']) {
+      await acd.enqueue({ callId: id, queueId: 'sales' });
+      h.clock.advance(1000);
+    }
+    await acd.upsertAgent(operator('a1'));
+    await acd.transition('a1', 'ready');
+    const { position } = await acd.ringNoAnswer('c1', 'a1', 'switchboard', { unreachable: true });
+    expect(position).toBe(1);
+    expect(await line()).toEqual(['c1', 'c2']);
+    expect(await acd.getAgent('a1')).toMatchObject({ state: 'not_ready', reason: 'unreachable' });
+  });
+
   it('an offered call left ringing past the ring timeout is treated as ring-no-answer by housekeeping', async () => {
     await acd.upsertAgent(operator('a1'));
     await acd.upsertAgent(operator('a2'));
