@@ -11,7 +11,7 @@ if [ "$(id -u)" = "0" ]; then
   sb_ensure_debian_packages "the local database" "/usr/lib/postgresql:postgresql"
 fi
 sb_ensure_debian_packages "live state" "redis-server:redis-server"
-sb_ensure_debian_packages "media" "rtpengine:rtpengine-daemon"
+sb_ensure_debian_packages "media" "rtpengine:rtpengine-daemon" "sox:sox"
 sb_ensure_debian_packages "HTTPS certificates" "openssl:openssl"
 npx tsc -p tsconfig.build.json
 npx tsx scripts/build-web.ts

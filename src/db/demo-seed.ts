@@ -117,7 +117,8 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       name: 'main', timezone: 'Europe/Moscow',
       hours: options.alwaysOpen
         ? [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' }))
-        : [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' })).concat([{ weekday: 6, opens: '09:00', closes: '15:00' }]),
+        // The hours the shipped after-hours prompt announces (and the seed routing config keeps).
+        : DEFAULT_ROUTING_CONFIG.businessHours.hours.map((h) => ({ ...h })),
       holidays: [{ day: '2027-01-01', name: 'New Year' }, { day: '2027-01-07', name: 'Orthodox Christmas' }],
     });
     const queues = [

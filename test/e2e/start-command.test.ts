@@ -9,6 +9,7 @@ import { itWithDrachtio } from '../helpers/drachtio';
 import { sipOptions, sipOptionsOverTls } from '../helpers/sip-probe';
 import { fetchTrusting, type TrustingFetch } from '../helpers/test-tls';
 import { hostPart, machineAddresses } from '../../src/network/machine-addresses';
+import { DEFAULT_ROUTING_CONFIG } from '../../src/routing/default-routing-config';
 
 /**
  * The README's start command, run for real: every component started by the
@@ -145,6 +146,9 @@ describe('the whole system from the start command', () => {
     expect(departments.every((d) => d.headStaffId !== null)).toBe(true);
     const key = (await get(`/api/clients?phone=${encodeURIComponent('8 (495) 100-00-02')}`)) as Array<{ type: string }>;
     expect(key[0]?.type).toBe('key');
+    // The demo schedule is the one the after-hours prompt announces (Mon–Fri 08–20, Sat 09–17, Moscow).
+    const schedules = (await get('/api/business-hours')) as Array<{ name: string; timezone: string; hours: Array<{ weekday: number; opens: string; closes: string }> }>;
+    expect(schedules.find((s) => s.name === 'main')).toMatchObject({ timezone: 'Europe/Moscow', hours: DEFAULT_ROUTING_CONFIG.businessHours.hours });
   });
 
   it('published the default IVR flow and routing config as version 1', async () => {
