@@ -2,21 +2,13 @@ import Redis from 'ioredis';
 import { Acd } from '../../src/acd';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
+import { eventually } from '../helpers/eventually';
 import { callerScenario, freeMediaPort, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { RtpengineProbe, cancellingCallerScenario, componentAddress, holdingAgentScenario, sample, sessionCallerScenario, sippErrors, startPhone } from './call-session-kit';
 
 const MARKET_CLIENT = '+74951000001';
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await probe();
-  }
-  return value;
-}
 
 describeWithDrachtio('hold with music, max-wait overflow and an early CANCEL, through real drachtio-server, rtpengine, Redis and Postgres', () => {
   let h: SystemHarness;

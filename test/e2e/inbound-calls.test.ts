@@ -2,21 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
+import { eventually } from '../helpers/eventually';
 import { channelRms } from '../helpers/wav-level';
 import { agentScenario, callerScenario, freeMediaPort, referringAgentScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 const MARKET_CLIENT = '+74951000001';
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await probe();
-  }
-  return value;
-}
 
 describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Redis and Postgres (sipp callers and desk phones)', () => {
   let h: SystemHarness;

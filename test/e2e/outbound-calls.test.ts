@@ -7,6 +7,7 @@ import { Acd } from '../../src/acd';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
+import { eventually } from '../helpers/eventually';
 import { channelRms } from '../helpers/wav-level';
 import { freeMediaPort, registerPhone } from '../helpers/sipp';
 import {
@@ -82,15 +83,6 @@ function sipp(options: { scenario: string; ip: string; port: number; mediaPort: 
   return { done, stop: () => child.kill('SIGKILL') };
 }
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await probe();
-  }
-  return value;
-}
 
 describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from staff phones, queued callbacks (real drachtio, rtpengine, sipp, Redis, Postgres)', () => {
   let h: SystemHarness;

@@ -1,20 +1,12 @@
 import { freeTcpPort } from '../../src/runtime/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
+import { eventually } from '../helpers/eventually';
 import { callerScenario, freeMediaPort, registerPhone, runSipp } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { RtpengineProbe, answeringPhoneScenario, decliningPhoneScenario, sample, sippErrors, startPhone } from './call-session-kit';
 
 const MARKET_CLIENT = '+74951000001';
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 150));
-    value = await probe();
-  }
-  return value;
-}
 
 describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpengine, Redis and Postgres (sipp caller and desk phones)', () => {
   let h: SystemHarness;

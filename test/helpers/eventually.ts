@@ -4,7 +4,7 @@
  * that crosses Redis) instead of sleeping a guessed time, and its assertion
  * still shows what was last seen.
  */
-export async function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+export async function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
   while (!done(value) && Date.now() < deadline) {
@@ -12,4 +12,22 @@ export async function eventually<T>(probe: () => T | Promise<T>, done: (value: T
     value = await probe();
   }
   return value;
+}
+
+/**
+ * Runs `check` (which throws, e.g. a failing expect) until it passes or the
+ * time is up, then throws its last failure — for waiting on a background
+ * worker (an outbox drainer) instead of sleeping a guessed time.
+ */
+export async function untilPasses(check: () => Promise<void>, timeoutMs = 20_000, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
 }

@@ -99,16 +99,3 @@ export function buildCall(path: CallPath, refs: Refs, options: { recordingId?: s
 
 export { newCallId };
 
-/** Polls until `check` passes (it throws until then), so tests wait for the drainer instead of sleeping a guessed time. */
-export async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}

@@ -8,7 +8,8 @@ import { CallRecordWriter } from '../../../src/calls/call-record-writer';
 import { purgeExpiredRecordings } from '../../../src/calls/recording-retention';
 import type { RunningService } from '../../../src/runtime/managed-process';
 import { createTestDatabase, startTestRedis, type TestDatabase } from '../../helpers/test-env';
-import { PATHS, buildCall, eventually, newCallId, testLogger, type Refs } from './call-paths';
+import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';
+import { untilPasses } from '../../helpers/eventually';
 
 const DAY = 24 * 3600_000;
 
@@ -120,9 +121,9 @@ describe('call records in Postgres (real Postgres and Redis)', () => {
     await expect(writer.writeRecording({ id: recordingId, callId: record.id, filePath: '/r/b.wav', durationMs: 1, sizeBytes: 1 })).resolves.toBe('outboxed');
     writer.start();
     // Goes round the outbox while its call is missing…
-    await eventually(async () => expect(await rowCount('SELECT count(*) AS n FROM recordings WHERE id = $1', [recordingId])).toBe(0), 500);
+    await untilPasses(async () => expect(await rowCount('SELECT count(*) AS n FROM recordings WHERE id = $1', [recordingId])).toBe(0), 500);
     await expect(writer.writeCall(record)).resolves.toBe('written');
-    await eventually(async () => {
+    await untilPasses(async () => {
       const stored = await findCall(db, record.id);
       expect(stored?.recordingId).toBe(recordingId);
       expect(await writer.pending()).toEqual({ outbox: 0, processing: 0, deadLetters: 0, memory: 0 });

@@ -10,7 +10,8 @@ import { startRedisServer } from '../../../src/runtime/redis-server';
 import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
 import { CallRecordWriter, type CallWriteOutcome } from '../../../src/calls/call-record-writer';
 import type { CallRecord } from '../../../src/calls/call-record';
-import { PATHS, buildCall, eventually, newCallId, testLogger, type Refs } from './call-paths';
+import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';
+import { untilPasses } from '../../helpers/eventually';
 
 const REFS: Refs = { clientId: null, queueId: null, agentA: 1, agentB: 2 };
 
@@ -122,7 +123,7 @@ describe('call record outbox through real Postgres and Redis outages', () => {
     expect(writer.stats.postgresSuspect).toBe(true);
 
     await startPg();
-    await eventually(drained);
+    await untilPasses(drained);
     await expectStoredOnce([...before, ...stream]);
     expect(await commitOrder(outboxed)).toEqual(outboxed.map((r) => r.id));
     const stored = await findCall(db, withRecording.id);
@@ -148,13 +149,13 @@ describe('call record outbox through real Postgres and Redis outages', () => {
 
     await startRedis();
     // Redis back, Postgres still down: out of memory into the durable outbox.
-    await eventually(async () => {
+    await untilPasses(async () => {
       const p = await writer.pending();
       expect(p.memory).toBe(0);
       expect((p.outbox ?? 0) + (p.processing ?? 0)).toBe(2);
     });
     await startPg();
-    await eventually(drained);
+    await untilPasses(drained);
     await expectStoredOnce(records);
     expect(await commitOrder(records)).toEqual(records.map((r) => r.id));
   });
@@ -167,12 +168,12 @@ describe('call record outbox through real Postgres and Redis outages', () => {
 
     await redisServer!.stop();
     await startRedis();
-    await eventually(async () => expect((await writer.outbox.counts()).pending).toBe(3));
+    await untilPasses(async () => expect((await writer.outbox.counts()).pending).toBe(3));
 
     await startPg();
     writer = newWriter();
     writer.start();
-    await eventually(drained);
+    await untilPasses(drained);
     await expectStoredOnce(records);
     expect(await commitOrder(records)).toEqual(records.map((r) => r.id));
   });

@@ -6,7 +6,8 @@ import { CallRecordWriter, type CallRecordWriterOptions } from '../../../src/cal
 import type { CallRecord } from '../../../src/calls/call-record';
 import { AppError } from '../../../src/errors/app-error';
 import { createTestDatabase, startTestRedis, type TestDatabase } from '../../helpers/test-env';
-import { PATHS, buildCall, eventually, newCallId, testLogger, type Refs } from './call-paths';
+import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';
+import { untilPasses } from '../../helpers/eventually';
 
 const REFS: Refs = { clientId: null, queueId: null, agentA: 1, agentB: 2 };
 
@@ -96,7 +97,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
 
     const successor = writer({ db, drainerId: 'successor', staleDrainerMs: 400 });
     successor.start();
-    await eventually(empty(successor));
+    await untilPasses(empty(successor));
     await storedOnce(records);
     expect(successor.stats).toMatchObject({ writtenFromOutbox: 4, duplicates: 0 });
     expect(await redis.zscore(`${key}:drainers`, 'crashed')).toBeNull();
@@ -123,7 +124,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
     const b = writer({ db, drainerId: 'b', batchSize: 3, drainIntervalMs: 5 });
     a.start();
     b.start();
-    await eventually(empty(a));
+    await untilPasses(empty(a));
     await storedOnce(records);
     expect(a.stats.writtenFromOutbox + b.stats.writtenFromOutbox).toBe(40);
     expect(a.stats.duplicates + b.stats.duplicates).toBe(0);
@@ -176,7 +177,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
     const w = new CallRecordWriter({ db: deadDb, redis, logger: testLogger(), outboxKey: key, drainerId: 'stopping', drainIntervalMs: 20 });
     const records = await outboxed(w, 3);
     w.start();
-    await eventually(async () => expect(await w.outbox.peek('processing')).toHaveLength(1));
+    await untilPasses(async () => expect(await w.outbox.peek('processing')).toHaveLength(1));
     await w.stop();
     expect(timers()).toBe(baseline);
     expect(await w.outbox.peek('processing')).toEqual([]);
