@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { Acd } from '../src/acd';
-import { freeTcpPort } from '../src/runtime/managed-process';
+import { freeTcpPort } from '../src/platform/managed-process';
 import { startRedisServer } from '../src/runtime/redis-server';
 
 const CALLS = 10_000;

@@ -27,7 +27,7 @@ import {
 import { ReportRollupJob } from '../src/reports/report-rollup-job';
 import { listCallLog } from '../src/db/repositories/call-log-repository';
 import { reportPeriod } from '../src/reports/report-period';
-import { freeTcpPort } from '../src/runtime/managed-process';
+import { freeTcpPort } from '../src/platform/managed-process';
 import { generateVolume, type VolumeSpec } from '../test/integration/reports/report-volume-data';
 
 const args = process.argv.slice(2);

@@ -40,7 +40,7 @@ import { Client as NgClient } from 'rtpengine-client';
 import { loadConfig } from '../src/config/load-config';
 import { startPostgresServer } from '../src/db/postgres-server';
 import type { Logger } from '../src/logger';
-import { findExecutable, freeTcpPort, type RunningService } from '../src/runtime/managed-process';
+import { findExecutable, freeTcpPort, type RunningService } from '../src/platform/managed-process';
 import { startSystem, type RunningSystem } from '../src/runtime/start-system';
 import { startDrachtioServer } from '../src/sip/drachtio-process';
 import { SipConnection } from '../src/sip/sip-connection';

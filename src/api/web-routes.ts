@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { projectRoot } from '../runtime/project-root';
+import { projectRoot } from '../platform/project-root';
 import { WEB_APPS, WEB_OUTPUT_DIR } from './web-apps';
 
 /**

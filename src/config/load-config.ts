@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConfigSchema, type AppConfig } from './config-schema';
-import { projectRoot } from '../runtime/project-root';
+import { projectRoot } from '../platform/project-root';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { projectRoot } from '../runtime/project-root';
+import { projectRoot } from '../platform/project-root';
 
 const REPO_ROOT = projectRoot();
 export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'migrations');

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger';
-import { startManagedProcess, stopChild, ServiceStartError, type RunningService } from '../runtime/managed-process';
+import { startManagedProcess, stopChild, ServiceStartError, type RunningService } from '../platform/managed-process';
 
 export interface PostgresServerOptions {
   dataDir: string;

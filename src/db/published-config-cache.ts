@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
-import { ChangeFeed } from '../runtime/change-feed';
+import { ChangeFeed } from '../platform/change-feed';
 import type { Db } from './pool';
 import type { ConfigVersion, VersionedConfigStore } from './versioned-config-store';
 

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
-import { ChangeFeed } from '../runtime/change-feed';
+import { ChangeFeed } from '../platform/change-feed';
 
 /** A change to the client directory: the numbers whose owner changed, or null for "anything may have". */
 export interface DirectoryChange {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AppError } from '../errors/app-error';
-import { projectRoot } from '../runtime/project-root';
+import { projectRoot } from '../platform/project-root';
 import { describeWav, parseWav, type WavInfo } from './wav-file';
 
 /**

@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
-import { findExecutable, startManagedProcess, stopChild, ServiceStartError, type RunningService } from '../runtime/managed-process';
+import { findExecutable, startManagedProcess, stopChild, ServiceStartError, type RunningService } from '../platform/managed-process';
 
 export interface RtpengineProcessOptions {
   binary: string;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import type { Logger } from '../logger';
-import { findExecutable, startManagedProcess, stopChild, ServiceStartError, type RunningService } from './managed-process';
+import { findExecutable, startManagedProcess, stopChild, ServiceStartError, type RunningService } from '../platform/managed-process';
 
 export interface RedisServerOptions {
   port: number;

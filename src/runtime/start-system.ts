@@ -27,7 +27,7 @@ import { Acd, AcdEventWriter } from '../acd';
 import { syncDirectoryToAcd } from '../directory/acd-directory-sync';
 import { StaffingChangeFeed } from '../directory/directory-change-feed';
 import { ReportRollupJob } from '../reports/report-rollup-job';
-import type { RunningService } from './managed-process';
+import type { RunningService } from '../platform/managed-process';
 import { hostPart, isLoopback, machineAddresses } from '../network/machine-addresses';
 import { certificateStanding, prepareSiteTls, type SiteTls } from '../tls/site-tls';
 import { CA_DOWNLOAD_PATH } from '../tls/trust-instructions';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { hostPart } from '../network/machine-addresses';
-import { findExecutable, startManagedProcess, stopChild, tcpPortOpen, ServiceStartError, type RunningService } from '../runtime/managed-process';
+import { findExecutable, startManagedProcess, stopChild, tcpPortOpen, ServiceStartError, type RunningService } from '../platform/managed-process';
 
 export interface DrachtioProcessOptions {
   binary: string;

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } f
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { findExecutable } from '../runtime/managed-process';
+import { findExecutable } from '../platform/managed-process';
 import { CertificateError, certificateValidity, readCertificatePair, uncoveredNames, type CertificatePair } from './certificate-check';
 
 const run = promisify(execFile);

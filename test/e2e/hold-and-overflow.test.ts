@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { Acd } from '../../src/acd';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { callerScenario, freeMediaPort, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseWav } from '../../src/media/wav-file';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { channelRms } from '../helpers/wav-level';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { openPage, SCREENSHOT_DIR, type WatchedPage } from '../helpers/browser';
 import { launchSoftphoneBrowser } from './softphone-kit';
 import { describeWithDrachtio } from '../helpers/drachtio';

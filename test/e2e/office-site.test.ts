@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { openPage, type WatchedPage } from '../helpers/browser';
 import { baresipPresent, startBaresipPhone, type BaresipPhone } from '../helpers/baresip-phone';
 import { describeWithDrachtio } from '../helpers/drachtio';

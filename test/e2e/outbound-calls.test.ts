@@ -5,7 +5,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { Acd } from '../../src/acd';
 import { parseWav } from '../../src/media/wav-file';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { channelRms } from '../helpers/wav-level';

@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { sipHa1 } from '../../src/auth/sip-digest';
 import { createPool, type Db } from '../../src/db/pool';
 import { createRootLogger } from '../../src/logger';
-import { freeTcpPort, type RunningService } from '../../src/runtime/managed-process';
+import { freeTcpPort, type RunningService } from '../../src/platform/managed-process';
 import { expectedDigestResponse } from '../../src/sip/digest-auth';
 import { startDrachtioServer, type DrachtioBlacklist } from '../../src/sip/drachtio-process';
 import { createRegistrar, type Registrar } from '../../src/sip/registrar';

@@ -1,5 +1,5 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';

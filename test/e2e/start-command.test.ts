@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freeTcpPort, tcpPortOpen } from '../../src/runtime/managed-process';
+import { freeTcpPort, tcpPortOpen } from '../../src/platform/managed-process';
 import { pingRtpengine } from '../../src/media/rtpengine-process';
 import { itWithDrachtio } from '../helpers/drachtio';
 import { sipOptions, sipOptionsOverTls } from '../helpers/sip-probe';

@@ -1,4 +1,4 @@
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { callerScenario, freeMediaPort, registerPhone, runSipp } from '../helpers/sipp';

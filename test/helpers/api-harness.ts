@@ -13,7 +13,7 @@ import { ensureReferenceData } from '../../src/db/reference-data';
 import { seedDemoData } from '../../src/db/demo-seed';
 import { createRootLogger } from '../../src/logger';
 import { createTestDatabase, startTestRedis, type TestDatabase } from './test-env';
-import type { RunningService } from '../../src/runtime/managed-process';
+import type { RunningService } from '../../src/platform/managed-process';
 import { Acd } from '../../src/acd';
 import { syncDirectoryToAcd } from '../../src/directory/acd-directory-sync';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { findExecutable } from '../../src/runtime/managed-process';
+import { findExecutable } from '../../src/platform/managed-process';
 import { freeMediaPort } from './sipp';
 
 /**

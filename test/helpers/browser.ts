@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import { findExecutable } from '../../src/runtime/managed-process';
+import { findExecutable } from '../../src/platform/managed-process';
 import { browserTrust } from './test-tls';
 
 /** Debian's Chromium; tests never let a tool download a browser of its own. */

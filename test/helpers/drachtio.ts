@@ -1,4 +1,4 @@
-import { findExecutable } from '../../src/runtime/managed-process';
+import { findExecutable } from '../../src/platform/managed-process';
 
 /** Design §4: the tier runs when a `drachtio` binary is on PATH or DRACHTIO_HOST is set. */
 export const drachtioPresent = findExecutable('drachtio') !== null || Boolean(process.env.DRACHTIO_HOST);

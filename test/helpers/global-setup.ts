@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startPostgresServer } from '../../src/db/postgres-server';
 import { runMigrations } from '../../src/db/migrate';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { TEMPLATE_DB, STATE_FILE_ENV } from './test-env';
 import { buildWebApps } from '../../scripts/build-web';
 import { prepareTestTls } from './test-tls';

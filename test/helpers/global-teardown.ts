@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { RunningService } from '../../src/runtime/managed-process';
+import type { RunningService } from '../../src/platform/managed-process';
 
 export default async function globalTeardown(): Promise<void> {
   const holder = globalThis as { __switchboardPostgres?: Array<RunningService & { dataDir: string }> };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load-config';
 import { createRootLogger } from '../../src/logger';
-import { freeTcpPort } from '../../src/runtime/managed-process';
+import { freeTcpPort } from '../../src/platform/managed-process';
 import { startSystem, type RunningSystem } from '../../src/runtime/start-system';
 import { createTestDatabase, type TestDatabase } from './test-env';
 import { fetchTrusting, installTestCa, testCa, type TrustingFetch } from './test-tls';

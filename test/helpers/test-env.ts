@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { startRedisServer } from '../../src/runtime/redis-server';
 import { startRtpengine } from '../../src/media/rtpengine-process';
-import { freeTcpPort, type RunningService } from '../../src/runtime/managed-process';
+import { freeTcpPort, type RunningService } from '../../src/platform/managed-process';
 
 export const TEMPLATE_DB = 'switchboard_template';
 export const STATE_FILE_ENV = 'SWITCHBOARD_TEST_STATE';

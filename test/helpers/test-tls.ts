@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
-import { findExecutable } from '../../src/runtime/managed-process';
+import { findExecutable } from '../../src/platform/managed-process';
 import { ensureLocalCa } from '../../src/tls/local-ca';
 
 /**

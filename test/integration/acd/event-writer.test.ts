@@ -7,7 +7,7 @@ import { runMigrations } from '../../../src/db/migrate';
 import { startPostgresServer } from '../../../src/db/postgres-server';
 import { insertAcdEvents, listAcdEvents } from '../../../src/db/repositories/acd-events-repository';
 import { parseAcdEvent } from '../../../src/acd';
-import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
+import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-env';
 import { AcdHarness, operator } from './acd-harness';
 import { eventually } from '../../helpers/eventually';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startPostgresServer } from '../../../src/db/postgres-server';
 import { runMigrations } from '../../../src/db/migrate';
 import { startRedisServer } from '../../../src/runtime/redis-server';
-import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
+import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { eventually } from '../../helpers/eventually';
 

@@ -6,7 +6,7 @@ import { createPool, type Db } from '../../../src/db/pool';
 import { findCall, writeCallRecord, writeRecording, writeWrapUp } from '../../../src/db/repositories/call-records-repository';
 import { CallRecordWriter } from '../../../src/calls/call-record-writer';
 import { purgeExpiredRecordings } from '../../../src/calls/recording-retention';
-import type { RunningService } from '../../../src/runtime/managed-process';
+import type { RunningService } from '../../../src/platform/managed-process';
 import { createTestDatabase, startTestRedis, type TestDatabase } from '../../helpers/test-env';
 import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';
 import { untilPasses } from '../../helpers/eventually';

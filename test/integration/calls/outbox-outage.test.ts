@@ -7,7 +7,7 @@ import { findCall } from '../../../src/db/repositories/call-records-repository';
 import { runMigrations } from '../../../src/db/migrate';
 import { startPostgresServer } from '../../../src/db/postgres-server';
 import { startRedisServer } from '../../../src/runtime/redis-server';
-import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
+import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { CallRecordWriter, type CallWriteOutcome } from '../../../src/calls/call-record-writer';
 import type { CallRecord } from '../../../src/calls/call-record';
 import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';

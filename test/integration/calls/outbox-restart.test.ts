@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { createPool, type Db } from '../../../src/db/pool';
 import { findCall } from '../../../src/db/repositories/call-records-repository';
-import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
+import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { CallRecordWriter, type CallRecordWriterOptions } from '../../../src/calls/call-record-writer';
 import type { CallRecord } from '../../../src/calls/call-record';
 import { AppError } from '../../../src/errors/app-error';

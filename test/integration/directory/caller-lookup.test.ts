@@ -9,7 +9,7 @@ import { findClientFactsByPhone } from '../../../src/db/repositories/caller-fact
 import { CallerLookup, type CallerLookupResult } from '../../../src/directory/caller-lookup';
 import { DirectoryChangeFeed } from '../../../src/directory/directory-change-feed';
 import { createRootLogger } from '../../../src/logger';
-import { freeTcpPort, type RunningService } from '../../../src/runtime/managed-process';
+import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { startTestRedis } from '../../helpers/test-env';
 import { eventually } from '../../helpers/eventually';

@@ -5,7 +5,7 @@ import { MediaSession } from '../../../src/media/media-session';
 import { defaultPromptsDir } from '../../../src/media/prompt-audio';
 import { RtpengineCallSweeper } from '../../../src/media/rtpengine-call-sweeper';
 import { RtpengineNgClient, type NgCommand, type NgCommandSender, type NgParams, type NgReply } from '../../../src/media/rtpengine-ng-client';
-import type { RunningService } from '../../../src/runtime/managed-process';
+import type { RunningService } from '../../../src/platform/managed-process';
 import { startTestRtpengine } from '../../helpers/test-env';
 import { RtpTestEndpoint, mediaPort, sleep } from './rtp-test-endpoint';
 

@@ -9,7 +9,7 @@ import type { DtmfEvent } from '../../../src/media/dtmf-event';
 import { findCallCaptures } from '../../../src/media/call-recording';
 import { parseWav } from '../../../src/media/wav-file';
 import { defaultPromptsDir } from '../../../src/media/prompt-audio';
-import type { RunningService } from '../../../src/runtime/managed-process';
+import type { RunningService } from '../../../src/platform/managed-process';
 import { startTestRtpengine } from '../../helpers/test-env';
 import { wav } from '../../helpers/wav-builder';
 import { RtpTestEndpoint, mediaPort, sleep } from './rtp-test-endpoint';

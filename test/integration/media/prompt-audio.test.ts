@@ -8,7 +8,7 @@ import { promptAudioFile } from '../../../src/ivr/prompt-catalogue';
 import { AppError } from '../../../src/errors/app-error';
 import { convertForMediaServer, defaultPromptsDir, readPromptManifest, validateUploadedPrompt, type PromptManifest } from '../../../src/media/prompt-audio';
 import { parseWav, type WavInfo } from '../../../src/media/wav-file';
-import { projectRoot } from '../../../src/runtime/project-root';
+import { projectRoot } from '../../../src/platform/project-root';
 
 /** The version number a tool prints, or null when it is not installed (same parsing as the generation script). */
 function installedVersion(binary: string): string | null {

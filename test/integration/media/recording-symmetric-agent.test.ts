@@ -7,7 +7,7 @@ import { RtpengineNgClient } from '../../../src/media/rtpengine-ng-client';
 import { MediaSession } from '../../../src/media/media-session';
 import { parseWav } from '../../../src/media/wav-file';
 import { defaultPromptsDir } from '../../../src/media/prompt-audio';
-import type { RunningService } from '../../../src/runtime/managed-process';
+import type { RunningService } from '../../../src/platform/managed-process';
 import { startTestRtpengine } from '../../helpers/test-env';
 import { RtpTestEndpoint, mediaPort, sleep } from './rtp-test-endpoint';
 

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { RtpengineNgClient } from '../../../src/media/rtpengine-ng-client';
 import { startTestRtpengine } from '../../helpers/test-env';
-import type { RunningService } from '../../../src/runtime/managed-process';
+import type { RunningService } from '../../../src/platform/managed-process';
 
 /** A plain RTP endpoint: a UDP socket on loopback that counts what reaches it. */
 async function rtpEndpoint(): Promise<{ socket: dgram.Socket; port: number; received: () => number; close: () => void }> {

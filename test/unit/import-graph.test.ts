@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { importCycles, importGraph, layerOf, LAYERS, wrongWayImports } from '../../scripts/import-graph';
+
+/**
+ * Imports run one way, downward (docs/architecture.md §2): helpers, cores,
+ * services, apps. What still runs the wrong way is listed here as debt to pay
+ * (issue 13); the list may only shrink — a new wrong-way import or a new
+ * member of a cycle fails the test suite.
+ */
+const KNOWN_WRONG_WAY = ['db -> api', 'directory -> api', 'sip -> api'];
+const KNOWN_CYCLE = ['acd', 'api', 'calls', 'db', 'directory', 'reports', 'sip', 'supervisor'];
+
+describe('the import graph of src/', () => {
+  const graph = importGraph(path.resolve(__dirname, '..', '..', 'src'));
+
+  it('places every folder of src/ in a layer', () => {
+    for (const unit of graph.keys()) expect(() => layerOf(unit)).not.toThrow();
+  });
+
+  it('keeps helpers and cores free of anything above them: they do no I/O of their own and know no service', () => {
+    for (const [unit, targets] of graph) {
+      if (layerOf(unit) > 1) continue;
+      expect({ unit, above: [...targets].filter((t) => layerOf(t) > layerOf(unit)) }).toEqual({ unit, above: [] });
+    }
+  });
+
+  it('has no wrong-way import beyond the known debt', () => {
+    const wrong = wrongWayImports(graph);
+    expect(wrong.filter((edge) => !KNOWN_WRONG_WAY.includes(edge))).toEqual([]);
+  });
+
+  it('has no cycle beyond the known one, and none among helpers and cores', () => {
+    for (const group of importCycles(graph)) {
+      expect(group.filter((unit) => !KNOWN_CYCLE.includes(unit))).toEqual([]);
+    }
+    const low = new Set(LAYERS.slice(0, 2).flatMap((l) => l.folders));
+    expect(importCycles(graph).filter((group) => group.some((unit) => low.has(unit)))).toEqual([]);
+  });
+
+  it('detects what it guards against (a made-up graph with an upward import and a cycle)', () => {
+    const made = new Map<string, Set<string>>([['routing', new Set(['db'])], ['db', new Set(['routing', 'api'])], ['api', new Set(['db'])]]);
+    expect(wrongWayImports(made)).toEqual(['db -> api', 'routing -> db']);
+    expect(importCycles(made)).toEqual([['api', 'db', 'routing']]);
+  });
+});
