@@ -22,6 +22,9 @@ import type { DirectCallRelease } from './direct-call-presence';
 import { CallHold } from './hold-state';
 import { IvrDriver, type IvrEnd } from './ivr-driver';
 import { queuePlanFor, type QueuePlan } from './queue-plan';
+import { hangUpDialog, legKindOf, tagOf } from './call-session/dialog-ends';
+import { relayReinvite } from './call-session/reinvite-relay';
+import { Signal } from './call-session/signal';
 import { sentOverWebSocket } from './sent-over-websocket';
 import { sipFailureFor } from './sip-status';
 import type { SrfRequest, SrfResponse } from './srf-types';
@@ -31,23 +34,6 @@ export { transferTargetOfReferTo, type BlindTransferTarget } from './transfer-ta
 
 type Dialog = Srf.Dialog;
 
-/** A promise with its resolve at hand, for the moments a call waits for. */
-class Signal<T = void> {
-  readonly promise: Promise<T>;
-  private resolveFn!: (value: T) => void;
-  private done = false;
-  constructor() {
-    this.promise = new Promise<T>((resolve) => (this.resolveFn = resolve));
-  }
-  resolve(value: T): void {
-    if (this.done) return;
-    this.done = true;
-    this.resolveFn(value);
-  }
-  get fired(): boolean {
-    return this.done;
-  }
-}
 
 interface AgentLeg {
   /** The ACD's reservation; null for a person who took the caller over in a warm transfer (rung directly). */
@@ -99,9 +85,6 @@ export function callerNumberOf(req: SrfRequest): string {
   return 'anonymous';
 }
 
-function tagOf(header: string): string | null {
-  return /;\s*tag=([^;>\s]+)/i.exec(header)?.[1] ?? null;
-}
 
 /**
  * A draft test (issue 7): a staff member who may edit IVR flows dialled
@@ -351,28 +334,10 @@ export class InboundCall {
     });
   }
 
-  /** A re-INVITE from either side goes through rtpengine (design §7), hold included. */
+  /** A re-INVITE from either side goes through rtpengine (design §7); the agent's may hold or resume the caller. */
   private async reinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
-    const media = this.media;
-    if (!media) return res.send(500);
-    try {
-      const result = await media.reoffer(from, req.body);
-      if (result.kind === 'answered') return res.send(200, { body: result.sdp });
-      const other = result.to === 'caller' ? this.uas : this.agent?.dialog;
-      if (!other) {
-        media.cancelReoffer();
-        return res.send(488);
-      }
-      const answer = await other.modify(result.sdp);
-      const sdp = await media.completeReoffer(answer);
-      res.send(200, { body: sdp });
-    } catch (err) {
-      media.cancelReoffer();
-      this.log.warn({ err, from }, 're-INVITE failed');
-      res.send(sipFailureFor(err).status === 409 ? 491 : 500);
-      return;
-    }
-    if (from === 'agent') await this.applyAgentHold(req.body);
+    const relayed = await relayReinvite({ media: this.media, dialogOf: (leg) => (leg === 'caller' ? this.uas : this.agent?.dialog), log: this.log }, from, req, res);
+    if (relayed && from === 'agent') await this.applyAgentHold(req.body);
   }
 
   /**
@@ -778,16 +743,8 @@ export class InboundCall {
     }
   }
 
-  /**
-   * Sends BYE on a dialog (RFC 3261 §15). The callback form, because the
-   * promise form rejects when the other side's BYE crossed ours (ENODIALOG):
-   * unhandled, that would end the whole process, not just this call.
-   */
   private hangUp(dialog: Dialog | null | undefined): void {
-    if (!dialog) return;
-    dialog.destroy(undefined, (err: unknown) => {
-      if (err) this.log.debug({ err: (err as Error).message }, 'BYE not needed: the dialog had already ended');
-    });
+    hangUpDialog(dialog, this.log);
   }
 
   /**
@@ -814,7 +771,7 @@ export class InboundCall {
         await this.skipUnreachableAgent(reservation, staffId);
         return;
       }
-      const sdp = await media.offerToAgent(contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip', leg.tag);
+      const sdp = await media.offerToAgent(legKindOf(contact), leg.tag);
       await acd.markOffered(this.acdId, reservation.agentId);
       this.recorder.offer({ agentId: staffId, ringTimeoutMs: reservation.ringMs });
       offerRecorded = true;

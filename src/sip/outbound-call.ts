@@ -13,6 +13,10 @@ import { FAR_PROGRESS_CONTENT_TYPE, farFailureOf, farProgressBody, type FarFailu
 import { ringFirst, RingFailed, type RingBranch } from './parallel-ring';
 import type { ContactBinding } from './registration-store';
 import { sentOverWebSocket } from './sent-over-websocket';
+import { hangUpDialog, legKindOf, tagOf } from './call-session/dialog-ends';
+import { relayReinvite } from './call-session/reinvite-relay';
+import { Signal } from './call-session/signal';
+import { CallHold } from './hold-state';
 import { sipFailureFor } from './sip-status';
 import { isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
 
@@ -76,31 +80,8 @@ interface CallEnd {
   outcome?: CallOutcome;
 }
 
-/** A promise with its resolve at hand. */
-class Signal<T = void> {
-  readonly promise: Promise<T>;
-  private resolveFn!: (value: T) => void;
-  private done = false;
-  constructor() {
-    this.promise = new Promise<T>((resolve) => (this.resolveFn = resolve));
-  }
-  resolve(value: T): void {
-    if (this.done) return;
-    this.done = true;
-    this.resolveFn(value);
-  }
-  get fired(): boolean {
-    return this.done;
-  }
-}
 
-function kindOf(contact: ContactBinding): LegKind {
-  return contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip';
-}
 
-function tagOf(header: string | undefined): string | null {
-  return header ? /;\s*tag=([^;>\s]+)/i.exec(header)?.[1] ?? null : null;
-}
 
 /**
  * One call Switchboard places between a staff member and a far end (a
@@ -123,6 +104,8 @@ function tagOf(header: string | undefined): string | null {
 export class OutboundCall {
   readonly id = newCallId();
   private readonly log: Logger;
+  /** Whether the staff's phone holds the far end (its re-INVITEs), for the hold time on the record. */
+  private readonly hold: CallHold;
   private readonly recorder: CallRecorder;
   private readonly services: CallServices;
   private readonly hooks: OutboundCallHooks;
@@ -146,6 +129,7 @@ export class OutboundCall {
     this.services = options.services;
     this.hooks = options.hooks ?? {};
     this.log = callLogger(options.services.logger, this.id).child({ direction: options.direction, staffId: options.staff.staffId });
+    this.hold = new CallHold(this.log);
     const far = options.far;
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, direction: options.direction, callerNumber: options.staff.username,
@@ -207,7 +191,7 @@ export class OutboundCall {
       }
       const answer = won.answer;
       this.media = new MediaSession({
-        ng: this.services.ng, callId: this.id, caller: { tag: `staff-${randomUUID()}`, kind: kindOf(contact) },
+        ng: this.services.ng, callId: this.id, caller: { tag: `staff-${randomUUID()}`, kind: legKindOf(contact) },
         recordingDir: this.services.captureDir, logger: this.log,
       });
       let localSdp: string;
@@ -218,7 +202,7 @@ export class OutboundCall {
         throw err;
       }
       this.staffDialog = await answer.ack(localSdp);
-      this.staffKind = kindOf(contact);
+      this.staffKind = legKindOf(contact);
       this.staffAnswered = true;
       this.watchStaff(this.staffDialog);
       this.recorder.note('note', { staffAnswered: true, device: contact.uri });
@@ -352,11 +336,11 @@ export class OutboundCall {
   > {
     const media = this.media as MediaSession;
     const far = this.options.far;
-    const contacts = far.kind === 'staff' ? far.contacts.filter((c) => kindOf(c) === kindOf(far.contacts[0] as ContactBinding)) : [];
+    const contacts = far.kind === 'staff' ? far.contacts.filter((c) => legKindOf(c) === legKindOf(far.contacts[0] as ContactBinding)) : [];
     if (far.kind === 'staff' && contacts.length === 0) {
       return { kind: 'failed', status: 480, end: { side: 'system', cause: `${far.username} has no registered device`, outcome: 'failed' }, far: { outcome: 'unavailable', status: 480 } };
     }
-    const farKind: LegKind = far.kind === 'staff' ? kindOf(contacts[0] as ContactBinding) : 'sip';
+    const farKind: LegKind = far.kind === 'staff' ? legKindOf(contacts[0] as ContactBinding) : 'sip';
     const farTag = `far-${randomUUID()}`;
     const sdp = await media.offerToAgent(farKind, farTag);
     if (far.kind === 'staff') {
@@ -478,29 +462,21 @@ export class OutboundCall {
     };
   }
 
-  /** A re-INVITE from either leg goes through rtpengine (design §7), hold included. */
+  /**
+   * A re-INVITE from either leg goes through rtpengine (design §7). The staff's
+   * phone (the leg rtpengine calls the caller's here) may hold or resume the far
+   * end: read off the audio direction, as on inbound calls (hold-state.ts).
+   */
   private async reinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
-    const media = this.media;
-    if (!media) return res.send(500);
-    try {
-      const result = await media.reoffer(from, req.body);
-      if (result.kind === 'answered') return res.send(200, { body: result.sdp });
-      const other = result.to === 'caller' ? this.staffDialog : this.farDialog;
-      if (!other) {
-        media.cancelReoffer();
-        return res.send(488);
-      }
-      const answer = await other.modify(result.sdp);
-      const sdp = await media.completeReoffer(answer);
-      const holding = /a=(sendonly|inactive)/.test(req.body);
-      // The staff's phone puts the other side on hold (the leg rtpengine calls the caller's here).
-      if (from === 'caller' && holding && this.recorder.state === 'connected') this.recorder.hold();
-      if (from === 'caller' && !holding && this.recorder.state === 'on_hold') this.recorder.resume();
-      res.send(200, { body: sdp });
-    } catch (err) {
-      media.cancelReoffer();
-      this.log.warn({ err, from }, 're-INVITE failed');
-      res.send(sipFailureFor(err).status === 409 ? 491 : 500);
+    const relayed = await relayReinvite({ media: this.media, dialogOf: (leg) => (leg === 'caller' ? this.staffDialog : this.farDialog), log: this.log }, from, req, res);
+    if (!relayed || from !== 'caller') return;
+    const move = this.hold.moveFor(req.body);
+    if (move === 'hold' && this.recorder.state === 'connected') {
+      this.hold.transition('on_hold');
+      this.recorder.hold();
+    } else if (move === 'resume' && this.recorder.state === 'on_hold') {
+      this.hold.transition('talking');
+      this.recorder.resume();
     }
   }
 
@@ -514,12 +490,8 @@ export class OutboundCall {
     }
   }
 
-  /** BYE with the callback form: a BYE crossing the other side's must not reject unhandled (see inbound-call.ts). */
   private hangUp(dialog: Dialog | null | undefined): void {
-    if (!dialog) return;
-    dialog.destroy(undefined, (err: unknown) => {
-      if (err) this.log.debug({ err: (err as Error).message }, 'BYE not needed: the dialog had already ended');
-    });
+    hangUpDialog(dialog, this.log);
   }
 
   /** Frees everything the call holds and writes its record: runs once, whatever happened. */
