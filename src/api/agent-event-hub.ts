@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import type { Acd, AcdEvent, AgentSnapshot, AgentState } from '../acd';
 import { subscribeAcdEvents } from '../acd';
 import type { Logger } from '../logger';
-import { sessionIdOfAcdCall } from '../sip/inbound-call';
+import { sessionIdOfAcdCall } from '../acd/session-call-ids';
 import type { CallCard } from './call-card';
 
 /** An agent's live state as the softphone shows it. */

@@ -7,14 +7,8 @@ import type { Logger } from '../logger';
 import type { HttpsFront } from './dual-protocol-server';
 import type { BlindTransferTarget, ConsultView } from '../sip/inbound-call';
 
-/** Live state of one real component, shown on /readyz and in metrics. */
-export interface ComponentStatus {
-  name: string;
-  state: 'up' | 'down' | 'disabled';
-  /** Whether the service is unready while this component is down. */
-  required: boolean;
-  detail?: string;
-}
+export type { ComponentStatus } from '../platform/component-status';
+import type { ComponentStatus } from '../platform/component-status';
 
 /** Everything the HTTP layer needs, handed in by main (or a test). */
 export interface ApiContext {

@@ -4,7 +4,7 @@ import type { Queryable } from '../db/pool';
 import { findCallSummary, type CallSummary } from '../db/repositories/client-card-repository';
 import { wrapUpAuthors } from '../db/repositories/wrap-up-repository';
 import { AppError } from '../errors/app-error';
-import { acdCallIdOf } from '../sip/inbound-call';
+import { acdCallIdOf } from '../acd/session-call-ids';
 
 /** Most ACD entries one call can have (one per blind transfer, see acdCallIdOf); a bound, not a business rule. */
 const MAX_ACD_ENTRIES = 50;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DbClient } from './pool';
 import type { ResourceRepository } from './resource-repository';
-import type { ClientRecord } from '../api/schemas/directory-schemas';
+import type { ClientRecord } from '../directory/directory-records';
 
 const DAY_MS = 86_400_000;
 

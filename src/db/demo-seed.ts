@@ -9,7 +9,7 @@ import { queuesRepository } from './repositories/queues-repository';
 import { schedulesRepository } from './repositories/schedules-repository';
 import { createStaffRepository } from './repositories/staff-repository';
 import { insertUser } from './repositories/users-repository';
-import type { ScheduleRecord } from '../api/schemas/directory-schemas';
+import type { ScheduleRecord } from '../directory/directory-records';
 import { ivrFlowStore, routingConfigStore } from './config-stores';
 import { validateFlowForScope, validateRoutingAgainstDirectory } from './config-validation';
 import { DEFAULT_FLOW } from '../ivr/default-flow';

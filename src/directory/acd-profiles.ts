@@ -1,5 +1,5 @@
 import type { AgentKind, AgentProfile, MatchStage, OverflowTarget, QueueConfigInput } from '../acd';
-import type { QueueRecord, StaffRecord } from '../api/schemas/directory-schemas';
+import type { QueueRecord, StaffRecord } from './directory-records';
 
 /** The queue every call to a named person (or a department) is placed in; its stages name who to ring. */
 export const DIRECT_QUEUE_ID = 'direct';

@@ -1,7 +1,8 @@
 import type { AcdEvent, Reservation } from '../acd';
 import type { CallServices } from './call-services';
 import { AppError } from '../errors/app-error';
-import { InboundCall, sessionIdOfAcdCall, type BlindTransferTarget, type ConsultView, type DraftTest } from './inbound-call';
+import { sessionIdOfAcdCall } from '../acd/session-call-ids';
+import { InboundCall, type BlindTransferTarget, type ConsultView, type DraftTest } from './inbound-call';
 import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
 

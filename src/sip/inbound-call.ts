@@ -15,7 +15,6 @@ import { MediaSession } from '../media/media-session';
 import type { ClientFacts } from '../routing/client-facts';
 import { decideRoute } from '../routing/decide-route';
 import type { RouteDecision } from '../routing/route-decision';
-import type { RouteTarget } from '../routing/route-target';
 import type { CallServices } from './call-services';
 import { ConsultTransfer, type ConsultRoute, type ConsultState } from './consult-transfer';
 import type { DirectCallRelease } from './direct-call-presence';
@@ -25,6 +24,8 @@ import { queuePlanFor, type QueuePlan } from './queue-plan';
 import { hangUpDialog, legKindOf, tagOf } from './call-session/dialog-ends';
 import { relayReinvite } from './call-session/reinvite-relay';
 import { Signal } from './call-session/signal';
+import { acdCallIdOf } from '../acd/session-call-ids';
+import { transferPlanFor, type TransferPlan } from './call-session/transfer-plan';
 import { sentOverWebSocket } from './sent-over-websocket';
 import { sipFailureFor } from './sip-status';
 import type { SrfRequest, SrfResponse } from './srf-types';
@@ -49,8 +50,6 @@ interface AgentLeg {
   backToPool?: DirectCallRelease | null;
 }
 
-/** A person rung after a transfer gets this long before their department's queue takes over. */
-export const TRANSFER_PERSON_RING_SECONDS = 20;
 
 type CallEnd = { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: CallOutcome };
 
@@ -58,21 +57,6 @@ type CallEnd = { side: 'caller' | 'agent' | 'system'; cause: string; outcome?: C
 export interface ConsultView {
   state: ConsultState;
   target: TransferTarget;
-}
-
-/**
- * The ACD call id of a session's `n`-th leg in the ACD: the session id first,
- * then `<id>.t<n>` after each transfer — the ACD keeps one entry per id, and
- * the transferred-from entry has to end (its agent goes to wrap-up) while the
- * caller waits again.
- */
-export function acdCallIdOf(sessionId: string, transfers: number): string {
-  return transfers === 0 ? sessionId : `${sessionId}.t${transfers}`;
-}
-
-/** The session id an ACD call id belongs to (see acdCallIdOf). */
-export function sessionIdOfAcdCall(acdCallId: string): string {
-  return acdCallId.replace(/\.t\d+$/, '');
 }
 
 /** The caller's number as the trunk asserts it (RFC 3325 P-Asserted-Identity), else the From user. */
@@ -623,39 +607,8 @@ export class InboundCall {
     this.systemEnded.resolve({ side: 'system', cause: `${reason}: ${event.target === 'callback' ? 'callback requested' : 'message'}` });
   }
 
-  private async resolveTransfer(named: BlindTransferTarget): Promise<{ plan: QueuePlan; fact: TransferTarget }> {
-    const directory = await this.services.directory();
-    const priority = this.basePriority;
-    // Finance, quality, second line and the client's manager become a department or a person first.
-    const concrete = concreteTransferTarget(named, directory, this.client);
-    const target = concrete.target;
-    let route: RouteTarget;
-    let fact: TransferTarget;
-    if (target.kind === 'queue') {
-      if (!directory.queues.includes(target.queue)) throw new AppError('NOT_FOUND', `queue ${target.queue} does not exist`);
-      route = { kind: 'queue', queue: target.queue, requiredSkills: {}, priority };
-      fact = { kind: 'queue', queue: target.queue, label: target.queue };
-    } else if (target.kind === 'department') {
-      const department = directory.departments.find((d) => d.code === target.department);
-      if (!department) throw new AppError('NOT_FOUND', `department ${target.department} does not exist`);
-      route = { kind: 'department', department: department.code, departmentName: department.name, queue: department.queue, headStaffId: department.headStaffId };
-      fact = { kind: 'department', department: department.code, ...(department.queue ? { queue: department.queue } : {}), label: department.name };
-    } else {
-      const person = directory.staff.find((s) => s.id === target.staffId && s.active);
-      if (!person) throw new AppError('NOT_FOUND', `staff member ${target.staffId} does not exist or is inactive`);
-      const department = person.departmentCode ? directory.departments.find((d) => d.code === person.departmentCode) ?? null : null;
-      route = {
-        kind: 'person', staffId: person.id, name: person.name, role: 'named', departmentCode: person.departmentCode,
-        departmentName: department?.name ?? null, ringTimeoutSeconds: TRANSFER_PERSON_RING_SECONDS,
-        fallback: department?.queue ? [{ kind: 'queue', queue: department.queue, requiredSkills: {}, priority }] : [],
-      };
-      fact = { kind: 'person', staffId: person.id, label: person.name };
-    }
-    const plan = queuePlanFor(route, priority);
-    if (!plan) throw new AppError('NOT_FOUND', 'the transfer target cannot take calls');
-    // A named service keeps its name on the record (finance, quality…), with what it resolved to.
-    if (named.kind !== target.kind) fact = { ...fact, ...concrete.fact };
-    return { plan, fact };
+  private async resolveTransfer(named: BlindTransferTarget): Promise<TransferPlan> {
+    return transferPlanFor(named, await this.services.directory(), this.client, this.basePriority);
   }
 
   private async executeTransfer(resolved: { plan: QueuePlan; fact: TransferTarget }, byStaffId: number | null): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ComponentStatus } from '../api/api-context';
+import type { ComponentStatus } from '../platform/component-status';
 import type { Logger } from '../logger';
 import { createSrf } from './srf-types';
 

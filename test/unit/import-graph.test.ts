@@ -7,8 +7,8 @@ import { importCycles, importGraph, layerOf, LAYERS, wrongWayImports } from '../
  * (issue 13); the list may only shrink — a new wrong-way import or a new
  * member of a cycle fails the test suite.
  */
-const KNOWN_WRONG_WAY = ['db -> api', 'directory -> api', 'sip -> api'];
-const KNOWN_CYCLE = ['acd', 'api', 'calls', 'db', 'directory', 'reports', 'sip', 'supervisor'];
+const KNOWN_WRONG_WAY: string[] = [];
+const KNOWN_CYCLE = ['acd', 'calls', 'db', 'directory', 'reports'];
 
 describe('the import graph of src/', () => {
   const graph = importGraph(path.resolve(__dirname, '..', '..', 'src'));

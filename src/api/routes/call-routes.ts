@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ANY_USER, MANAGERS } from '../../auth/roles';
-import type { BlindTransferTarget } from '../../sip/inbound-call';
+import type { BlindTransferTarget } from '../../sip/transfer-target';
 import type { LiveCalls } from '../api-context';
 import type { Db } from '../../db/pool';
 import { findCall, findRecording } from '../../db/repositories/call-records-repository';

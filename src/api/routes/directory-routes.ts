@@ -11,7 +11,7 @@ import { schedulesRepository } from '../../db/repositories/schedules-repository'
 import { createStaffRepository } from '../../db/repositories/staff-repository';
 import { actorOf } from '../auth-hook';
 import { Code, ErrorBody, NonEmpty } from '../schemas/common-schemas';
-import * as S from '../schemas/directory-schemas';
+import * as S from '../../directory/directory-records';
 import { registerResourceRoutes } from './resource-routes';
 import { loadDirectorySnapshot } from '../../db/repositories/directory-snapshot-repository';
 import { validateOverrideTarget } from '../../routing/routing-config-validator';

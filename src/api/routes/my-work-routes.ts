@@ -8,7 +8,7 @@ import {
   callbackOwner, campaignsInstalled, listCallbackAssignments, listCampaignAssignments, listMyCalls, myStats, recordCallbackResult, type Period,
 } from '../../db/repositories/my-calls-repository';
 import { AppError } from '../../errors/app-error';
-import { sessionIdOfAcdCall } from '../../sip/inbound-call';
+import { sessionIdOfAcdCall } from '../../acd/session-call-ids';
 import { requireStaffId } from '../require-staff';
 import { ErrorBody } from '../schemas/common-schemas';
 

@@ -1,16 +1,7 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 
-export const Id = Type.Integer({ minimum: 1 });
+export { Code, Id, Language, Money, NonEmpty, Nullable, SkillLevels, Timestamp } from '../../platform/field-schemas';
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-export const Timestamp = Type.String({ format: 'date-time' });
-export const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*$', minLength: 1, maxLength: 64 });
-export const NonEmpty = (maxLength = 200) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
-export const Language = Type.String({ pattern: '^[a-z]{2}$', description: 'ISO 639-1 code, e.g. ru, en, pl, ro' });
-export const Money = Type.Number({ minimum: 0, maximum: 1e12 });
-export const SkillLevels = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), Type.Integer({ minimum: 1, maximum: 5 }), {
-  description: 'skill name → level 1..5',
-});
 
 export const Paging = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),

@@ -1,4 +1,4 @@
-import type { ClientRecord } from '../../api/schemas/directory-schemas';
+import type { ClientRecord } from '../../directory/directory-records';
 import { inTransaction, type Db, type Queryable } from '../pool';
 import { recordAudit, type Actor } from './audit-repository';
 import { createClientsRepository } from './clients-repository';

@@ -1,4 +1,4 @@
-import type { ClientRecord } from '../../api/schemas/directory-schemas';
+import type { ClientRecord } from '../../directory/directory-records';
 import { normalisePhone, tryNormalisePhone } from '../../directory/phone-number';
 import { AppError } from '../../errors/app-error';
 import type { Queryable } from '../pool';

@@ -1,4 +1,4 @@
-import type { DepartmentRecord } from '../../api/schemas/directory-schemas';
+import type { DepartmentRecord } from '../../directory/directory-records';
 import { ResourceRepository } from '../resource-repository';
 
 export const departmentsRepository = new ResourceRepository<DepartmentRecord>({

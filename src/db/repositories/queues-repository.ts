@@ -1,4 +1,4 @@
-import type { QueueRecord } from '../../api/schemas/directory-schemas';
+import type { QueueRecord } from '../../directory/directory-records';
 import type { Queryable } from '../pool';
 import { ResourceRepository, type Row } from '../resource-repository';
 

@@ -1,4 +1,4 @@
-import type { ScheduleRecord } from '../../api/schemas/directory-schemas';
+import type { ScheduleRecord } from '../../directory/directory-records';
 import { AppError } from '../../errors/app-error';
 import type { Queryable } from '../pool';
 import { ResourceRepository, type Row } from '../resource-repository';

@@ -1,4 +1,4 @@
-import type { StaffRecord } from '../../api/schemas/directory-schemas';
+import type { StaffRecord } from '../../directory/directory-records';
 import { sipHa1 } from '../../auth/sip-digest';
 import { AppError } from '../../errors/app-error';
 import type { Queryable } from '../pool';

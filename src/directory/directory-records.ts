@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Code, Id, Language, Money, NonEmpty, Nullable, SkillLevels, Timestamp } from './common-schemas';
+import { Code, Id, Language, Money, NonEmpty, Nullable, SkillLevels, Timestamp } from '../platform/field-schemas';
 
 export const STAFF_ROLES = ['operator', 'key_account_manager', 'department_head', 'finance', 'quality', 'supervisor', 'admin'] as const;
 
