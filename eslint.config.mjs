@@ -30,4 +30,20 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // A test waits for the result it wants (test/helpers/eventually.ts), never a guessed time; the few
+    // deliberate pauses (a hold held for seconds, "nothing happens meanwhile") say why with quietPeriod().
+    files: ['test/**'],
+    ignores: ['test/helpers/eventually.ts'],
+    rules: {
+      // `new Promise((r) => setTimeout(r, ms))`: a sleep. A timer that gives up or acts (an arrow callback) is not one.
+      'no-restricted-syntax': ['error', ...[
+        'NewExpression[callee.name="Promise"] > ArrowFunctionExpression > CallExpression[callee.name="setTimeout"][arguments.0.type="Identifier"]',
+        'NewExpression[callee.name="Promise"] > ArrowFunctionExpression > BlockStatement > ExpressionStatement > CallExpression[callee.name="setTimeout"][arguments.0.type="Identifier"]',
+      ].map((selector) => ({
+        selector,
+        message: 'A fixed sleep: wait for the result (eventually/untilPasses), or name a deliberate pause with quietPeriod(ms, why).',
+      }))],
+    },
+  },
 );

@@ -9,6 +9,7 @@ import {
   receiveRequest, receiveResponse, refuseCall, scenario, sendInvite, type CallerStep,
 } from '../helpers/sipp-scenario';
 import type { SystemHarness } from '../helpers/system-harness';
+import { quietPeriod } from '../helpers/eventually';
 
 /**
  * sipp scenarios and probes for the call-session E2E tests (hold, warm
@@ -156,7 +157,7 @@ export function sample<T>(probe: () => Promise<T>, everyMs: number): { samples: 
       } catch {
         // rtpengine between calls: nothing to sample
       }
-      await new Promise((r) => setTimeout(r, everyMs));
+      await quietPeriod(everyMs, 'the pace of sampling rtpengine counters');
     }
   })();
   return {

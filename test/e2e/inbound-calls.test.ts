@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseWav } from '../../src/media/wav-file';
 import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { eventually } from '../helpers/eventually';
+import { eventually, quietPeriod } from '../helpers/eventually';
 import { channelRms } from '../helpers/wav-level';
 import { agentScenario, callerScenario, freeMediaPort, referringAgentScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
@@ -219,7 +219,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     });
     expect(result.successful).toBe(1);
     // Only authenticated staff phones get past the challenge (test/e2e/outbound-calls.test.ts); nothing was answered or recorded.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietPeriod(500, 'a call wrongly started by the challenged INVITE would have written its row by now');
     const started = await h.db.query('SELECT id FROM calls WHERE started_at >= $1', [challengedAt]);
     expect(started.rows).toEqual([]);
   }, 30000);

@@ -7,7 +7,7 @@ import { freeTcpPort } from '../../src/platform/managed-process';
 import { openPage, SCREENSHOT_DIR, type WatchedPage } from '../helpers/browser';
 import { launchSoftphoneBrowser } from './softphone-kit';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { eventually } from '../helpers/eventually';
+import { eventually, quietPeriod } from '../helpers/eventually';
 import { callerScenario, freeMediaPort, registerPhone } from '../helpers/sipp';
 import { deviceCallerScenario } from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
@@ -252,7 +252,7 @@ describeWithDrachtio('calling a draft IVR flow from a staff phone (real drachtio
       await softphone.getByRole('button', { name: 'Send key 1' }).click();
       await softphone.getByTestId('dtmf-sent').getByText('1').waitFor();
       // Time for the routing decision and the queue; then hang up from the softphone if the call is still up.
-      await new Promise((r) => setTimeout(r, 3000));
+      await quietPeriod(3000, 'the admin listens while the chosen branch routes and queues the call, then hangs up');
       const hangUp = softphone.getByRole('button', { name: /^Hang up/ });
       if (await hangUp.count()) await hangUp.first().click();
       await softphone.getByTestId('call-status').getByText('No call').waitFor({ timeout: 15_000 });
@@ -269,7 +269,7 @@ describeWithDrachtio('calling a draft IVR flow from a staff phone (real drachtio
       // A reload does not call again: the #dial= request was used up.
       await softphone.reload();
       await softphone.getByTestId('phone-status').getByText('Phone: registered').waitFor({ timeout: 20_000 });
-      await new Promise((r) => setTimeout(r, 1500));
+      await quietPeriod(1500, 'a reloaded page that wrongly dialled again would be calling by now');
       await expect(softphone.getByTestId('call-status').textContent()).resolves.toContain('No call');
 
       // The dial pad takes an address as well as a number; a refusal says why, in the server's words.

@@ -9,7 +9,7 @@ import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { channelRms } from '../helpers/wav-level';
-import { freeMediaPort, registerPhone } from '../helpers/sipp';
+import { freeMediaPort, registerPhone, sippListening } from '../helpers/sipp';
 import {
   answerCall, answerInvite, awaitBye, deviceCallerScenario, KEEP_DIALOG, pause, phoneBye, playAudio, receiveRequest, referenceVariables, refuseCall, respond, scenario,
 } from '../helpers/sipp-scenario';
@@ -134,7 +134,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
     await h.api('POST', `/api/agents/${annaId}/state`, anna, { state: 'ready' });
     const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
     const phone = sipp({ scenario: staffPhoneScenario({ direction: 'outbound', talkMs: 6000 }), ip: '127.0.0.1', port: annaPhone, mediaPort: await freeMediaPort() });
-    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all([sippListening(TRUNK_IP, trunkPort), sippListening('127.0.0.1', annaPhone)]);
     const placed = await h.api('POST', '/api/calls/outbound', anna, { number: CLIENT_NATIONAL });
     expect(placed.status).toBe(202);
     expect(placed.body.callId).toMatch(/^[0-9a-f-]{36}$/);
@@ -193,7 +193,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
 
   it('an operator dials a number on her authenticated desk phone: it goes out through the trunk and is recorded', async () => {
     const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
-    await new Promise((r) => setTimeout(r, 300));
+    await sippListening(TRUNK_IP, trunkPort);
     const caller = sipp({ scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 200, talkMs: 5000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` } });
     const [callerDone, trunkDone] = await Promise.all([caller.done, trunk.done]);
     expect({ code: callerDone.code, output: callerDone.code === 0 ? '' : callerDone.output }).toEqual({ code: 0, output: '' });
@@ -209,7 +209,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
     expect(await registerPhone({ target: h.sipTarget, port: ionPhone, user: 'ion', password: 'demo-pass-1' })).toBe(0);
     const ion = spawn('sipp', ['-sn', 'uas', '-rtp_echo', '-i', '127.0.0.1', '-p', String(ionPhone), '-mp', String(await freeMediaPort()), '-m', '1', '-nostdin', '-timeout', '30s', '-timeout_error'], { stdio: 'ignore' });
     const ionDone = new Promise<number | null>((resolve) => ion.on('exit', (code) => resolve(code)));
-    await new Promise((r) => setTimeout(r, 300));
+    await sippListening('127.0.0.1', ionPhone);
     const caller = sipp({ scenario: deviceCallerScenario({ dialled: 'ion', user: 'anna', expect: 200, talkMs: 3000, audio: true }), ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget, auth: { user: 'anna', password: 'demo-pass-1', uri: `ion@${h.sipTarget}` } });
     const callerDone = await caller.done;
     expect({ code: callerDone.code, output: callerDone.code === 0 ? '' : callerDone.output }).toEqual({ code: 0, output: '' });
@@ -253,7 +253,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
 
       const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
       const phone = sipp({ scenario: staffPhoneScenario({ direction: 'callback', talkMs: 5000 }), ip: '127.0.0.1', port: annaPhone, mediaPort: await freeMediaPort() });
-      await new Promise((r) => setTimeout(r, 500));
+      await Promise.all([sippListening(TRUNK_IP, trunkPort), sippListening('127.0.0.1', annaPhone)]);
       expect((await setAnna('ready')).status).toBe(200);
       const [phoneDone, trunkDone] = await Promise.all([phone.done, trunk.done]);
       expect({ code: phoneDone.code, output: phoneDone.code === 0 ? '' : phoneDone.output }).toEqual({ code: 0, output: '' });
@@ -278,7 +278,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
         scenario: scenario(`${answerCall()}\n${awaitBye(30000)}`),
         ip: '127.0.0.1', port: annaPhone, mediaPort: await freeMediaPort(),
       });
-      await new Promise((r) => setTimeout(r, 500));
+      await Promise.all([sippListening(TRUNK_IP, trunkPort), sippListening('127.0.0.1', annaPhone)]);
       expect((await setAnna('ready')).status).toBe(200);
       const [phoneDone, trunkDone] = await Promise.all([phone.done, trunk.done]);
       expect({ code: phoneDone.code, output: phoneDone.code === 0 ? '' : phoneDone.output }).toEqual({ code: 0, output: '' });

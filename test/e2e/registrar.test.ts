@@ -17,6 +17,7 @@ import { SipConnection } from '../../src/sip/sip-connection';
 import { SipKeys } from '../../src/sip/sip-keys';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { createTestDatabase, startTestRedis, type TestDatabase } from '../helpers/test-env';
+import { quietPeriod, untilPasses } from '../helpers/eventually';
 
 const REALM = 'switchboard.e2e';
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'sipp');
@@ -142,11 +143,9 @@ function digestFor(challenge: string | undefined, o: { user: string; password: s
 }
 
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilPasses(async () => {
+    if (!(await check())) throw new Error(`timed out waiting for ${what}`);
+  }, timeoutMs, 50);
 }
 
 /** drachtio-server + this app's SipConnection with the registrar mounted; stop() releases both. */
@@ -329,7 +328,7 @@ describeWithDrachtio('registrar through a real drachtio-server, driven by sipp',
       // first load: see drachtio-process.ts), so the server already running keeps passing the locked IP to
       // the app even after several refresh periods, and the registrar refuses it at once, whatever the
       // credentials; other sources still get their challenge.
-      await new Promise((r) => setTimeout(r, 2500));
+      await quietPeriod(2500, 'several blacklist refresh periods pass: drachtio-server still does not reload the set');
       expect((await locked.request(locked.register({ ...to, user: 'op1', callId: randomBytes(6).toString('hex'), cseq: 1 }), to))?.status).toBe(403);
       expect((await other.request(other.register({ ...to, user: 'op1', callId: randomBytes(6).toString('hex'), cseq: 1 }), to))?.status).toBe(401);
 

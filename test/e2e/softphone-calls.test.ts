@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freeTcpPort } from '../../src/platform/managed-process';
 import { openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { eventually } from '../helpers/eventually';
+import { eventually, quietPeriod } from '../helpers/eventually';
 import { freeMediaPort, registerPhone, runSipp, type SippResult, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { sessionCallerScenario, type SessionCallerStep } from './call-session-kit';
@@ -144,7 +144,7 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
     await page.getByTestId('call-status').getByText('On hold — the caller hears music').waitFor({ timeout: 10_000 });
     await expect(page.getByRole('button', { name: /^Resume/ }).getAttribute('aria-pressed')).resolves.toBe('true');
     await watched.screenshot('softphone-on-hold');
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await quietPeriod(4000, 'the caller stays on hold long enough to measure the hold time');
     const beforeResume = await rtpFigures(page);
     await page.getByRole('button', { name: /^Resume/ }).click();
     await page.getByTestId('call-status').getByText('In call').waitFor({ timeout: 10_000 });

@@ -31,3 +31,13 @@ export async function untilPasses(check: () => Promise<void>, timeoutMs = 20_000
     }
   }
 }
+
+/**
+ * A deliberate pause, for the few tests that need time itself to pass: a
+ * call held for seconds to measure the hold, or "nothing happens meanwhile".
+ * `why` says which, so that a reader can tell it from a guessed wait.
+ */
+export async function quietPeriod(ms: number, why: string): Promise<void> {
+  if (!why.trim()) throw new Error('quietPeriod needs a reason');
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -3,6 +3,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from './eventually';
 import { answerCall, KEEP_DIALOG, pause, phoneRefer, receiveRequest, refuseCall, replyOk, respond, scenario, sendBye } from './sipp-scenario';
 
 /*
@@ -25,15 +26,25 @@ const MEDIA_PORT_MAX = 65_400;
 const MEDIA_PORTS_TAKEN = 4;
 let nextMediaPort = MEDIA_PORT_MIN + MEDIA_PORTS_TAKEN * Math.floor(Math.random() * ((MEDIA_PORT_MAX - MEDIA_PORT_MIN) / MEDIA_PORTS_TAKEN));
 
-function udpPortFree(port: number): Promise<boolean> {
+function udpPortFree(port: number, address?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
     socket.once('error', () => {
       socket.close();
       resolve(false);
     });
-    socket.bind(port, () => socket.close(() => resolve(true)));
+    socket.bind(port, address, () => socket.close(() => resolve(true)));
   });
+}
+
+/**
+ * Resolves once a sipp started on `address:port` listens there (its SIP port
+ * is bound), so that a test triggers the call it answers only when it can
+ * answer — not after a guessed pause.
+ */
+export async function sippListening(address: string, port: number, timeoutMs = 10_000): Promise<void> {
+  const bound = await eventually(() => udpPortFree(port, address), (free) => !free, timeoutMs, 20);
+  if (bound) throw new Error(`sipp did not start listening on ${address}:${port} within ${timeoutMs} ms`);
 }
 
 /** A `-mp` for sipp whose four UDP ports are free now, outside every range other test processes draw from. */

@@ -10,7 +10,7 @@ import { parseAcdEvent } from '../../../src/acd';
 import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-env';
 import { AcdHarness, operator } from './acd-harness';
-import { eventually } from '../../helpers/eventually';
+import { eventually, quietPeriod } from '../../helpers/eventually';
 
 
 function newPool(url: string): pg.Pool {
@@ -118,7 +118,7 @@ describe('ACD event writer: Redis stream → Postgres acd_events (real Redis, re
     expect(await insertAcdEvents(pool, committed)).toBe(15);
     expect(await pendingCount()).toBe(30);
 
-    await new Promise((r) => setTimeout(r, 150)); // the dying writer's entries are now idle long enough
+    await quietPeriod(150, 'the dying writer\'s entries must be idle long enough to be claimed');
     let total = 0;
     for (let step = await survivorWriter.drainOnce(); step.acknowledged > 0; step = await survivorWriter.drainOnce()) total += step.written;
     const ids = await streamIds();
@@ -148,7 +148,7 @@ describe('ACD event writer: Redis stream → Postgres acd_events (real Redis, re
       await traffic(acd, 'during', 30);
       // the writer has read them and keeps them pending (unacknowledged) while it retries
       expect(await eventually(() => pendingCount(), (n) => n > 0)).toBeGreaterThan(0);
-      await new Promise((r) => setTimeout(r, 500)); // several failed retries
+      await quietPeriod(500, 'several failed retries while Postgres is down: nothing may be acknowledged');
       expect(await pendingCount()).toBeGreaterThan(0);
 
       postgres = await startPostgresServer({ dataDir, port, fast: true });

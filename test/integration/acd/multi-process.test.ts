@@ -1,6 +1,7 @@
 import { auditAssignments, type Acd } from '../../../src/acd';
 import { AcdHarness, ofType, operator } from './acd-harness';
 import { WorkerProcess } from './worker-process';
+import { eventually, quietPeriod } from '../../helpers/eventually';
 
 async function assertNothingHeld(h: AcdHarness, acd: Acd, agents: string[]): Promise<void> {
   for (const id of agents) {
@@ -69,7 +70,7 @@ describe('ACD with several real processes on one Redis', () => {
     const calls = ['c1', 'c2', 'c3', 'c4', 'c5'];
     for (const id of calls) {
       await survivor.enqueue({ callId: id, queueId: 'sales' });
-      await new Promise((r) => setTimeout(r, 2));
+      await quietPeriod(2, 'distinct enqueue times, so that the line order is defined');
     }
     const scores = await Promise.all(calls.map(async (id) => (await survivor.getCall(id))?.score));
     const doomed = new WorkerProcess({ mode: 'hold', port: h.port, nodeId: 'doomed', seed: 1, ops: 0, agents, queueId: 'sales' });
@@ -86,7 +87,7 @@ describe('ACD with several real processes on one Redis', () => {
       while (!released && Date.now() - killedAt < 10_000) {
         await survivor.heartbeat();
         released = (await survivor.reap()).reaped > 0;
-        if (!released) await new Promise((r) => setTimeout(r, 100));
+        if (!released) await quietPeriod(100, 'the pace of heartbeat-and-reap attempts');
       }
       const tookMs = Date.now() - killedAt;
       expect(released).toBe(true);
@@ -127,7 +128,7 @@ describe('ACD with several real processes on one Redis', () => {
     expect(await b.waitingCalls('sales')).toEqual(['c1']);
     expect((await b.getAgent('a1'))?.state).toBe('ready');
     // b stalls past its TTL; a live process reaps it; b's caller is lost
-    await new Promise((r) => setTimeout(r, 400));
+    await quietPeriod(400, 'b stalls past its heartbeat TTL');
     const c = await h.acd({ nodeId: 'proc-c' });
     expect((await c.reap()).reaped).toBe(1);
     expect((await c.getCall('c1'))?.state).toBe('lost');
@@ -142,8 +143,7 @@ describe('ACD with several real processes on one Redis', () => {
       await acd.transition('a1', 'ready');
       await acd.enqueue({ callId: 'c1', queueId: 'sales' });
       // never confirmed: the loop releases it after 50 ms
-      const deadline = Date.now() + 3000;
-      while ((await acd.getCall('c1'))?.state !== 'waiting' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await eventually(() => acd.getCall('c1'), (c) => c?.state === 'waiting', 3000, 20);
       expect((await acd.getCall('c1'))?.state).toBe('waiting');
       expect(await h.redis.pttl(acd.keys.get('node', 'looping'))).toBeGreaterThan(0);
     } finally {

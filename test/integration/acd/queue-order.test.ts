@@ -1,5 +1,6 @@
 import { subscribeAcdEvents, type Acd } from '../../../src/acd';
 import { AcdHarness, ofType, operator } from './acd-harness';
+import { eventually } from '../../helpers/eventually';
 
 describe('ACD queues: order, position, estimated wait, abandon, callbacks (real Redis)', () => {
   let h: AcdHarness;
@@ -134,7 +135,7 @@ describe('ACD queues: order, position, estimated wait, abandon, callbacks (real 
     try {
       await acd.enqueue({ callId: 'c1', queueId: 'sales' });
       await acd.abandon('c1');
-      for (let i = 0; i < 50 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await eventually(() => seen.length, (n) => n >= 2, 500, 10);
     } finally {
       await unsubscribe();
       subscriber.disconnect();

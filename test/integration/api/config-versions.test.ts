@@ -5,6 +5,7 @@ import { ConfigPublishedFeed, PublishedConfigCache } from '../../../src/db/publi
 import { createRootLogger } from '../../../src/logger';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { wav } from '../../helpers/wav-builder';
+import { eventually } from '../../helpers/eventually';
 
 const OPEN = '2026-11-24T10:00:00+03:00';
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -160,11 +161,7 @@ describe('versioned routing config and IVR flows (real HTTP, Postgres, Redis)', 
         const draft = await h.call('POST', '/api/routing-config/versions', { token: h.tokens.admin, body: { document: doc } });
         await h.call('POST', `/api/routing-config/versions/${draft.body.version}/publish`, { token: h.tokens.admin });
         const deadline = Date.now() + 5000;
-        let seen = before!.version;
-        while (seen !== draft.body.version && Date.now() < deadline) {
-          seen = (await cache.current(null))!.version;
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        const seen = (await eventually(() => cache.current(null), (c) => c!.version === draft.body.version, Math.max(0, deadline - Date.now()), 20))!.version;
         expect(seen).toBe(draft.body.version);
 
         // This process loses Postgres; a publish notice arrives; calls still get the last version it knew.

@@ -11,7 +11,7 @@ import { freeTcpPort, type RunningService } from '../../../src/platform/managed-
 import { CallRecordWriter, type CallWriteOutcome } from '../../../src/calls/call-record-writer';
 import type { CallRecord } from '../../../src/calls/call-record';
 import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';
-import { untilPasses } from '../../helpers/eventually';
+import { quietPeriod, untilPasses } from '../../helpers/eventually';
 
 const REFS: Refs = { clientId: null, queueId: null, agentA: 1, agentB: 2 };
 
@@ -102,7 +102,7 @@ describe('call record outbox through real Postgres and Redis outages', () => {
       const record = buildCall(PATHS[i % PATHS.length]!, REFS, { recordingId: newCallId() });
       stream.push(record);
       outcomes.push(await writer.writeCall(record));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await quietPeriod(20, 'the writes are spread over the outage, as calls end one after another');
     }
     await stopping;
     expect(outcomes.every((o) => o === 'written' || o === 'outboxed')).toBe(true);
@@ -116,7 +116,7 @@ describe('call record outbox through real Postgres and Redis outages', () => {
     await expect(writer.writeWrapUp({ callId: withRecording.id, staffId: 1, dispositionCode: 'order_taken' })).resolves.toBe('outboxed');
 
     // The drainer keeps trying while Postgres is away; everything is still in Redis.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await quietPeriod(600, 'the drainer keeps trying while Postgres is away');
     const waiting = await writer.pending();
     expect((waiting.outbox ?? 0) + (waiting.processing ?? 0)).toBe(outboxed.length + 2);
     expect(waiting.memory).toBe(0);

@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import { parseRtp, type RtpPacket } from '../../../src/media/rtp-packet';
 import { eventCodeOfDigit, type DtmfDigit } from '../../../src/media/dtmf-event';
 import type { MediaDirection } from '../../../src/media/sdp-text';
+import { quietPeriod } from '../../helpers/eventually';
 
 /**
  * A plain RTP endpoint on loopback, standing in for a SIP phone in tests:
@@ -9,7 +10,8 @@ import type { MediaDirection } from '../../../src/media/sdp-text';
  * 20 ms PCMA packets and DTMF events, and records every packet it receives.
  */
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Media tests send and listen in real time: time passing is what they measure. */
+export const sleep = (ms: number): Promise<void> => quietPeriod(ms, 'media flows in real time');
 
 export interface ReceivedPacket {
   /** ms since the epoch. */

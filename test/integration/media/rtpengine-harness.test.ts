@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import { RtpengineNgClient } from '../../../src/media/rtpengine-ng-client';
 import { startTestRtpengine } from '../../helpers/test-env';
 import type { RunningService } from '../../../src/platform/managed-process';
+import { quietPeriod } from '../../helpers/eventually';
 
 /** A plain RTP endpoint: a UDP socket on loopback that counts what reaches it. */
 async function rtpEndpoint(): Promise<{ socket: dgram.Socket; port: number; received: () => number; close: () => void }> {
@@ -57,9 +58,9 @@ describe('rtpengine harness (real rtpengine in userspace)', () => {
       for (let i = 0; i < 20; i++) {
         a.socket.send(rtpPacket(i, 0x1111), towardA, '127.0.0.1');
         b.socket.send(rtpPacket(i, 0x2222), towardB, '127.0.0.1');
-        await new Promise((r) => setTimeout(r, 20));
+        await quietPeriod(20, 'RTP is sent in real time: one packet per 20 ms');
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await quietPeriod(200, 'the last packets in flight through rtpengine arrive');
       expect(a.received()).toBeGreaterThanOrEqual(15);
       expect(b.received()).toBeGreaterThanOrEqual(15);
       const query = await ng.command('query', { 'call-id': callId });

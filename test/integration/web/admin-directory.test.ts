@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { launchChromium, openPage, type WatchedPage } from '../../helpers/browser';
-import { eventually } from '../../helpers/eventually';
+import { eventually, quietPeriod } from '../../helpers/eventually';
 import { signInAdminAt } from './admin-config-helpers';
 
 // Issue 7: the directory screens — staff with SIP credentials, clients found by any phone format, CSV import with its report.
@@ -73,7 +73,7 @@ describe('admin directory (Chromium)', () => {
     // Searches answer slowly, as on a busy fresh machine: the table shows its "Loading…" row meanwhile,
     // and the test must wait for the result, not count whatever rows are there.
     await page.route('**/api/clients?*', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await quietPeriod(400, 'a slow search, as on a busy machine');
       await route.continue();
     });
 

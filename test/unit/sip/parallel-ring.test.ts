@@ -1,5 +1,6 @@
 import { ringFirst, RingFailed, type RingBranch } from '../../../src/sip/parallel-ring';
 import type { SrfRequest } from '../../../src/sip/srf-types';
+import { quietPeriod } from '../../helpers/eventually';
 
 /** A device that answers or refuses after `ms`, and records whether it was CANCELled. */
 function device(outcome: { answerAfterMs: number } | { refuseAfterMs: number; status: number } | 'rings'): RingBranch<string> & { cancelled: boolean; discarded: string[] } {
@@ -42,7 +43,7 @@ describe('ringing every device of a person at once', () => {
     const first = device({ answerAfterMs: 10 });
     const second = device({ answerAfterMs: 10 });
     await ringFirst([first, second], { timeoutMs: 1000, stop: never });
-    await new Promise((r) => setTimeout(r, 30));
+    await quietPeriod(30, 'a late answer from the other device would have been discarded by now');
     expect(first.discarded.length + second.discarded.length).toBeLessThanOrEqual(1);
   });
 
