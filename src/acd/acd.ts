@@ -303,6 +303,25 @@ export class Acd {
   }
 
   /**
+   * The person's last phone went away (unregistered, or its registration
+   * expired) while they were Ready: nothing can ring them, so they are Not
+   * ready (unreachable) — shown as such, and not counted by routing as free.
+   * A compare-and-set: anyone not Ready right now is left as they are.
+   *
+   * @returns whether they were taken out of the pool.
+   */
+  async markUnreachable(agentId: string, by: string): Promise<boolean> {
+    requireId(agentId, 'agentId');
+    try {
+      await this.run('set_agent_state', { agentId, to: 'not_ready', reason: 'unreachable', requireFrom: 'ready', by });
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'ILLEGAL_TRANSITION' || err.code === 'NOT_FOUND')) return false;
+      throw err;
+    }
+  }
+
+  /**
    * The direct call of beginDirectCall ended: the person is ready again,
    * unless they (or a supervisor) changed their state meanwhile.
    *

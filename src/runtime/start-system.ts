@@ -22,6 +22,7 @@ import { OutboundDialer } from '../sip/outbound-dialer';
 import { dialableTrunks } from '../sip/trunk-address';
 import { createCallServices } from './call-services-factory';
 import { SipKeys } from '../sip/sip-keys';
+import { followPhonePresence } from '../sip/phone-presence';
 import { startRedisServer } from './redis-server';
 import { Acd, AcdEventWriter } from '../acd';
 import { syncDirectoryToAcd } from '../directory/acd-directory-sync';
@@ -261,6 +262,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     if (sip && registrar && acd && rtpengineState.state === 'up') {
       const callServices = await createCallServices({ config, db, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
       closers.push(() => callServices.stop());
+      // Ready with no phone that can ring is not Ready (a closed softphone tab, an unplugged desk phone).
+      closers.push(followPhonePresence(registrar, acd, logger.child({ module: 'presence' })));
       const calls = new InboundCallHandler(callServices.services);
       calls.mount();
       liveCalls = calls;
