@@ -2,7 +2,13 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** The process's root logger. Modules take a child of it; a call takes one bound to its callId. */
+/**
+ * The process's root logger. Modules take a child of it; a call takes one bound to its callId.
+ *
+ * Log fields that name a call, one meaning each: `callId` is Switchboard's own
+ * call id (calls.id, the logger's binding); `sipCallId` is a SIP Call-ID header;
+ * `acdCallId` is an ACD entry (the call id, or `<id>.t<n>` after transfers, or a callback's).
+ */
 export function createRootLogger(level: string, name = 'switchboard'): Logger {
   return pino({
     name,

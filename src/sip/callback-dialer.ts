@@ -59,7 +59,7 @@ export function callbackHooks(acd: Acd, reservation: Reservation, logger: Logger
       const next = nextCallbackAttempt(reservation);
       const number = reservation.callbackNumber ?? '';
       if (!next || number === '') {
-        logger.info({ callId, reason }, 'callback given up: the client did not answer the last attempt');
+        logger.info({ acdCallId: callId, reason }, 'callback given up: the client did not answer the last attempt');
         return { callback: { outcome: 'given_up', attempt: callbackAttemptOf(reservation), reason } };
       }
       const stored = await acd.getCall(callId);
@@ -67,7 +67,7 @@ export function callbackHooks(acd: Acd, reservation: Reservation, logger: Logger
         callId: next.callId, queueId: reservation.queueId, number, ...(stored ? { priority: stored.priority } : {}),
         meta: { ...(reservation.meta ?? {}), callbackAttempt: next.attempt, previousCallId: callId },
       });
-      logger.info({ callId, next: next.callId, position: placed.position, reason }, 'callback put back: the client did not answer');
+      logger.info({ acdCallId: callId, nextAcdCallId: next.callId, position: placed.position, reason }, 'callback put back: the client did not answer');
       return { callback: { outcome: 'requeued', attempt: callbackAttemptOf(reservation), next: next.callId, reason } };
     },
     async ended({ staffAnswered }) {

@@ -83,7 +83,7 @@ export class DeviceCallHandler {
   handle(req: SrfRequest, res: SrfResponse): void {
     this.route(req, res).catch((err: unknown) => {
       const failure = sipFailureFor(err);
-      this.log.error({ err, callId: req.get('Call-ID') }, 'device INVITE could not be handled');
+      this.log.error({ err, sipCallId: req.get('Call-ID') }, 'device INVITE could not be handled');
       if (!res.finalResponseSent) res.send(failure.status, failure.reason, { headers: failure.headers });
     });
   }

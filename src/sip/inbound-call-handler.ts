@@ -51,7 +51,7 @@ export class InboundCallHandler {
         this.outbound.devices.handle(req, res);
         return;
       }
-      this.services.logger.warn({ source: req.source_address, callId: req.get('Call-ID') }, 'INVITE from an address that is not a trunk: 403');
+      this.services.logger.warn({ source: req.source_address, sipCallId: req.get('Call-ID') }, 'INVITE from an address that is not a trunk: 403');
       res.send(403, 'Forbidden', {});
       return;
     }
@@ -129,10 +129,10 @@ export class InboundCallHandler {
     const call = this.calls.get(sessionIdOfAcdCall(reservation.callId));
     if (!call) {
       // Another process owns the caller's leg; left alone, the reservation expires and the call keeps its place.
-      this.services.logger.warn({ callId: reservation.callId, agent: reservation.agentId }, 'reservation for a call this process does not hold');
+      this.services.logger.warn({ acdCallId: reservation.callId, agent: reservation.agentId }, 'reservation for a call this process does not hold');
       return;
     }
-    call.offer(reservation).catch((err: unknown) => this.services.logger.error({ err, callId: reservation.callId }, 'offering the call to an agent failed'));
+    call.offer(reservation).catch((err: unknown) => this.services.logger.error({ err, acdCallId: reservation.callId }, 'offering the call to an agent failed'));
   }
 
   /** Stops taking reservations and waits for the calls in progress to finish their clean-up. */

@@ -136,7 +136,7 @@ export class OutboundDialer {
       const number = reservation.callbackNumber;
       const contacts = dialer?.sipUsername ? await this.options.services.contactsOf(staffId) : [];
       if (this.stopped || !dialer?.sipUsername || !number || contacts.length === 0 || this.options.trunks.length === 0) {
-        this.log.warn({ callId: reservation.callId, agent: reservation.agentId, devices: contacts.length, trunks: this.options.trunks.length }, 'callback cannot be placed now: given back to the queue');
+        this.log.warn({ acdCallId: reservation.callId, agent: reservation.agentId, devices: contacts.length, trunks: this.options.trunks.length }, 'callback cannot be placed now: given back to the queue');
         await acd.ringNoAnswer(reservation.callId, reservation.agentId, 'switchboard');
         return;
       }
@@ -154,7 +154,7 @@ export class OutboundDialer {
       this.track(call, call.runFromStaffPhone(contacts));
     };
     const started = start().catch(async (err: unknown) => {
-      this.log.error({ err, callId: reservation.callId }, 'callback could not be started');
+      this.log.error({ err, acdCallId: reservation.callId }, 'callback could not be started');
       await acd.ringNoAnswer(reservation.callId, reservation.agentId, 'switchboard').catch(() => undefined);
     });
     this.running.add(started);
