@@ -18,6 +18,14 @@ export const ERROR_CATALOGUE = {
   NO_DEVICE: { http: 409, sip: 480, summary: 'the staff member has no registered phone to ring' },
   NO_TRUNK: { http: 503, sip: 503, summary: 'no SIP trunk is configured for outbound calls' },
   DEPENDENCY_DOWN: { http: 503, sip: 503, summary: 'a backing service is unavailable' },
+  // Mostly met at the SIP edge (RFC 3261 §21), each with the HTTP status an API would use for the same thing.
+  NOT_A_TRUNK: { http: 403, sip: 403, summary: 'the request came from an address that is not a SIP trunk' },
+  BAD_SIP_REQUEST: { http: 400, sip: 400, summary: 'the SIP request is malformed (a missing tag, an unreadable header)' },
+  NO_ACCEPTABLE_MEDIA: { http: 415, sip: 488, summary: 'the request carries no media description that can be accepted here' },
+  REQUEST_PENDING: { http: 409, sip: 491, summary: 'another offer is outstanding on this call (retry after a moment)' },
+  NO_SUCH_DIALOG: { http: 404, sip: 481, summary: 'no such call leg or transaction' },
+  BUSY: { http: 409, sip: 486, summary: 'the person called is busy' },
+  FLOW_INVALID: { http: 400, sip: 606, summary: 'the IVR flow does not pass the validator: it will not be accepted anywhere as it is' },
   INTERNAL: { http: 500, sip: 500, summary: 'unexpected failure' },
 } as const;
 

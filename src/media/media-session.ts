@@ -326,11 +326,11 @@ export class MediaSession {
    * or `inactive`, which passes through to the other side. From the caller
    * with no agent bridged, the placeholder answers at once.
    *
-   * @throws AppError `ILLEGAL_TRANSITION` while another offer is outstanding (answer the re-INVITE 491, RFC 3261 §14.2).
+   * @throws AppError `REQUEST_PENDING` while another offer is outstanding (the re-INVITE is answered 491, RFC 3261 §14.2).
    */
   async reoffer(from: LegRole, offerSdp: string): Promise<ReofferResult> {
     if (this.pending || this.current === 'offering-agent') {
-      throw new AppError('ILLEGAL_TRANSITION', 'an offer is already outstanding on this call (491 Request Pending)');
+      throw new AppError('REQUEST_PENDING', 'an offer is already outstanding on this call');
     }
     if (from === 'caller' && this.current === 'anchored') {
       const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': PLACEHOLDER_TAG, sdp: offerSdp, ...offerFlags(this.caller.kind, 'sip') });
@@ -392,7 +392,7 @@ export class MediaSession {
    */
   async startConsult(musicFile: string): Promise<void> {
     this.require('startConsult', ['bridged']);
-    if (this.pending) throw new AppError('ILLEGAL_TRANSITION', 'a re-INVITE is outstanding on this call');
+    if (this.pending) throw new AppError('REQUEST_PENDING', 'a re-INVITE is outstanding on this call');
     const agent = this.agent as AgentLeg;
     await this.play(musicFile, 'music', { 'repeat-times': MUSIC_ON_HOLD_REPEATS });
     // A hold before the consult blocked the agent: the consulted party must hear them.

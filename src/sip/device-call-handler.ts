@@ -12,15 +12,16 @@ import { buildChallenge, readDigestCredentials } from './digest-auth';
 import type { DraftTest } from './inbound-call';
 import type { OutboundDialer } from './outbound-dialer';
 import type { Registrar } from './registrar';
-import { reasonPhrase, sipFailureFor } from './sip-status';
+import { reasonPhrase, refuse, sipFailureFor } from './sip-status';
 import type { InboundRequest, SrfRequest, SrfResponse } from './srf-types';
+import type { ErrorCode } from '../errors/app-error';
 
 /** The authentication step's decision for one INVITE. */
 export type DeviceAuthVerdict =
   | { kind: 'authenticated'; staff: StaffSipCredentials }
   | { kind: 'refuse'; status: number; reason: string; headers: Record<string, string> };
 
-function refuse(status: number, headers: Record<string, string> = {}, reason = reasonPhrase(status)): DeviceAuthVerdict {
+function authRefusal(status: number, headers: Record<string, string> = {}, reason = reasonPhrase(status)): DeviceAuthVerdict {
   return { kind: 'refuse', status, reason, headers };
 }
 
@@ -31,8 +32,10 @@ export interface DraftTestRunner {
 
 /** How a draft-test INVITE is refused: a status a phone shows, its reason phrase, and the detail in a Warning header. */
 interface DraftRefusal {
-  status: number;
-  reason: string;
+  code: ErrorCode;
+  /** Said in the reason phrase, in parentheses. */
+  why: string;
+  /** The whole story, in a Warning header (RFC 3261 §20.43). */
   detail: string;
 }
 
@@ -100,7 +103,7 @@ export class DeviceCallHandler {
     const target = dialled === null ? null : await this.classify(dialled);
     log.info({ staffId: caller.staffId, dialled, target: target?.kind ?? null }, 'call from a staff device');
     if (!target || target.kind === 'unknown') {
-      res.send(404, 'Not Found', {});
+      refuse(res, 'NOT_FOUND', 'nobody or nothing by that number');
       return;
     }
     if (target.kind === 'ivr_draft') {
@@ -112,7 +115,7 @@ export class DeviceCallHandler {
       const dialer = await findDialer(this.options.db, caller.staffId);
       if (!dialer?.canDialOut || !dialer.active) {
         log.warn({ staffId: caller.staffId, dialled }, 'outbound call refused: the caller may not dial out');
-        res.send(403, 'Forbidden', {});
+        refuse(res, 'FORBIDDEN', 'no dial-out permission');
         return;
       }
       await this.options.dialer.placeFromDevice(req, res, from, { kind: 'external', e164: target.e164, dialer });
@@ -120,12 +123,13 @@ export class DeviceCallHandler {
     }
     const callee = await this.calleeOf(target);
     if (!callee || callee.staffId === caller.staffId) {
-      res.send(callee ? 486 : 404, callee ? 'Busy Here' : 'Not Found', {});
+      if (callee) refuse(res, 'BUSY', 'calling yourself');
+      else refuse(res, 'NOT_FOUND', 'no such colleague');
       return;
     }
     const contacts = await this.options.services.contactsOf(callee.staffId);
     if (contacts.length === 0) {
-      res.send(480, 'Temporarily Unavailable', {});
+      refuse(res, 'NO_DEVICE', 'no registered phone');
       return;
     }
     await this.options.dialer.placeFromDevice(req, res, from, { kind: 'staff', staffId: callee.staffId, username: callee.username, contacts });
@@ -140,28 +144,28 @@ export class DeviceCallHandler {
    * §21.6.4: this request will not be accepted as it is, wherever it goes).
    */
   private async startDraftTest(req: SrfRequest, res: SrfResponse, caller: StaffSipCredentials, target: Extract<DialTarget, { kind: 'ivr_draft' }>, log: Logger): Promise<void> {
-    const refuse = (refusal: DraftRefusal): void => {
-      log.info({ staffId: caller.staffId, flow: target.flow, version: target.version, status: refusal.status, detail: refusal.detail }, 'draft test refused');
-      res.send(refusal.status, refusal.reason, { headers: { Warning: warningHeader(refusal.detail) } });
+    const refuseDraft = (refusal: DraftRefusal): void => {
+      log.info({ staffId: caller.staffId, flow: target.flow, version: target.version, code: refusal.code, detail: refusal.detail }, 'draft test refused');
+      refuse(res, refusal.code, refusal.why, { Warning: warningHeader(refusal.detail) });
     };
     if (!(await staffMayEditIvr(this.options.db, caller.staffId))) {
-      refuse({ status: 403, reason: 'Forbidden (only IVR editors may call a draft)', detail: `${caller.username} is not linked to an admin account: only people who may edit IVR flows may call a draft` });
+      refuseDraft({ code: 'FORBIDDEN', why: 'only IVR editors may call a draft', detail: `${caller.username} is not linked to an admin account: only people who may edit IVR flows may call a draft` });
       return;
     }
     const hotline = this.options.hotline;
     if (!hotline) {
-      refuse({ status: 503, reason: 'Service Unavailable (draft tests are off)', detail: 'this node does not run hotline calls' });
+      refuseDraft({ code: 'DEPENDENCY_DOWN', why: 'draft tests are off', detail: 'this node does not run hotline calls' });
       return;
     }
     const found = await this.draftOf(target);
-    if ('status' in found) {
-      refuse(found);
+    if ('code' in found) {
+      refuseDraft(found);
       return;
     }
     const checked = await validateFlowForScope(this.options.db, target.flow, found.document);
     if (!checked.ok) {
       const problems = checked.errors.slice(0, 3).map(formatIssue).join('; ');
-      refuse({ status: 606, reason: 'Not Acceptable (IVR draft is invalid)', detail: `IVR flow ${target.flow} draft v${found.version} is invalid (${checked.errors.length} problem(s)): ${problems}` });
+      refuseDraft({ code: 'FLOW_INVALID', why: 'IVR draft is invalid', detail: `IVR flow ${target.flow} draft v${found.version} is invalid (${checked.errors.length} problem(s)): ${problems}` });
       return;
     }
     hotline.startDraftTest(req, res, {
@@ -178,11 +182,11 @@ export class DeviceCallHandler {
     if (version === null) {
       // list() is newest first.
       version = (await ivrFlowStore.list(db, target.flow)).find((v) => v.status === 'draft')?.version ?? null;
-      if (version === null) return { status: 404, reason: 'Not Found (no draft of this IVR flow)', detail: `IVR flow ${target.flow} has no draft: save one in the IVR editor` };
+      if (version === null) return { code: 'NOT_FOUND', why: 'no draft of this IVR flow', detail: `IVR flow ${target.flow} has no draft: save one in the IVR editor` };
     }
     const found = await ivrFlowStore.find(db, target.flow, version);
-    if (!found) return { status: 404, reason: 'Not Found (no such IVR draft)', detail: `IVR flow ${target.flow} has no version ${version}` };
-    if (found.status !== 'draft') return { status: 404, reason: 'Not Found (not a draft)', detail: `IVR flow ${target.flow} version ${version} is ${found.status}, not a draft` };
+    if (!found) return { code: 'NOT_FOUND', why: 'no such IVR draft', detail: `IVR flow ${target.flow} has no version ${version}` };
+    if (found.status !== 'draft') return { code: 'NOT_FOUND', why: 'not a draft', detail: `IVR flow ${target.flow} version ${version} is ${found.status}, not a draft` };
     return { version: found.version, document: found.document };
   }
 
@@ -226,23 +230,23 @@ export class DeviceCallHandler {
     const verdict = readDigestCredentials(req.get('Proxy-Authorization'), realm);
     const claimed = verdict.kind === 'ok' ? verdict.credentials.username : null;
     const locks = await lockout.status(ip, claimed);
-    if (locks.ipLocked) return refuse(403);
+    if (locks.ipLocked) return authRefusal(403);
     if (verdict.kind === 'malformed') {
       await this.countFailure(ip, null, log, verdict.detail);
-      return refuse(400, {}, 'Bad Request (Proxy-Authorization)');
+      return authRefusal(400, {}, 'Bad Request (Proxy-Authorization)');
     }
     if (verdict.kind !== 'ok') return this.challenge(ip, false);
     const credentials = verdict.credentials;
     // RFC 2617 §3.2.2.5: the digest must be over this request's URI.
     if (credentials.uri !== req.uri) {
       log.info({ digestUri: credentials.uri, requestUri: req.uri }, 'digest uri differs from the Request-URI');
-      return refuse(400, {}, 'Bad Request (digest uri differs from Request-URI)');
+      return authRefusal(400, {}, 'Bad Request (digest uri differs from Request-URI)');
     }
     const staff = await this.options.registrar.verifyDigest(credentials, req.method);
-    if (locks.userLocked) return refuse(403);
+    if (locks.userLocked) return authRefusal(403);
     if (!staff) {
       await this.countFailure(ip, credentials.username, log, 'wrong credentials');
-      return refuse(403);
+      return authRefusal(403);
     }
     const nonce = await nonces.use(credentials.nonce, credentials.nc);
     if (nonce === 'stale') return this.challenge(ip, true);
@@ -257,7 +261,7 @@ export class DeviceCallHandler {
   private async challenge(ip: string, stale: boolean): Promise<DeviceAuthVerdict> {
     const { realm, nonces } = this.options.registrar.digestAuth;
     const nonce = await nonces.issue(ip);
-    return refuse(407, { 'Proxy-Authenticate': buildChallenge({ realm, nonce, stale }) }, 'Proxy Authentication Required');
+    return authRefusal(407, { 'Proxy-Authenticate': buildChallenge({ realm, nonce, stale }) }, 'Proxy Authentication Required');
   }
 
   private async countFailure(ip: string, username: string | null, log: Logger, why: string): Promise<void> {

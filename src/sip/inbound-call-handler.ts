@@ -5,6 +5,7 @@ import { sessionIdOfAcdCall } from '../acd/session-call-ids';
 import { InboundCall, type BlindTransferTarget, type ConsultView, type DraftTest } from './inbound-call';
 import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
+import { refuse } from './sip-status';
 
 /**
  * Takes the hotline's INVITEs: refuses sources that are not configured trunks
@@ -52,7 +53,7 @@ export class InboundCallHandler {
         return;
       }
       this.services.logger.warn({ source: req.source_address, sipCallId: req.get('Call-ID') }, 'INVITE from an address that is not a trunk: 403');
-      res.send(403, 'Forbidden', {});
+      refuse(res, 'NOT_A_TRUNK');
       return;
     }
     this.start(new InboundCall(this.services, req, res));

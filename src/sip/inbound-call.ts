@@ -27,7 +27,7 @@ import { Signal } from './call-session/signal';
 import { acdCallIdOf } from '../acd/session-call-ids';
 import { transferPlanFor, type TransferPlan } from './call-session/transfer-plan';
 import { sentOverWebSocket } from './sent-over-websocket';
-import { sipFailureFor } from './sip-status';
+import { refuse, sipFailureFor } from './sip-status';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { concreteTransferTarget, transferTargetOfReferTo, type BlindTransferTarget } from './transfer-target';
 
@@ -196,13 +196,13 @@ export class InboundCall {
       }
       const [flow, routing] = configs.value;
       if (!flow || !routing) {
-        this.res.send(503, { headers: { 'Retry-After': '30' } });
+        refuse(this.res, 'DEPENDENCY_DOWN', 'no published IVR flow or routing', { 'Retry-After': '30' });
         end = { side: 'system', cause: 'no published IVR flow or routing config', outcome: 'failed' };
         return;
       }
       const callerTag = tagOf(this.req.get('From'));
       if (!callerTag) {
-        this.res.send(400, 'Missing From tag', {});
+        refuse(this.res, 'BAD_SIP_REQUEST', 'missing From tag');
         end = { side: 'system', cause: 'malformed INVITE: no From tag', outcome: 'rejected' };
         return;
       }
@@ -660,7 +660,7 @@ export class InboundCall {
    */
   private async onRefer(leg: AgentLeg, req: SrfRequest, res: SrfResponse): Promise<void> {
     const target = req.has('Refer-To') ? transferTargetOfReferTo(req.get('Refer-To')) : null;
-    if (!target) return res.send(400, 'Bad Refer-To', {});
+    if (!target) return refuse(res, 'BAD_SIP_REQUEST', 'unreadable Refer-To');
     let resolved: { plan: QueuePlan; fact: TransferTarget };
     try {
       resolved = await this.resolveTransfer(target);
@@ -668,7 +668,7 @@ export class InboundCall {
       const status = sipFailureFor(err).status;
       return res.send(status === 404 ? 404 : 500);
     }
-    if (this.agent !== leg || !leg.dialog) return res.send(481);
+    if (this.agent !== leg || !leg.dialog) return refuse(res, 'NO_SUCH_DIALOG');
     res.send(202);
     await this.notifyReferDone(leg.dialog);
     try {

@@ -17,7 +17,7 @@ import { hangUpDialog, legKindOf, tagOf } from './call-session/dialog-ends';
 import { relayReinvite } from './call-session/reinvite-relay';
 import { Signal } from './call-session/signal';
 import { CallHold } from './hold-state';
-import { sipFailureFor } from './sip-status';
+import { refuse, sipFailureFor } from './sip-status';
 import { isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
 
 type Dialog = Srf.Dialog;
@@ -232,13 +232,13 @@ export class OutboundCall {
       });
       const fromTag = tagOf(req.get('From'));
       if (!fromTag) {
-        res.send(400, 'Missing From tag', {});
+        refuse(res, 'BAD_SIP_REQUEST', 'missing From tag');
         end = { side: 'system', cause: 'malformed INVITE: no From tag', outcome: 'rejected' };
         return;
       }
       if (!req.body) {
         // An offerless INVITE from a device would need the far end's offer first; every phone we know sends one.
-        res.send(488, 'SDP offer required', {});
+        refuse(res, 'NO_ACCEPTABLE_MEDIA', 'SDP offer required');
         end = { side: 'system', cause: 'INVITE without SDP', outcome: 'rejected' };
         return;
       }

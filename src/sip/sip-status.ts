@@ -1,3 +1,4 @@
+import { ERROR_CATALOGUE, type ErrorCode } from '../errors/app-error';
 import { classifyError } from '../errors/classify-error';
 
 /**
@@ -23,10 +24,14 @@ const REASONS: Record<number, string> = {
   423: 'Interval Too Brief',
   480: 'Temporarily Unavailable',
   484: 'Address Incomplete',
+  481: 'Call/Transaction Does Not Exist',
   486: 'Busy Here',
+  488: 'Not Acceptable Here',
+  491: 'Request Pending',
   500: 'Server Internal Error',
   503: 'Service Unavailable',
   603: 'Decline',
+  606: 'Not Acceptable',
 };
 
 export function reasonPhrase(status: number): string {
@@ -42,4 +47,20 @@ export function reasonPhrase(status: number): string {
 export function sipFailureFor(err: unknown): SipFailure {
   const status = classifyError(err).sipStatus;
   return { status, reason: reasonPhrase(status), headers: status === 503 ? { 'Retry-After': '10' } : {} };
+}
+
+/**
+ * The final response refusing a request on purpose: the catalogue's SIP
+ * status for `code`, its reason phrase, and what was wrong in parentheses
+ * (what a phone can show), e.g. `400 Bad Request (missing From tag)`.
+ */
+export function sipRefusal(code: ErrorCode, why?: string): SipFailure {
+  const status = ERROR_CATALOGUE[code].sip;
+  return { status, reason: why ? `${reasonPhrase(status)} (${why})` : reasonPhrase(status), headers: status === 503 ? { 'Retry-After': '10' } : {} };
+}
+
+/** Sends sipRefusal(code, why) as the final response. */
+export function refuse(res: { send(status: number, reason: string, options: { headers: Record<string, string> }): void }, code: ErrorCode, why?: string, headers: Record<string, string> = {}): void {
+  const refusal = sipRefusal(code, why);
+  res.send(refusal.status, refusal.reason, { headers: { ...refusal.headers, ...headers } });
 }

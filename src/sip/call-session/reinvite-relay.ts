@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger';
 import type { LegRole } from '../../media/media-leg';
 import type { MediaSession } from '../../media/media-session';
-import { sipFailureFor } from '../sip-status';
+import { refuse, sipFailureFor } from '../sip-status';
 import type { SrfRequest, SrfResponse } from '../srf-types';
 
 /** What relaying a re-INVITE asks of the call's media. */
@@ -41,7 +41,7 @@ export async function relayReinvite(relay: ReinviteRelay, from: LegRole, req: Sr
     const other = relay.dialogOf(result.to);
     if (!other) {
       media.cancelReoffer();
-      res.send(488);
+      refuse(res, 'NO_ACCEPTABLE_MEDIA', 'no other leg to re-offer to');
       return false;
     }
     const answer = await other.modify(result.sdp);
@@ -51,7 +51,10 @@ export async function relayReinvite(relay: ReinviteRelay, from: LegRole, req: Sr
   } catch (err) {
     media.cancelReoffer();
     relay.log.warn({ err, from }, 're-INVITE failed');
-    res.send(sipFailureFor(err).status === 409 ? 491 : 500);
+    // Glare is the phone's to retry (491); anything else is ours (500), whatever the catalogue maps it to over HTTP.
+    const failure = sipFailureFor(err);
+    if (failure.status === 491) refuse(res, 'REQUEST_PENDING');
+    else res.send(500);
     return false;
   }
 }

@@ -117,7 +117,8 @@ describe('MediaSession command sequences (design §7)', () => {
     const fromAgent = await media.reoffer('agent', sdp(6002));
     expect(fromAgent).toMatchObject({ kind: 'forward', to: 'caller' });
     expect(ng.sent.at(-1)?.params).toMatchObject({ 'from-tag': 'a1', 'to-tag': 'ctag' });
-    await expect(media.reoffer('caller', sdp(5004))).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    // Glare: the phone is told to try again (491 at the SIP edge).
+    await expect(media.reoffer('caller', sdp(5004))).rejects.toMatchObject({ code: 'REQUEST_PENDING' });
     await media.completeReoffer(sdp(5006));
     expect(ng.sent.at(-1)).toEqual({ name: 'answer', params: expect.objectContaining({ 'from-tag': 'a1', 'to-tag': 'ctag', sdp: sdp(5006) }) });
     await expect(media.completeReoffer(sdp(1))).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });

@@ -1,5 +1,5 @@
 import { AppError } from '../../../src/errors/app-error';
-import { sipFailureFor } from '../../../src/sip/sip-status';
+import { sipFailureFor, sipRefusal } from '../../../src/sip/sip-status';
 
 describe('SIP status boundary for errors', () => {
   it.each([
@@ -14,5 +14,24 @@ describe('SIP status boundary for errors', () => {
     const failure = sipFailureFor(err);
     expect(failure).toMatchObject({ status, reason });
     expect('Retry-After' in failure.headers).toBe(status === 503);
+  });
+});
+
+describe('SIP refusals from the catalogue', () => {
+  it.each([
+    ['NOT_A_TRUNK', undefined, 403, 'Forbidden'],
+    ['BAD_SIP_REQUEST', 'missing From tag', 400, 'Bad Request (missing From tag)'],
+    ['NO_ACCEPTABLE_MEDIA', 'SDP offer required', 488, 'Not Acceptable Here (SDP offer required)'],
+    ['REQUEST_PENDING', undefined, 491, 'Request Pending'],
+    ['NO_SUCH_DIALOG', undefined, 481, 'Call/Transaction Does Not Exist'],
+    ['BUSY', undefined, 486, 'Busy Here'],
+    ['NO_DEVICE', 'no registered phone', 480, 'Temporarily Unavailable (no registered phone)'],
+    ['FLOW_INVALID', 'IVR draft is invalid', 606, 'Not Acceptable (IVR draft is invalid)'],
+  ] as const)('%s → %i', (code, why, status, reason) => {
+    expect(sipRefusal(code, why)).toEqual({ status, reason, headers: {} });
+  });
+
+  it('a 503 says when to retry', () => {
+    expect(sipRefusal('DEPENDENCY_DOWN', 'draft tests are off')).toEqual({ status: 503, reason: 'Service Unavailable (draft tests are off)', headers: { 'Retry-After': '10' } });
   });
 });

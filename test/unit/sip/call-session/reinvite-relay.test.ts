@@ -55,7 +55,7 @@ describe('re-INVITE relay through rtpengine (shared by inbound and outbound call
   });
 
   it('491 on glare (a re-offer already under way) so the phone retries; 500 on anything else; 500 without media', async () => {
-    const glare = media(() => Promise.reject(new AppError('ILLEGAL_TRANSITION', 'a re-offer is under way')));
+    const glare = media(() => Promise.reject(new AppError('REQUEST_PENDING', 'a re-offer is under way')));
     const first = response();
     expect(await relayReinvite({ media: glare, dialogOf: () => null, log }, 'agent', request('o'), first.res)).toBe(false);
     expect(first.sent).toEqual([{ status: 491 }]);
@@ -64,6 +64,10 @@ describe('re-INVITE relay through rtpengine (shared by inbound and outbound call
     await relayReinvite({ media: broken, dialogOf: () => ({ modify: () => Promise.reject(new Error('408 from the phone')) }), log }, 'agent', request('o'), second.res);
     expect(second.sent).toEqual([{ status: 500 }]);
     expect(broken.calls).toContain('cancel');
+    const confused = media(() => Promise.reject(new AppError('ILLEGAL_TRANSITION', 'the media is being deleted')));
+    const third = response();
+    await relayReinvite({ media: confused, dialogOf: () => null, log }, 'agent', request('o'), third.res);
+    expect(third.sent).toEqual([{ status: 500 }]);
     const none = response();
     expect(await relayReinvite({ media: null, dialogOf: () => null, log }, 'agent', request('o'), none.res)).toBe(false);
     expect(none.sent).toEqual([{ status: 500 }]);
