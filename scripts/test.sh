@@ -29,6 +29,6 @@ fi
 projects=()
 [ "$tier" = e2e ] && projects=(--selectProjects e2e)
 echo "== jest ${projects[*]:-(unit, integration, e2e)}"
-npx jest "${projects[@]}" --json --outputFile=artifacts/jest-results.json || status=1
+npx jest "${projects[@]}" --forceExit --json --outputFile=artifacts/jest-results.json || status=1
 node scripts/summarise-jest.cjs artifacts/jest-results.json || status=1
 exit $status

@@ -52,6 +52,10 @@ export interface RunningSystem {
   tls: { source: SiteTls['source']; certFile: string; caFile: string | null; caUrl: string | null; caFingerprint: string | null; standing: string } | null;
   /** Things an installer must hear: loopback only, certificate problems. */
   warnings: string[];
+  /** Calls live in this process now (inbound hotline calls, outbound calls); zero with SIP off. */
+  liveCalls(): { inbound: number; outbound: number };
+  /** The call-ids rtpengine holds sessions for now (its `list`); empty with media off. */
+  mediaSessions(): Promise<string[]>;
   components: ComponentReport[];
   demo: { adminUser: string; adminPassword: string; staffPassword: string } | null;
   stop(): Promise<void>;
@@ -258,9 +262,14 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       ? { host: new URL(config.rtpengine.url).hostname, port: Number(new URL(config.rtpengine.url).port || 22222) }
       : { host: '127.0.0.1', port: config.rtpengine.ngPort };
     let liveCalls: InboundCallHandler | null = null;
+    let listMediaSessions: () => Promise<string[]> = () => Promise.resolve([]);
     let outboundCalls: OutboundDialer | null = null;
     if (sip && registrar && acd && rtpengineState.state === 'up') {
       const callServices = await createCallServices({ config, db, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
+      listMediaSessions = async () => {
+        const reply = await callServices.services.ng.command('list', { limit: 10_000 });
+        return Array.isArray(reply.calls) ? reply.calls.map(String) : [];
+      };
       closers.push(() => callServices.stop());
       // Ready with no phone that can ring is not Ready (a closed softphone tab, an unplugged desk phone).
       closers.push(followPhonePresence(registrar, acd, logger.child({ module: 'presence' })));
@@ -302,6 +311,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     const otherUrls = boundToAll ? [...new Set([machine.hostName, ...machine.addresses].filter((h) => h !== publicAddress).map(urlOf))] : [];
     return {
       http, url, otherUrls, publicAddress, warnings,
+      liveCalls: () => ({ inbound: liveCalls?.liveCalls ?? 0, outbound: outboundCalls?.liveCalls ?? 0 }),
+      mediaSessions: () => listMediaSessions(),
       tls: siteTls
         ? {
           source: siteTls.source, certFile: siteTls.certFile, caFile: siteTls.ca?.file ?? null, caUrl: siteTls.ca ? `${url}${CA_DOWNLOAD_PATH}` : null,

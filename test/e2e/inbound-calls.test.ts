@@ -31,6 +31,9 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     await h?.close();
   });
 
+  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
   const staffId = async (login: string): Promise<number> => {
     const { rows } = await h.db.query<{ staff_id: number }>('SELECT staff_id FROM users WHERE username = $1', [login]);
     return rows[0]!.staff_id;

@@ -85,6 +85,9 @@ describeWithDrachtio('calling a draft IVR flow from a staff phone (real drachtio
     await h?.close();
   });
 
+  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
   let testStartedAt = new Date();
   beforeEach(() => {
     testStartedAt = new Date();

@@ -62,6 +62,9 @@ describeWithDrachtio('an office: softphone by host name over HTTPS and WSS, desk
     await h?.close();
   });
 
+  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
   afterEach(() => {
     expect(watched.errors).toEqual([]);
   });

@@ -108,6 +108,9 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
     await h?.close();
   });
 
+  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
   let testStartedAt = new Date();
   beforeEach(() => {
     testStartedAt = new Date();

@@ -56,6 +56,9 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
     await h?.close();
   });
 
+  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
   afterEach(() => {
     expect(watched.errors).toEqual([]);
   });

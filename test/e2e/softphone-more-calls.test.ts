@@ -177,6 +177,9 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
     await h?.close();
   });
 
+  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
   afterEach(() => {
     expect(watched.errors).toEqual([]);
   });

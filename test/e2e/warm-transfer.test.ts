@@ -32,6 +32,9 @@ describeWithDrachtio('warm transfer (consult) through real drachtio-server, rtpe
     await h?.close();
   });
 
+  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
   const agentState = async (login: string): Promise<string> => (await h.api('GET', `/api/agents/${ids[login]}`, tokens[login]!)).body.state as string;
   /** Anna Ready (she takes the hotline call), Olga and Tatiana not: Tatiana is consulted as a person, rung directly. */
   const onlyAnnaReady = async (): Promise<void> => {

@@ -7,6 +7,7 @@ import { createRootLogger } from '../../src/logger';
 import { freeTcpPort } from '../../src/platform/managed-process';
 import { startSystem, type RunningSystem } from '../../src/runtime/start-system';
 import { createTestDatabase, type TestDatabase } from './test-env';
+import { eventually } from './eventually';
 import { fetchTrusting, installTestCa, testCa, type TrustingFetch } from './test-tls';
 
 /** A name an office's DNS would give the server; tests map it to 127.0.0.1 inside Chromium only. */
@@ -24,6 +25,11 @@ export interface SystemHarness {
   fetch: TrustingFetch;
   db: pg.Pool;
   login(username: string, password: string): Promise<string>;
+  /**
+   * After a scenario: every call it made has ended in this process and
+   * rtpengine holds no session for it (waits for the teardown, then asserts).
+   */
+  expectNothingLeft(): Promise<void>;
   api<T = any>(method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
@@ -76,6 +82,11 @@ export async function startSystemHarness(options: { /** Extra environment for th
   };
   return {
     system, baseUrl, sipTarget: `127.0.0.1:${sipPort}`, sipTlsPort, sipWssPort, dataDir, db, api, fetch,
+    async expectNothingLeft() {
+      const leftovers = async () => ({ calls: system.liveCalls(), mediaSessions: await system.mediaSessions() });
+      const seen = await eventually(leftovers, (l) => l.calls.inbound + l.calls.outbound === 0 && l.mediaSessions.length === 0, 20_000, 100);
+      expect(seen).toEqual({ calls: { inbound: 0, outbound: 0 }, mediaSessions: [] });
+    },
     async login(username, password) {
       const response = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
       return ((await response.json()) as { token: string }).token;

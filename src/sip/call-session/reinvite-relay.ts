@@ -1,7 +1,8 @@
 import type { Logger } from '../../logger';
 import type { LegRole } from '../../media/media-leg';
 import type { MediaSession } from '../../media/media-session';
-import { refuse, sipFailureFor } from '../sip-status';
+import { classifyError } from '../../errors/classify-error';
+import { refuse } from '../sip-status';
 import type { SrfRequest, SrfResponse } from '../srf-types';
 
 /** What relaying a re-INVITE asks of the call's media. */
@@ -23,8 +24,8 @@ export interface ReinviteRelay {
  * A re-INVITE from either leg goes through rtpengine (design §7): rtpengine
  * answers it alone while no other leg is bridged, else the other leg is
  * re-INVITEd with rtpengine's offer and its answer completes ours. Glare (a
- * re-offer already under way, RFC 3261 §14.1) is 491 so the phone retries;
- * no other leg to ask is 488. Resolves true when the re-INVITE was accepted.
+ * re-offer already under way, RFC 3261 §14.1) or a call between two states is
+ * 491, so the phone retries; no other leg to ask is 488. Resolves true when the re-INVITE was accepted.
  */
 export async function relayReinvite(relay: ReinviteRelay, from: LegRole, req: SrfRequest, res: SrfResponse): Promise<boolean> {
   const media = relay.media;
@@ -51,9 +52,10 @@ export async function relayReinvite(relay: ReinviteRelay, from: LegRole, req: Sr
   } catch (err) {
     media.cancelReoffer();
     relay.log.warn({ err, from }, 're-INVITE failed');
-    // Glare is the phone's to retry (491); anything else is ours (500), whatever the catalogue maps it to over HTTP.
-    const failure = sipFailureFor(err);
-    if (failure.status === 491) refuse(res, 'REQUEST_PENDING');
+    // Glare, or the call between two states (a bridge or a consult under way): the phone's to retry (491, RFC 3261 §14.1).
+    // Anything else is ours (500).
+    const { code } = classifyError(err);
+    if (code === 'REQUEST_PENDING' || code === 'ILLEGAL_TRANSITION') refuse(res, 'REQUEST_PENDING');
     else res.send(500);
     return false;
   }

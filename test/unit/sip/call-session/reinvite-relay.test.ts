@@ -54,7 +54,7 @@ describe('re-INVITE relay through rtpengine (shared by inbound and outbound call
     expect(m.calls).toContain('cancel');
   });
 
-  it('491 on glare (a re-offer already under way) so the phone retries; 500 on anything else; 500 without media', async () => {
+  it('491 on glare or a call between two states, so the phone retries; 500 on anything else; 500 without media', async () => {
     const glare = media(() => Promise.reject(new AppError('REQUEST_PENDING', 'a re-offer is under way')));
     const first = response();
     expect(await relayReinvite({ media: glare, dialogOf: () => null, log }, 'agent', request('o'), first.res)).toBe(false);
@@ -64,10 +64,10 @@ describe('re-INVITE relay through rtpengine (shared by inbound and outbound call
     await relayReinvite({ media: broken, dialogOf: () => ({ modify: () => Promise.reject(new Error('408 from the phone')) }), log }, 'agent', request('o'), second.res);
     expect(second.sent).toEqual([{ status: 500 }]);
     expect(broken.calls).toContain('cancel');
-    const confused = media(() => Promise.reject(new AppError('ILLEGAL_TRANSITION', 'the media is being deleted')));
+    const between = media(() => Promise.reject(new AppError('ILLEGAL_TRANSITION', 'reoffer is not allowed while consulting')));
     const third = response();
-    await relayReinvite({ media: confused, dialogOf: () => null, log }, 'agent', request('o'), third.res);
-    expect(third.sent).toEqual([{ status: 500 }]);
+    await relayReinvite({ media: between, dialogOf: () => null, log }, 'agent', request('o'), third.res);
+    expect(third.sent).toEqual([{ status: 491 }]);
     const none = response();
     expect(await relayReinvite({ media: null, dialogOf: () => null, log }, 'agent', request('o'), none.res)).toBe(false);
     expect(none.sent).toEqual([{ status: 500 }]);
