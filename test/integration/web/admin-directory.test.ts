@@ -58,7 +58,9 @@ describe('admin directory (Chromium)', () => {
     await expect(edit.getByRole('status').textContent()).resolves.toMatch(/New SIP password for nina/);
     const after = await harness.call('GET', `/api/staff/${nina.id}`, { token: harness.tokens.admin });
     expect(after.body.hasSipCredentials).toBe(true);
-    await expect(page.getByRole('row', { name: /Nina Fedorova/ }).textContent()).resolves.toMatch(/nina\s*set/);
+    // The list reloads after the reset: wait for the row to say so (it says "not set" until then).
+    const row = await eventually(() => page.getByRole('row', { name: /Nina Fedorova/ }).textContent(), (text) => /nina\s*set/.test(text ?? ''), 20_000);
+    expect(row).toMatch(/nina\s*set/);
     await watched.screenshot('admin-directory-staff');
     expect(watched.errors).toEqual([]);
   });
