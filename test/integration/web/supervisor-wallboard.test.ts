@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { Acd } from '../../../src/acd';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { eventually } from '../../helpers/eventually';
 import { launchChromium, openPage, signIn, type WatchedPage } from '../../helpers/browser';
 
 /** Changes must reach the screen within about two seconds of happening in the ACD, without a reload. */
@@ -89,7 +90,8 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
     await page.getByRole('button', { name: 'Wall mode' }).click();
     expect(page.url()).toMatch(/#\/wallboard\/wall$/);
     const board = page.getByRole('region', { name: 'Live wallboard' });
-    await expect(board.getAttribute('class')).resolves.toMatch(/\bwall\b/);
+    // Wall mode is applied once the page has followed the new route.
+    await expect(eventually(() => board.getAttribute('class'), (c) => /\bwall\b/.test(c ?? ''), 10_000)).resolves.toMatch(/\bwall\b/);
     const box = await board.boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 1600 });
     await expect(board.evaluate((el) => getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(13, 17, 23)');

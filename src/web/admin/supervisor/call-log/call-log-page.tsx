@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from '../../../shared/api-client';
 import { ErrorBanner } from '../../../shared/components';
 import { navigate } from '../../../shared/hash-route';
@@ -91,8 +91,12 @@ function CallSearch(props: AdminPageProps): preact.JSX.Element {
     }
   };
 
+  // The form follows the filters only when they change from outside (a link, back/forward): resetting it on
+  // the first run too would wipe what a supervisor typed while the page was still loading.
+  const shownKey = useRef(appliedKey);
   useEffect(() => {
-    setDraft(applied);
+    if (shownKey.current !== appliedKey) setDraft(applied);
+    shownKey.current = appliedKey;
     const signal = { cancelled: false };
     void load(null, signal);
     return () => { signal.cancelled = true; };
