@@ -9,6 +9,7 @@ import type { CallServices } from './call-services';
 import { DirectCallPresence, type DirectCallRelease } from './direct-call-presence';
 import type { QueuePlan } from './queue-plan';
 import type { SrfRequest } from './srf-types';
+import { legKindOf } from './call-session/dialog-ends';
 
 type Dialog = Srf.Dialog;
 
@@ -249,7 +250,7 @@ export class ConsultTransfer {
     const contact = (await this.options.services.contactsOf(staffId))[0];
     if (!contact) throw new AppError('NO_DEVICE', `staff member ${staffId} has no registered phone`);
     const tag = `consult-${randomUUID()}`;
-    const kind = contact.transport === 'ws' || contact.transport === 'wss' ? 'webrtc' : 'sip';
+    const kind = legKindOf(contact);
     const offerSdp = await this.options.media.offerToConsulted({ tag, kind });
     this.tag = tag;
     const timer = setTimeout(() => this.request?.cancel(() => undefined), Math.min(ringMs, this.ringMs));

@@ -16,7 +16,8 @@ export interface CertificatePair {
   certificate: X509Certificate;
 }
 
-function readPem(file: string, what: string): Buffer {
+/** A TLS file's bytes; CertificateError naming the file and why it cannot be read. */
+export function readPem(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {

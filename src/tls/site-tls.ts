@@ -1,9 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { MachineAddresses } from '../network/machine-addresses';
-import { CertificateError, certificateValidity, fingerprint, readCertificatePair, uncoveredNames } from './certificate-check';
+import { certificateValidity, fingerprint, readCertificatePair, readPem, uncoveredNames } from './certificate-check';
 import { ensureLocalCa, ensureServerCertificate } from './local-ca';
 
 /** What TLS the site serves with: HTTPS, secure WebSocket and SIP over TLS all use it. */
@@ -55,13 +54,6 @@ export function certificateStanding(tls: Pick<SiteTls, 'certificate' | 'certFile
   return { healthy: true, detail: `certificate valid until ${until} (${validity.daysLeft} days)${validity.daysLeft <= 30 ? ': renew it soon' : ''}` };
 }
 
-function readable(file: string, what: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new CertificateError(`TLS ${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 /**
  * The site's TLS: the configured certificate, checked (readable, a pair,
@@ -76,7 +68,7 @@ export async function prepareSiteTls(options: SiteTlsOptions): Promise<SiteTls> 
   if (options.certFile !== null && options.keyFile !== null) {
     const pair = readCertificatePair(options.certFile, options.keyFile);
     const chainFile = options.chainFile ?? options.certFile;
-    if (options.chainFile !== null) readable(chainFile, 'chain file');
+    if (options.chainFile !== null) readPem(chainFile, 'chain file');
     // A real certificate names the site's DNS names (tls.names); without those, the names printed in the URLs must be covered.
     const expected = options.extraNames.length > 0 ? [...options.extraNames] : [options.machine.hostName, options.publicAddress].filter((n) => net.isIP(n) || HOST_NAME.test(n));
     const missing = uncoveredNames(pair.certificate, expected);
