@@ -41,3 +41,17 @@ export async function quietPeriod(ms: number, why: string): Promise<void> {
   if (!why.trim()) throw new Error('quietPeriod needs a reason');
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Asserts that what `read` shows becomes `expected` (equal text, or a match)
+ * within the time: for pages fed live (the wallboard, a softphone), where one
+ * read right after an event may still show the snapshot before it. Fails with
+ * the last value seen.
+ */
+export async function expectSoon(read: () => Promise<string | null>, expected: string | RegExp, timeoutMs = 10_000): Promise<void> {
+  const matches = (value: string | null): boolean =>
+    typeof expected === 'string' ? value === expected : value !== null && expected.test(value);
+  const last = await eventually(read, matches, timeoutMs);
+  if (typeof expected === 'string') expect(last).toBe(expected);
+  else expect(last).toMatch(expected);
+}

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import pg from 'pg';
+import { eventually } from './eventually';
 import { startRedisServer } from '../../src/runtime/redis-server';
 import { startRtpengine } from '../../src/media/rtpengine-process';
 import { freeTcpPort, type RunningService } from '../../src/platform/managed-process';
@@ -39,6 +40,16 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
       const client = new pg.Client({ connectionString: adminUrl() });
       await client.connect();
       try {
+        // pg's pool.end() resolves before its sockets have closed; a FORCE drop
+        // meanwhile makes a closing client emit 57P01 ('terminating connection
+        // due to administrator command') on a pool with no listener, and the
+        // test file fails after its tests passed. So wait for the file's own
+        // connections to go (FORCE stays for one a failed test left open).
+        await eventually(
+          async () => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])).rows[0]?.n ?? 0,
+          (open) => open === 0,
+          5_000,
+        );
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();

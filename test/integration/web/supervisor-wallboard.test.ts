@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { Acd } from '../../../src/acd';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
-import { eventually } from '../../helpers/eventually';
+import { expectSoon } from '../../helpers/eventually';
 import { launchChromium, openPage, signIn, type WatchedPage } from '../../helpers/browser';
 
 /** Changes must reach the screen within about two seconds of happening in the ACD, without a reload. */
@@ -43,8 +43,8 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
   it('shows a caller joining the line and leaving it when an agent answers, the agent talking, and a long-wait alert — live', async () => {
     const { page } = watched;
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    await expect(tile(page, 'operators').locator('[data-testid="waiting-count"]').textContent()).resolves.toBe('0');
-    await expect(page.getByRole('region', { name: 'Waiting calls' }).textContent()).resolves.toMatch(/Nobody is waiting/);
+    await expectSoon(() => tile(page, 'operators').locator('[data-testid="waiting-count"]').textContent(), '0');
+    await expectSoon(() => page.getByRole('region', { name: 'Waiting calls' }).textContent(), /Nobody is waiting/);
 
     const anna = String(staff.get('Anna Petrova'));
     const ion = String(staff.get('Ion Popescu'));
@@ -56,10 +56,10 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
 
     // Within ~2 s, without a reload: the count and the list of waiting callers.
     await page.locator(`tr[data-call-id="${marketCall}"]`).waitFor({ timeout: LIVE_MS });
-    await expect(tile(page, 'operators').locator('[data-testid="waiting-count"]').textContent()).resolves.toBe('1');
-    await expect(page.locator(`tr[data-call-id="${marketCall}"]`).textContent()).resolves.toMatch(/Sadovod market, stall 14.*market.*Operators/);
-    await expect(page.locator(`tr[data-call-id="${regionalCall}"]`).textContent()).resolves.toMatch(/Unknown caller.*Regional orders/);
-    await expect(page.locator(`tr[data-staff-id="${ion}"]`).textContent()).resolves.toMatch(/Not ready.*lunch/);
+    await expectSoon(() => tile(page, 'operators').locator('[data-testid="waiting-count"]').textContent(), '1');
+    await expectSoon(() => page.locator(`tr[data-call-id="${marketCall}"]`).textContent(), /Sadovod market, stall 14.*market.*Operators/);
+    await expectSoon(() => page.locator(`tr[data-call-id="${regionalCall}"]`).textContent(), /Unknown caller.*Regional orders/);
+    await expectSoon(() => page.locator(`tr[data-staff-id="${ion}"]`).textContent(), /Not ready.*lunch/);
 
     // The wait ticks on the page between snapshots.
     const waitCell = page.locator(`tr[data-call-id="${marketCall}"] td.timer`);
@@ -73,17 +73,17 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
     await acd.markOffered(marketCall, anna);
     await acd.answer(marketCall, anna);
     await page.locator(`tr[data-call-id="${marketCall}"]`).waitFor({ state: 'detached', timeout: LIVE_MS });
-    await expect(tile(page, 'operators').locator('[data-testid="waiting-count"]').textContent()).resolves.toBe('0');
+    await expectSoon(() => tile(page, 'operators').locator('[data-testid="waiting-count"]').textContent(), '0');
     const annaRow = page.locator(`tr[data-staff-id="${anna}"]`);
-    await expect(annaRow.locator('.badge').textContent()).resolves.toBe('Talking');
-    await expect(annaRow.textContent()).resolves.toContain(marketCall.slice(0, 8));
-    await expect(tile(page, 'operators').getByRole('img').getAttribute('aria-label')).resolves.toMatch(/Talking 1/);
+    await expectSoon(() => annaRow.locator('.badge').textContent(), 'Talking');
+    await expectSoon(() => annaRow.textContent(), new RegExp(marketCall.slice(0, 8)));
+    await expectSoon(() => tile(page, 'operators').getByRole('img').getAttribute('aria-label'), /Talking 1/);
 
     // The regional caller has now waited past the queue's 5 s threshold: an alert, and the queue's tile is marked.
     const alert = page.locator('[data-alert="long_wait"][data-queue="regional"]');
     await alert.waitFor({ timeout: 10_000 });
-    await expect(alert.textContent()).resolves.toMatch(/Long wait.*Regional orders: 1 caller waiting over 5 s/);
-    await expect(tile(page, 'regional').getAttribute('class')).resolves.toMatch(/alerting/);
+    await expectSoon(() => alert.textContent(), /Long wait.*Regional orders: 1 caller waiting over 5 s/);
+    await expectSoon(() => tile(page, 'regional').getAttribute('class'), /alerting/);
     await watched.screenshot('supervisor-wallboard');
 
     // Wall mode: the board alone, dark, full window; Escape leaves it.
@@ -91,7 +91,7 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
     expect(page.url()).toMatch(/#\/wallboard\/wall$/);
     const board = page.getByRole('region', { name: 'Live wallboard' });
     // Wall mode is applied once the page has followed the new route.
-    await expect(eventually(() => board.getAttribute('class'), (c) => /\bwall\b/.test(c ?? ''), 10_000)).resolves.toMatch(/\bwall\b/);
+    await expectSoon(() => board.getAttribute('class'), /\bwall\b/);
     const box = await board.boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 1600 });
     await expect(board.evaluate((el) => getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(13, 17, 23)');
@@ -101,21 +101,21 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
 
     // In Russian the alert is worded from the queue's own figures.
     await page.getByLabel('Language').selectOption('ru');
-    await expect(alert.textContent()).resolves.toMatch(/Долгое ожидание.*Regional orders: абоненты ждут слишком долго \(дольше всех \d+:\d\d\)/);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Табло в реальном времени');
+    await expectSoon(() => alert.textContent(), /Долгое ожидание.*Regional orders: абоненты ждут слишком долго \(дольше всех \d+:\d\d\)/);
+    await expectSoon(() => page.getByRole('heading', { level: 1 }).textContent(), 'Табло в реальном времени');
     await watched.screenshot('supervisor-wallboard-ru');
     await page.getByLabel('Язык').selectOption('en');
 
     // Narrowed to one queue.
     await page.getByLabel('Show queue').selectOption('regional');
-    await expect(page.locator('article.wb-queue').count()).resolves.toBe(1);
-    await expect(page.locator(`tr[data-staff-id="${anna}"]`).count()).resolves.toBe(0);
+    await expectSoon(async () => String(await page.locator('article.wb-queue').count()), '1');
+    await expectSoon(async () => String(await page.locator(`tr[data-staff-id="${anna}"]`).count()), '0');
     await page.getByLabel('Show queue').selectOption('');
 
     await acd.hangUp(marketCall);
     await acd.abandon(regionalCall);
     await page.locator(`tr[data-call-id="${regionalCall}"]`).waitFor({ state: 'detached', timeout: LIVE_MS });
-    await expect(page.locator(`tr[data-staff-id="${anna}"] .badge`).textContent()).resolves.toBe('Wrap-up');
+    await expectSoon(() => page.locator(`tr[data-staff-id="${anna}"] .badge`).textContent(), 'Wrap-up');
     expect(watched.errors).toEqual([]);
   });
 
@@ -124,7 +124,7 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
     try {
       await operator.page.goto(`${harness.baseUrl}/admin/#/wallboard`);
       await signIn(operator.page, harness.baseUrl, 'admin', 'h_operator', 'operator-password');
-      await expect(operator.page.getByRole('alert').textContent()).resolves.toMatch(/may not open the admin and supervisor pages/);
+      await expectSoon(() => operator.page.getByRole('alert').textContent(), /may not open the admin and supervisor pages/);
       await expect(operator.page.getByRole('region', { name: 'Live wallboard' }).count()).resolves.toBe(0);
       expect(operator.errors).toEqual([]);
     } finally {
