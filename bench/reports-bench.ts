@@ -24,6 +24,7 @@ import { startPostgresServer } from '../src/db/postgres-server';
 import {
   agentReportWithSource, queueReportWithSource, withReportSession, type ReportOptions, type ReportSource,
 } from '../src/db/repositories/reports-repository';
+import { rollupStore } from '../src/db/repositories/report-rollups-repository';
 import { ReportRollupJob } from '../src/reports/report-rollup-job';
 import { listCallLog } from '../src/db/repositories/call-log-repository';
 import { reportPeriod } from '../src/reports/report-period';
@@ -127,7 +128,7 @@ async function benchSize(adminUrl: string, calls: number): Promise<void> {
     const firstAgent = generated.firstAgent;
     const year = { from: new Date(YEAR.from), to: new Date(YEAR.to) };
     // Days in UTC, the zone of the agent reports below (REPORTS_TIME_ZONE in production).
-    const job = new ReportRollupJob({ db, logger: pino({ level: 'warn' }), dayTimeZone: 'UTC' });
+    const job = new ReportRollupJob({ store: rollupStore(db), logger: pino({ level: 'warn' }), dayTimeZone: 'UTC' });
     let t = Date.now();
     const build = await job.runOnce();
     const rollups = (await db.query<{ q: string; a: string; d: string; size: string }>(

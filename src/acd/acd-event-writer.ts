@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type Redis from 'ioredis';
-import type { Queryable } from '../db/pool';
-import { insertAcdEvents, type AcdEventRecord } from '../db/repositories/acd-events-repository';
 import type { Logger } from '../logger';
 import { parseAcdEvent, type AcdEvent } from './acd-event';
+import type { AcdEventRecord, AcdEventStore } from './acd-event-store';
 import { AcdKeys, DEFAULT_ACD_PREFIX } from './keys';
 
 export interface AcdEventWriterOptions {
@@ -13,8 +12,8 @@ export interface AcdEventWriterOptions {
    * it while it waits for events. The caller keeps ownership (closes it).
    */
   redis: Redis;
-  /** Where reports read from (a pool; only the repository runs SQL on it). */
-  db: Queryable;
+  /** Where the events are kept for reports (Postgres in the system: acdEventStore in src/db). */
+  store: AcdEventStore;
   /** The ACD's key prefix (default `sb:{acd}:`). */
   prefix?: string;
   /** Consumer group shared by every writer process (default `pg-writer`). */
@@ -113,7 +112,7 @@ export function toAcdEventRecord(streamId: string, event: AcdEvent): AcdEventRec
 export class AcdEventWriter {
   readonly consumer: string;
   private readonly redis: Redis;
-  private readonly db: Queryable;
+  private readonly store: AcdEventStore;
   private readonly stream: string;
   private readonly group: string;
   private readonly batchSize: number;
@@ -133,7 +132,7 @@ export class AcdEventWriter {
 
   constructor(options: AcdEventWriterOptions) {
     this.redis = options.redis;
-    this.db = options.db;
+    this.store = options.store;
     this.stream = new AcdKeys(options.prefix ?? DEFAULT_ACD_PREFIX).get('eventStream');
     this.group = options.group ?? 'pg-writer';
     this.consumer = options.consumer ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -181,7 +180,7 @@ export class AcdEventWriter {
     }
     let written: number;
     try {
-      written = await insertAcdEvents(this.db, records);
+      written = await this.store.insertEvents(records);
     } catch (err) {
       // Not acknowledged: the entries stay pending with us and are read again first.
       this.backlog = true;

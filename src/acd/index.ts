@@ -6,6 +6,7 @@ export type {
 } from './acd';
 export type { AcdEvent, AcdEventType } from './acd-event';
 export { AcdEventWriter, toAcdEventRecord, type AcdEventWriterOptions, type DrainStep } from './acd-event-writer';
+export type { AcdEventRecord, AcdEventStore } from './acd-event-store';
 export { parseAcdEvent } from './acd-event';
 export { auditAssignments, type AssignmentAudit } from './assignment-audit';
 export { DEFAULT_ACD_SETTINGS, type AcdSettings } from './acd-settings';

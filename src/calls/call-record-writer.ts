@@ -1,23 +1,17 @@
 import type Redis from 'ioredis';
-import type { Db } from '../db/pool';
 import { AppError } from '../errors/app-error';
-import {
-  isPermanentStoreError,
-  writeCallRecord,
-  writeRecording,
-  writeWrapUp,
-  type CallDetailWriteResult,
-} from '../db/repositories/call-records-repository';
 import type { Logger } from '../logger';
 import { CallOutbox } from './call-outbox';
 import type { CallRecord } from './call-record';
+import type { CallDetailWriteResult, CallRecordStore } from './call-record-store';
 import type { CallClock } from './call-recorder';
 import { newOutboxItem, outboxItemCallId, parseOutboxItem, serializeOutboxItem, type OutboxItem } from './outbox-item';
 import type { RecordingMetadata, WrapUpRecord } from './recording-metadata';
 import { withTimeout } from './with-timeout';
 
 export interface CallRecordWriterOptions {
-  readonly db: Db;
+  /** Where records are stored (Postgres in the system: callRecordStore in src/db). */
+  readonly store: CallRecordStore;
   /** Shared; the writer never closes it. Best with enableOfflineQueue off, so commands fail fast while Redis is away. */
   readonly redis: Redis;
   readonly logger: Logger;
@@ -114,7 +108,7 @@ function errorText(err: unknown): string {
  *
  * Exactly once: Postgres may commit a write whose acknowledgement is then lost
  * (or that timed out here), and a drainer presumed dead may have written an
- * item that another drainer writes again; the repository's writes are
+ * item that another drainer writes again; the store's writes are
  * idempotent on the call id, the event (call_id, seq), the recording id and
  * (call_id, staff_id), so every repetition is a no-op.
  *
@@ -126,7 +120,7 @@ function errorText(err: unknown): string {
  */
 export class CallRecordWriter {
   readonly outbox: CallOutbox;
-  private readonly db: Db;
+  private readonly store: CallRecordStore;
   private readonly logger: Logger;
   private readonly clock: CallClock;
   private readonly intervalMs: number;
@@ -145,7 +139,7 @@ export class CallRecordWriter {
   private lastError: string | null = null;
 
   constructor(options: CallRecordWriterOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.logger = options.logger.child({ module: 'call-record-writer' });
     this.clock = options.clock ?? { now: () => Date.now() };
     this.outbox = new CallOutbox({
@@ -271,9 +265,9 @@ export class CallRecordWriter {
       }
       let result: CallDetailWriteResult;
       try {
-        result = await this.store(item);
+        result = await this.storeItem(item);
       } catch (err) {
-        if (isPermanentStoreError(err)) {
+        if (this.store.isPermanentError(err)) {
           await this.outbox.deadLetter(raw);
           deadLettered += 1;
           this.refused(item, raw, err);
@@ -327,7 +321,7 @@ export class CallRecordWriter {
     const { item, raw } = held;
     if (this.clock.now() >= this.directAfter) {
       try {
-        const result = await this.store(item);
+        const result = await this.storeItem(item);
         if (result !== 'call_missing') {
           if (result === 'written') this.counters.writtenDirect += 1;
           else this.counters.duplicates += 1;
@@ -335,7 +329,7 @@ export class CallRecordWriter {
         }
         // Its call row is not stored yet (still in the outbox or in memory somewhere): wait behind it.
       } catch (err) {
-        if (isPermanentStoreError(err)) {
+        if (this.store.isPermanentError(err)) {
           try {
             await this.outbox.pushDead(raw);
           } catch {
@@ -378,15 +372,15 @@ export class CallRecordWriter {
     }
   }
 
-  private store(item: OutboxItem): Promise<CallDetailWriteResult> {
+  private storeItem(item: OutboxItem): Promise<CallDetailWriteResult> {
     const what = `Postgres write of ${item.kind} ${outboxItemCallId(item)}`;
     switch (item.kind) {
       case 'call':
-        return withTimeout(writeCallRecord(this.db, item.record), this.writeTimeoutMs, what);
+        return withTimeout(this.store.writeCall(item.record), this.writeTimeoutMs, what);
       case 'recording':
-        return withTimeout(writeRecording(this.db, item.recording), this.writeTimeoutMs, what);
+        return withTimeout(this.store.writeRecording(item.recording), this.writeTimeoutMs, what);
       case 'wrap_up':
-        return withTimeout(writeWrapUp(this.db, item.wrapUp), this.writeTimeoutMs, what);
+        return withTimeout(this.store.writeWrapUp(item.wrapUp), this.writeTimeoutMs, what);
     }
   }
 

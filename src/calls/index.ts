@@ -7,6 +7,8 @@ export * from './call-recorder';
 export * from './recording-metadata';
 export * from './outbox-item';
 export * from './call-outbox';
+export * from './call-record-store';
 export * from './call-record-writer';
+export * from './recording-purge-store';
 export * from './recording-retention';
 export * from './with-timeout';

@@ -1,11 +1,11 @@
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Queryable } from '../db/pool';
-import { listRecordingsDueForPurge, markRecordingPurged } from '../db/repositories/call-records-repository';
 import type { Logger } from '../logger';
+import type { RecordingPurgeStore } from './recording-purge-store';
 
 export interface RecordingRetentionOptions {
-  readonly db: Queryable;
+  /** Where the recordings' rows are (Postgres in the system: recordingPurgeStore in src/db). */
+  readonly store: RecordingPurgeStore;
   /** Only files under this directory are ever deleted, whatever a row says. */
   readonly recordingsDir: string;
   /** How long recordings are kept; null keeps them until their own purge_after, if any. */
@@ -41,7 +41,7 @@ export interface RecordingPurgeReport {
 export async function purgeExpiredRecordings(options: RecordingRetentionOptions): Promise<RecordingPurgeReport> {
   const now = options.now ?? Date.now();
   const root = path.resolve(options.recordingsDir);
-  const due = await listRecordingsDueForPurge(options.db, { now, retentionMs: options.retentionMs, limit: options.limit ?? 500 });
+  const due = await options.store.listDueForPurge({ now, retentionMs: options.retentionMs, limit: options.limit ?? 500 });
   let purged = 0;
   let alreadyMissing = 0;
   let failed = 0;
@@ -64,7 +64,7 @@ export async function purgeExpiredRecordings(options: RecordingRetentionOptions)
         continue;
       }
     }
-    await markRecordingPurged(options.db, recording.id, now);
+    await options.store.markPurged(recording.id, now);
     purged += 1;
   }
   if (due.length > 0) options.logger.info({ purged, alreadyMissing, failed }, 'expired recordings purged');

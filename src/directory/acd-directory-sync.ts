@@ -1,9 +1,6 @@
 import type { Acd } from '../acd';
-import type { Db } from '../db/pool';
-import { departmentsRepository } from '../db/repositories/departments-repository';
-import { queuesRepository } from '../db/repositories/queues-repository';
-import { createStaffRepository } from '../db/repositories/staff-repository';
 import type { Logger } from '../logger';
+import type { AcdDirectorySource } from './acd-directory-source';
 import { DIRECT_QUEUE, agentProfileOf, queueConfigOf } from './acd-profiles';
 
 /**
@@ -11,12 +8,8 @@ import { DIRECT_QUEUE, agentProfileOf, queueConfigOf } from './acd-profiles';
  * queues and agents there match what admins configured. Run at start and when
  * the directory changes; it only upserts, so live agent states survive.
  */
-export async function syncDirectoryToAcd(db: Db, acd: Acd, sipRealm: string, logger: Logger): Promise<{ queues: number; agents: number }> {
-  const [queues, staff, departments] = await Promise.all([
-    queuesRepository.list(db, {}, { limit: 10_000, offset: 0 }),
-    createStaffRepository(sipRealm).list(db, {}, { limit: 100_000, offset: 0 }),
-    departmentsRepository.list(db, {}, { limit: 10_000, offset: 0 }),
-  ]);
+export async function syncDirectoryToAcd(directory: AcdDirectorySource, acd: Acd, logger: Logger): Promise<{ queues: number; agents: number }> {
+  const { queues, staff, departments } = await directory.readDirectory();
   const activeQueues = queues.filter((q) => q.active);
   for (const queue of activeQueues) await acd.defineQueue(queueConfigOf(queue));
   await acd.defineQueue(DIRECT_QUEUE);

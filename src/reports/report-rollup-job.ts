@@ -1,16 +1,11 @@
-import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
-import {
-  captureRollupClock, earliestActivityHour, firstAgentHour, inClientTransaction, readStoredRollupState, rebuildRollupDays,
-  rebuildRollupHours, resetRollupDays, resetRollups, saveRollupState, touchedRollupHours, vacuumRollups, withRollupLock,
-  type RollupState,
-} from '../db/repositories/report-rollups-repository';
-import type { DbClient } from '../db/pool';
 import { assertTimeZone } from '../acd/calendar-day';
+import type { RollupSession, RollupState, RollupStore } from './report-rollup-store';
 import { HOUR_MS, ROLLUP_DEFINITION, hourRanges, type TimeRange } from './report-rollups';
 
 export interface ReportRollupJobOptions {
-  db: Db;
+  /** Where the rollups are kept (Postgres in the system: rollupStore in src/db). */
+  store: RollupStore;
   logger: Logger;
   /** Pause between the end of one run and the start of the next. */
   everyMs?: number;
@@ -122,37 +117,37 @@ export class ReportRollupJob {
   }
 
   private async run(): Promise<RollupRunResult> {
-    const { db, logger } = this.options;
-    const outcome = await withRollupLock(db, async (client): Promise<RollupRunResult> => {
-      const clock = await captureRollupClock(client);
-      let state = await readStoredRollupState(client);
+    const { store, logger } = this.options;
+    const outcome = await store.withLockedSession(async (session): Promise<RollupRunResult> => {
+      const clock = await session.captureClock();
+      let state = await session.readState();
       let reset = false;
       if (state === null || state.definition !== ROLLUP_DEFINITION) {
         // Everything committed before the mark is read by the sealing below; later changes by the next run.
-        const first = (await earliestActivityHour(client)) ?? clock.currentHour;
+        const first = (await session.earliestActivityHour()) ?? clock.currentHour;
         state = { definition: ROLLUP_DEFINITION, sealedUntil: first, changesSince: clock.changeMark, dayZone: this.dayZone };
         const fresh = state;
-        await inClientTransaction(client, () => resetRollups(client, fresh));
+        await session.inTransaction(() => session.resetRollups(fresh));
         reset = true;
         logger.info({ from: first.toISOString() }, 'report rollups: building from the first call');
       }
 
       let daysRebuilt = false;
       if (state.dayZone !== this.dayZone) {
-        const rebuilt = await this.rebuildAllDays(client, state);
+        const rebuilt = await this.rebuildAllDays(session, state);
         if (rebuilt === null) return this.result(state, { reset, daysRebuilt: false, rebuiltHours: 0, sealedHours: 0, interrupted: true });
         state = rebuilt;
         daysRebuilt = true;
       }
 
       let rebuiltHours = 0;
-      const touched = await touchedRollupHours(client, state.changesSince, state.sealedUntil);
+      const touched = await session.touchedHours(state.changesSince, state.sealedUntil);
       for (const range of hourRanges(touched, this.chunkHours)) {
         if (this.state === 'stopped') return this.result(state, { reset, daysRebuilt, rebuiltHours, sealedHours: 0, interrupted: true });
         const sealedUntil = state.sealedUntil;
-        await inClientTransaction(client, async () => {
-          await rebuildRollupHours(client, range);
-          await rebuildRollupDays(client, range, sealedUntil, this.dayZone);
+        await session.inTransaction(async () => {
+          await session.rebuildHours(range);
+          await session.rebuildDays(range, sealedUntil, this.dayZone);
         });
         rebuiltHours += (range.to.getTime() - range.from.getTime()) / HOUR_MS;
       }
@@ -163,11 +158,11 @@ export class ReportRollupJob {
         const range = { from: state.sealedUntil, to: new Date(Math.min(state.sealedUntil.getTime() + this.chunkHours * HOUR_MS, clock.currentHour.getTime())) };
         // The hours and the new sealedUntil commit together: a crash leaves either both or neither.
         const next: RollupState = { ...state, sealedUntil: range.to };
-        await inClientTransaction(client, async () => {
-          await rebuildRollupHours(client, range);
+        await session.inTransaction(async () => {
+          await session.rebuildHours(range);
           // The days this chunk completes (the one it ends in waits for the next chunk or run).
-          await rebuildRollupDays(client, range, range.to, this.dayZone);
-          await saveRollupState(client, next);
+          await session.rebuildDays(range, range.to, this.dayZone);
+          await session.saveState(next);
         });
         sealedHours += (range.to.getTime() - range.from.getTime()) / HOUR_MS;
         state = next;
@@ -175,8 +170,8 @@ export class ReportRollupJob {
 
       // Only now: a run cut short leaves the old mark, and the next run looks at the same changes again.
       state = { ...state, changesSince: clock.changeMark };
-      await saveRollupState(client, state);
-      if (reset || daysRebuilt || rebuiltHours + sealedHours >= VACUUM_AFTER_HOURS) await vacuumRollups(client);
+      await session.saveState(state);
+      if (reset || daysRebuilt || rebuiltHours + sealedHours >= VACUUM_AFTER_HOURS) await session.vacuum();
       return this.result(state, { reset, daysRebuilt, rebuiltHours, sealedHours, interrupted: false });
     });
     if (!outcome.ran) return { ran: false, reset: false, daysRebuilt: false, rebuiltHours: 0, sealedHours: 0, sealedUntil: null, interrupted: false };
@@ -192,21 +187,21 @@ export class ReportRollupJob {
    * already listed are exact sums of their hours, so reports may use them
    * meanwhile. Null when stopped.
    */
-  private async rebuildAllDays(client: DbClient, state: RollupState): Promise<RollupState | null> {
-    await inClientTransaction(client, async () => {
-      await resetRollupDays(client);
-      await saveRollupState(client, { ...state, dayZone: null });
+  private async rebuildAllDays(session: RollupSession, state: RollupState): Promise<RollupState | null> {
+    await session.inTransaction(async () => {
+      await session.resetDays();
+      await session.saveState({ ...state, dayZone: null });
     });
-    const first = await firstAgentHour(client);
+    const first = await session.firstAgentHour();
     const next: RollupState = { ...state, dayZone: this.dayZone };
     let from = first === null ? state.sealedUntil : first;
     do {
       if (this.state === 'stopped') return null;
       const range: TimeRange = { from, to: new Date(Math.min(from.getTime() + this.chunkHours * HOUR_MS, state.sealedUntil.getTime())) };
       const last = range.to.getTime() >= state.sealedUntil.getTime();
-      await inClientTransaction(client, async () => {
-        if (range.to.getTime() > range.from.getTime()) await rebuildRollupDays(client, range, state.sealedUntil, this.dayZone);
-        if (last) await saveRollupState(client, next);
+      await session.inTransaction(async () => {
+        if (range.to.getTime() > range.from.getTime()) await session.rebuildDays(range, state.sealedUntil, this.dayZone);
+        if (last) await session.saveState(next);
       });
       from = range.to;
     } while (from.getTime() < state.sealedUntil.getTime());

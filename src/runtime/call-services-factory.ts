@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/config-schema';
 import { ivrFlowStore, routingConfigStore } from '../db/config-stores';
 import type { Db } from '../db/pool';
 import { ConfigPublishedFeed, PublishedConfigCache } from '../db/published-config-cache';
+import { callRecordStore, recordingPurgeStore } from '../db/repositories/call-records-repository';
 import { findClientFactsByPhone } from '../db/repositories/caller-facts-repository';
 import { loadDirectorySnapshot } from '../db/repositories/directory-snapshot-repository';
 import { listPrompts } from '../db/repositories/prompts-repository';
@@ -147,14 +148,15 @@ export async function createCallServices(options: {
     });
     stops.push(() => unsubscribeAcd());
 
-    const writer = new CallRecordWriter({ db, redis, logger: logger.child({ module: 'call-records' }) });
+    const writer = new CallRecordWriter({ store: callRecordStore(db), redis, logger: logger.child({ module: 'call-records' }) });
     writer.start();
     stops.push(() => writer.stop());
 
     const recordingsRoot = path.join(dataDir, 'recordings');
     const retentionMs = config.recordings.retentionDays * 86_400_000;
+    const purgeStore = recordingPurgeStore(db);
     const purge = setInterval(() => {
-      purgeExpiredRecordings({ db, recordingsDir: recordingsRoot, retentionMs, logger }).catch((err: unknown) => logger.warn({ err }, 'recording purge failed'));
+      purgeExpiredRecordings({ store: purgeStore, recordingsDir: recordingsRoot, retentionMs, logger }).catch((err: unknown) => logger.warn({ err }, 'recording purge failed'));
     }, 3_600_000);
     purge.unref();
     stops.push(() => clearInterval(purge));

@@ -11,6 +11,9 @@ import { runMigrations } from '../db/migrate';
 import { ensureReferenceData } from '../db/reference-data';
 import { createPool, type Db } from '../db/pool';
 import { startPostgresServer } from '../db/postgres-server';
+import { acdDirectorySource } from '../db/repositories/acd-directory-source';
+import { acdEventStore } from '../db/repositories/acd-events-repository';
+import { rollupStore } from '../db/repositories/report-rollups-repository';
 import type { Logger } from '../logger';
 import { pingRtpengine, startRtpengine } from '../media/rtpengine-process';
 import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process';
@@ -218,7 +221,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
 
     // Hourly report rollups (issue 7), kept current in the background; one process does it (advisory lock).
     // Daily agent rows in the reports' default zone: the zone a year's report by day is usually asked in.
-    const reportRollups = new ReportRollupJob({ db, logger: logger.child({ module: 'report-rollups' }), dayTimeZone: config.reports?.timeZone ?? 'UTC' });
+    const reportRollups = new ReportRollupJob({ store: rollupStore(db), logger: logger.child({ module: 'report-rollups' }), dayTimeZone: config.reports?.timeZone ?? 'UTC' });
     reportRollups.start();
     closers.push(() => reportRollups.stop());
 
@@ -232,7 +235,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       const running = acd;
       await running.start();
       closers.push(() => running.stop());
-      await syncDirectoryToAcd(db, running, config.sip.realm, logger);
+      const directory = acdDirectorySource(db, config.sip.realm);
+      await syncDirectoryToAcd(directory, running, logger);
       const staffing = new StaffingChangeFeed(redis, logger);
       let resync: NodeJS.Timeout | null = null;
       await staffing.subscribe(() => {
@@ -240,7 +244,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
         if (resync) clearTimeout(resync);
         resync = setTimeout(() => {
           resync = null;
-          syncDirectoryToAcd(db, running, config.sip.realm, logger).catch((err: unknown) => logger.warn({ err }, 'ACD directory sync failed'));
+          syncDirectoryToAcd(directory, running, logger).catch((err: unknown) => logger.warn({ err }, 'ACD directory sync failed'));
         }, 250);
       });
       closers.push(() => {
@@ -249,7 +253,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       });
       const writerRedis = acdRedis.duplicate();
       writerRedis.on('error', () => undefined);
-      const eventWriter = new AcdEventWriter({ redis: writerRedis, db, logger: logger.child({ module: 'acd-events' }) });
+      const eventWriter = new AcdEventWriter({ redis: writerRedis, store: acdEventStore(db), logger: logger.child({ module: 'acd-events' }) });
       await eventWriter.start();
       closers.push(async () => {
         await eventWriter.stop();

@@ -11,6 +11,7 @@ import { createPool, type Db } from '../../src/db/pool';
 import { ensureAdminUser } from '../../src/db/bootstrap-admin';
 import { ensureReferenceData } from '../../src/db/reference-data';
 import { seedDemoData } from '../../src/db/demo-seed';
+import { acdDirectorySource } from '../../src/db/repositories/acd-directory-source';
 import { createRootLogger } from '../../src/logger';
 import { createTestDatabase, startTestRedis, type TestDatabase } from './test-env';
 import type { RunningService } from '../../src/platform/managed-process';
@@ -113,7 +114,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   await ensureReferenceData(db);
   if (options.demo) await seedDemoData(db, { defaultCountry: config.phone.defaultCountry, sipRealm: config.sip.realm, logger });
   await ensureAdminUser(db, 'admin', 'admin-password');
-  if (acd) await syncDirectoryToAcd(db, acd, config.sip.realm, logger);
+  if (acd) await syncDirectoryToAcd(acdDirectorySource(db, config.sip.realm), acd, logger);
   const login = async (username: string, password: string): Promise<string> => {
     const result = await call<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
     if (result.status !== 200) throw new Error(`login ${username} failed: ${JSON.stringify(result.body)}`);

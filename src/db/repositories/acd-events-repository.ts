@@ -1,18 +1,5 @@
+import type { AcdEventRecord, AcdEventStore } from '../../acd/acd-event-store';
 import type { Queryable } from '../pool';
-
-/** One ACD event as stored for reports. */
-export interface AcdEventRecord {
-  /** The Redis stream entry id: unique, so writing a batch twice stores it once. */
-  streamId: string;
-  at: Date;
-  type: string;
-  callId: string | null;
-  /** The staff id, when the ACD agent id is one. */
-  agentId: number | null;
-  queue: string | null;
-  /** The event as published. */
-  data: unknown;
-}
 
 /**
  * Inserts a batch in one statement; rows whose stream id is already stored are
@@ -37,6 +24,11 @@ export async function insertAcdEvents(q: Queryable, records: readonly AcdEventRe
     ],
   );
   return result.rowCount ?? 0;
+}
+
+/** The ACD event writer's store (src/acd/acd-event-store.ts) in acd_events. */
+export function acdEventStore(q: Queryable): AcdEventStore {
+  return { insertEvents: (records) => insertAcdEvents(q, records) };
 }
 
 /** Stored events in time order, optionally of one call, agent or queue (reports, tests). */

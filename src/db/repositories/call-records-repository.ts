@@ -1,14 +1,10 @@
 import pg from 'pg';
 import type { CallEventData } from '../../calls/call-event';
 import type { CallRecord, IvrPathEntry, TransferFact } from '../../calls/call-record';
+import type { CallDetailWriteResult, CallRecordStore, CallWriteResult } from '../../calls/call-record-store';
 import type { RecordingMetadata, WrapUpRecord } from '../../calls/recording-metadata';
+import type { RecordingDueForPurge, RecordingPurgeStore } from '../../calls/recording-purge-store';
 import { inTransaction, type Db, type DbClient, type Queryable } from '../pool';
-
-/** What a write did. `duplicate`: already stored (a retry after a lost acknowledgement). */
-export type CallWriteResult = 'written' | 'duplicate';
-
-/** As CallWriteResult; `call_missing`: the call row is not there yet (it may still be in the outbox). */
-export type CallDetailWriteResult = CallWriteResult | 'call_missing';
 
 // SQLSTATE classes that say "try again later" rather than "this statement is wrong":
 // connection exceptions, insufficient resources, operator intervention (shutdown, starting up),
@@ -283,13 +279,6 @@ export async function findCall(q: Queryable, id: string): Promise<StoredCall | n
   };
 }
 
-/** A recording whose time is up. */
-export interface RecordingDueForPurge {
-  id: string;
-  callId: string;
-  filePath: string;
-}
-
 /**
  * Recordings not purged yet whose time is up at `now`: their own purge_after
  * when set, else created_at + `retentionMs` (null retention: only those with a
@@ -314,6 +303,24 @@ export async function listRecordingsDueForPurge(
 export async function markRecordingPurged(q: Queryable, id: string, at: number): Promise<boolean> {
   const { rowCount } = await q.query('UPDATE recordings SET purged_at = $2 WHERE id = $1 AND purged_at IS NULL', [id, new Date(at)]);
   return (rowCount ?? 0) > 0;
+}
+
+/** CallRecordWriter's store (src/calls/call-record-store.ts) in Postgres. */
+export function callRecordStore(db: Db): CallRecordStore {
+  return {
+    writeCall: (record) => writeCallRecord(db, record),
+    writeRecording: (recording) => writeRecording(db, recording),
+    writeWrapUp: (wrapUp) => writeWrapUp(db, wrapUp),
+    isPermanentError: isPermanentStoreError,
+  };
+}
+
+/** The recording purge's store (src/calls/recording-purge-store.ts) in Postgres. */
+export function recordingPurgeStore(q: Queryable): RecordingPurgeStore {
+  return {
+    listDueForPurge: (options) => listRecordingsDueForPurge(q, options),
+    markPurged: (id, at) => markRecordingPurged(q, id, at),
+  };
 }
 
 /** One recording's metadata; null when there is no such recording. */

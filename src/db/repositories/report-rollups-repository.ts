@@ -1,5 +1,6 @@
 import { ROLLUP_DEFINITION, type TimeRange } from '../../reports/report-rollups';
 import { COUNTED_AGENT_STATES } from '../../reports/report-counters';
+import type { RollupSession, RollupState, RollupStore } from '../../reports/report-rollup-store';
 import type { Db, DbClient, Queryable } from '../pool';
 import { CALL_ID_OF_ACD_ID, SqlParams, agentCountersCtes, queueCountersCtes, sqlScope, stateColumn } from './report-sql';
 
@@ -11,18 +12,6 @@ import { CALL_ID_OF_ACD_ID, SqlParams, agentCountersCtes, queueCountersCtes, sql
  * Above the agent hours, daily rows (report_rollup_days, report_agent_days):
  * local days of one zone, each the sum of its hours, rebuilt with them.
  */
-
-/** The job's bookkeeping (report_rollup_state). */
-export interface RollupState {
-  /** What the rows mean (ROLLUP_DEFINITION when they were built). */
-  definition: string;
-  /** Hours before this are rolled up; later ones are read raw. */
-  sealedUntil: Date;
-  /** Rows changed at or after this instant have not been looked at yet. */
-  changesSince: Date;
-  /** The zone whose local days the daily agent rows are; null before they are built. */
-  dayZone: string | null;
-}
 
 /** The bookkeeping as stored, whatever definition built it; null before the first run. */
 export async function readStoredRollupState(q: Queryable): Promise<RollupState | null> {
@@ -273,4 +262,38 @@ export async function rebuildRollupDays(q: Queryable, range: TimeRange, sealedUn
 export async function firstAgentHour(q: Queryable): Promise<Date | null> {
   const { rows } = await q.query<{ hour: Date | null }>('SELECT min(hour) AS hour FROM report_agent_hours');
   return rows[0]?.hour ?? null;
+}
+
+/** ReportRollupJob's store (src/reports/report-rollup-store.ts) in Postgres. */
+export function rollupStore(db: Db): RollupStore {
+  return {
+    withLockedSession<T>(work: (session: RollupSession) => Promise<T>) {
+      return withRollupLock(db, (client) => work(rollupSession(client)));
+    },
+  };
+}
+
+/** The steps of one locked run, all on the client that holds the lock. */
+function rollupSession(client: DbClient): RollupSession {
+  return {
+    inTransaction<T>(work: () => Promise<T>) {
+      return inClientTransaction(client, work);
+    },
+    captureClock: () => captureRollupClock(client),
+    readState: () => readStoredRollupState(client),
+    saveState: (state) => saveRollupState(client, state),
+    resetRollups: (state) => resetRollups(client, state),
+    resetDays: () => resetRollupDays(client),
+    earliestActivityHour: () => earliestActivityHour(client),
+    firstAgentHour: () => firstAgentHour(client),
+    touchedHours: (since, sealedUntil) => touchedRollupHours(client, since, sealedUntil),
+    // The job does not use the row counts.
+    rebuildHours: async (range) => {
+      await rebuildRollupHours(client, range);
+    },
+    rebuildDays: async (range, sealedUntil, zone) => {
+      await rebuildRollupDays(client, range, sealedUntil, zone);
+    },
+    vacuum: () => vacuumRollups(client),
+  };
 }

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { AcdEventWriter, toAcdEventRecord, type Acd } from '../../../src/acd';
 import { runMigrations } from '../../../src/db/migrate';
 import { startPostgresServer } from '../../../src/db/postgres-server';
-import { insertAcdEvents, listAcdEvents } from '../../../src/db/repositories/acd-events-repository';
+import { acdEventStore, insertAcdEvents, listAcdEvents } from '../../../src/db/repositories/acd-events-repository';
 import { parseAcdEvent } from '../../../src/acd';
 import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-env';
@@ -72,7 +72,7 @@ describe('ACD event writer: Redis stream → Postgres acd_events (real Redis, re
     await acd.upsertAgent(operator('a-1'));
     await acd.transition('42', 'ready');
     await traffic(acd, 'c', 120);
-    const writers = [h.connect(), h.connect()].map((redis, i) => new AcdEventWriter({ redis, db: pool, consumer: `w${i}`, batchSize: 25 }));
+    const writers = [h.connect(), h.connect()].map((redis, i) => new AcdEventWriter({ redis, store: acdEventStore(pool), consumer: `w${i}`, batchSize: 25 }));
     const written = [0, 0];
     await writers[0]!.ensureGroup();
     // alternate the two writers until neither gets anything more
@@ -107,7 +107,7 @@ describe('ACD event writer: Redis stream → Postgres acd_events (real Redis, re
 
   it('a writer that dies after committing but before acknowledging: another takes its entries over, and they are stored once', async () => {
     await traffic(acd, 'c', 40);
-    const survivorWriter = new AcdEventWriter({ redis: h.connect(), db: pool, consumer: 'survivor', claimIdleMs: 100, batchSize: 1000 });
+    const survivorWriter = new AcdEventWriter({ redis: h.connect(), store: acdEventStore(pool), consumer: 'survivor', claimIdleMs: 100, batchSize: 1000 });
     await survivorWriter.ensureGroup();
     // the dying writer reads a batch, commits half of it, and is gone before XACK
     const reply = (await h.redis.call('XREADGROUP', 'GROUP', 'pg-writer', 'dying', 'COUNT', 30, 'STREAMS', acd.keys.get('eventStream'), '>')) as [
@@ -135,7 +135,7 @@ describe('ACD event writer: Redis stream → Postgres acd_events (real Redis, re
     const dataDir = path.join(root, 'pg');
     let postgres: RunningService | null = await startPostgresServer({ dataDir, port, fast: true });
     const own = newPool(postgres.url);
-    const writer = new AcdEventWriter({ redis: h.connect(), db: own, blockMs: 100, retryMs: 50, maxRetryMs: 200 });
+    const writer = new AcdEventWriter({ redis: h.connect(), store: acdEventStore(own), blockMs: 100, retryMs: 50, maxRetryMs: 200 });
     try {
       await runMigrations(postgres.url, 'up');
       await writer.start();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { insertAcdEvents, type AcdEventRecord } from '../../../src/db/repositories/acd-events-repository';
+import type { AcdEventRecord } from '../../../src/acd';
+import { insertAcdEvents } from '../../../src/db/repositories/acd-events-repository';
 import { DEMO_PASSWORD } from '../../../src/db/demo-seed';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 

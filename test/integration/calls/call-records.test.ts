@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { createPool, type Db } from '../../../src/db/pool';
-import { findCall, writeCallRecord, writeRecording, writeWrapUp } from '../../../src/db/repositories/call-records-repository';
+import {
+  callRecordStore, findCall, recordingPurgeStore, writeCallRecord, writeRecording, writeWrapUp,
+} from '../../../src/db/repositories/call-records-repository';
 import { CallRecordWriter } from '../../../src/calls/call-record-writer';
 import { purgeExpiredRecordings } from '../../../src/calls/recording-retention';
 import type { RunningService } from '../../../src/platform/managed-process';
@@ -31,7 +33,7 @@ describe('call records in Postgres (real Postgres and Redis)', () => {
     const queue = (await db.query<{ id: number }>("INSERT INTO queues (name, label) VALUES ('operators', 'Operators') RETURNING id")).rows[0]!.id;
     const staff = await db.query<{ id: number }>("INSERT INTO staff (full_name, role) VALUES ('Petrova', 'operator'), ('Sidorov', 'finance') RETURNING id");
     refs = { clientId: client, queueId: queue, agentA: staff.rows[0]!.id, agentB: staff.rows[1]!.id };
-    writer = new CallRecordWriter({ db, redis, logger: testLogger(), drainIntervalMs: 100 });
+    writer = new CallRecordWriter({ store: callRecordStore(db), redis, logger: testLogger(), drainIntervalMs: 100 });
   });
 
   afterAll(async () => {
@@ -162,13 +164,13 @@ describe('call records in Postgres (real Postgres and Redis)', () => {
       await db.query('UPDATE recordings SET file_path = $1 WHERE id = $2', ['/etc/hostname', outside.id]);
 
       // Today, with 30 days' retention: only the one whose own date has passed.
-      expect(await purgeExpiredRecordings({ db, recordingsDir: dir, retentionMs: 30 * DAY, logger, now })).toEqual({ purged: 1, alreadyMissing: 0, failed: 0 });
+      expect(await purgeExpiredRecordings({ store: recordingPurgeStore(db), recordingsDir: dir, retentionMs: 30 * DAY, logger, now })).toEqual({ purged: 1, alreadyMissing: 0, failed: 0 });
       expect(existsSync(dueEarly.file)).toBe(false);
       expect(existsSync(old.file)).toBe(true);
 
       // 31 days later: everything past retention, except the one kept longer and the one outside the directory.
       const later = now + 31 * DAY;
-      const report = await purgeExpiredRecordings({ db, recordingsDir: dir, retentionMs: 30 * DAY, logger, now: later });
+      const report = await purgeExpiredRecordings({ store: recordingPurgeStore(db), recordingsDir: dir, retentionMs: 30 * DAY, logger, now: later });
       expect(report.failed).toBe(1);
       expect(report.alreadyMissing).toBe(1);
       expect(existsSync(old.file)).toBe(false);
@@ -180,10 +182,10 @@ describe('call records in Postgres (real Postgres and Redis)', () => {
       expect((await findCall(db, keptLonger.callId))!.recording!.purgedAt).toBeNull();
       expect((await findCall(db, gone.callId))!.recording!.purgedAt).not.toBeNull();
 
-      const again = await purgeExpiredRecordings({ db, recordingsDir: dir, retentionMs: 30 * DAY, logger, now: later });
+      const again = await purgeExpiredRecordings({ store: recordingPurgeStore(db), recordingsDir: dir, retentionMs: 30 * DAY, logger, now: later });
       expect(again).toEqual({ purged: 0, alreadyMissing: 0, failed: 1 });
       // No retention configured: only recordings with their own date go.
-      expect(await purgeExpiredRecordings({ db, recordingsDir: dir, retentionMs: null, logger, now: later })).toEqual({ purged: 0, alreadyMissing: 0, failed: 0 });
+      expect(await purgeExpiredRecordings({ store: recordingPurgeStore(db), recordingsDir: dir, retentionMs: null, logger, now: later })).toEqual({ purged: 0, alreadyMissing: 0, failed: 0 });
     });
   });
 });

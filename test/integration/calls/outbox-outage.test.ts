@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { createPool, type Db } from '../../../src/db/pool';
-import { findCall } from '../../../src/db/repositories/call-records-repository';
+import { callRecordStore, findCall } from '../../../src/db/repositories/call-records-repository';
 import { runMigrations } from '../../../src/db/migrate';
 import { startPostgresServer } from '../../../src/db/postgres-server';
 import { startRedisServer } from '../../../src/runtime/redis-server';
@@ -34,7 +34,7 @@ describe('call record outbox through real Postgres and Redis outages', () => {
     redisServer = await startRedisServer({ port: redisPort, dataDir: path.join(root, 'redis'), appendOnly: true });
   };
   const newWriter = (): CallRecordWriter =>
-    new CallRecordWriter({ db, redis, logger: testLogger(lines), drainIntervalMs: 100, retryDirectAfterMs: 500, writeTimeoutMs: 3000, redisTimeoutMs: 1000 });
+    new CallRecordWriter({ store: callRecordStore(db), redis, logger: testLogger(lines), drainIntervalMs: 100, retryDirectAfterMs: 500, writeTimeoutMs: 3000, redisTimeoutMs: 1000 });
 
   beforeAll(async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'switchboard-outbox-'));

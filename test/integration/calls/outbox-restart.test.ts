@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { createPool, type Db } from '../../../src/db/pool';
-import { findCall } from '../../../src/db/repositories/call-records-repository';
+import { callRecordStore, findCall } from '../../../src/db/repositories/call-records-repository';
 import { freeTcpPort, type RunningService } from '../../../src/platform/managed-process';
 import { CallRecordWriter, type CallRecordWriterOptions } from '../../../src/calls/call-record-writer';
 import type { CallRecord } from '../../../src/calls/call-record';
@@ -51,8 +51,8 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
     }
   });
 
-  const writer = (options: Partial<CallRecordWriterOptions> & { db: Db }): CallRecordWriter => {
-    const w = new CallRecordWriter({ redis, logger: testLogger(), outboxKey: key, drainIntervalMs: 50, retryDirectAfterMs: 60_000, ...options });
+  const writer = ({ db: pool, ...options }: Partial<CallRecordWriterOptions> & { db: Db }): CallRecordWriter => {
+    const w = new CallRecordWriter({ store: callRecordStore(pool), redis, logger: testLogger(), outboxKey: key, drainIntervalMs: 50, retryDirectAfterMs: 60_000, ...options });
     writers.push(w);
     return w;
   };
@@ -86,7 +86,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
   };
 
   it('a new writer takes over the items a crashed one left in its processing list', async () => {
-    const crashed = new CallRecordWriter({ db: deadDb, redis, logger: testLogger(), outboxKey: key, drainerId: 'crashed' });
+    const crashed = new CallRecordWriter({ store: callRecordStore(deadDb), redis, logger: testLogger(), outboxKey: key, drainerId: 'crashed' });
     const records = await outboxed(crashed, 4);
     // One pass: the head item moves to its processing list, the write is refused, it stays there…
     const pass = await crashed.drainOnce();
@@ -105,7 +105,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
   });
 
   it('a restarted process with the same drainer id resumes its own processing list first, keeping the order', async () => {
-    const before = new CallRecordWriter({ db: deadDb, redis, logger: testLogger(), outboxKey: key, drainerId: 'node-1' });
+    const before = new CallRecordWriter({ store: callRecordStore(deadDb), redis, logger: testLogger(), outboxKey: key, drainerId: 'node-1' });
     const records = await outboxed(before, 5);
     await before.drainOnce();
     expect(await before.outbox.counts()).toEqual({ pending: 4, processing: 1, deadLetters: 0 });
@@ -118,7 +118,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
   });
 
   it('two writers draining one outbox at once write every record exactly once', async () => {
-    const producer = new CallRecordWriter({ db: deadDb, redis, logger: testLogger(), outboxKey: key, retryDirectAfterMs: 60_000 });
+    const producer = new CallRecordWriter({ store: callRecordStore(deadDb), redis, logger: testLogger(), outboxKey: key, retryDirectAfterMs: 60_000 });
     const records = await outboxed(producer, 40);
     const a = writer({ db, drainerId: 'a', batchSize: 3, drainIntervalMs: 5 });
     const b = writer({ db, drainerId: 'b', batchSize: 3, drainIntervalMs: 5 });
@@ -131,7 +131,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
   });
 
   it('the same item queued twice (a retry after a lost acknowledgement) is written once', async () => {
-    const producer = new CallRecordWriter({ db: deadDb, redis, logger: testLogger(), outboxKey: key });
+    const producer = new CallRecordWriter({ store: callRecordStore(deadDb), redis, logger: testLogger(), outboxKey: key });
     const record = buildCall('answered', REFS);
     await producer.writeCall(record);
     await producer.writeCall(record);
@@ -174,7 +174,7 @@ describe('call outbox across writer restarts and concurrent drainers', () => {
   it('stop() hands unfinished items back in order and releases its timer', async () => {
     const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const baseline = timers();
-    const w = new CallRecordWriter({ db: deadDb, redis, logger: testLogger(), outboxKey: key, drainerId: 'stopping', drainIntervalMs: 20 });
+    const w = new CallRecordWriter({ store: callRecordStore(deadDb), redis, logger: testLogger(), outboxKey: key, drainerId: 'stopping', drainIntervalMs: 20 });
     const records = await outboxed(w, 3);
     w.start();
     await untilPasses(async () => expect(await w.outbox.peek('processing')).toHaveLength(1));

@@ -1,5 +1,7 @@
 import Redis from 'ioredis';
 import { Acd } from '../../../src/acd';
+import { acdDirectorySource } from '../../../src/db/repositories/acd-directory-source';
+import type { AcdDirectorySource } from '../../../src/directory/acd-directory-source';
 import { syncDirectoryToAcd } from '../../../src/directory/acd-directory-sync';
 import { queuePlanFor } from '../../../src/sip/queue-plan';
 import { createRootLogger } from '../../../src/logger';
@@ -9,10 +11,12 @@ describe('directory → ACD sync (real Postgres and Redis, demo data)', () => {
   let h: ApiHarness;
   let redis: Redis;
   let acd: Acd;
+  let directory: AcdDirectorySource;
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
     h = await startApiHarness({ demo: true });
+    directory = acdDirectorySource(h.db, 'switchboard.local');
     redis = new Redis(h.redis.options.port as number, h.redis.options.host as string);
     acd = new Acd({ redis, nodeId: 'sync-test' });
     await acd.heartbeat();
@@ -26,7 +30,7 @@ describe('directory → ACD sync (real Postgres and Redis, demo data)', () => {
   });
 
   it('makes every active call-taking staff member an agent with kind, department, skills and queues', async () => {
-    const result = await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    const result = await syncDirectoryToAcd(directory, acd, createRootLogger('silent'));
     expect(result).toEqual({ queues: 7, agents: 10 });
     const ion = await acd.getAgent(ids.get('Ion Popescu')!);
     expect(ion?.profile).toMatchObject({ kind: 'operator', department: 'regional_sales', skills: { orders: 3, regional: 3 }, languages: ['ro', 'ru'] });
@@ -39,13 +43,13 @@ describe('directory → ACD sync (real Postgres and Redis, demo data)', () => {
   it('leaves supervisors, admins and inactive staff out', async () => {
     const created = await h.call('POST', '/api/staff', { token: h.tokens.admin, body: { fullName: 'Sam Supervisor', role: 'supervisor' } });
     const inactive = await h.call('POST', '/api/staff', { token: h.tokens.admin, body: { fullName: 'Gone Operator', role: 'operator', active: false } });
-    await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    await syncDirectoryToAcd(directory, acd, createRootLogger('silent'));
     expect(await acd.getAgent(String(created.body.id))).toBeNull();
     expect(await acd.getAgent(String(inactive.body.id))).toBeNull();
   });
 
   it('gives the regional queue its skill requirement: only the regional operator is offered its calls', async () => {
-    await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    await syncDirectoryToAcd(directory, acd, createRootLogger('silent'));
     for (const name of ['Anna Petrova', 'Olga Smirnova', 'Ion Popescu']) await acd.transition(ids.get(name)!, 'ready');
     const result = await acd.enqueue({ callId: 'sync-call-1', queueId: 'regional' });
     expect(result.outcome).toBe('reserved');
@@ -68,7 +72,7 @@ describe('directory → ACD sync (real Postgres and Redis, demo data)', () => {
   });
 
   it('keeps live agent states when synchronised again', async () => {
-    await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    await syncDirectoryToAcd(directory, acd, createRootLogger('silent'));
     expect((await acd.getAgent(ids.get('Anna Petrova')!))?.state).toBe('ready');
   });
 });

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { Acd } from '../../../src/acd';
 import { AvailabilityView } from '../../../src/acd/availability-view';
+import { acdDirectorySource } from '../../../src/db/repositories/acd-directory-source';
 import { syncDirectoryToAcd } from '../../../src/directory/acd-directory-sync';
 import { createRootLogger } from '../../../src/logger';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
@@ -22,7 +23,7 @@ describe('availability view for routing (real ACD in Redis, demo directory)', ()
     subscriber = redis.duplicate();
     acd = new Acd({ redis, nodeId: 'view-test' });
     await acd.heartbeat();
-    await syncDirectoryToAcd(h.db, acd, 'switchboard.local', createRootLogger('silent'));
+    await syncDirectoryToAcd(acdDirectorySource(h.db, 'switchboard.local'), acd, createRootLogger('silent'));
     const staff = (await h.call('GET', '/api/staff', { token: h.tokens.admin })).body as Array<{ id: number; fullName: string }>;
     for (const s of staff) ids.set(s.fullName, String(s.id));
     view = new AvailabilityView(acd, subscriber, () => Promise.resolve([...ids.values()]), createRootLogger('silent'));

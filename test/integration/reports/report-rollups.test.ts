@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import {
   agentReport, agentReportWithSource, queueReport, queueReportWithSource, withReportSession,
 } from '../../../src/db/repositories/reports-repository';
-import { readRollupState } from '../../../src/db/repositories/report-rollups-repository';
+import { readRollupState, rollupStore } from '../../../src/db/repositories/report-rollups-repository';
 import { ReportRollupJob } from '../../../src/reports/report-rollup-job';
 import { reportPeriod, type ReportInterval, type ReportPeriod } from '../../../src/reports/report-period';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-env';
@@ -49,7 +49,7 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
     database = await createTestDatabase();
     db = new pg.Pool({ connectionString: database.url, max: 3 });
     // Small chunks, so that state spans and wrap-up episodes cross the job's transaction boundaries too.
-    job = new ReportRollupJob({ db, logger: silent, chunkHours: 100 });
+    job = new ReportRollupJob({ store: rollupStore(db), logger: silent, chunkHours: 100 });
   });
   afterAll(async () => {
     await job?.stop();
@@ -170,7 +170,7 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
     it('daily agent rows in the job\'s zone (Europe/Berlin): 23- and 25-hour DST days, taken where a day fits a bucket, exact everywhere', async () => {
       // REPORTS_TIME_ZONE changed: the job rebuilds the days from the hours it has, and keeps them in that zone from then on.
       await job.stop();
-      job = new ReportRollupJob({ db, logger: silent, chunkHours: 100, dayTimeZone: 'Europe/Berlin' });
+      job = new ReportRollupJob({ store: rollupStore(db), logger: silent, chunkHours: 100, dayTimeZone: 'Europe/Berlin' });
       expect(await job.runOnce()).toMatchObject({ ran: true, reset: false, daysRebuilt: true, rebuiltHours: 0, interrupted: false });
       expect(await readRollupState(db)).toMatchObject({ dayZone: 'Europe/Berlin' });
       expect(await job.runOnce()).toMatchObject({ ran: true, daysRebuilt: false, rebuiltHours: 0 });
@@ -321,14 +321,14 @@ describe('report rollups equal the raw queries (real Postgres)', () => {
 
     it('a day zone whose midnights are not on UTC hours lists no days: reports add up the hours, exactly', async () => {
       await job.stop();
-      job = new ReportRollupJob({ db, logger: silent, chunkHours: 100, dayTimeZone: 'Asia/Kolkata' });
+      job = new ReportRollupJob({ store: rollupStore(db), logger: silent, chunkHours: 100, dayTimeZone: 'Asia/Kolkata' });
       expect(await job.runOnce()).toMatchObject({ ran: true, daysRebuilt: true, interrupted: false });
       const { rows } = await db.query<{ days: number; agent_rows: number }>(
         'SELECT (SELECT count(*) FROM report_rollup_days)::int AS days, (SELECT count(*) FROM report_agent_days)::int AS agent_rows',
       );
       expect(rows[0]).toEqual({ days: 0, agent_rows: 0 });
       for (const interval of INTERVALS) expect((await compareAgentsDays(period(AUTUMN, interval, 'UTC'), {})).days).toBe(0);
-      expect(() => new ReportRollupJob({ db, logger: silent, dayTimeZone: 'Mars/Olympus_Mons' })).toThrow(RangeError);
+      expect(() => new ReportRollupJob({ store: rollupStore(db), logger: silent, dayTimeZone: 'Mars/Olympus_Mons' })).toThrow(RangeError);
     }, 60_000);
   });
 });

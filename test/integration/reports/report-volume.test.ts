@@ -5,6 +5,7 @@ import {
 } from '../../../src/db/repositories/reports-repository';
 import { listCallLog } from '../../../src/db/repositories/call-log-repository';
 import type { Queryable } from '../../../src/db/pool';
+import { rollupStore } from '../../../src/db/repositories/report-rollups-repository';
 import { ReportRollupJob } from '../../../src/reports/report-rollup-job';
 import { reportPeriod, type ReportPeriod } from '../../../src/reports/report-period';
 import type { AgentReportRow } from '../../../src/reports/agent-metrics';
@@ -59,7 +60,7 @@ describe('reports over a year of calls (1M rows, real Postgres)', () => {
     const generated = await timed('generate 1M calls + events of 30 days', () => generateVolume(db, SPEC));
     firstAgent = generated.firstAgent;
     timings.push(`  (${generated.callEvents} call events, ${generated.acdEvents} ACD events)`);
-    const job = new ReportRollupJob({ db, logger: pino({ level: 'silent' }) });
+    const job = new ReportRollupJob({ store: rollupStore(db), logger: pino({ level: 'silent' }) });
     const run = await timed('build the hourly rollups (the job\'s first run)', () => job.runOnce());
     expect(run).toMatchObject({ ran: true, reset: true, interrupted: false });
     const { rows } = await db.query<{ queue_rows: number; agent_rows: number; size: string }>(

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { rollupStore } from '../../../src/db/repositories/report-rollups-repository';
 import { ReportRollupJob } from '../../../src/reports/report-rollup-job';
 import { loadReportFixture, type FixtureIds } from './report-fixture';
 
@@ -27,7 +28,7 @@ describe.each(['raw rows', 'hourly rollups'] as const)('reports over a hand-comp
     h = await startApiHarness();
     ids = await loadReportFixture(h.db);
     if (source === 'hourly rollups') {
-      const run = await new ReportRollupJob({ db: h.db, logger: pino({ level: 'silent' }) }).runOnce();
+      const run = await new ReportRollupJob({ store: rollupStore(h.db), logger: pino({ level: 'silent' }) }).runOnce();
       expect(run).toMatchObject({ ran: true, reset: true, interrupted: false });
     }
   });
