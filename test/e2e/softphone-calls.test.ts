@@ -51,9 +51,12 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
   }, 180_000);
 
   afterAll(async () => {
-    await watched?.close();
-    await browser?.close();
-    await h?.close();
+    try {
+      await watched?.close();
+      await browser?.close();
+    } finally {
+      await h?.close();
+    }
   });
 
   // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).

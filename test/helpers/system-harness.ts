@@ -93,7 +93,8 @@ export async function startSystemHarness(options: { /** Extra environment for th
     },
     async close() {
       try {
-        await db.end();
+        // Each step runs even if the one before failed: a red scenario must not leave drachtio or rtpengine running.
+        await db.end().catch(() => undefined);
         await system.stop();
       } finally {
         await database.drop();
