@@ -47,7 +47,8 @@ export class FakeNg implements NgCommandSender {
     }
     if (name === 'offer' || name === 'answer') {
       // The direction asked for passes through, as rtpengine relays a hold.
-      const direction = /a=(sendonly|recvonly|inactive)/.exec(String(params.sdp ?? ''))?.[1] ?? 'sendrecv';
+      const offered = typeof params.sdp === 'string' ? params.sdp : '';
+      const direction = /a=(sendonly|recvonly|inactive)/.exec(offered)?.[1] ?? 'sendrecv';
       return Promise.resolve({ result: 'ok', sdp: sdp((this.port += 2), direction) });
     }
     if (name === 'playMedia') return Promise.resolve({ result: 'ok', duration: this.promptMs });
