@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import { Counter, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { ApiContext } from './api-context';
 import { registerAuthHook } from './auth-hook';
+import { checkResponseContracts } from './response-contract-check';
 import { toAppError } from './http-errors';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDirectoryRoutes } from './routes/directory-routes';
@@ -69,6 +70,8 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
+  // Tests run every JSON answer past its response schema; see response-contract-check.ts.
+  if (context.config.mode === 'test') checkResponseContracts(app);
 
   await app.register(swagger, {
     openapi: {

@@ -2,6 +2,9 @@ import type { AgentState } from '../acd/agent-state';
 import type { AgentView, WaitingCallView } from '../acd/floor-reads';
 import type { QueueStats } from '../acd/queue-stats';
 import type { FloorQueueSettings } from '../db/repositories/floor-repository';
+import { FLOOR_AGENT_STATES, FLOOR_STATE_OF, type FloorAgentState } from './floor-agent-states';
+
+export { FLOOR_AGENT_STATES, FLOOR_STATE_OF, type FloorAgentState } from './floor-agent-states';
 
 /**
  * The wallboard's picture of the floor (issue 7): queues with their live and
@@ -9,19 +12,6 @@ import type { FloorQueueSettings } from '../db/repositories/floor-repository';
  * supervisor's attention. Built here from plain inputs (no I/O) so that the
  * HTTP snapshot and the live feed say exactly the same thing.
  */
-
-/** Agent states in wallboard words; also the keys of each queue's `agents` counts. */
-export const FLOOR_AGENT_STATES = ['ready', 'ringing', 'talking', 'wrapUp', 'notReady', 'offline'] as const;
-export type FloorAgentState = (typeof FLOOR_AGENT_STATES)[number];
-
-export const FLOOR_STATE_OF: Readonly<Record<AgentState, FloorAgentState>> = {
-  ready: 'ready',
-  reserved: 'ringing',
-  on_call: 'talking',
-  wrap_up: 'wrapUp',
-  not_ready: 'notReady',
-  logged_out: 'offline',
-};
 
 /** A caller waiting longer than this raises an alert unless the queue sets its own threshold. */
 export const DEFAULT_LONG_WAIT_ALERT_SECONDS = 60;
