@@ -1,31 +1,12 @@
 import type Redis from 'ioredis';
-import type { Acd, AcdEvent, AgentSnapshot, AgentState } from '../acd';
+import type { Acd, AcdEvent, AgentSnapshot } from '../acd';
 import { subscribeAcdEvents } from '../acd';
 import type { Logger } from '../logger';
 import { sessionIdOfAcdCall } from '../acd/session-call-ids';
 import type { CallCard } from './call-card';
+import type { AgentMessage, AgentStateView } from './schemas/softphone-schemas';
 
-/** An agent's live state as the softphone shows it. */
-export interface AgentStateView {
-  state: AgentState;
-  /** Not-ready reason code, or what moved the agent ('wrap_up_ended', 'missed_call'…); '' when none. */
-  reason: string;
-  /** When the agent entered the state (epoch ms). */
-  since: number;
-  /** When wrap-up ends by itself (epoch ms); null outside wrap-up. */
-  wrapUpUntil: number | null;
-  /** The call the agent is on, rung for or wrapping up (our call id, not the ACD's per-transfer id); null when none. */
-  callId: string | null;
-}
-
-/** Every message of `GET /api/agent/events` (JSON, one per WebSocket frame). */
-export type AgentMessage =
-  | { type: 'hello'; staffId: number; agent: AgentStateView | null }
-  | ({ type: 'agent.state' } & Omit<AgentStateView, 'callId'>)
-  | { type: 'call.offered'; callId: string; clientId: number | null; reason: string; queue: string; card: CallCard | null }
-  | { type: 'call.ended'; callId: string }
-  | { type: 'ping'; at: number }
-  | { type: 'pong'; at: number };
+export type { AgentMessage, AgentStateView } from './schemas/softphone-schemas';
 
 export type AgentMessageSink = (message: AgentMessage) => void;
 

@@ -1,16 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Acd } from '../../acd';
 import { ANY_USER } from '../../auth/roles';
 import type { Db } from '../../db/pool';
-import { quickCreateClient, type QuickClientInput } from '../../db/repositories/client-card-repository';
+import { quickCreateClient } from '../../db/repositories/client-card-repository';
 import { findWrapUps, isActiveDisposition, saveWrapUp } from '../../db/repositories/wrap-up-repository';
 import { normalisePhone } from '../../directory/phone-number';
 import { AppError } from '../../errors/app-error';
 import { actorOf } from '../auth-hook';
 import { buildCallCard, clientCardWithCalls } from '../call-card';
 import { assertMaySeeCall, requireCallView } from '../live-call-view';
-import { Code, ErrorBody, IdParams, Language, Money, NonEmpty, Nullable } from '../schemas/common-schemas';
+import { ErrorBody, IdParams } from '../schemas/common-schemas';
+import { CallCard, ClientCardPart, QuickClientBody, WrapUpBody, WrapUpList, WrapUpSaved } from '../schemas/softphone-schemas';
 
 export interface CallCardRoutesOptions {
   db: Db;
@@ -23,36 +25,21 @@ export interface CallCardRoutesOptions {
 const CallParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
-const WrapUpBody = Type.Object({
-  dispositionCode: Code,
-  notes: Type.Optional(Type.String({ maxLength: 5000 })),
-  orderReference: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
-  orderAmount: Type.Optional(Nullable(Money)),
-}, { additionalProperties: false });
-
-const QuickClientBody = Type.Object({
-  name: NonEmpty(),
-  phone: Type.String({ minLength: 3, maxLength: 40 }),
-  clientType: Code,
-  region: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-  language: Type.Optional(Language),
-  notes: Type.Optional(Type.String({ maxLength: 5000 })),
-}, { additionalProperties: false });
-
 /**
  * The client card (design §3 step 6: on screen before the call is answered),
  * the "new client" quick create, and the wrap-up form. A call is looked up
  * in Postgres and, while it is live, in the ACD; an operator reaches only
  * calls offered to them or taken by them, supervisors and admins every call.
  */
-export function registerCallCardRoutes(app: FastifyInstance, options: CallCardRoutesOptions): void {
+export function registerCallCardRoutes(fastify: FastifyInstance, options: CallCardRoutesOptions): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db, acd } = options;
 
   app.get('/api/calls/:id/card', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'The client card of a call: who calls, their debt, last calls, IVR path, why it was routed here', params: CallParams, response: errors },
+    schema: { tags: ['softphone'], summary: 'The client card of a call: who calls, their debt, last calls, IVR path, why it was routed here', params: CallParams, response: { 200: CallCard, ...errors } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const view = await requireCallView({ db, acd }, id);
       assertMaySeeCall(request, view);
       return buildCallCard(db, view, Date.now());
@@ -61,9 +48,9 @@ export function registerCallCardRoutes(app: FastifyInstance, options: CallCardRo
 
   app.get('/api/clients/:id/card', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'A client\'s card and last calls (click-to-call from the directory)', params: IdParams, response: errors },
+    schema: { tags: ['softphone'], summary: 'A client\'s card and last calls (click-to-call from the directory)', params: IdParams, response: { 200: ClientCardPart, ...errors } },
     handler: async (request) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       const card = await clientCardWithCalls(db, id);
       if (!card) throw new AppError('NOT_FOUND', `client ${id} does not exist`);
       return card;
@@ -72,24 +59,26 @@ export function registerCallCardRoutes(app: FastifyInstance, options: CallCardRo
 
   app.post('/api/clients/quick', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'Create a client from the softphone\'s "new client" card (audited)', body: QuickClientBody, response: { 201: Type.Unknown(), ...errors } },
+    schema: { tags: ['softphone'], summary: 'Create a client from the softphone\'s "new client" card (audited)', body: QuickClientBody, response: { 201: ClientCardPart, ...errors } },
     handler: async (request, reply) => {
-      const body = request.body as QuickClientInput;
+      const body = request.body;
       // Normalised here so that an unreadable number is reported against the field the form sent.
       const e164 = normalisePhone(body.phone, options.defaultCountry, 'body/phone');
       const created = await quickCreateClient(db, actorOf(request), { ...body, phone: e164 }, options.defaultCountry);
       await options.onClientsChanged([e164]);
       const card = await clientCardWithCalls(db, created.id);
+      // Created just above; gone only if an admin deleted it in between.
+      if (!card) throw new AppError('NOT_FOUND', `client ${created.id} does not exist`);
       return reply.code(201).send(card);
     },
   });
 
   app.post('/api/calls/:id/wrap-up', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'Store the wrap-up form (disposition, notes, order); works before the call row is written', params: CallParams, body: WrapUpBody, response: errors },
+    schema: { tags: ['softphone'], summary: 'Store the wrap-up form (disposition, notes, order); works before the call row is written', params: CallParams, body: WrapUpBody, response: { 200: WrapUpSaved, ...errors } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as { dispositionCode: string; notes?: string; orderReference?: string | null; orderAmount?: number | null };
+      const { id } = request.params;
+      const body = request.body;
       const user = request.user;
       if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
       if (!(await isActiveDisposition(db, body.dispositionCode))) {
@@ -107,9 +96,9 @@ export function registerCallCardRoutes(app: FastifyInstance, options: CallCardRo
 
   app.get('/api/calls/:id/wrap-up', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'The wrap-up forms of a call (an operator: their own)', params: CallParams, response: errors },
+    schema: { tags: ['softphone'], summary: 'The wrap-up forms of a call (an operator: their own)', params: CallParams, response: { 200: WrapUpList, ...errors } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const view = await requireCallView({ db, acd }, id);
       assertMaySeeCall(request, view);
       const user = request.user;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { ANY_USER } from '../../auth/roles';
 import { CALL_DIRECTIONS } from '../../calls/call-record';
@@ -9,7 +10,8 @@ import { listCallLog } from '../../db/repositories/call-log-repository';
 import { tryNormalisePhone } from '../../directory/phone-number';
 import { AppError } from '../../errors/app-error';
 import { decodeCallLogCursor } from '../../reports/call-log-cursor';
-import { Code, ErrorBody, Nullable } from '../schemas/common-schemas';
+import { CallLogPage } from '../schemas/call-schemas';
+import { Code, ErrorBody } from '../schemas/common-schemas';
 
 export interface CallLogRoutesOptions {
   db: Db;
@@ -35,29 +37,21 @@ const CallLogQuery = Type.Object({
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 }, { additionalProperties: false });
 
-const CallLogItem = Type.Object({
-  callId: Type.String(), startedAt: Type.String({ format: 'date-time' }), direction: Type.String(), callerNumber: Type.String(),
-  clientName: Nullable(Type.String()), clientType: Nullable(Type.String()), queue: Nullable(Type.String()), agentNames: Type.Array(Type.String()),
-  outcome: Nullable(Type.String()), waitMs: Nullable(Type.Integer()), talkMs: Nullable(Type.Integer()), dispositionCode: Nullable(Type.String()),
-  hasRecording: Type.Boolean(),
-});
-
-const CallLogBody = Type.Object({ items: Type.Array(CallLogItem), nextCursor: Nullable(Type.String()) });
-
 /**
  * The call log: finished calls newest first, filtered, a page at a time
  * (keyset pagination: pass nextCursor back as cursor). Supervisors and admins
  * see every call; an operator only the calls they were connected to.
  */
-export function registerCallLogRoutes(app: FastifyInstance, options: CallLogRoutesOptions): void {
+export function registerCallLogRoutes(fastify: FastifyInstance, options: CallLogRoutesOptions): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/call-log', {
     config: { access: ANY_USER },
     schema: {
       tags: ['calls'], summary: 'Finished calls, newest first, with filters and keyset pagination',
-      querystring: CallLogQuery, response: { 200: CallLogBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+      querystring: CallLogQuery, response: { 200: CallLogPage, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
     },
     handler: async (request) => {
-      const query = request.query as Static<typeof CallLogQuery>;
+      const query = request.query;
       const user = request.user;
       if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
       let restrictToAgentId: number | null = null;

@@ -1,24 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ANY_USER, MANAGERS } from '../../auth/roles';
-import type { BlindTransferTarget } from '../../sip/transfer-target';
 import type { LiveCalls } from '../api-context';
 import type { Db } from '../../db/pool';
 import { findCall, findRecording } from '../../db/repositories/call-records-repository';
 import { loadCallViewExtras } from '../../db/repositories/call-log-repository';
 import { AppError } from '../../errors/app-error';
 import { sendFileWithRange } from '../file-response';
-import { ErrorBody } from '../schemas/common-schemas';
+import { BlindTransferDone, ConsultEnded, ConsultUnderWay, StoredCallView, TransferBody } from '../schemas/call-schemas';
+import { ErrorBody, FileBody } from '../schemas/common-schemas';
 
 const CallParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** One call's whole record and timeline; recordings played back with Range, subject to role. */
-export function registerCallRoutes(app: FastifyInstance, db: Db): void {
+export function registerCallRoutes(fastify: FastifyInstance, db: Db): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/calls/:id', {
     config: { access: ANY_USER },
-    schema: { tags: ['calls'], summary: 'One call: every stage, the IVR path, the routing reason, the timeline, the recording', params: CallParams, response: { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
+    schema: { tags: ['calls'], summary: 'One call: every stage, the IVR path, the routing reason, the timeline, the recording', params: CallParams, response: { 200: StoredCallView, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const call = await findCall(db, id);
       if (!call) throw new AppError('NOT_FOUND', `call ${id} does not exist`);
       // An operator sees the calls they took part in; supervisors and admins see all.
@@ -33,9 +35,11 @@ export function registerCallRoutes(app: FastifyInstance, db: Db): void {
 
   app.get('/api/recordings/:id/audio', {
     config: { access: MANAGERS },
-    schema: { tags: ['calls'], summary: 'The recording as a stereo WAV (caller left, agent right); Range supported', params: CallParams, response: { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 410: ErrorBody } },
+    schema: { tags: ['calls'], summary: 'The recording as a stereo WAV (caller left, agent right); Range supported', params: CallParams,
+      response: { 200: FileBody('the whole recording (audio/wav)'), 206: FileBody('the range asked for'), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 410: ErrorBody },
+    },
     handler: async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const recording = await findRecording(db, id);
       if (!recording) throw new AppError('NOT_FOUND', `recording ${id} does not exist`);
       if (recording.purgedAt) {
@@ -46,19 +50,6 @@ export function registerCallRoutes(app: FastifyInstance, db: Db): void {
   });
 }
 
-const TransferBody = Type.Object({
-  target: Type.Union([
-    Type.Object({ kind: Type.Literal('queue'), queue: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
-    Type.Object({ kind: Type.Literal('person'), staffId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-    Type.Object({ kind: Type.Literal('department'), department: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
-    // The services of the business rules, resolved through the directory; `manager` is the client's assigned manager.
-    Type.Object({ kind: Type.Literal('finance') }, { additionalProperties: false }),
-    Type.Object({ kind: Type.Literal('quality') }, { additionalProperties: false }),
-    Type.Object({ kind: Type.Literal('second_line') }, { additionalProperties: false }),
-    Type.Object({ kind: Type.Literal('manager') }, { additionalProperties: false }),
-  ]),
-}, { additionalProperties: false });
-
 /**
  * Blind transfer of a call in progress, for softphones that do not send
  * REFER: to a queue, a person (then their department's queue) or a
@@ -66,13 +57,14 @@ const TransferBody = Type.Object({
  * supervisors and admins any. Only the process holding the caller's leg can
  * do it: elsewhere the call is 404.
  */
-export function registerCallTransferRoute(app: FastifyInstance, calls: LiveCalls): void {
+export function registerCallTransferRoute(fastify: FastifyInstance, calls: LiveCalls): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/api/calls/:id/transfer', {
     config: { access: ANY_USER },
-    schema: { tags: ['calls'], summary: 'Blind-transfer a live call to a queue, a person or a department', params: CallParams, body: TransferBody, response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
+    schema: { tags: ['calls'], summary: 'Blind-transfer a live call to a queue, a person or a department', params: CallParams, body: TransferBody, response: { 200: BlindTransferDone, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
-      const { target } = request.body as { target: BlindTransferTarget };
+      const { id } = request.params;
+      const { target } = request.body;
       const user = request.user;
       if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
       const live = calls.live(id);
@@ -82,7 +74,7 @@ export function registerCallTransferRoute(app: FastifyInstance, calls: LiveCalls
       }
       await calls.transfer(id, target, user.staffId ?? null);
       // Done when this returns: the first agent's leg has ended and the caller waits for the target.
-      return { callId: id, transfer: { kind: 'blind', target } };
+      return { callId: id, transfer: { kind: 'blind' as const, target } };
     },
   });
 
@@ -92,11 +84,11 @@ export function registerCallTransferRoute(app: FastifyInstance, calls: LiveCalls
     config: { access: ANY_USER },
     schema: {
       tags: ['calls'], summary: 'Warm transfer: put the caller on hold and ring the target (a person, a queue, a department, finance, quality, second line, the client\'s manager)',
-      params: CallParams, body: TransferBody, response: errors,
+      params: CallParams, body: TransferBody, response: { 200: ConsultUnderWay, ...errors },
     },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
-      const { target } = request.body as { target: BlindTransferTarget };
+      const { id } = request.params;
+      const { target } = request.body;
       const byStaffId = mayActOnLiveCall(request.user, calls, id);
       // Returns while the target rings: GET …/consult tells when they answered.
       return { callId: id, consult: await calls.consult(id, target, byStaffId) };
@@ -105,9 +97,9 @@ export function registerCallTransferRoute(app: FastifyInstance, calls: LiveCalls
 
   app.get('/api/calls/:id/consult', {
     config: { access: ANY_USER },
-    schema: { tags: ['calls'], summary: 'The warm transfer under way: ringing, talking (the target answered) or failed', params: CallParams, response: errors },
+    schema: { tags: ['calls'], summary: 'The warm transfer under way: ringing, talking (the target answered) or failed', params: CallParams, response: { 200: ConsultUnderWay, ...errors } },
     handler: (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       mayActOnLiveCall(request.user, calls, id);
       const consult = calls.live(id)?.consult ?? null;
       if (!consult) throw new AppError('NOT_FOUND', `call ${id} has no warm transfer under way`);
@@ -117,23 +109,23 @@ export function registerCallTransferRoute(app: FastifyInstance, calls: LiveCalls
 
   app.post('/api/calls/:id/consult/complete', {
     config: { access: ANY_USER },
-    schema: { tags: ['calls'], summary: 'Warm transfer: hand the caller to the consulted party; the agent\'s leg ends', params: CallParams, response: errors },
+    schema: { tags: ['calls'], summary: 'Warm transfer: hand the caller to the consulted party; the agent\'s leg ends', params: CallParams, response: { 200: ConsultEnded, ...errors } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const byStaffId = mayActOnLiveCall(request.user, calls, id);
       await calls.completeConsult(id, byStaffId);
-      return { callId: id, consult: { state: 'completed' } };
+      return { callId: id, consult: { state: 'completed' as const } };
     },
   });
 
   app.post('/api/calls/:id/consult/cancel', {
     config: { access: ANY_USER },
-    schema: { tags: ['calls'], summary: 'Warm transfer: let the consulted party go; the caller is back with the agent', params: CallParams, response: errors },
+    schema: { tags: ['calls'], summary: 'Warm transfer: let the consulted party go; the caller is back with the agent', params: CallParams, response: { 200: ConsultEnded, ...errors } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const byStaffId = mayActOnLiveCall(request.user, calls, id);
       await calls.cancelConsult(id, byStaffId);
-      return { callId: id, consult: { state: 'cancelled' } };
+      return { callId: id, consult: { state: 'cancelled' as const } };
     },
   });
 }

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { MANAGERS } from '../../auth/roles';
-import type { CampaignStatus } from '../../campaigns/campaign-status';
 import { inTransaction, type Db } from '../../db/pool';
 import { recordAudit } from '../../db/repositories/audit-repository';
 import {
   DORMANT_DEFAULTS, assignCampaignCalls, createDormantCampaign, getCampaign, listCampaigns, listDormantClients, setCampaignStatus,
 } from '../../db/repositories/campaigns-repository';
 import { actorOf } from '../auth-hook';
+import { CampaignAssigned, CampaignCreated, CampaignDetail, CampaignStatusName, CampaignSummary, DormantList } from '../schemas/campaign-schemas';
 import { ErrorBody, IdParams, NonEmpty } from '../schemas/common-schemas';
 
 const Months = Type.Integer({ minimum: 1, maximum: 120, default: DORMANT_DEFAULTS.months, description: 'months without an order' });
@@ -20,7 +21,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
  * from their assignments (`GET /api/me/assignments`, served elsewhere from the
  * same table).
  */
-export function registerCampaignRoutes(app: FastifyInstance, db: Db): void {
+export function registerCampaignRoutes(fastify: FastifyInstance, db: Db): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/campaigns/dormant-clients', {
     config: { access: MANAGERS },
     schema: {
@@ -30,10 +32,11 @@ export function registerCampaignRoutes(app: FastifyInstance, db: Db): void {
         months: Type.Optional(Months),
         clientType: Type.Optional(ClientType),
       }, { additionalProperties: false }),
-      response: errors,
+      response: { 200: DormantList, ...errors },
     },
     handler: async (request) => {
-      const { months, clientType } = request.query as { months: number; clientType: string };
+      // Both have defaults, which ajv fills in (useDefaults): the schema's Optional is for the caller.
+      const { months = DORMANT_DEFAULTS.months, clientType = DORMANT_DEFAULTS.clientType } = request.query;
       const { cutoff, clients } = await listDormantClients(db, { months, clientType });
       return { months, clientType, cutoff, count: clients.length, clients };
     },
@@ -41,7 +44,7 @@ export function registerCampaignRoutes(app: FastifyInstance, db: Db): void {
 
   app.get('/api/campaigns', {
     config: { access: MANAGERS },
-    schema: { tags: ['campaigns'], summary: 'Every campaign, newest first, with progress counts', response: errors },
+    schema: { tags: ['campaigns'], summary: 'Every campaign, newest first, with progress counts', response: { 200: Type.Array(CampaignSummary), ...errors } },
     handler: async () => listCampaigns(db),
   });
 
@@ -55,10 +58,11 @@ export function registerCampaignRoutes(app: FastifyInstance, db: Db): void {
         months: Type.Optional(Months),
         clientType: Type.Optional(ClientType),
       }, { additionalProperties: false }),
-      response: { 201: Type.Unknown({ description: 'the campaign as GET /api/campaigns/:id returns it, plus alreadyInOpenCampaigns' }), ...errors },
+      response: { 201: CampaignCreated, ...errors },
     },
     handler: async (request, reply) => {
-      const body = request.body as { name: string; months: number; clientType: string };
+      const { name, months = DORMANT_DEFAULTS.months, clientType = DORMANT_DEFAULTS.clientType } = request.body;
+      const body = { name, months, clientType };
       const actor = actorOf(request);
       const created = await inTransaction(db, async (client) => {
         const made = await createDormantCampaign(client, { ...body, createdBy: actor.username });
@@ -72,8 +76,8 @@ export function registerCampaignRoutes(app: FastifyInstance, db: Db): void {
 
   app.get('/api/campaigns/:id', {
     config: { access: MANAGERS },
-    schema: { tags: ['campaigns'], summary: 'One campaign: progress by status and per operator, and its calls', params: IdParams, response: errors },
-    handler: async (request) => getCampaign(db, (request.params as { id: number }).id),
+    schema: { tags: ['campaigns'], summary: 'One campaign: progress by status and per operator, and its calls', params: IdParams, response: { 200: CampaignDetail, ...errors } },
+    handler: async (request) => getCampaign(db, request.params.id),
   });
 
   app.post('/api/campaigns/:id/assign', {
@@ -83,11 +87,11 @@ export function registerCampaignRoutes(app: FastifyInstance, db: Db): void {
       summary: 'Share the pending, unassigned calls among these staff members in turn (round robin, longest idle client first)',
       params: IdParams,
       body: Type.Object({ staffIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
-      response: errors,
+      response: { 200: CampaignAssigned, ...errors },
     },
     handler: async (request) => {
-      const { id } = request.params as { id: number };
-      const { staffIds } = request.body as { staffIds: number[] };
+      const { id } = request.params;
+      const { staffIds } = request.body;
       const actor = actorOf(request);
       const outcome = await inTransaction(db, async (client) => {
         const assigned = await assignCampaignCalls(client, id, staffIds);
@@ -104,12 +108,12 @@ export function registerCampaignRoutes(app: FastifyInstance, db: Db): void {
       tags: ['campaigns'],
       summary: 'Change the status: draft → active (operators see its calls) → done; active → draft pauses it',
       params: IdParams,
-      body: Type.Object({ status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('done')]) }, { additionalProperties: false }),
-      response: errors,
+      body: Type.Object({ status: CampaignStatusName }, { additionalProperties: false }),
+      response: { 200: CampaignDetail, ...errors },
     },
     handler: async (request) => {
-      const { id } = request.params as { id: number };
-      const { status } = request.body as { status: CampaignStatus };
+      const { id } = request.params;
+      const { status } = request.body;
       const actor = actorOf(request);
       await inTransaction(db, async (client) => {
         const change = await setCampaignStatus(client, id, status);

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { MANAGERS } from '../../auth/roles';
 import type { Db } from '../../db/pool';
 import { importClients } from '../../db/repositories/client-import';
-import { SUPPORTED_ENCODINGS, decodeCsv, parseClientCsv, type CsvEncoding } from '../../directory/client-csv';
+import { SUPPORTED_ENCODINGS, decodeCsv, parseClientCsv } from '../../directory/client-csv';
 import { actorOf } from '../auth-hook';
 import { ErrorBody } from '../schemas/common-schemas';
+import { ImportReport } from '../schemas/directory-schemas';
 
-export function registerClientImportRoutes(app: FastifyInstance, options: { db: Db; defaultCountry: string; onClientsChanged: (e164s: string[] | null) => Promise<void> }): void {
+export function registerClientImportRoutes(fastify: FastifyInstance, options: { db: Db; defaultCountry: string; onClientsChanged: (e164s: string[] | null) => Promise<void> }): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   for (const type of ['text/csv', 'application/csv', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   }
@@ -23,15 +26,12 @@ export function registerClientImportRoutes(app: FastifyInstance, options: { db: 
         dryRun: Type.Optional(Type.Boolean({ default: false })),
       }),
       response: {
-        200: Type.Object({
-          imported: Type.Integer(), failed: Type.Integer(), clientIds: Type.Array(Type.Integer()),
-          errors: Type.Array(Type.Object({ line: Type.Optional(Type.Integer()), message: Type.String() })),
-        }),
+        200: ImportReport,
         400: ErrorBody, 401: ErrorBody, 403: ErrorBody,
       },
     },
     handler: async (request) => {
-      const { encoding, dryRun = false } = request.query as { encoding?: CsvEncoding; dryRun?: boolean };
+      const { encoding, dryRun = false } = request.query;
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === 'string' ? request.body : '', 'utf8');
       const parsed = parseClientCsv(decodeCsv(bytes, encoding), options.defaultCountry);
       const result = await importClients(options.db, parsed.rows, parsed.errors, actorOf(request), options.defaultCountry, dryRun);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { MANAGERS } from '../../auth/roles';
 import { ivrFlowStore, routingConfigStore } from '../../db/config-stores';
@@ -6,12 +7,14 @@ import type { Db } from '../../db/pool';
 import type { ConfigPublishedFeed } from '../../db/published-config-cache';
 import { listPrompts } from '../../db/repositories/prompts-repository';
 import { validateFlowForScope, validateRoutingAgainstDirectory } from '../../db/config-validation';
+import { IvrFlowEntry, Prompt } from '../schemas/config-schemas';
 import { registerVersionedConfigRoutes } from './versioned-config-routes';
 
 const FlowParams = Type.Object({ flow: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }) });
 
 /** Routing config and IVR flows (versioned), and the prompt catalogue. */
-export function registerConfigRoutes(app: FastifyInstance, db: Db, feed: ConfigPublishedFeed): void {
+export function registerConfigRoutes(fastify: FastifyInstance, db: Db, feed: ConfigPublishedFeed): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   registerVersionedConfigRoutes(app, db, {
     basePath: '/api/routing-config', tag: 'routing', what: 'routing config', store: routingConfigStore,
     scopeOf: () => null,
@@ -27,7 +30,7 @@ export function registerConfigRoutes(app: FastifyInstance, db: Db, feed: ConfigP
 
   app.get('/api/ivr/flows', {
     config: { access: MANAGERS },
-    schema: { tags: ['ivr'], summary: 'IVR flows with their published version', response: { 200: Type.Array(Type.Object({ name: Type.String(), publishedVersion: Type.Union([Type.Integer(), Type.Null()]), latestVersion: Type.Integer() })) } },
+    schema: { tags: ['ivr'], summary: 'IVR flows with their published version', response: { 200: Type.Array(IvrFlowEntry) } },
     handler: async () => {
       const names = await ivrFlowStore.scopes(db);
       return Promise.all(names.map(async (name) => {
@@ -41,7 +44,7 @@ export function registerConfigRoutes(app: FastifyInstance, db: Db, feed: ConfigP
     config: { access: MANAGERS },
     schema: {
       tags: ['ivr'], summary: 'The prompt catalogue: every prompt in every language',
-      response: { 200: Type.Array(Type.Object({ id: Type.String(), language: Type.String(), text: Type.String(), audioFile: Type.String(), source: Type.String(), durationMs: Type.Union([Type.Integer(), Type.Null()]), updatedBy: Type.String(), updatedAt: Type.String() })) },
+      response: { 200: Type.Array(Prompt) },
     },
     handler: async () => listPrompts(db),
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ADMINS, ANY_USER, MANAGERS } from '../../auth/roles';
 import { inTransaction, type Db } from '../../db/pool';
@@ -10,7 +11,9 @@ import { queuesRepository } from '../../db/repositories/queues-repository';
 import { schedulesRepository } from '../../db/repositories/schedules-repository';
 import { createStaffRepository } from '../../db/repositories/staff-repository';
 import { actorOf } from '../auth-hook';
+import { AuditEntry } from '../schemas/audit-schemas';
 import { Code, ErrorBody, NonEmpty } from '../schemas/common-schemas';
+import { LookupEntry as Entry } from '../schemas/directory-schemas';
 import * as S from '../../directory/directory-records';
 import { registerResourceRoutes } from './resource-routes';
 import { loadDirectorySnapshot } from '../../db/repositories/directory-snapshot-repository';
@@ -27,8 +30,8 @@ export interface DirectoryRoutesOptions {
   sipRealm: string;
 }
 
-function registerLookupRoutes(app: FastifyInstance, db: Db, path: string, lookup: LookupTable): void {
-  const Entry = Type.Object({ code: Code, label: Type.String(), builtIn: Type.Optional(Type.Boolean()), active: Type.Optional(Type.Boolean()) });
+function registerLookupRoutes(fastify: FastifyInstance, db: Db, path: string, lookup: LookupTable): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get(path, {
     config: { access: ANY_USER },
     schema: { tags: ['directory'], summary: `List ${lookup.entity}s`, response: { 200: Type.Array(Entry) } },
@@ -43,7 +46,7 @@ function registerLookupRoutes(app: FastifyInstance, db: Db, path: string, lookup
     },
     handler: async (request, reply) => {
       const entry = await inTransaction(db, async (client) => {
-        const created = await insertLookup(client, lookup, request.body as { code: string; label: string });
+        const created = await insertLookup(client, lookup, request.body);
         await recordAudit(client, actorOf(request), { action: 'create', entity: lookup.entity, entityId: created.code, after: created });
         return created;
       });
@@ -53,7 +56,8 @@ function registerLookupRoutes(app: FastifyInstance, db: Db, path: string, lookup
 }
 
 /** Departments, staff, clients, queues, business hours, code lists and the audit log. */
-export function registerDirectoryRoutes(app: FastifyInstance, options: DirectoryRoutesOptions): void {
+export function registerDirectoryRoutes(fastify: FastifyInstance, options: DirectoryRoutesOptions): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = options;
   registerResourceRoutes(app, db, {
     path: '/api/departments', tag: 'directory', repository: departmentsRepository,
@@ -111,9 +115,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: Directory
         entity: Type.Optional(Type.String()), entityId: Type.Optional(Type.String()),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), before: Type.Optional(Type.Integer({ minimum: 1 })),
       }),
+      response: { 200: Type.Array(AuditEntry), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
     },
     handler: async (request) => {
-      const query = request.query as { entity?: string; entityId?: string; limit?: number; before?: number };
+      const query = request.query;
       return listAudit(db, { ...query, limit: query.limit ?? 100 });
     },
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type Redis from 'ioredis';
 import type { Acd } from '../../acd';
 import { MANAGERS } from '../../auth/roles';
@@ -8,6 +9,7 @@ import type { Logger } from '../../logger';
 import { FloorFeed } from '../../supervisor/floor-feed';
 import { FloorSources } from '../../supervisor/floor-sources';
 import { ErrorBody } from '../schemas/common-schemas';
+import { FloorSnapshot } from '../schemas/floor-schemas';
 
 /** A wallboard that stops reading gets no more until it catches up (its next message is a full snapshot anyway). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -18,7 +20,8 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  * browsers cannot set headers on WebSocket URLs). Access is checked by the
  * auth hook before the upgrade, so an operator's socket is refused with 403.
  */
-export async function registerFloorRoutes(app: FastifyInstance, options: { db: Db; acd: Acd; redis: Redis; logger: Logger }): Promise<void> {
+export async function registerFloorRoutes(fastify: FastifyInstance, options: { db: Db; acd: Acd; redis: Redis; logger: Logger }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Another module may have registered the plugin already; it must exist before any websocket route is added.
   if (!app.hasPlugin('@fastify/websocket')) await app.register(websocket);
   const logger = options.logger.child({ module: 'floor' });
@@ -40,7 +43,7 @@ export async function registerFloorRoutes(app: FastifyInstance, options: { db: D
     schema: {
       tags: ['supervisor'],
       summary: 'Wallboard snapshot: queues (waiting, longest wait, service level today and last 30 min in percent, agents by state), waiting callers, agents, alerts',
-      response: { 401: ErrorBody, 403: ErrorBody },
+      response: { 200: FloorSnapshot, 401: ErrorBody, 403: ErrorBody },
     },
     handler: async () => feed.snapshot(),
   });

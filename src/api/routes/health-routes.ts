@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Gauge } from 'prom-client';
 import type { ApiContext, ComponentStatus } from '../api-context';
+import { TextBody } from '../schemas/common-schemas';
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -21,7 +23,8 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Compo
 }
 
 /** /healthz: the process is alive. /readyz: it can serve, i.e. Postgres and Redis answer now. */
-export function registerHealthRoutes(app: FastifyInstance, context: ApiContext): void {
+export function registerHealthRoutes(fastify: FastifyInstance, context: ApiContext): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const componentUp = new Gauge({
     name: 'switchboard_component_up',
     help: '1 when the component answers, 0 when it does not (-1 when disabled)',
@@ -33,7 +36,7 @@ export function registerHealthRoutes(app: FastifyInstance, context: ApiContext):
   app.get('/healthz', {
     config: { access: 'public' },
     schema: { tags: ['health'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
-    handler: (_request, reply) => reply.send({ status: 'ok' as const }),
+    handler: () => ({ status: 'ok' as const }),
   });
 
   app.get('/readyz', {
@@ -53,7 +56,7 @@ export function registerHealthRoutes(app: FastifyInstance, context: ApiContext):
 
   app.get('/metrics', {
     config: { access: 'public' },
-    schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false },
+    schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false, response: { 200: TextBody('the Prometheus text format') } },
     handler: async (_request, reply) => reply.type(context.metrics.contentType).send(await context.metrics.metrics()),
   });
 }

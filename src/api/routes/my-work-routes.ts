@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Acd } from '../../acd';
 import { ANY_USER } from '../../auth/roles';
@@ -11,6 +12,7 @@ import { AppError } from '../../errors/app-error';
 import { sessionIdOfAcdCall } from '../../acd/session-call-ids';
 import { requireStaffId } from '../require-staff';
 import { ErrorBody } from '../schemas/common-schemas';
+import { Assignment, AssignmentResult, MyCall, MyStats } from '../schemas/softphone-schemas';
 
 export interface MyWorkRoutesOptions {
   db: Db;
@@ -33,25 +35,26 @@ const ResultBody = Type.Object({
  * what they have been given to do (callbacks, campaign calls). Every route
  * needs a user linked to a staff member (409 NO_STAFF otherwise).
  */
-export function registerMyWorkRoutes(app: FastifyInstance, options: MyWorkRoutesOptions): void {
+export function registerMyWorkRoutes(fastify: FastifyInstance, options: MyWorkRoutesOptions): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db, acd } = options;
   const periodOf = (query: { from?: string; to?: string }): Period => ({ from: query.from ?? null, to: query.to ?? null, timeZone: options.timeZone });
 
   app.get('/api/me/calls', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'My calls in a period (default: today), newest first', querystring: PeriodQuery, response: errors },
-    handler: async (request) => listMyCalls(db, requireStaffId(request), periodOf(request.query as { from?: string; to?: string })),
+    schema: { tags: ['softphone'], summary: 'My calls in a period (default: today), newest first', querystring: PeriodQuery, response: { 200: Type.Array(MyCall), ...errors } },
+    handler: async (request) => listMyCalls(db, requireStaffId(request), periodOf(request.query)),
   });
 
   app.get('/api/me/stats', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'My shift: calls handled and missed, talk, hold, wrap-up, ready and not-ready time, dispositions', querystring: PeriodQuery, response: errors },
-    handler: async (request) => myStats(db, requireStaffId(request), periodOf(request.query as { from?: string; to?: string })),
+    schema: { tags: ['softphone'], summary: 'My shift: calls handled and missed, talk, hold, wrap-up, ready and not-ready time, dispositions', querystring: PeriodQuery, response: { 200: MyStats, ...errors } },
+    handler: async (request) => myStats(db, requireStaffId(request), periodOf(request.query)),
   });
 
   app.get('/api/me/assignments', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'Callbacks and campaign calls assigned to me', response: errors },
+    schema: { tags: ['softphone'], summary: 'Callbacks and campaign calls assigned to me', response: { 200: Type.Array(Assignment), ...errors } },
     handler: async (request) => {
       const staffId = requireStaffId(request);
       // A callback the ACD has handed to me right now is mine whoever manages the client.
@@ -68,11 +71,11 @@ export function registerMyWorkRoutes(app: FastifyInstance, options: MyWorkRoutes
     schema: {
       tags: ['softphone'], summary: 'Record the result of a callback or campaign call',
       params: Type.Object({ kind: Type.Union([Type.Literal('callback'), Type.Literal('campaign')]), id: Type.String({ minLength: 1, maxLength: 64 }) }),
-      body: ResultBody, response: errors,
+      body: ResultBody, response: { 200: AssignmentResult, ...errors },
     },
     handler: async (request) => {
-      const { kind, id } = request.params as { kind: 'callback' | 'campaign'; id: string };
-      const body = request.body as { result: string; notes?: string };
+      const { kind, id } = request.params;
+      const body = request.body;
       const staffId = requireStaffId(request);
       if (kind === 'campaign') {
         if (!/^\d{1,9}$/.test(id)) throw new AppError('VALIDATION_FAILED', 'a campaign call id is a number', [{ path: 'params/id', message: 'must be an integer' }]);

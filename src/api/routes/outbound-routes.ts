@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ANY_USER } from '../../auth/roles';
 import { AppError } from '../../errors/app-error';
 import type { OutboundCalls } from '../api-context';
+import { OutboundCallPlaced } from '../schemas/call-schemas';
 import { ErrorBody } from '../schemas/common-schemas';
 
 const OutboundBody = Type.Object({
@@ -11,23 +13,22 @@ const OutboundBody = Type.Object({
   staffId: Type.Optional(Type.Integer({ minimum: 1, description: 'supervisors and admins: place the call for this staff member (default: your own)' })),
 }, { additionalProperties: false });
 
-const OutboundReply = Type.Object({ callId: Type.String({ format: 'uuid' }) });
-
 /**
  * Click-to-call through the server (design rule 10): the staff member's own
  * registered phones ring first, and when one answers the number is dialled
  * out through the trunk. Only for a user linked to a staff member allowed to
  * dial out; an operator only for themselves.
  */
-export function registerOutboundRoutes(app: FastifyInstance, outbound: OutboundCalls): void {
+export function registerOutboundRoutes(fastify: FastifyInstance, outbound: OutboundCalls): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/api/calls/outbound', {
     config: { access: ANY_USER },
     schema: {
       tags: ['calls'], summary: 'Click-to-call: ring my phone, then the number or client', body: OutboundBody,
-      response: { 202: OutboundReply, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody },
+      response: { 202: OutboundCallPlaced, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody },
     },
     handler: async (request, reply) => {
-      const body = request.body as { number?: string; clientId?: number; staffId?: number };
+      const body = request.body;
       const user = request.user;
       if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
       if (body.number === undefined && body.clientId === undefined) {

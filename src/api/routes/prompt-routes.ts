@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ADMINS, MANAGERS } from '../../auth/roles';
 import { inTransaction, type Db } from '../../db/pool';
@@ -11,21 +12,26 @@ import { convertForMediaServer, PROMPT_UPLOAD_LIMITS } from '../../media/prompt-
 import { promptFilePath, uploadedPromptFile } from '../../media/prompt-files';
 import { actorOf } from '../auth-hook';
 import { sendFileWithRange } from '../file-response';
-import { ErrorBody } from '../schemas/common-schemas';
+import { ErrorBody, FileBody } from '../schemas/common-schemas';
+import { Prompt } from '../schemas/config-schemas';
 
 const PromptParams = Type.Object({ id: Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 }), language: Type.String({ pattern: '^[a-z]{2,3}$' }) });
 
 /** Listening to prompts in the browser and replacing them with an admin's own recording. */
-export function registerPromptRoutes(app: FastifyInstance, db: Db, dataDir: string): void {
+export function registerPromptRoutes(fastify: FastifyInstance, db: Db, dataDir: string): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   for (const type of ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PROMPT_UPLOAD_LIMITS.maxBytes + 1024 }, (_request, body, done) => done(null, body));
   }
 
   app.get('/api/prompts/:id/:language/audio', {
     config: { access: MANAGERS },
-    schema: { tags: ['ivr'], summary: 'The prompt\'s audio (WAV, Range requests supported)', params: PromptParams },
+    schema: {
+      tags: ['ivr'], summary: 'The prompt\'s audio (WAV, Range requests supported)', params: PromptParams,
+      response: { 200: FileBody('the whole prompt (audio/wav)'), 206: FileBody('the range asked for'), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+    },
     handler: async (request, reply) => {
-      const { id, language } = request.params as { id: string; language: string };
+      const { id, language } = request.params;
       const prompt = await findPrompt(db, id, language);
       if (!prompt) throw new AppError('NOT_FOUND', `prompt ${id} has no ${language} version`);
       return sendFileWithRange(request, reply, promptFilePath(prompt, dataDir), 'audio/wav', `${id}-${language}.wav`);
@@ -40,11 +46,11 @@ export function registerPromptRoutes(app: FastifyInstance, db: Db, dataDir: stri
       description: `Body: the WAV file (Content-Type audio/wav). Up to ${PROMPT_UPLOAD_LIMITS.maxBytes} bytes. A new prompt needs ?text= (what it says).`,
       params: PromptParams,
       querystring: Type.Object({ text: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }),
-      response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+      response: { 200: Prompt, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
     },
     handler: async (request) => {
-      const { id, language } = request.params as { id: string; language: string };
-      const { text } = request.query as { text?: string };
+      const { id, language } = request.params;
+      const { text } = request.query;
       if (!Buffer.isBuffer(request.body)) throw new AppError('VALIDATION_FAILED', 'send the WAV file as the request body with Content-Type audio/wav');
       const existing = await findPrompt(db, id, language);
       const promptText = text ?? existing?.text;

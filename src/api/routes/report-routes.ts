@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { MANAGERS } from '../../auth/roles';
 import type { Db } from '../../db/pool';
@@ -9,7 +10,8 @@ import {
   DEFAULT_SERVICE_LEVEL_SECONDS, QUEUE_METRIC_DEFINITIONS, QUEUE_REPORT_COLUMNS, SHORT_ABANDON_MS, type QueueReportRow,
 } from '../../reports/queue-metrics';
 import { REPORT_INTERVALS, reportPeriod, type ReportPeriod } from '../../reports/report-period';
-import { Code, ErrorBody, Nullable } from '../schemas/common-schemas';
+import { Code, ErrorBody } from '../schemas/common-schemas';
+import { AgentReport, QueueReport } from '../schemas/report-schemas';
 
 export interface ReportRoutesOptions {
   db: Db;
@@ -37,34 +39,6 @@ const AgentQuery = Type.Object({
   ...PeriodQuery,
   agent: Type.Optional(Type.Integer({ minimum: 1, description: 'staff id' })),
 }, { additionalProperties: false });
-
-const Ms = Type.Number({ minimum: 0 });
-const Ratio = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
-const Bucket = { bucketStart: Type.String({ format: 'date-time' }), bucketLocal: Type.String() };
-const PeriodEcho = {
-  from: Type.String(), to: Type.String(), interval: Type.String(), timeZone: Type.String(),
-  definitions: Type.Record(Type.String(), Type.String()),
-};
-
-const QueueRow = Type.Object({
-  queue: Type.String(), ...Bucket,
-  offered: Type.Integer(), answered: Type.Integer(), abandoned: Type.Integer(), shortAbandoned: Type.Integer(),
-  abandonedAfterSl: Type.Integer(), answeredWithinSl: Type.Integer(),
-  serviceLevelOfOffered: Ratio, serviceLevelOfAnsweredAndAbandonedAfterSl: Ratio,
-  asaMs: Nullable(Ms), ahtMs: Nullable(Ms), talkMs: Ms, holdMs: Ms, wrapUpMs: Ms, longestWaitMs: Ms,
-  overflowed: Type.Integer(), callbacksRequested: Type.Integer(),
-});
-
-const AgentRow = Type.Object({
-  agentId: Type.Integer(), agentName: Nullable(Type.String()), ...Bucket,
-  handled: Type.Integer(), missed: Type.Integer(), talkMs: Ms, holdMs: Ms, wrapUpMs: Ms, readyMs: Ms, notReadyMs: Ms,
-  occupancy: Ratio, ahtMs: Nullable(Ms),
-});
-
-const QueueReportBody = Type.Object({
-  ...PeriodEcho, slSeconds: Type.Integer(), shortAbandonSeconds: Type.Number(), rows: Type.Array(QueueRow),
-});
-const AgentReportBody = Type.Object({ ...PeriodEcho, rows: Type.Array(AgentRow) });
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
@@ -95,7 +69,8 @@ function sendCsv<T extends { [K in keyof T]: CsvValue }>(reply: FastifyReply, fi
  * agent per hour, day or week of a period, as JSON or as a CSV download. The
  * metric definitions travel with every JSON answer (src/reports).
  */
-export function registerReportRoutes(app: FastifyInstance, options: ReportRoutesOptions): void {
+export function registerReportRoutes(fastify: FastifyInstance, options: ReportRoutesOptions): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = options;
 
   const periodOf = (query: Static<typeof QueueQuery> | Static<typeof AgentQuery>): ReportPeriod =>
@@ -107,10 +82,10 @@ export function registerReportRoutes(app: FastifyInstance, options: ReportRoutes
       tags: ['reports'],
       summary: 'Queue figures per bucket: offered, answered, abandoned, service level (two definitions), ASA, AHT…; format=csv for a download',
       querystring: QueueQuery,
-      response: { 200: QueueReportBody, ...errors },
+      response: { 200: QueueReport, ...errors },
     },
     handler: async (request, reply) => {
-      const query = request.query as Static<typeof QueueQuery>;
+      const query = request.query;
       const period = periodOf(query);
       const slSeconds = query.slSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS;
       const { rows, source } = await withReportSession(db, (q) => queueReportWithSource(q, period, { queue: query.queue ?? null, slSeconds }));
@@ -129,10 +104,10 @@ export function registerReportRoutes(app: FastifyInstance, options: ReportRoutes
       tags: ['reports'],
       summary: 'Agent figures per bucket: handled, missed, talk/hold/wrap-up/ready/not-ready time, occupancy, AHT; format=csv for a download',
       querystring: AgentQuery,
-      response: { 200: AgentReportBody, ...errors },
+      response: { 200: AgentReport, ...errors },
     },
     handler: async (request, reply) => {
-      const query = request.query as Static<typeof AgentQuery>;
+      const query = request.query;
       const period = periodOf(query);
       const { rows, source } = await withReportSession(db, (q) => agentReportWithSource(q, period, { agentId: query.agent ?? null }));
       void reply.header('x-report-source', sourceHeader(source));

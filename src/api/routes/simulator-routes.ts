@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type Redis from 'ioredis';
 import { Type, type Static } from '@sinclair/typebox';
 import { MANAGERS } from '../../auth/roles';
@@ -10,12 +11,13 @@ import { loadDirectorySnapshot } from '../../db/repositories/directory-snapshot-
 import { listPrompts } from '../../db/repositories/prompts-repository';
 import { tryNormalisePhone } from '../../directory/phone-number';
 import { AppError } from '../../errors/app-error';
-import { SCRIPT_PATTERN, simulateCall, type SimulationResult } from '../../ivr/ivr-simulation';
+import { SCRIPT_PATTERN, simulateCall } from '../../ivr/ivr-simulation';
 import type { AvailabilitySnapshot } from '../../routing/availability-snapshot';
 import type { DirectorySnapshot } from '../../routing/directory-snapshot';
 import { unwrapValidation } from '../../routing/validation-result';
 import { validateFlowForScope, validateRoutingAgainstDirectory } from '../../db/config-validation';
 import { ErrorBody } from '../schemas/common-schemas';
+import { SimulationResult, SimulationStep } from '../schemas/config-schemas';
 
 const Availability = Type.Object(
   {
@@ -69,7 +71,8 @@ const estimateSpeechMs = (text: string): number => Math.max(800, text.length * 6
  * Sessions (/api/ivr/simulations) do the same step by step, pinned to the
  * versions current when they started — exactly like a live call.
  */
-export function registerSimulatorRoutes(app: FastifyInstance, db: Db, redis: Redis, defaultCountry: string): void {
+export function registerSimulatorRoutes(fastify: FastifyInstance, db: Db, redis: Redis, defaultCountry: string): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   async function pin(setup: Setup): Promise<PinnedSetup> {
     const flow = setup.flow ?? 'main';
     const flowVersion = setup.flowVersion ?? (await ivrFlowStore.published(db, flow))?.version;
@@ -79,7 +82,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, db: Db, redis: Red
     return { ...setup, flow, flowVersion, routingVersion, at: setup.at ?? new Date().toISOString() };
   }
 
-  async function run(setup: PinnedSetup, script: string, pauseForInput: boolean): Promise<Record<string, unknown>> {
+  async function run(setup: PinnedSetup, script: string, pauseForInput: boolean): Promise<SimulationResult> {
     const flowVersion = await ivrFlowStore.get(db, setup.flow, setup.flowVersion);
     const routingVersion = await routingConfigStore.get(db, null, setup.routingVersion);
     const flow = unwrapValidation(`IVR flow "${setup.flow}" version ${setup.flowVersion}`, await validateFlowForScope(db, setup.flow, flowVersion.document));
@@ -88,7 +91,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, db: Db, redis: Red
     const e164 = tryNormalisePhone(setup.callerNumber, defaultCountry);
     const client = e164 ? await findClientFactsByPhone(db, e164) : null;
     const durations = new Map(prompts.map((p) => [`${p.language}:${p.id}`, p.durationMs ?? estimateSpeechMs(p.text)]));
-    const result: SimulationResult = simulateCall({
+    const result = simulateCall({
       flow,
       catalogue: prompts,
       context: { client, businessHours: config.businessHours, ...(setup.language ? { language: setup.language } : {}) },
@@ -114,23 +117,22 @@ export function registerSimulatorRoutes(app: FastifyInstance, db: Db, redis: Red
     };
   }
 
-  // The result's shape is documented by SimulationResult; only errors get a response schema.
   const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
   app.post('/api/ivr/simulate', {
     config: { access: MANAGERS },
-    schema: { tags: ['ivr'], summary: 'Run a whole simulated call: path, prompts played and the routing decision with its reason', body: SimulateBody, response: errors },
+    schema: { tags: ['ivr'], summary: 'Run a whole simulated call: path, prompts played and the routing decision with its reason', body: SimulateBody, response: { 200: SimulationResult, ...errors } },
     handler: async (request) => {
-      const body = request.body as Setup & { digits?: string };
+      const body = request.body;
       return run(await pin(body), body.digits ?? '', false);
     },
   });
 
   app.post('/api/ivr/simulations', {
     config: { access: MANAGERS },
-    schema: { tags: ['ivr'], summary: 'Start an interactive simulated call, pinned to the current versions; it pauses when it waits for keys', body: SessionBody, response: { 201: Type.Object({ id: Type.String() }, { additionalProperties: true }), ...errors } },
+    schema: { tags: ['ivr'], summary: 'Start an interactive simulated call, pinned to the current versions; it pauses when it waits for keys', body: SessionBody, response: { 201: SimulationStep, ...errors } },
     handler: async (request, reply) => {
-      const setup = await pin(request.body as Setup);
+      const setup = await pin(request.body);
       const id = randomUUID();
       await redis.set(sessionKey(id), JSON.stringify({ setup, script: '' }), 'EX', SESSION_TTL_SECONDS);
       return reply.code(201).send({ id, ...(await run(setup, '', true)) });
@@ -143,14 +145,14 @@ export function registerSimulatorRoutes(app: FastifyInstance, db: Db, redis: Red
       tags: ['ivr'], summary: 'Press keys in an interactive simulated call ("t" = silence until the timer runs out)',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       body: Type.Object({ digits: Script }, { additionalProperties: false }),
-      response: errors,
+      response: { 200: SimulationStep, ...errors },
     },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const stored = await redis.get(sessionKey(id));
       if (!stored) throw new AppError('NOT_FOUND', `simulation ${id} does not exist or has expired`);
       const session = JSON.parse(stored) as { setup: PinnedSetup; script: string };
-      const script = session.script + (request.body as { digits: string }).digits;
+      const script = session.script + request.body.digits;
       const result = await run(session.setup, script, true);
       await redis.set(sessionKey(id), JSON.stringify({ setup: session.setup, script }), 'EX', SESSION_TTL_SECONDS);
       return { id, ...result };

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CA_DOWNLOAD_PATH, CA_FILE_NAME, trustInstructions } from '../../tls/trust-instructions';
 import { AppError } from '../../errors/app-error';
+import { ErrorBody, FileBody, TextBody } from '../schemas/common-schemas';
 
 function html(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -11,13 +13,14 @@ function html(text: string): string {
  * file at a stable URL, and a page saying how, with the fingerprint to
  * compare. Both are public: a PC needs them before it can log in.
  */
-export function registerSiteRoutes(app: FastifyInstance, options: { ca: { pem: Buffer; fingerprint: string } | null }): void {
+export function registerSiteRoutes(fastify: FastifyInstance, options: { ca: { pem: Buffer; fingerprint: string } | null }): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { ca } = options;
   const noCa = (): AppError => new AppError('NOT_FOUND', 'this site uses a certificate from a public or company CA; there is no local CA to trust');
 
   app.get(CA_DOWNLOAD_PATH, {
     config: { access: 'public' },
-    schema: { tags: ['health'], summary: 'The site\'s local certificate authority (PEM), for PCs to trust' },
+    schema: { tags: ['health'], summary: 'The site\'s local certificate authority (PEM), for PCs to trust', response: { 200: FileBody('the CA certificate (PEM)'), 404: ErrorBody } },
     handler: (_request, reply) => {
       if (!ca) throw noCa();
       return reply
@@ -30,7 +33,7 @@ export function registerSiteRoutes(app: FastifyInstance, options: { ca: { pem: B
 
   app.get('/ca', {
     config: { access: 'public' },
-    schema: { tags: ['health'], summary: 'How to trust the site\'s local certificate authority' },
+    schema: { tags: ['health'], summary: 'How to trust the site\'s local certificate authority', response: { 200: TextBody('an HTML page'), 404: ErrorBody } },
     handler: (_request, reply) => {
       if (!ca) throw noCa();
       const rows = trustInstructions().map((t) => `<tr><th>${html(t.system)}</th><td><code>${html(t.how)}</code></td></tr>`).join('');

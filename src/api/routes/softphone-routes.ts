@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type Redis from 'ioredis';
 import type { Acd } from '../../acd';
@@ -15,6 +16,7 @@ import { SoftphoneSecrets } from '../../sip/softphone-credentials';
 import { assertMaySeeCall, requireCallView } from '../live-call-view';
 import { requireStaffId } from '../require-staff';
 import { ErrorBody } from '../schemas/common-schemas';
+import { SoftphoneConfig, TransferTargets } from '../schemas/softphone-schemas';
 
 export interface SoftphoneRoutesOptions {
   db: Db;
@@ -65,13 +67,14 @@ function departmentTarget(departments: readonly DirectoryDepartment[], staff: re
  * Calling it again gives a fresh secret (the page does so on every load and
  * before the secret's 12 h run out).
  */
-export function registerSoftphoneRoutes(app: FastifyInstance, options: SoftphoneRoutesOptions): void {
+export function registerSoftphoneRoutes(fastify: FastifyInstance, options: SoftphoneRoutesOptions): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db, acd } = options;
   const secrets = new SoftphoneSecrets({ redis: options.redis });
 
   app.get('/api/softphone/config', {
     config: { access: ANY_USER },
-    schema: { tags: ['softphone'], summary: 'Softphone configuration for the logged-in staff member, with a fresh short-lived SIP secret', response: errors },
+    schema: { tags: ['softphone'], summary: 'Softphone configuration for the logged-in staff member, with a fresh short-lived SIP secret', response: { 200: SoftphoneConfig, ...errors } },
     handler: async (request) => {
       const staffId = requireStaffId(request);
       const profile = await findPhoneProfile(db, staffId);
@@ -103,10 +106,10 @@ export function registerSoftphoneRoutes(app: FastifyInstance, options: Softphone
     schema: {
       tags: ['softphone'], summary: 'Where a call can be transferred: queues, people with their live state, and shortcuts',
       querystring: Type.Object({ callId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
-      response: errors,
+      response: { 200: TransferTargets, ...errors },
     },
     handler: async (request) => {
-      const { callId } = request.query as { callId?: string };
+      const { callId } = request.query;
       const me = request.user?.staffId ?? null;
       let clientId: number | null = null;
       if (callId) {

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { MANAGERS } from '../../auth/roles';
 import { AppError } from '../../errors/app-error';
 import { trafficIntensity } from '../../staffing/erlang-c';
-import { planStaffing, type StaffingPlanRequest } from '../../staffing/staffing-plan';
+import { planStaffing } from '../../staffing/staffing-plan';
 import { ErrorBody } from '../schemas/common-schemas';
+import { StaffingPlan } from '../schemas/staffing-schemas';
 
 /**
  * The search for the agents needed is linear in the load; beyond this the
@@ -27,18 +29,19 @@ const PlanBody = Type.Object({
 }, { additionalProperties: false });
 
 /** Erlang C staffing planner (design §1: "90 % of callers answered within 20 seconds"). */
-export function registerStaffingRoutes(app: FastifyInstance): void {
+export function registerStaffingRoutes(fastify: FastifyInstance): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/api/staffing/plan', {
     config: { access: MANAGERS },
     schema: {
       tags: ['staffing'],
       summary: 'Erlang C plan: per interval the load in Erlangs, agents needed, with shrinkage, and the expected service level (percent), ASA, occupancy (percent) and P(wait) (0–1)',
       body: PlanBody,
-      response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+      response: { 200: StaffingPlan, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
     },
     // Pure arithmetic, so a synchronous handler: fastify sends what it returns.
     handler: (request) => {
-      const body = request.body as StaffingPlanRequest;
+      const body = request.body;
       const heaviest = Math.max(...body.intervals.map((i) => trafficIntensity(i.calls, body.intervalMinutes * 60, body.ahtSeconds)));
       if (heaviest > MAX_TRAFFIC_ERLANGS) {
         throw new AppError('VALIDATION_FAILED', `the heaviest interval is ${Math.round(heaviest)} Erlangs; the planner takes up to ${MAX_TRAFFIC_ERLANGS}`, [{ path: 'body/intervals', message: 'calls × ahtSeconds ÷ interval length is too large' }]);

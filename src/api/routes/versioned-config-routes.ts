@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ADMINS, MANAGERS } from '../../auth/roles';
 import { inTransaction, type Db, type DbClient } from '../../db/pool';
@@ -7,6 +8,7 @@ import { AppError } from '../../errors/app-error';
 import { validationError, type ValidationResult } from '../../routing/validation-result';
 import { actorOf } from '../auth-hook';
 import { ErrorBody } from '../schemas/common-schemas';
+import { ConfigVersion as VersionWithDocument, ConfigVersionSummary as Version, ValidationReport } from '../schemas/config-schemas';
 
 export interface VersionedConfigRoutesOptions<TDocument> {
   /** e.g. /api/routing-config or /api/ivr/flows/:flow */
@@ -23,13 +25,7 @@ export interface VersionedConfigRoutesOptions<TDocument> {
   onPublished: (scope: string | null) => Promise<void>;
 }
 
-const Version = Type.Object({
-  version: Type.Integer(), status: Type.String(), comment: Type.String(), createdBy: Type.String(), createdAt: Type.String(),
-  publishedBy: Type.Union([Type.String(), Type.Null()]), publishedAt: Type.Union([Type.String(), Type.Null()]),
-});
-const VersionWithDocument = Type.Composite([Version, Type.Object({ document: Type.Unknown() })]);
 const DraftBody = Type.Object({ document: Type.Unknown(), comment: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
-const Issues = Type.Array(Type.Object({ path: Type.String(), message: Type.String() }));
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 async function mustBeValid<T>(what: string, result: Promise<ValidationResult<T>>): Promise<T> {
@@ -44,7 +40,8 @@ async function mustBeValid<T>(what: string, result: Promise<ValidationResult<T>>
  * admins change; the validator runs again at publish and rollback because the
  * directory may have changed since the draft was saved.
  */
-export function registerVersionedConfigRoutes<TDocument>(app: FastifyInstance, db: Db, o: VersionedConfigRoutesOptions<TDocument>): void {
+export function registerVersionedConfigRoutes<TDocument>(fastify: FastifyInstance, db: Db, o: VersionedConfigRoutesOptions<TDocument>): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const withVersion = o.paramsSchema ? Type.Composite([o.paramsSchema as never, Type.Object({ version: Type.Integer({ minimum: 1 }) })]) : Type.Object({ version: Type.Integer({ minimum: 1 }) });
   const params = (request: { params: unknown }): Record<string, string> => request.params as Record<string, string>;
   const versionOf = (request: { params: unknown }): number => (request.params as { version: number }).version;
@@ -77,10 +74,10 @@ export function registerVersionedConfigRoutes<TDocument>(app: FastifyInstance, d
     schema: {
       tags: [o.tag], summary: `Check a ${o.what} document without saving it`, ...(o.paramsSchema ? { params: o.paramsSchema } : {}),
       body: Type.Object({ document: Type.Unknown() }, { additionalProperties: false }),
-      response: { 200: Type.Object({ ok: Type.Boolean(), errors: Issues }), ...errors },
+      response: { 200: ValidationReport, ...errors },
     },
     handler: async (request) => {
-      const result = await o.validate(db, (request.body as { document: unknown }).document, o.scopeOf(params(request)));
+      const result = await o.validate(db, request.body.document, o.scopeOf(params(request)));
       return result.ok ? { ok: true, errors: [] } : { ok: false, errors: [...result.errors] };
     },
   });
@@ -89,7 +86,7 @@ export function registerVersionedConfigRoutes<TDocument>(app: FastifyInstance, d
     config: { access: ADMINS },
     schema: { tags: [o.tag], summary: `Save a new draft of the ${o.what} (refused with every problem when invalid)`, ...(o.paramsSchema ? { params: o.paramsSchema } : {}), body: DraftBody, response: { 201: VersionWithDocument, ...errors } },
     handler: async (request, reply) => {
-      const body = request.body as { document: unknown; comment?: string };
+      const body = request.body;
       const created = await inTransaction(db, async (client) => {
         const document = await mustBeValid(o.what, o.validate(client, body.document, o.scopeOf(params(request))));
         return o.store.createDraft(client, o.scopeOf(params(request)), document, body.comment ?? '', actorOf(request));
@@ -102,7 +99,7 @@ export function registerVersionedConfigRoutes<TDocument>(app: FastifyInstance, d
     config: { access: ADMINS },
     schema: { tags: [o.tag], summary: `Replace the document of a draft`, params: withVersion, body: DraftBody, response: { 200: VersionWithDocument, ...errors } },
     handler: async (request) => {
-      const body = request.body as { document: unknown; comment?: string };
+      const body = request.body;
       return inTransaction(db, async (client) => {
         const document = await mustBeValid(o.what, o.validate(client, body.document, o.scopeOf(params(request))));
         return o.store.updateDraft(client, o.scopeOf(params(request)), versionOf(request), document, body.comment, actorOf(request));
@@ -133,7 +130,7 @@ export function registerVersionedConfigRoutes<TDocument>(app: FastifyInstance, d
     },
     handler: async (request) => {
       const scope = o.scopeOf(params(request));
-      const target = (request.body as { version: number }).version;
+      const target = request.body.version;
       const published = await inTransaction(db, async (client) => {
         const old = await o.store.get(client, scope, target);
         await mustBeValid(`${o.what} version ${target}`, o.validate(client, old.document, scope));
