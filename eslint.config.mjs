@@ -1,6 +1,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The browser apps bundle what they import. Server code comes in as types only (esbuild drops
+// `import type`): the API's response schemas, the domains' unions. The pure cores the editors run
+// (routing, ivr, the dial plan's draft-test address) are the exception, bundled on purpose. A
+// server folder is told from a web folder of the same name (config, reports…) by how far up the
+// path climbs: from a file N folders below src/, N `../` leave src/web.
+const SERVER_FOLDERS = 'api|acd|auth|calls|campaigns|config|db|directory|errors|media|network|platform|reports|runtime|staffing|supervisor|tls';
+const browserImportRules = [1, 2, 3, 4, 5].map((depth) => ({
+  files: [`src/web/${'*/'.repeat(depth - 1)}*.{ts,tsx}`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [{
+        regex: `^(\\.\\./){${depth},}((${SERVER_FOLDERS})(/|$)|sip/(?!draft-test-address$))`,
+        allowTypeImports: true,
+        message: 'the browser apps may import server code as types only (import type): a value would bundle server modules into the page',
+      }],
+    }],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'artifacts/**', 'public/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
@@ -15,6 +34,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  ...browserImportRules,
   {
     // Tests and scripts print their own summaries; the rule guards src only.
     files: ['test/**', 'scripts/**', 'bench/**'],

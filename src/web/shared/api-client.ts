@@ -1,3 +1,5 @@
+import type { Session, User } from '../../api/schemas/auth-schemas';
+
 /**
  * The browser's one way to call the Switchboard REST API: bearer token from the
  * session, JSON in and out, and the server's error body turned into an ApiError
@@ -21,16 +23,11 @@ export class ApiError extends Error {
   }
 }
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  role: 'admin' | 'supervisor' | 'operator';
-  staffId: number | null;
-}
+/** The logged-in user as the page keeps it: what it reads of the server's User. */
+export type SessionUser = Pick<User, 'id' | 'username' | 'role' | 'staffId'>;
 
-export interface StoredSession {
-  token: string;
-  expiresAt: string;
+/** `POST /api/auth/login`'s answer, kept in localStorage across reloads. */
+export interface StoredSession extends Omit<Session, 'user'> {
   user: SessionUser;
 }
 

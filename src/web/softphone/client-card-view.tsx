@@ -12,11 +12,6 @@ function toNumber(value: number | string | null | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function ivrStepText(step: ClientCard['ivrPath'][number]): string {
-  if (typeof step === 'string') return step;
-  return step.label ?? step.nodeId ?? JSON.stringify(step);
-}
-
 /**
  * Who is calling, on screen before the call is answered (design §3 step 6):
  * name, type, manager, debt warning, region, language, notes, last calls with
@@ -78,7 +73,7 @@ export function ClientCardView(props: {
       {(card.routingReason || card.queue || card.ivrPath.length > 0 || card.waitMs !== null) && (
         <dl class="sp-facts sp-route">
           {card.routingReason && <div class="wide"><dt>{t('routingReason')}</dt><dd data-testid="routing-reason">{card.routingReason}</dd></div>}
-          {card.ivrPath.length > 0 && <div class="wide"><dt>{t('ivrPath')}</dt><dd><ol class="sp-path">{card.ivrPath.map((s, i) => <li key={i}>{ivrStepText(s)}</li>)}</ol></dd></div>}
+          {card.ivrPath.length > 0 && <div class="wide"><dt>{t('ivrPath')}</dt><dd><ol class="sp-path">{card.ivrPath.map((s, i) => <li key={i}>{s}</li>)}</ol></dd></div>}
           {card.queue && <div><dt>{t('queue')}</dt><dd>{card.queue}</dd></div>}
           {card.waitMs !== null && <div><dt>{t('waited')}</dt><dd>{formatDuration(card.waitMs)}</dd></div>}
         </dl>

@@ -2,6 +2,8 @@ import {
   Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web,
   type Core, type LogLevel, type Session,
 } from 'sip.js';
+import type { FAR_PROGRESS_CONTENT_TYPE as SERVER_FAR_PROGRESS_CONTENT_TYPE, FarFailure, FarProgress } from '../../sip/far-progress';
+import { everyMember } from '../shared/every-member';
 import type { SoftphoneConfig } from './softphone-api';
 
 type IncomingResponse = Core.IncomingResponse;
@@ -62,16 +64,15 @@ export type MediaHealth = 'new' | 'ok' | 'interrupted' | 'failed';
  * this phone dialled. calling → ringing → answered, or one of the failures.
  */
 export type FarState = 'calling' | 'ringing' | 'answered' | FarFailure;
-/** Why the far end was not reached (src/sip/far-progress.ts FarFailure). */
-export type FarFailure = 'busy' | 'declined' | 'no_answer' | 'unavailable' | 'failed';
-const FAR_FAILURES: ReadonlySet<string> = new Set<FarFailure>(['busy', 'declined', 'no_answer', 'unavailable', 'failed']);
+export type { FarFailure };
+const FAR_FAILURES: ReadonlySet<string> = new Set<FarFailure>(everyMember<FarFailure>()(['busy', 'declined', 'no_answer', 'unavailable', 'failed']));
 
 export function isFarFailure(state: FarState | null | undefined): state is FarFailure {
   return state !== null && state !== undefined && FAR_FAILURES.has(state);
 }
 
-/** The content type of the server's far-progress INFO (src/sip/far-progress.ts FAR_PROGRESS_CONTENT_TYPE). */
-const FAR_PROGRESS_CONTENT_TYPE = 'application/vnd.switchboard.far-progress+json';
+/** The content type of the server's far-progress INFO: a copy (the page bundles no server code), typed by the original so the two cannot differ. */
+const FAR_PROGRESS_CONTENT_TYPE: typeof SERVER_FAR_PROGRESS_CONTENT_TYPE = 'application/vnd.switchboard.far-progress+json';
 
 /** The far end's state a far-progress INFO body tells; null for a body this page does not understand. */
 function farStateOf(body: string): FarState | null {
@@ -81,9 +82,11 @@ function farStateOf(body: string): FarState | null {
   } catch {
     return null;
   }
-  const progress = parsed as { far?: unknown; outcome?: unknown } | null;
-  if (progress?.far === 'ringing' || progress?.far === 'answered') return progress.far;
-  if (progress?.far === 'failed') return typeof progress.outcome === 'string' && FAR_FAILURES.has(progress.outcome) ? progress.outcome as FarFailure : 'failed';
+  // A FarProgress from a server of this version, or anything at all: checked before it is believed.
+  const progress = parsed as Partial<Record<'far' | 'outcome', unknown>> | null;
+  const far: FarProgress['far'] | null = progress?.far === 'ringing' || progress?.far === 'answered' || progress?.far === 'failed' ? progress.far : null;
+  if (far === 'ringing' || far === 'answered') return far;
+  if (far === 'failed') return typeof progress?.outcome === 'string' && FAR_FAILURES.has(progress.outcome) ? progress.outcome as FarFailure : 'failed';
   return null;
 }
 

@@ -147,7 +147,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
 
   const refreshAgent = async (): Promise<void> => {
     const fresh = await softphoneApi.agent(staffId);
-    setAgent({ state: fresh.state, reason: fresh.reason, since: fresh.since, wrapUpUntil: fresh.wrapUpUntil ?? fresh.wrapUntil ?? null });
+    setAgent({ state: fresh.state, reason: fresh.reason, since: fresh.since, wrapUpUntil: fresh.wrapUntil });
   };
 
   // The call the server offered and this agent took: its wrap-up form opens when the server ends it, even when

@@ -7,17 +7,7 @@ import type { AdminPageProps } from '../../pages';
 import { DiffView } from '../shared/diff-view';
 import { diffJson } from '../shared/json-diff';
 
-interface AuditEntry {
-  id: number;
-  at: string;
-  userId: number | null;
-  username: string;
-  action: 'create' | 'update' | 'delete' | 'import' | 'publish' | 'rollback';
-  entity: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-}
+import type { AuditEntry } from '../../../../api/schemas/audit-schemas';
 
 const useT = translator({
   en: {

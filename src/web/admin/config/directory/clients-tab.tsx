@@ -5,6 +5,7 @@ import { asApiError, useAsync } from '../../../shared/hooks';
 import { formatMoney, translator } from '../../../shared/i18n';
 import { CheckboxField, Field, NumberField, SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, useSave } from './directory-shared';
+import type { ImportReport } from '../../../../api/schemas/directory-schemas';
 
 export interface ClientRecord {
   id: number;
@@ -23,12 +24,6 @@ export interface ClientRecord {
   debt: { overdue: boolean; overLimit: boolean; ordersAllowed: boolean };
 }
 
-interface ImportReport {
-  imported: number;
-  failed: number;
-  clientIds: number[];
-  errors: Array<{ line?: number; message: string }>;
-}
 
 const useT = translator({
   en: {

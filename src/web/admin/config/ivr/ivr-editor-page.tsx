@@ -4,6 +4,7 @@ import { ErrorBanner } from '../../../shared/components';
 import { asApiError, useAsync } from '../../../shared/hooks';
 import { navigate } from '../../../shared/hash-route';
 import { translator } from '../../../shared/i18n';
+import type { IvrFlowEntry } from '../../../../api/schemas/config-schemas';
 import type { FlowDocument } from '../../../../ivr/flow-document';
 import type { AdminPageProps } from '../../pages';
 import { Tabs } from '../shared/form-controls';
@@ -42,11 +43,7 @@ const useT = translator({
 type Tab = 'flow' | 'test' | 'versions' | 'prompts' | 'json';
 const TABS: readonly Tab[] = ['flow', 'test', 'versions', 'prompts', 'json'];
 
-interface FlowListEntry {
-  name: string;
-  publishedVersion: number | null;
-  latestVersion: number;
-}
+type FlowListEntry = IvrFlowEntry;
 
 function blankFlow(name: string, prompt: string): FlowDocument {
   return {

@@ -1,16 +1,8 @@
+import type { Prompt } from '../../../../api/schemas/config-schemas';
 import { api } from '../../../shared/api-client';
 
 /** One prompt in one language, as GET /api/prompts lists it. */
-export interface PromptRow {
-  id: string;
-  language: string;
-  text: string;
-  audioFile: string;
-  source: string;
-  durationMs: number | null;
-  updatedBy: string;
-  updatedAt: string;
-}
+export type PromptRow = Prompt;
 
 export function loadPrompts(): Promise<PromptRow[]> {
   return api.get<PromptRow[]>('/api/prompts');

@@ -3,24 +3,12 @@ import { api, type ApiError } from '../../../shared/api-client';
 import { ErrorBanner } from '../../../shared/components';
 import { asApiError, useAsync } from '../../../shared/hooks';
 import { formatDuration, translator } from '../../../shared/i18n';
-import type { RouteDecision } from '../../../../routing/route-decision';
+import type { SimulationResult } from '../../../../api/schemas/config-schemas';
 import type { FallbackStep, RouteTarget } from '../../../../routing/route-target';
 import { TextField } from './form-controls';
 
 /** What POST /api/ivr/simulate answers. */
-export interface SimulationResponse {
-  flow: { name: string; version: number };
-  routing: { version: number };
-  caller: { number: string; e164: string | null; client: { id: number; name: string; type: string; managerId: number | null } | null };
-  state: 'routed' | 'hung_up' | 'caller_hung_up' | 'awaiting_input';
-  path: string[];
-  prompts: Array<{ promptId: string; language: string; text: string; atMs: number }>;
-  callbackRequested: boolean;
-  choice: { intent: string; topic?: string } | null;
-  decision: RouteDecision | null;
-  usedScript: string;
-  elapsedMs: number;
-}
+export type SimulationResponse = SimulationResult;
 
 const useT = translator({
   en: {

@@ -1,30 +1,19 @@
+import type { ConfigVersionSummary, ValidationIssue, ValidationReport } from '../../../../api/schemas/config-schemas';
 import { api } from '../../../shared/api-client';
 
 /**
  * The draft → validate → publish → rollback endpoints shared by the routing
  * config (`/api/routing-config`) and each IVR flow (`/api/ivr/flows/<name>`).
  */
-export type VersionStatus = 'draft' | 'published' | 'archived';
+export type VersionSummary = ConfigVersionSummary;
+export type VersionStatus = VersionSummary['status'];
 
-export interface VersionSummary {
-  version: number;
-  status: VersionStatus;
-  comment: string;
-  createdBy: string;
-  createdAt: string;
-  publishedBy: string | null;
-  publishedAt: string | null;
-}
-
+/** A version with its document, typed as this editor's kind of document (the server keeps it as sent). */
 export interface ConfigVersion<T> extends VersionSummary {
   document: T;
 }
 
-/** One validator message; `path` is dotted (`nodes.main_menu.options.3`, `rules[2].target`). */
-export interface Issue {
-  path: string;
-  message: string;
-}
+export type Issue = ValidationIssue;
 
 export class VersionedConfigApi<T> {
   constructor(readonly basePath: string) {}
@@ -41,7 +30,7 @@ export class VersionedConfigApi<T> {
     return api.get(`${this.basePath}/published`);
   }
 
-  validate(document: T): Promise<{ ok: boolean; errors: Issue[] }> {
+  validate(document: T): Promise<ValidationReport> {
     return api.post(`${this.basePath}/validate`, { document });
   }
 

@@ -3,7 +3,7 @@ import { ErrorBanner } from '../../../shared/components';
 import { useAsync } from '../../../shared/hooks';
 import { formatDateTime, formatDuration, formatMoney, translator } from '../../../shared/i18n';
 import { useLabel } from '../supervisor-labels';
-import type { StoredCall, StoredCallEvent, TransferFact } from './call-types';
+import type { StoredCallView as StoredCall, StoredCallEvent, TransferFact } from '../../../../api/schemas/call-schemas';
 import { RecordingPlayer } from './recording-player';
 
 const useT = translator({

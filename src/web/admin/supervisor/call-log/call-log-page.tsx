@@ -8,7 +8,16 @@ import type { AdminPageProps } from '../../pages';
 import { useLabel } from '../supervisor-labels';
 import { localDayStartIso } from '../supervisor-labels';
 import { CallDetail } from './call-detail';
-import { CALL_DIRECTION_CODES, CALL_OUTCOME_CODES, type CallLogItem, type CallLogPage } from './call-types';
+import type { CallLogItem, CallLogPage as CallLogResults } from '../../../../api/schemas/call-schemas';
+import type { CallOutcome } from '../../../../calls/call-outcome';
+import type { CallDirection } from '../../../../calls/call-record';
+import { everyMember } from '../../../shared/every-member';
+
+/** The filter lists, in the order the form offers them; checked against the server's unions (src/calls). */
+const CALL_OUTCOME_CODES = everyMember<CallOutcome>()([
+  'answered', 'abandoned_ivr', 'abandoned_queue', 'abandoned_ringing', 'overflowed', 'transferred', 'callback_requested', 'after_hours', 'failed', 'rejected',
+]);
+const CALL_DIRECTION_CODES = everyMember<CallDirection>()(['inbound', 'outbound', 'callback', 'internal']);
 
 const useT = translator({
   en: {
@@ -79,7 +88,7 @@ function CallSearch(props: AdminPageProps): preact.JSX.Element {
     const params = apiQuery(applied);
     if (after) params.set('cursor', after);
     try {
-      const page = await api.get<CallLogPage>(`/api/call-log?${params.toString()}`);
+      const page = await api.get<CallLogResults>(`/api/call-log?${params.toString()}`);
       if (signal.cancelled) return;
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);

@@ -7,10 +7,24 @@ import { formatDateTime, translator } from '../../../shared/i18n';
 import type { AdminPageProps } from '../../pages';
 import { HorizontalBars } from '../charts';
 import { localDateString, useLabel } from '../supervisor-labels';
-import {
-  CAMPAIGN_CALL_STATUS_CODES, CAMPAIGN_MOVES,
-  type AssignOutcome, type CampaignDetail, type CampaignStatus, type CampaignSummary, type DormantList,
-} from './campaign-types';
+import type {
+  CampaignAssigned as AssignOutcome, CampaignCreated, CampaignDetail, CampaignSummary, DormantList,
+} from '../../../../api/schemas/campaign-schemas';
+import type { CampaignCallStatus, CampaignStatus } from '../../../../campaigns/campaign-status';
+import { everyMember } from '../../../shared/every-member';
+
+/** A campaign call's statuses in the order the page shows them (src/campaigns/campaign-status.ts). */
+const CAMPAIGN_CALL_STATUS_CODES = everyMember<CampaignCallStatus>()(['pending', 'no_answer', 'done', 'failed', 'skipped']);
+
+/**
+ * The moves a supervisor may make from each status: a copy of the server's
+ * CAMPAIGN_TRANSITIONS (which refuses any other with 409), typed by its statuses.
+ */
+const CAMPAIGN_MOVES: Readonly<Record<CampaignStatus, readonly CampaignStatus[]>> = {
+  draft: ['active', 'done'],
+  active: ['draft', 'done'],
+  done: [],
+};
 
 const useT = translator({
   en: {
@@ -80,9 +94,9 @@ function CampaignsHome(): preact.JSX.Element {
     e.preventDefault();
     setCreating(true);
     try {
-      const created = await api.post<CampaignSummary & { alreadyInOpenCampaigns?: number }>('/api/campaigns', { name: name.trim() || suggestedName, months: criteria.months, clientType: criteria.clientType });
+      const created = await api.post<CampaignCreated>('/api/campaigns', { name: name.trim() || suggestedName, months: criteria.months, clientType: criteria.clientType });
       // The new campaign's page says how many clients it took and how many were already on another list.
-      navigate(`campaigns/${created.id}?listed=${created.progress.total}&skipped=${created.alreadyInOpenCampaigns ?? 0}`);
+      navigate(`campaigns/${created.id}?listed=${created.progress.total}&skipped=${created.alreadyInOpenCampaigns}`);
     } catch (err) {
       setCreateError(asApiError(err));
     } finally {

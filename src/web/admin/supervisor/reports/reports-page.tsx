@@ -6,10 +6,9 @@ import { formatDuration, formatPercent, translator } from '../../../shared/i18n'
 import type { AdminPageProps } from '../../pages';
 import { ComboChart, HorizontalBars } from '../charts';
 import { browserTimeZone, localDateString, localDayStartIso } from '../supervisor-labels';
-import {
-  agentTotals, bucketLabel, bucketShortLabel, groupBy, queueTotals,
-  type AgentReport, type AgentReportRow, type QueueReport, type QueueReportRow, type ReportInterval,
-} from './report-types';
+import type { AgentReport, AgentReportRow, QueueReport, QueueReportRow } from '../../../../api/schemas/report-schemas';
+import type { ReportInterval } from '../../../../reports/report-period';
+import { agentTotals, bucketLabel, bucketShortLabel, groupBy, queueTotals } from './report-figures';
 
 const useT = translator({
   en: {

@@ -3,6 +3,7 @@ import { api, type ApiError } from '../../../shared/api-client';
 import { ErrorBanner } from '../../../shared/components';
 import { asApiError } from '../../../shared/hooks';
 import { currentLocale, translator } from '../../../shared/i18n';
+import type { StaffingPlan } from '../../../../api/schemas/staffing-schemas';
 import type { AdminPageProps } from '../../pages';
 import { ComboChart } from '../charts';
 import { PEAK_DAY_CALLS, spreadOverDay, type ForecastInterval } from './forecast-presets';
@@ -40,27 +41,6 @@ interface PlanParameters {
   shrinkagePercent: number;
   /** Blank: the figures are for the agents needed. */
   headcount: string;
-}
-
-/** `POST /api/staffing/plan` (src/staffing/staffing-plan.ts). Percentages 0–100; pWait 0–1. */
-interface IntervalPlan {
-  start: string;
-  calls: number;
-  trafficErlangs: number;
-  agentsNeeded: number;
-  withShrinkage: number;
-  agentsEvaluated?: number;
-  expectedSl: number;
-  asaSeconds: number | null;
-  occupancy: number;
-  pWait: number;
-  meetsTarget?: boolean;
-}
-
-interface StaffingPlan {
-  intervals: IntervalPlan[];
-  totalCalls: number;
-  peak: { start: string | null; agentsNeeded: number; withShrinkage: number };
 }
 
 const DEFAULT_PARAMETERS: PlanParameters = { intervalMinutes: 60, ahtSeconds: 180, slPercent: 90, slSeconds: 20, shrinkagePercent: 30, headcount: '' };

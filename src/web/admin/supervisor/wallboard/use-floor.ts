@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type ApiError } from '../../../shared/api-client';
 import { asApiError } from '../../../shared/hooks';
 import { LiveSocket, type LiveSocketStatus } from '../../../shared/live-socket';
-import type { FloorSnapshot } from './floor-types';
+import type { FloorSnapshot } from '../../../../api/schemas/floor-schemas';
 
 export interface FloorState {
   snapshot: FloorSnapshot | null;

@@ -6,7 +6,9 @@ import { formatDuration, formatTime, translator, useLocale, type Locale } from '
 import type { AdminPageProps } from '../../pages';
 import { stateBadgeClass, useLabel } from '../supervisor-labels';
 import { AlertSound } from './alert-sound';
-import { FLOOR_AGENT_STATES, type FloorAgentState, type FloorAlert, type FloorQueue, type FloorSnapshot } from './floor-types';
+import type { FloorAlert, FloorQueue, FloorSnapshot } from '../../../../api/schemas/floor-schemas';
+import type { FloorAgentState } from '../../../../supervisor/floor-agent-states';
+import { everyMember } from '../../../shared/every-member';
 import { useFloor } from './use-floor';
 
 const useT = translator({
@@ -49,6 +51,9 @@ const DEFAULT_PRIORITY = 5;
 function wholePercent(percent: number | null): string {
   return percent === null ? '—' : `${Math.round(percent)} %`;
 }
+
+/** The states counted per queue, in the order the wallboard shows them. */
+const FLOOR_AGENT_STATES = everyMember<FloorAgentState>()(['ready', 'ringing', 'talking', 'wrapUp', 'notReady', 'offline']);
 
 const STATE_COLORS: Record<FloorAgentState, string> = {
   ready: 'var(--ready)', ringing: 'var(--ringing)', talking: 'var(--talking)', wrapUp: 'var(--wrap)', notReady: 'var(--not-ready)', offline: 'var(--offline)',

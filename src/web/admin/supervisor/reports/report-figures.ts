@@ -1,61 +1,9 @@
-/** The report rows `GET /api/reports/queues` and `/api/reports/agents` answer with (src/reports). Ratios 0–1, times in ms. */
-export interface QueueReportRow {
-  queue: string;
-  bucketStart: string;
-  bucketLocal: string;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  abandonedAfterSl: number;
-  answeredWithinSl: number;
-  serviceLevelOfOffered: number | null;
-  serviceLevelOfAnsweredAndAbandonedAfterSl: number | null;
-  asaMs: number | null;
-  ahtMs: number | null;
-  talkMs: number;
-  holdMs: number;
-  wrapUpMs: number;
-  longestWaitMs: number;
-  overflowed: number;
-  callbacksRequested: number;
-}
+import type { AgentReportRow, QueueReportRow } from '../../../../api/schemas/report-schemas';
 
-export interface AgentReportRow {
-  agentId: number;
-  agentName: string | null;
-  bucketStart: string;
-  bucketLocal: string;
-  handled: number;
-  missed: number;
-  talkMs: number;
-  holdMs: number;
-  wrapUpMs: number;
-  readyMs: number;
-  notReadyMs: number;
-  occupancy: number | null;
-  ahtMs: number | null;
-}
-
-interface ReportEnvelope {
-  from: string;
-  to: string;
-  interval: string;
-  timeZone: string;
-  definitions: Record<string, string>;
-}
-
-export interface QueueReport extends ReportEnvelope {
-  slSeconds: number;
-  shortAbandonSeconds: number;
-  rows: QueueReportRow[];
-}
-
-export interface AgentReport extends ReportEnvelope {
-  rows: AgentReportRow[];
-}
-
-export type ReportInterval = 'hour' | 'day' | 'week';
+/*
+ * Figures the report page derives from the rows the server sends
+ * (src/api/schemas/report-schemas.ts): totals over buckets, grouping, labels.
+ */
 
 /** Sums over rows, and the figures derived from the sums (never an average of averages). */
 export function queueTotals(rows: readonly QueueReportRow[]): QueueReportRow {
