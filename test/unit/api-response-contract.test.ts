@@ -13,7 +13,7 @@ describe('the response contract check (tests only)', () => {
   it('turns a field the schema does not declare into a 500 naming it, and leaves a matching answer alone', async () => {
     const app = Fastify();
     checkResponseContracts(app);
-    app.setErrorHandler((err, _request, reply) => reply.code(500).send({ message: err.message }));
+    app.setErrorHandler((err, _request, reply) => reply.code(500).send({ message: err instanceof Error ? err.message : String(err) }));
     const Body = Type.Object({ id: Type.Integer(), name: Type.String() });
     app.get('/drift', { schema: { response: { 200: Body } } }, () => ({ id: 1, name: 'a', extra: 'lost' }));
     app.get('/fine', { schema: { response: { 200: Body } } }, () => ({ id: 1, name: 'a' }));
