@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error';
+import type { CallRecorder } from '../calls/call-recorder';
 import type { Logger } from '../logger';
 import { audioDirection } from '../media/sdp-text';
 
@@ -56,6 +57,23 @@ export class CallHold {
     this.current = to;
     this.since = now;
     return lasted;
+  }
+
+  /**
+   * Carries out what a re-INVITE from the holding side asks for, here and on
+   * the call's record (whose hold time it is). Returns the move made, or null
+   * when the re-INVITE changed nothing.
+   */
+  applyTo(sdp: string, record: Pick<CallRecorder, 'state' | 'hold' | 'resume'>): 'hold' | 'resume' | null {
+    const move = this.moveFor(sdp);
+    if (move === 'hold') {
+      this.transition('on_hold');
+      if (record.state === 'connected') record.hold();
+    } else if (move === 'resume') {
+      this.transition('talking');
+      if (record.state === 'on_hold') record.resume();
+    }
+    return move;
   }
 
   /** The agent leg changed (a warm transfer completed, cancelled): whoever talks now is not on hold. */

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type Srf from 'drachtio-srf';
-import type { CallEventData } from '../calls/call-event';
-import type { CallOutcome, HangupSide } from '../calls/call-outcome';
+import type { HangupSide } from '../calls/call-outcome';
 import { CallRecorder, newCallId } from '../calls/call-recorder';
 import { callLogger, type Logger } from '../logger';
-import { recordingWavPath } from '../media/call-recording';
 import type { LegKind } from '../media/media-leg';
-import { MediaSession } from '../media/media-session';
+import type { MediaSession } from '../media/media-session';
 import type { CallServices } from './call-services';
 import { DirectCallPresence, type DirectCallRelease } from './direct-call-presence';
-import { FAR_PROGRESS_CONTENT_TYPE, farFailureOf, farProgressBody, type FarFailure, type FarProgress } from './far-progress';
-import { ringFirst, RingFailed, type RingBranch } from './parallel-ring';
+import { colleagueDialled, FAR_RING_MS, STAFF_RING_MS, type CallEnd, type OutboundCallHooks, type OutboundCallOptions } from './outbound-call-options';
+import type { FarFailure, FarProgress } from './far-progress';
+import { farRingFailure, ringFirst, type RingBranch } from './parallel-ring';
 import type { ContactBinding } from './registration-store';
 import { sentOverWebSocket } from './sent-over-websocket';
+import { noteMediaCounters, runReleaseSteps, startCallRecording, storeCall, type CallRecording } from './call-session/call-teardown';
 import { hangUpDialog, legKindOf, tagOf } from './call-session/dialog-ends';
+import { newCallMedia } from './call-session/call-media';
+import { FarProgressSender } from './call-session/far-progress-sender';
+import { offerBranches } from './call-session/offer-branches';
 import { relayReinvite } from './call-session/reinvite-relay';
 import { Signal } from './call-session/signal';
 import { CallHold } from './hold-state';
@@ -22,66 +25,7 @@ import { isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfRespo
 
 type Dialog = Srf.Dialog;
 
-/** How long a staff member's own phone rings for a call they asked for, when the caller sets nothing else. */
-export const STAFF_RING_MS = 30_000;
-/** How long the far end (a client, a colleague) rings before the call is given up. */
-export const FAR_RING_MS = 45_000;
-/** Longest a far-progress INFO to the staff's phone may hold the call up (a phone that does not answer it). */
-const PROGRESS_WAIT_MS = 2000;
-
-/** The staff member placing the call: the call row's caller. */
-export interface StaffParty {
-  staffId: number;
-  /** SIP username: the caller number on the call row, and the From user toward colleagues. */
-  username: string;
-}
-
-/** Who is rung at the far end. */
-export type FarEnd =
-  /** A number out through a trunk (`uri` = `sip:<e164>@<trunk host:port>`). */
-  | { kind: 'trunk'; e164: string; uri: string; trunk: string }
-  /** A colleague's registered devices. */
-  | { kind: 'staff'; staffId: number; username: string; contacts: readonly ContactBinding[] };
-
-/**
- * What the ACD's callback path plugs into a call (callback-dialer.ts); a
- * click-to-call needs none. Each hook is awaited at its moment; one that
- * throws is logged and the call goes on.
- */
-export interface OutboundCallHooks {
-  /** Just before the staff's phone rings (ACD: markOffered). A throw stops the call before anything rings. */
-  staffRinging?(): Promise<void>;
-  /** The staff did not take the call (no answer, busy, no device). */
-  staffMissed?(reason: string): Promise<void>;
-  /** The staff answered (ACD: the agent is on the call). */
-  staffAnswered?(): Promise<void>;
-  /** The far end did not answer; what is returned is noted on the call's timeline (e.g. "callback put back"). */
-  farFailed?(reason: string): Promise<CallEventData | null>;
-  /** The call is over; `staffAnswered` tells whether staffAnswered ran. */
-  ended?(result: { staffAnswered: boolean; connected: boolean }): Promise<void>;
-}
-
-export interface OutboundCallOptions {
-  services: CallServices;
-  /** outbound: to a number; callback: an ACD callback request; internal: colleague to colleague. */
-  direction: 'outbound' | 'callback' | 'internal';
-  staff: StaffParty;
-  far: FarEnd;
-  /** The client being called, when known: its card travels in X- headers and the call row names it. */
-  client?: { id: number; type: string } | null;
-  staffRingMs?: number;
-  farRingMs?: number;
-  hooks?: OutboundCallHooks;
-}
-
-interface CallEnd {
-  side: HangupSide;
-  cause: string;
-  outcome?: CallOutcome;
-}
-
-
-
+export { FAR_RING_MS, STAFF_RING_MS, type FarEnd, type OutboundCallHooks, type OutboundCallOptions, type StaffParty } from './outbound-call-options';
 
 /**
  * One call Switchboard places between a staff member and a far end (a
@@ -116,20 +60,20 @@ export class OutboundCall {
   private readonly farGone = new Signal();
   private staffAnswered = false;
   private connected = false;
-  private recordingId: string | null = null;
-  private recordingStartedAt: Date | null = null;
+  private recording: CallRecording | null = null;
   /** The people this call took out of the ACD's pool (DirectCallPresence), put back when it ends. */
   private readonly poolReleases: DirectCallRelease[] = [];
   /** What kind of device answered for the staff (runFromStaffPhone): only a browser is told how the far end does. */
   private staffKind: LegKind | null = null;
   /** The far-progress INFOs sent to the staff's phone, one after the other (tellStaff). */
-  private progressSent: Promise<void> = Promise.resolve();
+  private readonly progress: FarProgressSender;
 
   constructor(private readonly options: OutboundCallOptions) {
     this.services = options.services;
     this.hooks = options.hooks ?? {};
     this.log = callLogger(options.services.logger, this.id).child({ direction: options.direction, staffId: options.staff.staffId });
     this.hold = new CallHold(this.log);
+    this.progress = new FarProgressSender(this.log);
     const far = options.far;
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, direction: options.direction, callerNumber: options.staff.username,
@@ -175,7 +119,7 @@ export class OutboundCall {
           timeoutMs: this.options.staffRingMs ?? STAFF_RING_MS, stop: new Promise<never>(() => undefined),
         });
       } catch (err) {
-        const reason = err instanceof RingFailed ? err.reason : (err as Error).message;
+        const { reason } = farRingFailure(err);
         this.log.info({ reason }, 'staff did not take the call');
         await this.runHook('staffMissed', () => this.hooks.staffMissed?.(reason));
         end = { side: 'system', cause: `staff did not answer (${reason})`, outcome: 'failed' };
@@ -190,10 +134,7 @@ export class OutboundCall {
         return;
       }
       const answer = won.answer;
-      this.media = new MediaSession({
-        ng: this.services.ng, callId: this.id, caller: { tag: `staff-${randomUUID()}`, kind: legKindOf(contact) },
-        recordingDir: this.services.captureDir, logger: this.log,
-      });
+      this.media = newCallMedia(this.services, this.id, { tag: `staff-${randomUUID()}`, kind: legKindOf(contact) }, this.log);
       let localSdp: string;
       try {
         localSdp = await this.media.anchorCaller(answer.sdp);
@@ -242,10 +183,7 @@ export class OutboundCall {
         end = { side: 'system', cause: 'INVITE without SDP', outcome: 'rejected' };
         return;
       }
-      this.media = new MediaSession({
-        ng: this.services.ng, callId: req.get('Call-ID'), caller: { tag: fromTag, kind: sentOverWebSocket(req) ? 'webrtc' : 'sip' },
-        recordingDir: this.services.captureDir, logger: this.log,
-      });
+      this.media = newCallMedia(this.services, req.get('Call-ID'), { tag: fromTag, kind: sentOverWebSocket(req) ? 'webrtc' : 'sip' }, this.log);
       await this.media.anchorCaller(req.body);
       this.staffAnswered = true;
       // RFC 3261 §13.3.1.1: the device hears ringing while the far end is rung.
@@ -298,31 +236,10 @@ export class OutboundCall {
     return this.talk();
   }
 
-  /**
-   * Tells the staff's softphone how the far end does, as SIP INFO on its leg
-   * (far-progress.ts), in order. Only a browser is told: a desk phone would
-   * answer an INFO it does not know with 415 at best. Never rejects; resolves
-   * once the INFO is answered, or after PROGRESS_WAIT_MS.
-   */
+  /** Tells the staff's softphone how the far end does (far-progress.ts); only a browser is told. */
   private tellStaff(progress: FarProgress): Promise<void> {
-    const dialog = this.staffDialog;
-    if (!dialog || this.staffKind !== 'webrtc' || this.staffGone.fired) return this.progressSent;
-    const send = async (): Promise<void> => {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        // The bundled types declare request()'s options as SrfRequest; drachtio-srf takes a plain options object.
-        const sent = dialog.request({ method: 'INFO', headers: { 'Content-Type': FAR_PROGRESS_CONTENT_TYPE }, body: farProgressBody(progress) } as unknown as SrfRequest);
-        const answered = await Promise.race([sent, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PROGRESS_WAIT_MS)))]);
-        if (!answered) this.log.debug({ progress }, 'the staff phone did not answer the far-progress INFO in time');
-        else if (answered.status >= 300) this.log.debug({ progress, status: answered.status }, 'the staff phone refused the far-progress INFO');
-      } catch (err) {
-        this.log.debug({ err: (err as Error).message, progress }, 'far-progress INFO not sent');
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-    this.progressSent = this.progressSent.then(send);
-    return this.progressSent;
+    const dialog = this.staffGone.fired ? null : this.staffDialog;
+    return this.progress.tell(dialog, this.staffKind === 'webrtc', progress);
   }
 
   /**
@@ -346,12 +263,7 @@ export class OutboundCall {
     if (far.kind === 'staff') {
       const ringMs = this.options.farRingMs ?? FAR_RING_MS;
       // The dial plan is this call's routing: the row says who was dialled and why, like a routed hotline call.
-      if (this.recorder.state === 'ringing_in') {
-        this.recorder.route({
-          target: { kind: 'person', staffId: far.staffId, name: far.username, role: 'named', departmentCode: null, departmentName: null, ringTimeoutSeconds: Math.round(ringMs / 1000), fallback: [] },
-          announcement: null, reason: `${this.options.staff.username} dialled ${far.username}`, ruleId: 'dial_plan',
-        }, null);
-      }
+      if (this.recorder.state === 'ringing_in') this.recorder.route(colleagueDialled(this.options.staff.username, far, ringMs), null);
       this.recorder.offer({ agentId: far.staffId, ringTimeoutMs: ringMs });
       // A colleague being rung gets no queue call on top (one already ringing them rings on: their phone decides).
       this.poolReleases.push(await this.presence().occupy(far.staffId, this.id, 'proceed'));
@@ -360,30 +272,22 @@ export class OutboundCall {
       ? { From: '<sip:switchboard@switchboard.invalid>', 'X-Switchboard-Call-Id': this.id }
       : { From: `<sip:${encodeURIComponent(this.options.staff.username)}@switchboard.invalid>`, 'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': 'internal' };
     const targets = far.kind === 'trunk' ? [far.uri] : contacts.map((c) => c.uri);
-    let rang = false;
-    // The far end's first 180/183 (RFC 3261 §13.2.2.1): the staff's softphone says it rings.
-    const onProvisional = (res: SrfResponse): void => {
-      if (rang || res.status < 180) return;
-      rang = true;
-      void this.tellStaff({ far: 'ringing' });
-    };
-    const branches: Array<RingBranch<Dialog>> = targets.map((uri) => ({
-      invite: (sent) => this.services.srf.createUAC(uri, { localSdp: sdp, headers }, { cbRequest: (_err, req) => req && sent(req), cbProvisional: onProvisional }),
-      discard: (dialog) => this.hangUp(dialog),
-    }));
+    const branches = offerBranches(this.services.srf, targets, { localSdp: sdp, headers }, {
+      // The far end's first 180/183 (RFC 3261 §13.2.2.1): the staff's softphone says it rings.
+      onRinging: () => void this.tellStaff({ far: 'ringing' }),
+      hangUp: (dialog) => this.hangUp(dialog),
+    });
     let dialog: Dialog;
     try {
       dialog = (await ringFirst(branches, { timeoutMs: this.options.farRingMs ?? FAR_RING_MS, stop: this.staffGone.promise })).answer;
     } catch (err) {
       if (media.state === 'offering-agent') media.cancelAgentOffer();
-      const reason = err instanceof RingFailed ? err.reason : (err as Error).message;
       if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: this.staffSide, cause: 'CANCEL', outcome: 'abandoned_ringing' }, far: null };
-      this.log.info({ reason }, 'far end did not answer');
-      const noted = await this.runHook('farFailed', () => this.hooks.farFailed?.(reason));
+      const failure = farRingFailure(err);
+      this.log.info({ reason: failure.reason }, 'far end did not answer');
+      const noted = await this.runHook('farFailed', () => this.hooks.farFailed?.(failure.reason));
       if (noted) this.recorder.note('note', noted);
-      const status = err instanceof RingFailed && err.failure.kind === 'refused' && err.failure.status ? err.failure.status : 480;
-      const why = err instanceof RingFailed ? farFailureOf(err.failure) : { outcome: 'failed' as const, status: null };
-      return { kind: 'failed', status: status === 487 ? 480 : status, end: { side: 'system', cause: `far end did not answer (${reason})`, outcome: 'failed' }, far: why };
+      return { kind: 'failed', status: failure.deviceStatus, end: { side: 'system', cause: `far end did not answer (${failure.reason})`, outcome: 'failed' }, far: failure.far };
     }
     // Watched from the answer on: a BYE while the staff's side is still being answered must not be missed.
     dialog.on('destroy', () => this.farGone.resolve());
@@ -407,10 +311,7 @@ export class OutboundCall {
     this.connected = true;
     if (far.kind === 'staff') this.recorder.agentAnswered({ agentId: far.staffId });
     else this.recorder.remoteAnswered({ agentId: this.staffId });
-    await media.startRecording();
-    this.recordingId = randomUUID();
-    this.recordingStartedAt = new Date();
-    this.recorder.recordingStarted(this.recordingId);
+    this.recording = await startCallRecording(media, this.recorder);
     // The staff may have hung up while the recording was being started.
     const ended = await Promise.race([
       this.staffGone.promise.then((): 'staff' => 'staff'),
@@ -440,25 +341,19 @@ export class OutboundCall {
     });
   }
 
-  /** Rings one of the staff's devices with an offerless INVITE (late offer). */
+  /** Rings one of the staff's devices with an offerless INVITE (late offer): the device's 200 OK offers, our ACK answers. */
   private lateOfferBranch(contact: ContactBinding): RingBranch<LateOfferAnswer | Dialog> {
-    const far = this.options.far;
+    const { far, direction, client } = this.options;
     const shown = far.kind === 'trunk' ? far.e164 : far.username;
     const headers: Record<string, string> = {
-      From: `"${this.options.direction === 'callback' ? 'Callback' : 'Outbound call'}" <sip:${encodeURIComponent(shown)}@switchboard.invalid>`,
-      'X-Switchboard-Call-Id': this.id,
-      'X-Switchboard-Direction': this.options.direction,
-      'X-Switchboard-Client-Id': this.options.client ? String(this.options.client.id) : 'new',
-      'X-Switchboard-Dialed-Number': encodeURIComponent(shown),
+      From: `"${direction === 'callback' ? 'Callback' : 'Outbound call'}" <sip:${encodeURIComponent(shown)}@switchboard.invalid>`,
+      'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': direction,
+      'X-Switchboard-Client-Id': client ? String(client.id) : 'new', 'X-Switchboard-Dialed-Number': encodeURIComponent(shown),
     };
     return {
       // With noAck and no SDP, drachtio-srf resolves with the ACK-pending form (srf-types.ts LateOfferAnswer), not a Dialog.
-      invite: (sent) =>
-        this.services.srf.createUAC(contact.uri, { noAck: true, headers }, { cbRequest: (_err, req) => req && sent(req) }),
-      discard: (answer) => {
-        if (isLateOfferAnswer(answer)) answer.destroy().catch(() => undefined);
-        else this.hangUp(answer);
-      },
+      invite: (sent) => this.services.srf.createUAC(contact.uri, { noAck: true, headers }, { cbRequest: (_err, req) => req && sent(req) }),
+      discard: (answer) => (isLateOfferAnswer(answer) ? void answer.destroy().catch(() => undefined) : this.hangUp(answer)),
     };
   }
 
@@ -469,15 +364,7 @@ export class OutboundCall {
    */
   private async reinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
     const relayed = await relayReinvite({ media: this.media, dialogOf: (leg) => (leg === 'caller' ? this.staffDialog : this.farDialog), log: this.log }, from, req, res);
-    if (!relayed || from !== 'caller') return;
-    const move = this.hold.moveFor(req.body);
-    if (move === 'hold' && this.recorder.state === 'connected') {
-      this.hold.transition('on_hold');
-      this.recorder.hold();
-    } else if (move === 'resume' && this.recorder.state === 'on_hold') {
-      this.hold.transition('talking');
-      this.recorder.resume();
-    }
+    if (relayed && from === 'caller') this.hold.applyTo(req.body, this.recorder);
   }
 
   /** Runs a hook; a failing hook is logged, never ends the call. */
@@ -496,37 +383,16 @@ export class OutboundCall {
 
   /** Frees everything the call holds and writes its record: runs once, whatever happened. */
   private async release(end: CallEnd): Promise<void> {
-    // A far-progress INFO still on its way: at most PROGRESS_WAIT_MS, and its timer is cleared with it.
-    await this.progressSent;
     const media = this.media;
-    if (media && this.connected) {
-      try {
-        const counters = await media.counters();
-        // Same shape as an inbound call's note: "caller" is the staff leg here, "agent" the far end.
-        this.recorder.note('note', { media: { callerPackets: counters.caller.rtp.packets, agentPackets: counters.agent?.rtp.packets ?? 0 } });
-      } catch (err) {
-        this.log.warn({ err }, 'could not read the media counters');
-      }
-    }
-    try {
-      await media?.delete();
-    } catch (err) {
-      this.log.warn({ err }, 'could not delete the media');
-    }
-    await this.runHook('ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }));
-    await Promise.all(this.poolReleases.splice(0).map((putBack) => putBack()));
-    const record = this.recorder.end(end);
-    await this.services.writer.writeCall(record).catch((err: unknown) => this.log.error({ err }, 'call record could not be stored anywhere'));
-    if (media && this.recordingId && this.recordingStartedAt) {
-      try {
-        const file = await media.saveRecording(recordingWavPath(this.services.recordingsRoot, this.id, this.recordingStartedAt), { removeCapture: true });
-        await this.services.writer.writeRecording({
-          id: this.recordingId, callId: this.id, filePath: file.path, durationMs: file.durationMs, sizeBytes: file.sizeBytes,
-          purgeAfter: Date.now() + this.services.recordingRetentionDays * 86_400_000,
-        });
-      } catch (err) {
-        this.log.error({ err }, 'recording could not be saved');
-      }
-    }
+    await runReleaseSteps([
+      // A far-progress INFO still on its way: at most its wait, and its timer is cleared with it.
+      ['far progress', () => this.progress.drained()],
+      // Same shape as an inbound call's note: "caller" is the staff leg here, "agent" the far end.
+      ['media counters', () => (media && this.connected ? noteMediaCounters(media, this.recorder) : undefined)],
+      ['media', () => media?.delete()],
+      ['hook', () => this.runHook('ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }))],
+      ['acd pool', () => Promise.all(this.poolReleases.splice(0).map((putBack) => putBack()))],
+    ], this.log);
+    await storeCall(this.services, { id: this.id, recorder: this.recorder, media, recording: this.recording, log: this.log }, end);
   }
 }

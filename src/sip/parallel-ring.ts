@@ -1,3 +1,4 @@
+import { farFailureOf, type FarFailure } from './far-progress';
 import type { SrfRequest } from './srf-types';
 
 /** One device rung in parallel with others (RFC 3261 §16.7-style forking, done by us as a UAC per device). */
@@ -113,4 +114,16 @@ export function ringFirst<T>(branches: ReadonlyArray<RingBranch<T>>, options: { 
         );
     });
   });
+}
+
+/**
+ * Ringing the far end failed (`err` from ringFirst): why, in words for the
+ * log and the record; the status for a device whose own INVITE waits on it
+ * (the far end's refusal, else 480 — a far 487 is not the device's CANCEL);
+ * and what the staff's softphone is told.
+ */
+export function farRingFailure(err: unknown): { reason: string; deviceStatus: number; far: { outcome: FarFailure; status: number | null } } {
+  if (!(err instanceof RingFailed)) return { reason: err instanceof Error ? err.message : String(err), deviceStatus: 480, far: { outcome: 'failed', status: null } };
+  const refused = err.failure.kind === 'refused' && err.failure.status ? err.failure.status : 480;
+  return { reason: err.reason, deviceStatus: refused === 487 ? 480 : refused, far: farFailureOf(err.failure) };
 }

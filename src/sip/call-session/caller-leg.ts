@@ -1,10 +1,10 @@
 import type { FlowDocument } from '../../ivr/flow-document';
 import type { LegKind } from '../../media/media-leg';
-import { MediaSession } from '../../media/media-session';
 import type { RoutingConfig } from '../../routing/routing-config-schema';
 import { sentOverWebSocket } from '../sent-over-websocket';
 import { refuse } from '../sip-status';
 import type { SrfRequest, SrfResponse } from '../srf-types';
+import { newCallMedia } from './call-media';
 import { tagOf } from './dialog-ends';
 import type { CallEnd, Dialog, InboundContext } from './inbound-context';
 
@@ -59,10 +59,7 @@ export async function answerCaller(ctx: InboundContext, onReinvite: CallerReinvi
     return { kind: 'ended', end: { side: 'system', cause: 'malformed INVITE: no From tag', outcome: 'rejected' } };
   }
   const sipCallId = req.get('Call-ID');
-  ctx.media = new MediaSession({
-    ng: services.ng, callId: sipCallId, caller: { tag: callerTag, kind: callerLegKind(req) }, recordingDir: services.captureDir, logger: ctx.log,
-    ...(services.mediaCalls ? { tracker: services.mediaCalls } : {}),
-  });
+  ctx.media = newCallMedia(services, sipCallId, { tag: callerTag, kind: callerLegKind(req) }, ctx.log);
   const localSdp = await ctx.media.anchorCaller(req.body);
   if (ctx.callerGone.fired) return CANCELLED;
   ctx.uas = await services.srf.createUAS(req, res, { localSdp });

@@ -18,20 +18,14 @@ export async function relayInboundReinvite(ctx: InboundContext, from: 'caller' |
  * hold itself stands.
  */
 async function applyAgentHold(ctx: InboundContext, sdp: string): Promise<void> {
-  const { media, recorder } = ctx;
-  const move = ctx.hold.moveFor(sdp);
+  const media = ctx.media;
   // During a warm transfer the consult owns the music.
-  if (!media || !move || ctx.consult?.active || media.state !== 'bridged') return;
+  if (!media || ctx.consult?.active || media.state !== 'bridged') return;
+  let move: 'hold' | 'resume' | null = null;
   try {
-    if (move === 'hold') {
-      ctx.hold.transition('on_hold');
-      if (recorder.state === 'connected') recorder.hold();
-      await media.startMusicOnHold(ctx.services.musicOnHoldFile);
-    } else {
-      ctx.hold.transition('talking');
-      if (recorder.state === 'on_hold') recorder.resume();
-      await media.stopPlayback();
-    }
+    move = ctx.hold.applyTo(sdp, ctx.recorder);
+    if (move === 'hold') await media.startMusicOnHold(ctx.services.musicOnHoldFile);
+    else if (move === 'resume') await media.stopPlayback();
   } catch (err) {
     ctx.log.warn({ err, move }, 'music on hold could not be switched');
   }

@@ -1,4 +1,5 @@
 import { farFailureOf, farProgressBody } from '../../../src/sip/far-progress';
+import { farRingFailure, RingFailed } from '../../../src/sip/parallel-ring';
 
 // What the operator's softphone says when the client's phone was not reached (issue 6): one row per way a ring ends.
 describe('the far end not reached, in the softphone\'s words', () => {
@@ -19,5 +20,14 @@ describe('the far end not reached, in the softphone\'s words', () => {
   it('the INFO body is the progress as JSON, which the softphone parses back', () => {
     expect(JSON.parse(farProgressBody({ far: 'failed', outcome: 'busy', status: 486 }))).toEqual({ far: 'failed', outcome: 'busy', status: 486 });
     expect(JSON.parse(farProgressBody({ far: 'ringing' }))).toEqual({ far: 'ringing' });
+  });
+});
+
+describe('ringing the far end failed: what the device, the softphone and the record are told', () => {
+  it('a refusal passes to the waiting device as is; a far 487, no answer or an error become 480', () => {
+    expect(farRingFailure(new RingFailed({ kind: 'refused', status: 486, message: 'Busy Here' }))).toMatchObject({ deviceStatus: 486, far: { outcome: 'busy', status: 486 } });
+    expect(farRingFailure(new RingFailed({ kind: 'refused', status: 487, message: 'Request Terminated' }))).toMatchObject({ deviceStatus: 480, far: { outcome: 'no_answer' } });
+    expect(farRingFailure(new RingFailed({ kind: 'no-answer' }))).toMatchObject({ deviceStatus: 480, far: { outcome: 'no_answer', status: null } });
+    expect(farRingFailure(new Error('rtpengine timed out'))).toEqual({ reason: 'rtpengine timed out', deviceStatus: 480, far: { outcome: 'failed', status: null } });
   });
 });

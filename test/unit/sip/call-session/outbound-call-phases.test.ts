@@ -1,0 +1,59 @@
+import type { MediaCallTracker } from '../../../../src/media/rtpengine-call-sweeper';
+import { OutboundCall } from '../../../../src/sip/outbound-call';
+import { eventually } from '../../../helpers/eventually';
+import { fakeCallWorld, fakeRequest, fakeResponse, sdp } from '../../../fakes/call-session-fakes';
+import { DIRECTORY, STAFF } from '../../routing/routing-fixtures';
+
+/**
+ * An outbound call from a staff device through a trunk, on the same fakes as
+ * the inbound phases (issue 13): ringing while the far end rings, answered
+ * when it answers, one record, and its rtpengine session known to the
+ * process's sweeper like an inbound call's.
+ */
+describe('an outbound call from a staff device, without drachtio-server', () => {
+  const far = { kind: 'trunk' as const, e164: '+74957654321', uri: 'sip:+74957654321@10.0.0.1:5060', trunk: '10.0.0.1' };
+
+  function tracker(): MediaCallTracker & { seen: string[] } {
+    const seen: string[] = [];
+    return { seen, track: (id) => seen.push(`track ${id}`), release: (id) => seen.push(`release ${id}`), deleteFailed: (id) => seen.push(`failed ${id}`) };
+  }
+
+  it('rings the far end while the device hears 180, answers the device when the far end answers; the staff hangs up: both legs end, one record', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const sweeper = tracker();
+    world.services.mediaCalls = sweeper;
+    const call = new OutboundCall({ services: world.services, direction: 'outbound', staff: { staffId: STAFF.smirnova, username: 'smirnova' }, far });
+    const req = fakeRequest({ body: sdp(7000), headers: { From: '<sip:smirnova@office>;tag=dev-tag', 'Call-ID': 'device-call-1' } });
+    const res = fakeResponse();
+    const done = call.runFromDevice(req, res);
+
+    const invite = await world.srf.nextInvite(0);
+    expect(invite.uri).toBe(far.uri);
+    expect(res.sent.map((s) => s.status)).toEqual([180]);
+    const farLeg = invite.answer();
+    const answered = await eventually(() => world.srf.answered, (a) => a.length === 1, 5_000, 5);
+    const staffLeg = answered[0]!.dialog;
+
+    staffLeg.farEndHangsUp();
+    await done;
+    expect(farLeg.byes).toBe(1);
+    expect(world.records).toHaveLength(1);
+    expect(world.records[0]).toMatchObject({ direction: 'outbound', outcome: 'answered', dialedNumber: far.e164, trunk: far.trunk });
+    // The sweeper knew the call from its first command and was told it is gone.
+    expect(sweeper.seen).toEqual(['track device-call-1', 'release device-call-1']);
+  });
+
+  it('a far end that is busy: the device gets 486, nothing is answered, the failed call is recorded once', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const call = new OutboundCall({ services: world.services, direction: 'outbound', staff: { staffId: STAFF.smirnova, username: 'smirnova' }, far });
+    const res = fakeResponse();
+    const done = call.runFromDevice(fakeRequest({ body: sdp(7000), headers: { From: '<sip:smirnova@office>;tag=dev-tag', 'Call-ID': 'device-call-2' } }), res);
+    (await world.srf.nextInvite(0)).refuse(486);
+    await done;
+    expect(res.sent.map((s) => s.status)).toEqual([180, 486]);
+    expect(world.srf.answered).toEqual([]);
+    expect(world.records).toHaveLength(1);
+    expect(world.records[0]).toMatchObject({ outcome: 'failed', hangupSide: 'system' });
+    expect(world.ng.names().at(-1)).toBe('delete');
+  });
+});
