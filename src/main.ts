@@ -51,13 +51,28 @@ async function main(): Promise<void> {
   const system = await startSystem(config, logger);
   banner(system);
 
+  // First signal: calls in progress drain for shutdown.drainSeconds while new ones get 503; a second signal cuts the
+  // drain short (calls are ended at once, with the reason on their record). Either way the process exits: a watchdog
+  // ends it if stopping the services itself hangs.
   let stopping = false;
+  let cutShort: () => void = () => undefined;
+  const drainCutShort = new Promise<void>((resolve) => (cutShort = resolve));
   const shutdown = (signal: string): void => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: ending the calls in progress now');
+      cutShort();
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    const drainMs = config.shutdown.drainSeconds * 1000;
+    logger.info({ signal, drainSeconds: config.shutdown.drainSeconds }, 'shutting down: new calls are refused, calls in progress may finish');
+    const watchdog = setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting anyway');
+      process.exit(1);
+    }, drainMs + 60_000);
+    watchdog.unref();
     system
-      .stop()
+      .stop({ drainMs, cutShort: drainCutShort })
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');

@@ -43,7 +43,9 @@ export const DEFAULT_ACD_SETTINGS: Readonly<AcdSettings> = Object.freeze({
   tickLimit: 500,
   maxOverflowHops: 3,
   heartbeatIntervalMs: 1000,
-  heartbeatTtlMs: 3000,
+  // Long enough that a process pausing a few seconds (a GC, a slow disk) is not declared dead; short enough that a
+  // dead process's agents are free again within seconds.
+  heartbeatTtlMs: 6000,
   tickIntervalMs: 250,
   timeZone: 'Europe/Moscow',
 });

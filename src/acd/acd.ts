@@ -19,6 +19,7 @@ import { assertValidStages, type MatchStage } from './match-stage';
 import { resolveQueueConfig, type QueueConfig, type QueueConfigInput } from './queue-config';
 import { DEFAULT_PRIORITY, PRIORITY_MAX, PRIORITY_MIN } from './queue-score';
 import { addCounters, emptyCounters, summarisePeriod, type QueueStats } from './queue-stats';
+import { ReapGuard } from './reap-guard';
 import { RepeatingTask } from './repeating-task';
 import { ScriptRunner } from './script-runner';
 
@@ -199,6 +200,7 @@ export class Acd {
   /** Declared to every script run so that Redis Cluster routes it to the slot of the ACD's hash tag. */
   private readonly routingKey: string;
   private heartbeatSeen = false;
+  private readonly reapGuard: ReapGuard;
   private loops: RepeatingTask[] = [];
 
   constructor(options: AcdOptions) {
@@ -212,6 +214,7 @@ export class Acd {
     this.settings = resolveAcdSettings(options.settings);
     this.dayOf = options.dayOf ?? calendarDayIn(this.settings.timeZone);
     this.settingsJson = JSON.stringify(this.settings);
+    this.reapGuard = new ReapGuard(this.settings);
     this.runner = new ScriptRunner(this.redis, ACD_SCRIPT);
     this.routingKey = this.keys.get('nodes');
   }
@@ -559,7 +562,14 @@ export class Acd {
 
   /** Refreshes this process's heartbeat. Warns when the process had been declared dead meanwhile. */
   async heartbeat(): Promise<void> {
-    const out = await this.runRaw('heartbeat', { ttlMs: this.settings.heartbeatTtlMs });
+    let out: LuaReply;
+    try {
+      out = await this.runRaw('heartbeat', { ttlMs: this.settings.heartbeatTtlMs });
+    } catch (err) {
+      this.reapGuard.redisFailed();
+      throw err;
+    }
+    this.reapGuard.heartbeatWritten(this.clock.now());
     if (this.heartbeatSeen && out.wasKnown !== true) {
       // Another process reaped us (we stalled longer than the TTL): what we held is gone.
       this.logger?.error('this process missed its heartbeat and was reaped; its reservations and calls were released');
@@ -569,7 +579,14 @@ export class Acd {
 
   /** One housekeeping pass (deadlines, timers, stages, overflow, reaping, safety dispatch). */
   async tick(): Promise<AcdOperationResult & { reaped: number; expired: number; wrapUpsEnded: number; stagesAdvanced: number; overflowed: number }> {
-    const out = await this.runRaw('tick', {});
+    // Others are declared dead only while this process's own liveness is known good (reap-guard.ts).
+    let out: LuaReply;
+    try {
+      out = await this.runRaw('tick', { reap: this.reapGuard.mayReap(this.clock.now()) });
+    } catch (err) {
+      this.reapGuard.redisFailed();
+      throw err;
+    }
     return {
       reservations: this.reservationsOf(out),
       reaped: numberOr(out.reaped, 0),

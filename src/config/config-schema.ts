@@ -114,6 +114,14 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     recordings: Type.Object({ retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false }),
+    // On SIGTERM/SIGINT: how long calls in progress may go on before they are ended (new calls get 503 meanwhile).
+    shutdown: Type.Object({ drainSeconds: Type.Integer({ minimum: 0, maximum: 3600 }) }, { additionalProperties: false }),
+    // Limits no call outlives, whatever else fails: a caller waits at most maxWaitSeconds in queues (even with the ACD's
+    // housekeeping gone), and a call lasts at most maxCallSeconds (a lost BYE must not keep an agent busy forever).
+    calls: Type.Object(
+      { maxWaitSeconds: Type.Integer({ minimum: 30, maximum: 86_400 }), maxCallSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }) },
+      { additionalProperties: false },
+    ),
     demo: Type.Object({ seedOnFirstStart: Type.Boolean(), alwaysOpen: Type.Boolean({ default: false }) }, { additionalProperties: false }),
     // Reports cut their hours and days in this IANA zone unless a request names one (absent: UTC).
     reports: Type.Optional(Type.Object({ timeZone: Type.String({ minLength: 1, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' }) }, { additionalProperties: false })),

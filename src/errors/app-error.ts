@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   NO_DEVICE: { http: 409, sip: 480, summary: 'the staff member has no registered phone to ring' },
   NO_TRUNK: { http: 503, sip: 503, summary: 'no SIP trunk is configured for outbound calls' },
   DEPENDENCY_DOWN: { http: 503, sip: 503, summary: 'a backing service is unavailable' },
+  SHUTTING_DOWN: { http: 503, sip: 503, summary: 'this process is shutting down: another one, or this one once restarted, takes the request' },
   // Mostly met at the SIP edge (RFC 3261 §21), each with the HTTP status an API would use for the same thing.
   NOT_A_TRUNK: { http: 403, sip: 403, summary: 'the request came from an address that is not a SIP trunk' },
   BAD_SIP_REQUEST: { http: 400, sip: 400, summary: 'the SIP request is malformed (a missing tag, an unreadable header)' },

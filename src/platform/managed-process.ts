@@ -43,6 +43,24 @@ class OutputTail {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The services this process started and that still run. They are detached
+ * (a group of their own), so nothing else ends them with us: when this
+ * process exits without stopping them — a shutdown watchdog, process.exit
+ * after a fatal error — they are killed here rather than left running as
+ * orphans holding their ports and data directories.
+ */
+const liveChildren = new Set<ChildProcess>();
+let killOnExitInstalled = false;
+
+function killLiveChildrenOnExit(): void {
+  if (killOnExitInstalled) return;
+  killOnExitInstalled = true;
+  process.on('exit', () => {
+    for (const child of liveChildren) child.kill('SIGKILL');
+  });
+}
+
+/**
  * Starts a long-running binary, waits until `ready()` answers true, and returns
  * a handle whose stop() sends `stopSignal`, then SIGKILL if it lingers.
  */
@@ -52,11 +70,14 @@ export async function startManagedProcess(options: ManagedProcessOptions): Promi
   const child = spawn(options.command, options.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options.spawnOptions });
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let spawnError: Error | null = null;
+  killLiveChildrenOnExit();
+  liveChildren.add(child);
   child.on('error', (err) => {
     spawnError = err;
   });
   child.on('exit', (code, signal) => {
     exited = { code, signal };
+    liveChildren.delete(child);
     if (options.logger && code !== 0 && signal === null) {
       options.logger.warn({ service: options.name, code, output: tail.toString() }, 'service exited');
     }

@@ -61,7 +61,12 @@ export interface RunningSystem {
   mediaSessions(): Promise<string[]>;
   components: ComponentReport[];
   demo: { adminUser: string; adminPassword: string; staffPassword: string } | null;
-  stop(): Promise<void>;
+  /**
+   * Stops everything, newest first. Calls in progress get `drainMs` (default
+   * 0: ended at once, with the reason on their record) while new ones are
+   * refused; then every service stops.
+   */
+  stop(options?: { drainMs?: number; cutShort?: Promise<void> }): Promise<void>;
 }
 
 const DEV_ADMIN_PASSWORD = 'switchboard-admin';
@@ -83,7 +88,10 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     warnings.push(`only this machine can reach Switchboard: its public address is ${publicAddress} (no other network address${config.network.publicAddress ? ' was configured' : ' was found'}); set PUBLIC_ADDRESS to the address phones and PCs use`);
   }
 
-  const stopAll = async (): Promise<void> => {
+  /** How long calls may drain at stop (stop's options), read by the call handlers' closer. */
+  let drain: { drainMs: number; cutShort?: Promise<void> } = { drainMs: 0 };
+  const stopAll = async (options: { drainMs?: number; cutShort?: Promise<void> } = {}): Promise<void> => {
+    drain = { drainMs: options.drainMs ?? 0, ...(options.cutShort ? { cutShort: options.cutShort } : {}) };
     for (const close of closers.reverse()) {
       try {
         await close();
@@ -280,14 +288,16 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       const calls = new InboundCallHandler(callServices.services);
       calls.mount();
       liveCalls = calls;
-      closers.push(() => calls.stop());
       // Outbound calls (issue 5): click-to-call, calls dialled on staff devices, queued callbacks.
       const dialer = new OutboundDialer({ services: callServices.services, db, acd, defaultCountry: config.phone.defaultCountry, trunks: dialableTrunks(config.sip.trunks) });
       // hotline: draft-test calls (`ivr-draft-<flow>`, issue 7) run the hotline's path on a draft flow.
       const devices = new DeviceCallHandler({ services: callServices.services, registrar, dialer, db, defaultCountry: config.phone.defaultCountry, logger, hotline: calls });
       calls.attachOutbound({ devices, callbacks: (reservation) => dialer.dialCallback(reservation) });
       outboundCalls = dialer;
-      closers.push(() => dialer.stop());
+      // Inbound and outbound calls drain side by side: one deadline for both.
+      closers.push(async () => {
+        await Promise.all([calls.stop(drain), dialer.stop(drain)]);
+      });
       reports.push({ name: 'calls', how: 'started', where: `hotline on drachtio, trunks ${config.sip.trunks.join(', ')}` });
     } else {
       reports.push({ name: 'calls', how: 'missing', where: 'the hotline needs drachtio-server, rtpengine and Redis; see the lines above' });

@@ -46,6 +46,8 @@ export interface CallServices {
   recordingsRoot: string;
   recordingRetentionDays: number;
   musicOnHoldFile: string;
+  /** Limits no call outlives (config `calls`): longest wait in queues, longest call. */
+  callLimits: { maxWaitMs: number; maxCallMs: number };
   /** The IVR flow the hotline runs. */
   flowName: string;
   logger: Logger;

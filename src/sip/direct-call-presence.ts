@@ -52,3 +52,22 @@ export class DirectCallPresence {
     };
   }
 }
+
+/** The people one call took out of the pool, put back together when it ends. */
+export class DirectCallHolds {
+  private readonly releases: DirectCallRelease[] = [];
+  private readonly presence: DirectCallPresence;
+
+  constructor(acd: Acd, log: Logger) {
+    this.presence = new DirectCallPresence(acd, log);
+  }
+
+  /** See DirectCallPresence.occupy; the person is put back by releaseAll(). */
+  async occupy(staffId: number, callId: string, ifQueueCallRinging: 'refuse' | 'proceed'): Promise<void> {
+    this.releases.push(await this.presence.occupy(staffId, callId, ifQueueCallRinging));
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all(this.releases.splice(0).map((putBack) => putBack()));
+  }
+}

@@ -6,6 +6,7 @@ import { InboundCall, type BlindTransferTarget, type ConsultView, type DraftTest
 import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { refuse } from './sip-status';
+import { settlesWithin } from '../platform/settles-within';
 
 /**
  * Takes the hotline's INVITEs: refuses sources that are not configured trunks
@@ -19,6 +20,8 @@ export class InboundCallHandler {
   private stopAcdEvents: (() => void) | null = null;
   /** Non-trunk INVITEs (staff devices) and ACD callbacks, when outbound calling runs (attachOutbound). */
   private outbound: { devices: { handle(req: SrfRequest, res: SrfResponse): void }; callbacks: (reservation: Reservation) => void } | null = null;
+  /** Shutting down: new hotline calls are refused (503, Retry-After) while the calls in progress drain. */
+  private draining = false;
 
   constructor(private readonly services: CallServices) {}
 
@@ -54,6 +57,10 @@ export class InboundCallHandler {
       }
       this.services.logger.warn({ source: req.source_address, sipCallId: req.get('Call-ID') }, 'INVITE from an address that is not a trunk: 403');
       refuse(res, 'NOT_A_TRUNK');
+      return;
+    }
+    if (this.draining) {
+      refuse(res, 'SHUTTING_DOWN', 'shutting down', { 'Retry-After': '5' });
       return;
     }
     this.start(new InboundCall(this.services, req, res));
@@ -136,10 +143,27 @@ export class InboundCallHandler {
     call.offer(reservation).catch((err: unknown) => this.services.logger.error({ err, acdCallId: reservation.callId }, 'offering the call to an agent failed'));
   }
 
-  /** Stops taking reservations and waits for the calls in progress to finish their clean-up. */
-  async stop(): Promise<void> {
+  /**
+   * Shuts the hotline down within a deadline (issue 14): new calls are
+   * refused at once (503 with Retry-After, so that a trunk tries another
+   * node); the calls in progress get `drainMs` to end by themselves — agents
+   * still take waiting callers meanwhile — and whatever is still up then is
+   * ended from our side with the reason on its record. The clean-up of those
+   * is awaited for at most `cleanupMs` more: a stuck backing service must not
+   * hold the process forever.
+   */
+  async stop(options: { drainMs?: number; cleanupMs?: number; cutShort?: Promise<void> } = {}): Promise<void> {
+    this.draining = true;
+    const log = this.services.logger;
+    const drained = await settlesWithin([...this.running], options.drainMs ?? 0, options.cutShort);
+    if (!drained && this.calls.size > 0) {
+      log.warn({ calls: this.calls.size }, 'calls still up at the shutdown deadline: ending them');
+      for (const call of this.calls.values()) call.endNow('shutdown: the process stopped');
+    }
     this.stopReservations?.();
     this.stopAcdEvents?.();
-    await Promise.allSettled([...this.running]);
+    if (!(await settlesWithin([...this.running], options.cleanupMs ?? 15_000))) {
+      log.error({ calls: this.calls.size }, 'calls did not finish their clean-up in time; their records wait in the outbox or are closed at the next start');
+    }
   }
 }

@@ -8,8 +8,9 @@ import { InboundContext, type AgentLeg, type CallEnd, type ConsultView, type Dia
 import { relayInboundReinvite } from './call-session/inbound-reinvite';
 import { routeCall, runIvr } from './call-session/ivr-and-routing';
 import { handleOverflow, isOwnOverflow, waitInQueue } from './call-session/queue-wait';
+import { handleLostEntry, isOwnLoss } from './call-session/acd-entry-loss';
 import { agentLeftConsult, cancelConsult, completeConsult, startConsult } from './call-session/warm-transfer';
-import { sipFailureFor } from './sip-status';
+import { refuse, sipFailureFor } from './sip-status';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import type { BlindTransferTarget } from './transfer-target';
 
@@ -44,13 +45,35 @@ export class InboundCall {
   /** Runs the call to its end. Never throws: every failure is answered, logged and recorded. */
   async run(): Promise<void> {
     let end: CallEnd = { side: 'system', cause: 'ended' };
+    // A call lasts at most calls.maxCallSeconds: a BYE lost on the network must not keep an agent on a dead call.
+    const longest = setTimeout(() => this.endNow('maximum call length reached'), this.ctx.services.callLimits.maxCallMs);
     try {
       end = await this.phases();
     } catch (err) {
       end = this.failed(err);
     } finally {
-      await this.release(end);
+      clearTimeout(longest);
+      // Ended from outside: the phases saw the caller's leg go, the record says why.
+      await this.release(this.ctx.endedFromOutside ?? end);
     }
+  }
+
+  /**
+   * Ends the call now, from outside (the process shutting down past its
+   * drain deadline, or the longest call allowed): a caller not yet answered gets 503 with Retry-After (the
+   * trunk may try another node), an answered one a BYE, the agent's leg a
+   * BYE; every phase stops as when the caller leaves, and the record ends on
+   * the system's side with `cause`. Resolves nothing: run() finishes the call.
+   */
+  endNow(cause: string): void {
+    const ctx = this.ctx;
+    if (ctx.ending || ctx.endedFromOutside) return;
+    ctx.endedFromOutside = { side: 'system', cause };
+    ctx.log.warn({ cause }, 'call ended from outside');
+    if (!ctx.uas && !ctx.res.finalResponseSent) refuse(ctx.res, 'SHUTTING_DOWN', cause, { 'Retry-After': '5' });
+    ctx.hangUp(ctx.uas);
+    if (ctx.agent?.dialog) ctx.hangUp(ctx.agent.dialog);
+    ctx.callerGone.resolve('BYE');
   }
 
   private async phases(): Promise<CallEnd> {
@@ -104,8 +127,9 @@ export class InboundCall {
 
   /** An ACD event (the handler passes every one): this call acts on an overflow of the entry it waits in. */
   onAcdEvent(event: AcdEvent): void {
-    if (!isOwnOverflow(this.ctx, event)) return;
-    handleOverflow(this.ctx, event).catch((err: unknown) => this.ctx.log.warn({ err }, 'overflow could not be carried out'));
+    const ctx = this.ctx;
+    if (isOwnOverflow(ctx, event)) handleOverflow(ctx, event).catch((err: unknown) => ctx.log.warn({ err }, 'overflow could not be carried out'));
+    else if (isOwnLoss(ctx, event)) handleLostEntry(ctx, event).catch((err: unknown) => ctx.log.warn({ err }, 'the lost ACD entry could not be recovered'));
   }
 
   /**
@@ -153,6 +177,7 @@ export class InboundCall {
   private async release(end: CallEnd): Promise<void> {
     const ctx = this.ctx;
     ctx.ending = end;
+    if (ctx.waitLimit) clearTimeout(ctx.waitLimit);
     const { acd } = ctx.services;
     await runReleaseSteps([
       ['consult', () => ctx.consult?.end(end.side)],

@@ -73,3 +73,23 @@ export function colleagueDialled(dialler: string, far: Extract<FarEnd, { kind: '
     announcement: null, reason: `${dialler} dialled ${far.username}`, ruleId: 'dial_plan',
   };
 }
+
+/**
+ * The call row's hang-up side of our staff member. As on an inbound call, the
+ * client is the "caller" and our staff the "agent"; between colleagues, the
+ * one who dialled is the caller.
+ */
+export function staffHangupSide(far: FarEnd): HangupSide {
+  return far.kind === 'trunk' ? 'agent' : 'caller';
+}
+
+/** The headers that ring the staff's own devices for a call they placed: what the phone shows, and the ids it needs. */
+export function staffInviteHeaders(callId: string, options: Pick<OutboundCallOptions, 'far' | 'direction' | 'client'>): Record<string, string> {
+  const { far, direction, client } = options;
+  const shown = far.kind === 'trunk' ? far.e164 : far.username;
+  return {
+    From: `"${direction === 'callback' ? 'Callback' : 'Outbound call'}" <sip:${encodeURIComponent(shown)}@switchboard.invalid>`,
+    'X-Switchboard-Call-Id': callId, 'X-Switchboard-Direction': direction,
+    'X-Switchboard-Client-Id': client ? String(client.id) : 'new', 'X-Switchboard-Dialed-Number': encodeURIComponent(shown),
+  };
+}

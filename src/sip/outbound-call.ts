@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Srf from 'drachtio-srf';
-import type { HangupSide } from '../calls/call-outcome';
 import { CallRecorder, newCallId } from '../calls/call-recorder';
 import { callLogger, type Logger } from '../logger';
 import type { LegKind } from '../media/media-leg';
 import type { MediaSession } from '../media/media-session';
 import type { CallServices } from './call-services';
-import { DirectCallPresence, type DirectCallRelease } from './direct-call-presence';
-import { colleagueDialled, FAR_RING_MS, STAFF_RING_MS, type CallEnd, type OutboundCallHooks, type OutboundCallOptions } from './outbound-call-options';
+import { DirectCallHolds } from './direct-call-presence';
+import { colleagueDialled, FAR_RING_MS, STAFF_RING_MS, staffHangupSide, staffInviteHeaders, type CallEnd, type OutboundCallHooks, type OutboundCallOptions } from './outbound-call-options';
 import type { FarFailure, FarProgress } from './far-progress';
 import { farRingFailure, ringFirst, type RingBranch } from './parallel-ring';
 import type { ContactBinding } from './registration-store';
@@ -61,8 +60,12 @@ export class OutboundCall {
   private staffAnswered = false;
   private connected = false;
   private recording: CallRecording | null = null;
+  /** Set when the process ended the call from outside (shutdown past its deadline): why, for the record. */
+  private endedFromOutside: CallEnd | null = null;
+  /** The staff device's INVITE still to be answered (runFromDevice), so that a shutdown can refuse it. */
+  private deviceResponse: SrfResponse | null = null;
   /** The people this call took out of the ACD's pool (DirectCallPresence), put back when it ends. */
-  private readonly poolReleases: DirectCallRelease[] = [];
+  private readonly poolHolds: DirectCallHolds;
   /** What kind of device answered for the staff (runFromStaffPhone): only a browser is told how the far end does. */
   private staffKind: LegKind | null = null;
   /** The far-progress INFOs sent to the staff's phone, one after the other (tellStaff). */
@@ -74,12 +77,30 @@ export class OutboundCall {
     this.log = callLogger(options.services.logger, this.id).child({ direction: options.direction, staffId: options.staff.staffId });
     this.hold = new CallHold(this.log);
     this.progress = new FarProgressSender(this.log);
+    this.poolHolds = new DirectCallHolds(this.services.acd, this.log);
     const far = options.far;
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, direction: options.direction, callerNumber: options.staff.username,
       dialedNumber: far.kind === 'trunk' ? far.e164 : far.username, trunk: far.kind === 'trunk' ? far.trunk : null,
     });
     if (options.client) this.recorder.identify({ clientId: options.client.id, clientType: options.client.type });
+  }
+
+  /**
+   * Ends the call now, from outside (the process shutting down past its
+   * drain deadline): a device INVITE still unanswered gets 503 with
+   * Retry-After, each leg up gets a BYE, and the record ends on the system's
+   * side with `cause`. run…() finishes the call.
+   */
+  endNow(cause: string): void {
+    if (this.endedFromOutside) return;
+    this.endedFromOutside = { side: 'system', cause };
+    this.log.warn({ cause }, 'call ended from outside');
+    if (this.deviceResponse && !this.deviceResponse.finalResponseSent) refuse(this.deviceResponse, 'SHUTTING_DOWN', cause, { 'Retry-After': '5' });
+    this.hangUp(this.staffDialog);
+    this.hangUp(this.farDialog);
+    this.staffGone.resolve('shutdown');
+    this.farGone.resolve();
   }
 
   /** The staff member on the call (REST checks an operator against it). */
@@ -97,11 +118,7 @@ export class OutboundCall {
    */
   async takeStaffOutOfPool(ifQueueCallRinging: 'refuse' | 'proceed'): Promise<void> {
     if (this.options.direction === 'callback') return;
-    this.poolReleases.push(await this.presence().occupy(this.staffId, this.id, ifQueueCallRinging));
-  }
-
-  private presence(): DirectCallPresence {
-    return new DirectCallPresence(this.services.acd, this.log);
+    await this.poolHolds.occupy(this.staffId, this.id, ifQueueCallRinging);
   }
 
   /**
@@ -116,7 +133,7 @@ export class OutboundCall {
       let won: { answer: LateOfferAnswer | Dialog; index: number };
       try {
         won = await ringFirst(contacts.map((contact) => this.lateOfferBranch(contact)), {
-          timeoutMs: this.options.staffRingMs ?? STAFF_RING_MS, stop: new Promise<never>(() => undefined),
+          timeoutMs: this.options.staffRingMs ?? STAFF_RING_MS, stop: this.staffGone.promise,
         });
       } catch (err) {
         const { reason } = farRingFailure(err);
@@ -154,7 +171,7 @@ export class OutboundCall {
       this.hangUp(this.staffDialog);
       end = { side: 'system', cause: `failure: ${(err as Error).message}`, outcome: 'failed' };
     } finally {
-      await this.release(end);
+      await this.release(this.endedFromOutside ?? end);
     }
   }
 
@@ -166,6 +183,7 @@ export class OutboundCall {
   async runFromDevice(req: SrfRequest, res: SrfResponse): Promise<void> {
     let end: CallEnd = { side: 'system', cause: 'ended' };
     const cancelled = new Signal();
+    this.deviceResponse = res;
     try {
       req.on('cancel', () => {
         cancelled.resolve();
@@ -211,7 +229,7 @@ export class OutboundCall {
       this.hangUp(this.farDialog);
       end = { side: 'system', cause: `failure: ${(err as Error).message}`, outcome: 'failed' };
     } finally {
-      await this.release(end);
+      await this.release(this.endedFromOutside ?? end);
     }
   }
 
@@ -230,7 +248,7 @@ export class OutboundCall {
     this.farDialog = dialled.dialog;
     if (this.staffGone.fired) {
       this.hangUp(this.farDialog);
-      return { side: this.staffSide, cause: 'BYE', outcome: 'abandoned_ringing' };
+      return { side: staffHangupSide(this.options.far), cause: 'BYE', outcome: 'abandoned_ringing' };
     }
     void this.tellStaff({ far: 'answered' });
     return this.talk();
@@ -266,7 +284,7 @@ export class OutboundCall {
       if (this.recorder.state === 'ringing_in') this.recorder.route(colleagueDialled(this.options.staff.username, far, ringMs), null);
       this.recorder.offer({ agentId: far.staffId, ringTimeoutMs: ringMs });
       // A colleague being rung gets no queue call on top (one already ringing them rings on: their phone decides).
-      this.poolReleases.push(await this.presence().occupy(far.staffId, this.id, 'proceed'));
+      await this.poolHolds.occupy(far.staffId, this.id, 'proceed');
     }
     const headers: Record<string, string> = far.kind === 'trunk'
       ? { From: '<sip:switchboard@switchboard.invalid>', 'X-Switchboard-Call-Id': this.id }
@@ -282,7 +300,7 @@ export class OutboundCall {
       dialog = (await ringFirst(branches, { timeoutMs: this.options.farRingMs ?? FAR_RING_MS, stop: this.staffGone.promise })).answer;
     } catch (err) {
       if (media.state === 'offering-agent') media.cancelAgentOffer();
-      if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: this.staffSide, cause: 'CANCEL', outcome: 'abandoned_ringing' }, far: null };
+      if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: staffHangupSide(this.options.far), cause: 'CANCEL', outcome: 'abandoned_ringing' }, far: null };
       const failure = farRingFailure(err);
       this.log.info({ reason: failure.reason }, 'far end did not answer');
       const noted = await this.runHook('farFailed', () => this.hooks.farFailed?.(failure.reason));
@@ -317,21 +335,10 @@ export class OutboundCall {
       this.staffGone.promise.then((): 'staff' => 'staff'),
       this.farGone.promise.then((): 'far' => 'far'),
     ]);
-    if (ended === 'staff') {
-      this.hangUp(farDialog);
-      return { side: this.staffSide, cause: 'BYE' };
-    }
-    this.hangUp(this.staffDialog);
-    return { side: this.staffSide === 'agent' ? 'caller' : 'agent', cause: 'BYE' };
-  }
-
-  /**
-   * The call row's hang-up side of our staff member. As on an inbound call,
-   * the client is the "caller" and our staff the "agent"; between colleagues,
-   * the one who dialled is the caller.
-   */
-  private get staffSide(): HangupSide {
-    return this.options.far.kind === 'trunk' ? 'agent' : 'caller';
+    // Whoever hung up, the other leg gets our BYE; the row names the side that hung up.
+    const staffSide = staffHangupSide(this.options.far);
+    this.hangUp(ended === 'staff' ? farDialog : this.staffDialog);
+    return { side: ended === 'staff' ? staffSide : staffSide === 'agent' ? 'caller' : 'agent', cause: 'BYE' };
   }
 
   private watchStaff(dialog: Dialog): void {
@@ -343,13 +350,7 @@ export class OutboundCall {
 
   /** Rings one of the staff's devices with an offerless INVITE (late offer): the device's 200 OK offers, our ACK answers. */
   private lateOfferBranch(contact: ContactBinding): RingBranch<LateOfferAnswer | Dialog> {
-    const { far, direction, client } = this.options;
-    const shown = far.kind === 'trunk' ? far.e164 : far.username;
-    const headers: Record<string, string> = {
-      From: `"${direction === 'callback' ? 'Callback' : 'Outbound call'}" <sip:${encodeURIComponent(shown)}@switchboard.invalid>`,
-      'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': direction,
-      'X-Switchboard-Client-Id': client ? String(client.id) : 'new', 'X-Switchboard-Dialed-Number': encodeURIComponent(shown),
-    };
+    const headers = staffInviteHeaders(this.id, this.options);
     return {
       // With noAck and no SDP, drachtio-srf resolves with the ACK-pending form (srf-types.ts LateOfferAnswer), not a Dialog.
       invite: (sent) => this.services.srf.createUAC(contact.uri, { noAck: true, headers }, { cbRequest: (_err, req) => req && sent(req) }),
@@ -391,7 +392,7 @@ export class OutboundCall {
       ['media counters', () => (media && this.connected ? noteMediaCounters(media, this.recorder) : undefined)],
       ['media', () => media?.delete()],
       ['hook', () => this.runHook('ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }))],
-      ['acd pool', () => Promise.all(this.poolReleases.splice(0).map((putBack) => putBack()))],
+      ['acd pool', () => this.poolHolds.releaseAll()],
     ], this.log);
     await storeCall(this.services, { id: this.id, recorder: this.recorder, media, recording: this.recording, log: this.log }, end);
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { callbackClientIdOf, callbackHooks } from './callback-dialer';
 import type { CallServices } from './call-services';
 import type { ContactBinding } from './registration-store';
+import { settlesWithin } from '../platform/settles-within';
 import { OutboundCall, type FarEnd, type OutboundCallOptions } from './outbound-call';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { trunkRequestUri, type TrunkTarget } from './trunk-address';
@@ -161,10 +162,21 @@ export class OutboundDialer {
     void started.finally(() => this.running.delete(started));
   }
 
-  /** Stops placing calls and waits for the calls in progress to finish their clean-up. */
-  async stop(): Promise<void> {
+  /**
+   * Stops placing calls; the calls in progress get `drainMs` to end by
+   * themselves, then are ended from our side with the reason on their
+   * record, and their clean-up is awaited for at most `cleanupMs` (see
+   * InboundCallHandler.stop).
+   */
+  async stop(options: { drainMs?: number; cleanupMs?: number; cutShort?: Promise<void> } = {}): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled([...this.running]);
+    if (!(await settlesWithin([...this.running], options.drainMs ?? 0, options.cutShort)) && this.calls.size > 0) {
+      this.log.warn({ calls: this.calls.size }, 'outbound calls still up at the shutdown deadline: ending them');
+      for (const call of this.calls.values()) call.endNow('shutdown: the process stopped');
+    }
+    if (!(await settlesWithin([...this.running], options.cleanupMs ?? 15_000))) {
+      this.log.error({ calls: this.calls.size }, 'outbound calls did not finish their clean-up in time');
+    }
   }
 
   private requireMayDialOut(dialer: DialerFacts | null, staffId: number): asserts dialer is DialerFacts {

@@ -5,7 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { freeTcpPort, tcpPortOpen } from '../../src/platform/managed-process';
 import { pingRtpengine } from '../../src/media/rtpengine-process';
-import { itWithDrachtio } from '../helpers/drachtio';
+import { drachtioPresent, itWithDrachtio } from '../helpers/drachtio';
+import { eventually } from '../helpers/eventually';
+import { freeMediaPort, runSipp } from '../helpers/sipp';
+import { RtpengineNgClient } from '../../src/media/rtpengine-ng-client';
+import { sessionCallerScenario } from './call-session-kit';
 import { sipOptions, sipOptionsOverTls } from '../helpers/sip-probe';
 import { fetchTrusting, type TrustingFetch } from '../helpers/test-tls';
 import { hostPart, machineAddresses } from '../../src/network/machine-addresses';
@@ -42,6 +46,8 @@ describe('the whole system from the start command', () => {
         RTPENGINE_PORT_MIN: String(rtpBase), RTPENGINE_PORT_MAX: String(rtpBase + 99),
         DRACHTIO_PORT: String(ports.drachtio), DRACHTIO_SIP_PORT: String(ports.sip), DRACHTIO_WS_PORT: String(ports.ws),
         DRACHTIO_WSS_PORT: String(ports.wss), DRACHTIO_TLS_PORT: String(ports.tls),
+        // A short drain, so that the Ctrl-C scenario ends a call in progress quickly.
+        SHUTDOWN_DRAIN_SECONDS: '2',
         DATABASE_URL: '', REDIS_URL: '', RTPENGINE_URL: '', DRACHTIO_HOST: '', PUBLIC_ADDRESS: '', TLS: '', TLS_CERT_FILE: '', TLS_KEY_FILE: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,6 +83,16 @@ describe('the whole system from the start command', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** The calls rtpengine holds now (ng `list`). */
+  const mediaCalls = async (): Promise<string[]> => {
+    const ng = new RtpengineNgClient({ host: '127.0.0.1', port: ports.ng!, timeoutMs: 2000 });
+    try {
+      const reply = await ng.command('list', {});
+      return Array.isArray(reply.calls) ? reply.calls.map(String) : [];
+    } finally {
+      ng.close();
+    }
+  };
   const get = async (p: string): Promise<any> => (await fetch(`${baseUrl}${p}`, { headers: { authorization: `Bearer ${token}` } })).json();
 
   it('prints the HTTPS URLs at the machine\'s address and where to get the CA that makes PCs trust them', () => {
@@ -169,15 +185,32 @@ describe('the whole system from the start command', () => {
     expect(await sipOptionsOverTls('127.0.0.1', ports.tls!, caPem)).toBe('SIP/2.0 200 OK');
   });
 
-  it('stops cleanly on Ctrl-C, stopping every service it started', async () => {
+  it('stops cleanly on Ctrl-C, stopping every service it started — a caller still in the IVR is hung up after the drain, not waited on', async () => {
+    // With SIP up, a caller who presses nothing stays in the IVR menu well past the 2 s drain (SHUTDOWN_DRAIN_SECONDS).
+    const caller = drachtioPresent
+      ? runSipp({
+        scenario: sessionCallerScenario({ from: '+74951112233', steps: [{ awaitBye: true }] }),
+        target: `127.0.0.1:${ports.sip}`, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
+      })
+      : null;
+    // The call is up once rtpengine holds its media (anchored on arrival, before the IVR speaks).
+    if (caller) await expect(eventually(() => mediaCalls(), (calls) => calls.length === 1, 20_000)).resolves.toHaveLength(1);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const signalledAt = Date.now();
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+    // The drain (2 s), then the call's BYE and record, then every service: well within the drain plus a service stop each.
+    expect(Date.now() - signalledAt).toBeLessThan(45_000);
+    if (caller) {
+      const result = await caller;
+      expect(result.errors).toBe('');
+      expect(result.successful).toBe(1);
+    }
     for (const name of ['http', 'pg', 'redis', 'drachtio']) {
       expect(await tcpPortOpen('127.0.0.1', ports[name]!)).toBe(false);
     }
     expect(await pingRtpengine('127.0.0.1', ports.ng!)).toBe(false);
-  }, 60000);
+  }, 90000);
 
   it('started again, reuses its CA and server certificate (PCs that trusted it keep trusting it)', async () => {
     const before = { ca: readFileSync(path.join(root, 'tls', 'ca.crt')), server: readFileSync(path.join(root, 'tls', 'server.crt')) };
@@ -186,6 +219,14 @@ describe('the whole system from the start command', () => {
       expect(readFileSync(path.join(root, 'tls', 'ca.crt')).equals(before.ca)).toBe(true);
       expect(readFileSync(path.join(root, 'tls', 'server.crt')).equals(before.server)).toBe(true);
       expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+      if (drachtioPresent) {
+        // The call hung up at the shutdown has its one row, saying why.
+        const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'switchboard-admin' }) });
+        token = ((await login.json()) as { token: string }).token;
+        const page = (await get('/api/call-log')) as { items: Array<{ callId: string }> };
+        expect(page.items).toHaveLength(1);
+        expect(await get(`/api/calls/${page.items[0]!.callId}`)).toMatchObject({ hangupSide: 'system', hangupCause: 'shutdown: the process stopped' });
+      }
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');

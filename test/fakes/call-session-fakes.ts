@@ -123,18 +123,19 @@ export function fakeRequest(options: { body?: string; headers?: Record<string, s
 }
 
 /** The INVITE's response as our code uses it; what was sent is kept. */
-export function fakeResponse(): SrfResponse & { sent: Array<{ status: number; reason?: string }> } {
-  const sent: Array<{ status: number; reason?: string }> = [];
+export function fakeResponse(): SrfResponse & { sent: Array<{ status: number; reason?: string; headers?: Record<string, string> }> } {
+  const sent: Array<{ status: number; reason?: string; headers?: Record<string, string> }> = [];
   const res = {
     sent,
     get finalResponseSent() {
       return sent.some((s) => s.status >= 200);
     },
-    send: (status: number, reason?: unknown) => {
-      sent.push({ status, ...(typeof reason === 'string' ? { reason } : {}) });
+    send: (status: number, reason?: unknown, options?: { headers?: Record<string, string> }) => {
+      const headers = options?.headers && Object.keys(options.headers).length > 0 ? { headers: options.headers } : {};
+      sent.push({ status, ...(typeof reason === 'string' ? { reason } : {}), ...headers });
     },
   };
-  return res as unknown as SrfResponse & { sent: Array<{ status: number; reason?: string }> };
+  return res as unknown as SrfResponse & { sent: Array<{ status: number; reason?: string; headers?: Record<string, string> }> };
 }
 
 /** An INVITE we sent toward a phone: the test answers it, refuses it or sees it cancelled. */
@@ -191,7 +192,7 @@ export class FakeSrf {
   }
 }
 
-type AcdCall = Pick<Acd, 'enqueue' | 'markOffered' | 'answer' | 'ringNoAnswer' | 'abandon' | 'hangUp'>;
+type AcdCall = Pick<Acd, 'enqueue' | 'markOffered' | 'answer' | 'ringNoAnswer' | 'abandon' | 'hangUp' | 'beginDirectCall' | 'endDirectCall'>;
 
 /** The ACD as a call session talks to it: every call recorded as one line. */
 export class FakeAcd implements AcdCall {
@@ -240,6 +241,16 @@ export class FakeAcd implements AcdCall {
   abandon(callId: string): ReturnType<Acd['abandon']> {
     this.record(`abandon ${callId}`, 'abandon');
     return Promise.resolve({ ok: true, waitMs: 1000 } as unknown as Awaited<ReturnType<Acd['abandon']>>);
+  }
+
+  beginDirectCall(agentId: string, callId: string): ReturnType<Acd['beginDirectCall']> {
+    this.record(`direct-call ${agentId} ${callId}`, 'beginDirectCall');
+    return Promise.resolve({ occupied: true });
+  }
+
+  endDirectCall(agentId: string, callId: string): ReturnType<Acd['endDirectCall']> {
+    this.record(`end-direct-call ${agentId} ${callId}`, 'endDirectCall');
+    return Promise.resolve(true);
   }
 
   hangUp(callId: string, options: { by?: string } = {}): ReturnType<Acd['hangUp']> {
@@ -305,6 +316,7 @@ export function fakeCallWorld(directory: DirectorySnapshot, options: { flow?: Fl
     captureDir: '/nonexistent/captures',
     recordingsRoot: '/nonexistent/recordings',
     recordingRetentionDays: 30,
+    callLimits: { maxWaitMs: 60_000, maxCallMs: 600_000 },
     musicOnHoldFile: '/prompts/moh.wav',
     flowName: 'main',
     logger: createRootLogger('silent'),

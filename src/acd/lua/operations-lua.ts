@@ -335,7 +335,8 @@ end
 local function reap_dead(freed)
   local n = 0
   for _, id in ipairs(redis.call('SMEMBERS', K.nodes())) do
-    if not node_alive(id) then
+    -- A process running this is alive: its lapsed key means it stalled, and its next heartbeat says so.
+    if id ~= NODE and not node_alive(id) then
       reap_node(id, 'heartbeat_expired', freed)
       n = n + 1
     end
@@ -351,7 +352,8 @@ end
 function ops.tick()
   local limit = S.tickLimit
   local freed = {}
-  OUT.reaped = reap_dead(freed)
+  -- The caller's own liveness is in doubt (just back from Redis trouble, or its heartbeat is stale): reap nobody.
+  if IN.reap == false then OUT.reaped = 0 else OUT.reaped = reap_dead(freed) end
   local expired = 0
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.reservations(), '-inf', NOW, 'LIMIT', 0, limit)) do
     local c = load_call(id)

@@ -13,6 +13,7 @@ import type { CallServices } from '../call-services';
 import type { ConsultState, ConsultTransfer } from '../consult-transfer';
 import type { DirectCallRelease } from '../direct-call-presence';
 import { CallHold } from '../hold-state';
+import type { QueuePlan } from '../queue-plan';
 import type { SrfRequest, SrfResponse } from '../srf-types';
 import type { CallRecording } from './call-teardown';
 import { hangUpDialog } from './dialog-ends';
@@ -97,11 +98,17 @@ export class InboundContext {
   readonly systemEnded = new Signal<CallEnd>();
   /** Set once teardown begins: how the call ended. Work finishing after it must undo rather than start things. */
   ending: CallEnd | null = null;
+  /** Set when the process ended the call from outside (shutdown past its deadline): why, for the record. */
+  endedFromOutside: CallEnd | null = null;
   client: ClientFacts | null = null;
   callerE164: string | null = null;
   decision: RouteDecision | null = null;
   /** The routing config's default priority, for queues a transfer names. */
   basePriority = 5;
+  /** The plan the caller waits under now (kept to queue them again if the ACD loses their entry). */
+  queuePlan: QueuePlan | null = null;
+  /** Ends a wait that lasts past the local limit (calls.maxWaitSeconds); re-armed at each enqueue. */
+  waitLimit: NodeJS.Timeout | null = null;
   /** Said before the system hangs up on a waiting caller (in the IVR's language); set when the caller starts waiting. */
   goodbyeFile: string | null = null;
   /** Prompt files in the caller's language, once the IVR chose it (announcements, goodbye). */

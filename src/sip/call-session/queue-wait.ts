@@ -30,9 +30,15 @@ export async function waitInQueue(ctx: InboundContext, plan: QueuePlan, goodbyeF
  * serves the queue (callback / voicemail policy), says goodbye, hangs up and
  * returns how the call ended; null while the caller waits.
  */
-export async function enqueueCaller(ctx: InboundContext, plan: QueuePlan): Promise<CallEnd | null> {
+export async function enqueueCaller(ctx: InboundContext, plan: QueuePlan, options: { again?: boolean } = {}): Promise<CallEnd | null> {
   const { recorder } = ctx;
-  recorder.enqueue({ name: plan.queueId, priority: plan.priority });
+  // Queued again after the ACD lost the entry: the record already says the caller waits.
+  if (!options.again) recorder.enqueue({ name: plan.queueId, priority: plan.priority });
+  ctx.queuePlan = plan;
+  if (ctx.waitLimit) clearTimeout(ctx.waitLimit);
+  ctx.waitLimit = setTimeout(() => {
+    endLongWait(ctx).catch((err: unknown) => ctx.log.warn({ err }, 'the long wait could not be ended'));
+  }, ctx.services.callLimits.maxWaitMs);
   const result = await ctx.services.acd.enqueue({
     callId: ctx.acdId, queueId: plan.queueId, priority: plan.priority, ...(plan.stages ? { stages: plan.stages } : {}),
     ...(ctx.callerE164 ? { callerNumber: ctx.callerE164 } : {}),
@@ -93,4 +99,22 @@ export async function handleOverflow(ctx: InboundContext, event: Overflowed): Pr
   await ctx.playAndWait(ctx.goodbyeFile);
   if (!ctx.callerGone.fired) ctx.hangUp(ctx.uas);
   ctx.systemEnded.resolve({ side: 'system', cause: `${reason}: ${event.target === 'callback' ? 'callback requested' : 'message'}` });
+}
+
+/**
+ * The caller has waited in queues as long as this process allows
+ * (config calls.maxWaitSeconds), whatever the ACD's own overflow did or could
+ * not do (Redis away, housekeeping stopped): taken out of the queue, told
+ * goodbye, hung up — the record says why.
+ */
+async function endLongWait(ctx: InboundContext): Promise<void> {
+  if (!ctx.waitingInAcd || ctx.recorder.state !== 'queued' || ctx.ending) return;
+  const limitS = Math.round(ctx.services.callLimits.maxWaitMs / 1000);
+  ctx.log.warn({ limitS }, 'caller waited the longest this process allows: ending the wait');
+  ctx.recorder.overflow(`waited over ${limitS} s (local limit)`, 'message');
+  await ctx.services.acd.abandon(ctx.acdId).catch((err: unknown) => ctx.log.warn({ err }, 'could not take the caller out of the ACD'));
+  if (ctx.media?.state === 'anchored') await ctx.media.stopPlayback().catch(() => undefined);
+  await ctx.playAndWait(ctx.goodbyeFile);
+  if (!ctx.callerGone.fired) ctx.hangUp(ctx.uas);
+  ctx.systemEnded.resolve({ side: 'system', cause: `waited over ${limitS} s (local limit)` });
 }

@@ -1,0 +1,44 @@
+/**
+ * Whether this process may declare others dead now (issue 14). Liveness is a
+ * heartbeat key with a TTL in Redis; housekeeping reaps every process whose
+ * key is gone. After Redis trouble (an outage, a failover, a restart) every
+ * process's key has lapsed alike, and the first housekeeping run back —
+ * which runs four times as often as the heartbeat — would reap them all,
+ * this process included: waiting callers lost, talking agents sent to
+ * wrap-up and offered new calls mid-conversation. The same happens to a
+ * process that stalls past the TTL and then ticks before it heartbeats.
+ *
+ * So a process reaps only when its own heartbeat is fresh (written within
+ * the TTL) and, after trouble of its own, once a grace period has passed
+ * from its first heartbeat back — time for every live process to heartbeat
+ * again. Pure: the ACD tells it what happened and when.
+ */
+export class ReapGuard {
+  private lastHeartbeatAt: number | null = null;
+  private troubled = false;
+  private noReapingBefore = 0;
+
+  constructor(private readonly settings: { heartbeatIntervalMs: number; heartbeatTtlMs: number }) {}
+
+  /** How long after trouble a process waits before it reaps: one TTL plus two heartbeat intervals. */
+  get graceMs(): number {
+    return this.settings.heartbeatTtlMs + 2 * this.settings.heartbeatIntervalMs;
+  }
+
+  heartbeatWritten(now: number): void {
+    if (this.troubled) {
+      this.troubled = false;
+      this.noReapingBefore = now + this.graceMs;
+    }
+    this.lastHeartbeatAt = now;
+  }
+
+  /** A heartbeat or housekeeping run failed to reach Redis. */
+  redisFailed(): void {
+    this.troubled = true;
+  }
+
+  mayReap(now: number): boolean {
+    return !this.troubled && this.lastHeartbeatAt !== null && now - this.lastHeartbeatAt < this.settings.heartbeatTtlMs && now >= this.noReapingBefore;
+  }
+}
