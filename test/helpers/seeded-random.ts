@@ -1,4 +1,7 @@
-/** mulberry32: a tiny seeded PRNG, so a failing property case can be rerun from its seed. */
+/**
+ * mulberry32: a tiny seeded PRNG, so that a test run on chance (a property
+ * case, weighted-random routing, a stress worker) can be rerun from its seed.
+ */
 export class SeededRandom {
   private state: number;
 

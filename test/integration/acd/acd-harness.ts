@@ -1,6 +1,9 @@
 import Redis from 'ioredis';
+import { releaseInOrder } from '../../helpers/release';
 import { startTestRedis } from '../../helpers/test-env';
 import { Acd, ManualClock, readAllAcdEvents, type AcdEvent, type AcdOptions, type AgentProfile } from '../../../src/acd';
+
+type TestRedis = Awaited<ReturnType<typeof startTestRedis>>;
 
 /**
  * One real redis-server per test file, flushed between tests, plus helpers to
@@ -10,19 +13,41 @@ export class AcdHarness {
   readonly clock = new ManualClock();
   private readonly clients: Redis[] = [];
   private readonly instances: Acd[] = [];
+  private opened: { redis: Redis; server: TestRedis } | null = null;
 
-  private constructor(
-    readonly redis: Redis,
-    readonly port: number,
-    private readonly server: { stop(): Promise<void> },
-  ) {}
-
+  /** A harness already open, for a file that runs its own hooks. */
   static async start(): Promise<AcdHarness> {
-    const server = await startTestRedis();
-    const redis = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
-    const harness = new AcdHarness(redis, server.port, server);
-    harness.clients.push(redis);
+    const harness = new AcdHarness();
+    await harness.open();
     return harness;
+  }
+
+  /** Starts the file's redis-server and the harness's own connection to it. */
+  async open(): Promise<void> {
+    if (this.opened) throw new Error('the ACD harness is open already');
+    const server = await startTestRedis();
+    try {
+      const redis = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
+      this.clients.push(redis);
+      this.opened = { redis, server };
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+  }
+
+  get redis(): Redis {
+    return this.running().redis;
+  }
+
+  get port(): number {
+    return this.running().server.port;
+  }
+
+  /** What open() made: without it a test fails on this message, not on an undefined connection. */
+  private running(): { redis: Redis; server: TestRedis } {
+    if (!this.opened) throw new Error('the ACD harness is not open: its open() failed or has not run');
+    return this.opened;
   }
 
   /** A new connection of its own (for a second "process", or a subscriber). */
@@ -49,13 +74,35 @@ export class AcdHarness {
   }
 
   async close(): Promise<void> {
-    try {
-      await Promise.allSettled(this.instances.map((acd) => acd.stop({ leave: false })));
-      for (const client of this.clients) client.disconnect();
-    } finally {
-      await this.server.stop();
-    }
+    const opened = this.opened;
+    // Nothing was started (open() failed, and said why): nothing to stop.
+    if (!opened) return;
+    this.opened = null;
+    await releaseInOrder([
+      // An ACD a test has stopped itself may refuse a second stop: that must not keep the server running.
+      () => Promise.allSettled(this.instances.map((acd) => acd.stop({ leave: false }))),
+      ...this.clients.map((client) => () => client.disconnect()),
+      () => opened.server.stop(),
+    ]);
   }
+}
+
+/**
+ * The hooks of a test file on the real-Redis ACD: its redis-server started
+ * before all tests and closed after them; before each test Redis flushed and
+ * a fresh ACD (made with `acdOptions()`) handed to `eachTest`, which keeps it
+ * and sets up the file's queues and agents. Returns the harness at once, so
+ * that tests can name it; it is open from the first beforeAll on.
+ */
+export function useAcdHarness(eachTest: (acd: Acd) => void | Promise<void>, acdOptions: () => Partial<AcdOptions> = () => ({})): AcdHarness {
+  const harness = new AcdHarness();
+  beforeAll(() => harness.open());
+  afterAll(() => harness.close());
+  beforeEach(async () => {
+    await harness.reset();
+    await eachTest(await harness.acd(acdOptions()));
+  });
+  return harness;
 }
 
 /** An operator profile with sensible defaults. */

@@ -1,20 +1,11 @@
 import { AppError } from '../../../src/errors/app-error';
 import type { Acd } from '../../../src/acd';
-import { AcdHarness, ofType, operator } from './acd-harness';
+import { ofType, operator, useAcdHarness } from './acd-harness';
 
 describe('ACD agent state machine (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  const h = useAcdHarness(async (fresh) => {
+    acd = fresh;
     await acd.defineQueue({ id: 'sales', wrapUpMs: 30_000 });
     await acd.upsertAgent(operator('a1'));
   });

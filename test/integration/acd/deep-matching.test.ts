@@ -1,23 +1,14 @@
 import type { Acd, MatchStage, RoutingStrategy } from '../../../src/acd';
-import { AcdHarness, operator } from './acd-harness';
+import { operator, useAcdHarness } from './acd-harness';
 
 /** More than one page (AcdSettings.scanDepth, 100) of entries that do not qualify. */
 const CROWD = 130;
 const REGIONAL: MatchStage[] = [{ afterMs: 0, scope: { type: 'queue' }, skills: [{ skill: 'regional', minLevel: 2 }] }];
 
 describe('ACD matching looks past any number of unsuitable entries, in one round trip (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  const h = useAcdHarness((fresh) => {
+    acd = fresh;
   });
 
   it.each<RoutingStrategy>(['longest_idle', 'fewest_calls', 'round_robin', 'linear', 'weighted_random'])(

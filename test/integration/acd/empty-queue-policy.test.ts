@@ -1,19 +1,10 @@
 import type { Acd } from '../../../src/acd';
-import { AcdHarness, ofType, operator } from './acd-harness';
+import { ofType, operator, useAcdHarness } from './acd-harness';
 
 describe('ACD empty-queue policy for callers already waiting when the last agent leaves (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  const h = useAcdHarness(async (fresh) => {
+    acd = fresh;
     await acd.defineQueue({ id: 'backup' });
     await acd.defineQueue({ id: 'q-over', emptyPolicy: 'overflow', overflow: { type: 'queue', queueId: 'backup' } });
     await acd.defineQueue({ id: 'q-cb', emptyPolicy: 'callback' });

@@ -1,19 +1,10 @@
 import type { Acd } from '../../../src/acd';
-import { AcdHarness, ofType, operator } from './acd-harness';
+import { ofType, operator, useAcdHarness } from './acd-harness';
 
 describe('ACD overflow to a named person: their ring time, then the fallback step (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  const h = useAcdHarness(async (fresh) => {
+    acd = fresh;
     await acd.upsertAgent(operator('head', { kind: 'department_head', queues: [] }));
     await acd.defineQueue({ id: 'backup' });
   });

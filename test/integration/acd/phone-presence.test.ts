@@ -3,26 +3,18 @@ import { createRootLogger } from '../../../src/logger';
 import { followPhonePresence } from '../../../src/sip/phone-presence';
 import type { PresenceEvent, PresenceListener } from '../../../src/sip/registration-store';
 import { eventually } from '../../helpers/eventually';
-import { AcdHarness, operator } from './acd-harness';
+import { operator, useAcdHarness } from './acd-harness';
 
 /** The registrar's presence events as the ACD sees them (real Redis): Ready with no phone is not Ready. */
 describe('agents follow their phones (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
   const listeners: PresenceListener[] = [];
   const registrar = { onPresence: (listener: PresenceListener) => { listeners.push(listener); return () => { listeners.splice(listeners.indexOf(listener), 1); }; } };
   const emit = (event: PresenceEvent): void => { for (const listener of [...listeners]) listener(event); };
   let stop: () => void;
 
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  useAcdHarness(async (fresh) => {
+    acd = fresh;
     await acd.defineQueue({ id: 'sales' });
     for (const id of ['1', '2', '3']) await acd.upsertAgent(operator(id));
     stop = followPhonePresence(registrar, acd, createRootLogger('silent'));

@@ -1,20 +1,11 @@
 import { subscribeAcdEvents, type Acd } from '../../../src/acd';
-import { AcdHarness, ofType, operator } from './acd-harness';
+import { ofType, operator, useAcdHarness } from './acd-harness';
 import { eventually } from '../../helpers/eventually';
 
 describe('ACD queues: order, position, estimated wait, abandon, callbacks (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  const h = useAcdHarness(async (fresh) => {
+    acd = fresh;
     await acd.defineQueue({ id: 'sales', wrapUpMs: 0 });
   });
 

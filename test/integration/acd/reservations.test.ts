@@ -1,19 +1,10 @@
 import type { Acd, MatchStage } from '../../../src/acd';
-import { AcdHarness, ofType, operator } from './acd-harness';
+import { ofType, operator, useAcdHarness } from './acd-harness';
 
 describe('ACD reservations, preferred targets, ring-no-answer and overflow (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  const h = useAcdHarness(async (fresh) => {
+    acd = fresh;
     await acd.defineQueue({ id: 'sales', ringTimeoutMs: 15_000, reserveTimeoutMs: 3_000 });
   });
 

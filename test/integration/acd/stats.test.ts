@@ -1,19 +1,10 @@
 import type { Acd } from '../../../src/acd';
-import { AcdHarness, operator } from './acd-harness';
+import { operator, useAcdHarness } from './acd-harness';
 
 describe('ACD live statistics (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd();
+  const h = useAcdHarness((fresh) => {
+    acd = fresh;
   });
 
   it('reports offered, answered, abandoned, both service levels, ASA, AHT and abandon rate, today and in the window', async () => {

@@ -1,32 +1,20 @@
 import type { Acd, MatchStage, RoutingStrategy } from '../../../src/acd';
-import { AcdHarness, ofType, operator } from './acd-harness';
-
-/** A small seeded generator, so the weighted-random test is reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { SeededRandom } from '../../helpers/seeded-random';
+import { ofType, operator, useAcdHarness } from './acd-harness';
 
 describe('ACD strategies and skills-based matching (real Redis)', () => {
-  let h: AcdHarness;
   let acd: Acd;
   let seq = 0;
-
-  beforeAll(async () => {
-    h = await AcdHarness.start();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    acd = await h.acd({ random: mulberry32(42) });
-  });
+  const h = useAcdHarness(
+    (fresh) => {
+      acd = fresh;
+    },
+    // Seeded alike for every test, so the weighted-random test is reproducible.
+    () => {
+      const seeded = new SeededRandom(42);
+      return { random: () => seeded.next() };
+    },
+  );
 
   async function setup(strategy: RoutingStrategy, agents: string[]): Promise<void> {
     await acd.defineQueue({ id: 'sales', strategy, wrapUpMs: 0 });

@@ -12,6 +12,7 @@ import type { RunningService } from '../../../src/platform/managed-process';
 import { createTestDatabase, startTestRedis, type TestDatabase } from '../../helpers/test-env';
 import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';
 import { untilPasses } from '../../helpers/eventually';
+import { releaseInOrder } from '../../helpers/release';
 
 const DAY = 24 * 3600_000;
 
@@ -36,16 +37,10 @@ describe('call records in Postgres (real Postgres and Redis)', () => {
     writer = new CallRecordWriter({ store: callRecordStore(db), redis, logger: testLogger(), drainIntervalMs: 100 });
   });
 
-  afterAll(async () => {
-    try {
-      await writer?.stop();
-      redis?.disconnect();
-      await db?.end();
-    } finally {
-      await redisServer?.stop();
-      await database?.drop();
-    }
-  });
+  afterAll(() => releaseInOrder([
+    () => writer?.stop(), () => redis?.disconnect(), () => db?.end(),
+    () => redisServer?.stop(), () => database?.drop(),
+  ]));
 
   const rowCount = async (sql: string, params: unknown[]): Promise<number> => Number((await db.query<{ n: string }>(sql, params)).rows[0]!.n);
 

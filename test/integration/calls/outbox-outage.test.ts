@@ -12,6 +12,7 @@ import { CallRecordWriter, type CallWriteOutcome } from '../../../src/calls/call
 import type { CallRecord } from '../../../src/calls/call-record';
 import { PATHS, buildCall, newCallId, testLogger, type Refs } from './call-paths';
 import { quietPeriod, untilPasses } from '../../helpers/eventually';
+import { releaseInOrder } from '../../helpers/release';
 
 const REFS: Refs = { clientId: null, queueId: null, agentA: 1, agentB: 2 };
 
@@ -57,17 +58,10 @@ describe('call record outbox through real Postgres and Redis outages', () => {
     writer.start();
   });
 
-  afterAll(async () => {
-    try {
-      await writer?.stop();
-      redis?.disconnect();
-      await db?.end();
-    } finally {
-      await redisServer?.stop();
-      await postgres?.stop();
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => releaseInOrder([
+    () => writer?.stop(), () => redis?.disconnect(), () => db?.end(),
+    () => redisServer?.stop(), () => postgres?.stop(), () => rmSync(root, { recursive: true, force: true }),
+  ]));
 
   async function expectStoredOnce(records: readonly CallRecord[]): Promise<void> {
     const ids = records.map((r) => r.id);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../../src/db/pool';
-import { SeededRandom } from '../../unit/ivr/seeded-random';
+import { SeededRandom } from '../../helpers/seeded-random';
 
 /**
  * Random calls, call timelines and ACD events in given windows, at microsecond

@@ -1,35 +1,24 @@
-import type { Browser } from 'playwright-core';
-import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { eventually } from '../../helpers/eventually';
-import { launchChromium, openPage } from '../../helpers/browser';
+import { openPage } from '../../helpers/browser';
 import { signInAdminAt } from './admin-config-helpers';
+import { useApiAndChromium } from './browser-fixture';
 
 const CONFIG_PAGE_LABELS = ['IVR editor', 'Routing editor', 'Directory', 'Audit log'];
 
 // Issue 7: the audit log shows who changed what with its diff; the configuration screens and their APIs are for admins only.
 describe('admin audit log and role enforcement (Chromium)', () => {
-  let harness: ApiHarness;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    harness = await startApiHarness({ demo: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = useApiAndChromium();
 
   it('shows a client change in the audit log with its before/after diff highlighted', async () => {
-    const clients = await harness.call('GET', `/api/clients?q=${encodeURIComponent('Ugolok')}`, { token: harness.tokens.admin });
+    const clients = await web.harness.call('GET', `/api/clients?q=${encodeURIComponent('Ugolok')}`, { token: web.harness.tokens.admin });
     const ugolok = clients.body[0];
-    const changed = await harness.call('PATCH', `/api/clients/${ugolok.id}`, { token: harness.tokens.admin, body: { creditLimit: 150000, notes: 'Limit raised after the November review.' } });
+    const changed = await web.harness.call('PATCH', `/api/clients/${ugolok.id}`, { token: web.harness.tokens.admin, body: { creditLimit: 150000, notes: 'Limit raised after the November review.' } });
     expect(changed.status).toBe(200);
 
-    const watched = await openPage(browser);
+    const watched = await openPage(web.browser);
     try {
       const { page } = watched;
-      await signInAdminAt(page, harness.baseUrl, '#/audit', 'admin', 'admin-password');
+      await signInAdminAt(page, web.harness.baseUrl, '#/audit', 'admin', 'admin-password');
       const entry = page.locator('tr.audit-entry').filter({ hasText: `client ${ugolok.id}` }).first();
       await expect(entry.textContent()).resolves.toMatch(/admin.*changed.*client/);
       await entry.getByRole('button', { name: /Show diff/ }).click();
@@ -57,16 +46,16 @@ describe('admin audit log and role enforcement (Chromium)', () => {
   });
 
   it('keeps an operator out of the admin pages and the admin APIs', async () => {
-    const watched = await openPage(browser);
+    const watched = await openPage(web.browser);
     try {
-      await signInAdminAt(watched.page, harness.baseUrl, '#/directory', 'h_operator', 'operator-password', { expectAdmin: false });
+      await signInAdminAt(watched.page, web.harness.baseUrl, '#/directory', 'h_operator', 'operator-password', { expectAdmin: false });
       await expect(watched.page.getByRole('alert').textContent()).resolves.toMatch(/may not open the admin/i);
       await expect(watched.page.getByRole('link', { name: 'Directory' }).count()).resolves.toBe(0);
       expect(watched.errors).toEqual([]);
     } finally {
       await watched.close();
     }
-    const token = harness.tokens.operator;
+    const token = web.harness.tokens.operator;
     const attempts: Array<[string, string, unknown?]> = [
       ['GET', '/api/ivr/flows/main/versions'],
       ['POST', '/api/ivr/flows/main/versions', { document: {} }],
@@ -79,16 +68,16 @@ describe('admin audit log and role enforcement (Chromium)', () => {
       ['GET', '/api/audit'],
     ];
     for (const [method, path, body] of attempts) {
-      const result = await harness.call(method, path, { token, body });
+      const result = await web.harness.call(method, path, { token, body });
       expect([method, path, result.status]).toEqual([method, path, 403]);
     }
   });
 
   it('shows a supervisor the supervisor pages but not the configuration pages, and refuses their config changes', async () => {
-    const watched = await openPage(browser);
+    const watched = await openPage(web.browser);
     try {
       const { page } = watched;
-      await signInAdminAt(page, harness.baseUrl, '#/ivr', 'h_supervisor', 'supervisor-password');
+      await signInAdminAt(page, web.harness.baseUrl, '#/ivr', 'h_supervisor', 'supervisor-password');
       const nav = page.getByRole('navigation', { name: 'Main menu' });
       await expect(nav.getByRole('link').count()).resolves.toBeGreaterThan(0);
       for (const label of CONFIG_PAGE_LABELS) await expect(nav.getByRole('link', { name: label }).count()).resolves.toBe(0);
@@ -97,10 +86,10 @@ describe('admin audit log and role enforcement (Chromium)', () => {
     } finally {
       await watched.close();
     }
-    const token = harness.tokens.supervisor;
+    const token = web.harness.tokens.supervisor;
     // Supervisors may read the configuration (and test calls), not change it.
-    await expect(harness.call('GET', '/api/ivr/flows/main/versions', { token }).then((r) => r.status)).resolves.toBe(200);
-    const published = await harness.call('GET', '/api/routing-config/published', { token });
+    await expect(web.harness.call('GET', '/api/ivr/flows/main/versions', { token }).then((r) => r.status)).resolves.toBe(200);
+    const published = await web.harness.call('GET', '/api/routing-config/published', { token });
     expect(published.status).toBe(200);
     for (const [method, path, body] of [
       ['POST', '/api/routing-config/versions', { document: published.body.document }],
@@ -109,7 +98,7 @@ describe('admin audit log and role enforcement (Chromium)', () => {
       ['POST', '/api/departments', { code: 'shadow', name: 'Shadow' }],
       ['POST', '/api/disposition-codes', { code: 'x', label: 'X' }],
     ] as Array<[string, string, unknown]>) {
-      const result = await harness.call(method, path, { token, body });
+      const result = await web.harness.call(method, path, { token, body });
       expect([method, path, result.status]).toEqual([method, path, 403]);
     }
   });

@@ -1,31 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
-import { launchChromium, openPage, type WatchedPage } from '../../helpers/browser';
 import { eventually, quietPeriod } from '../../helpers/eventually';
-import { signInAdminAt } from './admin-config-helpers';
+import { useAdminPage } from './browser-fixture';
 
 // Issue 7: the directory screens — staff with SIP credentials, clients found by any phone format, CSV import with its report.
 describe('admin directory (Chromium)', () => {
-  let harness: ApiHarness;
-  let browser: Browser;
-  let watched: WatchedPage;
-
-  beforeAll(async () => {
-    harness = await startApiHarness({ demo: true });
-    browser = await launchChromium();
-    // The refused first attempt is a 400 the page shows on its field.
-    watched = await openPage(browser, { ignoreErrors: [/status of 400/] });
-    watched.page.on('dialog', (dialog) => void dialog.accept());
-    await signInAdminAt(watched.page, harness.baseUrl, '#/directory/staff', 'admin', 'admin-password');
-  });
-  afterAll(async () => {
-    await watched?.close();
-    await browser?.close();
-    await harness?.close();
-  });
+  // The refused first attempt is a 400 the page shows on its field.
+  const web = useAdminPage('#/directory/staff', { ignoreErrors: [/status of 400/] });
 
   it('creates a staff member (the server’s field errors shown on the field) and resets their SIP credentials', async () => {
-    const { page } = watched;
+    const { page } = web.watched;
     await page.getByRole('button', { name: 'New staff member' }).click();
     const drawer = page.getByRole('dialog', { name: 'New staff member' });
     await drawer.getByLabel('Full name').fill('Nina Fedorova');
@@ -45,9 +27,9 @@ describe('admin directory (Chromium)', () => {
     await edit.waitFor();
     await expect(page.getByRole('row', { name: /Nina Fedorova/ }).textContent()).resolves.toMatch(/operator.*Wholesale sales.*orders:2.*ru, en.*nina.*not set.*operators/);
 
-    const list = await harness.call('GET', '/api/staff?limit=1000', { token: harness.tokens.admin });
+    const list = await web.harness.call('GET', '/api/staff?limit=1000', { token: web.harness.tokens.admin });
     const nina = list.body.find((s: { fullName: string }) => s.fullName === 'Nina Fedorova');
-    const operatorsQueue = (await harness.call('GET', '/api/queues', { token: harness.tokens.admin })).body.find((q: { name: string }) => q.name === 'operators');
+    const operatorsQueue = (await web.harness.call('GET', '/api/queues', { token: web.harness.tokens.admin })).body.find((q: { name: string }) => q.name === 'operators');
     expect(nina).toMatchObject({ role: 'operator', sipUsername: 'nina', hasSipCredentials: false, skills: { orders: 2 }, languages: ['ru', 'en'], queueIds: [operatorsQueue.id] });
 
     await edit.getByRole('button', { name: 'Reset SIP credentials' }).click();
@@ -56,17 +38,17 @@ describe('admin directory (Chromium)', () => {
     const password = (await secret.textContent()) ?? '';
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
     await expect(edit.getByRole('status').textContent()).resolves.toMatch(/New SIP password for nina/);
-    const after = await harness.call('GET', `/api/staff/${nina.id}`, { token: harness.tokens.admin });
+    const after = await web.harness.call('GET', `/api/staff/${nina.id}`, { token: web.harness.tokens.admin });
     expect(after.body.hasSipCredentials).toBe(true);
     // The list reloads after the reset: wait for the row to say so (it says "not set" until then).
     const row = await eventually(() => page.getByRole('row', { name: /Nina Fedorova/ }).textContent(), (text) => /nina\s*set/.test(text ?? ''), 20_000);
     expect(row).toMatch(/nina\s*set/);
-    await watched.screenshot('admin-directory-staff');
-    expect(watched.errors).toEqual([]);
+    await web.watched.screenshot('admin-directory-staff');
+    expect(web.watched.errors).toEqual([]);
   });
 
   it('finds a client by a differently written phone number, and by part of the name', async () => {
-    const { page } = watched;
+    const { page } = web.watched;
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     await page.getByRole('tab', { name: 'Clients' }).click();
     const table = page.getByRole('table', { name: 'Clients' });
@@ -93,11 +75,11 @@ describe('admin directory (Chromium)', () => {
     const byName = await eventually(rowTexts, (rows) => rows.length === 1 && rows[0]!.includes('Ugolok grocery'), 20_000);
     expect(byName).toHaveLength(1);
     await page.unroute('**/api/clients?*');
-    expect(watched.errors).toEqual([]);
+    expect(web.watched.errors).toEqual([]);
   });
 
   it('imports clients from CSV and reports the bad line by number; the good ones are searchable at once', async () => {
-    const { page } = watched;
+    const { page } = web.watched;
     const csv = [
       'name,type,phones,manager,region,language',
       'Lipetsk Grain Trade,regional,+7 (4742) 55-10-01,ion,Lipetsk,ru',
@@ -111,19 +93,19 @@ describe('admin directory (Chromium)', () => {
     await expect(report.locator('.counts').textContent()).resolves.toMatch(/2\s*imported.*1\s*failed/);
     await expect(report.getByRole('row').filter({ hasText: 'wholesale_giant' }).textContent()).resolves.toMatch(/^4.*unknown client type "wholesale_giant"/);
 
-    const found = await harness.call('GET', `/api/clients?phone=${encodeURIComponent('+74955557777')}`, { token: harness.tokens.admin });
+    const found = await web.harness.call('GET', `/api/clients?phone=${encodeURIComponent('+74955557777')}`, { token: web.harness.tokens.admin });
     expect(found.body.map((c: { name: string }) => c.name)).toEqual(['Stall 77 at Danilovsky']);
     await page.getByLabel('Search by name or phone (any format)').fill('+7 495 555-77-77');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByRole('cell', { name: 'Stall 77 at Danilovsky' }).waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await watched.screenshot('admin-clients');
-    expect(watched.errors).toEqual([]);
+    await web.watched.screenshot('admin-clients');
+    expect(web.watched.errors).toEqual([]);
   });
 
   it('sets a queue\'s wallboard targets (service-level target, long-wait alert); an impossible target is stopped on its field', async () => {
-    const { page } = watched;
-    await page.goto(`${harness.baseUrl}/admin/#/directory/queues`);
+    const { page } = web.watched;
+    await page.goto(`${web.harness.baseUrl}/admin/#/directory/queues`);
     await page.getByRole('button', { name: 'Finance service' }).click();
     const drawer = page.getByRole('dialog', { name: 'Edit Finance service' });
     await expect(drawer.getByLabel('Service level target (%)').inputValue()).resolves.toBe('90');
@@ -136,9 +118,9 @@ describe('admin directory (Chromium)', () => {
     await drawer.getByLabel('Long-wait alert (s)').fill('45');
     await drawer.getByRole('button', { name: 'Save' }).click();
     const finance = async (): Promise<{ serviceLevelTargetPercent: number; longWaitAlertSeconds: number | null } | undefined> =>
-      ((await harness.call('GET', '/api/queues', { token: harness.tokens.admin })).body as Array<{ name: string; serviceLevelTargetPercent: number; longWaitAlertSeconds: number | null }>).find((q) => q.name === 'finance');
+      ((await web.harness.call('GET', '/api/queues', { token: web.harness.tokens.admin })).body as Array<{ name: string; serviceLevelTargetPercent: number; longWaitAlertSeconds: number | null }>).find((q) => q.name === 'finance');
     await expect(eventually(finance, (q) => q?.serviceLevelTargetPercent === 85, 5000, 100)).resolves.toMatchObject({ serviceLevelTargetPercent: 85, longWaitAlertSeconds: 45 });
-    await watched.screenshot('admin-queue-targets');
-    expect(watched.errors).toEqual([]);
+    await web.watched.screenshot('admin-queue-targets');
+    expect(web.watched.errors).toEqual([]);
   });
 });

@@ -1,8 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
-import { launchChromium, openPage, type WatchedPage } from '../../helpers/browser';
+import type { Page } from 'playwright-core';
 import { wav } from '../../helpers/wav-builder';
-import { signInAdminAt } from './admin-config-helpers';
+import { useAdminPage } from './browser-fixture';
 
 // A Wednesday, 15:00 in Moscow: inside the demo's business hours, so the main menu plays.
 const OPEN_AT_LOCAL = '2026-12-02T12:00';
@@ -21,26 +19,10 @@ async function runTestCall(page: Page, digits: string): Promise<string[]> {
 
 // Issue 7: an admin edits the hotline's IVR in the browser; the server's validator, simulator and versioning do the judging.
 describe('admin IVR editor (Chromium)', () => {
-  let harness: ApiHarness;
-  let browser: Browser;
-  let watched: WatchedPage;
-
-  beforeAll(async () => {
-    harness = await startApiHarness({ demo: true });
-    browser = await launchChromium();
-    // Publishing and rolling back ask for confirmation.
-    watched = await openPage(browser);
-    watched.page.on('dialog', (dialog) => void dialog.accept());
-    await signInAdminAt(watched.page, harness.baseUrl, '#/ivr/main/flow', 'admin', 'admin-password');
-  });
-  afterAll(async () => {
-    await watched?.close();
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = useAdminPage('#/ivr/main/flow');
 
   it('shows a bad menu branch on its node, and once fixed the draft is tested, published and used by new calls', async () => {
-    const { page } = watched;
+    const { page } = web.watched;
     await page.getByRole('button', { name: 'main_menu', exact: true }).click();
     await page.getByRole('button', { name: 'Add branch' }).click();
     // The new branch takes the first free key; a typo in its target is the validator's to catch.
@@ -67,18 +49,18 @@ describe('admin IVR editor (Chromium)', () => {
     await page.getByRole('tab', { name: 'Flow' }).click();
     await expect(page.locator('li.flow-node.on-path').count()).resolves.toBeGreaterThanOrEqual(4);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await watched.screenshot('admin-ivr-editor');
+    await web.watched.screenshot('admin-ivr-editor');
 
     // Nothing is live until it is published.
-    const before = await harness.call('POST', '/api/ivr/simulate', { token: harness.tokens.admin, body: { callerNumber: '+74951000001', digits: '6t', at: OPEN_AT_ISO } });
+    const before = await web.harness.call('POST', '/api/ivr/simulate', { token: web.harness.tokens.admin, body: { callerNumber: '+74951000001', digits: '6t', at: OPEN_AT_ISO } });
     expect(before.body.path.slice(0, 4)).toEqual(['greeting', 'hours', 'main_menu', 'invalid_choice']);
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText('Published v2: new calls use it now.').waitFor();
-    const published = await harness.call('GET', '/api/ivr/flows/main/published', { token: harness.tokens.admin });
+    const published = await web.harness.call('GET', '/api/ivr/flows/main/published', { token: web.harness.tokens.admin });
     expect(published.body.version).toBe(2);
     expect(published.body.document.nodes.main_menu.options['6']).toBe('route_operator');
-    const after = await harness.call('POST', '/api/ivr/simulate', { token: harness.tokens.admin, body: { callerNumber: '+74951000001', digits: '6', at: OPEN_AT_ISO } });
+    const after = await web.harness.call('POST', '/api/ivr/simulate', { token: web.harness.tokens.admin, body: { callerNumber: '+74951000001', digits: '6', at: OPEN_AT_ISO } });
     expect(after.status).toBe(200);
     expect(after.body.flow.version).toBe(2);
     expect(after.body.path).toEqual(['greeting', 'hours', 'main_menu', 'route_operator']);
@@ -87,11 +69,11 @@ describe('admin IVR editor (Chromium)', () => {
     // A new test call in the page now runs the published version.
     await expect(runTestCall(page, '6')).resolves.toEqual(['greeting', 'hours', 'main_menu', 'route_operator']);
     await expect(page.getByText(/IVR flow main v2, routing v1/).count()).resolves.toBe(1);
-    expect(watched.errors).toEqual([]);
+    expect(web.watched.errors).toEqual([]);
   });
 
   it('compares two versions as a readable diff and rolls back to the first', async () => {
-    const { page } = watched;
+    const { page } = web.watched;
     await page.getByRole('tab', { name: 'Versions' }).click();
     await page.getByLabel('Older version').selectOption('1');
     await page.getByLabel('Newer version').selectOption('2');
@@ -104,34 +86,34 @@ describe('admin IVR editor (Chromium)', () => {
 
     await page.getByRole('button', { name: 'Roll back to this v1' }).click();
     await page.getByText('Editing main · published v3').waitFor();
-    const published = await harness.call('GET', '/api/ivr/flows/main/published', { token: harness.tokens.admin });
+    const published = await web.harness.call('GET', '/api/ivr/flows/main/published', { token: web.harness.tokens.admin });
     expect(published.body.version).toBe(3);
     expect(published.body.document.nodes.main_menu.options['6']).toBeUndefined();
-    expect(watched.errors).toEqual([]);
+    expect(web.watched.errors).toEqual([]);
   });
 
   it('plays a prompt in the browser after uploading a recording for it', async () => {
-    const { page } = watched;
+    const { page } = web.watched;
     await page.getByRole('tab', { name: 'Flow' }).click();
     await page.getByRole('button', { name: 'greeting', exact: true }).first().click();
     await page.getByLabel('Upload recording greeting (en)').first().setInputFiles({ name: 'greeting-en.wav', mimeType: 'audio/wav', buffer: wav({ frames: 8000 }) });
     await page.locator('.node-editor .prompt-player', { hasText: 'uploaded' }).waitFor();
-    const prompts = await harness.call('GET', '/api/prompts', { token: harness.tokens.admin });
+    const prompts = await web.harness.call('GET', '/api/prompts', { token: web.harness.tokens.admin });
     expect(prompts.body.find((p: { id: string; language: string }) => p.id === 'greeting' && p.language === 'en')).toMatchObject({ source: 'upload', durationMs: 1000 });
 
     await page.getByRole('button', { name: 'Play greeting (en)' }).first().click();
     // The one-second recording plays to its end, and the button offers to play it again.
     await page.getByRole('button', { name: 'Play greeting (en)' }).first().waitFor();
     await page.waitForFunction(() => !document.querySelector('.node-editor button[aria-label^="Stop greeting (en)"]'), undefined, { timeout: 10000 });
-    expect(watched.errors).toEqual([]);
+    expect(web.watched.errors).toEqual([]);
   });
 
   it('"call it" explains that an admin account without a staff member has no softphone to call the draft from, and opens nothing', async () => {
-    const { page } = watched;
+    const { page } = web.watched;
     const pagesBefore = page.context().pages().length;
     await page.getByRole('button', { name: /Call it from my softphone/ }).click();
     await expect(page.getByRole('dialog', { name: 'Calling the draft' }).textContent()).resolves.toMatch(/not linked to a staff member.*PATCH \/api\/users\/\d+/);
     expect(page.context().pages()).toHaveLength(pagesBefore);
-    expect(watched.errors).toEqual([]);
+    expect(web.watched.errors).toEqual([]);
   });
 });

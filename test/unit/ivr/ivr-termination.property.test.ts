@@ -8,7 +8,7 @@ import type { ClientFacts } from '../../../src/routing/client-facts';
 import { DEFAULT_ROUTING_CONFIG } from '../../../src/routing/default-routing-config';
 import { formatIssue } from '../../../src/routing/validation-result';
 import { CLOSED_AT, FakeSession, OPEN_AT } from './ivr-harness';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../../helpers/seeded-random';
 
 const PROMPT_IDS = [...new Set(DEFAULT_PROMPTS.map((p) => p.id))];
 const KEYS = '0123456789*#'.split('');
