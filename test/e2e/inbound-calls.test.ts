@@ -4,7 +4,7 @@ import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually, quietPeriod } from '../helpers/eventually';
 import { channelRms } from '../helpers/wav-level';
-import { agentScenario, callerScenario, freeMediaPort, referringAgentScenario, registerPhone, runSipp, startSippPhone } from '../helpers/sipp';
+import { agentScenario, callerScenario, freeMediaPort, referringAgentScenario, registerPhone, runSipp, startSippPhone, type SippResult } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 const MARKET_CLIENT = '+74951000001';
@@ -68,6 +68,20 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     expect(call.agent_ids).toEqual([annaId, tatianaId]);
     expect(call.transfers).toHaveLength(1);
     expect(call.transfers[0]).toMatchObject({ kind: 'blind', target: { kind: 'queue', queue: 'finance' }, byAgentId: annaId, result: 'completed' });
+  };
+
+  /**
+   * After Anna handed the caller to finance: Tatiana talks, Anna is out of the call, and the caller's and Tatiana's
+   * sipp runs end cleanly. Returns the call's row once the call has ended.
+   */
+  const financeTakesOver = async (tatiana: string, caller: Promise<SippResult>, tatianaAnswers: { done: Promise<number | null> }) => {
+    expect(await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'on_call', 15000)).toBe('on_call');
+    expect(['wrap_up', 'ready']).toContain(await agentState(anna, 'anna'));
+    const result = await caller;
+    expect(result.errors).toBe('');
+    expect(result.successful).toBe(1);
+    expect(await tatianaAnswers.done).toBe(0);
+    return eventually(latestCall, (c) => c?.ended_at != null);
   };
 
   it('a market client presses 1, waits for an operator, talks, and is recorded: one call row, its events, media both ways, a stereo recording', async () => {
@@ -245,14 +259,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     const transfer = await h.api('POST', `/api/calls/${callId}/transfer`, anna, { target: { kind: 'queue', queue: 'finance' } });
     expect(transfer.status).toBe(200);
     expect(await annaAnswers.done).toBe(0);
-    expect(await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'on_call', 15000)).toBe('on_call');
-    expect(['wrap_up', 'ready']).toContain(await agentState(anna, 'anna'));
-    const result = await caller;
-    expect(result.errors).toBe('');
-    expect(result.successful).toBe(1);
-    expect(await tatianaAnswers.done).toBe(0);
-
-    const call = await eventually(latestCall, (c) => c?.ended_at != null);
+    const call = await financeTakesOver(tatiana, caller, tatianaAnswers);
     expect(call.id).toBe(callId);
     expectTransferredFromAnnaToFinance(call, annaId, tatianaId);
     const types = (await eventsOf(call.id)).map((e) => e.type);
@@ -278,14 +285,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     const annaId = await staffId('anna');
     const tatianaId = await staffId('tatiana');
     expect(await annaRefers.done).toBe(0);
-    expect(await eventually(() => agentState(tatiana, 'tatiana'), (s) => s === 'on_call', 15000)).toBe('on_call');
-    expect(['wrap_up', 'ready']).toContain(await agentState(anna, 'anna'));
-    const result = await caller;
-    expect(result.errors).toBe('');
-    expect(result.successful).toBe(1);
-    expect(await tatianaAnswers.done).toBe(0);
-
-    const call = await eventually(latestCall, (c) => c?.ended_at != null);
+    const call = await financeTakesOver(tatiana, caller, tatianaAnswers);
     expectTransferredFromAnnaToFinance(call, annaId, tatianaId);
     expect((await eventsOf(call.id)).map((e) => e.type)).toContain('transfer_started');
     await h.api('POST', `/api/agents/${annaId}/wrap-up/end`, anna);

@@ -10,7 +10,7 @@ import { OFFICE_HOST, startSystemHarness, type SystemHarness } from '../helpers/
 import { testCa } from '../helpers/test-tls';
 import { channelRms } from '../helpers/wav-level';
 import { sessionCallerScenario, type SessionCallerStep } from './call-session-kit';
-import { agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, talkingCaller } from './softphone-kit';
+import { afterSoftphoneTests, agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, talkingCaller } from './softphone-kit';
 
 /** A market client in the demo directory (Sadovod market, stall 14). */
 const MARKET_CLIENT = '+74951000001';
@@ -56,18 +56,7 @@ describeWithDrachtio('an office: softphone by host name over HTTPS and WSS, desk
     await prepareSoftphoneContext(watched.context);
   }, 180_000);
 
-  afterAll(async () => {
-    await watched?.close();
-    await browser?.close();
-    await h?.close();
-  });
-
-  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
-  afterEach(() => h.expectNothingLeft(), 30_000);
-
-  afterEach(() => {
-    expect(watched.errors).toEqual([]);
-  });
+  afterSoftphoneTests(() => ({ h, browser, watched }));
 
   it('the softphone typed as http://<office host>:<port>/softphone/ lands on HTTPS: a secure context with a microphone', async () => {
     expect(officeUrl).toMatch(new RegExp(`^https://${OFFICE_HOST.replace(/\./g, '\\.')}:\\d+$`));

@@ -6,7 +6,7 @@ import { eventually, quietPeriod } from '../helpers/eventually';
 import { freeMediaPort, registerPhone, runSipp, type SippResult, startSippPhone } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { sessionCallerScenario, type SessionCallerStep } from './call-session-kit';
-import { agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, talkingCaller } from './softphone-kit';
+import { afterSoftphoneTests, agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, talkingCaller } from './softphone-kit';
 
 /** A market client in the demo directory (Sadovod market, stall 14, manager Anna). */
 const MARKET_CLIENT = '+74951000001';
@@ -50,21 +50,7 @@ describeWithDrachtio('softphone in Chromium on real calls (drachtio-server, rtpe
     await signIn(page, h.baseUrl, 'softphone', 'anna', 'demo-pass-1');
   }, 180_000);
 
-  afterAll(async () => {
-    try {
-      await watched?.close();
-      await browser?.close();
-    } finally {
-      await h?.close();
-    }
-  });
-
-  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
-  afterEach(() => h.expectNothingLeft(), 30_000);
-
-  afterEach(() => {
-    expect(watched.errors).toEqual([]);
-  });
+  afterSoftphoneTests(() => ({ h, browser, watched }));
 
   it('registers over WebSocket and goes Ready', async () => {
     await page.getByTestId('phone-status').getByText('Phone: registered').waitFor({ timeout: 20_000 });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, type WatchedPage } from '../helpers/browser';
+import { releaseInOrder } from '../helpers/release';
 import type { SystemHarness } from '../helpers/system-harness';
 import type { SessionCallerStep } from './call-session-kit';
 
@@ -37,6 +38,32 @@ declare global {
  */
 export function launchSoftphoneBrowser(extraArgs: string[] = []): Promise<Browser> {
   return launchChromium(['--allow-loopback-in-peer-connection', ...extraArgs]);
+}
+
+/** What a softphone test file's beforeAll makes; undefined where it failed before making it. */
+export interface SoftphoneFileParts {
+  h: SystemHarness | undefined;
+  browser: Browser | undefined;
+  watched: WatchedPage | undefined;
+}
+
+/**
+ * The after-hooks every softphone test file has: after each test no call and
+ * no rtpengine session is left (every resource released, design §8) and the
+ * page logged no error; after the file the page, the browser and the system
+ * close, each even when one before it failed, so a stuck page never leaves the
+ * system running. `parts` reads the file's own variables (its beforeAll sets
+ * them); `releaseFirst` (an rtpengine probe) go before the page.
+ */
+export function afterSoftphoneTests(parts: () => SoftphoneFileParts, ...releaseFirst: Array<() => unknown>): void {
+  afterAll(() => {
+    const { h, browser, watched } = parts();
+    return releaseInOrder([...releaseFirst, () => watched?.close(), () => browser?.close(), () => h?.close()]);
+  });
+  afterEach(() => parts().h!.expectNothingLeft(), 30_000);
+  afterEach(() => {
+    expect(parts().watched!.errors).toEqual([]);
+  });
 }
 
 /**

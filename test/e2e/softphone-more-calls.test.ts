@@ -9,7 +9,7 @@ import { startSystemHarness, type SystemHarness } from '../helpers/system-harnes
 import {
   RtpengineProbe, answeringPhoneScenario, decliningPhoneScenario, sample, sessionCallerScenario, sippErrors, startPhone, talkingPhoneScenario, type SessionCallerStep,
 } from './call-session-kit';
-import { agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, sdpLog, talkingCaller, type RtpFigures } from './softphone-kit';
+import { afterSoftphoneTests, agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, sdpLog, talkingCaller, type RtpFigures } from './softphone-kit';
 
 /** A market client in the demo directory (Sadovod market, stall 14, manager Anna). */
 const MARKET_CLIENT = '+74951000001';
@@ -170,19 +170,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
     await page.getByTestId('phone-status').getByText('Phone: registered').waitFor({ timeout: 20_000 });
   }, 180_000);
 
-  afterAll(async () => {
-    rtpengine?.close();
-    await watched?.close();
-    await browser?.close();
-    await h?.close();
-  });
-
-  // Each scenario leaves no call and no rtpengine session behind (every resource released, design §8).
-  afterEach(() => h.expectNothingLeft(), 30_000);
-
-  afterEach(() => {
-    expect(watched.errors).toEqual([]);
-  });
+  afterSoftphoneTests(() => ({ h, browser, watched }), () => rtpengine?.close());
 
   it('warm transfer from the Transfer panel: while Anna consults Tatiana the caller hears music and the browser talks with Tatiana; completed, the browser line ends and the caller talks with Tatiana', async () => {
     await annaReady();
