@@ -12,8 +12,34 @@ export type Db = pg.Pool;
 export type DbClient = pg.PoolClient;
 export type Queryable = pg.Pool | pg.PoolClient;
 
-export function createPool(url: string, logger: Logger, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30000 });
+/** How long a pool waits on Postgres before it gives up (issue 14: a Postgres that hangs must not pin every connection). */
+export interface PoolLimits {
+  /** Most connections. */
+  max: number;
+  /** Postgres cancels a statement running longer (statement_timeout, SQLSTATE 57014). */
+  statementTimeoutMs: number;
+  /** The client gives up on a query whose answer has not come (a frozen server that cannot even cancel). */
+  queryTimeoutMs: number;
+}
+
+/** Reports, the admin API and jobs: long statements allowed. */
+export const GENERAL_POOL: PoolLimits = { max: 10, statementTimeoutMs: 60_000, queryTimeoutMs: 65_000 };
+/**
+ * Calls: caller lookup, published flows and routing, the directory snapshot,
+ * call records. Small and quick to give up, and apart from the general pool,
+ * so that a report or a stuck admin query can never take the connections a
+ * ringing call needs; what it cannot read in time it reads from its caches,
+ * what it cannot write waits in the Redis outbox.
+ */
+export const CALL_PATH_POOL: PoolLimits = { max: 4, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 };
+
+export function createPool(url: string, logger: Logger, limits: PoolLimits = GENERAL_POOL): Db {
+  const pool = new pg.Pool({
+    connectionString: url, max: limits.max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30000,
+    statement_timeout: limits.statementTimeoutMs, query_timeout: limits.queryTimeoutMs,
+    // TCP keepalive: a server that vanished without closing (a dead host, a dropped link) is noticed, not waited on.
+    keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client losing its server (Postgres restart) must not crash the process.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres client error'));
   return pool;

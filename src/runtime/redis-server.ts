@@ -50,7 +50,8 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
       '--port', String(options.port),
       '--bind', '127.0.0.1',
       '--dir', options.dataDir,
-      '--appendonly', options.appendOnly ? 'yes' : 'no',
+      // AOF fsynced every second: a crash or restart loses at most the last second of queue changes (design §4).
+      '--appendonly', options.appendOnly ? 'yes' : 'no', '--appendfsync', 'everysec',
       '--save', '',
       '--daemonize', 'no',
       '--protected-mode', 'yes',

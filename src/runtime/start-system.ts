@@ -9,7 +9,7 @@ import { ensureAdminUser } from '../db/bootstrap-admin';
 import { DEMO_PASSWORD, seedDemoData } from '../db/demo-seed';
 import { runMigrations } from '../db/migrate';
 import { ensureReferenceData } from '../db/reference-data';
-import { createPool, type Db } from '../db/pool';
+import { CALL_PATH_POOL, createPool, GENERAL_POOL, type Db } from '../db/pool';
 import { startPostgresServer } from '../db/postgres-server';
 import { acdDirectorySource } from '../db/repositories/acd-directory-source';
 import { acdEventStore } from '../db/repositories/acd-events-repository';
@@ -121,8 +121,11 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       reports.push({ name: 'postgres', how: 'started', where: `${pg.url} (data in ${pg.dataDir})` });
     }
     await runMigrations(databaseUrl, 'up');
-    const db: Db = createPool(databaseUrl, logger);
+    const db: Db = createPool(databaseUrl, logger, GENERAL_POOL);
     closers.push(() => db.end());
+    // The call path's own small pool with short timeouts: reports and admin work never take a ringing call's connection.
+    const callDb: Db = createPool(databaseUrl, logger.child({ pool: 'calls' }), CALL_PATH_POOL);
+    closers.push(() => callDb.end());
 
     // Redis: live state; the HTTP side still starts without it and says so on /readyz.
     let redisUrl = config.redis.url;
@@ -277,7 +280,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     let listMediaSessions: () => Promise<string[]> = () => Promise.resolve([]);
     let outboundCalls: OutboundDialer | null = null;
     if (sip && registrar && acd && rtpengineState.state === 'up') {
-      const callServices = await createCallServices({ config, db, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
+      const callServices = await createCallServices({ config, db: callDb, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
       listMediaSessions = async () => {
         const reply = await callServices.services.ng.command('list', { limit: 10_000 });
         return Array.isArray(reply.calls) ? reply.calls.map(String) : [];

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { sipHa1 } from '../../src/auth/sip-digest';
-import { createPool, type Db } from '../../src/db/pool';
+import { createPool, GENERAL_POOL, type Db } from '../../src/db/pool';
 import { createRootLogger } from '../../src/logger';
 import { freeTcpPort, type RunningService } from '../../src/platform/managed-process';
 import { expectedDigestResponse } from '../../src/sip/digest-auth';
@@ -195,7 +195,7 @@ describeWithDrachtio('registrar through a real drachtio-server, driven by sipp',
     workDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-registrar-e2e-'));
     redisServer = await startTestRedis();
     database = await createTestDatabase();
-    db = createPool(database.url, logger, 4);
+    db = createPool(database.url, logger, { ...GENERAL_POOL, max: 4 });
     redis = new Redis({ host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: 1 });
     for (const [user, password] of [['op1', 'op1-secret'], ['op2', 'op2-secret']] as const) {
       const { rows } = await db.query<{ id: number }>(

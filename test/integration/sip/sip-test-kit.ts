@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { ManualClock } from '../../../src/acd/clock';
 import { sipHa1 } from '../../../src/auth/sip-digest';
-import { createPool, type Db } from '../../../src/db/pool';
+import { createPool, GENERAL_POOL, type Db } from '../../../src/db/pool';
 import { createRootLogger, type Logger } from '../../../src/logger';
 import { expectedDigestResponse } from '../../../src/sip/digest-auth';
 import type { InboundRequest, OutboundResponse } from '../../../src/sip/srf-types';
@@ -28,7 +28,7 @@ export class SipTestKit {
     const redisServer = await startTestRedis();
     const database = await createTestDatabase();
     const redis = new Redis({ host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: 1 });
-    const db = createPool(database.url, createRootLogger('silent'), 4);
+    const db = createPool(database.url, createRootLogger('silent'), { ...GENERAL_POOL, max: 4 });
     return new SipTestKit(redis, redisServer.port, db, database, redisServer);
   }
 
