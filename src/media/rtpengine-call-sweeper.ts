@@ -14,6 +14,8 @@ export interface MediaCallTracker {
 
 /** One sweep's outcome. */
 export interface SweepResult {
+  /** Live calls rtpengine no longer holds (restarted, or dropped them after its media timeout): their owners are told. */
+  lost: number;
   /** Deleted by this sweep. */
   deleted: number;
   /** rtpengine no longer listed them (it dropped them itself, e.g. after its idle timeout). */
@@ -26,8 +28,11 @@ export interface SweepResult {
 export interface RtpengineCallSweeperOptions {
   ng: NgCommandSender;
   logger?: Logger;
-  /** How often the periodic sweep runs (default 30 s). */
+  /** How often the periodic sweep runs (default 5 s: a call whose media is gone is noticed within it). */
   intervalMs?: number;
+  /** A call tracked this recently is not yet expected in rtpengine's list (its offer may be on the way; default 5 s). */
+  settleMs?: number;
+  clock?: () => number;
   /** The `limit` of the `list` command: at most this many call-ids are listed per sweep (default 10 000). */
   listLimit?: number;
 }
@@ -41,7 +46,11 @@ export interface RtpengineCallSweeperOptions {
  * ones it still lists and forgets those it no longer does.
  */
 export class RtpengineCallSweeper implements MediaCallTracker {
-  private readonly live = new Set<string>();
+  /** Live calls and when each was first tracked. */
+  private readonly live = new Map<string, number>();
+  private readonly lostListeners = new Set<(callId: string) => void>();
+  private readonly settleMs: number;
+  private readonly clock: () => number;
   private readonly pendingDelete = new Set<string>();
   private readonly ng: NgCommandSender;
   private readonly logger: Logger | undefined;
@@ -53,12 +62,26 @@ export class RtpengineCallSweeper implements MediaCallTracker {
   constructor(options: RtpengineCallSweeperOptions) {
     this.ng = options.ng;
     this.logger = options.logger;
-    this.intervalMs = options.intervalMs ?? 30_000;
+    this.intervalMs = options.intervalMs ?? 5_000;
     this.listLimit = options.listLimit ?? 10_000;
+    this.settleMs = options.settleMs ?? 5_000;
+    this.clock = options.clock ?? Date.now;
   }
 
   track(callId: string): void {
-    if (!this.pendingDelete.has(callId)) this.live.add(callId);
+    if (!this.pendingDelete.has(callId) && !this.live.has(callId)) this.live.set(callId, this.clock());
+  }
+
+  /**
+   * Tells `listener` the call-id of each live call rtpengine no longer holds
+   * — restarted, or dropped after its media timeout: the call's audio is gone
+   * and its owner ends it with the reason (issue 14). Returns the remover.
+   */
+  onMediaLost(listener: (callId: string) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => {
+      this.lostListeners.delete(listener);
+    };
   }
 
   release(callId: string): void {
@@ -109,8 +132,8 @@ export class RtpengineCallSweeper implements MediaCallTracker {
   }
 
   private async sweepOnce(): Promise<SweepResult> {
-    const result: SweepResult = { deleted: 0, gone: 0, failed: 0 };
-    if (this.pendingDelete.size === 0) return result;
+    const result: SweepResult = { lost: 0, deleted: 0, gone: 0, failed: 0 };
+    if (this.pendingDelete.size === 0 && this.live.size === 0) return result;
     let listed: Set<string> | null = null;
     try {
       const reply = await this.ng.command('list', { limit: this.listLimit });
@@ -119,6 +142,8 @@ export class RtpengineCallSweeper implements MediaCallTracker {
       // rtpengine may still be overloaded: try the deletes anyway, each one tells.
       this.logger?.debug({ err }, 'rtpengine list failed; deleting pending calls without it');
     }
+    // A full list: every live call old enough to be in it and missing has lost its media.
+    if (listed && listed.size < this.listLimit) result.lost = this.noticeLost(listed);
     for (const callId of [...this.pendingDelete]) {
       // A full list that does not name the call: rtpengine dropped it already.
       if (listed && listed.size < this.listLimit && !listed.has(callId)) {
@@ -139,8 +164,27 @@ export class RtpengineCallSweeper implements MediaCallTracker {
         }
       }
     }
-    if (result.deleted + result.gone + result.failed > 0) this.logger?.info({ ...result }, 'rtpengine calls swept');
+    if (result.lost + result.deleted + result.gone + result.failed > 0) this.logger?.info({ ...result }, 'rtpengine calls swept');
     return result;
+  }
+
+  private noticeLost(listed: ReadonlySet<string>): number {
+    const now = this.clock();
+    let lost = 0;
+    for (const [callId, since] of [...this.live]) {
+      if (listed.has(callId) || now - since < this.settleMs) continue;
+      this.live.delete(callId);
+      lost++;
+      this.logger?.warn({ sipCallId: callId }, 'rtpengine no longer holds a live call: its media is gone');
+      for (const listener of [...this.lostListeners]) {
+        try {
+          listener(callId);
+        } catch (err) {
+          this.logger?.error({ err, sipCallId: callId }, 'a media-lost listener failed');
+        }
+      }
+    }
+    return lost;
   }
 }
 

@@ -178,6 +178,7 @@ export async function createCallServices(options: {
       flowName: 'main',
       logger: logger.child({ module: 'calls' }),
       mediaCalls,
+      mediaLost: (listener) => mediaCalls.onMediaLost(listener),
       acdEvents: (listener) => {
         acdEventListeners.add(listener);
         return () => {

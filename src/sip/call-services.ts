@@ -53,6 +53,8 @@ export interface CallServices {
   logger: Logger;
   /** Remembers the rtpengine calls of this process and deletes those whose own delete failed (issue 5). */
   mediaCalls?: MediaCallTracker;
+  /** Tells of each live call whose media rtpengine no longer holds (its rtpengine call-id); returns the remover. */
+  mediaLost?: (listener: (mediaCallId: string) => void) => () => void;
   /**
    * Listens to the ACD's live events (every process's; the listener picks its
    * own calls): a call that overflowed while waiting is told so. Returns the

@@ -18,6 +18,7 @@ export class InboundCallHandler {
   private readonly running = new Set<Promise<void>>();
   private stopReservations: (() => void) | null = null;
   private stopAcdEvents: (() => void) | null = null;
+  private stopMediaLost: (() => void) | null = null;
   /** Non-trunk INVITEs (staff devices) and ACD callbacks, when outbound calling runs (attachOutbound). */
   private outbound: { devices: { handle(req: SrfRequest, res: SrfResponse): void }; callbacks: (reservation: Reservation) => void } | null = null;
   /** Shutting down: new hotline calls are refused (503, Retry-After) while the calls in progress drain. */
@@ -30,6 +31,14 @@ export class InboundCallHandler {
     this.stopReservations = this.services.acd.onReservation((reservation) => this.dispatch(reservation));
     // Max-wait overflow happens in any process's housekeeping: the call holding the caller's leg acts on it.
     this.stopAcdEvents = this.services.acdEvents?.((event) => this.onAcdEvent(event)) ?? null;
+    this.stopMediaLost = this.services.mediaLost?.((mediaCallId) => this.onMediaLost(mediaCallId)) ?? null;
+  }
+
+  /** rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends. */
+  onMediaLost(mediaCallId: string): void {
+    for (const call of this.calls.values()) {
+      if (call.mediaCallId === mediaCallId) call.endNow('media lost: rtpengine no longer holds the call');
+    }
   }
 
   /**
@@ -162,6 +171,7 @@ export class InboundCallHandler {
     }
     this.stopReservations?.();
     this.stopAcdEvents?.();
+    this.stopMediaLost?.();
     if (!(await settlesWithin([...this.running], options.cleanupMs ?? 15_000))) {
       log.error({ calls: this.calls.size }, 'calls did not finish their clean-up in time; their records wait in the outbox or are closed at the next start');
     }

@@ -102,6 +102,11 @@ export class InboundCall {
     return { side: 'system', cause: `failure: ${(err as Error).message}`, outcome: 'failed' };
   }
 
+  /** The call's rtpengine call-id once its media is anchored (the caller's SIP Call-ID), else null. */
+  get mediaCallId(): string | null {
+    return this.ctx.media?.callId ?? null;
+  }
+
   /** The id of the caller's current ACD entry; reservations for any other id of this call are stale. */
   get acdCallId(): string {
     return this.ctx.acdId;

@@ -86,12 +86,7 @@ export class OutboundCall {
     if (options.client) this.recorder.identify({ clientId: options.client.id, clientType: options.client.type });
   }
 
-  /**
-   * Ends the call now, from outside (the process shutting down past its
-   * drain deadline): a device INVITE still unanswered gets 503 with
-   * Retry-After, each leg up gets a BYE, and the record ends on the system's
-   * side with `cause`. run…() finishes the call.
-   */
+  /** Ends the call now, from outside (shutdown, media lost): 503 to an unanswered device INVITE, BYE to each leg, `cause` on the record. */
   endNow(cause: string): void {
     if (this.endedFromOutside) return;
     this.endedFromOutside = { side: 'system', cause };
@@ -101,6 +96,11 @@ export class OutboundCall {
     this.hangUp(this.farDialog);
     this.staffGone.resolve('shutdown');
     this.farGone.resolve();
+  }
+
+  /** The call's rtpengine call-id once its media is anchored, else null. */
+  get mediaCallId(): string | null {
+    return this.media?.callId ?? null;
   }
 
   /** The staff member on the call (REST checks an operator against it). */

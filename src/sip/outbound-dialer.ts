@@ -42,9 +42,16 @@ export class OutboundDialer {
   private readonly running = new Set<Promise<void>>();
   private readonly log: Logger;
   private stopped = false;
+  private readonly stopMediaLost: (() => void) | null;
 
   constructor(private readonly options: OutboundDialerOptions) {
     this.log = options.services.logger.child({ module: 'outbound' });
+    // rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends.
+    this.stopMediaLost = options.services.mediaLost?.((mediaCallId) => {
+      for (const call of this.calls.values()) {
+        if (call.mediaCallId === mediaCallId) call.endNow('media lost: rtpengine no longer holds the call');
+      }
+    }) ?? null;
   }
 
   /** Outbound calls in progress in this process (tests assert it returns to zero). */
@@ -170,6 +177,7 @@ export class OutboundDialer {
    */
   async stop(options: { drainMs?: number; cleanupMs?: number; cutShort?: Promise<void> } = {}): Promise<void> {
     this.stopped = true;
+    this.stopMediaLost?.();
     if (!(await settlesWithin([...this.running], options.drainMs ?? 0, options.cutShort)) && this.calls.size > 0) {
       this.log.warn({ calls: this.calls.size }, 'outbound calls still up at the shutdown deadline: ending them');
       for (const call of this.calls.values()) call.endNow('shutdown: the process stopped');

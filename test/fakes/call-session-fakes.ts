@@ -184,6 +184,13 @@ export class FakeSrf {
     });
   }
 
+  /** The hotline's INVITE handler, once mounted (InboundCallHandler.mount). */
+  inviteHandler: ((req: SrfRequest, res: SrfResponse) => void) | null = null;
+
+  invite(handler: (req: SrfRequest, res: SrfResponse) => void): void {
+    this.inviteHandler = handler;
+  }
+
   /** The next INVITE we send (or the last one, if it has been sent already and not yet taken). */
   nextInvite(after = 0): Promise<RingingInvite> {
     const ready = this.invites[after];
@@ -216,6 +223,20 @@ export class FakeAcd implements AcdCall {
     this.record(`enqueue ${request.callId} ${request.queueId}`, 'enqueue');
     this.entered.splice(0).forEach((wake) => wake(request));
     return Promise.resolve({ ok: true, outcome: this.enqueueOutcome, queueId: request.queueId, position: 1 } as unknown as Awaited<ReturnType<Acd['enqueue']>>);
+  }
+
+  private readonly reservationListeners = new Set<(reservation: Reservation) => void>();
+
+  onReservation(listener: (reservation: Reservation) => void): () => void {
+    this.reservationListeners.add(listener);
+    return () => {
+      this.reservationListeners.delete(listener);
+    };
+  }
+
+  /** The ACD reserves an agent for a call: every process's listener hears of it (as from a script run). */
+  reserve(made: Reservation): void {
+    for (const listener of [...this.reservationListeners]) listener(made);
   }
 
   /** Resolves when the caller is next put in a queue. */

@@ -209,16 +209,37 @@ describe('warm transfer media and rtpengine clean-up (real rtpengine, plain RTP 
       expect(lossy.deletesTried.get(call.callId)).toBe(3);
       expect(sweeper.pending).toEqual([call.callId]);
       expect(await listedCalls()).toContain(call.callId);
-      expect(await sweeper.sweep()).toEqual({ deleted: 1, gone: 0, failed: 0 });
+      expect(await sweeper.sweep()).toEqual({ lost: 0, deleted: 1, gone: 0, failed: 0 });
       expect(await listedCalls()).not.toContain(call.callId);
       expect(sweeper.pending).toEqual([]);
 
       // A pending call rtpengine no longer lists is simply forgotten.
       sweeper.deleteFailed('never-existed@switchboard.test');
-      expect(await sweeper.sweep()).toEqual({ deleted: 0, gone: 1, failed: 0 });
+      expect(await sweeper.sweep()).toEqual({ lost: 0, deleted: 0, gone: 1, failed: 0 });
       expect(sweeper.pending).toEqual([]);
     } finally {
       await call.close();
+    }
+  });
+
+  it('a live call rtpengine drops on its own (as after its restart or media timeout) is reported lost, once; one it holds is not', async () => {
+    const sweeper = new RtpengineCallSweeper({ ng, settleMs: 0 });
+    const lost: string[] = [];
+    sweeper.onMediaLost((callId) => lost.push(callId));
+    const kept = await bridgedCall(ng, sweeper);
+    const dropped = await bridgedCall(ng, sweeper);
+    try {
+      expect(await sweeper.sweep()).toMatchObject({ lost: 0 });
+      // rtpengine forgets the call without our session deleting it.
+      await ng.command('delete', { 'call-id': dropped.callId, 'delete-delay': 0 });
+      expect(await sweeper.sweep()).toMatchObject({ lost: 1 });
+      expect(lost).toEqual([dropped.callId]);
+      expect(await sweeper.sweep()).toMatchObject({ lost: 0 });
+      expect(sweeper.liveCount).toBe(1);
+      expect(await listedCalls()).toContain(kept.callId);
+    } finally {
+      await kept.close();
+      await dropped.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { AcdEvent } from '../../../../src/acd';
 import { InboundCall } from '../../../../src/sip/inbound-call';
+import { InboundCallHandler } from '../../../../src/sip/inbound-call-handler';
 import { eventually } from '../../../helpers/eventually';
 import { deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, type FakeCallWorld } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, OPEN_TIME, STAFF } from '../../routing/routing-fixtures';
@@ -86,5 +87,28 @@ describe('limits no call outlives', () => {
     expect(world.srf.answered[0]!.dialog.byes).toBe(1);
     expect(world.records[0]).toMatchObject({ outcome: 'answered', hangupSide: 'system', hangupCause: 'maximum call length reached' });
     expect(world.acd.log.at(-1)).toBe(`hang-up ${call.acdCallId} by system`);
+  });
+});
+
+describe('a call whose media rtpengine no longer holds', () => {
+  it('ends on both legs with the reason on its record, and the agent is released in the ACD', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const handler = new InboundCallHandler(world.services);
+    handler.mount();
+    const entered = world.acd.nextEnqueue();
+    handler.handle(fakeRequest({ body: sdp(5000), headers: { From: '<sip:+74951234567@trunk>;tag=c', 'Call-ID': 'sip-media-1' } }), fakeResponse());
+    const { callId } = await entered;
+    world.phones.set(OPERATOR, [deskPhone('smirnova')]);
+    world.acd.reserve(reservation(callId, OPERATOR));
+    const agentLeg = (await world.srf.nextInvite(0)).answer();
+    await eventually(() => world.acd.log.at(-1), (line) => line === `answer ${callId} ${OPERATOR}`, 2_000, 5);
+    handler.onMediaLost('another-call');
+    expect(handler.liveCalls).toBe(1);
+    handler.onMediaLost('sip-media-1');
+    await eventually(() => handler.liveCalls, (n) => n === 0, 2_000, 5);
+    expect(agentLeg.byes).toBe(1);
+    expect(world.srf.answered[0]!.dialog.byes).toBe(1);
+    expect(world.records[0]).toMatchObject({ outcome: 'answered', hangupSide: 'system', hangupCause: 'media lost: rtpengine no longer holds the call' });
+    expect(world.acd.log.at(-1)).toBe(`hang-up ${callId} by system`);
   });
 });
