@@ -119,7 +119,11 @@ export const ConfigSchema = Type.Object(
     // Limits no call outlives, whatever else fails: a caller waits at most maxWaitSeconds in queues (even with the ACD's
     // housekeeping gone), and a call lasts at most maxCallSeconds (a lost BYE must not keep an agent busy forever).
     calls: Type.Object(
-      { maxWaitSeconds: Type.Integer({ minimum: 30, maximum: 86_400 }), maxCallSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }) },
+      {
+        maxWaitSeconds: Type.Integer({ minimum: 30, maximum: 86_400 }), maxCallSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
+        // Every leg of a live call is asked OPTIONS in its dialog this often; a leg that no longer knows the call ends it. 0: off.
+        keepaliveSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+      },
       { additionalProperties: false },
     ),
     demo: Type.Object({ seedOnFirstStart: Type.Boolean(), alwaysOpen: Type.Boolean({ default: false }) }, { additionalProperties: false }),

@@ -26,6 +26,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'SHUTDOWN_DRAIN_SECONDS', key: 'shutdown.drainSeconds', kind: 'number' },
   { env: 'CALL_MAX_WAIT_SECONDS', key: 'calls.maxWaitSeconds', kind: 'number' },
   { env: 'CALL_MAX_SECONDS', key: 'calls.maxCallSeconds', kind: 'number' },
+  { env: 'CALL_KEEPALIVE_SECONDS', key: 'calls.keepaliveSeconds', kind: 'number' },
   { env: 'PUBLIC_ADDRESS', key: 'network.publicAddress', kind: 'string' },
   { env: 'TLS', key: 'tls.enabled', kind: 'boolean' },
   { env: 'TLS_CERT_FILE', key: 'tls.certFile', kind: 'string' },

@@ -173,7 +173,7 @@ export async function createCallServices(options: {
       captureDir: path.join(recordingsRoot, 'raw'),
       recordingsRoot,
       recordingRetentionDays: config.recordings.retentionDays,
-      callLimits: { maxWaitMs: config.calls.maxWaitSeconds * 1000, maxCallMs: config.calls.maxCallSeconds * 1000 },
+      callLimits: { maxWaitMs: config.calls.maxWaitSeconds * 1000, maxCallMs: config.calls.maxCallSeconds * 1000, keepaliveMs: config.calls.keepaliveSeconds * 1000 },
       musicOnHoldFile: musicOnHoldFile(dataDir, promptsNow.fileOf('connecting', 'ru'), logger),
       flowName: 'main',
       logger: logger.child({ module: 'calls' }),

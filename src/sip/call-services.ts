@@ -46,8 +46,8 @@ export interface CallServices {
   recordingsRoot: string;
   recordingRetentionDays: number;
   musicOnHoldFile: string;
-  /** Limits no call outlives (config `calls`): longest wait in queues, longest call. */
-  callLimits: { maxWaitMs: number; maxCallMs: number };
+  /** Limits no call outlives (config `calls`): longest wait in queues, longest call, in-dialog OPTIONS interval (0: off). */
+  callLimits: { maxWaitMs: number; maxCallMs: number; keepaliveMs: number };
   /** The IVR flow the hotline runs. */
   flowName: string;
   logger: Logger;

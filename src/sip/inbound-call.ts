@@ -6,6 +6,7 @@ import { answerCaller } from './call-session/caller-leg';
 import { noteMediaCounters, runReleaseSteps, storeCall } from './call-session/call-teardown';
 import { InboundContext, type AgentLeg, type CallEnd, type ConsultView, type Dialog, type DraftTest } from './call-session/inbound-context';
 import { relayInboundReinvite } from './call-session/inbound-reinvite';
+import { DialogKeepalive } from './call-session/dialog-keepalive';
 import { routeCall, runIvr } from './call-session/ivr-and-routing';
 import { handleOverflow, isOwnOverflow, waitInQueue } from './call-session/queue-wait';
 import { handleLostEntry, isOwnLoss } from './call-session/acd-entry-loss';
@@ -33,9 +34,15 @@ export interface InboundCallOptions {
  */
 export class InboundCall {
   private readonly ctx: InboundContext;
+  /** Asks each leg OPTIONS in its dialog; a leg whose phone lost the call (a BYE gone missing) ends it. */
+  private readonly keepalive: DialogKeepalive;
 
   constructor(services: CallServices, req: SrfRequest, res: SrfResponse, options: InboundCallOptions = {}) {
     this.ctx = new InboundContext(services, req, res, options.draftTest ?? null);
+    this.keepalive = new DialogKeepalive({
+      intervalMs: services.callLimits.keepaliveMs, answerTimeoutMs: 10_000, log: this.ctx.log,
+      onGone: (leg, why) => this.endNow(`the ${leg}'s phone no longer holds the call (in-dialog OPTIONS: ${why})`),
+    });
   }
 
   get id(): string {
@@ -80,6 +87,7 @@ export class InboundCall {
     const ctx = this.ctx;
     const answered = await answerCaller(ctx, (req, res) => void relayInboundReinvite(ctx, 'caller', req, res));
     if (answered.kind === 'ended') return answered.end;
+    if (ctx.uas) this.keepalive.watch('caller', ctx.uas);
     const ivr = await runIvr(ctx, answered.configs);
     if (ivr.kind === 'ended') return ivr.end;
     const routed = await routeCall(ctx, ivr, answered.configs);
@@ -174,6 +182,7 @@ export class InboundCall {
       ctx.hangUp(ctx.uas);
       ctx.agentGone.resolve();
     });
+    this.keepalive.watch('agent', dialog);
     dialog.on('modify', (req: SrfRequest, res: SrfResponse) => void relayInboundReinvite(ctx, 'agent', req, res));
     dialog.on('refer', (req: SrfRequest, res: SrfResponse) => void transferOnRefer(ctx, leg, req, res));
   };
@@ -182,6 +191,7 @@ export class InboundCall {
   private async release(end: CallEnd): Promise<void> {
     const ctx = this.ctx;
     ctx.ending = end;
+    this.keepalive.stop();
     if (ctx.waitLimit) clearTimeout(ctx.waitLimit);
     const { acd } = ctx.services;
     await runReleaseSteps([

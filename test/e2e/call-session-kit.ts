@@ -176,6 +176,9 @@ export function sample<T>(probe: () => Promise<T>, everyMs: number): { samples: 
  */
 export function sippErrors(errors: string): string {
   return errors
+    // With -aa, sipp notes each in-dialog request it answered by itself (Switchboard's keepalive OPTIONS) in its error
+    // log, one entry after another without a line break.
+    .replace(/\d{4}-\d\d-\d\d\t[\d:.]+\t[\d.]+: Automatic response mode for an unexpected INFO, NOTIFY, OPTIONS or UPDATE for call: \S+?(?=\d{4}-\d\d-\d\d\t|\s|$)/g, '')
     .split('\n')
     .filter((line) => line.trim() !== '' && !/^The following events occurred:$/.test(line.trim()) && !/watchdog timer .* has been tripped/.test(line))
     .join('\n');

@@ -337,7 +337,7 @@ export function fakeCallWorld(directory: DirectorySnapshot, options: { flow?: Fl
     captureDir: '/nonexistent/captures',
     recordingsRoot: '/nonexistent/recordings',
     recordingRetentionDays: 30,
-    callLimits: { maxWaitMs: 60_000, maxCallMs: 600_000 },
+    callLimits: { maxWaitMs: 60_000, maxCallMs: 600_000, keepaliveMs: 0 },
     musicOnHoldFile: '/prompts/moh.wav',
     flowName: 'main',
     logger: createRootLogger('silent'),

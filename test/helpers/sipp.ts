@@ -122,9 +122,13 @@ ${receiveRequest('ACK')}`);
 }
 
 /** Starts sipp as a phone in the background; resolve `done` for its exit code. */
-export function startSippPhone(options: { /** Scenario XML, or the word uas for sipp's built-in answering phone. */ scenario: string; port: number; mediaPort: number; timeoutSeconds?: number }): { done: Promise<number | null>; stop: () => void } {
+export function startSippPhone(options: {
+  /** Scenario XML, or the word uas for sipp's built-in answering phone. */ scenario: string; port: number; mediaPort: number; timeoutSeconds?: number;
+  /** Answers in-dialog INFO, NOTIFY, OPTIONS and UPDATE with 200 by itself (sipp -aa), as a real phone does. */ autoAnswer?: boolean;
+}): { done: Promise<number | null>; stop: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-phone-'));
   const args = ['-i', '127.0.0.1', '-p', String(options.port), '-mp', String(options.mediaPort), '-m', '1', '-nostdin', '-timeout', `${options.timeoutSeconds ?? 60}s`, '-timeout_error'];
+  if (options.autoAnswer) args.push('-aa');
   if (options.scenario === 'uas') args.push('-sn', 'uas', '-rtp_echo');
   else {
     writeFileSync(path.join(dir, 'phone.xml'), options.scenario);

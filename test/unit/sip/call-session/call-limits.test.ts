@@ -65,7 +65,7 @@ describe('a call whose ACD entry is lost', () => {
 describe('limits no call outlives', () => {
   it('a caller waiting past calls.maxWaitSeconds is taken out of the queue, told goodbye and hung up, whatever the ACD did', async () => {
     const world = fakeCallWorld(DIRECTORY);
-    world.services.callLimits = { maxWaitMs: 50, maxCallMs: 600_000 };
+    world.services.callLimits = { maxWaitMs: 50, maxCallMs: 600_000, keepaliveMs: 0 };
     const { call, done } = await queued(world);
     await done;
     expect(world.srf.answered[0]!.dialog.byes).toBe(1);
@@ -76,7 +76,7 @@ describe('limits no call outlives', () => {
 
   it('a call past calls.maxCallSeconds is ended on both legs with the reason on its record (a lost BYE keeps nobody busy)', async () => {
     const world = fakeCallWorld(DIRECTORY);
-    world.services.callLimits = { maxWaitMs: 600_000, maxCallMs: 300 };
+    world.services.callLimits = { maxWaitMs: 600_000, maxCallMs: 300, keepaliveMs: 0 };
     const { call, done } = await queued(world);
     world.phones.set(OPERATOR, [deskPhone('smirnova')]);
     const offered = call.offer(reservation(call.acdCallId, OPERATOR));
