@@ -5,25 +5,8 @@ import { asApiError, useAsync } from '../../../shared/hooks';
 import { formatMoney, translator } from '../../../shared/i18n';
 import { CheckboxField, Field, NumberField, SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, useSave } from './directory-shared';
-import type { ImportReport } from '../../../../api/schemas/directory-schemas';
-
-export interface ClientRecord {
-  id: number;
-  name: string;
-  type: string;
-  managerId: number | null;
-  region: string | null;
-  language: string;
-  overdueDebt: number;
-  creditLimit: number;
-  balance: number;
-  lastOrderAt: string | null;
-  notes: string;
-  phones: Array<{ number: string; label: string }>;
-  routingOverride: unknown;
-  debt: { overdue: boolean; overLimit: boolean; ordersAllowed: boolean };
-}
-
+import type { ImportReport, LookupEntry } from '../../../../api/schemas/directory-schemas';
+import type { ClientRecord, StaffRecord } from '../../../../directory/directory-records';
 
 const useT = translator({
   en: {
@@ -48,7 +31,10 @@ const useT = translator({
   },
 });
 
-interface Named { id: number; fullName: string }
+/** What the tab reads of a staff member: the manager's name. */
+type Named = Pick<StaffRecord, 'id' | 'fullName'>;
+/** What the tab reads of a client type: its label. */
+type ClientType = Pick<LookupEntry, 'code' | 'label'>;
 
 /** Reads like a phone number: mostly digits, maybe +, spaces, dashes, brackets, dots. */
 const looksLikePhone = (text: string): boolean => /^[+()\d\s.\-/]+$/.test(text) && (text.match(/\d/g) ?? []).length >= 3;
@@ -63,7 +49,7 @@ export function ClientsTab(props: { selected: number | 'new' | null; onSelect: (
     return api.get<ClientRecord[]>(`/api/clients?limit=200${param}`);
   }, [query]);
   const staff = useAsync(() => api.get<Named[]>('/api/staff?limit=1000'), []);
-  const types = useAsync(() => api.get<Array<{ code: string; label: string }>>('/api/client-types'), []);
+  const types = useAsync(() => api.get<ClientType[]>('/api/client-types'), []);
   const [opened, setOpened] = useState<ClientRecord | null>(null);
   const [openError, setOpenError] = useState<ApiError | null>(null);
   const managerName = (id: number | null): string => (id === null ? t('noManager') : staff.data?.find((s) => s.id === id)?.fullName ?? `#${id}`);
@@ -118,7 +104,7 @@ export function ClientsTab(props: { selected: number | 'new' | null; onSelect: (
   );
 }
 
-function ClientForm(props: { record: ClientRecord | null; staff: Named[]; types: Array<{ code: string; label: string }>; onClose: () => void; onSaved: (c: ClientRecord) => void }): preact.JSX.Element {
+function ClientForm(props: { record: ClientRecord | null; staff: Named[]; types: ClientType[]; onClose: () => void; onSaved: (c: ClientRecord) => void }): preact.JSX.Element {
   const t = useT();
   const r = props.record;
   const [name, setName] = useState(r?.name ?? '');
@@ -131,7 +117,7 @@ function ClientForm(props: { record: ClientRecord | null; staff: Named[]; types:
   const [balance, setBalance] = useState<number | undefined>(r?.balance ?? 0);
   const [lastOrderAt, setLastOrderAt] = useState(r?.lastOrderAt ?? '');
   const [notes, setNotes] = useState(r?.notes ?? '');
-  const [phones, setPhones] = useState<Array<{ number: string; label: string }>>(r?.phones ?? [{ number: '', label: '' }]);
+  const [phones, setPhones] = useState<ClientRecord['phones']>(r?.phones ?? [{ number: '', label: '' }]);
   const [override, setOverride] = useState(r?.routingOverride ? JSON.stringify(r.routingOverride, null, 1) : '');
   const [overrideError, setOverrideError] = useState<string | null>(null);
   const save = useSave<ClientRecord>('/api/clients', r?.id ?? null);

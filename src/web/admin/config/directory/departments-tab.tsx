@@ -5,9 +5,10 @@ import { useAsync } from '../../../shared/hooks';
 import { translator } from '../../../shared/i18n';
 import { SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, useSave } from './directory-shared';
+import type { DepartmentRecord as Department, StaffRecord } from '../../../../directory/directory-records';
 
-interface Department { id: number; code: string; name: string; headStaffId: number | null }
-interface StaffRef { id: number; fullName: string; departmentId: number | null; active: boolean }
+/** What the tab reads of a staff member: heads to pick, people to count. */
+type StaffRef = Pick<StaffRecord, 'id' | 'fullName' | 'departmentId' | 'active'>;
 
 const useT = translator({
   en: {
@@ -64,7 +65,7 @@ function DepartmentForm(props: { record: Department | null; staff: StaffRef[]; o
   const save = useSave<Department>('/api/departments', r?.id ?? null);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    const changes = changedFields(r as unknown as Record<string, unknown> | null, { code: code.trim(), name: name.trim(), headStaffId: head ? Number(head) : null });
+    const changes = changedFields(r, { code: code.trim(), name: name.trim(), headStaffId: head ? Number(head) : null });
     if (r && Object.keys(changes).length === 0) return props.onClose();
     const saved = await save.submit(changes);
     if (saved) props.onSaved(saved);

@@ -5,8 +5,7 @@ import { useAsync } from '../../../shared/hooks';
 import { translator } from '../../../shared/i18n';
 import { TextField } from '../shared/form-controls';
 import { FormFooter, useSave } from './directory-shared';
-
-interface Entry { code: string; label: string; builtIn?: boolean; active?: boolean }
+import type { LookupEntry as Entry } from '../../../../api/schemas/directory-schemas';
 
 const useT = translator({
   en: { code: 'Code', label: 'Label', builtIn: 'built in', add: 'Add', loading: 'Loading…', empty: 'None yet.', codeHint: 'lower case letters, digits and _', added: 'Added {code}.' },

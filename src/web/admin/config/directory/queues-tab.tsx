@@ -5,17 +5,20 @@ import { useAsync } from '../../../shared/hooks';
 import { translator } from '../../../shared/i18n';
 import { CheckboxField, NumberField, SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, skillsToText, textToSkills, useSave } from './directory-shared';
+import { everyMember } from '../../../shared/every-member';
+import type { DepartmentRecord, QueueRecord as Queue, ScheduleRecord, StaffRecord } from '../../../../directory/directory-records';
 
-const STRATEGIES = ['longest_idle', 'fewest_calls', 'round_robin', 'linear', 'weighted_random'] as const;
-const EMPTY_POLICIES = ['wait', 'overflow', 'callback'] as const;
-type Overflow = { kind: 'queue'; queue: string } | { kind: 'staff'; staffId: number } | { kind: 'callback' } | { kind: 'voicemail' } | null;
+type Overflow = Queue['overflowTarget'];
+type OverflowKind = 'none' | NonNullable<Overflow>['kind'];
+// The pickers' options in the order shown, checked against the server's unions.
+const STRATEGIES = everyMember<Queue['strategy']>()(['longest_idle', 'fewest_calls', 'round_robin', 'linear', 'weighted_random']);
+const EMPTY_POLICIES = everyMember<Queue['emptyQueuePolicy']>()(['wait', 'overflow', 'callback']);
+const OVERFLOW_KINDS = everyMember<OverflowKind>()(['none', 'queue', 'staff', 'callback', 'voicemail']);
 
-interface Queue {
-  id: number; name: string; label: string; departmentId: number | null; scheduleId: number | null; requiredSkills: Record<string, number>;
-  strategy: (typeof STRATEGIES)[number]; priorityByClientType: Record<string, number>; ringTimeoutSeconds: number; maxWaitSeconds: number; wrapUpSeconds: number;
-  serviceLevelSeconds: number; serviceLevelTargetPercent: number; longWaitAlertSeconds: number | null; announceEverySeconds: number; musicOnHold: string; overflowTarget: Overflow; emptyQueuePolicy: (typeof EMPTY_POLICIES)[number];
-  active: boolean; memberIds: number[];
-}
+/** What the tab reads of a staff member: overflow people and queue members to pick. */
+type StaffRef = Pick<StaffRecord, 'id' | 'fullName' | 'active'>;
+type DepartmentName = Pick<DepartmentRecord, 'id' | 'name'>;
+type ScheduleName = Pick<ScheduleRecord, 'id' | 'name'>;
 
 const useT = translator({
   en: {
@@ -39,9 +42,9 @@ const useT = translator({
 export function QueuesTab(props: { selected: number | 'new' | null; onSelect: (id: number | 'new' | null) => void }): preact.JSX.Element {
   const t = useT();
   const queues = useAsync(() => api.get<Queue[]>('/api/queues?limit=1000'), []);
-  const staff = useAsync(() => api.get<Array<{ id: number; fullName: string; active: boolean }>>('/api/staff?limit=1000'), []);
-  const departments = useAsync(() => api.get<Array<{ id: number; name: string }>>('/api/departments?limit=1000'), []);
-  const schedules = useAsync(() => api.get<Array<{ id: number; name: string }>>('/api/business-hours?limit=1000'), []);
+  const staff = useAsync(() => api.get<StaffRef[]>('/api/staff?limit=1000'), []);
+  const departments = useAsync(() => api.get<DepartmentName[]>('/api/departments?limit=1000'), []);
+  const schedules = useAsync(() => api.get<ScheduleName[]>('/api/business-hours?limit=1000'), []);
   const editing = props.selected === 'new' ? null : (queues.data ?? []).find((q) => q.id === props.selected) ?? null;
   const overflowText = (o: Overflow): string => !o ? t('none') : o.kind === 'queue' ? `→ ${o.queue}` : o.kind === 'staff' ? `→ ${staff.data?.find((s) => s.id === o.staffId)?.fullName ?? o.staffId}` : t(`o_${o.kind}`);
   return (
@@ -80,8 +83,7 @@ export function QueuesTab(props: { selected: number | 'new' | null; onSelect: (i
 }
 
 function QueueForm(props: {
-  record: Queue | null; queues: Queue[]; staff: Array<{ id: number; fullName: string; active: boolean }>; departments: Array<{ id: number; name: string }>;
-  schedules: Array<{ id: number; name: string }>; onClose: () => void; onSaved: (q: Queue) => void;
+  record: Queue | null; queues: Queue[]; staff: StaffRef[]; departments: DepartmentName[]; schedules: ScheduleName[]; onClose: () => void; onSaved: (q: Queue) => void;
 }): preact.JSX.Element {
   const t = useT();
   const r = props.record;
@@ -99,7 +101,7 @@ function QueueForm(props: {
   const [longWait, setLongWait] = useState<number | undefined>(r?.longWaitAlertSeconds ?? undefined);
   const [announce, setAnnounce] = useState<number | undefined>(r?.announceEverySeconds ?? 30);
   const [moh, setMoh] = useState(r?.musicOnHold ?? 'default');
-  const [overflowKind, setOverflowKind] = useState<'none' | 'queue' | 'staff' | 'callback' | 'voicemail'>(r?.overflowTarget?.kind ?? 'none');
+  const [overflowKind, setOverflowKind] = useState<OverflowKind>(r?.overflowTarget?.kind ?? 'none');
   const [overflowQueue, setOverflowQueue] = useState(r?.overflowTarget?.kind === 'queue' ? r.overflowTarget.queue : props.queues.find((q) => q.id !== r?.id)?.name ?? '');
   const [overflowStaff, setOverflowStaff] = useState(r?.overflowTarget?.kind === 'staff' ? String(r.overflowTarget.staffId) : String(props.staff[0]?.id ?? ''));
   const [emptyPolicy, setEmptyPolicy] = useState<Queue['emptyQueuePolicy']>(r?.emptyQueuePolicy ?? 'wait');
@@ -123,7 +125,7 @@ function QueueForm(props: {
       serviceLevelTargetPercent: slTarget, longWaitAlertSeconds: longWait ?? null,
       announceEverySeconds: announce, musicOnHold: moh.trim(), overflowTarget: overflow(), emptyQueuePolicy: emptyPolicy, active, memberIds: members,
     };
-    const changes = changedFields(r as unknown as Record<string, unknown> | null, body);
+    const changes = changedFields(r, body);
     if (r && Object.keys(changes).length === 0) return props.onClose();
     const saved = await save.submit(changes);
     if (saved) props.onSaved(saved);
@@ -151,7 +153,7 @@ function QueueForm(props: {
           <TextField label={t('moh')} value={moh} onInput={setMoh} error={f.musicOnHold} />
         </div>
         <div class="grid-3">
-          <SelectField label={t('overflow')} value={overflowKind} options={(['none', 'queue', 'staff', 'callback', 'voicemail'] as const).map((k) => ({ value: k, label: t(`o_${k}`) }))} onChange={setOverflowKind} error={f.overflowTarget} />
+          <SelectField label={t('overflow')} value={overflowKind} options={OVERFLOW_KINDS.map((k) => ({ value: k, label: t(`o_${k}`) }))} onChange={setOverflowKind} error={f.overflowTarget} />
           {overflowKind === 'queue' && <SelectField label={t('overflowQueue')} value={overflowQueue} options={props.queues.filter((q) => q.id !== r?.id).map((q) => ({ value: q.name, label: q.label }))} onChange={setOverflowQueue} />}
           {overflowKind === 'staff' && <SelectField label={t('overflowStaff')} value={overflowStaff} options={props.staff.filter((s) => s.active).map((s) => ({ value: String(s.id), label: s.fullName }))} onChange={setOverflowStaff} />}
           <SelectField label={t('emptyPolicy')} value={emptyPolicy} options={EMPTY_POLICIES.map((p) => ({ value: p, label: t(`e_${p}`) }))} onChange={setEmptyPolicy} error={f.emptyQueuePolicy} />

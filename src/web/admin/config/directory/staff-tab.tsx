@@ -5,26 +5,17 @@ import { asApiError, useAsync } from '../../../shared/hooks';
 import { translator } from '../../../shared/i18n';
 import { CheckboxField, SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, listText, skillsToText, textToSkills, useSave } from './directory-shared';
+import { everyMember } from '../../../shared/every-member';
+import type { DepartmentRecord, QueueRecord, StaffRecord } from '../../../../directory/directory-records';
 
-export const STAFF_ROLES = ['operator', 'key_account_manager', 'department_head', 'finance', 'quality', 'supervisor', 'admin'] as const;
-type StaffRole = (typeof STAFF_ROLES)[number];
+type StaffRole = StaffRecord['role'];
+/** The role filter and picker, in the order shown; checked against the server's roles. */
+const STAFF_ROLES = everyMember<StaffRole>()(['operator', 'key_account_manager', 'department_head', 'finance', 'quality', 'supervisor', 'admin']);
 
-export interface StaffRecord {
-  id: number;
-  fullName: string;
-  role: StaffRole;
-  departmentId: number | null;
-  skills: Record<string, number>;
-  languages: string[];
-  sipUsername: string | null;
-  hasSipCredentials: boolean;
-  email: string | null;
-  active: boolean;
-  queueIds: number[];
-}
-
-interface Named { id: number; name: string }
-interface QueueRef { id: number; name: string; label: string }
+/** What the tab reads of a department: its name. */
+type Named = Pick<DepartmentRecord, 'id' | 'name'>;
+/** What the tab reads of a queue: its name in the table, its label in the picker. */
+type QueueRef = Pick<QueueRecord, 'id' | 'name' | 'label'>;
 
 const useT = translator({
   en: {
@@ -130,7 +121,7 @@ function StaffForm(props: { record: StaffRecord | null; departments: Named[]; qu
   });
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    const changes = changedFields(r as unknown as Record<string, unknown> | null, body());
+    const changes = changedFields(r, body());
     if (r && Object.keys(changes).length === 0) return props.onClose();
     const saved = await save.submit(changes);
     if (saved) props.onSaved(saved);
