@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
 import { parseAcdEvent, type AcdEvent } from './acd-event';
@@ -32,6 +34,16 @@ export interface AcdEventWriterOptions {
    * taken over (that writer died or cannot reach Postgres). Default 30 s.
    */
   claimIdleMs?: number;
+  /**
+   * A directory on local disk where, while Postgres is away and the stream
+   * has grown past `spillAbove` entries, events are written first (one NDJSON
+   * file per writer, fsynced) and acknowledged, so the stream stays short;
+   * they are stored in Postgres when it is back. Unset: nothing is spilled
+   * and the stream grows until Postgres returns.
+   */
+  spillDir?: string;
+  /** Stream length beyond which a failing writer spills (default 50,000 entries). */
+  spillAbove?: number;
   logger?: Logger;
 }
 
@@ -104,10 +116,11 @@ export function toAcdEventRecord(streamId: string, event: AcdEvent): AcdEventRec
  * over from a writer presumed dead) is stored once. When Postgres is down the
  * batch stays pending with this writer and is retried with backoff before
  * anything new is read; a writer that dies leaves its pending entries to be
- * taken over by another after `claimIdleMs`. So nothing is lost or doubled —
- * as long as the stream still holds the entries: it is capped (AcdSettings
- * streamMaxLen, ~100,000 events), and an outage long enough for the cap to
- * trim unwritten entries loses those (they are counted and logged as errors).
+ * taken over by another after `claimIdleMs`. So nothing is lost or doubled.
+ * Nothing is trimmed at emit time (issue 14): after each batch a writer trims
+ * the history every consumer group has acknowledged, and nothing newer; while
+ * Postgres is away the stream is kept short by spilling to local disk first
+ * (`spillDir`), and the spilled events are stored when Postgres is back.
  */
 export class AcdEventWriter {
   readonly consumer: string;
@@ -129,6 +142,10 @@ export class AcdEventWriter {
   private stopping = false;
   private wake: (() => void) | null = null;
   private trimmed = 0;
+  private readonly spillFile: string | null;
+  private readonly spillAbove: number;
+  /** Spilled events may wait on disk (at start, and after a spill): stored before anything new. */
+  private spillWaiting: boolean;
 
   constructor(options: AcdEventWriterOptions) {
     this.redis = options.redis;
@@ -142,6 +159,9 @@ export class AcdEventWriter {
     this.maxRetryMs = options.maxRetryMs ?? 10_000;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
     this.logger = options.logger?.child({ module: 'acd-event-writer', consumer: this.consumer });
+    this.spillFile = options.spillDir ? path.join(options.spillDir, 'acd-events.ndjson') : null;
+    this.spillAbove = options.spillAbove ?? 50_000;
+    this.spillWaiting = this.spillFile !== null;
   }
 
   /** Entries trimmed from the stream (by its cap) before they could be written. */
@@ -164,6 +184,7 @@ export class AcdEventWriter {
    * in one batch and acknowledges them; on a failed write they stay pending.
    */
   async drainOnce(options: { block?: boolean } = {}): Promise<DrainStep> {
+    if (this.spillWaiting) await this.storeSpilled();
     const entries = await this.nextEntries(options.block ?? false);
     if (entries.length === 0) return { written: 0, acknowledged: 0, failed: false };
     const records: AcdEventRecord[] = [];
@@ -182,15 +203,97 @@ export class AcdEventWriter {
     try {
       written = await this.store.insertEvents(records);
     } catch (err) {
+      this.failures += 1;
+      if (this.spillFile && (await this.redis.xlen(this.stream)) > this.spillAbove) {
+        // Postgres has been away long enough for the stream to grow: these go to disk first, then leave the stream.
+        await this.spill(entries);
+        await this.acknowledge(entries);
+        this.logger?.warn({ err, events: entries.length, failures: this.failures }, 'Postgres is away: ACD events written to the spill file');
+        return { written: 0, acknowledged: entries.length, failed: true };
+      }
       // Not acknowledged: the entries stay pending with us and are read again first.
       this.backlog = true;
-      this.failures += 1;
       this.logger?.warn({ err, events: records.length, failures: this.failures }, 'writing ACD events to Postgres failed; will retry');
       return { written: 0, acknowledged: 0, failed: true };
     }
     this.failures = 0;
-    await this.redis.xack(this.stream, this.group, ...entries.map((e) => e.id));
+    await this.acknowledge(entries);
     return { written, acknowledged: entries.length, failed: false };
+  }
+
+  /** Acknowledges `entries`, then trims the history every consumer group has acknowledged. */
+  private async acknowledge(entries: readonly StreamEntry[]): Promise<void> {
+    await this.redis.xack(this.stream, this.group, ...entries.map((e) => e.id));
+    const keepFrom = await this.oldestStillNeeded();
+    // Exact MINID: entries before the oldest one any group still needs, and only those.
+    if (keepFrom) await this.redis.xtrim(this.stream, 'MINID', keepFrom);
+  }
+
+  /**
+   * The oldest stream id any consumer group still needs: its oldest pending
+   * entry, or else the last one it was given (kept, so that the stream's
+   * last id stays known). Null when there is no group to ask.
+   */
+  private async oldestStillNeeded(): Promise<string | null> {
+    const groups = (await this.redis.call('XINFO', 'GROUPS', this.stream)) as unknown[];
+    let oldest: string | null = null;
+    for (const raw of groups) {
+      const info = fieldsOf(raw);
+      const name = typeof info.name === 'string' ? info.name : '';
+      let needed = typeof info['last-delivered-id'] === 'string' ? info['last-delivered-id'] : '0-0';
+      if (Number(info.pending ?? 0) > 0) {
+        const summary = (await this.redis.call('XPENDING', this.stream, name)) as unknown[];
+        if (typeof summary[1] === 'string') needed = summary[1];
+      }
+      if (oldest === null || compareStreamIds(needed, oldest) < 0) oldest = needed;
+    }
+    return oldest;
+  }
+
+  /** Appends the entries to the spill file and makes sure they are on disk. */
+  private async spill(entries: readonly StreamEntry[]): Promise<void> {
+    const file = this.spillFile as string;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const handle = await fs.open(file, 'a');
+    try {
+      await handle.appendFile(entries.map((e) => JSON.stringify({ id: e.id, json: e.json })).join('\n') + '\n');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    this.spillWaiting = true;
+  }
+
+  /**
+   * Stores what was spilled (inserts skip stream ids already stored, so a
+   * replay cut short is simply done again) and removes the file; leaves it
+   * for the next step while Postgres is still away.
+   */
+  private async storeSpilled(): Promise<void> {
+    const file = this.spillFile as string;
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      this.spillWaiting = false;
+      return;
+    }
+    const records: AcdEventRecord[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      const entry = JSON.parse(line) as StreamEntry;
+      const event = entry.json === null ? null : parseAcdEvent(entry.json);
+      if (event) records.push(toAcdEventRecord(entry.id, event));
+    }
+    try {
+      for (let i = 0; i < records.length; i += this.batchSize) await this.store.insertEvents(records.slice(i, i + this.batchSize));
+    } catch (err) {
+      this.logger?.debug({ err }, 'spilled ACD events wait for Postgres');
+      return;
+    }
+    await fs.rm(file, { force: true });
+    this.spillWaiting = false;
+    this.logger?.info({ events: records.length }, 'spilled ACD events stored in Postgres');
   }
 
   /** Starts draining in the background until stop(). */
@@ -270,4 +373,21 @@ export class AcdEventWriter {
     const reply: unknown = await this.redis.call('XREADGROUP', ...args, 'STREAMS', this.stream, '>');
     return readGroupEntries(reply);
   }
+}
+
+/** An XINFO reply's flat [field, value, …] list as an object. */
+function fieldsOf(raw: unknown): Record<string, unknown> {
+  const list = Array.isArray(raw) ? raw : [];
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
+  return out;
+}
+
+/** Orders stream ids (`<ms>-<seq>`) by time, then sequence. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map((part) => BigInt(part || '0'));
+  const [bm, bs] = b.split('-').map((part) => BigInt(part || '0'));
+  if (am !== bm) return (am ?? 0n) < (bm ?? 0n) ? -1 : 1;
+  if (as === bs) return 0;
+  return (as ?? 0n) < (bs ?? 0n) ? -1 : 1;
 }

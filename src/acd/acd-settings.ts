@@ -8,8 +8,6 @@ export interface AcdSettings {
    * dispatch looks at one page of each queue.
    */
   scanDepth: number;
-  /** Approximate cap of the durable event stream (XADD MAXLEN ~). */
-  streamMaxLen: number;
   /** How long a finished call's record stays in Redis for inspection. */
   finishedTtlSec: number;
   /** Longest sliding window statistics can be asked for (minute buckets live this long). */
@@ -35,7 +33,6 @@ export interface AcdSettings {
 
 export const DEFAULT_ACD_SETTINGS: Readonly<AcdSettings> = Object.freeze({
   scanDepth: 100,
-  streamMaxLen: 100_000,
   finishedTtlSec: 3600,
   windowMaxMinutes: 120,
   statsWindowMinutes: 15,

@@ -43,8 +43,8 @@
  *  st:{queueId}:d:{day}          hash    counters for one day (queue-stats.ts RawQueueCounters)
  *  st:{queueId}:m:{minute}       hash    counters for one minute bucket (sliding window)
  *  events                        pubsub  every ACD event as JSON, for live wallboards
- *  events:stream                 stream  the same events, field `e`, capped with MAXLEN ~ for the
- *                                        Postgres writer
+ *  events:stream                 stream  the same events, field `e`, for the Postgres writer, which
+ *                                        trims only what every consumer group has acknowledged
  *
  * Redis Cluster: one script run touches many of these keys (an agent, a call,
  * several queue indexes, the stream), and Cluster runs a script only when all

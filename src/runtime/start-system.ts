@@ -264,7 +264,10 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       });
       const writerRedis = acdRedis.duplicate();
       writerRedis.on('error', () => undefined);
-      const eventWriter = new AcdEventWriter({ redis: writerRedis, store: acdEventStore(db), logger: logger.child({ module: 'acd-events' }) });
+      // While Postgres is away, events past 50,000 in the stream go to local disk first, so Redis never trims unwritten ones.
+      const eventWriter = new AcdEventWriter({
+        redis: writerRedis, store: acdEventStore(db), spillDir: path.join(dataDir, 'acd-events-spill'), logger: logger.child({ module: 'acd-events' }),
+      });
       await eventWriter.start();
       closers.push(async () => {
         await eventWriter.stop();

@@ -43,7 +43,8 @@ local function emit(event)
   event.node = NODE
   local json = cjson.encode(event)
   redis.call('PUBLISH', K.events(), json)
-  redis.call('XADD', K.eventStream(), 'MAXLEN', '~', S.streamMaxLen, '*', 'e', json)
+  -- Never trimmed here: the writers trim what they have stored (acd-event-writer.ts).
+  redis.call('XADD', K.eventStream(), '*', 'e', json)
 end
 
 local function record(queue_id, fields)
