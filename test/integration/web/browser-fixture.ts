@@ -42,7 +42,8 @@ function useBrowserHooks(admin?: { hash: string; ignoreErrors: RegExp[] }): Admi
     watched.page.on('dialog', (dialog) => void dialog.accept());
     await signInAdminAt(watched.page, harness.baseUrl, admin.hash, 'admin', 'admin-password');
   });
-  afterAll(() => releaseInOrder([() => watched?.close(), () => browser?.close(), () => harness?.close()]));
+  // Each step may take up to 30 s on a loaded machine; the hook allows all three.
+  afterAll(() => releaseInOrder([() => watched?.close(), () => browser?.close(), () => harness?.close()]), 100_000);
   return {
     get harness() {
       return made(harness, 'the API harness');

@@ -29,4 +29,11 @@ describe('releaseInOrder (test teardown)', () => {
   it('resolves when every step does', async () => {
     await expect(releaseInOrder([() => undefined, () => Promise.resolve()])).resolves.toBeUndefined();
   });
+
+  it('abandons a step that hangs with an error naming it, and still runs the ones after it', async () => {
+    const ran: string[] = [];
+    const released = releaseInOrder([() => new Promise(() => undefined), () => ran.push('server')], { stepTimeoutMs: 50 });
+    await expect(released).rejects.toThrow(/release step 1 of 2 .* did not finish in 50 ms/);
+    expect(ran).toEqual(['server']);
+  });
 });
