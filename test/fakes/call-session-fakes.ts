@@ -349,3 +349,11 @@ export function fakeCallWorld(directory: DirectorySnapshot, options: { flow?: Fl
 export function deskPhone(user: string): ContactBinding {
   return { uri: `sip:${user}@10.0.0.50:5060`, transport: 'udp' } as ContactBinding;
 }
+
+/** Everything but Date: timers, ticks and microtasks run for real under wallClockAt(). */
+const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
+
+/** Routing reads the wall clock (business hours): only Date is faked, standing at `now`; timers run for real. */
+export function wallClockAt(now: Date): void {
+  jest.useFakeTimers({ now, doNotFake: [...REAL_TIMERS] });
+}

@@ -2,7 +2,7 @@ import type { AcdEvent } from '../../../../src/acd';
 import { InboundCall } from '../../../../src/sip/inbound-call';
 import { InboundCallHandler } from '../../../../src/sip/inbound-call-handler';
 import { eventually } from '../../../helpers/eventually';
-import { deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, type FakeCallWorld } from '../../../fakes/call-session-fakes';
+import { deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, type FakeCallWorld, wallClockAt } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, OPEN_TIME, STAFF } from '../../routing/routing-fixtures';
 
 /**
@@ -10,10 +10,7 @@ import { DIRECTORY, OPEN_TIME, STAFF } from '../../routing/routing-fixtures';
  * declared dead after a stall or a Redis outage), and the limits no call
  * outlives (issue 14): the longest wait in queues and the longest call.
  */
-beforeAll(() => jest.useFakeTimers({
-  now: OPEN_TIME,
-  doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-}));
+beforeAll(() => wallClockAt(OPEN_TIME));
 afterAll(() => jest.useRealTimers());
 
 const OPERATOR: number = STAFF.smirnova;

@@ -3,7 +3,7 @@ import { DialogKeepalive, dialogGone } from '../../../../src/sip/call-session/di
 import type { Dialog } from '../../../../src/sip/call-session/inbound-context';
 import { InboundCall } from '../../../../src/sip/inbound-call';
 import { eventually, quietPeriod } from '../../../helpers/eventually';
-import { deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, FakeDialog } from '../../../fakes/call-session-fakes';
+import { deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, FakeDialog, wallClockAt } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, OPEN_TIME, STAFF } from '../../routing/routing-fixtures';
 
 
@@ -65,7 +65,7 @@ describe('dead-call detection by in-dialog OPTIONS', () => {
 
   it('on a live call: the agent\'s phone lost the call (its BYE went missing), the call ends on the caller\'s side too, with the reason', async () => {
     // Routing reads the wall clock (business hours): a Wednesday noon in Moscow. Only Date is faked.
-    jest.useFakeTimers({ now: OPEN_TIME, doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    wallClockAt(OPEN_TIME);
     try {
       await liveCallLosesItsAgent();
     } finally {

@@ -1,7 +1,7 @@
 import { InboundCall } from '../../../../src/sip/inbound-call';
 import type { CallRecord } from '../../../../src/calls/call-record';
 import {
-  deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, type FakeCallWorld, type FakeDialog,
+  deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, type FakeCallWorld, type FakeDialog, wallClockAt,
 } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, OPEN_TIME, STAFF } from '../../routing/routing-fixtures';
 
@@ -13,10 +13,7 @@ import { DIRECTORY, OPEN_TIME, STAFF } from '../../routing/routing-fixtures';
  */
 
 // Routing reads the wall clock (business hours): a Wednesday noon in Moscow. Only Date is faked; timers run for real.
-beforeAll(() => jest.useFakeTimers({
-  now: OPEN_TIME,
-  doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-}));
+beforeAll(() => wallClockAt(OPEN_TIME));
 afterAll(() => jest.useRealTimers());
 
 const OPERATOR: number = STAFF.smirnova;

@@ -1,5 +1,5 @@
 import { InboundCallHandler } from '../../../../src/sip/inbound-call-handler';
-import { fakeCallWorld, fakeRequest, fakeResponse, sdp, type FakeCallWorld } from '../../../fakes/call-session-fakes';
+import { fakeCallWorld, fakeRequest, fakeResponse, sdp, type FakeCallWorld, wallClockAt } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, OPEN_TIME } from '../../routing/routing-fixtures';
 
 /**
@@ -8,10 +8,7 @@ import { DIRECTORY, OPEN_TIME } from '../../routing/routing-fixtures';
  * drain time, and what is still up then is ended from our side with the
  * reason on its one record — the process never waits on a call forever.
  */
-beforeAll(() => jest.useFakeTimers({
-  now: OPEN_TIME,
-  doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-}));
+beforeAll(() => wallClockAt(OPEN_TIME));
 afterAll(() => jest.useRealTimers());
 
 function invite(n: number): { req: ReturnType<typeof fakeRequest>; res: ReturnType<typeof fakeResponse> } {
