@@ -1,6 +1,7 @@
 import type { CallOutcome, HangupSide } from '../calls/call-outcome';
 import type { CallEventData } from '../calls/call-event';
 import type { CallServices } from './call-services';
+import type { Logger } from '../logger';
 import type { RouteDecision } from '../routing/route-decision';
 import type { ContactBinding } from './registration-store';
 
@@ -92,4 +93,14 @@ export function staffInviteHeaders(callId: string, options: Pick<OutboundCallOpt
     'X-Switchboard-Call-Id': callId, 'X-Switchboard-Direction': direction,
     'X-Switchboard-Client-Id': client ? String(client.id) : 'new', 'X-Switchboard-Dialed-Number': encodeURIComponent(shown),
   };
+}
+
+/** Runs one of the call's hooks; a failing hook is logged, never ends the call. */
+export async function runCallHook<T>(log: Logger, name: string, hook: () => Promise<T> | undefined): Promise<T | undefined> {
+  try {
+    return await hook();
+  } catch (err) {
+    log.warn({ err, hook: name }, 'call hook failed');
+    return undefined;
+  }
 }

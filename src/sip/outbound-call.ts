@@ -6,7 +6,7 @@ import type { LegKind } from '../media/media-leg';
 import type { MediaSession } from '../media/media-session';
 import type { CallServices } from './call-services';
 import { DirectCallHolds } from './direct-call-presence';
-import { colleagueDialled, FAR_RING_MS, STAFF_RING_MS, staffHangupSide, staffInviteHeaders, type CallEnd, type OutboundCallHooks, type OutboundCallOptions } from './outbound-call-options';
+import { colleagueDialled, FAR_RING_MS, runCallHook, STAFF_RING_MS, staffHangupSide, staffInviteHeaders, type CallEnd, type OutboundCallHooks, type OutboundCallOptions } from './outbound-call-options';
 import type { FarFailure, FarProgress } from './far-progress';
 import { farRingFailure, ringFirst, type RingBranch } from './parallel-ring';
 import type { ContactBinding } from './registration-store';
@@ -14,6 +14,7 @@ import { sentOverWebSocket } from './sent-over-websocket';
 import { noteMediaCounters, runReleaseSteps, startCallRecording, storeCall, type CallRecording } from './call-session/call-teardown';
 import { hangUpDialog, legKindOf, tagOf } from './call-session/dialog-ends';
 import { newCallMedia } from './call-session/call-media';
+import { DialogKeepalive } from './call-session/dialog-keepalive';
 import { FarProgressSender } from './call-session/far-progress-sender';
 import { offerBranches } from './call-session/offer-branches';
 import { relayReinvite } from './call-session/reinvite-relay';
@@ -70,6 +71,8 @@ export class OutboundCall {
   private staffKind: LegKind | null = null;
   /** The far-progress INFOs sent to the staff's phone, one after the other (tellStaff). */
   private readonly progress: FarProgressSender;
+  /** Asks each leg OPTIONS in its dialog; a leg whose phone lost the call (a BYE gone missing) ends it. */
+  private readonly keepalive: DialogKeepalive;
 
   constructor(private readonly options: OutboundCallOptions) {
     this.services = options.services;
@@ -77,6 +80,10 @@ export class OutboundCall {
     this.log = callLogger(options.services.logger, this.id).child({ direction: options.direction, staffId: options.staff.staffId });
     this.hold = new CallHold(this.log);
     this.progress = new FarProgressSender(this.log);
+    this.keepalive = new DialogKeepalive({
+      intervalMs: this.services.callLimits.keepaliveMs, answerTimeoutMs: 10_000, log: this.log,
+      onGone: (leg, why) => this.endNow(`the ${leg} no longer holds the call (in-dialog OPTIONS: ${why})`),
+    });
     this.poolHolds = new DirectCallHolds(this.services.acd, this.log);
     const far = options.far;
     this.recorder = new CallRecorder({
@@ -138,7 +145,7 @@ export class OutboundCall {
       } catch (err) {
         const { reason } = farRingFailure(err);
         this.log.info({ reason }, 'staff did not take the call');
-        await this.runHook('staffMissed', () => this.hooks.staffMissed?.(reason));
+        await runCallHook(this.log, 'staffMissed', () => this.hooks.staffMissed?.(reason));
         end = { side: 'system', cause: `staff did not answer (${reason})`, outcome: 'failed' };
         return;
       }
@@ -146,7 +153,7 @@ export class OutboundCall {
       if (!isLateOfferAnswer(won.answer)) {
         // The device answered our offerless INVITE without an offer of its own: nothing to bridge.
         this.hangUp(won.answer);
-        await this.runHook('staffMissed', () => this.hooks.staffMissed?.('answered without SDP'));
+        await runCallHook(this.log, 'staffMissed', () => this.hooks.staffMissed?.('answered without SDP'));
         end = { side: 'system', cause: 'staff device answered without SDP', outcome: 'failed' };
         return;
       }
@@ -164,7 +171,7 @@ export class OutboundCall {
       this.staffAnswered = true;
       this.watchStaff(this.staffDialog);
       this.recorder.note('note', { staffAnswered: true, device: contact.uri });
-      await this.runHook('staffAnswered', () => this.hooks.staffAnswered?.());
+      await runCallHook(this.log, 'staffAnswered', () => this.hooks.staffAnswered?.());
       end = await this.connectFar();
     } catch (err) {
       this.log.error({ err }, 'outbound call failed');
@@ -303,11 +310,12 @@ export class OutboundCall {
       if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: staffHangupSide(this.options.far), cause: 'CANCEL', outcome: 'abandoned_ringing' }, far: null };
       const failure = farRingFailure(err);
       this.log.info({ reason: failure.reason }, 'far end did not answer');
-      const noted = await this.runHook('farFailed', () => this.hooks.farFailed?.(failure.reason));
+      const noted = await runCallHook(this.log, 'farFailed', () => this.hooks.farFailed?.(failure.reason));
       if (noted) this.recorder.note('note', noted);
       return { kind: 'failed', status: failure.deviceStatus, end: { side: 'system', cause: `far end did not answer (${failure.reason})`, outcome: 'failed' }, far: failure.far };
     }
     // Watched from the answer on: a BYE while the staff's side is still being answered must not be missed.
+    this.keepalive.watch('far end', dialog);
     dialog.on('destroy', () => this.farGone.resolve());
     dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
       void this.reinvite('agent', req, res);
@@ -342,6 +350,7 @@ export class OutboundCall {
   }
 
   private watchStaff(dialog: Dialog): void {
+    this.keepalive.watch('staff phone', dialog);
     dialog.on('destroy', () => this.staffGone.resolve('BYE'));
     dialog.on('modify', (req: SrfRequest, res: SrfResponse) => {
       void this.reinvite('caller', req, res);
@@ -368,16 +377,6 @@ export class OutboundCall {
     if (relayed && from === 'caller') this.hold.applyTo(req.body, this.recorder);
   }
 
-  /** Runs a hook; a failing hook is logged, never ends the call. */
-  private async runHook<T>(name: string, hook: () => Promise<T> | undefined): Promise<T | undefined> {
-    try {
-      return await hook();
-    } catch (err) {
-      this.log.warn({ err, hook: name }, 'call hook failed');
-      return undefined;
-    }
-  }
-
   private hangUp(dialog: Dialog | null | undefined): void {
     hangUpDialog(dialog, this.log);
   }
@@ -385,13 +384,14 @@ export class OutboundCall {
   /** Frees everything the call holds and writes its record: runs once, whatever happened. */
   private async release(end: CallEnd): Promise<void> {
     const media = this.media;
+    this.keepalive.stop();
     await runReleaseSteps([
       // A far-progress INFO still on its way: at most its wait, and its timer is cleared with it.
       ['far progress', () => this.progress.drained()],
       // Same shape as an inbound call's note: "caller" is the staff leg here, "agent" the far end.
       ['media counters', () => (media && this.connected ? noteMediaCounters(media, this.recorder) : undefined)],
       ['media', () => media?.delete()],
-      ['hook', () => this.runHook('ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }))],
+      ['hook', () => runCallHook(this.log, 'ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }))],
       ['acd pool', () => this.poolHolds.releaseAll()],
     ], this.log);
     await storeCall(this.services, { id: this.id, recorder: this.recorder, media, recording: this.recording, log: this.log }, end);

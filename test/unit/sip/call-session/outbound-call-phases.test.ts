@@ -1,7 +1,7 @@
 import type { MediaCallTracker } from '../../../../src/media/rtpengine-call-sweeper';
 import { OutboundCall } from '../../../../src/sip/outbound-call';
 import { eventually } from '../../../helpers/eventually';
-import { fakeCallWorld, fakeRequest, fakeResponse, sdp } from '../../../fakes/call-session-fakes';
+import { FakeDialog, fakeCallWorld, fakeRequest, fakeResponse, sdp } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, STAFF } from '../../routing/routing-fixtures';
 
 /**
@@ -55,5 +55,23 @@ describe('an outbound call from a staff device, without drachtio-server', () => 
     expect(world.records).toHaveLength(1);
     expect(world.records[0]).toMatchObject({ outcome: 'failed', hangupSide: 'system' });
     expect(world.ng.names().at(-1)).toBe('delete');
+  });
+
+  it('a far end that no longer knows the call (its BYE lost) is noticed by the in-dialog OPTIONS: both legs end, the record names it', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    world.services.callLimits = { maxWaitMs: 600_000, maxCallMs: 600_000, keepaliveMs: 20 };
+    const call = new OutboundCall({ services: world.services, direction: 'outbound', staff: { staffId: STAFF.smirnova, username: 'smirnova' }, far });
+    const done = call.runFromDevice(fakeRequest({ body: sdp(7000), headers: { From: '<sip:smirnova@office>;tag=dev-tag', 'Call-ID': 'device-call-3' } }), fakeResponse());
+    const lostFar = new FakeDialog({ sdp: sdp(6000) });
+    lostFar.request = (options) => {
+      lostFar.requests.push(options);
+      return Promise.resolve({ status: 481 });
+    };
+    (await world.srf.nextInvite(0)).answer(lostFar);
+    await done;
+    expect(lostFar.requests.map((r) => r.method)).toContain('OPTIONS');
+    expect(lostFar.byes).toBe(1);
+    expect(world.srf.answered[0]!.dialog.byes).toBe(1);
+    expect(world.records[0]).toMatchObject({ outcome: 'answered', hangupSide: 'system', hangupCause: 'the far end no longer holds the call (in-dialog OPTIONS: 481)' });
   });
 });
