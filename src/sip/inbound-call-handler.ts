@@ -6,7 +6,7 @@ import { InboundCall, type BlindTransferTarget, type ConsultView, type DraftTest
 import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { refuse } from './sip-status';
-import { settlesWithin } from '../platform/settles-within';
+import { drainCalls, endCallsWithLostMedia, type DrainOptions } from './call-session/live-calls';
 
 /**
  * Takes the hotline's INVITEs: refuses sources that are not configured trunks
@@ -36,9 +36,7 @@ export class InboundCallHandler {
 
   /** rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends. */
   onMediaLost(mediaCallId: string): void {
-    for (const call of this.calls.values()) {
-      if (call.mediaCallId === mediaCallId) call.endNow('media lost: rtpengine no longer holds the call');
-    }
+    endCallsWithLostMedia(this.calls.values(), mediaCallId);
   }
 
   /**
@@ -161,19 +159,12 @@ export class InboundCallHandler {
    * is awaited for at most `cleanupMs` more: a stuck backing service must not
    * hold the process forever.
    */
-  async stop(options: { drainMs?: number; cleanupMs?: number; cutShort?: Promise<void> } = {}): Promise<void> {
+  async stop(options: DrainOptions = {}): Promise<void> {
     this.draining = true;
-    const log = this.services.logger;
-    const drained = await settlesWithin([...this.running], options.drainMs ?? 0, options.cutShort);
-    if (!drained && this.calls.size > 0) {
-      log.warn({ calls: this.calls.size }, 'calls still up at the shutdown deadline: ending them');
-      for (const call of this.calls.values()) call.endNow('shutdown: the process stopped');
-    }
-    this.stopReservations?.();
-    this.stopAcdEvents?.();
-    this.stopMediaLost?.();
-    if (!(await settlesWithin([...this.running], options.cleanupMs ?? 15_000))) {
-      log.error({ calls: this.calls.size }, 'calls did not finish their clean-up in time; their records wait in the outbox or are closed at the next start');
-    }
+    await drainCalls({ calls: this.calls, running: this.running }, options, this.services.logger, 'calls', () => {
+      this.stopReservations?.();
+      this.stopAcdEvents?.();
+      this.stopMediaLost?.();
+    });
   }
 }

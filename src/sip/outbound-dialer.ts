@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { callbackClientIdOf, callbackHooks } from './callback-dialer';
 import type { CallServices } from './call-services';
 import type { ContactBinding } from './registration-store';
-import { settlesWithin } from '../platform/settles-within';
+import { drainCalls, endCallsWithLostMedia, type DrainOptions } from './call-session/live-calls';
 import { OutboundCall, type FarEnd, type OutboundCallOptions } from './outbound-call';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { trunkRequestUri, type TrunkTarget } from './trunk-address';
@@ -47,11 +47,7 @@ export class OutboundDialer {
   constructor(private readonly options: OutboundDialerOptions) {
     this.log = options.services.logger.child({ module: 'outbound' });
     // rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends.
-    this.stopMediaLost = options.services.mediaLost?.((mediaCallId) => {
-      for (const call of this.calls.values()) {
-        if (call.mediaCallId === mediaCallId) call.endNow('media lost: rtpengine no longer holds the call');
-      }
-    }) ?? null;
+    this.stopMediaLost = options.services.mediaLost?.((mediaCallId) => endCallsWithLostMedia(this.calls.values(), mediaCallId)) ?? null;
   }
 
   /** Outbound calls in progress in this process (tests assert it returns to zero). */
@@ -175,16 +171,10 @@ export class OutboundDialer {
    * record, and their clean-up is awaited for at most `cleanupMs` (see
    * InboundCallHandler.stop).
    */
-  async stop(options: { drainMs?: number; cleanupMs?: number; cutShort?: Promise<void> } = {}): Promise<void> {
+  async stop(options: DrainOptions = {}): Promise<void> {
     this.stopped = true;
     this.stopMediaLost?.();
-    if (!(await settlesWithin([...this.running], options.drainMs ?? 0, options.cutShort)) && this.calls.size > 0) {
-      this.log.warn({ calls: this.calls.size }, 'outbound calls still up at the shutdown deadline: ending them');
-      for (const call of this.calls.values()) call.endNow('shutdown: the process stopped');
-    }
-    if (!(await settlesWithin([...this.running], options.cleanupMs ?? 15_000))) {
-      this.log.error({ calls: this.calls.size }, 'outbound calls did not finish their clean-up in time');
-    }
+    await drainCalls({ calls: this.calls, running: this.running }, options, this.log, 'outbound calls');
   }
 
   private requireMayDialOut(dialer: DialerFacts | null, staffId: number): asserts dialer is DialerFacts {
