@@ -16,6 +16,7 @@ import { acdEventStore } from '../db/repositories/acd-events-repository';
 import { rollupStore } from '../db/repositories/report-rollups-repository';
 import type { Logger } from '../logger';
 import { pingRtpengine, startRtpengine } from '../media/rtpengine-process';
+import type { DrainOptions } from '../sip/call-session/live-calls';
 import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process';
 import { SipConnection } from '../sip/sip-connection';
 import { createRegistrar, type Registrar } from '../sip/registrar';
@@ -66,7 +67,7 @@ export interface RunningSystem {
    * 0: ended at once, with the reason on their record) while new ones are
    * refused; then every service stops.
    */
-  stop(options?: { drainMs?: number; cutShort?: Promise<void> }): Promise<void>;
+  stop(options?: DrainOptions): Promise<void>;
 }
 
 const DEV_ADMIN_PASSWORD = 'switchboard-admin';
@@ -89,9 +90,9 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
   }
 
   /** How long calls may drain at stop (stop's options), read by the call handlers' closer. */
-  let drain: { drainMs: number; cutShort?: Promise<void> } = { drainMs: 0 };
-  const stopAll = async (options: { drainMs?: number; cutShort?: Promise<void> } = {}): Promise<void> => {
-    drain = { drainMs: options.drainMs ?? 0, ...(options.cutShort ? { cutShort: options.cutShort } : {}) };
+  let drain: DrainOptions = {};
+  const stopAll = async (options: DrainOptions = {}): Promise<void> => {
+    drain = options;
     for (const close of closers.reverse()) {
       try {
         await close();
