@@ -597,6 +597,21 @@ export class Acd {
     };
   }
 
+  /**
+   * The processes the ACD counts as alive (heartbeating, not reaped), or null
+   * while this process may not declare others dead (its own liveness is in
+   * doubt, see reap-guard.ts): what a process that closes a dead one's calls
+   * goes by, so that it never takes a live process for dead.
+   */
+  async liveNodes(): Promise<ReadonlySet<string> | null> {
+    if (!this.reapGuard.mayReap(this.clock.now())) return null;
+    // A member whose heartbeat lapsed is not dead yet: housekeeping reaps it (releasing its agents) and only then
+    // does it leave the set. Going by the set keeps the two in step.
+    const alive = new Set(await this.redis.smembers(this.keys.get('nodes')));
+    alive.add(this.nodeId);
+    return alive;
+  }
+
   /** Only the reaping part of tick(): release what dead processes held; no new assignments. */
   async reap(): Promise<{ reaped: number }> {
     const out = await this.runRaw('reap', {});

@@ -12,6 +12,8 @@ export const CALL_OUTCOMES = [
   'after_hours',
   'failed',
   'rejected',
+  // The process handling the call stopped (SIGKILL, a crash): a survivor or the next start closed its record (issue 14).
+  'interrupted',
 ] as const;
 
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];

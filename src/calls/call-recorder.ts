@@ -3,10 +3,10 @@ import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import type { RouteDecision } from '../routing/route-decision';
 import type { CallEvent, CallEventData, CallEventType } from './call-event';
-import { deriveOutcome, type CallOutcome, type HangupSide } from './call-outcome';
+import type { CallOutcome, HangupSide } from './call-outcome';
+import { finishCallRecord, type CallRecordSnapshot } from './call-record-snapshot';
 import type { CallDirection, CallRecord, IvrPathEntry, TransferFact, TransferTarget } from './call-record';
 import { assertCallLifecycleTransition, type CallState } from './call-state';
-import { summarizeTimeline } from './call-timeline';
 
 /** Where the recorder reads the time (the ACD's and the IVR's clocks fit). */
 export interface CallClock {
@@ -290,66 +290,46 @@ export class CallRecorder {
     this.append(type, data);
   }
 
+  /** What the record knows so far, as plain JSON (a checkpoint keeps it; finishCallRecord ends it). */
+  snapshot(): CallRecordSnapshot {
+    return {
+      state: this.current,
+      initialState: this.initialState,
+      facts: {
+        id: this.id, sipCallId: this.sipCallId, direction: this.direction, trunk: this.trunk,
+        callerNumber: this.callerNumber, callerE164: this.callerE164, dialedNumber: this.dialedNumber,
+        clientId: this.clientId, clientType: this.clientType, ivrFlowVersion: this.ivrFlowVersion, routingConfigVersion: this.routingConfigVersion,
+        startedAt: this.startedAt, answeredAt: this.answeredAt, ivrStartedAt: this.ivrStartedAt, ivrEndedAt: this.ivrEndedAt,
+        queuedAt: this.queuedAt, offeredAt: this.offeredAt, agentAnsweredAt: this.agentAnsweredAt,
+        ivrPath: [...this.ivrPath], routingDecision: this.routingDecision, routingReason: this.routingReason,
+        queueId: this.queueId, queueName: this.queueName, agentIds: [...this.agentIds],
+        transfers: this.transfers.map((t) => ({ ...t })), recordingId: this.recordingId,
+      },
+      callbackRequested: this.callbackRequested,
+      afterHours: this.afterHours,
+      overflowed: this.overflowed,
+      events: [...this.timeline],
+    };
+  }
+
   /**
    * Ends the call and returns its finished record (hand it to the
    * CallRecordWriter). A second end() is refused: one call, one row.
    */
   end(options: EndCallOptions): CallRecord {
     const from = this.current;
-    const settle = options.transferCompleted === true ? 'completed' : 'failed';
-    this.transition('ended', 'ended', { side: options.side, cause: options.cause }, settle);
-    const endedAt = this.timeline[this.timeline.length - 1]?.at ?? this.clock.now();
-    const summary = summarizeTimeline(this.timeline, endedAt, this.initialState);
-    const outcome = options.outcome ?? deriveOutcome({
-      state: from,
-      side: options.side,
-      agentAnswered: this.agentAnsweredAt !== null,
-      transfersCompleted: this.transfers.filter((t) => t.result === 'completed').length,
-      callbackRequested: this.callbackRequested,
-      afterHours: this.afterHours,
-      overflowed: this.overflowed,
-    });
-    const record: CallRecord = {
-      id: this.id,
-      sipCallId: this.sipCallId,
-      direction: this.direction,
-      trunk: this.trunk,
-      callerNumber: this.callerNumber,
-      callerE164: this.callerE164,
-      dialedNumber: this.dialedNumber,
-      clientId: this.clientId,
-      clientType: this.clientType,
-      ivrFlowVersion: this.ivrFlowVersion,
-      routingConfigVersion: this.routingConfigVersion,
-      startedAt: this.startedAt,
-      answeredAt: this.answeredAt,
-      ivrStartedAt: this.ivrStartedAt,
-      ivrEndedAt: this.ivrEndedAt,
-      queuedAt: this.queuedAt,
-      offeredAt: this.offeredAt,
-      agentAnsweredAt: this.agentAnsweredAt,
-      endedAt,
-      ivrPath: [...this.ivrPath],
-      routingDecision: this.routingDecision,
-      routingReason: this.routingReason,
-      queueId: this.queueId,
-      queueName: this.queueName,
-      queueWaitMs: summary.queueWaitMs,
-      agentId: this.agentIds[0] ?? null,
-      agentIds: [...this.agentIds],
-      talkMs: summary.talkMs,
-      holdMs: summary.holdMs,
-      transfers: this.transfers.map((t) => ({ ...t })),
-      hangupSide: options.side,
-      hangupCause: options.cause,
-      outcome,
-      dispositionCode: null,
-      recordingId: this.recordingId,
-      events: [...this.timeline],
-    };
+    assertCallLifecycleTransition(from, 'ended', 'ended');
+    const record = finishCallRecord(this.snapshot(), { ...options, at: this.clock.now() });
+    this.current = 'ended';
+    this.ivrEndedAt = record.ivrEndedAt;
+    this.transfers.splice(0, this.transfers.length, ...record.transfers.map((t) => ({ ...t })));
+    const ended = record.events[record.events.length - 1];
+    this.logger.debug({ from, to: 'ended', event: 'ended' }, 'call transition');
+    this.timeline.splice(0, this.timeline.length, ...record.events);
     this.finished = record;
+    if (ended) this.emit(ended);
     this.logger.info(
-      { outcome, side: options.side, cause: options.cause, durationMs: endedAt - this.startedAt, talkMs: summary.talkMs, holdMs: summary.holdMs, events: record.events.length },
+      { outcome: record.outcome, side: options.side, cause: options.cause, durationMs: record.endedAt - this.startedAt, talkMs: record.talkMs, holdMs: record.holdMs, events: record.events.length },
       'call ended',
     );
     return record;
@@ -384,11 +364,15 @@ export class CallRecorder {
   private append(type: CallEventType, data: CallEventData, at = this.clock.now()): void {
     const event: CallEvent = { seq: this.timeline.length + 1, at, type, data };
     this.timeline.push(event);
+    this.emit(event);
+  }
+
+  private emit(event: CallEvent): void {
     if (!this.onEvent) return;
     try {
       this.onEvent(event, this.current);
     } catch (err) {
-      this.logger.warn({ err, event: type }, 'call event listener failed');
+      this.logger.warn({ err, event: event.type }, 'call event listener failed');
     }
   }
 

@@ -189,6 +189,16 @@ export class MediaSession {
     return this.current;
   }
 
+  /** The ports known so far for each side of the recording (a checkpoint keeps them, for a survivor to convert the capture). */
+  get recordingLayout(): { callerPorts: number[]; agentPorts: number[] } {
+    return { callerPorts: [...this.callerPorts], agentPorts: [...this.allAgentPorts] };
+  }
+
+  /** When the call's recording first started (epoch ms), or null when it never did. */
+  get recordingSince(): number | null {
+    return this.recordingWindows[0]?.startedAt ?? this.recording?.startedAt ?? null;
+  }
+
   /** The agent leg bridged to the caller, if any. */
   get agentLeg(): Readonly<MediaLeg> | null {
     return this.agent ? { tag: this.agent.tag, kind: this.agent.kind } : null;

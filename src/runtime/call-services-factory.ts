@@ -4,6 +4,7 @@ import path from 'node:path';
 import type Redis from 'ioredis';
 import { subscribeAcdEvents, type Acd, type AcdEvent } from '../acd';
 import { AvailabilityView } from '../acd/availability-view';
+import { CallCheckpointStore } from '../calls/call-checkpoint-store';
 import { CallRecordWriter } from '../calls/call-record-writer';
 import { purgeExpiredRecordings } from '../calls/recording-retention';
 import type { AppConfig } from '../config/config-schema';
@@ -24,6 +25,7 @@ import { RtpengineCallSweeper } from '../media/rtpengine-call-sweeper';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { CallServices, PromptSource } from '../sip/call-services';
 import type { Registrar } from '../sip/registrar';
+import { OrphanCallCloser } from '../sip/orphan-call-closer';
 import type { SrfApp } from '../sip/srf-types';
 import { TrunkAcl } from '../sip/trunk-acl';
 
@@ -153,6 +155,17 @@ export async function createCallServices(options: {
     stops.push(() => writer.stop());
 
     const recordingsRoot = path.join(dataDir, 'recordings');
+    const captureDir = path.join(recordingsRoot, 'raw');
+
+    // Each live call keeps a checkpoint under this process's ACD node; the calls of a process that died are closed
+    // here from theirs (issue 14). Stopped before the writer (stops run in reverse), which stores what it closes.
+    const checkpoints = new CallCheckpointStore({ redis });
+    const orphans = new OrphanCallCloser({
+      store: checkpoints, nodeId: acd.nodeId, liveNodes: () => acd.liveNodes(), ng, writer, captureDir, recordingsRoot,
+      recordingRetentionDays: config.recordings.retentionDays, mediaCalls, logger,
+    });
+    orphans.start();
+    stops.push(() => orphans.stop());
     const retentionMs = config.recordings.retentionDays * 86_400_000;
     const purgeStore = recordingPurgeStore(db);
     const purge = setInterval(() => {
@@ -170,7 +183,7 @@ export async function createCallServices(options: {
       contactsOf: (staffId) => options.registrar.contactsOf(staffId),
       writer,
       trunks: new TrunkAcl(config.sip.trunks),
-      captureDir: path.join(recordingsRoot, 'raw'),
+      captureDir,
       recordingsRoot,
       recordingRetentionDays: config.recordings.retentionDays,
       callLimits: { maxWaitMs: config.calls.maxWaitSeconds * 1000, maxCallMs: config.calls.maxCallSeconds * 1000, keepaliveMs: config.calls.keepaliveSeconds * 1000 },
@@ -179,6 +192,7 @@ export async function createCallServices(options: {
       logger: logger.child({ module: 'calls' }),
       mediaCalls,
       mediaLost: (listener) => mediaCalls.onMediaLost(listener),
+      checkpoints: { store: checkpoints, nodeId: acd.nodeId },
       acdEvents: (listener) => {
         acdEventListeners.add(listener);
         return () => {

@@ -1,5 +1,6 @@
 import type { Acd, AcdEvent } from '../acd';
 import type { AvailabilityView } from '../acd/availability-view';
+import type { CallCheckpointStore } from '../calls/call-checkpoint-store';
 import type { CallRecordWriter } from '../calls/call-record-writer';
 import type { PublishedConfigCache } from '../db/published-config-cache';
 import type { CallerLookup } from '../directory/caller-lookup';
@@ -61,4 +62,9 @@ export interface CallServices {
    * remover.
    */
   acdEvents?: (listener: (event: AcdEvent) => void) => () => void;
+  /**
+   * Where each live call keeps its checkpoint, under this process's ACD node
+   * id, so that a survivor can close it if this process dies (issue 14).
+   */
+  checkpoints?: { store: CallCheckpointStore; nodeId: string };
 }

@@ -19,6 +19,8 @@ import { FarProgressSender } from './call-session/far-progress-sender';
 import { offerBranches } from './call-session/offer-branches';
 import { relayReinvite } from './call-session/reinvite-relay';
 import { Signal } from './call-session/signal';
+import { callCheckpointer } from './call-session/call-checkpointing';
+import type { CallCheckpointer } from '../calls/call-checkpoint-store';
 import { CallHold } from './hold-state';
 import { refuse, sipFailureFor } from './sip-status';
 import { isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
@@ -61,6 +63,8 @@ export class OutboundCall {
   private staffAnswered = false;
   private connected = false;
   private recording: CallRecording | null = null;
+  /** Keeps the call's checkpoint in Redis for a survivor (null when the process keeps none). */
+  private readonly checkpointer: CallCheckpointer | null;
   /** Set when the process ended the call from outside (shutdown past its deadline): why, for the record. */
   private endedFromOutside: CallEnd | null = null;
   /** The staff device's INVITE still to be answered (runFromDevice), so that a shutdown can refuse it. */
@@ -85,11 +89,18 @@ export class OutboundCall {
       onGone: (leg, why) => this.endNow(`the ${leg} no longer holds the call (in-dialog OPTIONS: ${why})`),
     });
     this.poolHolds = new DirectCallHolds(this.services.acd, this.log);
+    this.checkpointer = callCheckpointer(this.services, this.log, () => ({ recorder: this.recorder, media: this.media, recording: this.recording }));
     const far = options.far;
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, direction: options.direction, callerNumber: options.staff.username,
       dialedNumber: far.kind === 'trunk' ? far.e164 : far.username, trunk: far.kind === 'trunk' ? far.trunk : null,
+      // Every event saves the call's checkpoint; the first one (while the recorder is built) is saved just below.
+      onEvent: (_event, state) => {
+        // The end is stored by storeCall itself, which then removes the checkpoint.
+        if (this.recorder && state !== 'ended') this.checkpointer?.changed();
+      },
     });
+    this.checkpointer?.changed();
     if (options.client) this.recorder.identify({ clientId: options.client.id, clientType: options.client.type });
   }
 
@@ -338,6 +349,7 @@ export class OutboundCall {
     if (far.kind === 'staff') this.recorder.agentAnswered({ agentId: far.staffId });
     else this.recorder.remoteAnswered({ agentId: this.staffId });
     this.recording = await startCallRecording(media, this.recorder);
+    this.checkpointer?.changed();
     // The staff may have hung up while the recording was being started.
     const ended = await Promise.race([
       this.staffGone.promise.then((): 'staff' => 'staff'),
@@ -394,6 +406,6 @@ export class OutboundCall {
       ['hook', () => runCallHook(this.log, 'ended', () => this.hooks.ended?.({ staffAnswered: this.staffAnswered, connected: this.connected }))],
       ['acd pool', () => this.poolHolds.releaseAll()],
     ], this.log);
-    await storeCall(this.services, { id: this.id, recorder: this.recorder, media, recording: this.recording, log: this.log }, end);
+    await storeCall(this.services, { id: this.id, recorder: this.recorder, media, recording: this.recording, log: this.log, checkpointer: this.checkpointer }, end);
   }
 }

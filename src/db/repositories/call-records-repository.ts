@@ -31,7 +31,10 @@ const ms = (value: number | null): Date | null => (value === null ? null : new D
  * Idempotent: the call id is the primary key and events are unique on
  * (call_id, seq), both inserted with ON CONFLICT DO NOTHING, so writing the
  * same record again (after a lost COMMIT acknowledgement, or by two outbox
- * drainers) changes nothing and answers `duplicate`. The first write wins.
+ * drainers) changes nothing and answers `duplicate`. The first write wins —
+ * except over a row marked `interrupted`: a survivor wrote that for a process
+ * it took for dead, and the call's own record (the process was only stalled)
+ * replaces it with its whole timeline.
  *
  * References that no longer resolve (a client, queue, agent or disposition
  * code deleted since, a recording not converted yet) are stored as NULL rather
@@ -40,14 +43,19 @@ const ms = (value: number | null): Date | null => (value === null ? null : new D
  */
 export async function writeCallRecord(db: Db, record: CallRecord): Promise<CallWriteResult> {
   return inTransaction(db, async (client) => {
-    const inserted = await insertCallRow(client, record);
+    const row = await upsertCallRow(client, record);
+    // The survivor's timeline ends in its own `ended` event at the seq the real one has: the call's own timeline replaces it.
+    if (row === 'replaced') await client.query('DELETE FROM call_events WHERE call_id = $1', [record.id]);
     await insertCallEvents(client, record);
-    return inserted ? 'written' : 'duplicate';
+    return row === 'unchanged' ? 'duplicate' : 'written';
   });
 }
 
-async function insertCallRow(client: DbClient, r: CallRecord): Promise<boolean> {
-  const result = await client.query(
+/** What writing a call row did: inserted it, replaced an interrupted call's row with the call's own record, or nothing (already stored). */
+type CallRowWrite = 'inserted' | 'replaced' | 'unchanged';
+
+async function upsertCallRow(client: DbClient, r: CallRecord): Promise<CallRowWrite> {
+  const result = await client.query<{ inserted: boolean }>(
     `INSERT INTO calls (
        id, sip_call_id, direction, trunk, caller_number, caller_e164, dialed_number,
        client_id, client_type, ivr_flow_version, routing_config_version,
@@ -63,7 +71,23 @@ async function insertCallRow(client: DbClient, r: CallRecord): Promise<boolean> 
        COALESCE((SELECT id FROM queues WHERE id = $23::int), (SELECT id FROM queues WHERE name = $24::text)),
        $24, $25, (SELECT id FROM staff WHERE id = $26::int), $27::int[], $28, $29, $30::jsonb,
        $31, $32, $33, (SELECT code FROM disposition_codes WHERE code = $34::text), (SELECT id FROM recordings WHERE id = $35::uuid))
-     ON CONFLICT (id) DO NOTHING`,
+     ON CONFLICT (id) DO UPDATE SET
+       sip_call_id = EXCLUDED.sip_call_id, direction = EXCLUDED.direction, trunk = EXCLUDED.trunk,
+       caller_number = EXCLUDED.caller_number, caller_e164 = EXCLUDED.caller_e164, dialed_number = EXCLUDED.dialed_number,
+       client_id = EXCLUDED.client_id, client_type = EXCLUDED.client_type, ivr_flow_version = EXCLUDED.ivr_flow_version,
+       routing_config_version = EXCLUDED.routing_config_version, started_at = EXCLUDED.started_at, answered_at = EXCLUDED.answered_at,
+       ivr_started_at = EXCLUDED.ivr_started_at, ivr_ended_at = EXCLUDED.ivr_ended_at, queued_at = EXCLUDED.queued_at,
+       offered_at = EXCLUDED.offered_at, agent_answered_at = EXCLUDED.agent_answered_at, ended_at = EXCLUDED.ended_at,
+       ivr_path = EXCLUDED.ivr_path, routing_decision = EXCLUDED.routing_decision, routing_reason = EXCLUDED.routing_reason,
+       queue_id = EXCLUDED.queue_id, queue_name = EXCLUDED.queue_name, queue_wait_ms = EXCLUDED.queue_wait_ms,
+       agent_id = EXCLUDED.agent_id, agent_ids = EXCLUDED.agent_ids, talk_ms = EXCLUDED.talk_ms, hold_ms = EXCLUDED.hold_ms,
+       transfers = EXCLUDED.transfers, hangup_side = EXCLUDED.hangup_side, hangup_cause = EXCLUDED.hangup_cause,
+       outcome = EXCLUDED.outcome, disposition_code = COALESCE(calls.disposition_code, EXCLUDED.disposition_code),
+       recording_id = COALESCE(calls.recording_id, EXCLUDED.recording_id), updated_at = now()
+     -- Only a row a survivor wrote for an interrupted call gives way, and only to the call's own record:
+     -- otherwise the first write wins, which keeps a repeated write a no-op.
+     WHERE calls.outcome = 'interrupted' AND EXCLUDED.outcome <> 'interrupted'
+     RETURNING (xmax = 0) AS inserted`,
     [
       r.id, r.sipCallId, r.direction, r.trunk, r.callerNumber, r.callerE164, r.dialedNumber,
       r.clientId, r.clientType, r.ivrFlowVersion, r.routingConfigVersion,
@@ -73,7 +97,9 @@ async function insertCallRow(client: DbClient, r: CallRecord): Promise<boolean> 
       r.hangupSide, r.hangupCause, r.outcome, r.dispositionCode, r.recordingId,
     ],
   );
-  return (result.rowCount ?? 0) === 1;
+  const row = result.rows[0];
+  if (!row) return 'unchanged';
+  return row.inserted ? 'inserted' : 'replaced';
 }
 
 async function insertCallEvents(client: DbClient, r: CallRecord): Promise<void> {

@@ -72,7 +72,11 @@ export async function offerToAgent(ctx: InboundContext, reservation: Reservation
     leg.connected = true;
     ctx.recorder.agentAnswered({ agentId: staffId });
     attach(leg, dialog);
-    if (!ctx.recording) ctx.recording = await startCallRecording(media, ctx.recorder);
+    if (!ctx.recording) {
+      ctx.recording = await startCallRecording(media, ctx.recorder);
+      // The recording's id and start go on the checkpoint: a survivor converts the capture if this process dies.
+      ctx.checkpointer?.changed();
+    }
   } catch (err) {
     if (leg.ringTimer) clearTimeout(leg.ringTimer);
     if (leg.connected) {

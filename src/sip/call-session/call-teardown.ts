@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CallCheckpointer } from '../../calls/call-checkpoint-store';
 import type { CallRecorder, EndCallOptions } from '../../calls/call-recorder';
 import type { Logger } from '../../logger';
 import { recordingWavPath } from '../../media/call-recording';
@@ -47,12 +48,28 @@ export async function runReleaseSteps(steps: ReadonlyArray<readonly [string, () 
  */
 export async function storeCall(
   services: Pick<CallServices, 'writer' | 'recordingsRoot' | 'recordingRetentionDays'>,
-  call: { id: string; recorder: CallRecorder; media: Pick<MediaSession, 'saveRecording'> | null; recording: CallRecording | null; log: Logger },
+  call: {
+    id: string; recorder: CallRecorder; media: Pick<MediaSession, 'saveRecording'> | null; recording: CallRecording | null; log: Logger;
+    checkpointer?: CallCheckpointer | null;
+  },
   end: EndCallOptions,
 ): Promise<void> {
   const { writer } = services;
   const record = call.recorder.end(end);
   await writer.writeCall(record).catch((err: unknown) => call.log.error({ err }, 'call record could not be stored anywhere'));
+  try {
+    await storeRecording(services, call);
+  } finally {
+    // Last: should this process die before here, a survivor closes the call again; its stored record stays as it is.
+    await call.checkpointer?.finish();
+  }
+}
+
+async function storeRecording(
+  services: Pick<CallServices, 'writer' | 'recordingsRoot' | 'recordingRetentionDays'>,
+  call: { id: string; media: Pick<MediaSession, 'saveRecording'> | null; recording: CallRecording | null; log: Logger },
+): Promise<void> {
+  const { writer } = services;
   if (!call.media || !call.recording) return;
   try {
     const file = await call.media.saveRecording(recordingWavPath(services.recordingsRoot, call.id, call.recording.startedAt), { removeCapture: true });

@@ -16,6 +16,8 @@ import { CallHold } from '../hold-state';
 import type { QueuePlan } from '../queue-plan';
 import type { SrfRequest, SrfResponse } from '../srf-types';
 import type { CallRecording } from './call-teardown';
+import { callCheckpointer } from './call-checkpointing';
+import type { CallCheckpointer } from '../../calls/call-checkpoint-store';
 import { hangUpDialog } from './dialog-ends';
 import { Signal } from './signal';
 
@@ -118,6 +120,8 @@ export class InboundContext {
   /** The warm transfer under way, if any. */
   consult: ConsultTransfer | null = null;
   recording: CallRecording | null = null;
+  /** Keeps the call's checkpoint in Redis for a survivor (null when the process keeps none). */
+  readonly checkpointer: CallCheckpointer | null;
   /** How many new ACD entries transfers made (each gets its own ACD call id). */
   private transfersMade = 0;
   private currentAcdId: string;
@@ -133,12 +137,19 @@ export class InboundContext {
     this.currentAcdId = this.id;
     this.draftTest = draftTest;
     this.callerNumber = draftTest?.callerNumber ?? callerNumberOf(req);
+    this.checkpointer = callCheckpointer(services, this.log, () => this);
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, callerNumber: this.callerNumber, dialedNumber: req.calledNumber || null,
+      // Every event saves the call's checkpoint; the first one (while the recorder is built) is saved just below.
+      onEvent: (_event, state) => {
+        // The end is stored by storeCall itself, which then removes the checkpoint.
+        if (this.recorder && state !== 'ended') this.checkpointer?.changed();
+      },
       // A draft test comes from a staff phone, not a trunk: an internal call, so that it is never taken for a client's.
       trunk: draftTest ? null : req.source_address, sipCallId: req.get('Call-ID'),
       ...(draftTest ? { direction: 'internal' as const } : {}),
     });
+    this.checkpointer?.changed();
     if (draftTest) this.log.info({ flow: draftTest.flow.name, version: draftTest.flow.version, staffId: draftTest.staffId }, 'draft test call');
   }
 

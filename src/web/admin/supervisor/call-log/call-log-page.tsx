@@ -15,7 +15,7 @@ import { everyMember } from '../../../shared/every-member';
 
 /** The filter lists, in the order the form offers them; checked against the server's unions (src/calls). */
 const CALL_OUTCOME_CODES = everyMember<CallOutcome>()([
-  'answered', 'abandoned_ivr', 'abandoned_queue', 'abandoned_ringing', 'overflowed', 'transferred', 'callback_requested', 'after_hours', 'failed', 'rejected',
+  'answered', 'abandoned_ivr', 'abandoned_queue', 'abandoned_ringing', 'overflowed', 'transferred', 'callback_requested', 'after_hours', 'failed', 'rejected', 'interrupted',
 ]);
 const CALL_DIRECTION_CODES = everyMember<CallDirection>()(['inbound', 'outbound', 'callback', 'internal']);
 
