@@ -301,6 +301,11 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       const devices = new DeviceCallHandler({ services: callServices.services, registrar, dialer, db, defaultCountry: config.phone.defaultCountry, logger, hotline: calls });
       calls.attachOutbound({ devices, callbacks: (reservation) => dialer.dialCallback(reservation) });
       outboundCalls = dialer;
+      // drachtio-server back after a drop (it may have restarted and lost every dialog): each call checks its legs.
+      closers.push(sip.onReconnect(() => {
+        calls.reconcileDialogs();
+        dialer.reconcileDialogs();
+      }));
       // Inbound and outbound calls drain side by side: one deadline for both.
       closers.push(async () => {
         await Promise.all([calls.stop(drain), dialer.stop(drain)]);

@@ -6,7 +6,7 @@ import { InboundCall, type BlindTransferTarget, type ConsultView, type DraftTest
 import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { refuse } from './sip-status';
-import { drainCalls, endCallsWithLostMedia, type DrainOptions } from './call-session/live-calls';
+import { drainCalls, endCallsWithLostMedia, reconcileCallDialogs, type DrainOptions } from './call-session/live-calls';
 
 /**
  * Takes the hotline's INVITEs: refuses sources that are not configured trunks
@@ -49,6 +49,11 @@ export class InboundCallHandler {
   }
 
   /** Calls in progress in this process (tests assert it returns to zero). */
+  /** drachtio-server reconnected: each call in progress probes its dialogs, and those it lost end (reconcileCallDialogs). */
+  reconcileDialogs(): void {
+    reconcileCallDialogs(this.calls.values(), this.services.logger, 'calls');
+  }
+
   get liveCalls(): number {
     return this.calls.size;
   }

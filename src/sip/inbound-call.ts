@@ -65,6 +65,11 @@ export class InboundCall {
     }
   }
 
+  /** Asks each leg in its dialog now (after drachtio-server reconnected); a leg that cannot be reached ends the call. */
+  probeDialogs(): void {
+    this.keepalive.probeAll();
+  }
+
   /**
    * Ends the call now, from outside (the process shutting down past its
    * drain deadline, or the longest call allowed): a caller not yet answered gets 503 with Retry-After (the

@@ -104,6 +104,11 @@ export class OutboundCall {
     if (options.client) this.recorder.identify({ clientId: options.client.id, clientType: options.client.type });
   }
 
+  /** Asks each leg in its dialog now (after drachtio-server reconnected); a leg that cannot be reached ends the call. */
+  probeDialogs(): void {
+    this.keepalive.probeAll();
+  }
+
   /** Ends the call now, from outside (shutdown, media lost): 503 to an unanswered device INVITE, BYE to each leg, `cause` on the record. */
   endNow(cause: string): void {
     if (this.endedFromOutside) return;

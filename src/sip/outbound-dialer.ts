@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { callbackClientIdOf, callbackHooks } from './callback-dialer';
 import type { CallServices } from './call-services';
 import type { ContactBinding } from './registration-store';
-import { drainCalls, endCallsWithLostMedia, type DrainOptions } from './call-session/live-calls';
+import { drainCalls, endCallsWithLostMedia, reconcileCallDialogs, type DrainOptions } from './call-session/live-calls';
 import { OutboundCall, type FarEnd, type OutboundCallOptions } from './outbound-call';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { trunkRequestUri, type TrunkTarget } from './trunk-address';
@@ -51,6 +51,11 @@ export class OutboundDialer {
   }
 
   /** Outbound calls in progress in this process (tests assert it returns to zero). */
+  /** drachtio-server reconnected: each call in progress probes its dialogs, and those it lost end (reconcileCallDialogs). */
+  reconcileDialogs(): void {
+    reconcileCallDialogs(this.calls.values(), this.log, 'outbound calls');
+  }
+
   get liveCalls(): number {
     return this.calls.size;
   }

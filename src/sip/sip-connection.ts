@@ -17,6 +17,9 @@ export class SipConnection {
   readonly srf = createSrf();
   private state: 'connecting' | 'up' | 'down' = 'connecting';
   private detail = '';
+  /** Whether a connection was ever up: a later connect is a reconnect. */
+  private everUp = false;
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly options: SipConnectionOptions) {
     this.srf.on('connect', (err, hostPort) => {
@@ -25,9 +28,20 @@ export class SipConnection {
         this.detail = err.message;
         return;
       }
+      const reconnected = this.everUp;
+      this.everUp = true;
       this.state = 'up';
       this.detail = `listening on ${hostPort}`;
-      options.logger.info({ hostPort }, 'connected to drachtio-server');
+      options.logger.info({ hostPort, reconnected }, 'connected to drachtio-server');
+      if (reconnected) {
+        for (const listener of [...this.reconnectListeners]) {
+          try {
+            listener();
+          } catch (err) {
+            options.logger.error({ err }, 'a drachtio reconnect listener failed');
+          }
+        }
+      }
     });
     this.srf.on('error', (err) => {
       if (this.state === 'up') options.logger.warn({ err: err.message }, 'drachtio connection lost; reconnecting');
@@ -42,6 +56,18 @@ export class SipConnection {
     this.srf.options((_req, res) => {
       res.send(200, { headers: { Allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, REGISTER, UPDATE', Accept: 'application/sdp' } });
     });
+  }
+
+  /**
+   * Tells `listener` each time the connection comes back after a drop (not
+   * the first connect): drachtio-server may have restarted and lost every
+   * dialog. Returns the remover.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => {
+      this.reconnectListeners.delete(listener);
+    };
   }
 
   connect(): void {

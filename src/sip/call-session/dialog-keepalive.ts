@@ -35,7 +35,8 @@ export interface DialogKeepaliveOptions {
  * longest call allowed.
  */
 export class DialogKeepalive {
-  private readonly watched = new Map<string, NodeJS.Timeout>();
+  /** Each watched leg's dialog and its probe timer (null with periodic probing off: probeAll still reaches it). */
+  private readonly watched = new Map<string, { dialog: Dialog; timer: NodeJS.Timeout | null }>();
   /** Legs whose last probe was answered 503 (see dialogGone). */
   private readonly answered503 = new Set<string>();
 
@@ -44,17 +45,28 @@ export class DialogKeepalive {
   /** Probes `dialog` as `leg` from now on (a leg watched before is replaced: a transfer swapped the agent). */
   watch(leg: string, dialog: Dialog): void {
     this.unwatch(leg);
-    if (this.options.intervalMs <= 0) return;
-    const timer = setInterval(() => void this.probe(leg, dialog), this.options.intervalMs);
-    timer.unref();
-    this.watched.set(leg, timer);
+    let timer: NodeJS.Timeout | null = null;
+    if (this.options.intervalMs > 0) {
+      timer = setInterval(() => void this.probe(leg, dialog), this.options.intervalMs);
+      timer.unref();
+    }
+    this.watched.set(leg, { dialog, timer });
   }
 
   unwatch(leg: string): void {
     this.answered503.delete(leg);
-    const timer = this.watched.get(leg);
-    if (timer) clearInterval(timer);
+    const watched = this.watched.get(leg);
+    if (watched?.timer) clearInterval(watched.timer);
     this.watched.delete(leg);
+  }
+
+  /**
+   * Probes every watched leg now, whatever the interval: after drachtio-server
+   * came back (issue 14) a dialog it no longer knows cannot carry a request,
+   * and the call ends with the reason instead of holding its agent.
+   */
+  probeAll(): void {
+    for (const [leg, { dialog }] of [...this.watched]) void this.probe(leg, dialog);
   }
 
   stop(): void {
@@ -64,14 +76,17 @@ export class DialogKeepalive {
   private async probe(leg: string, dialog: Dialog): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     let answer: { status: number } | 'no-answer';
+    let unsendable: string | null = null;
     try {
       // The bundled types declare request()'s options as SrfRequest; drachtio-srf takes a plain options object.
       const sent = dialog.request({ method: 'OPTIONS' } as unknown as SrfRequest) as Promise<{ status: number }>;
       answer = await Promise.race([sent, new Promise<'no-answer'>((resolve) => (timer = setTimeout(() => resolve('no-answer'), this.options.answerTimeoutMs)))]);
     } catch (err) {
-      // A request drachtio could not send at all (the dialog is already gone on our side): the leg has ended.
+      // A request drachtio could not send at all (the dialog is gone on our side, or drachtio-server restarted and
+      // lost it): the leg has ended.
       answer = { status: 481 };
-      this.options.log.debug({ err: (err as Error).message, leg }, 'in-dialog OPTIONS could not be sent');
+      unsendable = (err as Error).message;
+      this.options.log.debug({ err: unsendable, leg }, 'in-dialog OPTIONS could not be sent');
     } finally {
       clearTimeout(timer);
     }
@@ -81,7 +96,9 @@ export class DialogKeepalive {
     else this.answered503.delete(leg);
     if (!this.watched.has(leg) || !gone) return;
     this.unwatch(leg);
-    const why = answer === 'no-answer' ? `no answer within ${this.options.answerTimeoutMs} ms` : `${answer.status}`;
+    const why = unsendable !== null
+      ? `could not be sent: ${unsendable}`
+      : answer === 'no-answer' ? `no answer within ${this.options.answerTimeoutMs} ms` : `${answer.status}`;
     this.options.log.warn({ leg, why }, 'a leg no longer holds the call: ending it');
     this.options.onGone(leg, why);
   }

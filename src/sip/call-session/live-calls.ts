@@ -7,6 +7,21 @@ export interface EndableCall {
   readonly mediaCallId: string | null;
   /** Ends the call now from our side, with `cause` on its record. */
   endNow(cause: string): void;
+  /** Asks each of its legs in its dialog now; a leg that cannot be reached ends the call (see DialogKeepalive.probeAll). */
+  probeDialogs(): void;
+}
+
+/**
+ * drachtio-server came back after the connection dropped (issue 14): a
+ * restarted server knows none of the dialogs of the calls in progress, while
+ * one that only lost the connection still does. Probing every leg tells the
+ * two apart call by call: dead calls end with the reason and free their
+ * agents, the others go on.
+ */
+export function reconcileCallDialogs(calls: Iterable<EndableCall>, log: Logger, what: string): void {
+  const list = [...calls];
+  if (list.length > 0) log.warn({ calls: list.length }, `drachtio-server reconnected: probing the dialogs of the ${what} in progress`);
+  for (const call of list) call.probeDialogs();
 }
 
 /** rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends. */

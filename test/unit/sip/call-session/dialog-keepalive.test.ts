@@ -63,6 +63,21 @@ describe('dead-call detection by in-dialog OPTIONS', () => {
     expect(idle.requests).toEqual([]);
   });
 
+  it('after drachtio-server reconnected, probeAll asks every leg at once even with periodic probing off; a dialog the restarted server lost ends the call with why', async () => {
+    const gone: string[] = [];
+    const keepalive = new DialogKeepalive({ intervalMs: 0, answerTimeoutMs: 100, log, onGone: (leg, why) => gone.push(`${leg} ${why}`) });
+    const alive = probedDialog(() => Promise.resolve({ status: 200 }));
+    const lost = probedDialog(() => Promise.reject(new Error('unknown dialog')));
+    keepalive.watch('caller', alive as unknown as Dialog);
+    keepalive.watch('agent', lost as unknown as Dialog);
+    await quietPeriod(30, 'nothing is probed before the reconnect');
+    expect(alive.requests.length + lost.requests.length).toBe(0);
+    keepalive.probeAll();
+    await eventually(() => gone, (g) => g.length > 0, 2_000, 5);
+    expect(gone).toEqual(['agent could not be sent: unknown dialog']);
+    expect(alive.requests).toEqual([{ method: 'OPTIONS' }]);
+  });
+
   it('on a live call: the agent\'s phone lost the call (its BYE went missing), the call ends on the caller\'s side too, with the reason', async () => {
     // Routing reads the wall clock (business hours): a Wednesday noon in Moscow. Only Date is faked.
     wallClockAt(OPEN_TIME);
