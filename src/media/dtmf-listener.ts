@@ -14,12 +14,34 @@ import { parseSipInfoDtmf, type SipInfoRejection } from './sip-info-dtmf';
 /** Receives the digits of one call. */
 export type DtmfHandler = (event: DtmfEvent) => void;
 
+/**
+ * Carries digits between the processes sharing rtpengine's DTMF log port
+ * (DtmfRelayFeed over Redis; issue 14). Shaped like ChangeFeed: `publish`
+ * never rejects, `subscribe` hands over each relayed digit (null for a
+ * message that is not one).
+ */
+export interface DtmfRelay {
+  publish(event: DtmfEvent): Promise<void>;
+  subscribe(onEvent: (event: DtmfEvent | null) => void): Promise<void>;
+  close(): void;
+}
+
 /** Options of DtmfListener.start. */
 export interface DtmfListenerOptions {
   /** The UDP port rtpengine's `--dtmf-log-dest` names; 0 picks a free one. */
   port: number;
   /** Default 127.0.0.1: rtpengine runs beside us; the socket must not take datagrams from the network at large. */
   host?: string;
+  /**
+   * Share the port with the other Switchboard processes of this host: the
+   * socket is bound with SO_REUSEADDR, and a digit for a call this process
+   * does not hold goes to the others through the relay. Linux hands each
+   * unicast datagram to one socket bound to the port (the latest bound) and,
+   * once that one closes or its process dies, to the next; so some process
+   * always gets the digits as long as one lives. Without a relay the bind is
+   * exclusive, as the one process then needs every datagram itself.
+   */
+  relay?: DtmfRelay;
   /** See DtmfDeduplicatorOptions.windowMs. */
   dedupeWindowMs?: number;
   /** ms since the epoch; injected by tests. Default Date.now. */
@@ -41,6 +63,7 @@ export type SipInfoOutcome =
 export interface DtmfListenerStats {
   delivered: number;
   duplicates: number;
+  /** Digits reaching this process for a call it does not hold; with a relay, these are the ones handed to the other processes. */
   unrouted: number;
   unparsable: number;
 }
@@ -57,6 +80,7 @@ export class DtmfListener {
     private readonly socket: dgram.Socket,
     options: DtmfListenerOptions,
     private readonly logger: Logger | undefined,
+    private readonly relay: DtmfRelay | undefined,
   ) {
     this.clock = options.clock ?? Date.now;
     this.dedupe = new DtmfDeduplicator({ now: this.clock, ...(options.dedupeWindowMs !== undefined ? { windowMs: options.dedupeWindowMs } : {}) });
@@ -65,9 +89,9 @@ export class DtmfListener {
     socket.on('error', (err) => this.logger?.error({ err }, 'DTMF log socket error'));
   }
 
-  /** Binds the socket; the listener is live when this resolves. */
+  /** Binds the socket (and subscribes to the relay); the listener is live when this resolves. */
   static async start(options: DtmfListenerOptions): Promise<DtmfListener> {
-    const socket = dgram.createSocket('udp4');
+    const socket = dgram.createSocket({ type: 'udp4', reuseAddr: options.relay !== undefined });
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
@@ -80,7 +104,16 @@ export class DtmfListener {
       socket.close();
       throw err;
     }
-    return new DtmfListener(socket, options, options.logger);
+    const listener = new DtmfListener(socket, options, options.logger, options.relay);
+    try {
+      await options.relay?.subscribe((event) => {
+        if (event) listener.acceptRelayed(event);
+      });
+    } catch (err) {
+      await listener.close();
+      throw err;
+    }
+    return listener;
   }
 
   /** The bound port (useful with port 0). */
@@ -126,11 +159,23 @@ export class DtmfListener {
     return { result: this.route(event), event };
   }
 
+  /**
+   * A digit another process took off the shared port and relayed: delivered
+   * when one of this process's calls holds it, else dropped quietly (most
+   * relayed digits are other processes' business, so they are not counted as
+   * unrouted, and never relayed again).
+   */
+  acceptRelayed(event: DtmfEvent): 'delivered' | 'duplicate' | 'not-held' {
+    const handler = this.handlers.get(event.callId);
+    return handler ? this.deliver(handler, event) : 'not-held';
+  }
+
   /** Stops listening. Subscribers are dropped; idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.handlers.clear();
+    this.relay?.close();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
@@ -141,7 +186,12 @@ export class DtmfListener {
       this.logger?.warn({ reason: report.error, datagram: message.toString('utf8').slice(0, 200) }, 'unreadable DTMF log datagram');
       return;
     }
-    this.route({ callId: report.callId, digit: report.digit, sourceTag: report.sourceTag, at: this.clock(), source: 'rfc4733', durationMs: report.durationMs });
+    const event: DtmfEvent = { callId: report.callId, digit: report.digit, sourceTag: report.sourceTag, at: this.clock(), source: 'rfc4733', durationMs: report.durationMs };
+    // Only the socket's own datagrams are relayed: a SIP INFO reaches the process holding the dialog already.
+    if (this.route(event) === 'unrouted' && this.relay) {
+      // A relay that breaks its no-reject promise must still not take the process down with an unhandled rejection.
+      this.relay.publish(event).catch((err: unknown) => this.logger?.warn({ err, callId: event.callId }, 'could not relay a DTMF digit'));
+    }
   }
 
   private route(event: DtmfEvent): 'delivered' | 'duplicate' | 'unrouted' {
@@ -150,6 +200,10 @@ export class DtmfListener {
       this.counters.unrouted++;
       return 'unrouted';
     }
+    return this.deliver(handler, event);
+  }
+
+  private deliver(handler: DtmfHandler, event: DtmfEvent): 'delivered' | 'duplicate' {
     if (!this.dedupe.accept(event)) {
       this.counters.duplicates++;
       this.logger?.debug({ callId: event.callId, digit: event.digit, source: event.source }, 'duplicate DTMF suppressed');

@@ -19,6 +19,7 @@ import { CallerLookup } from '../directory/caller-lookup';
 import { DirectoryChangeFeed, StaffingChangeFeed } from '../directory/directory-change-feed';
 import type { Logger } from '../logger';
 import { DtmfListener } from '../media/dtmf-listener';
+import { DtmfRelayFeed } from '../media/dtmf-relay';
 import { promptFilePath } from '../media/prompt-files';
 import { RtpengineNgClient } from '../media/rtpengine-ng-client';
 import { RtpengineCallSweeper } from '../media/rtpengine-call-sweeper';
@@ -87,7 +88,10 @@ export async function createCallServices(options: {
   try {
     const ng = new RtpengineNgClient({ host: options.rtpengine.host, port: options.rtpengine.port, timeoutMs: 2000 });
     stops.push(() => ng.close());
-    const dtmf = await DtmfListener.start({ port: config.rtpengine.dtmfLogPort, logger: logger.child({ module: 'dtmf' }) });
+    // rtpengine logs DTMF to one port that every Switchboard process of the host shares (issue 14);
+    // a digit reaching a process that does not hold the call is relayed to the others over Redis.
+    const dtmfLogger = logger.child({ module: 'dtmf' });
+    const dtmf = await DtmfListener.start({ port: config.rtpengine.dtmfLogPort, relay: new DtmfRelayFeed(redis, dtmfLogger), logger: dtmfLogger });
     stops.push(() => dtmf.close());
 
     const lookup = new CallerLookup({ fetch: (e164) => findClientFactsByPhone(db, e164), defaultCountry: config.phone.defaultCountry, logger });
