@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): type check, lint, then every jest
 # tier against real services; ends with `tests: N passed, N failed[, N skipped]`.
-# `scripts/test.sh e2e` runs the end-to-end tier alone.
+# `scripts/test.sh e2e` runs the end-to-end tier alone, `scripts/test.sh chaos [--long]`
+# the fault suite alone (npm run test:chaos; --long: the faults as long as issue 14's table).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-deps.sh
@@ -15,6 +16,9 @@ sb_ensure_debian_packages "tests with real services" \
   "certutil:libnss3-tools" "baresip:baresip-core"
 
 tier=${1:-all}
+for arg in "${@:2}"; do
+  [ "$arg" = --long ] && export CHAOS_LONG=1
+done
 status=0
 mkdir -p artifacts
 if [ "$tier" = all ]; then
@@ -28,7 +32,8 @@ if ! command -v drachtio >/dev/null 2>&1 && [ -z "${DRACHTIO_HOST:-}" ]; then
 fi
 projects=()
 [ "$tier" = e2e ] && projects=(--selectProjects e2e)
-echo "== jest ${projects[*]:-(unit, integration, e2e)}"
+[ "$tier" = chaos ] && projects=(--selectProjects chaos)
+echo "== jest ${projects[*]:-(unit, integration, e2e, chaos)}"
 npx jest "${projects[@]}" --forceExit --json --outputFile=artifacts/jest-results.json || status=1
 node scripts/summarise-jest.cjs artifacts/jest-results.json || status=1
 exit $status

@@ -26,6 +26,7 @@ function banner(system: RunningSystem): void {
     const mark = c.how === 'missing' ? 'MISSING' : c.how === 'started' ? 'started' : 'external';
     print(`  ${c.name.padEnd(11)} ${mark.padEnd(8)} ${c.where}`);
   }
+  if (system.nodeId) print(`  ACD node    ${system.nodeId}   (this process; another process closes its calls if it dies)`);
   if (system.demo) {
     print(`  admin login ${system.demo.adminUser} / ${system.demo.adminPassword}   (development only)`);
     if (system.demo.staffPassword) print(`  demo staff  supervisor, anna, ion, olga, pavel, elena, tatiana / ${system.demo.staffPassword} (API and SIP)`);

@@ -85,6 +85,8 @@ export const ConfigSchema = Type.Object(
         portMin: Port,
         portMax: Port,
         dtmfLogPort: Port,
+        // rtpengine's --recording-dir as this process sees it; null: <dataDir>/recordings/raw (a local rtpengine's).
+        recordingDir: NullableString,
       },
       { additionalProperties: false },
     ),

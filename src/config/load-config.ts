@@ -48,6 +48,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'RTPENGINE_PORT_MIN', key: 'rtpengine.portMin', kind: 'number' },
   { env: 'RTPENGINE_PORT_MAX', key: 'rtpengine.portMax', kind: 'number' },
   { env: 'RTPENGINE_DTMF_LOG_PORT', key: 'rtpengine.dtmfLogPort', kind: 'number' },
+  { env: 'RTPENGINE_RECORDING_DIR', key: 'rtpengine.recordingDir', kind: 'string' },
   { env: 'DRACHTIO_HOST', key: 'drachtio.host', kind: 'string' },
   { env: 'DRACHTIO_PORT', key: 'drachtio.port', kind: 'number' },
   { env: 'DRACHTIO_SECRET', key: 'drachtio.secret', kind: 'string' },

@@ -159,7 +159,7 @@ export async function createCallServices(options: {
     stops.push(() => writer.stop());
 
     const recordingsRoot = path.join(dataDir, 'recordings');
-    const captureDir = path.join(recordingsRoot, 'raw');
+    const captureDir = config.rtpengine.recordingDir ? path.resolve(config.rtpengine.recordingDir) : path.join(recordingsRoot, 'raw');
 
     // Each live call keeps a checkpoint under this process's ACD node; the calls of a process that died are closed
     // here from theirs (issue 14). Stopped before the writer (stops run in reverse), which stores what it closes.

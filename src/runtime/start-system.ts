@@ -61,6 +61,8 @@ export interface RunningSystem {
   /** The call-ids rtpengine holds sessions for now (its `list`); empty with media off. */
   mediaSessions(): Promise<string[]>;
   components: ComponentReport[];
+  /** This process's name in the ACD (its heartbeat; what its calls' checkpoints are kept under); null without Redis. */
+  nodeId: string | null;
   demo: { adminUser: string; adminPassword: string; staffPassword: string } | null;
   /**
    * Stops everything, newest first. Calls in progress get `drainMs` (default
@@ -170,7 +172,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
         const rtpengine = await startRtpengine({
           binary: config.rtpengine.binary, ngPort: config.rtpengine.ngPort, interface: config.rtpengine.interface ?? publicAddress,
           portMin: config.rtpengine.portMin, portMax: config.rtpengine.portMax, dtmfLogPort: config.rtpengine.dtmfLogPort,
-          recordingDir: path.join(dataDir, 'recordings', 'raw'), logger,
+          recordingDir: config.rtpengine.recordingDir ? path.resolve(config.rtpengine.recordingDir) : path.join(dataDir, 'recordings', 'raw'), logger,
         });
         started.push(rtpengine);
         rtpengineState = { name: 'rtpengine', state: 'up', required: false };
@@ -346,6 +348,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
         }
         : null,
       components: reports,
+      nodeId: acd?.nodeId ?? null,
       demo: config.mode === 'production' ? null : { adminUser: config.auth.adminUser, adminPassword: config.auth.adminPassword ? '(from ADMIN_PASSWORD)' : adminPassword, staffPassword: seeded || config.demo.seedOnFirstStart ? DEMO_PASSWORD : '' },
       stop: stopAll,
     };

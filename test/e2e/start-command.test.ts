@@ -36,7 +36,8 @@ describe('the whole system from the start command', () => {
   /** `npm start`'s program with this test's ports; resolves once it says it is up. */
   const startIt = async (): Promise<ChildProcess> => {
     output = '';
-    const started = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    // node with tsx's loader rather than the tsx command, whose wrapper would outlive a SIGKILL's target child.
+    const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: path.resolve(__dirname, '..', '..'),
       env: {
         ...process.env,
