@@ -562,14 +562,16 @@ export class Acd {
 
   /** Refreshes this process's heartbeat. Warns when the process had been declared dead meanwhile. */
   async heartbeat(): Promise<void> {
+    // The time the heartbeat writes: the guard compares it with when the answer came, and housekeeping shows it to Redis.
+    const sentAt = this.clock.now();
     let out: LuaReply;
     try {
-      out = await this.runRaw('heartbeat', { ttlMs: this.settings.heartbeatTtlMs });
+      out = await this.runRaw('heartbeat', { ttlMs: this.settings.heartbeatTtlMs }, sentAt);
     } catch (err) {
       this.reapGuard.redisFailed();
       throw err;
     }
-    this.reapGuard.heartbeatWritten(this.clock.now());
+    this.reapGuard.heartbeatWritten(this.clock.now(), sentAt);
     if (this.heartbeatSeen && out.wasKnown !== true) {
       // Another process reaped us (we stalled longer than the TTL): what we held is gone.
       this.logger?.error('this process missed its heartbeat and was reaped; its reservations and calls were released');
@@ -582,7 +584,7 @@ export class Acd {
     // Others are declared dead only while this process's own liveness is known good (reap-guard.ts).
     let out: LuaReply;
     try {
-      out = await this.runRaw('tick', { reap: this.reapGuard.mayReap(this.clock.now()) });
+      out = await this.runRaw('tick', { reap: this.reapGuard.reapWitness(this.clock.now()) ?? false });
     } catch (err) {
       this.reapGuard.redisFailed();
       throw err;

@@ -11,10 +11,19 @@
  * So a process reaps only when its own heartbeat is fresh (written within
  * the TTL) and, after trouble of its own, once a grace period has passed
  * from its first heartbeat back — time for every live process to heartbeat
- * again. Pure: the ACD tells it what happened and when.
+ * again. Trouble is a failed heartbeat or housekeeping run, and also a
+ * heartbeat answered late: a primary that hangs, or is cut off, holds the
+ * connection with no error until a failover moves it (redis-connection.ts).
+ *
+ * A housekeeping run can be held up the same way after it was judged, and
+ * then run on the new primary: so it carries the time its judgement rests
+ * on — the time its last heartbeat wrote — as a witness, and the script
+ * reaps only if that heartbeat is still this process's last one in Redis and
+ * young (operations-lua.ts, tick). Pure: the ACD tells it what happened and when.
  */
 export class ReapGuard {
   private lastHeartbeatAt: number | null = null;
+  private lastHeartbeatWrote: number | null = null;
   private troubled = false;
   private noReapingBefore = 0;
 
@@ -25,12 +34,18 @@ export class ReapGuard {
     return this.settings.heartbeatTtlMs + 2 * this.settings.heartbeatIntervalMs;
   }
 
-  heartbeatWritten(now: number): void {
-    if (this.troubled) {
+  /**
+   * A heartbeat was answered at `now`; it was sent, and wrote, at `sentAt`.
+   * Answered more than a heartbeat interval later, it waited on Redis, and
+   * others' heartbeats may have lapsed meanwhile though nothing failed here.
+   */
+  heartbeatWritten(now: number, sentAt = now): void {
+    if (this.troubled || now - sentAt > this.settings.heartbeatIntervalMs) {
       this.troubled = false;
       this.noReapingBefore = now + this.graceMs;
     }
     this.lastHeartbeatAt = now;
+    this.lastHeartbeatWrote = sentAt;
   }
 
   /** A heartbeat or housekeeping run failed to reach Redis. */
@@ -40,5 +55,10 @@ export class ReapGuard {
 
   mayReap(now: number): boolean {
     return !this.troubled && this.lastHeartbeatAt !== null && now - this.lastHeartbeatAt < this.settings.heartbeatTtlMs && now >= this.noReapingBefore;
+  }
+
+  /** What a housekeeping run shows Redis when it may reap: the time its last heartbeat wrote; null: reap nobody. */
+  reapWitness(now: number): number | null {
+    return this.mayReap(now) ? this.lastHeartbeatWrote : null;
   }
 }

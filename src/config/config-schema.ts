@@ -74,7 +74,22 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    redis: Type.Object({ url: NullableString, port: Port }, { additionalProperties: false }),
+    redis: Type.Object(
+      {
+        // An external Redis; null: a local redis-server on `port` (or Sentinel, below).
+        url: NullableString,
+        port: Port,
+        // Redis Sentinel (issue 14): `host:port` of sentinels to ask for the current primary (IPv6 in brackets; port
+        // default 26379); checked in load-config.ts so that a bad one is named plainly. Empty: no Sentinel.
+        sentinels: Type.Array(Type.String({ minLength: 1 })),
+        // The primary's name in the sentinels' `sentinel monitor <name> …`.
+        sentinelName: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' }),
+        // With Sentinel only (a URL carries its own): the Redis servers' password, and the sentinels' own.
+        password: NullableString,
+        sentinelPassword: NullableString,
+      },
+      { additionalProperties: false },
+    ),
     rtpengine: Type.Object(
       {
         url: NullableString,

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConfigSchema, type AppConfig } from './config-schema';
 import { projectRoot } from '../platform/project-root';
+import { parseSentinelAddress } from './sentinel-address';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -41,6 +42,10 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'EMBEDDED_PG_PORT', key: 'database.embedded.port', kind: 'number' },
   { env: 'REDIS_URL', key: 'redis.url', kind: 'string' },
   { env: 'REDIS_PORT', key: 'redis.port', kind: 'number' },
+  { env: 'REDIS_SENTINELS', key: 'redis.sentinels', kind: 'list' },
+  { env: 'REDIS_SENTINEL_NAME', key: 'redis.sentinelName', kind: 'string' },
+  { env: 'REDIS_PASSWORD', key: 'redis.password', kind: 'string' },
+  { env: 'REDIS_SENTINEL_PASSWORD', key: 'redis.sentinelPassword', kind: 'string' },
   { env: 'RTPENGINE_URL', key: 'rtpengine.url', kind: 'string' },
   { env: 'RTPENGINE_BINARY', key: 'rtpengine.binary', kind: 'string' },
   { env: 'RTPENGINE_NG_PORT', key: 'rtpengine.ngPort', kind: 'number' },
@@ -159,7 +164,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   const firstError = checkConfig.Errors(merged).First();
   if (firstError) {
     const key = firstError.path.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
-    const fromEnv = setByEnv.get(key);
+    // A list item (`tls.names.0`) was set by the variable that set its list.
+    const fromEnv = setByEnv.get(key) ?? setByEnv.get(key.replace(/\.[0-9]+(\..*)?$/, ''));
     const source = fromEnv ? ` (set by ${fromEnv})` : '';
     const shown = firstError.value === undefined ? 'missing' : JSON.stringify(firstError.value);
     throw new ConfigError(`invalid configuration: ${key}${source} ${firstError.message.toLowerCase()}; got ${shown}`);
@@ -178,10 +184,30 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   if (new Set(sipPorts).size !== sipPorts.length) {
     throw new ConfigError(`invalid configuration: drachtio.sipPort, ${config.tls.enabled ? 'drachtio.wssPort and drachtio.tlsPort' : 'drachtio.wsPort'} must differ; got ${sipPorts.join(', ')}`);
   }
+  checkRedisSentinel(config.redis);
   if (config.mode === 'production' && !config.auth.adminPassword) {
     throw new ConfigError('invalid configuration: auth.adminPassword (ADMIN_PASSWORD) is required in production');
   }
   return deepFreeze(config);
+}
+
+/** Sentinel's settings hang together: readable addresses, not mixed with a URL, passwords only where they are used. */
+function checkRedisSentinel(redis: AppConfig['redis']): void {
+  for (const [index, text] of redis.sentinels.entries()) {
+    if (!parseSentinelAddress(text)) {
+      throw new ConfigError(`invalid configuration: redis.sentinels.${index} (REDIS_SENTINELS) must be host:port (port 1–65535, IPv6 in brackets: 10.0.0.5:26379, [fd00::5]:26379); got ${JSON.stringify(text)}`);
+    }
+  }
+  if (redis.sentinels.length > 0 && redis.url !== null) {
+    throw new ConfigError('invalid configuration: redis.url (REDIS_URL) and redis.sentinels (REDIS_SENTINELS) exclude each other: set the sentinels to follow failovers, or one URL');
+  }
+  if (redis.sentinels.length === 0) {
+    for (const [key, env] of [['password', 'REDIS_PASSWORD'], ['sentinelPassword', 'REDIS_SENTINEL_PASSWORD']] as const) {
+      if (redis[key] !== null) {
+        throw new ConfigError(`invalid configuration: redis.${key} (${env}) is used with redis.sentinels (REDIS_SENTINELS) only; with REDIS_URL the password goes in the URL (redis://:password@host:port)`);
+      }
+    }
+  }
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

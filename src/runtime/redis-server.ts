@@ -8,6 +8,8 @@ export interface RedisServerOptions {
   dataDir: string;
   /** AOF on for the local stack (design §4); tests may turn it off for speed. */
   appendOnly: boolean;
+  /** A replica of this primary (Sentinel setups in tests); absent: a primary. */
+  replicaOf?: { host: string; port: number };
   logger?: Logger;
 }
 
@@ -15,8 +17,9 @@ export interface RedisServerOptions {
  * One PING over a plain socket, destroyed before this returns. Not ioredis:
  * its disconnect() after a refused connection leaves a 2 s timer armed (it waits
  * for a 'close' that already happened), which kept test runs from exiting.
+ * A sentinel answers it too.
  */
-function pingRedis(port: number, timeoutMs = 1000): Promise<boolean> {
+export function pingRedis(port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     let reply = '';
@@ -55,6 +58,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
       '--save', '',
       '--daemonize', 'no',
       '--protected-mode', 'yes',
+      ...(options.replicaOf ? ['--replicaof', options.replicaOf.host, String(options.replicaOf.port)] : []),
     ],
     ready: () => pingRedis(options.port),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/config-schema';
@@ -28,6 +27,7 @@ import { createCallServices } from './call-services-factory';
 import { SipKeys } from '../sip/sip-keys';
 import { followPhonePresence } from '../sip/phone-presence';
 import { startRedisServer } from './redis-server';
+import { connectRedis, describeRedisTarget, usesSentinel, type RedisTarget } from './redis-connection';
 import { Acd, AcdEventWriter } from '../acd';
 import { syncDirectoryToAcd } from '../directory/acd-directory-sync';
 import { StaffingChangeFeed } from '../directory/directory-change-feed';
@@ -131,20 +131,23 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     closers.push(() => callDb.end());
 
     // Redis: live state; the HTTP side still starts without it and says so on /readyz.
-    let redisUrl = config.redis.url;
-    if (redisUrl) {
-      reports.push({ name: 'redis', how: 'external', where: redisUrl });
+    // Given by URL or by Sentinel (which finds the primary, and follows it through failovers), else a local redis-server.
+    let redisTarget: RedisTarget | null = null;
+    if (config.redis.url || usesSentinel(config.redis)) {
+      redisTarget = config.redis;
+      reports.push({ name: 'redis', how: 'external', where: describeRedisTarget(redisTarget) });
     } else {
       try {
         const redisServer = await startRedisServer({ port: config.redis.port, dataDir: path.join(dataDir, 'redis'), appendOnly: true, logger });
         started.push(redisServer);
-        redisUrl = redisServer.url;
+        redisTarget = { ...config.redis, url: redisServer.url };
         reports.push({ name: 'redis', how: 'started', where: `${redisServer.url} (AOF in ${path.join(dataDir, 'redis')})` });
       } catch (err) {
         reports.push({ name: 'redis', how: 'missing', where: (err as Error).message });
       }
     }
-    const redis = new Redis(redisUrl ?? `redis://127.0.0.1:${config.redis.port}`, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    // Without Redis the connection still goes where the local one would be, so /readyz reports it down rather than absent.
+    const redis = connectRedis(redisTarget ?? { ...config.redis, url: `redis://127.0.0.1:${config.redis.port}` }, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     redis.on('error', () => undefined);
     closers.push(() => redis.disconnect());
 
@@ -200,7 +203,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
           binary: config.drachtio.binary, adminPort: config.drachtio.port, secret: config.drachtio.secret, listen,
           workDir: path.join(dataDir, 'drachtio'), logger,
           // IPs the registrar locks out are dropped by drachtio-server itself from its next start on.
-          ...(redisUrl ? { blacklist: { redisHost: new URL(redisUrl).hostname, redisPort: Number(new URL(redisUrl).port || 6379), redisKey: new SipKeys().blacklist() } } : {}),
+          // With Sentinel none is set up: the registrar still answers a locked-out IP 403 itself.
+          ...(redisTarget?.url ? { blacklist: { redisHost: new URL(redisTarget.url).hostname, redisPort: Number(new URL(redisTarget.url).port || 6379), redisKey: new SipKeys().blacklist() } } : {}),
         });
         started.push(drachtio);
         drachtioHost = '127.0.0.1';
@@ -241,8 +245,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
 
     // The ACD: live queues and agents in Redis, fed from the directory and kept in step with it.
     let acd: Acd | null = null;
-    if (redisUrl) {
-      const acdRedis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    if (redisTarget) {
+      const acdRedis = connectRedis(redisTarget, { maxRetriesPerRequest: 2 });
       acdRedis.on('error', () => undefined);
       closers.push(() => acdRedis.disconnect());
       acd = new Acd({ redis: acdRedis, logger: logger.child({ module: 'acd' }) });

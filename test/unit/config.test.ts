@@ -108,6 +108,32 @@ describe('config module', () => {
     expect(errorOf(() => loadConfig({ env: { PUBLIC_ADDRESS: 'office.example' } }))).toMatch(/network\.publicAddress \(set by PUBLIC_ADDRESS\)/);
     expect(errorOf(() => loadConfig({ env: { TLS: 'maybe' } }))).toMatch(/tls\.enabled \(set by TLS\)/);
     expect(errorOf(() => loadConfig({ env: { SIP_ICE_SERVERS: 'http://stun.example' } }))).toMatch(/sip\.iceServers\.0\.urls \(set by SIP_ICE_SERVERS\)|sip\.iceServers/);
-    expect(errorOf(() => loadConfig({ env: { TLS_NAMES: 'bad name!' } }))).toMatch(/tls\.names\.0/);
+    expect(errorOf(() => loadConfig({ env: { TLS_NAMES: 'bad name!' } }))).toMatch(/tls\.names\.0 \(set by TLS_NAMES\)/);
+  });
+
+  it('uses one Redis by default, and Redis Sentinel when sentinels are named', () => {
+    expect(loadConfig({ env: {} }).redis).toEqual({ url: null, port: 6380, sentinels: [], sentinelName: 'mymaster', password: null, sentinelPassword: null });
+    const config = loadConfig({ env: {
+      REDIS_SENTINELS: 'redis-a:26379, 10.0.0.7:26380,[fd00::5]:26381,sentinel-c', REDIS_SENTINEL_NAME: 'switchboard',
+      REDIS_PASSWORD: 'data-secret', REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+    } });
+    expect(config.redis).toEqual({
+      url: null, port: 6380, sentinels: ['redis-a:26379', '10.0.0.7:26380', '[fd00::5]:26381', 'sentinel-c'], sentinelName: 'switchboard',
+      password: 'data-secret', sentinelPassword: 'sentinel-secret',
+    });
+    const dir = configDirWith({ 'local.yaml': 'redis:\n  sentinels: ["10.0.0.5:26379", "10.0.0.6:26379"]\n' });
+    expect(loadConfig({ configDir: dir, env: {} }).redis.sentinels).toEqual(['10.0.0.5:26379', '10.0.0.6:26379']);
+  });
+
+  it('refuses a sentinel that is not host:port, a URL beside sentinels, a bad name, and passwords without Sentinel', () => {
+    expect(errorOf(() => loadConfig({ env: { REDIS_SENTINELS: 'h1:26379,h2:70000' } })))
+      .toBe('invalid configuration: redis.sentinels.1 (REDIS_SENTINELS) must be host:port (port 1–65535, IPv6 in brackets: 10.0.0.5:26379, [fd00::5]:26379); got "h2:70000"');
+    expect(errorOf(() => loadConfig({ env: { REDIS_SENTINELS: 'fd00::5:26379' } }))).toMatch(/redis\.sentinels\.0 \(REDIS_SENTINELS\) must be host:port.*got "fd00::5:26379"$/);
+    expect(errorOf(() => loadConfig({ env: { REDIS_SENTINELS: 'h1:port' } }))).toMatch(/redis\.sentinels\.0 .*got "h1:port"$/);
+    expect(errorOf(() => loadConfig({ env: { REDIS_SENTINELS: 'h1:26379', REDIS_URL: 'redis://cache:6379' } })))
+      .toMatch(/redis\.url \(REDIS_URL\) and redis\.sentinels \(REDIS_SENTINELS\) exclude each other/);
+    expect(errorOf(() => loadConfig({ env: { REDIS_SENTINELS: 'h1:26379', REDIS_SENTINEL_NAME: 'my master' } }))).toMatch(/^invalid configuration: redis\.sentinelName \(set by REDIS_SENTINEL_NAME\) .*; got "my master"$/);
+    expect(errorOf(() => loadConfig({ env: { REDIS_PASSWORD: 'data-secret' } }))).toMatch(/redis\.password \(REDIS_PASSWORD\) is used with redis\.sentinels \(REDIS_SENTINELS\) only; with REDIS_URL the password goes in the URL/);
+    expect(errorOf(() => loadConfig({ env: { REDIS_URL: 'redis://cache:6379', REDIS_SENTINEL_PASSWORD: 'x' } }))).toMatch(/redis\.sentinelPassword \(REDIS_SENTINEL_PASSWORD\) is used with redis\.sentinels/);
   });
 });

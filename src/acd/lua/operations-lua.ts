@@ -348,12 +348,23 @@ function ops.reap()
   OUT.reaped = reap_dead({})
 end
 
+-- Whether a housekeeping run may declare others dead. The caller's guard sends false when its own
+-- liveness is in doubt (just back from Redis trouble, or its heartbeat is stale), else the time its last
+-- heartbeat wrote (reap-guard.ts). The run may have been held up since — on a primary that hung until a
+-- failover moved the connection — so that heartbeat must still be the caller's last one here, and young:
+-- with it younger than TTL - interval, every live process's heartbeat is younger than the TTL.
+local function may_reap(witness)
+  if type(witness) ~= 'number' then return false end
+  local key = K.node(NODE)
+  if tonumber(redis.call('GET', key)) ~= witness then return false end
+  return redis.call('PTTL', key) > S.heartbeatIntervalMs
+end
+
 -- Periodic housekeeping, run by every live process (idempotent, bounded per run).
 function ops.tick()
   local limit = S.tickLimit
   local freed = {}
-  -- The caller's own liveness is in doubt (just back from Redis trouble, or its heartbeat is stale): reap nobody.
-  if IN.reap == false then OUT.reaped = 0 else OUT.reaped = reap_dead(freed) end
+  if may_reap(IN.reap) then OUT.reaped = reap_dead(freed) else OUT.reaped = 0 end
   local expired = 0
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.reservations(), '-inf', NOW, 'LIMIT', 0, limit)) do
     local c = load_call(id)

@@ -30,4 +30,25 @@ describe('the reap guard', () => {
     guard.heartbeatWritten(18_100);
     expect(guard.mayReap(18_200)).toBe(true);
   });
+
+  it('takes a heartbeat answered later than a heartbeat interval for trouble: it waited on a hung primary, with no error', () => {
+    const guard = new ReapGuard(settings);
+    guard.heartbeatWritten(1000, 990);
+    expect(guard.mayReap(1100)).toBe(true);
+    // Sent at 2000, answered at 6500 once a failover had moved the connection to the new primary.
+    guard.heartbeatWritten(6500, 2000);
+    expect(guard.mayReap(6600)).toBe(false);
+    expect(guard.mayReap(6500 + guard.graceMs - 1)).toBe(false);
+    guard.heartbeatWritten(14_400, 14_390);
+    expect(guard.mayReap(6500 + guard.graceMs)).toBe(true);
+  });
+
+  it('gives housekeeping the time its last heartbeat wrote as its witness, and none while it may not reap', () => {
+    const guard = new ReapGuard(settings);
+    expect(guard.reapWitness(0)).toBeNull();
+    guard.heartbeatWritten(1010, 1000);
+    expect(guard.reapWitness(1200)).toBe(1000);
+    guard.redisFailed();
+    expect(guard.reapWitness(1300)).toBeNull();
+  });
 });
