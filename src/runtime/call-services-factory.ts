@@ -30,6 +30,9 @@ import { OrphanCallCloser } from '../sip/orphan-call-closer';
 import type { SrfApp } from '../sip/srf-types';
 import { TrunkAcl } from '../sip/trunk-acl';
 
+/** The IVR flow the hotline runs. */
+const FLOW_NAME = 'main';
+
 /** A value read again at most every `ttlMs`; the last one is kept when a re-read fails. */
 function cached<T>(load: () => Promise<T>, ttlMs: number): { get: () => Promise<T>; invalidate: () => void } {
   let value: T | undefined;
@@ -179,6 +182,10 @@ export async function createCallServices(options: {
     stops.push(() => clearInterval(purge));
 
     const promptsNow = await prompts.get();
+    // What every call reads, read once now: a process that started while Postgres answered keeps answering calls
+    // from these copies while it is away or frozen (issue 14) instead of failing its first calls for want of them.
+    const warmed = await Promise.allSettled([flows.current(FLOW_NAME), routing.current(null), directory.get()]);
+    for (const failed of warmed.filter((w): w is PromiseRejectedResult => w.status === 'rejected')) logger.warn({ err: failed.reason as unknown }, 'could not preload what calls read; the first call will try again');
     const services: CallServices = {
       srf: options.srf, acd, ng, dtmf, lookup, flows, routing,
       directory: () => directory.get(),
@@ -192,7 +199,7 @@ export async function createCallServices(options: {
       recordingRetentionDays: config.recordings.retentionDays,
       callLimits: { maxWaitMs: config.calls.maxWaitSeconds * 1000, maxCallMs: config.calls.maxCallSeconds * 1000, keepaliveMs: config.calls.keepaliveSeconds * 1000 },
       musicOnHoldFile: musicOnHoldFile(dataDir, promptsNow.fileOf('connecting', 'ru'), logger),
-      flowName: 'main',
+      flowName: FLOW_NAME,
       logger: logger.child({ module: 'calls' }),
       mediaCalls,
       mediaLost: (listener) => mediaCalls.onMediaLost(listener),
