@@ -13,6 +13,8 @@ export interface FloorAgent {
   readonly username: string;
   readonly staffId: number;
   readonly token: string;
+  /** The desk phone's SIP port: the same for every phone the agent gets, so that each REGISTER replaces the last binding. */
+  readonly phonePort: number;
   phone: { done: Promise<number | null>; stop: () => void } | null;
 }
 
@@ -51,13 +53,14 @@ export class ChaosFloor {
 
   async agent(username: string): Promise<FloorAgent> {
     const { rows } = await this.site.db.query<{ staff_id: number }>('SELECT staff_id FROM users WHERE username = $1', [username]);
-    return { username, staffId: rows[0]!.staff_id, token: await this.login(username), phone: null };
+    return { username, staffId: rows[0]!.staff_id, token: await this.login(username), phonePort: await freeTcpPort(), phone: null };
   }
 
   /** Registers a fresh answering desk phone for the agent and makes them Ready. */
   async readyWithPhone(agent: FloorAgent, timeoutSeconds = 180): Promise<void> {
     agent.phone?.stop();
-    const port = await freeTcpPort();
+    await agent.phone?.done;
+    const port = agent.phonePort;
     const registered = await registerPhone({ target: this.site.sipTarget, port, user: agent.username, password: DEMO_PASSWORD });
     if (registered !== 0) throw new Error(`${agent.username}'s phone did not register (sipp ${registered})`);
     agent.phone = startSippPhone({ scenario: 'uas', port, mediaPort: await freeMediaPort(), timeoutSeconds, autoAnswer: true });
@@ -65,8 +68,10 @@ export class ChaosFloor {
   }
 
   async setState(agent: FloorAgent, state: 'ready' | 'not_ready'): Promise<void> {
-    const { status } = await this.api('POST', `/api/agents/${agent.staffId}/state`, agent.token, state === 'ready' ? { state } : { state, reason: 'break' });
-    if (status !== 200) throw new Error(`${agent.username} → ${state}: ${status}`);
+    // The ACD refuses a move to the state one is in (ready → ready): the scenario before may have left it so.
+    if ((await this.agentState(agent)) === state) return;
+    const { status, body } = await this.api('POST', `/api/agents/${agent.staffId}/state`, agent.token, state === 'ready' ? { state } : { state, reason: 'break' });
+    if (status !== 200) throw new Error(`${agent.username} → ${state}: ${status} ${JSON.stringify(body)} (was ${await this.agentState(agent)})`);
   }
 
   /** The agent's state as the ACD has it now, through whichever process is up. */

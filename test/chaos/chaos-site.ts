@@ -100,7 +100,8 @@ export class ChaosSite {
 
   /** SIGSTOP on the postmaster and every process it started: a stuck disk or a paused VM. */
   freezePostgres(): void {
-    const postmaster = Number(readFileSync(path.join(this.root, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!this.postgres) throw new Error('Postgres is not running');
+    const postmaster = Number(readFileSync(path.join(this.postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
     this.frozen = [postmaster, ...children];
     for (const pid of this.frozen) process.kill(pid, 'SIGSTOP');
@@ -162,6 +163,17 @@ export class ChaosSite {
     } finally {
       ng.close();
     }
+  }
+
+  /** The lifecycle state of every live call, by our call id, from the processes' checkpoints. */
+  async liveCallStates(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const node of await this.redisClient.smembers('sb:calls:live:nodes')) {
+      for (const [callId, raw] of Object.entries(await this.redisClient.hgetall(`sb:calls:live:node:${node}`))) {
+        out.set(callId, (JSON.parse(raw) as { snapshot: { state: string } }).snapshot.state);
+      }
+    }
+    return out;
   }
 
   /** Which of our call ids each process keeps a checkpoint for now (its live calls). */
@@ -244,7 +256,7 @@ export class ChaosSite {
     mkdirSync(dir, { recursive: true });
     for (const app of this.apps) this.logs.set(app.name, `${this.logs.get(app.name) ?? ''}${app.output()}`);
     for (const [name, text] of this.logs) writeFileSync(path.join(dir, `chaos-${name}.log`), text);
-    const steps: Array<() => Promise<unknown> | unknown> = [
+    const steps: Array<() => unknown> = [
       ...this.apps.map((app) => () => app.kill()),
       () => this.db?.end(),
       () => this.redisClient?.disconnect(),

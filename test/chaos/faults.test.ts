@@ -1,6 +1,7 @@
 import { describeWithDrachtio } from '../helpers/drachtio';
-import { eventually } from '../helpers/eventually';
-import { ChaosFloor, MARKET_CLIENT, type FloorAgent } from './chaos-floor';
+import { eventually, quietPeriod } from '../helpers/eventually';
+import type { SessionCallerStep } from '../e2e/call-session-kit';
+import { ChaosFloor, MARKET_CLIENT, type FloorAgent, type FloorCaller } from './chaos-floor';
 import { ChaosSite } from './chaos-site';
 import { FaultReport } from './fault-report';
 
@@ -36,6 +37,45 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
   /** Rows stored for calls that started since `since`, by outcome. */
   const rowsSince = async (since: Date): Promise<Array<{ id: string; outcome: string | null; hangup_cause: string | null; sip_call_id: string | null }>> =>
     (await site.db.query('SELECT id, outcome, hangup_cause, sip_call_id FROM calls WHERE started_at >= $1 ORDER BY started_at', [since])).rows;
+
+  /** A caller's steps: the IVR greeting, key 1 (the operators' queue), `talkMs` on the line, then their BYE. */
+  const talkFor = (talkMs: number): SessionCallerStep[] => [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: talkMs }, { hangUp: true }];
+
+  const operators = (): FloorAgent[] => [anna, olga, tatiana];
+
+  /** How many of `agents` the ACD has on a call now. */
+  const onCall = async (agents: FloorAgent[]): Promise<number> => (await Promise.all(agents.map((a) => floor.agentState(a)))).filter((s) => s === 'on_call').length;
+
+  /** `agents` Ready with fresh phones (the other operators on a break), and one caller talking to each. */
+  async function talking(agents: FloorAgent[], talkMs: number): Promise<FloorCaller[]> {
+    // The scenario before has let go: no call is live anywhere and no operator is rung or talking.
+    await eventually(() => site.liveCallStates(), (m) => m.size === 0, 60_000, 250);
+    await eventually(() => Promise.all(operators().map((o) => floor.agentState(o))), (states) => states.every((x) => !['on_call', 'reserved'].includes(x)), 60_000, 250);
+    for (const other of operators().filter((o) => !agents.includes(o))) await floor.setState(other, 'not_ready');
+    for (const agent of agents) await floor.readyWithPhone(agent);
+    const callers: FloorCaller[] = [];
+    for (let i = 0; i < agents.length; i++) {
+      callers.push(await floor.call(MARKET_CLIENT, talkFor(talkMs)));
+      await eventually(() => onCall(agents), (n) => n === i + 1, 30_000, 200);
+    }
+    return callers;
+  }
+
+  /** Seconds until a fresh caller is answered by the IVR and can hang up normally (tried once a second). */
+  async function secondsUntilNewCallsWork(from: number, limitMs = 60_000): Promise<number> {
+    for (;;) {
+      const caller = await floor.call(MARKET_CLIENT, [{ pauseMs: 1500 }, { hangUp: true }], 20);
+      const result = await caller.result;
+      if (result.successful === 1) return (Date.now() - from) / 1000;
+      if (Date.now() - from > limitMs) throw new Error(`no call worked within ${limitMs} ms:\n${result.errors}`);
+      await quietPeriod(1000, 'the next attempt after a refused call');
+    }
+  }
+
+  /** Every call since `since` has its one row, ended. */
+  async function allRowsEnded(since: Date, calls: number, timeoutMs = 60_000): Promise<Awaited<ReturnType<typeof rowsSince>>> {
+    return eventually(() => rowsSince(since), (r) => r.length >= calls && r.every((x) => x.outcome !== null), timeoutMs, 250);
+  }
 
   it('SIGKILL of one of two processes: the survivor\'s calls go on; the killed one\'s calls get rows marked interrupted and free their agents within 10 s; rtpengine keeps no session of theirs', async () => {
     const since = new Date();
@@ -89,4 +129,146 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
     // The site runs two processes again for the next fault.
     await site.restartApp(victim);
   }, LONG ? 600_000 : 240_000);
+
+  it('drachtio-server restart: the calls whose dialogs it lost end with the reason and free their agents; new calls work within 10 s', async () => {
+    const since = new Date();
+    const callers = await talking([anna, olga], 25_000);
+    const restartedAt = Date.now();
+    await site.stopDrachtio();
+    await site.startDrachtio();
+    const upAt = Date.now();
+    // Each process reconnects and probes its calls' dialogs: a restarted server knows none of them.
+    await eventually(() => onCall([anna, olga]), (n) => n === 0, 30_000, 200);
+    const agentsFreeAfter = (Date.now() - restartedAt) / 1000;
+    const newCallsAfter = await secondsUntilNewCallsWork(upAt);
+    expect(newCallsAfter).toBeLessThan(10);
+    const rows = await allRowsEnded(since, 3);
+    const lost = rows.slice(0, 2);
+    expect(lost.map((r) => r.hangup_cause)).toEqual([expect.stringMatching(/no longer holds the call/), expect.stringMatching(/no longer holds the call/)]);
+    await Promise.all(callers.map((c) => c.result));
+    report.add({
+      fault: 'drachtio-server restart', callersAffected: callers.length, rowsLost: 0, secondsToRecover: Math.max(agentsFreeAfter, newCallsAfter),
+      recovered: `agents free ${agentsFreeAfter.toFixed(1)} s after the restart began; a new call worked ${newCallsAfter.toFixed(1)} s after it was up`,
+    });
+  }, 240_000);
+
+  it('rtpengine restart: calls whose media is gone end with the reason and free their agents; new calls work', async () => {
+    const since = new Date();
+    const callers = await talking([anna, olga], 25_000);
+    const restartedAt = Date.now();
+    await site.stopRtpengine();
+    await site.startRtpengine();
+    await eventually(() => onCall([anna, olga]), (n) => n === 0, 30_000, 200);
+    const agentsFreeAfter = (Date.now() - restartedAt) / 1000;
+    const rows = await allRowsEnded(since, 2);
+    expect(rows.map((r) => [r.outcome, r.hangup_cause])).toEqual([0, 1].map(() => ['answered', 'media lost: rtpengine no longer holds the call']));
+    const newCallsAfter = await secondsUntilNewCallsWork(Date.now());
+    await Promise.all(callers.map((c) => c.result));
+    report.add({
+      fault: 'rtpengine restart', callersAffected: callers.length, rowsLost: 0, secondsToRecover: agentsFreeAfter,
+      recovered: `both calls ended 'media lost', agents free ${agentsFreeAfter.toFixed(1)} s after the restart began; new calls worked again (${newCallsAfter.toFixed(1)} s for the first)`,
+    });
+  }, 240_000);
+
+  it('Redis stopped 10 s and restarted (AOF): every caller is still talking, queued or in the IVR; the talking agent is offered nothing; one row per call', async () => {
+    const since = new Date();
+    const [talker] = await talking([anna], 45_000);
+    // A second caller waits in the queue (Anna is busy, the others on a break), a third is still in the IVR.
+    const queued = await floor.call(MARKET_CLIENT, [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 35_000 }, { hangUp: true }]);
+    const inIvr = await floor.call(MARKET_CLIENT, [{ pauseMs: 30_000 }, { hangUp: true }]);
+    const before = await eventually(() => site.liveCallStates(), (m) => [...m.values()].filter((x) => x === 'queued').length === 1 && m.size === 3, 30_000, 200);
+    const annaCallBefore = [...before.entries()].find(([, state]) => state === 'connected')?.[0];
+    expect(annaCallBefore).toBeDefined();
+
+    const stoppedAt = Date.now();
+    await site.stopRedis();
+    await quietPeriod(LONG ? 10_000 : 10_000, 'Redis stays down for the fault\'s 10 s');
+    await site.startRedis();
+    const backAt = Date.now();
+    // The ACD answers again, from the AOF, and nobody lost their place.
+    expect(await floor.waitForState(anna, (x) => x === 'on_call', 30_000)).toBe('on_call');
+    const answeringAfter = (Date.now() - backAt) / 1000;
+    const after = await site.liveCallStates();
+    expect(after.get(annaCallBefore!)).toBe('connected');
+    expect([...after.values()].sort()).toEqual([...before.values()].sort());
+    await Promise.all([talker!.result, queued.result, inIvr.result]);
+    const rows = await allRowsEnded(since, 3);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+    expect(rows).toHaveLength(3);
+    // While Anna talked nobody rang her phone: the queued caller's timeline has no offer before her call ended.
+    const annaEnded = (await site.db.query<{ ended_at: Date }>('SELECT ended_at FROM calls WHERE id = $1', [annaCallBefore])).rows[0]!.ended_at.getTime();
+    const offers = (await site.db.query<{ at: Date }>("SELECT at FROM call_events WHERE type = 'offered' AND call_id = ANY($1::uuid[]) AND call_id <> $2", [rows.map((r) => r.id), annaCallBefore])).rows;
+    expect(offers.filter((o) => o.at.getTime() < annaEnded)).toEqual([]);
+    report.add({
+      fault: 'Redis stopped 10 s, restarted (AOF)', callersAffected: 3, rowsLost: 3 - rows.length, secondsToRecover: answeringAfter,
+      recovered: `ACD answering ${answeringAfter.toFixed(1)} s after Redis was back (${((backAt - stoppedAt) / 1000).toFixed(0)} s down); talking, queued and IVR callers all kept their place; no offer to the busy agent`,
+    });
+  }, 240_000);
+
+  it(`Postgres stopped ${LONG ? 60 : 15} s: calls that end meanwhile lose no row; they are all stored once it is back`, async () => {
+    const since = new Date();
+    const downMs = LONG ? 60_000 : 15_000;
+    const callers = await talking([anna], 6_000);
+    callers.push(await floor.call(MARKET_CLIENT, [{ pauseMs: 4_000 }, { hangUp: true }]));
+    const stoppedAt = Date.now();
+    await site.stopPostgres();
+    // Both calls end while Postgres is away: their records wait in the Redis outbox.
+    const results = await Promise.all(callers.map((c) => c.result));
+    expect(results.map((r) => r.successful)).toEqual([1, 1]);
+    await quietPeriod(Math.max(0, downMs - (Date.now() - stoppedAt)), 'Postgres stays down for the fault');
+    await site.startPostgres();
+    const backAt = Date.now();
+    const rows = await allRowsEnded(since, 2);
+    const storedAfter = (Date.now() - backAt) / 1000;
+    expect(rows.map((r) => r.outcome).sort()).toEqual(['abandoned_ivr', 'answered']);
+    report.add({
+      fault: `Postgres stopped ${downMs / 1000} s`, callersAffected: 2, rowsLost: 2 - rows.length, secondsToRecover: storedAfter,
+      recovered: `both rows stored ${storedAfter.toFixed(1)} s after Postgres was back (written from the outbox)`,
+    });
+  }, 240_000);
+
+  it(`Postgres frozen (SIGSTOP) ${LONG ? 30 : 10} s: the call path keeps answering, no pool is exhausted, rows arrive after`, async () => {
+    const since = new Date();
+    const frozenMs = LONG ? 30_000 : 10_000;
+    site.freezePostgres();
+    const frozenAt = Date.now();
+    let answered: boolean;
+    try {
+      // A caller during the freeze is answered and hears the IVR (the directory lookup gives up after its timeout).
+      const caller = await floor.call(MARKET_CLIENT, [{ pauseMs: 2_000 }, { hangUp: true }], 40);
+      answered = (await caller.result).successful === 1;
+      await quietPeriod(Math.max(0, frozenMs - (Date.now() - frozenAt)), 'Postgres stays frozen for the fault');
+    } finally {
+      site.thawPostgres();
+    }
+    const thawedAt = Date.now();
+    expect(answered).toBe(true);
+    const rows = await allRowsEnded(since, 1);
+    const storedAfter = (Date.now() - thawedAt) / 1000;
+    // And the pools serve again at once: a call and an API read right after.
+    expect(await secondsUntilNewCallsWork(thawedAt)).toBeLessThan(10);
+    expect((await floor.api('GET', `/api/agents/${anna.staffId}`, anna.token)).status).toBe(200);
+    report.add({
+      fault: `Postgres frozen (SIGSTOP) ${frozenMs / 1000} s`, callersAffected: 1, rowsLost: 1 - Math.min(1, rows.length), secondsToRecover: storedAfter,
+      recovered: `a call during the freeze was answered; its row stored ${storedAfter.toFixed(1)} s after the thaw; pools serving`,
+    });
+  }, 240_000);
+
+  it('BYE lost (the agent\'s phone vanishes): the in-dialog probe ends the call within its interval and answer time', async () => {
+    const since = new Date();
+    const [caller] = await talking([anna], 25_000);
+    const vanishedAt = Date.now();
+    anna.phone?.stop();
+    await eventually(() => onCall([anna]), (n) => n === 0, 30_000, 200);
+    const endedAfter = (Date.now() - vanishedAt) / 1000;
+    // Probed every 2 s here, 10 s to answer.
+    expect(endedAfter).toBeLessThan(15);
+    const rows = await allRowsEnded(since, 1);
+    expect(rows[0]!.hangup_cause).toMatch(/^the agent's phone no longer holds the call/);
+    await caller!.result;
+    report.add({
+      fault: 'BYE lost (agent phone vanished)', callersAffected: 1, rowsLost: 0, secondsToRecover: endedAfter,
+      recovered: `call ended and agent freed ${endedAfter.toFixed(1)} s after the phone vanished (probe every 2 s, 10 s to answer)`,
+    });
+  }, 240_000);
 });
