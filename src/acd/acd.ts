@@ -52,6 +52,8 @@ export interface Reservation {
   kind: 'call' | 'callback';
   /** Node holding the caller's leg ('' for callback requests). */
   owner: string;
+  /** Node that must ring the agent: the owner for a caller on the line, the matching process for a callback. */
+  holder: string;
   deadline: number;
   /** How long to ring before ring-no-answer. */
   ringMs: number;
@@ -168,6 +170,7 @@ function parseReservation(value: unknown): Reservation | null {
     queueId,
     kind: r.kind === 'callback' ? 'callback' : 'call',
     owner: stringOr(r.owner, ''),
+    holder: stringOr(r.holder, ''),
     deadline: numberOr(r.deadline, 0),
     ringMs: numberOr(r.ringMs, 0),
   };
@@ -202,6 +205,8 @@ export class Acd {
   private heartbeatSeen = false;
   private readonly reapGuard: ReapGuard;
   private loops: RepeatingTask[] = [];
+  /** Receives the reservations other processes' runs made for calls this process holds (started by start()). */
+  private deliveries: Redis | null = null;
 
   constructor(options: AcdOptions) {
     this.redis = options.redis;
@@ -627,6 +632,7 @@ export class Acd {
   async start(): Promise<void> {
     if (this.loops.length > 0) return;
     await this.prepare();
+    await this.receiveForwarded();
     await this.heartbeat();
     const warn = (what: string) => (err: unknown): void => this.logger?.warn({ err }, `acd ${what} failed`);
     // Separate loops, so that a slow housekeeping run never delays the heartbeat.
@@ -645,6 +651,8 @@ export class Acd {
   async stop(options: { leave?: boolean } = {}): Promise<void> {
     const loops = this.loops;
     this.loops = [];
+    this.deliveries?.disconnect();
+    this.deliveries = null;
     try {
       await Promise.all(loops.map((loop) => loop.stop()));
     } finally {
@@ -669,17 +677,59 @@ export class Acd {
     }
     const out = parseLuaReply(raw);
     const reservations = asList(out.reservations).map(parseReservation).filter((r): r is Reservation => r !== null);
-    out.reservations = reservations;
-    for (const reservation of reservations) {
-      for (const listener of [...this.reservationListeners]) {
-        try {
-          listener(reservation);
-        } catch (err) {
-          this.logger?.error({ err, callId: reservation.callId }, 'reservation listener failed');
-        }
+    // This run may have matched a caller whose leg another process holds: that process rings the agent.
+    const mine = reservations.filter((r) => r.holder === '' || r.holder === this.nodeId);
+    for (const reservation of reservations) if (!mine.includes(reservation)) this.forward(reservation);
+    out.reservations = mine;
+    for (const reservation of mine) this.deliver(reservation);
+    return out;
+  }
+
+  private deliver(reservation: Reservation): void {
+    for (const listener of [...this.reservationListeners]) {
+      try {
+        listener(reservation);
+      } catch (err) {
+        this.logger?.error({ err, callId: reservation.callId }, 'reservation listener failed');
       }
     }
-    return out;
+  }
+
+  private deliveryChannel(nodeId: string): string {
+    return `${this.keys.prefix}deliver:${nodeId}`;
+  }
+
+  /**
+   * Hands a reservation to the process that holds the caller's leg. Lost on
+   * the way (Redis away, that process gone), the reservation's deadline
+   * passes and housekeeping gives the call back to the queue.
+   */
+  private forward(reservation: Reservation): void {
+    this.redis.publish(this.deliveryChannel(reservation.holder), JSON.stringify(reservation)).catch((err: unknown) => {
+      this.logger?.warn({ err, callId: reservation.callId, holder: reservation.holder }, 'could not hand a reservation to the process holding the caller; it expires and is matched again');
+    });
+  }
+
+  /** Listens for the reservations other processes make for this process's callers. */
+  private async receiveForwarded(): Promise<void> {
+    const subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (_channel: string, message: string) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message);
+      } catch {
+        parsed = null;
+      }
+      const reservation = parseReservation(parsed);
+      if (!reservation || reservation.holder !== this.nodeId) {
+        this.logger?.error({ message }, 'unreadable reservation handed over by another process; it expires and is matched again');
+        return;
+      }
+      this.deliver(reservation);
+    });
+    await subscriber.subscribe(this.deliveryChannel(this.nodeId));
+    this.deliveries = subscriber;
   }
 
   private reservationsOf(out: LuaReply): Reservation[] {

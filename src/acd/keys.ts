@@ -42,6 +42,8 @@
  *  node:{nodeId}:owned           set     calls whose caller leg this process holds
  *  st:{queueId}:d:{day}          hash    counters for one day (queue-stats.ts RawQueueCounters)
  *  st:{queueId}:m:{minute}       hash    counters for one minute bucket (sliding window)
+ *  deliver:{nodeId}              pubsub  reservations another process's run made for calls this process
+ *                                        holds the caller's leg of (it must ring the agent), as JSON
  *  events                        pubsub  every ACD event as JSON, for live wallboards
  *  events:stream                 stream  the same events, field `e`, for the Postgres writer, which
  *                                        trims only what every consumer group has acknowledged

@@ -282,7 +282,7 @@ export class FakeAcd implements AcdCall {
 
 /** A reservation of `agentId` for the ACD entry `callId`. */
 export function reservation(callId: string, agentId: number, ringMs = 15_000): Reservation {
-  return { callId, agentId: String(agentId), queueId: 'operators', kind: 'call', owner: 'test', deadline: Date.now() + ringMs, ringMs };
+  return { callId, agentId: String(agentId), queueId: 'operators', kind: 'call', owner: 'test', holder: 'test', deadline: Date.now() + ringMs, ringMs };
 }
 
 /** A flow that routes every caller to the operators at once: the IVR phase without prompts to wait for. */

@@ -161,22 +161,28 @@ local function pick_call_for_agent(a)
 end
 
 -- Preconditions (checked by callers): c.state == 'waiting', a.state == 'ready'.
+-- The holder rings the agent: for a caller waiting on the line that is the process holding the caller's leg
+-- (its owner), whichever process's run made the match (an agent set ready through another process, another
+-- process's housekeeping); the script's caller forwards the reservation to it (acd.ts). A callback request has no
+-- leg: the process that matched it dials it.
 local function reserve(c, a, st)
   local q = load_queue(c.queue)
   local deadline = NOW + ((q and q.reserveTimeoutMs) or 5000)
   local ring_ms = st.ringMs or (q and q.ringTimeoutMs) or 20000
+  local holder = NODE
+  if c.kind == 'call' and c.owner ~= nil and c.owner ~= '' then holder = c.owner end
   unindex_waiting(c)
-  c.agent, c.holder, c.deadline, c.ringMs = a.id, NODE, deadline, ring_ms
-  redis.call('HSET', K.call(c.id), 'agent', a.id, 'holder', NODE, 'deadline', deadline, 'reservedAt', NOW, 'ringMs', ring_ms)
+  c.agent, c.holder, c.deadline, c.ringMs = a.id, holder, deadline, ring_ms
+  redis.call('HSET', K.call(c.id), 'agent', a.id, 'holder', holder, 'deadline', deadline, 'reservedAt', NOW, 'ringMs', ring_ms)
   redis.call('ZADD', K.reservations(), deadline, c.id)
-  redis.call('SADD', K.held(NODE), c.id)
+  redis.call('SADD', K.held(holder), c.id)
   agent_transition(a, 'reserved', '', 'acd', { call = c.id })
   if st.scope.type == 'queue' and q and q.strategy == 'round_robin' then
     redis.call('HSET', K.queue(c.queue), 'rrScore', a.order, 'rrId', a.id)
   end
-  call_transition(c, 'reserved', { type = 'call_reserved', agentId = a.id, holder = NODE, owner = c.owner, stage = c.stageIdx - 1 })
+  call_transition(c, 'reserved', { type = 'call_reserved', agentId = a.id, holder = holder, owner = c.owner, stage = c.stageIdx - 1 })
   OUT.reservations[#OUT.reservations + 1] = { callId = c.id, agentId = a.id, queueId = c.queue, kind = c.kind,
-    owner = c.owner, deadline = deadline, ringMs = ring_ms, callbackNumber = c.callbackNumber, meta = c.meta }
+    owner = c.owner, holder = holder, deadline = deadline, ringMs = ring_ms, callbackNumber = c.callbackNumber, meta = c.meta }
 end
 
 local function try_dispatch_call(c)

@@ -61,15 +61,16 @@ describe('ACD with several real processes on one Redis', () => {
     }
   }, 120_000);
 
-  it('a process SIGKILLed while holding reservations: survivors release them within seconds and callers keep their places', async () => {
+  it('a process SIGKILLed while holding reservations: survivors release them within seconds and callback requests keep their places', async () => {
     const survivor = await h.acd({ nodeId: 'survivor', clock: { now: () => Date.now() }, settings: { heartbeatTtlMs: 1000, heartbeatIntervalMs: 200 } });
     await survivor.defineQueue({ id: 'sales' });
     await survivor.defineQueue({ id: 'elsewhere' });
     const agents = ['a1', 'a2', 'a3'];
     for (const id of agents) await survivor.upsertAgent(operator(id));
     const calls = ['c1', 'c2', 'c3', 'c4', 'c5'];
+    // Callback requests: no process holds a leg of theirs, so whichever process matched one holds it and dials it.
     for (const id of calls) {
-      await survivor.enqueue({ callId: id, queueId: 'sales' });
+      await survivor.enqueueCallback({ callId: id, queueId: 'sales', number: '+74951234567' });
       await quietPeriod(2, 'distinct enqueue times, so that the line order is defined');
     }
     const scores = await Promise.all(calls.map(async (id) => (await survivor.getCall(id))?.score));
@@ -110,28 +111,46 @@ describe('ACD with several real processes on one Redis', () => {
       // the survivor's housekeeping then serves them in order
       const { reservations } = await survivor.tick();
       expect(reservations.map((r) => r.callId).sort()).toEqual(['c1', 'c2', 'c3']);
-      expect(reservations.every((r) => r.owner === 'survivor')).toBe(true);
+      expect(reservations.every((r) => r.holder === 'survivor')).toBe(true);
       expect(await survivor.waitingCalls('sales')).toEqual(['c4', 'c5']);
     } finally {
       await doomed.kill();
     }
   }, 60_000);
 
-  it('a graceful stop hands back reservations at once; a stalled process is reaped by a live one', async () => {
+  it('an agent made ready through one process for a caller another holds: the caller\'s process holds the reservation and is handed it', async () => {
     const a = await h.acd({ nodeId: 'proc-a', settings: { heartbeatTtlMs: 300, heartbeatIntervalMs: 100 } });
     const b = await h.acd({ nodeId: 'proc-b', settings: { heartbeatTtlMs: 300, heartbeatIntervalMs: 100 } });
     await a.defineQueue({ id: 'sales' });
     await a.upsertAgent(operator('a1'));
-    await b.enqueue({ callId: 'c1', queueId: 'sales' });
-    await a.transition('a1', 'ready'); // a holds the reservation for b's caller
-    await a.stop({ leave: true });
-    expect(await b.waitingCalls('sales')).toEqual(['c1']);
-    expect((await b.getAgent('a1'))?.state).toBe('ready');
-    // b stalls past its TTL; a live process reaps it; b's caller is lost
-    await quietPeriod(400, 'b stalls past its heartbeat TTL');
-    const c = await h.acd({ nodeId: 'proc-c' });
-    expect((await c.reap()).reaped).toBe(1);
-    expect((await c.getCall('c1'))?.state).toBe('lost');
+    // b holds the caller's leg and listens for what others match for its callers (start()).
+    await b.start();
+    const handedToB: string[] = [];
+    const handedToA: string[] = [];
+    b.onReservation((r) => handedToB.push(`${r.callId}→${r.agentId}`));
+    a.onReservation((r) => handedToA.push(`${r.callId}→${r.agentId}`));
+    try {
+      await b.enqueue({ callId: 'c1', queueId: 'sales' });
+      const made = await a.transition('a1', 'ready');
+      // a's run made the match, but only b can ring the agent for its caller: a keeps nothing of it.
+      expect(made.reservations).toEqual([]);
+      expect((await a.getCall('c1'))?.holder).toBe('proc-b');
+      await eventually(() => handedToB, (got) => got.length === 1, 5_000, 20);
+      expect(handedToB).toEqual(['c1→a1']);
+      expect(handedToA).toEqual([]);
+      // a leaving gives nothing back (it held nothing): the reservation stays b's.
+      await a.stop({ leave: true });
+      expect((await b.getCall('c1'))?.state).toBe('reserved');
+      // b stalls past its TTL; a live process reaps it; b's caller is lost and the agent is free again.
+      await b.stop({ leave: false });
+      await quietPeriod(400, 'b stalls past its heartbeat TTL');
+      const c = await h.acd({ nodeId: 'proc-c' });
+      expect((await c.reap()).reaped).toBe(1);
+      expect((await c.getCall('c1'))?.state).toBe('lost');
+      expect((await c.getAgent('a1'))?.state).toBe('ready');
+    } finally {
+      await b.stop({ leave: false }).catch(() => undefined);
+    }
   });
 
   it('start() heartbeats and runs housekeeping on its own until stop()', async () => {
