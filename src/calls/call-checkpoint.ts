@@ -11,6 +11,8 @@ import { finishCallRecord, type CallRecordSnapshot } from './call-record-snapsho
 export interface CallCheckpoint {
   readonly snapshot: CallRecordSnapshot;
   readonly media: CheckpointMedia | null;
+  /** drachtio-server's ids of the call's live SIP dialogs (caller, agent): a survivor sends each a BYE. */
+  readonly legs?: readonly string[];
   /** When the process saved it (epoch ms). */
   readonly savedAt: number;
 }
@@ -19,6 +21,12 @@ export interface CallCheckpoint {
 export interface CheckpointMedia {
   /** rtpengine's call-id. */
   readonly callId: string;
+  /**
+   * The rtpengine the call is on, by its ng address (`udp://host:port`), with
+   * several (issue 14); absent in checkpoints written before, which were all
+   * on the one engine there was.
+   */
+  readonly engine?: string;
   readonly callerTag: string;
   readonly callerPorts: readonly number[];
   readonly agentPorts: readonly number[];

@@ -92,7 +92,10 @@ export const ConfigSchema = Type.Object(
     ),
     rtpengine: Type.Object(
       {
+        // One external rtpengine (`udp://host:port`), or several in `urls` (calls spread over them, issue 14); checked
+        // in load-config.ts so that a bad one is named plainly. Neither: a local rtpengine is started.
         url: NullableString,
+        urls: Type.Array(Type.String({ minLength: 1 })),
         binary: Type.String({ minLength: 1 }),
         ngPort: Port,
         // The address rtpengine puts in SDP and listens for media on; null: network.publicAddress.
@@ -102,6 +105,8 @@ export const ConfigSchema = Type.Object(
         dtmfLogPort: Port,
         // rtpengine's --recording-dir as this process sees it; null: <dataDir>/recordings/raw (a local rtpengine's).
         recordingDir: NullableString,
+        // With `urls`: each rtpengine's --recording-dir as this process sees it, one per URL in the same order.
+        recordingDirs: Type.Array(Type.String({ minLength: 1 })),
       },
       { additionalProperties: false },
     ),

@@ -5,6 +5,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConfigSchema, type AppConfig } from './config-schema';
 import { projectRoot } from '../platform/project-root';
 import { parseSentinelAddress } from './sentinel-address';
+import { parseRtpengineUrl } from './rtpengine-targets';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -47,6 +48,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'REDIS_PASSWORD', key: 'redis.password', kind: 'string' },
   { env: 'REDIS_SENTINEL_PASSWORD', key: 'redis.sentinelPassword', kind: 'string' },
   { env: 'RTPENGINE_URL', key: 'rtpengine.url', kind: 'string' },
+  { env: 'RTPENGINE_URLS', key: 'rtpengine.urls', kind: 'list' },
   { env: 'RTPENGINE_BINARY', key: 'rtpengine.binary', kind: 'string' },
   { env: 'RTPENGINE_NG_PORT', key: 'rtpengine.ngPort', kind: 'number' },
   { env: 'RTPENGINE_INTERFACE', key: 'rtpengine.interface', kind: 'string' },
@@ -54,6 +56,7 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'RTPENGINE_PORT_MAX', key: 'rtpengine.portMax', kind: 'number' },
   { env: 'RTPENGINE_DTMF_LOG_PORT', key: 'rtpengine.dtmfLogPort', kind: 'number' },
   { env: 'RTPENGINE_RECORDING_DIR', key: 'rtpengine.recordingDir', kind: 'string' },
+  { env: 'RTPENGINE_RECORDING_DIRS', key: 'rtpengine.recordingDirs', kind: 'list' },
   { env: 'DRACHTIO_HOST', key: 'drachtio.host', kind: 'string' },
   { env: 'DRACHTIO_PORT', key: 'drachtio.port', kind: 'number' },
   { env: 'DRACHTIO_SECRET', key: 'drachtio.secret', kind: 'string' },
@@ -174,6 +177,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   if (config.rtpengine.portMin >= config.rtpengine.portMax) {
     throw new ConfigError('invalid configuration: rtpengine.portMin must be below rtpengine.portMax');
   }
+  checkRtpengines(config.rtpengine);
   if ((config.tls.certFile === null) !== (config.tls.keyFile === null)) {
     throw new ConfigError('invalid configuration: tls.certFile (TLS_CERT_FILE) and tls.keyFile (TLS_KEY_FILE) go together: set both, or neither for a generated certificate');
   }
@@ -207,6 +211,47 @@ function checkRedisSentinel(redis: AppConfig['redis']): void {
         throw new ConfigError(`invalid configuration: redis.${key} (${env}) is used with redis.sentinels (REDIS_SENTINELS) only; with REDIS_URL the password goes in the URL (redis://:password@host:port)`);
       }
     }
+  }
+}
+
+const RTPENGINE_URL_FORM = 'udp://host:port (IPv6 in brackets: udp://10.0.0.5:22222, udp://[fd00::5]:22222)';
+
+/**
+ * The external rtpengines hang together (issue 14): readable URLs, one way of
+ * naming them (`url` or `urls`), none twice, and with several, each one's
+ * recording folder — a survivor converts a dead process's recording from the
+ * folder of the engine its call was on.
+ */
+function checkRtpengines(rtpengine: AppConfig['rtpengine']): void {
+  if (rtpengine.url !== null && !parseRtpengineUrl(rtpengine.url)) {
+    throw new ConfigError(`invalid configuration: rtpengine.url (RTPENGINE_URL) must be ${RTPENGINE_URL_FORM}; got ${JSON.stringify(rtpengine.url)}`);
+  }
+  const seen = new Map<string, number>();
+  for (const [index, text] of rtpengine.urls.entries()) {
+    const parsed = parseRtpengineUrl(text);
+    if (!parsed) throw new ConfigError(`invalid configuration: rtpengine.urls.${index} (RTPENGINE_URLS) must be ${RTPENGINE_URL_FORM}; got ${JSON.stringify(text)}`);
+    const earlier = seen.get(parsed.url);
+    if (earlier !== undefined) {
+      throw new ConfigError(`invalid configuration: rtpengine.urls (RTPENGINE_URLS) names ${parsed.url} twice (items ${earlier} and ${index}): each rtpengine once`);
+    }
+    seen.set(parsed.url, index);
+  }
+  if (rtpengine.url !== null && rtpengine.urls.length > 0) {
+    throw new ConfigError('invalid configuration: rtpengine.url (RTPENGINE_URL) and rtpengine.urls (RTPENGINE_URLS) exclude each other: one rtpengine by its URL, or the list of several');
+  }
+  const engines = rtpengine.url !== null ? 1 : rtpengine.urls.length;
+  const dirs = rtpengine.recordingDirs.length;
+  if (dirs > 0 && engines === 0) {
+    throw new ConfigError('invalid configuration: rtpengine.recordingDirs (RTPENGINE_RECORDING_DIRS) is for external rtpengines (RTPENGINE_URLS); the locally started one writes to rtpengine.recordingDir (RTPENGINE_RECORDING_DIR)');
+  }
+  if (dirs > 0 && rtpengine.recordingDir !== null) {
+    throw new ConfigError('invalid configuration: rtpengine.recordingDir (RTPENGINE_RECORDING_DIR) and rtpengine.recordingDirs (RTPENGINE_RECORDING_DIRS) exclude each other: one folder for one rtpengine, or one per URL');
+  }
+  if (engines > 1 && rtpengine.recordingDir !== null) {
+    throw new ConfigError(`invalid configuration: rtpengine.recordingDir (RTPENGINE_RECORDING_DIR) names one folder for ${engines} rtpengines; set rtpengine.recordingDirs (RTPENGINE_RECORDING_DIRS) instead, one per URL in the same order`);
+  }
+  if ((engines > 1 || dirs > 0) && dirs !== engines) {
+    throw new ConfigError(`invalid configuration: rtpengine.recordingDirs (RTPENGINE_RECORDING_DIRS) must name each rtpengine's recording folder, one per URL in rtpengine.urls (RTPENGINE_URLS) in the same order (repeat a folder they share); got ${dirs} for ${engines} rtpengines`);
   }
 }
 

@@ -60,6 +60,8 @@ export interface MediaLeg {
 /** Options of MediaSession. */
 export interface MediaSessionOptions {
   ng: NgCommandSender;
+  /** Which rtpengine `ng` talks to (its ng address), for the call's checkpoint; absent with a single unnamed one. */
+  engine?: string;
   /** The rtpengine call-id; the SIP Call-ID of the caller's dialog. */
   callId: string;
   caller: MediaLeg;
@@ -140,6 +142,8 @@ interface AgentLeg extends MediaLeg {
 export class MediaSession {
   readonly callId: string;
   readonly caller: Readonly<MediaLeg>;
+  /** The rtpengine the call is on (its ng address), or null when unnamed. */
+  readonly engine: string | null;
   private readonly ng: NgCommandSender;
   private readonly logger: Logger | undefined;
   private readonly clock: () => number;
@@ -175,6 +179,7 @@ export class MediaSession {
 
   constructor(options: MediaSessionOptions) {
     this.ng = options.ng;
+    this.engine = options.engine ?? null;
     this.callId = options.callId;
     this.caller = { ...options.caller };
     this.logger = options.logger;

@@ -12,6 +12,12 @@ export interface MediaCallTracker {
   deleteFailed(callId: string): void;
 }
 
+/** Why a live call's media is gone, when rtpengine restarted or dropped it (its list no longer names the call). */
+export const NO_LONGER_HELD = 'rtpengine no longer holds the call';
+
+/** Told the rtpengine call-id of a live call whose media is gone, and why (the call's record says it). */
+export type MediaLostListener = (callId: string, reason: string) => void;
+
 /** One sweep's outcome. */
 export interface SweepResult {
   /** Live calls rtpengine no longer holds (restarted, or dropped them after its media timeout): their owners are told. */
@@ -48,7 +54,7 @@ export interface RtpengineCallSweeperOptions {
 export class RtpengineCallSweeper implements MediaCallTracker {
   /** Live calls and when each was first tracked. */
   private readonly live = new Map<string, number>();
-  private readonly lostListeners = new Set<(callId: string) => void>();
+  private readonly lostListeners = new Set<MediaLostListener>();
   private readonly settleMs: number;
   private readonly clock: () => number;
   private readonly pendingDelete = new Set<string>();
@@ -74,10 +80,11 @@ export class RtpengineCallSweeper implements MediaCallTracker {
 
   /**
    * Tells `listener` the call-id of each live call rtpengine no longer holds
-   * — restarted, or dropped after its media timeout: the call's audio is gone
-   * and its owner ends it with the reason (issue 14). Returns the remover.
+   * — restarted, dropped after its media timeout, or stopped answering
+   * (loseAll): the call's audio is gone and its owner ends it with the
+   * reason (issue 14). Returns the remover.
    */
-  onMediaLost(listener: (callId: string) => void): () => void {
+  onMediaLost(listener: MediaLostListener): () => void {
     this.lostListeners.add(listener);
     return () => {
       this.lostListeners.delete(listener);
@@ -92,6 +99,19 @@ export class RtpengineCallSweeper implements MediaCallTracker {
   deleteFailed(callId: string): void {
     this.live.delete(callId);
     this.pendingDelete.add(callId);
+  }
+
+  /**
+   * rtpengine stopped answering for good (the pool found it gone): every live
+   * call's media went with it, settled or not, so each owner is told now with
+   * `reason`. Pending deletes stay: they are tried again once it answers.
+   * Returns how many calls were reported.
+   */
+  loseAll(reason: string): number {
+    const calls = [...this.live.keys()];
+    this.live.clear();
+    for (const callId of calls) this.reportLost(callId, reason);
+    return calls.length;
   }
 
   /** Calls whose session is still running. */
@@ -175,16 +195,20 @@ export class RtpengineCallSweeper implements MediaCallTracker {
       if (listed.has(callId) || now - since < this.settleMs) continue;
       this.live.delete(callId);
       lost++;
-      this.logger?.warn({ sipCallId: callId }, 'rtpengine no longer holds a live call: its media is gone');
-      for (const listener of [...this.lostListeners]) {
-        try {
-          listener(callId);
-        } catch (err) {
-          this.logger?.error({ err, sipCallId: callId }, 'a media-lost listener failed');
-        }
-      }
+      this.reportLost(callId, NO_LONGER_HELD);
     }
     return lost;
+  }
+
+  private reportLost(callId: string, reason: string): void {
+    this.logger?.warn({ sipCallId: callId, reason }, 'a live call\'s media is gone');
+    for (const listener of [...this.lostListeners]) {
+      try {
+        listener(callId, reason);
+      } catch (err) {
+        this.logger?.error({ err, sipCallId: callId }, 'a media-lost listener failed');
+      }
+    }
   }
 }
 

@@ -21,12 +21,12 @@ import type { Logger } from '../logger';
 import { DtmfListener } from '../media/dtmf-listener';
 import { DtmfRelayFeed } from '../media/dtmf-relay';
 import { promptFilePath } from '../media/prompt-files';
-import { RtpengineNgClient } from '../media/rtpengine-ng-client';
-import { RtpengineCallSweeper } from '../media/rtpengine-call-sweeper';
+import { RtpenginePool, type RtpengineEndpoint } from '../media/rtpengine-pool';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { CallServices, PromptSource } from '../sip/call-services';
 import type { Registrar } from '../sip/registrar';
 import { OrphanCallCloser } from '../sip/orphan-call-closer';
+import { hangUpOrphanLeg } from '../sip/orphan-legs';
 import type { SrfApp } from '../sip/srf-types';
 import { TrunkAcl } from '../sip/trunk-acl';
 
@@ -71,6 +71,8 @@ function musicOnHoldFile(dataDir: string, fallback: string, logger: Logger): str
 
 export interface CallServicesHandle {
   services: CallServices;
+  /** The rtpengines the calls go on: their health for /readyz, their calls for mediaSessions(). */
+  media: RtpenginePool;
   stop(): Promise<void>;
 }
 
@@ -82,15 +84,19 @@ export async function createCallServices(options: {
   acd: Acd;
   srf: SrfApp;
   registrar: Registrar;
-  rtpengine: { host: string; port: number };
+  /** The rtpengines, each with its recording folder as this process sees it (issue 14: calls spread over several). */
+  rtpengines: readonly RtpengineEndpoint[];
   logger: Logger;
 }): Promise<CallServicesHandle> {
   const { config, db, redis, acd, logger } = options;
   const dataDir = path.resolve(config.dataDir);
   const stops: Array<() => Promise<void> | void> = [];
   try {
-    const ng = new RtpengineNgClient({ host: options.rtpengine.host, port: options.rtpengine.port, timeoutMs: 2000 });
-    stops.push(() => ng.close());
+    // Each rtpengine's calls are swept by its own sweeper: deleted later when their delete failed (issue 5), reported
+    // lost when it no longer holds them or stops answering (issue 14). Stopped last (stops run in reverse).
+    const media = new RtpenginePool({ engines: options.rtpengines, commandTimeoutMs: 2000, logger: logger.child({ module: 'rtpengine' }) });
+    await media.start();
+    stops.push(() => media.stop());
     // rtpengine logs DTMF to one port that every Switchboard process of the host shares (issue 14);
     // a digit reaching a process that does not hold the call is relayed to the others over Redis.
     const dtmfLogger = logger.child({ module: 'dtmf' });
@@ -136,11 +142,6 @@ export async function createCallServices(options: {
     await availability.start();
     stops.push(() => availability.stop());
 
-    // rtpengine calls whose delete failed are deleted later (issue 5).
-    const mediaCalls = new RtpengineCallSweeper({ ng, logger: logger.child({ module: 'rtpengine-sweeper' }) });
-    mediaCalls.start();
-    stops.push(() => mediaCalls.stop());
-
     // The ACD's live events, fanned out to the calls of this process (max-wait overflow while waiting).
     const acdEventListeners = new Set<(event: AcdEvent) => void>();
     const acdSubscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
@@ -162,14 +163,15 @@ export async function createCallServices(options: {
     stops.push(() => writer.stop());
 
     const recordingsRoot = path.join(dataDir, 'recordings');
-    const captureDir = config.rtpengine.recordingDir ? path.resolve(config.rtpengine.recordingDir) : path.join(recordingsRoot, 'raw');
 
     // Each live call keeps a checkpoint under this process's ACD node; the calls of a process that died are closed
-    // here from theirs (issue 14). Stopped before the writer (stops run in reverse), which stores what it closes.
+    // here from theirs (issue 14), each on the rtpengine it names. Stopped before the writer (stops run in reverse),
+    // which stores what it closes.
     const checkpoints = new CallCheckpointStore({ redis });
     const orphans = new OrphanCallCloser({
-      store: checkpoints, nodeId: acd.nodeId, liveNodes: () => acd.liveNodes(), ng, writer, captureDir, recordingsRoot,
-      recordingRetentionDays: config.recordings.retentionDays, mediaCalls, logger,
+      store: checkpoints, nodeId: acd.nodeId, liveNodes: () => acd.liveNodes(), media, writer, recordingsRoot,
+      recordingRetentionDays: config.recordings.retentionDays, logger,
+      hangUpLeg: (dialogId) => hangUpOrphanLeg(options.srf, dialogId, logger),
     });
     orphans.start();
     stops.push(() => orphans.stop());
@@ -187,22 +189,20 @@ export async function createCallServices(options: {
     const warmed = await Promise.allSettled([flows.current(FLOW_NAME), routing.current(null), directory.get()]);
     for (const failed of warmed.filter((w): w is PromiseRejectedResult => w.status === 'rejected')) logger.warn({ err: failed.reason as unknown }, 'could not preload what calls read; the first call will try again');
     const services: CallServices = {
-      srf: options.srf, acd, ng, dtmf, lookup, flows, routing,
+      srf: options.srf, acd, media, dtmf, lookup, flows, routing,
       directory: () => directory.get(),
       prompts: () => prompts.get(),
       availability,
       contactsOf: (staffId) => options.registrar.contactsOf(staffId),
       writer,
       trunks: new TrunkAcl(config.sip.trunks),
-      captureDir,
       recordingsRoot,
       recordingRetentionDays: config.recordings.retentionDays,
       callLimits: { maxWaitMs: config.calls.maxWaitSeconds * 1000, maxCallMs: config.calls.maxCallSeconds * 1000, keepaliveMs: config.calls.keepaliveSeconds * 1000 },
       musicOnHoldFile: musicOnHoldFile(dataDir, promptsNow.fileOf('connecting', 'ru'), logger),
       flowName: FLOW_NAME,
       logger: logger.child({ module: 'calls' }),
-      mediaCalls,
-      mediaLost: (listener) => mediaCalls.onMediaLost(listener),
+      mediaLost: (listener) => media.onMediaLost(listener),
       checkpoints: { store: checkpoints, nodeId: acd.nodeId },
       acdEvents: (listener) => {
         acdEventListeners.add(listener);
@@ -213,6 +213,7 @@ export async function createCallServices(options: {
     };
     return {
       services,
+      media,
       async stop() {
         for (const stop of stops.reverse()) {
           try {

@@ -15,6 +15,8 @@ import { acdEventStore } from '../db/repositories/acd-events-repository';
 import { rollupStore } from '../db/repositories/report-rollups-repository';
 import type { Logger } from '../logger';
 import { pingRtpengine, startRtpengine } from '../media/rtpengine-process';
+import { rtpengineComponentName, type RtpengineEndpoint } from '../media/rtpengine-pool';
+import { rtpengineTargets } from '../config/rtpengine-targets';
 import type { DrainOptions } from '../sip/call-session/live-calls';
 import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process';
 import { SipConnection } from '../sip/sip-connection';
@@ -58,7 +60,7 @@ export interface RunningSystem {
   warnings: string[];
   /** Calls live in this process now (inbound hotline calls, outbound calls); zero with SIP off. */
   liveCalls(): { inbound: number; outbound: number };
-  /** The call-ids rtpengine holds sessions for now (its `list`); empty with media off. */
+  /** The call-ids the rtpengines hold sessions for now (each one's `list`, of those that answer); empty with media off. */
   mediaSessions(): Promise<string[]>;
   components: ComponentReport[];
   /** This process's name in the ACD (its heartbeat; what its calls' checkpoints are kept under); null without Redis. */
@@ -164,21 +166,30 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       warnings.push('TLS is off (TLS=false): browsers on other PCs get no microphone on a plain-HTTP page; use it only on this machine');
     }
 
-    // rtpengine: media. Without it calls cannot be answered, but the directory and admin work.
-    let rtpengineState: ComponentStatus = { name: 'rtpengine', state: 'disabled', required: false };
-    if (config.rtpengine.url) {
-      reports.push({ name: 'rtpengine', how: 'external', where: config.rtpengine.url });
-      const [host = '127.0.0.1', port = '22222'] = config.rtpengine.url.replace(/^udp:\/\//, '').split(':');
-      rtpengineState = { name: 'rtpengine', state: (await pingRtpengine(host, Number(port), 1000)) ? 'up' : 'down', required: false };
+    // rtpengine: media. Without it calls cannot be answered, but the directory and admin work. Several external ones
+    // (issue 14) share the calls; a local one is started only when none is named.
+    let rtpengineStates: ComponentStatus[] = [{ name: 'rtpengine', state: 'disabled', required: false }];
+    const rtpengines: RtpengineEndpoint[] = [];
+    const defaultCaptureDir = path.join(dataDir, 'recordings', 'raw');
+    const externalRtpengines = rtpengineTargets(config.rtpengine);
+    if (externalRtpengines.length > 0) {
+      rtpengineStates = [];
+      for (const [index, target] of externalRtpengines.entries()) {
+        const name = rtpengineComponentName(index, externalRtpengines.length);
+        reports.push({ name, how: 'external', where: target.url });
+        rtpengineStates.push({ name, state: (await pingRtpengine(target.host, target.port, 1000)) ? 'up' : 'down', required: false, detail: target.url });
+        rtpengines.push({ url: target.url, host: target.host, port: target.port, recordingDir: target.recordingDir ? path.resolve(target.recordingDir) : defaultCaptureDir });
+      }
     } else {
+      const recordingDir = config.rtpengine.recordingDir ? path.resolve(config.rtpengine.recordingDir) : defaultCaptureDir;
       try {
         const rtpengine = await startRtpengine({
           binary: config.rtpengine.binary, ngPort: config.rtpengine.ngPort, interface: config.rtpengine.interface ?? publicAddress,
-          portMin: config.rtpengine.portMin, portMax: config.rtpengine.portMax, dtmfLogPort: config.rtpengine.dtmfLogPort,
-          recordingDir: config.rtpengine.recordingDir ? path.resolve(config.rtpengine.recordingDir) : path.join(dataDir, 'recordings', 'raw'), logger,
+          portMin: config.rtpengine.portMin, portMax: config.rtpengine.portMax, dtmfLogPort: config.rtpengine.dtmfLogPort, recordingDir, logger,
         });
         started.push(rtpengine);
-        rtpengineState = { name: 'rtpengine', state: 'up', required: false };
+        rtpengineStates = [{ name: 'rtpengine', state: 'up', required: false }];
+        rtpengines.push({ url: rtpengine.url, host: '127.0.0.1', port: config.rtpengine.ngPort, recordingDir });
         reports.push({ name: 'rtpengine', how: 'started', where: `${rtpengine.url} (userspace)` });
       } catch (err) {
         reports.push({ name: 'rtpengine', how: 'missing', where: (err as Error).message });
@@ -282,19 +293,16 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       });
     }
 
-    // Calls: the hotline needs SIP, media and the ACD together.
-    const rtpengineAddress = config.rtpengine.url
-      ? { host: new URL(config.rtpengine.url).hostname, port: Number(new URL(config.rtpengine.url).port || 22222) }
-      : { host: '127.0.0.1', port: config.rtpengine.ngPort };
+    // Calls: the hotline needs SIP, media and the ACD together; media is there when one rtpengine answers at least.
     let liveCalls: InboundCallHandler | null = null;
     let listMediaSessions: () => Promise<string[]> = () => Promise.resolve([]);
+    let rtpengineStatus = (): ComponentStatus[] => rtpengineStates;
     let outboundCalls: OutboundDialer | null = null;
-    if (sip && registrar && acd && rtpengineState.state === 'up') {
-      const callServices = await createCallServices({ config, db: callDb, redis, acd, srf: sip.srf, registrar, rtpengine: rtpengineAddress, logger });
-      listMediaSessions = async () => {
-        const reply = await callServices.services.ng.command('list', { limit: 10_000 });
-        return Array.isArray(reply.calls) ? reply.calls.map(String) : [];
-      };
+    if (sip && registrar && acd && rtpengineStates.some((r) => r.state === 'up')) {
+      const callServices = await createCallServices({ config, db: callDb, redis, acd, srf: sip.srf, registrar, rtpengines, logger });
+      listMediaSessions = () => callServices.media.listCalls();
+      // From here each engine's health is what its probes and commands show, not the ping at start.
+      rtpengineStatus = () => callServices.media.status();
       closers.push(() => callServices.stop());
       // Ready with no phone that can ring is not Ready (a closed softphone tab, an unplugged desk phone).
       closers.push(followPhonePresence(registrar, acd, logger.child({ module: 'presence' })));
@@ -331,7 +339,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}), ...(outboundCalls ? { outbound: outboundCalls } : {}),
       ...(siteTls ? { https: { key: siteTls.keyPem, cert: siteTls.certPem, plainPaths } } : {}),
       ...(siteTls?.ca ? { siteCa: { pem: siteTls.ca.pem, fingerprint: siteTls.ca.fingerprint } } : {}),
-      components: () => [rtpengineState, sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }, tlsComponent()],
+      components: () => [...rtpengineStatus(), sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }, tlsComponent()],
     });
     closers.push(() => http.close());
     await http.listen({ host: config.http.host, port: config.http.port });

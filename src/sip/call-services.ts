@@ -8,8 +8,8 @@ import type { FlowDocument } from '../ivr/flow-document';
 import type { PromptCatalogue } from '../ivr/prompt-catalogue';
 import type { Logger } from '../logger';
 import type { DtmfListener } from '../media/dtmf-listener';
-import type { MediaCallTracker } from '../media/rtpengine-call-sweeper';
-import type { NgCommandSender } from '../media/rtpengine-ng-client';
+import type { MediaEngines } from '../media/media-engine';
+import type { MediaLostListener } from '../media/rtpengine-call-sweeper';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { RoutingConfig } from '../routing/routing-config-schema';
 import type { ContactBinding } from './registration-store';
@@ -30,7 +30,11 @@ export interface PromptSource {
 export interface CallServices {
   srf: SrfApp;
   acd: Acd;
-  ng: NgCommandSender;
+  /**
+   * The rtpengines calls go on (issue 14): each call picks one when its media
+   * starts and keeps it (its ng client, sweeper and recording folder) to the end.
+   */
+  media: MediaEngines;
   dtmf: DtmfListener;
   lookup: CallerLookup;
   flows: PublishedConfigCache<FlowDocument>;
@@ -41,8 +45,6 @@ export interface CallServices {
   contactsOf: (staffId: number) => Promise<readonly ContactBinding[]>;
   writer: CallRecordWriter;
   trunks: TrunkAcl;
-  /** rtpengine's --recording-dir (its pcaps), as this process sees it. */
-  captureDir: string;
   /** Where finished WAV recordings go (<root>/YYYY/MM/DD/<call>.wav). */
   recordingsRoot: string;
   recordingRetentionDays: number;
@@ -52,10 +54,11 @@ export interface CallServices {
   /** The IVR flow the hotline runs. */
   flowName: string;
   logger: Logger;
-  /** Remembers the rtpengine calls of this process and deletes those whose own delete failed (issue 5). */
-  mediaCalls?: MediaCallTracker;
-  /** Tells of each live call whose media rtpengine no longer holds (its rtpengine call-id); returns the remover. */
-  mediaLost?: (listener: (mediaCallId: string) => void) => () => void;
+  /**
+   * Tells of each live call whose media is gone (its rtpengine call-id, and
+   * why: its engine no longer holds it, or stopped answering); returns the remover.
+   */
+  mediaLost?: (listener: MediaLostListener) => () => void;
   /**
    * Listens to the ACD's live events (every process's; the listener picks its
    * own calls): a call that overflowed while waiting is told so. Returns the

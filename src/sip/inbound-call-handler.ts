@@ -31,12 +31,12 @@ export class InboundCallHandler {
     this.stopReservations = this.services.acd.onReservation((reservation) => this.dispatch(reservation));
     // Max-wait overflow happens in any process's housekeeping: the call holding the caller's leg acts on it.
     this.stopAcdEvents = this.services.acdEvents?.((event) => this.onAcdEvent(event)) ?? null;
-    this.stopMediaLost = this.services.mediaLost?.((mediaCallId) => this.onMediaLost(mediaCallId)) ?? null;
+    this.stopMediaLost = this.services.mediaLost?.((mediaCallId, reason) => this.onMediaLost(mediaCallId, reason)) ?? null;
   }
 
-  /** rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends. */
-  onMediaLost(mediaCallId: string): void {
-    endCallsWithLostMedia(this.calls.values(), mediaCallId);
+  /** A live call's media is gone (its rtpengine restarted, timed it out or stopped answering): the call cannot be heard, so it ends. */
+  onMediaLost(mediaCallId: string, reason?: string): void {
+    endCallsWithLostMedia(this.calls.values(), mediaCallId, reason);
   }
 
   /**

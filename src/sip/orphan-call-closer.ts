@@ -5,8 +5,7 @@ import type { CallRecordWriter } from '../calls/call-record-writer';
 import type { Logger } from '../logger';
 import { recordingWavPath } from '../media/call-recording';
 import { closeOrphanMediaCall, type OrphanMediaClosed } from '../media/orphan-media-call';
-import type { MediaCallTracker } from '../media/rtpengine-call-sweeper';
-import type { NgCommandSender } from '../media/rtpengine-ng-client';
+import type { MediaEngines } from '../media/media-engine';
 
 /** Options of OrphanCallCloser. */
 export interface OrphanCallCloserOptions {
@@ -15,14 +14,17 @@ export interface OrphanCallCloserOptions {
   nodeId: string;
   /** The processes alive now, or null while this process cannot tell (Acd.liveNodes). */
   liveNodes: () => Promise<ReadonlySet<string> | null>;
-  ng: NgCommandSender;
+  /**
+   * The rtpengines: each call is closed on the one its checkpoint names, with
+   * that engine's recording folder; its sweeper takes over a delete that
+   * could not be sent now (issue 14).
+   */
+  media: Pick<MediaEngines, 'engine'>;
   writer: Pick<CallRecordWriter, 'writeCall' | 'writeRecording'>;
-  /** rtpengine's --recording-dir as this process sees it. */
-  captureDir: string;
+  /** Sends a BYE on a dead process's call leg by drachtio dialog id (orphan-legs.ts); without it the legs are left to their devices. */
+  hangUpLeg?: (dialogId: string) => Promise<unknown>;
   recordingsRoot: string;
   recordingRetentionDays: number;
-  /** Takes over the delete of an rtpengine call that could not be reached now (the sweeper tries again). */
-  mediaCalls?: MediaCallTracker;
   logger: Logger;
   /** Default 2 s: with the ACD's 6 s heartbeat TTL a dead process's calls are closed within about 10 s. */
   intervalMs?: number;
@@ -46,7 +48,8 @@ export interface OrphanSweep {
  * checkpoints and for each call deletes the rtpengine session, converts the
  * raw recording into the call's WAV (or says on the record why not) and
  * stores the call's record marked `interrupted` with its events up to the
- * last checkpoint. A process that was only stalled later replaces that row
+ * last checkpoint; the call's legs get a BYE through drachtio-server, which
+ * still holds their dialogs. A process that was only stalled later replaces that row
  * with its own record (writeCallRecord).
  */
 export class OrphanCallCloser {
@@ -125,6 +128,10 @@ export class OrphanCallCloser {
     const callId = checkpoint.snapshot.facts.id;
     const log = this.log.child({ callId, deadNode: dead });
     const at = this.clock();
+    // The caller and the agent hear silence from here on: a BYE tells them the call is over. Sent first, awaited
+    // last: a device that does not answer must not hold up the record.
+    const hangUp = this.options.hangUpLeg;
+    const byes = hangUp ? Promise.all((checkpoint.legs ?? []).map((leg) => hangUp(leg))) : Promise.resolve();
     const media = await this.closeMedia(checkpoint, at, log);
     const recordingStarted = checkpoint.media?.recording ?? null;
     let recording: InterruptedRecording = null;
@@ -138,23 +145,30 @@ export class OrphanCallCloser {
         purgeAfter: at + this.options.recordingRetentionDays * 86_400_000,
       });
     }
+    await byes;
   }
 
   private async closeMedia(checkpoint: CallCheckpoint, now: number, log: Logger): Promise<OrphanMediaClosed | null> {
     const media = checkpoint.media;
     if (!media) return null;
-    const { ng, captureDir, recordingsRoot } = this.options;
+    const { recordingsRoot } = this.options;
     const callId = checkpoint.snapshot.facts.id;
+    const engine = this.options.media.engine(media.engine ?? null);
+    if (!engine) {
+      // Configured away since (RTPENGINE_URLS changed): its session ends with that engine's own timeout.
+      log.error({ rtpengine: media.engine }, 'an interrupted call was on an rtpengine this process does not use; its session and recording are left there');
+      return { deleted: false, recording: null, recordingProblem: `the call was on rtpengine ${media.engine ?? '(unnamed)'}, which this process does not use` };
+    }
     try {
       return await closeOrphanMediaCall(
-        ng,
+        engine.ng,
         { callId: media.callId, callerTag: media.callerTag, recordingStartedAt: media.recording?.startedAt ?? null, callerPorts: media.callerPorts, agentPorts: media.agentPorts },
-        media.recording ? { recordingDir: captureDir, outputPath: recordingWavPath(recordingsRoot, callId, new Date(media.recording.startedAt)), now } : null,
+        media.recording ? { recordingDir: engine.recordingDir, outputPath: recordingWavPath(recordingsRoot, callId, new Date(media.recording.startedAt)), now } : null,
       );
     } catch (err) {
-      // rtpengine is away: the record must not wait for it; the sweeper deletes the session once it answers.
-      log.warn({ err }, 'rtpengine could not be reached to end an interrupted call; its sweeper will delete the session');
-      this.options.mediaCalls?.deleteFailed(media.callId);
+      // rtpengine is away: the record must not wait for it; the engine's sweeper deletes the session once it answers.
+      log.warn({ err, rtpengine: engine.id }, 'rtpengine could not be reached to end an interrupted call; its sweeper will delete the session');
+      engine.tracker?.deleteFailed(media.callId);
       return null;
     }
   }

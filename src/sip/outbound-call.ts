@@ -23,7 +23,7 @@ import { callCheckpointer } from './call-session/call-checkpointing';
 import type { CallCheckpointer } from '../calls/call-checkpoint-store';
 import { CallHold } from './hold-state';
 import { refuse, sipFailureFor } from './sip-status';
-import { isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
+import { dialogIdOf, isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
 
 type Dialog = Srf.Dialog;
 
@@ -89,7 +89,10 @@ export class OutboundCall {
       onGone: (leg, why) => this.endNow(`the ${leg} no longer holds the call (in-dialog OPTIONS: ${why})`),
     });
     this.poolHolds = new DirectCallHolds(this.services.acd, this.log);
-    this.checkpointer = callCheckpointer(this.services, this.log, () => ({ recorder: this.recorder, media: this.media, recording: this.recording }));
+    this.checkpointer = callCheckpointer(this.services, this.log, () => ({
+      recorder: this.recorder, media: this.media, recording: this.recording,
+      dialogIds: [dialogIdOf(this.staffDialog), dialogIdOf(this.farDialog)].filter((id): id is string => id !== null),
+    }));
     const far = options.far;
     this.recorder = new CallRecorder({
       id: this.id, logger: this.log, direction: options.direction, callerNumber: options.staff.username,

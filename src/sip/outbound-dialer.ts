@@ -47,7 +47,7 @@ export class OutboundDialer {
   constructor(private readonly options: OutboundDialerOptions) {
     this.log = options.services.logger.child({ module: 'outbound' });
     // rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends.
-    this.stopMediaLost = options.services.mediaLost?.((mediaCallId) => endCallsWithLostMedia(this.calls.values(), mediaCallId)) ?? null;
+    this.stopMediaLost = options.services.mediaLost?.((mediaCallId, reason) => endCallsWithLostMedia(this.calls.values(), mediaCallId, reason)) ?? null;
   }
 
   /** Outbound calls in progress in this process (tests assert it returns to zero). */

@@ -78,3 +78,13 @@ export function isLateOfferAnswer(value: unknown): value is LateOfferAnswer {
   const v = value as Partial<LateOfferAnswer> | null;
   return typeof v === 'object' && v !== null && typeof v.sdp === 'string' && typeof v.ack === 'function' && typeof v.destroy === 'function';
 }
+
+/**
+ * drachtio-server's id of a dialog (drachtio-srf's `Dialog#id`, lib/dialog.js,
+ * which the bundled types leave out): what an in-dialog request from another
+ * process names it by (orphan-legs.ts). Null for none.
+ */
+export function dialogIdOf(dialog: Srf.Dialog | null | undefined): string | null {
+  const id = (dialog as unknown as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' && id !== '' ? id : null;
+}

@@ -10,6 +10,8 @@ import { DEFAULT_PROMPTS } from '../../src/ivr/default-prompts';
 import type { FlowDocument } from '../../src/ivr/flow-document';
 import { createRootLogger } from '../../src/logger';
 import type { DtmfListener } from '../../src/media/dtmf-listener';
+import { singleMediaEngine, type MediaEngines } from '../../src/media/media-engine';
+import type { MediaCallTracker } from '../../src/media/rtpengine-call-sweeper';
 import type { NgCommand, NgCommandSender, NgParams, NgReply } from '../../src/media/rtpengine-ng-client';
 import { DEFAULT_ROUTING_CONFIG } from '../../src/routing/default-routing-config';
 import type { DirectorySnapshot } from '../../src/routing/directory-snapshot';
@@ -303,6 +305,11 @@ export interface FakeCallWorld {
   lookup: { answer: () => Promise<CallerLookupResult> };
 }
 
+/** The one fake rtpengine every call of a fake world goes on, known to `tracker` when given (a test's sweeper). */
+export function fakeMedia(ng: FakeNg, tracker?: MediaCallTracker): MediaEngines {
+  return singleMediaEngine({ id: 'udp://127.0.0.1:22222', ng, recordingDir: '/nonexistent/captures', ...(tracker ? { tracker } : {}) });
+}
+
 /** Everything a call session uses, faked, around a directory and the shipped routing config. */
 export function fakeCallWorld(directory: DirectorySnapshot, options: { flow?: FlowDocument; routing?: RoutingConfig } = {}): FakeCallWorld {
   const ng = new FakeNg();
@@ -317,7 +324,7 @@ export function fakeCallWorld(directory: DirectorySnapshot, options: { flow?: Fl
   const services: CallServices = {
     srf: srf as unknown as SrfApp,
     acd: acd as unknown as Acd,
-    ng,
+    media: fakeMedia(ng),
     dtmf: { subscribe: () => () => undefined, acceptSipInfo: () => ({ result: 'accepted' }) } as unknown as DtmfListener,
     lookup: { lookup: () => lookup.answer() } as unknown as CallerLookup,
     flows: published(options.flow ?? ROUTE_AT_ONCE_FLOW),
@@ -334,7 +341,6 @@ export function fakeCallWorld(directory: DirectorySnapshot, options: { flow?: Fl
       writeRecording: () => Promise.resolve('written'),
     } as unknown as CallRecordWriter,
     trunks: { allows: () => true } as unknown as CallServices['trunks'],
-    captureDir: '/nonexistent/captures',
     recordingsRoot: '/nonexistent/recordings',
     recordingRetentionDays: 30,
     callLimits: { maxWaitMs: 60_000, maxCallMs: 600_000, keepaliveMs: 0 },

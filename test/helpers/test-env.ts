@@ -76,10 +76,13 @@ export async function startTestRedis(): Promise<RunningService & { port: number 
   };
 }
 
-/** A fresh rtpengine in userspace on random ports, with its DTMF log sent to `dtmfLogPort` and pcaps under its own directory. */
-export async function startTestRtpengine(options: { dtmfLogPort?: number } = {}): Promise<RunningService & { ngPort: number; recordingDir: string }> {
+/**
+ * A fresh rtpengine in userspace on random ports, with its DTMF log sent to `dtmfLogPort` and pcaps under its own
+ * directory; on `ngPort` when given (an rtpengine started again where a stopped one was).
+ */
+export async function startTestRtpengine(options: { dtmfLogPort?: number; ngPort?: number } = {}): Promise<RunningService & { ngPort: number; recordingDir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-rtpengine-'));
-  const ngPort = await freeTcpPort();
+  const ngPort = options.ngPort ?? (await freeTcpPort());
   // Media ports: a random block of 200, so parallel test files do not collide.
   const portMin = 20000 + Math.floor(Math.random() * 200) * 200;
   const server = await startRtpengine({

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../../src/config/load-config';
+import { rtpengineTargets } from '../../src/config/rtpengine-targets';
 
 const repoConfig = path.resolve(__dirname, '..', '..', 'config');
 
@@ -123,6 +124,50 @@ describe('config module', () => {
     });
     const dir = configDirWith({ 'local.yaml': 'redis:\n  sentinels: ["10.0.0.5:26379", "10.0.0.6:26379"]\n' });
     expect(loadConfig({ configDir: dir, env: {} }).redis.sentinels).toEqual(['10.0.0.5:26379', '10.0.0.6:26379']);
+  });
+
+  it('takes one external rtpengine by RTPENGINE_URL, or several by RTPENGINE_URLS with a recording folder each, in order', () => {
+    const none = loadConfig({ env: {} });
+    expect(rtpengineTargets(none.rtpengine)).toEqual([]);
+    expect(none.rtpengine).toMatchObject({ url: null, urls: [], recordingDir: null, recordingDirs: [] });
+
+    const one = loadConfig({ env: { RTPENGINE_URL: 'udp://10.0.0.5:22222', RTPENGINE_RECORDING_DIR: '/mnt/rtp' } });
+    expect(rtpengineTargets(one.rtpengine)).toEqual([{ url: 'udp://10.0.0.5:22222', host: '10.0.0.5', port: 22222, recordingDir: '/mnt/rtp' }]);
+    // The port may be left out (rtpengine's own 22222); IPv6 in brackets.
+    expect(rtpengineTargets(loadConfig({ env: { RTPENGINE_URL: 'udp://media-1' } }).rtpengine)).toEqual([{ url: 'udp://media-1:22222', host: 'media-1', port: 22222, recordingDir: null }]);
+
+    const two = loadConfig({ env: { RTPENGINE_URLS: 'udp://10.0.0.5:22222, udp://[fd00::6]:22223', RTPENGINE_RECORDING_DIRS: '/mnt/rtp-a,/mnt/rtp-b' } });
+    expect(two.rtpengine.urls).toEqual(['udp://10.0.0.5:22222', 'udp://[fd00::6]:22223']);
+    expect(rtpengineTargets(two.rtpengine)).toEqual([
+      { url: 'udp://10.0.0.5:22222', host: '10.0.0.5', port: 22222, recordingDir: '/mnt/rtp-a' },
+      { url: 'udp://[fd00::6]:22223', host: 'fd00::6', port: 22223, recordingDir: '/mnt/rtp-b' },
+    ]);
+    // A one-item list is the single URL written the other way.
+    expect(rtpengineTargets(loadConfig({ env: { RTPENGINE_URLS: 'udp://10.0.0.5:22222', RTPENGINE_RECORDING_DIR: '/mnt/rtp' } }).rtpengine))
+      .toEqual(rtpengineTargets(one.rtpengine));
+    const dir = configDirWith({ 'local.yaml': 'rtpengine:\n  urls: ["udp://h1:22222", "udp://h2:22222"]\n  recordingDirs: ["/r/1", "/r/2"]\n' });
+    expect(rtpengineTargets(loadConfig({ configDir: dir, env: {} }).rtpengine).map((t) => [t.url, t.recordingDir])).toEqual([['udp://h1:22222', '/r/1'], ['udp://h2:22222', '/r/2']]);
+  });
+
+  it('refuses an rtpengine URL that is not udp://host:port, one named twice, both ways of naming them, and recording folders that do not match, naming the variables', () => {
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URL: '10.0.0.5:22222' } })))
+      .toBe('invalid configuration: rtpengine.url (RTPENGINE_URL) must be udp://host:port (IPv6 in brackets: udp://10.0.0.5:22222, udp://[fd00::5]:22222); got "10.0.0.5:22222"');
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URLS: 'udp://h1:22222,udp://h2:99999', RTPENGINE_RECORDING_DIRS: '/a,/b' } })))
+      .toMatch(/^invalid configuration: rtpengine\.urls\.1 \(RTPENGINE_URLS\) must be udp:\/\/host:port .*; got "udp:\/\/h2:99999"$/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URLS: 'udp://h1:22222,tcp://h2:22222', RTPENGINE_RECORDING_DIRS: '/a,/b' } }))).toMatch(/rtpengine\.urls\.1 \(RTPENGINE_URLS\)/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URLS: 'udp://h1,udp://h1:22222', RTPENGINE_RECORDING_DIRS: '/a,/b' } })))
+      .toMatch(/rtpengine\.urls \(RTPENGINE_URLS\) names udp:\/\/h1:22222 twice \(items 0 and 1\)/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URL: 'udp://h1:22222', RTPENGINE_URLS: 'udp://h2:22222' } })))
+      .toMatch(/rtpengine\.url \(RTPENGINE_URL\) and rtpengine\.urls \(RTPENGINE_URLS\) exclude each other/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URLS: 'udp://h1:22222,udp://h2:22222' } })))
+      .toMatch(/rtpengine\.recordingDirs \(RTPENGINE_RECORDING_DIRS\) must name each rtpengine's recording folder, one per URL .*; got 0 for 2 rtpengines$/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URLS: 'udp://h1:22222,udp://h2:22222', RTPENGINE_RECORDING_DIRS: '/a' } }))).toMatch(/got 1 for 2 rtpengines$/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URLS: 'udp://h1:22222,udp://h2:22222', RTPENGINE_RECORDING_DIR: '/a' } })))
+      .toMatch(/rtpengine\.recordingDir \(RTPENGINE_RECORDING_DIR\) names one folder for 2 rtpengines; set rtpengine\.recordingDirs \(RTPENGINE_RECORDING_DIRS\) instead/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_URL: 'udp://h1:22222', RTPENGINE_RECORDING_DIR: '/a', RTPENGINE_RECORDING_DIRS: '/b' } })))
+      .toMatch(/rtpengine\.recordingDir \(RTPENGINE_RECORDING_DIR\) and rtpengine\.recordingDirs \(RTPENGINE_RECORDING_DIRS\) exclude each other/);
+    expect(errorOf(() => loadConfig({ env: { RTPENGINE_RECORDING_DIRS: '/a' } })))
+      .toMatch(/rtpengine\.recordingDirs \(RTPENGINE_RECORDING_DIRS\) is for external rtpengines \(RTPENGINE_URLS\)/);
   });
 
   it('refuses a sentinel that is not host:port, a URL beside sentinels, a bad name, and passwords without Sentinel', () => {

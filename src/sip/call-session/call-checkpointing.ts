@@ -9,8 +9,10 @@ import type { CallRecording } from './call-teardown';
 /** What a call session is now, as its checkpoint needs it (fields fill in as the call goes on). */
 export interface CheckpointedCall {
   readonly recorder: CallRecorder;
-  readonly media: Pick<MediaSession, 'callId' | 'caller' | 'recordingLayout'> | null;
+  readonly media: Pick<MediaSession, 'callId' | 'engine' | 'caller' | 'recordingLayout'> | null;
   readonly recording: CallRecording | null;
+  /** drachtio-server's ids of the call's live dialogs. */
+  readonly dialogIds: readonly string[];
 }
 
 /** The call as a survivor would need it if this process died now. */
@@ -19,9 +21,10 @@ export function takeCheckpoint(call: CheckpointedCall): CallCheckpoint {
   return {
     snapshot: call.recorder.snapshot(),
     savedAt: Date.now(),
+    legs: [...call.dialogIds],
     media: media
       ? {
-        callId: media.callId, callerTag: media.caller.tag, ...media.recordingLayout,
+        callId: media.callId, ...(media.engine !== null ? { engine: media.engine } : {}), callerTag: media.caller.tag, ...media.recordingLayout,
         recording: call.recording ? { id: call.recording.id, startedAt: call.recording.startedAt.getTime() } : null,
       }
       : null,

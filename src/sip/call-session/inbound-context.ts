@@ -14,7 +14,7 @@ import type { ConsultState, ConsultTransfer } from '../consult-transfer';
 import type { DirectCallRelease } from '../direct-call-presence';
 import { CallHold } from '../hold-state';
 import type { QueuePlan } from '../queue-plan';
-import type { SrfRequest, SrfResponse } from '../srf-types';
+import { dialogIdOf, type SrfRequest, type SrfResponse } from '../srf-types';
 import type { CallRecording } from './call-teardown';
 import { callCheckpointer } from './call-checkpointing';
 import type { CallCheckpointer } from '../../calls/call-checkpoint-store';
@@ -173,6 +173,11 @@ export class InboundContext {
   get waitingInAcd(): boolean {
     const state = this.recorder.state;
     return state === 'queued' || state === 'offering';
+  }
+
+  /** drachtio-server's ids of the call's live dialogs (the caller's, the agent's): its checkpoint keeps them. */
+  get dialogIds(): string[] {
+    return [dialogIdOf(this.uas), dialogIdOf(this.agent?.dialog)].filter((id): id is string => id !== null);
   }
 
   /** The agent talking with the caller, if any. */

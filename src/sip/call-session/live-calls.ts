@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger';
+import { NO_LONGER_HELD } from '../../media/rtpengine-call-sweeper';
 import { settlesWithin } from '../../platform/settles-within';
 
 /** What a call handler (inbound or outbound) asks of each call it runs, from outside. */
@@ -24,10 +25,14 @@ export function reconcileCallDialogs(calls: Iterable<EndableCall>, log: Logger, 
   for (const call of list) call.probeDialogs();
 }
 
-/** rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends. */
-export function endCallsWithLostMedia(calls: Iterable<EndableCall>, mediaCallId: string): void {
+/**
+ * A live call's media is gone (its rtpengine restarted, dropped it after its
+ * media timeout, or stopped answering): the call cannot be heard, so it ends,
+ * with `reason` on its record.
+ */
+export function endCallsWithLostMedia(calls: Iterable<EndableCall>, mediaCallId: string, reason = NO_LONGER_HELD): void {
   for (const call of calls) {
-    if (call.mediaCallId === mediaCallId) call.endNow('media lost: rtpengine no longer holds the call');
+    if (call.mediaCallId === mediaCallId) call.endNow(`media lost: ${reason}`);
   }
 }
 

@@ -10,8 +10,10 @@ import { CallRecordWriter } from '../../../src/calls/call-record-writer';
 import { createPool, type Db } from '../../../src/db/pool';
 import { callRecordStore, findCall } from '../../../src/db/repositories/call-records-repository';
 import { findCallCaptures } from '../../../src/media/call-recording';
+import { singleMediaEngine, type MediaEngine, type MediaEngines } from '../../../src/media/media-engine';
 import { MediaSession } from '../../../src/media/media-session';
 import { RtpengineNgClient } from '../../../src/media/rtpengine-ng-client';
+import { RtpenginePool } from '../../../src/media/rtpengine-pool';
 import type { RunningService } from '../../../src/platform/managed-process';
 import type { RouteDecision } from '../../../src/routing/route-decision';
 import { takeCheckpoint } from '../../../src/sip/call-session/call-checkpointing';
@@ -69,20 +71,27 @@ describe('calls of a process that died are closed by a survivor (real Redis, Pos
     () => rmSync(recordingsRoot, { recursive: true, force: true }),
   ]));
 
-  const closer = (liveNodes: ReadonlySet<string> | null): OrphanCallCloser => new OrphanCallCloser({
-    store, nodeId: SURVIVOR, liveNodes: () => Promise.resolve(liveNodes), ng, writer, captureDir: rtpengine.recordingDir, recordingsRoot,
+  const oneEngine = (): MediaEngine => ({ id: `udp://127.0.0.1:${rtpengine.ngPort}`, ng, recordingDir: rtpengine.recordingDir });
+
+  const closer = (liveNodes: ReadonlySet<string> | null, media: MediaEngines = singleMediaEngine(oneEngine())): OrphanCallCloser => new OrphanCallCloser({
+    store, nodeId: SURVIVOR, liveNodes: () => Promise.resolve(liveNodes), media, writer, recordingsRoot,
     recordingRetentionDays: 30, logger: testLogger(),
   });
 
-  /** A call as the dying process had it: talking to an agent, recorded, audio both ways, checkpoint saved. */
-  async function talkingCall(node: string): Promise<{ recorder: CallRecorder; session: MediaSession; recording: CallRecording; close: () => Promise<void> }> {
+  /**
+   * A call as the dying process had it: talking to an agent, recorded, audio both ways, checkpoint saved. On
+   * `engine` (default the one rtpengine), named in the checkpoint unless `named` is false (written before issue 14).
+   */
+  async function talkingCall(node: string, engine: MediaEngine = oneEngine(), named = true): Promise<{ recorder: CallRecorder; session: MediaSession; recording: CallRecording; close: () => Promise<void> }> {
     const id = newCallId();
     const recorder = new CallRecorder({ id, logger: testLogger(), callerNumber: '+74951234567', sipCallId: `${id}@trunk`, trunk: '127.0.0.1' });
-    const session = new MediaSession({ ng, callId: `${id}@trunk`, caller: { tag: `c-${randomBytes(3).toString('hex')}`, kind: 'sip' }, recordingDir: rtpengine.recordingDir });
+    const session = new MediaSession({
+      ng: engine.ng, ...(named ? { engine: engine.id } : {}), callId: `${id}@trunk`, caller: { tag: `c-${randomBytes(3).toString('hex')}`, kind: 'sip' }, recordingDir: engine.recordingDir,
+    });
     const caller = await RtpTestEndpoint.open(0x1111);
     const agent = await RtpTestEndpoint.open(0x2222);
     let recording: CallRecording | null = null;
-    const checkpointer = new CallCheckpointer({ store, nodeId: node, log: testLogger(), take: () => takeCheckpoint({ recorder, media: session, recording }) });
+    const checkpointer = new CallCheckpointer({ store, nodeId: node, log: testLogger(), take: () => takeCheckpoint({ recorder, media: session, recording, dialogIds: [] }) });
     const callerAnswer = await session.anchorCaller(caller.sdp({ sessionId: 1 }));
     recorder.answer();
     recorder.route(QUEUE_DECISION, 3);
@@ -160,12 +169,48 @@ describe('calls of a process that died are closed by a survivor (real Redis, Pos
     }
   });
 
+  it('with two rtpengines, closes each call on the engine its checkpoint names (the first for a checkpoint that names none), converting from that engine\'s folder', async () => {
+    const second = await startTestRtpengine();
+    const pool = new RtpenginePool({
+      engines: [rtpengine, second].map((r) => ({ url: `udp://127.0.0.1:${r.ngPort}`, host: '127.0.0.1', port: r.ngPort, recordingDir: r.recordingDir })),
+      commandTimeoutMs: 3000,
+    });
+    const first = pool.engines[0]!;
+    const other = pool.engines[1]!;
+    const onSecond = await talkingCall(DEAD, other);
+    const unnamed = await talkingCall(DEAD, first, false);
+    try {
+      const checkpoints = (await store.list(DEAD)).map((c) => parseCallCheckpoint(c.raw));
+      expect(checkpoints.find((c) => c?.snapshot.facts.id === onSecond.recorder.id)?.media?.engine).toBe(other.id);
+      expect(checkpoints.find((c) => c?.snapshot.facts.id === unnamed.recorder.id)?.media?.engine).toBeUndefined();
+
+      expect(await closer(new Set([SURVIVOR]), pool).sweep()).toEqual({ nodes: 1, calls: 2 });
+      for (const call of [onSecond, unnamed]) {
+        const stored = await findCall(db, call.recorder.id);
+        expect(stored).toMatchObject({ outcome: 'interrupted', recordingId: call.recording.id });
+        expect(stored!.events.at(-1)!.data).toMatchObject({ recording: 'converted' });
+        const wav = readFileSync(stored!.recording!.filePath);
+        expect(channelRms(wav, 0)).toBeGreaterThan(1000);
+        expect(channelRms(wav, 1)).toBeGreaterThan(1000);
+      }
+      // Each session was deleted on its own engine, and each capture taken from that engine's folder.
+      expect((await other.ng.command('list', { limit: 1000 })).calls).not.toContain(onSecond.session.callId);
+      expect((await first.ng.command('list', { limit: 1000 })).calls).not.toContain(unnamed.session.callId);
+      expect(await findCallCaptures(second.recordingDir, onSecond.session.callId)).toEqual([]);
+      expect(await findCallCaptures(rtpengine.recordingDir, unnamed.session.callId)).toEqual([]);
+    } finally {
+      await onSecond.session.delete().catch(() => undefined);
+      await unnamed.session.delete().catch(() => undefined);
+      await releaseInOrder([() => onSecond.close(), () => unnamed.close(), () => pool.stop(), () => second.stop()]);
+    }
+  });
+
   it('leaves the checkpoints of live processes alone and removes a call\'s checkpoint once its record is stored', async () => {
     const call = await talkingCall(SURVIVOR);
     try {
       expect(await closer(new Set([SURVIVOR])).sweep()).toEqual({ nodes: 0, calls: 0 });
       expect((await store.list(SURVIVOR)).map((c) => c.callId)).toContain(call.recorder.id);
-      const checkpointer = new CallCheckpointer({ store, nodeId: SURVIVOR, log: testLogger(), take: () => takeCheckpoint({ recorder: call.recorder, media: call.session, recording: call.recording }) });
+      const checkpointer = new CallCheckpointer({ store, nodeId: SURVIVOR, log: testLogger(), take: () => takeCheckpoint({ recorder: call.recorder, media: call.session, recording: call.recording, dialogIds: [] }) });
       await checkpointer.finish();
       expect((await store.list(SURVIVOR)).map((c) => c.callId)).not.toContain(call.recorder.id);
       expect(await store.nodes()).not.toContain(SURVIVOR);

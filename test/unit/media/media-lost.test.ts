@@ -20,7 +20,11 @@ describe('noticing a live call whose media rtpengine dropped', () => {
     const ng = new ListingNg();
     const sweeper = new RtpengineCallSweeper({ ng, settleMs: 5_000, clock: () => now });
     const lost: string[] = [];
-    sweeper.onMediaLost((callId) => lost.push(callId));
+    const reasons: string[] = [];
+    sweeper.onMediaLost((callId, reason) => {
+      lost.push(callId);
+      reasons.push(reason);
+    });
     sweeper.track('young');
     ng.held = [];
     now = 4_999;
@@ -28,8 +32,25 @@ describe('noticing a live call whose media rtpengine dropped', () => {
     now = 5_000;
     expect((await sweeper.sweep()).lost).toBe(1);
     expect(lost).toEqual(['young']);
+    expect(reasons).toEqual(['rtpengine no longer holds the call']);
     expect((await sweeper.sweep()).lost).toBe(0);
     expect(sweeper.liveCount).toBe(0);
+  });
+
+  it('an rtpengine gone silent loses every live call at once, settled or not, with the reason; pending deletes stay for its return', () => {
+    let now = 0;
+    const sweeper = new RtpengineCallSweeper({ ng: new ListingNg(), settleMs: 5_000, clock: () => now });
+    const lost: Array<[string, string]> = [];
+    sweeper.onMediaLost((callId, reason) => lost.push([callId, reason]));
+    sweeper.track('old');
+    now = 60_000;
+    sweeper.track('young');
+    sweeper.deleteFailed('undeleted');
+    expect(sweeper.loseAll('rtpengine udp://10.0.0.2:22222 stopped answering')).toBe(2);
+    expect(lost).toEqual([['old', 'rtpengine udp://10.0.0.2:22222 stopped answering'], ['young', 'rtpengine udp://10.0.0.2:22222 stopped answering']]);
+    expect(sweeper.liveCount).toBe(0);
+    expect(sweeper.pending).toEqual(['undeleted']);
+    expect(sweeper.loseAll('again')).toBe(0);
   });
 
   it('a call rtpengine still lists, or one the session released itself, is never reported', async () => {

@@ -108,4 +108,16 @@ describe('a call whose media rtpengine no longer holds', () => {
     expect(world.records[0]).toMatchObject({ outcome: 'answered', hangupSide: 'system', hangupCause: 'media lost: rtpengine no longer holds the call' });
     expect(world.acd.log.at(-1)).toBe(`hang-up ${callId} by system`);
   });
+
+  it('one whose rtpengine stopped answering (one of several) ends with that reason on its record', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const handler = new InboundCallHandler(world.services);
+    handler.mount();
+    const entered = world.acd.nextEnqueue();
+    handler.handle(fakeRequest({ body: sdp(5000), headers: { From: '<sip:+74951234567@trunk>;tag=c', 'Call-ID': 'sip-media-2' } }), fakeResponse());
+    await entered;
+    handler.onMediaLost('sip-media-2', 'rtpengine udp://10.0.0.6:22222 stopped answering');
+    await eventually(() => handler.liveCalls, (n) => n === 0, 2_000, 5);
+    expect(world.records[0]).toMatchObject({ hangupSide: 'system', hangupCause: 'media lost: rtpengine udp://10.0.0.6:22222 stopped answering' });
+  });
 });

@@ -1,3 +1,4 @@
+import { AppError } from '../../../../src/errors/app-error';
 import { InboundCall } from '../../../../src/sip/inbound-call';
 import type { CallRecord } from '../../../../src/calls/call-record';
 import {
@@ -273,5 +274,20 @@ describe('an inbound call, phase by phase, without drachtio-server', () => {
     expect(res.sent[0]!.status).toBeGreaterThanOrEqual(500);
     expect(only(world.records)).toMatchObject({ outcome: 'failed' });
     expect(world.ng.names()).not.toContain('playMedia');
+  });
+
+  it('no rtpengine answering (every one of the pool down): 503, nothing sent to rtpengine, recorded as failed', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    world.services.media = {
+      pick: () => {
+        throw new AppError('DEPENDENCY_DOWN', 'no rtpengine answers (udp://10.0.0.5:22222 down, udp://10.0.0.6:22222 gone)');
+      },
+      engine: () => null,
+    };
+    const { res, done } = dial(world);
+    await done;
+    expect(res.sent.map((r) => r.status)).toEqual([503]);
+    expect(world.ng.sent).toEqual([]);
+    expect(only(world.records)).toMatchObject({ outcome: 'failed', hangupSide: 'system' });
   });
 });

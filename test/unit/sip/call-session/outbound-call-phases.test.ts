@@ -1,7 +1,7 @@
 import type { MediaCallTracker } from '../../../../src/media/rtpengine-call-sweeper';
 import { OutboundCall } from '../../../../src/sip/outbound-call';
 import { eventually } from '../../../helpers/eventually';
-import { FakeDialog, fakeCallWorld, fakeRequest, fakeResponse, sdp } from '../../../fakes/call-session-fakes';
+import { FakeDialog, fakeCallWorld, fakeMedia, fakeRequest, fakeResponse, sdp } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, STAFF } from '../../routing/routing-fixtures';
 
 /**
@@ -21,7 +21,7 @@ describe('an outbound call from a staff device, without drachtio-server', () => 
   it('rings the far end while the device hears 180, answers the device when the far end answers; the staff hangs up: both legs end, one record', async () => {
     const world = fakeCallWorld(DIRECTORY);
     const sweeper = tracker();
-    world.services.mediaCalls = sweeper;
+    world.services.media = fakeMedia(world.ng, sweeper);
     const call = new OutboundCall({ services: world.services, direction: 'outbound', staff: { staffId: STAFF.smirnova, username: 'smirnova' }, far });
     const req = fakeRequest({ body: sdp(7000), headers: { From: '<sip:smirnova@office>;tag=dev-tag', 'Call-ID': 'device-call-1' } });
     const res = fakeResponse();
