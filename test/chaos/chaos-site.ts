@@ -10,6 +10,8 @@ import { startRtpengine } from '../../src/media/rtpengine-process';
 import { freeTcpPort, type RunningService } from '../../src/platform/managed-process';
 import { startRedisServer } from '../../src/runtime/redis-server';
 import { startDrachtioServer } from '../../src/sip/drachtio-process';
+import { connectRedis } from '../../src/runtime/redis-connection';
+import { startRedisSentinel, type SentinelSetup } from '../helpers/redis-sentinel';
 import { eventually } from '../helpers/eventually';
 
 const DRACHTIO_SECRET = 'chaos-secret';
@@ -40,12 +42,16 @@ export interface AppProcess {
  */
 export class ChaosSite {
   readonly root: string;
-  readonly ports: Record<'pg' | 'redis' | 'ng' | 'dtmf' | 'drachtio' | 'sip' | 'http1' | 'http2', number>;
+  readonly ports: Record<'pg' | 'redis' | 'ng' | 'ng2' | 'dtmf' | 'drachtio' | 'sip' | 'http1' | 'http2', number>;
   readonly rtpBase: number;
   readonly recordingDir: string;
   postgres: (RunningService & { dataDir: string }) | null = null;
   redis: RunningService | null = null;
+  /** Set instead of `redis` on a Sentinel site. */
+  sentinel: SentinelSetup | null = null;
   rtpengine: RunningService | null = null;
+  /** The second engine, on a two-engine site. */
+  rtpengine2: RunningService | null = null;
   drachtio: RunningService | null = null;
   readonly apps: AppProcess[] = [];
   /** The test's own connections (not the apps'). */
@@ -60,20 +66,28 @@ export class ChaosSite {
     this.recordingDir = path.join(root, 'recordings-raw');
   }
 
-  static async start(): Promise<ChaosSite> {
+  /**
+   * With `redis: 'sentinel'` the site's Redis is a primary, a replica and three sentinels (test/helpers/redis-sentinel.ts);
+   * with `rtpengines: 2` the processes spread calls over two rtpengines (RTPENGINE_URLS).
+   */
+  static async start(options: { redis?: 'single' | 'sentinel'; rtpengines?: 1 | 2 } = {}): Promise<ChaosSite> {
     const root = mkdtempSync(path.join(os.tmpdir(), 'switchboard-chaos-'));
     chmodSync(root, 0o755);
     const ports = {} as ChaosSite['ports'];
-    for (const name of ['pg', 'redis', 'ng', 'dtmf', 'drachtio', 'sip', 'http1', 'http2'] as const) ports[name] = await freeTcpPort();
+    for (const name of ['pg', 'redis', 'ng', 'ng2', 'dtmf', 'drachtio', 'sip', 'http1', 'http2'] as const) ports[name] = await freeTcpPort();
     const site = new ChaosSite(root, ports);
     try {
       await site.startPostgres();
-      await site.startRedis();
+      if (options.redis === 'sentinel') site.sentinel = await startRedisSentinel();
+      else await site.startRedis();
       await site.startRtpengine();
+      if (options.rtpengines === 2) await site.startSecondRtpengine();
       await site.startDrachtio();
       site.db = new pg.Pool({ connectionString: site.postgres!.url, max: 3 });
       site.db.on('error', () => undefined);
-      site.redisClient = new Redis(site.redis!.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      site.redisClient = site.sentinel
+        ? connectRedis(site.sentinel.target, { maxRetriesPerRequest: 1 })
+        : new Redis(site.redis!.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
       site.redisClient.on('error', () => undefined);
       // One after the other: the first one migrates and seeds the demo data, the second finds it done.
       site.apps.push(await site.startApp('app-1', ports.http1));
@@ -136,6 +150,20 @@ export class ChaosSite {
     });
   }
 
+  /** The second engine of a two-engine site: its own ports, ng port and capture folder; DTMF to the same port. */
+  async startSecondRtpengine(): Promise<void> {
+    mkdirSync(`${this.recordingDir}-2`, { recursive: true });
+    this.rtpengine2 = await startRtpengine({
+      binary: 'rtpengine', ngPort: this.ports.ng2, interface: '127.0.0.1', portMin: this.rtpBase + 100, portMax: this.rtpBase + 199,
+      dtmfLogPort: this.ports.dtmf, recordingDir: `${this.recordingDir}-2`,
+    });
+  }
+
+  async stopSecondRtpengine(): Promise<void> {
+    await this.rtpengine2?.stop();
+    this.rtpengine2 = null;
+  }
+
   async stopRtpengine(): Promise<void> {
     await this.rtpengine?.stop();
     this.rtpengine = null;
@@ -154,9 +182,9 @@ export class ChaosSite {
     this.drachtio = null;
   }
 
-  /** The call-ids rtpengine holds now. */
-  async mediaSessions(): Promise<string[]> {
-    const ng = new RtpengineNgClient({ host: '127.0.0.1', port: this.ports.ng, timeoutMs: 2000 });
+  /** The call-ids rtpengine (the first, or the one whose ng port is given) holds now. */
+  async mediaSessions(ngPort = this.ports.ng): Promise<string[]> {
+    const ng = new RtpengineNgClient({ host: '127.0.0.1', port: ngPort, timeoutMs: 2000 });
     try {
       const reply = await ng.command('list', { limit: 10_000 });
       return Array.isArray(reply.calls) ? reply.calls.map(String) : [];
@@ -203,8 +231,17 @@ export class ChaosSite {
         ...process.env,
         NODE_ENV: 'development', DEMO_ALWAYS_OPEN: 'true', LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn', SWITCHBOARD_DATA_DIR: dataDir,
         HOST: '127.0.0.1', PORT: String(port), TLS: 'false', PUBLIC_ADDRESS: '127.0.0.1',
-        DATABASE_URL: this.postgres!.url, REDIS_URL: this.redis!.url, REDIS_SENTINELS: '',
-        RTPENGINE_URL: `udp://127.0.0.1:${this.ports.ng}`, RTPENGINE_RECORDING_DIR: this.recordingDir, RTPENGINE_DTMF_LOG_PORT: String(this.ports.dtmf),
+        DATABASE_URL: this.postgres!.url,
+        ...(this.sentinel
+          ? { REDIS_URL: '', REDIS_SENTINELS: this.sentinel.sentinels.join(','), REDIS_SENTINEL_NAME: this.sentinel.name }
+          : { REDIS_URL: this.redis!.url, REDIS_SENTINELS: '' }),
+        ...(this.rtpengine2
+          ? {
+            RTPENGINE_URL: '', RTPENGINE_RECORDING_DIR: '',
+            RTPENGINE_URLS: `udp://127.0.0.1:${this.ports.ng},udp://127.0.0.1:${this.ports.ng2}`, RTPENGINE_RECORDING_DIRS: `${this.recordingDir},${this.recordingDir}-2`,
+          }
+          : { RTPENGINE_URL: `udp://127.0.0.1:${this.ports.ng}`, RTPENGINE_RECORDING_DIR: this.recordingDir, RTPENGINE_URLS: '', RTPENGINE_RECORDING_DIRS: '' }),
+        RTPENGINE_DTMF_LOG_PORT: String(this.ports.dtmf),
         DRACHTIO_HOST: '127.0.0.1', DRACHTIO_PORT: String(this.ports.drachtio), DRACHTIO_SECRET,
         // Faults are found fast here: legs are probed every 2 s, and a stop drains for 1 s.
         CALL_KEEPALIVE_SECONDS: '2', SHUTDOWN_DRAIN_SECONDS: '1',
@@ -260,7 +297,7 @@ export class ChaosSite {
       ...this.apps.map((app) => () => app.kill()),
       () => this.db?.end(),
       () => this.redisClient?.disconnect(),
-      () => this.stopDrachtio(), () => this.stopRtpengine(), () => this.stopRedis(), () => this.stopPostgres(),
+      () => this.stopDrachtio(), () => this.stopSecondRtpengine(), () => this.stopRtpengine(), () => this.stopRedis(), () => this.sentinel?.stop(), () => this.stopPostgres(),
     ];
     for (const step of steps) {
       try {

@@ -5,6 +5,10 @@ import { ChaosFloor, MARKET_CLIENT, type FloorAgent, type FloorCaller } from './
 import { ChaosSite } from './chaos-site';
 import { FaultReport } from './fault-report';
 
+/** Every scenario's figures, printed as one table when the suite ends. */
+const report = new FaultReport();
+afterAll(() => report.print());
+
 /** `npm run test:chaos -- --long` runs the faults for as long as issue 14's table says; the default is CI-sized. */
 const LONG = process.env.CHAOS_LONG === '1';
 
@@ -20,7 +24,6 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
   let anna: FloorAgent;
   let olga: FloorAgent;
   let tatiana: FloorAgent;
-  const report = new FaultReport();
 
   beforeAll(async () => {
     site = await ChaosSite.start();
@@ -29,7 +32,6 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
   }, 240_000);
 
   afterAll(async () => {
-    report.print();
     floor?.stopPhones([anna, olga, tatiana].filter(Boolean));
     await site?.close();
   }, 120_000);
@@ -97,6 +99,8 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
     const victimCalls = byNode.get(victim.nodeId) ?? [];
     const survivorCalls = byNode.get(survivor.nodeId) ?? [];
     expect(victimCalls.length).toBeGreaterThan(0);
+    // When each caller's sipp ends: the killed process's callers get a BYE from the survivor, the others talk on.
+    const callersEnded = callers.map((c) => c.result.then(() => Date.now()));
     const killedAt = Date.now();
     await victim.kill();
 
@@ -117,6 +121,11 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
     const victimMedia = interrupted.map((r) => r.sip_call_id).filter((id): id is string => id !== null);
     await eventually(() => site.mediaSessions(), (listed) => victimMedia.every((id) => !listed.includes(id)), 60_000, 500);
 
+    // The killed process's callers were hung up on (a BYE through drachtio-server, which still held their dialogs)
+    // instead of being left in silence until they gave up: their sipp ended long before their 40 s of talk.
+    const endedAt = await Promise.all(callersEnded);
+    const hungUpOn = endedAt.filter((at) => at - killedAt < 20_000).length;
+    expect(hungUpOn).toBeGreaterThanOrEqual(victimCalls.length);
     // The survivor's calls went on: their callers hang up after their talk and get a 200 for it.
     const results = await Promise.all(callers.map((c) => c.result));
     const rows = await eventually(() => rowsSince(since), (r) => r.length === 3 && r.every((x) => x.outcome !== null), 30_000, 200);
@@ -124,7 +133,7 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
     expect(results.filter((r) => r.successful === 1).length).toBeGreaterThanOrEqual(survivorCalls.length);
     report.add({
       fault: 'SIGKILL one of two app processes', callersAffected: victimCalls.length, rowsLost: 3 - rows.length,
-      secondsToRecover: Math.max(rowsAfter, agentsFreeAfter), recovered: `rows marked interrupted after ${rowsAfter.toFixed(1)} s, agents free after ${agentsFreeAfter.toFixed(1)} s; survivor's ${survivorCalls.length} call(s) unaffected`,
+      secondsToRecover: Math.max(rowsAfter, agentsFreeAfter), recovered: `rows marked interrupted after ${rowsAfter.toFixed(1)} s, agents free after ${agentsFreeAfter.toFixed(1)} s, its callers sent a BYE; survivor's ${survivorCalls.length} call(s) unaffected`,
     });
     // The site runs two processes again for the next fault.
     await site.restartApp(victim);
@@ -269,6 +278,104 @@ describeWithDrachtio('calls survive faults: two Switchboard processes on real dr
     report.add({
       fault: 'BYE lost (agent phone vanished)', callersAffected: 1, rowsLost: 0, secondsToRecover: endedAfter,
       recovered: `call ended and agent freed ${endedAfter.toFixed(1)} s after the phone vanished (probe every 2 s, 10 s to answer)`,
+    });
+  }, 240_000);
+});
+
+describeWithDrachtio('calls survive a Redis failover and an rtpengine lost: two Switchboard processes on Redis Sentinel (primary, replica, three sentinels) and two rtpengines', () => {
+  let site: ChaosSite;
+  let floor: ChaosFloor;
+  let anna: FloorAgent;
+  let olga: FloorAgent;
+  let tatiana: FloorAgent;
+
+  beforeAll(async () => {
+    site = await ChaosSite.start({ redis: 'sentinel', rtpengines: 2 });
+    floor = new ChaosFloor(site);
+    [anna, olga, tatiana] = await Promise.all(['anna', 'olga', 'tatiana'].map((u) => floor.agent(u))) as [FloorAgent, FloorAgent, FloorAgent];
+  }, 240_000);
+
+  afterAll(async () => {
+    floor?.stopPhones([anna, olga, tatiana].filter(Boolean));
+    await site?.close();
+  }, 120_000);
+
+  it('the primary crashes: the sentinels promote the replica; the talking call, the queued caller and the agents carry on; nothing is stranded', async () => {
+    const since = new Date();
+    await floor.setState(olga, 'not_ready');
+    await floor.setState(tatiana, 'not_ready');
+    await floor.readyWithPhone(anna);
+    const talker = await floor.call(MARKET_CLIENT, [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 30_000 }, { hangUp: true }]);
+    await floor.waitForState(anna, (x) => x === 'on_call');
+    // The queued caller waits long enough to be answered after the failover, and then talks a while.
+    const queued = await floor.call(MARKET_CLIENT, [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 60_000 }, { hangUp: true }]);
+    const before = await eventually(() => site.liveCallStates(), (m) => m.size === 2 && [...m.values()].includes('queued'), 30_000, 200);
+    const sentinel = site.sentinel!;
+    const oldPrimary = (await sentinel.primaryPort())!;
+    // Replicated before the crash: asynchronous replication loses what the replica has not received yet (README).
+    await sentinel.connectTo(oldPrimary).call('WAIT', '1', '1000');
+
+    const crashedAt = Date.now();
+    await sentinel.kill(oldPrimary);
+    await sentinel.promotedAfter(oldPrimary, 60_000);
+    const promotedAfter = (Date.now() - crashedAt) / 1000;
+    // Both processes answer again from the new primary, and every caller kept their place.
+    expect(await floor.waitForState(anna, (x) => x === 'on_call', 30_000)).toBe('on_call');
+    const answeringAfter = (Date.now() - crashedAt) / 1000;
+    const after = await site.liveCallStates();
+    expect([...after.entries()].sort()).toEqual([...before.entries()].sort());
+    // A second operator comes back from her break: the queued caller is hers.
+    await floor.readyWithPhone(olga);
+    await floor.waitForState(olga, (x) => x === 'on_call', 30_000);
+    await Promise.all([talker.result, queued.result]);
+    const rows = await eventually(() => site.db.query<{ outcome: string | null }>('SELECT outcome FROM calls WHERE started_at >= $1', [since]).then((r) => r.rows), (r) => r.length === 2 && r.every((x) => x.outcome !== null), 60_000, 250);
+    expect(rows.map((r) => r.outcome)).toEqual(['answered', 'answered']);
+    await eventually(() => Promise.all([anna, olga].map((a) => floor.agentState(a))), (states) => states.every((x) => x !== 'on_call'), 30_000, 250);
+    report.add({
+      fault: 'Redis primary fails over (Sentinel)', callersAffected: 2, rowsLost: 2 - rows.length, secondsToRecover: answeringAfter,
+      recovered: `replica promoted ${promotedAfter.toFixed(1)} s after the crash, ACD answering at ${answeringAfter.toFixed(1)} s; talking and queued callers kept their place, the queued one answered after`,
+    });
+  }, 240_000);
+
+  it('one of two rtpengines stopped: only its calls end, with the reason; the other\'s calls go on and new calls go to it', async () => {
+    const since = new Date();
+    const agents = [anna, olga, tatiana];
+    const onCall = async (): Promise<number> => (await Promise.all(agents.map((a) => floor.agentState(a)))).filter((x) => x === 'on_call').length;
+    await eventually(() => site.liveCallStates(), (m) => m.size === 0, 60_000, 250);
+    for (const agent of agents) await floor.readyWithPhone(agent);
+    // Calls until both engines carry one (each process takes the engines in turn): at most one per operator.
+    const callers: FloorCaller[] = [];
+    let sessions: [string[], string[]] = [[], []];
+    for (let i = 0; i < agents.length; i++) {
+      // Long enough to outlast the engine's 10 s of silence before its calls count as lost, after up to three set-ups.
+      callers.push(await floor.call(MARKET_CLIENT, [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 75_000 }, { hangUp: true }]));
+      await eventually(onCall, (n) => n === i + 1, 30_000, 200);
+      sessions = [await site.mediaSessions(site.ports.ng), await site.mediaSessions(site.ports.ng2)];
+      if (sessions[0].length > 0 && sessions[1].length > 0) break;
+    }
+    const [onFirst, onSecond] = sessions;
+    expect(onFirst.length).toBeGreaterThan(0);
+    expect(onSecond.length).toBeGreaterThan(0);
+
+    const stoppedAt = Date.now();
+    await site.stopSecondRtpengine();
+    const rows = await eventually(
+      async () => (await site.db.query<{ sip_call_id: string; hangup_cause: string | null; outcome: string | null }>(
+        'SELECT sip_call_id, hangup_cause, outcome FROM calls WHERE started_at >= $1 AND sip_call_id = ANY($2::text[])', [since, onSecond])).rows,
+      (r) => r.length === onSecond.length && r.every((x) => x.outcome !== null), 40_000, 250,
+    );
+    const endedAfter = (Date.now() - stoppedAt) / 1000;
+    expect(rows.map((r) => r.hangup_cause)).toEqual(onSecond.map(() => expect.stringMatching(/^media lost: rtpengine /)));
+    // The first engine's calls talk on; the freed operators can take new calls, which go to the first engine.
+    expect(await onCall()).toBe(onFirst.length);
+    const before = (await site.mediaSessions(site.ports.ng)).length;
+    const caller = await floor.call(MARKET_CLIENT, [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 3_000 }, { hangUp: true }], 40);
+    await eventually(async () => (await site.mediaSessions(site.ports.ng)).length, (n) => n > before, 20_000, 200);
+    expect((await caller.result).successful).toBe(1);
+    await Promise.all(callers.map((c) => c.result));
+    report.add({
+      fault: 'one of two rtpengines stopped', callersAffected: onSecond.length, rowsLost: 0, secondsToRecover: endedAfter,
+      recovered: `its ${onSecond.length} call(s) ended 'media lost' ${endedAfter.toFixed(1)} s after it stopped; the other engine's ${onFirst.length} call(s) went on; the next call went to the other engine`,
     });
   }, 240_000);
 });
