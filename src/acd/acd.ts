@@ -20,6 +20,7 @@ import { resolveQueueConfig, type QueueConfig, type QueueConfigInput } from './q
 import { DEFAULT_PRIORITY, PRIORITY_MAX, PRIORITY_MIN } from './queue-score';
 import { addCounters, emptyCounters, summarisePeriod, type QueueStats } from './queue-stats';
 import { ReapGuard } from './reap-guard';
+import { parseReservation, ReservationDelivery } from './reservation-delivery';
 import { RepeatingTask } from './repeating-task';
 import { ScriptRunner } from './script-runner';
 
@@ -157,29 +158,6 @@ function parseMeta(raw: string | undefined): Record<string, unknown> | null {
   }
 }
 
-function parseReservation(value: unknown): Reservation | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const r = value as Record<string, unknown>;
-  const callId = stringOr(r.callId, null);
-  const agentId = stringOr(r.agentId, null);
-  const queueId = stringOr(r.queueId, null);
-  if (!callId || !agentId || !queueId) return null;
-  const reservation: Reservation = {
-    callId,
-    agentId,
-    queueId,
-    kind: r.kind === 'callback' ? 'callback' : 'call',
-    owner: stringOr(r.owner, ''),
-    holder: stringOr(r.holder, ''),
-    deadline: numberOr(r.deadline, 0),
-    ringMs: numberOr(r.ringMs, 0),
-  };
-  const number = stringOr(r.callbackNumber, '');
-  if (number) reservation.callbackNumber = number;
-  const meta = stringOr(r.meta, '');
-  if (meta) reservation.meta = JSON.parse(meta) as Record<string, unknown>;
-  return reservation;
-}
 
 /**
  * The automatic call distributor as seen by one Switchboard process. All live
@@ -199,14 +177,13 @@ export class Acd {
   private readonly dayOf: (ms: number) => string;
   private readonly logger: Logger | undefined;
   private readonly settingsJson: string;
-  private readonly reservationListeners = new Set<ReservationListener>();
+  /** Hands each reservation to the process that must ring for it (reservation-delivery.ts). */
+  private readonly delivery: ReservationDelivery;
   /** Declared to every script run so that Redis Cluster routes it to the slot of the ACD's hash tag. */
   private readonly routingKey: string;
   private heartbeatSeen = false;
   private readonly reapGuard: ReapGuard;
   private loops: RepeatingTask[] = [];
-  /** Receives the reservations other processes' runs made for calls this process holds (started by start()). */
-  private deliveries: Redis | null = null;
 
   constructor(options: AcdOptions) {
     this.redis = options.redis;
@@ -222,6 +199,7 @@ export class Acd {
     this.reapGuard = new ReapGuard(this.settings);
     this.runner = new ScriptRunner(this.redis, ACD_SCRIPT);
     this.routingKey = this.keys.get('nodes');
+    this.delivery = new ReservationDelivery({ redis: this.redis, prefix: this.keys.prefix, nodeId: this.nodeId, logger: this.logger });
   }
 
   /** Requests this instance has sent to Redis (for the benchmark's round-trip count). */
@@ -238,13 +216,11 @@ export class Acd {
     }
   }
 
-  /** Listens to reservations this process makes; returns the remover (call it in a finally). */
+  /** Listens to reservations this process must ring for; returns the remover (call it in a finally). */
   onReservation(listener: ReservationListener): () => void {
-    this.reservationListeners.add(listener);
-    return () => {
-      this.reservationListeners.delete(listener);
-    };
+    return this.delivery.listen(listener);
   }
+
 
   // ---- configuration ------------------------------------------------------------------------
 
@@ -632,7 +608,7 @@ export class Acd {
   async start(): Promise<void> {
     if (this.loops.length > 0) return;
     await this.prepare();
-    await this.receiveForwarded();
+    await this.delivery.start();
     await this.heartbeat();
     const warn = (what: string) => (err: unknown): void => this.logger?.warn({ err }, `acd ${what} failed`);
     // Separate loops, so that a slow housekeeping run never delays the heartbeat.
@@ -651,8 +627,7 @@ export class Acd {
   async stop(options: { leave?: boolean } = {}): Promise<void> {
     const loops = this.loops;
     this.loops = [];
-    this.deliveries?.disconnect();
-    this.deliveries = null;
+    this.delivery.stop();
     try {
       await Promise.all(loops.map((loop) => loop.stop()));
     } finally {
@@ -678,58 +653,8 @@ export class Acd {
     const out = parseLuaReply(raw);
     const reservations = asList(out.reservations).map(parseReservation).filter((r): r is Reservation => r !== null);
     // This run may have matched a caller whose leg another process holds: that process rings the agent.
-    const mine = reservations.filter((r) => r.holder === '' || r.holder === this.nodeId);
-    for (const reservation of reservations) if (!mine.includes(reservation)) this.forward(reservation);
-    out.reservations = mine;
-    for (const reservation of mine) this.deliver(reservation);
+    out.reservations = this.delivery.route(reservations);
     return out;
-  }
-
-  private deliver(reservation: Reservation): void {
-    for (const listener of [...this.reservationListeners]) {
-      try {
-        listener(reservation);
-      } catch (err) {
-        this.logger?.error({ err, callId: reservation.callId }, 'reservation listener failed');
-      }
-    }
-  }
-
-  private deliveryChannel(nodeId: string): string {
-    return `${this.keys.prefix}deliver:${nodeId}`;
-  }
-
-  /**
-   * Hands a reservation to the process that holds the caller's leg. Lost on
-   * the way (Redis away, that process gone), the reservation's deadline
-   * passes and housekeeping gives the call back to the queue.
-   */
-  private forward(reservation: Reservation): void {
-    this.redis.publish(this.deliveryChannel(reservation.holder), JSON.stringify(reservation)).catch((err: unknown) => {
-      this.logger?.warn({ err, callId: reservation.callId, holder: reservation.holder }, 'could not hand a reservation to the process holding the caller; it expires and is matched again');
-    });
-  }
-
-  /** Listens for the reservations other processes make for this process's callers. */
-  private async receiveForwarded(): Promise<void> {
-    const subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-    subscriber.on('error', () => undefined);
-    subscriber.on('message', (_channel: string, message: string) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(message);
-      } catch {
-        parsed = null;
-      }
-      const reservation = parseReservation(parsed);
-      if (!reservation || reservation.holder !== this.nodeId) {
-        this.logger?.error({ message }, 'unreadable reservation handed over by another process; it expires and is matched again');
-        return;
-      }
-      this.deliver(reservation);
-    });
-    await subscriber.subscribe(this.deliveryChannel(this.nodeId));
-    this.deliveries = subscriber;
   }
 
   private reservationsOf(out: LuaReply): Reservation[] {
