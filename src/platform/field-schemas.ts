@@ -5,7 +5,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
  * that the HTTP API validates with: one definition of an id, a code, a
  * timestamp, money, skill levels.
  */
-export const Id = Type.Integer({ minimum: 1 });
+// A database id (Postgres integer): larger values are refused as a bad request (400) rather than reaching SQL (issue 15: 500).
+export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*$', minLength: 1, maxLength: 64 });

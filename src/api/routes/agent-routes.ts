@@ -7,9 +7,9 @@ import type { Db } from '../../db/pool';
 import { createStaffRepository } from '../../db/repositories/staff-repository';
 import { AppError } from '../../errors/app-error';
 import { AgentListItem, AgentStateChanged, AgentView, QueueLiveStats, WrapUpExtended } from '../schemas/agent-schemas';
-import { ErrorBody } from '../schemas/common-schemas';
+import { ErrorBody, Id } from '../schemas/common-schemas';
 
-const AgentParams = Type.Object({ staffId: Type.Integer({ minimum: 1 }) });
+const AgentParams = Type.Object({ staffId: Id });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 /** Operators act on their own agent only; supervisors and admins on anyone's. */

@@ -11,7 +11,7 @@ import { tryNormalisePhone } from '../../directory/phone-number';
 import { AppError } from '../../errors/app-error';
 import { decodeCallLogCursor } from '../../reports/call-log-cursor';
 import { CallLogPage } from '../schemas/call-schemas';
-import { Code, ErrorBody } from '../schemas/common-schemas';
+import { Code, ErrorBody, Id } from '../schemas/common-schemas';
 
 export interface CallLogRoutesOptions {
   db: Db;
@@ -26,9 +26,9 @@ const CallLogQuery = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'any phone format; matches the E.164 number or the last digits' })),
-  clientId: Type.Optional(Type.Integer({ minimum: 1 })),
+  clientId: Type.Optional(Id),
   client: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'part of the client name' })),
-  agentId: Type.Optional(Type.Integer({ minimum: 1 })),
+  agentId: Type.Optional(Id),
   queue: Type.Optional(Code),
   disposition: Type.Optional(Code),
   outcome: Type.Optional(Type.Union(CALL_OUTCOMES.map((o) => Type.Literal(o)))),

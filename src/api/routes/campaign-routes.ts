@@ -9,7 +9,7 @@ import {
 } from '../../db/repositories/campaigns-repository';
 import { actorOf } from '../auth-hook';
 import { CampaignAssigned, CampaignCreated, CampaignDetail, CampaignStatusName, CampaignSummary, DormantList } from '../schemas/campaign-schemas';
-import { ErrorBody, IdParams, NonEmpty } from '../schemas/common-schemas';
+import { ErrorBody, IdParams, NonEmpty, Id } from '../schemas/common-schemas';
 
 const Months = Type.Integer({ minimum: 1, maximum: 120, default: DORMANT_DEFAULTS.months, description: 'months without an order' });
 const ClientType = Type.String({ pattern: '^[a-z][a-z0-9_]*$', minLength: 1, maxLength: 64, default: DORMANT_DEFAULTS.clientType });
@@ -86,7 +86,7 @@ export function registerCampaignRoutes(fastify: FastifyInstance, db: Db): void {
       tags: ['campaigns'],
       summary: 'Share the pending, unassigned calls among these staff members in turn (round robin, longest idle client first)',
       params: IdParams,
-      body: Type.Object({ staffIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+      body: Type.Object({ staffIds: Type.Array(Id, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
       response: { 200: CampaignAssigned, ...errors },
     },
     handler: async (request) => {

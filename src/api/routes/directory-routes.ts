@@ -12,7 +12,7 @@ import { schedulesRepository } from '../../db/repositories/schedules-repository'
 import { createStaffRepository } from '../../db/repositories/staff-repository';
 import { actorOf } from '../auth-hook';
 import { AuditEntry } from '../schemas/audit-schemas';
-import { Code, ErrorBody, NonEmpty } from '../schemas/common-schemas';
+import { Code, ErrorBody, NonEmpty, Id } from '../schemas/common-schemas';
 import { LookupEntry as Entry } from '../schemas/directory-schemas';
 import * as S from '../../directory/directory-records';
 import { registerResourceRoutes } from './resource-routes';
@@ -70,7 +70,7 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
     record: S.Staff, create: S.StaffCreate, patch: S.StaffPatch,
     query: Type.Object({
       role: Type.Optional(Type.Union(S.STAFF_ROLES.map((r) => Type.Literal(r)))),
-      departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+      departmentId: Type.Optional(Id),
       active: Type.Optional(Type.Boolean()),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
       offset: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -113,7 +113,7 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
       tags: ['audit'], summary: 'Who changed what and when, newest first',
       querystring: Type.Object({
         entity: Type.Optional(Type.String()), entityId: Type.Optional(Type.String()),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), before: Type.Optional(Type.Integer({ minimum: 1 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), before: Type.Optional(Id),
       }),
       response: { 200: Type.Array(AuditEntry), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
     },

@@ -16,13 +16,13 @@ import type { AvailabilitySnapshot } from '../../routing/availability-snapshot';
 import type { DirectorySnapshot } from '../../routing/directory-snapshot';
 import { unwrapValidation } from '../../routing/validation-result';
 import { validateFlowForScope, validateRoutingAgainstDirectory } from '../../db/config-validation';
-import { ErrorBody } from '../schemas/common-schemas';
+import { ErrorBody, Id } from '../schemas/common-schemas';
 import { SimulationResult, SimulationStep } from '../schemas/config-schemas';
 
 const Availability = Type.Object(
   {
-    absentStaffIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { description: 'logged out' })),
-    busyStaffIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { description: 'on a call' })),
+    absentStaffIds: Type.Optional(Type.Array(Id, { description: 'logged out' })),
+    busyStaffIds: Type.Optional(Type.Array(Id, { description: 'on a call' })),
     unstaffedQueues: Type.Optional(Type.Array(Type.String(), { description: 'no agent logged in' })),
   },
   { additionalProperties: false, description: 'who is there; by default every active person is available and every queue staffed' },

@@ -7,7 +7,7 @@ import type { VersionedConfigStore } from '../../db/versioned-config-store';
 import { AppError } from '../../errors/app-error';
 import { validationError, type ValidationResult } from '../../routing/validation-result';
 import { actorOf } from '../auth-hook';
-import { ErrorBody } from '../schemas/common-schemas';
+import { ErrorBody, Id } from '../schemas/common-schemas';
 import { ConfigVersion as VersionWithDocument, ConfigVersionSummary as Version, ValidationReport } from '../schemas/config-schemas';
 
 export interface VersionedConfigRoutesOptions<TDocument> {
@@ -42,7 +42,7 @@ async function mustBeValid<T>(what: string, result: Promise<ValidationResult<T>>
  */
 export function registerVersionedConfigRoutes<TDocument>(fastify: FastifyInstance, db: Db, o: VersionedConfigRoutesOptions<TDocument>): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const withVersion = o.paramsSchema ? Type.Composite([o.paramsSchema as never, Type.Object({ version: Type.Integer({ minimum: 1 }) })]) : Type.Object({ version: Type.Integer({ minimum: 1 }) });
+  const withVersion = o.paramsSchema ? Type.Composite([o.paramsSchema as never, Type.Object({ version: Id })]) : Type.Object({ version: Id });
   const params = (request: { params: unknown }): Record<string, string> => request.params as Record<string, string>;
   const versionOf = (request: { params: unknown }): number => (request.params as { version: number }).version;
 
@@ -126,7 +126,7 @@ export function registerVersionedConfigRoutes<TDocument>(fastify: FastifyInstanc
     config: { access: ADMINS },
     schema: {
       tags: [o.tag], summary: `Publish an earlier version's document again, as a new version`, ...(o.paramsSchema ? { params: o.paramsSchema } : {}),
-      body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: VersionWithDocument, ...errors },
+      body: Type.Object({ version: Id }, { additionalProperties: false }), response: { 200: VersionWithDocument, ...errors },
     },
     handler: async (request) => {
       const scope = o.scopeOf(params(request));

@@ -87,7 +87,7 @@ export type StoredCallView = Static<typeof StoredCallView>;
 /** Where a live call can be transferred (blind) or a consult can ring: the request body's target. */
 export const TransferTarget = Type.Union([
   Type.Object({ kind: Type.Literal('queue'), queue: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('person'), staffId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('person'), staffId: Id }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('department'), department: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
   // The services of the business rules, resolved through the directory; `manager` is the client's assigned manager.
   Type.Object({ kind: Type.Literal('finance') }, { additionalProperties: false }),

@@ -1,7 +1,9 @@
 import { Type, type SchemaOptions, type TUnsafe } from '@sinclair/typebox';
 
+import { Id } from '../../platform/field-schemas';
+
 export { Code, Id, Language, Money, NonEmpty, Nullable, SkillLevels, Timestamp } from '../../platform/field-schemas';
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: Id });
 
 export const Paging = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
