@@ -1,10 +1,18 @@
 /** What a report cell can hold. */
 export type CsvValue = string | number | boolean | null | undefined | readonly (string | number)[];
 
-/** A value as one CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; null is empty. */
+/**
+ * A value as one CSV field (RFC 4180): quoted when it holds a comma, a quote
+ * or a line break; null is empty. Text that a spreadsheet would run as a
+ * formula (starting with = + - @, a tab or a carriage return: a client's name
+ * or a wrap-up note typed by anyone) gets a leading apostrophe, as OWASP's CSV
+ * injection advice says (issue 15); numbers stay numbers.
+ */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const text = Array.isArray(value) ? value.join('; ') : String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const raw = Array.isArray(value) ? value.join('; ') : String(value);
+  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

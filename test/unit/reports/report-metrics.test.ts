@@ -62,6 +62,14 @@ describe('CSV export', () => {
     expect(csvField(0.5)).toBe('0.5');
     expect(toCsv<{ a: string; b: number | null }>(['a', 'b'], [{ a: 'x', b: null }, { a: 'y\nz', b: 2 }])).toBe('a,b\r\nx,\r\n"y\nz",2\r\n');
   });
+
+  it('neutralises text a spreadsheet would run as a formula, and leaves numbers alone', () => {
+    expect(['=HYPERLINK("http://x")', '+1', '-2+3', '@SUM(A1)', '\tx', 'plain'].map((t) => csvField(t))).toEqual([
+      '"\'=HYPERLINK(""http://x"")"', "'+1", "'-2+3", "'@SUM(A1)", "'\tx", 'plain',
+    ]);
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField(['=cmd', 'b'])).toBe("'=cmd; b");
+  });
 });
 
 describe('call-log cursor', () => {
