@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   NOT_A_TRUNK: { http: 403, sip: 403, summary: 'the request came from an address that is not a SIP trunk' },
   BAD_SIP_REQUEST: { http: 400, sip: 400, summary: 'the SIP request is malformed (a missing tag, an unreadable header)' },
   NO_ACCEPTABLE_MEDIA: { http: 415, sip: 488, summary: 'the request carries no media description that can be accepted here' },
+  UNSUPPORTED_BODY: { http: 415, sip: 415, summary: 'the request body is of a type this endpoint does not take (see its Accept header)' },
   REQUEST_PENDING: { http: 409, sip: 491, summary: 'another offer is outstanding on this call (retry after a moment)' },
   NO_SUCH_DIALOG: { http: 404, sip: 481, summary: 'no such call leg or transaction' },
   BUSY: { http: 409, sip: 486, summary: 'the person called is busy' },

@@ -20,6 +20,7 @@ const REASONS: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  415: 'Unsupported Media Type',
   420: 'Bad Extension',
   423: 'Interval Too Brief',
   480: 'Temporarily Unavailable',
@@ -57,6 +58,19 @@ export function sipFailureFor(err: unknown): SipFailure {
 export function sipRefusal(code: ErrorCode, why?: string): SipFailure {
   const status = ERROR_CATALOGUE[code].sip;
   return { status, reason: why ? `${reasonPhrase(status)} (${why})` : reasonPhrase(status), headers: status === 503 ? { 'Retry-After': '10' } : {} };
+}
+
+/**
+ * What an INVITE carries as its offer (RFC 3261 §13.2.1, RFC 3264): an SDP
+ * body, nothing (a delayed offer: the offer is due in our 200 OK), or a body
+ * of another type (ISUP in multipart, a typo), which gets 415 with Accept.
+ */
+export function inviteOfferKind(contentType: string | undefined, body: string | undefined): 'sdp' | 'none' | 'other' {
+  if (body === undefined || body.trim() === '') return 'none';
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  // RFC 3261 §20.15 wants a Content-Type with every body; a peer that leaves it out but sends SDP is taken at its word.
+  if (type === 'application/sdp' || (type === '' && /^\s*v=0/.test(body))) return 'sdp';
+  return 'other';
 }
 
 /** Sends sipRefusal(code, why) as the final response. */

@@ -2,7 +2,7 @@ import type { FlowDocument } from '../../ivr/flow-document';
 import type { LegKind } from '../../media/media-leg';
 import type { RoutingConfig } from '../../routing/routing-config-schema';
 import { sentOverWebSocket } from '../sent-over-websocket';
-import { refuse } from '../sip-status';
+import { refuse, inviteOfferKind } from '../sip-status';
 import type { SrfRequest, SrfResponse } from '../srf-types';
 import { newCallMedia } from './call-media';
 import { tagOf } from './dialog-ends';
@@ -37,6 +37,17 @@ function callerLegKind(req: SrfRequest): LegKind {
 export async function answerCaller(ctx: InboundContext, onReinvite: CallerReinvite): Promise<CallerLegOutcome> {
   const { req, res, services, recorder } = ctx;
   req.on('cancel', () => ctx.callerGone.resolve('CANCEL'));
+  // A body we cannot take is refused before any work, with what we take (it used to fail in rtpengine as a 500).
+  const offer = inviteOfferKind(req.get('Content-Type'), req.body);
+  if (offer === 'other') {
+    refuse(res, 'UNSUPPORTED_BODY', `INVITE body of type ${req.get('Content-Type') ?? 'unknown'}`, { Accept: 'application/sdp' });
+    return { kind: 'ended', end: { side: 'system', cause: `unsupported INVITE body: ${req.get('Content-Type') ?? 'no Content-Type'}`, outcome: 'rejected' } };
+  }
+  if (offer === 'none') {
+    // Delayed offer (our offer in the 200 OK, the answer in the ACK) is not taken yet (issue 15): a clear 488, not a 500.
+    refuse(res, 'NO_ACCEPTABLE_MEDIA', 'no SDP offer in the INVITE');
+    return { kind: 'ended', end: { side: 'system', cause: 'INVITE without an SDP offer (delayed offer)', outcome: 'rejected' } };
+  }
   const looked = await ctx.beforeCallerLeaves(services.lookup.lookup(ctx.callerNumber));
   if (!looked) return CANCELLED;
   const lookup = looked.value;

@@ -256,6 +256,20 @@ describe('an inbound call, phase by phase, without drachtio-server', () => {
     expect(only(world.records)).toMatchObject({ hangupSide: 'caller' });
   });
 
+  it('an INVITE whose body is not SDP gets 415 with Accept, one without an offer (delayed offer) a clear 488; both recorded, nothing sent to rtpengine', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const isupRes = fakeResponse();
+    await new InboundCall(world.services, fakeRequest({ body: 'ISUP 1', headers: { From: '<sip:+74951234567@trunk>;tag=c', 'Call-ID': 'sip-isup', 'Content-Type': 'application/isup' } }), isupRes).run();
+    expect(isupRes.sent).toEqual([{ status: 415, reason: 'Unsupported Media Type (INVITE body of type application/isup)', headers: { Accept: 'application/sdp' } }]);
+    const delayedRes = fakeResponse();
+    await new InboundCall(world.services, fakeRequest({ headers: { From: '<sip:+74951234567@trunk>;tag=d', 'Call-ID': 'sip-delayed' } }), delayedRes).run();
+    expect(delayedRes.sent.map((r) => r.status)).toEqual([488]);
+    expect(world.records.map((r) => [r.outcome, r.hangupCause])).toEqual([
+      ['rejected', 'unsupported INVITE body: application/isup'], ['rejected', 'INVITE without an SDP offer (delayed offer)'],
+    ]);
+    expect(world.ng.sent).toEqual([]);
+  });
+
   it('without a published flow the INVITE is refused 503 with Retry-After, and the failed call is recorded', async () => {
     const world = fakeCallWorld(DIRECTORY);
     world.services.flows = { currentOrLastKnown: () => Promise.resolve(null) } as unknown as typeof world.services.flows;
