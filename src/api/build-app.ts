@@ -9,6 +9,7 @@ import { registerAuthHook } from './auth-hook';
 import { checkResponseContracts } from './response-contract-check';
 import { toAppError } from './http-errors';
 import { registerAuthRoutes } from './routes/auth-routes';
+import { LoginThrottle } from '../auth/login-throttle';
 import { registerDirectoryRoutes } from './routes/directory-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerClientImportRoutes } from './routes/client-import-routes';
@@ -88,7 +89,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerAuthHook(app, context.db);
   registerHealthRoutes(app, context);
   registerSiteRoutes(app, { ca: context.siteCa ?? null });
-  registerAuthRoutes(app, context.db, context.config.auth.tokenTtlHours);
+  registerAuthRoutes(app, context.db, context.config.auth.tokenTtlHours, new LoginThrottle(context.redis), context.logger);
   const directoryFeed = new DirectoryChangeFeed(context.redis, context.logger);
   const onClientsChanged = (e164s: string[] | null): Promise<void> => directoryFeed.publish({ e164s });
   const staffingFeed = new StaffingChangeFeed(context.redis, context.logger);

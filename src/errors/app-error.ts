@@ -9,6 +9,7 @@ export const ERROR_CATALOGUE = {
   BAD_CSV: { http: 400, sip: 400, summary: 'the CSV file cannot be read' },
   BAD_AUDIO: { http: 400, sip: 400, summary: 'the audio file cannot be read or is outside the accepted limits' },
   UNAUTHENTICATED: { http: 401, sip: 401, summary: 'no valid credentials' },
+  TOO_MANY_ATTEMPTS: { http: 429, sip: 403, summary: 'too many failed attempts: wait for the time Retry-After names, then try again' },
   FORBIDDEN: { http: 403, sip: 403, summary: 'the role does not allow this' },
   NOT_FOUND: { http: 404, sip: 404, summary: 'no such record' },
   CONFLICT: { http: 409, sip: 409, summary: 'the change conflicts with existing data' },

@@ -1,3 +1,5 @@
+import type { LoginThrottle } from '../../auth/login-throttle';
+import type { Logger } from '../../logger';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -17,20 +19,42 @@ const Password = Type.String({ minLength: 8, maxLength: 200 });
 // A hash to compare against when the user does not exist, so that both answers take as long.
 const DUMMY_HASH_PROMISE = hashPassword('not-a-real-password');
 
-export function registerAuthRoutes(fastify: FastifyInstance, db: Db, tokenTtlHours: number): void {
+export function registerAuthRoutes(fastify: FastifyInstance, db: Db, tokenTtlHours: number, throttle: LoginThrottle, logger: Logger): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  /** How long to wait before trying; with Redis away the throttle cannot count, and logins are not refused for that. */
+  const waitBeforeLogin = async (address: string, username: string): Promise<number> => {
+    try {
+      return await throttle.waitMs(address, username);
+    } catch (err) {
+      logger.warn({ err }, 'login throttle unavailable (Redis?): this attempt is not limited');
+      return 0;
+    }
+  };
   app.post('/api/auth/login', {
     config: { access: 'public' },
+    // A public route: a username and a password fit in far less than the app's 10 MiB.
+    bodyLimit: 4096,
     schema: {
-      tags: ['auth'], summary: 'Exchange a username and password for a bearer token',
+      tags: ['auth'], summary: 'Exchange a username and password for a bearer token (failed attempts slow the next ones down: 429 with Retry-After)',
       body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Session, 400: ErrorBody, 401: ErrorBody },
+      response: { 200: Session, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { username, password } = request.body;
+      // Refused before the password is hashed: a guesser must not cost the server an scrypt per guess either.
+      const waitMs = await waitBeforeLogin(request.ip, username);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        void reply.header('Retry-After', String(seconds));
+        throw new AppError('TOO_MANY_ATTEMPTS', `too many failed logins: try again in ${seconds} s`);
+      }
       const user = await findUserForLogin(db, username);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-      if (!user || !valid) throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+      if (!user || !valid) {
+        await throttle.failed(request.ip, username).catch((err: unknown) => logger.warn({ err }, 'login throttle could not count a failure'));
+        throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+      }
+      await throttle.succeeded(username).catch(() => undefined);
       const { passwordHash: _hash, ...publicUser } = user;
       return { ...(await issueToken(db, user.id, tokenTtlHours)), user: publicUser };
     },
