@@ -28,8 +28,12 @@ export function registerCallRoutes(fastify: FastifyInstance, db: Db): void {
       if (user?.role === 'operator' && !(user.staffId !== null && call.agentIds.includes(user.staffId))) {
         throw new AppError('FORBIDDEN', 'an operator may open only the calls they took part in');
       }
+      // An operator reads their own wrap-up of a call they shared, not a colleague's notes (issue 15).
+      const wrapUps = user?.role === 'operator' ? call.wrapUps.filter((w) => w.staffId === user.staffId) : call.wrapUps;
       // Names for the ids and the rings summed up, so the call view needs no second request (issue 7).
-      return { ...call, ...(await loadCallViewExtras(db, call)) };
+      // The recording without where its file lies on the server: /api/recordings/:id/audio plays it.
+      const recording = call.recording ? (({ filePath: _file, ...shown }) => shown)(call.recording) : null;
+      return { ...call, recording, wrapUps, ...(await loadCallViewExtras(db, call)) };
     },
   });
 

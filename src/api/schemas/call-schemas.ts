@@ -25,9 +25,9 @@ export type CallLogPage = Static<typeof CallLogPage>;
 export const StoredCallEvent = Type.Object({ seq: Type.Integer(), at: Timestamp, type: Type.String(), data: Type.Record(Type.String(), Type.Unknown()) });
 export type StoredCallEvent = Static<typeof StoredCallEvent>;
 
-/** A stored recording's metadata. */
+/** A stored recording's metadata, as the API shows it: where the file lies on the server is nobody's business (issue 15); /api/recordings/:id/audio plays it. */
 export const StoredRecording = Type.Object({
-  id: Type.String(), callId: Type.String(), filePath: Type.String(), format: Type.String(), channels: Type.Integer(), sampleRate: Type.Integer(),
+  id: Type.String(), callId: Type.String(), format: Type.String(), channels: Type.Integer(), sampleRate: Type.Integer(),
   durationMs: Type.Number(), sizeBytes: Type.Number(), createdAt: Timestamp, purgeAfter: Nullable(Timestamp), purgedAt: Nullable(Timestamp),
 });
 export type StoredRecording = Static<typeof StoredRecording>;

@@ -16,7 +16,7 @@ describe('the web login slows password guessing down (real HTTP, Postgres, Redis
     await h.close();
   });
 
-  const login = (password: string): ReturnType<ApiHarness['call']> => h.call('POST', '/api/auth/login', { token: null, body: { username: 'h_operator', password } });
+  const login = (password: string): Promise<{ status: number; body: any; headers: Headers }> => h.call('POST', '/api/auth/login', { token: null, body: { username: 'h_operator', password } });
 
   it('five wrong passwords cost nothing; the sixth attempt right after is refused 429 with Retry-After, even with the right password; after the wait it works', async () => {
     for (let i = 0; i < 5; i++) expect((await login(`guess-${i}`)).status).toBe(401);

@@ -169,4 +169,18 @@ describe('call log: filters, keyset pagination, operator restriction (real Postg
     expect((await h.call('GET', `/api/calls/${ids.calls.c1}`, { token: anna })).status).toBe(200);
     expect((await h.call('GET', `/api/calls/${ids.calls.c3}`, { token: anna })).status).toBe(403);
   });
+
+  it('shows nobody where a recording lies on the server, and an operator only their own wrap-up of a shared call (issue 15)', async () => {
+    const recorded = await h.call('GET', `/api/calls/${client.p1}`, { token: h.tokens.supervisor });
+    expect(recorded.body.recording).toMatchObject({ id: expect.any(String), durationMs: 61_000 });
+    expect(recorded.body.recording).not.toHaveProperty('filePath');
+    await h.db.query(
+      `INSERT INTO wrap_ups (call_id, staff_id, disposition_code, notes) VALUES ($1, $2, 'order_taken', 'mine'), ($1, $3, 'order_taken', 'a colleague''s note')`,
+      [ids.calls.c13, ids.agentA, ids.agentB],
+    );
+    const asAnna = await h.call('GET', `/api/calls/${ids.calls.c13}`, { token: anna });
+    expect(asAnna.body.wrapUps.map((w: { notes: string }) => w.notes)).toEqual(['mine']);
+    const asSupervisor = await h.call('GET', `/api/calls/${ids.calls.c13}`, { token: h.tokens.supervisor });
+    expect(asSupervisor.body.wrapUps.map((w: { notes: string }) => w.notes).sort()).toEqual(['a colleague\'s note', 'mine']);
+  });
 });
