@@ -189,10 +189,29 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
     throw new ConfigError(`invalid configuration: drachtio.sipPort, ${config.tls.enabled ? 'drachtio.wssPort and drachtio.tlsPort' : 'drachtio.wsPort'} must differ; got ${sipPorts.join(', ')}`);
   }
   checkRedisSentinel(config.redis);
-  if (config.mode === 'production' && !config.auth.adminPassword) {
-    throw new ConfigError('invalid configuration: auth.adminPassword (ADMIN_PASSWORD) is required in production');
-  }
+  if (config.mode === 'production') checkProductionSafety(config);
   return deepFreeze(config);
+}
+
+/** The drachtio-server secret every copy of this repository ships with: anyone who reads it may drive a site's SIP. */
+export const DEFAULT_DRACHTIO_SECRET = 'cymru';
+
+/**
+ * What production refuses to start with (issue 15): no admin password of its
+ * own, the drachtio secret everyone knows, and the local Postgres that this
+ * app starts for development, which lets any local account in (trust auth).
+ * (Demo data is never loaded in production: start-system checks the mode.)
+ */
+function checkProductionSafety(config: AppConfig): void {
+  const problems: string[] = [];
+  if (!config.auth.adminPassword) problems.push('auth.adminPassword (ADMIN_PASSWORD) is required in production');
+  if (config.drachtio.secret === DEFAULT_DRACHTIO_SECRET) {
+    problems.push(`drachtio.secret (DRACHTIO_SECRET) is the default "${DEFAULT_DRACHTIO_SECRET}" every copy ships with: set a secret of your own here and in drachtio-server`);
+  }
+  if (!config.database.url) {
+    problems.push('database.url (DATABASE_URL) is required in production: the local Postgres started for development lets any local account in (trust authentication)');
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }
 
 /** Sentinel's settings hang together: readable addresses, not mixed with a URL, passwords only where they are used. */

@@ -66,9 +66,21 @@ describe('config module', () => {
     expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/local\.yaml is not valid YAML/);
   });
 
+  it('refuses production with the drachtio secret everyone knows, or with the local trust-auth Postgres, naming each', () => {
+    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard' };
+    expect(errorOf(() => loadConfig({ env: { ...production, DRACHTIO_SECRET: '' } }))).toMatch(/DRACHTIO_SECRET.*default "cymru"/);
+    expect(errorOf(() => loadConfig({ env: { ...production, DATABASE_URL: '' } }))).toMatch(/DATABASE_URL.*required in production.*trust/);
+    const both = errorOf(() => loadConfig({ env: { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw' } }));
+    expect(both).toMatch(/DRACHTIO_SECRET/);
+    expect(both).toMatch(/DATABASE_URL/);
+    // Development keeps its defaults.
+    expect(loadConfig({ env: {} }).drachtio.secret).toBe('cymru');
+  });
+
   it('refuses production without an admin password, and an inverted RTP port range', () => {
     expect(errorOf(() => loadConfig({ env: { NODE_ENV: 'production' } }))).toMatch(/ADMIN_PASSWORD.*required in production/);
-    expect(loadConfig({ env: { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw' } }).mode).toBe('production');
+    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard' };
+    expect(loadConfig({ env: production }).mode).toBe('production');
     const dir = configDirWith({ 'local.yaml': 'rtpengine:\n  portMin: 40000\n  portMax: 30000\n' });
     expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/portMin must be below/);
   });
