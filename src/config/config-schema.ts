@@ -34,6 +34,10 @@ export const ConfigSchema = Type.Object(
         host: Type.String({ minLength: 1 }), port: Port, publicDir: Type.String({ minLength: 1 }),
         // With TLS on, plain HTTP on the same port only redirects; these answer over it too, for load balancers.
         plainHealth: Type.Boolean(),
+        // Who may read /metrics and /readyz's per-component detail (issue 15): these networks (CIDR), or a request
+        // bearing the monitoring token. Anyone else gets /readyz's bare verdict (load balancers) and 403 for /metrics.
+        monitoringNetworks: Type.Array(Type.String({ minLength: 1 })),
+        monitoringToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()]),
       },
       { additionalProperties: false },
     ),

@@ -1,3 +1,4 @@
+import { monitoringNetworkProblem } from '../network/monitoring-access';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -25,6 +26,8 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'HOST', key: 'http.host', kind: 'string' },
   { env: 'PORT', key: 'http.port', kind: 'number' },
   { env: 'HTTP_PLAIN_HEALTH', key: 'http.plainHealth', kind: 'boolean' },
+  { env: 'MONITORING_NETWORKS', key: 'http.monitoringNetworks', kind: 'list' },
+  { env: 'MONITORING_TOKEN', key: 'http.monitoringToken', kind: 'string' },
   { env: 'SHUTDOWN_DRAIN_SECONDS', key: 'shutdown.drainSeconds', kind: 'number' },
   { env: 'CALL_MAX_WAIT_SECONDS', key: 'calls.maxWaitSeconds', kind: 'number' },
   { env: 'CALL_MAX_SECONDS', key: 'calls.maxCallSeconds', kind: 'number' },
@@ -189,6 +192,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
     throw new ConfigError(`invalid configuration: drachtio.sipPort, ${config.tls.enabled ? 'drachtio.wssPort and drachtio.tlsPort' : 'drachtio.wsPort'} must differ; got ${sipPorts.join(', ')}`);
   }
   checkRedisSentinel(config.redis);
+  const badNetwork = monitoringNetworkProblem(config.http.monitoringNetworks);
+  if (badNetwork) throw new ConfigError(`invalid configuration: http.monitoringNetworks (MONITORING_NETWORKS): ${badNetwork}`);
   if (config.mode === 'production') checkProductionSafety(config);
   return deepFreeze(config);
 }

@@ -66,6 +66,11 @@ describe('config module', () => {
     expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/local\.yaml is not valid YAML/);
   });
 
+  it('refuses a monitoring network it cannot read, naming the variable', () => {
+    expect(errorOf(() => loadConfig({ env: { MONITORING_NETWORKS: '10.0.0.0/8,office' } }))).toMatch(/http\.monitoringNetworks \(MONITORING_NETWORKS\): "office" is not a network/);
+    expect(loadConfig({ env: {} }).http.monitoringNetworks).toEqual(['127.0.0.0/8', '::1/128']);
+  });
+
   it('refuses production with the drachtio secret everyone knows, or with the local trust-auth Postgres, naming each', () => {
     const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard' };
     expect(errorOf(() => loadConfig({ env: { ...production, DRACHTIO_SECRET: '' } }))).toMatch(/DRACHTIO_SECRET.*default "cymru"/);

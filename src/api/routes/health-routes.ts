@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Gauge } from 'prom-client';
 import type { ApiContext, ComponentStatus } from '../api-context';
-import { TextBody } from '../schemas/common-schemas';
+import { ErrorBody, TextBody } from '../schemas/common-schemas';
+import { AppError } from '../../errors/app-error';
+import { monitoringAccess } from '../../network/monitoring-access';
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -39,10 +41,18 @@ export function registerHealthRoutes(fastify: FastifyInstance, context: ApiConte
     handler: () => ({ status: 'ok' as const }),
   });
 
+  const access = monitoringAccess(context.config.http.monitoringNetworks, context.config.http.monitoringToken);
+  const monitoring = (request: FastifyRequest): boolean => access.allows({ ip: request.ip, authorization: request.headers.authorization });
+  const Readiness = Type.Object({ ready: Type.Boolean(), components: Type.Optional(Type.Array(Component)) });
+
   app.get('/readyz', {
     config: { access: 'public' },
-    schema: { tags: ['health'], summary: 'Readiness: Postgres and Redis answer; other components reported', response: { 200: Type.Object({ ready: Type.Boolean(), components: Type.Array(Component) }), 503: Type.Object({ ready: Type.Boolean(), components: Type.Array(Component) }) } },
-    handler: async (_request, reply) => {
+    schema: {
+      tags: ['health'],
+      summary: 'Readiness: Postgres and Redis answer; each component\'s state only for the monitoring networks or token (http.monitoringNetworks / MONITORING_TOKEN)',
+      response: { 200: Readiness, 503: Readiness },
+    },
+    handler: async (request, reply) => {
       const components = [
         await check('postgres', () => context.db.query('SELECT 1')),
         await check('redis', () => context.redis.ping()),
@@ -50,13 +60,17 @@ export function registerHealthRoutes(fastify: FastifyInstance, context: ApiConte
       ];
       for (const c of components) componentUp.set({ component: c.name }, c.state === 'up' ? 1 : c.state === 'down' ? 0 : -1);
       const ready = components.every((c) => !c.required || c.state === 'up');
-      return reply.code(ready ? 200 : 503).send({ ready, components });
+      // A load balancer needs the verdict; the components and their error texts are for the site's own monitoring.
+      return reply.code(ready ? 200 : 503).send(monitoring(request) ? { ready, components } : { ready });
     },
   });
 
   app.get('/metrics', {
     config: { access: 'public' },
-    schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false, response: { 200: TextBody('the Prometheus text format') } },
-    handler: async (_request, reply) => reply.type(context.metrics.contentType).send(await context.metrics.metrics()),
+    schema: { tags: ['health'], summary: 'Prometheus metrics (the monitoring networks or token only)', hide: false, response: { 200: TextBody('the Prometheus text format'), 403: ErrorBody } },
+    handler: async (request, reply) => {
+      if (!monitoring(request)) throw new AppError('FORBIDDEN', 'metrics are for the monitoring networks (http.monitoringNetworks) or the monitoring token (MONITORING_TOKEN)');
+      return reply.type(context.metrics.contentType).send(await context.metrics.metrics());
+    },
   });
 }
