@@ -29,6 +29,11 @@ export class ReapGuard {
 
   constructor(private readonly settings: { heartbeatIntervalMs: number; heartbeatTtlMs: number }) {}
 
+  /** A heartbeat answered later than this after it was sent waited on a stalled Redis (see heartbeatWritten). */
+  get lateAfterMs(): number {
+    return Math.max(this.settings.heartbeatIntervalMs, this.settings.heartbeatTtlMs - 2 * this.settings.heartbeatIntervalMs);
+  }
+
   /** How long after trouble a process waits before it reaps: one TTL plus two heartbeat intervals. */
   get graceMs(): number {
     return this.settings.heartbeatTtlMs + 2 * this.settings.heartbeatIntervalMs;
@@ -36,11 +41,14 @@ export class ReapGuard {
 
   /**
    * A heartbeat was answered at `now`; it was sent, and wrote, at `sentAt`.
-   * Answered more than a heartbeat interval later, it waited on Redis, and
-   * others' heartbeats may have lapsed meanwhile though nothing failed here.
+   * Answered so late that Redis may have stalled long enough for others'
+   * heartbeats to lapse (more than the TTL less two intervals: the others
+   * write every interval), it counts as trouble though nothing failed here.
+   * A round trip of a second or two on a loaded machine does not: taking it
+   * for trouble held back the reaping of a process that had really died.
    */
   heartbeatWritten(now: number, sentAt = now): void {
-    if (this.troubled || now - sentAt > this.settings.heartbeatIntervalMs) {
+    if (this.troubled || now - sentAt > this.lateAfterMs) {
       this.troubled = false;
       this.noReapingBefore = now + this.graceMs;
     }

@@ -34,16 +34,13 @@ export interface CheckpointMedia {
   readonly recording: { readonly id: string; readonly startedAt: number } | null;
 }
 
-/** What became of an interrupted call's recording, for its record. */
-export type InterruptedRecording = { readonly converted: true } | { readonly converted: false; readonly problem: string } | null;
-
 /**
  * The record a survivor stores for a call whose process stopped: ended by the
- * system at `at` with outcome `interrupted`, the process named in the cause,
- * what became of the recording on the `ended` event. Pure.
+ * system at `at` with outcome `interrupted`, the process named in the cause;
+ * a recorded call says on its `ended` event that the survivor converts the
+ * capture (its recording row follows once converted). Pure.
  */
-export function interruptedCallRecord(checkpoint: CallCheckpoint, options: { at: number; deadNode: string; recording: InterruptedRecording }): CallRecord {
-  const recording = options.recording;
+export function interruptedCallRecord(checkpoint: CallCheckpoint, options: { at: number; deadNode: string; recorded: boolean }): CallRecord {
   return finishCallRecord(checkpoint.snapshot, {
     side: 'system',
     cause: `interrupted: the process handling the call stopped (${options.deadNode})`,
@@ -51,7 +48,7 @@ export function interruptedCallRecord(checkpoint: CallCheckpoint, options: { at:
     at: options.at,
     note: {
       interrupted: { node: options.deadNode, lastSavedAt: checkpoint.savedAt },
-      ...(recording === null ? {} : { recording: recording.converted ? 'converted' : `not converted: ${recording.problem}` }),
+      ...(options.recorded ? { recording: 'converted by the survivor from the raw capture' } : {}),
     },
   });
 }

@@ -1,5 +1,6 @@
 import { isAppError } from '../errors/app-error';
 import { convertCallRecording, type RecordingFile } from './call-recording';
+import type { RecordingLayout } from './recording-mixer';
 import { streamPortsOf } from './leg-counters';
 import { PLACEHOLDER_TAG } from './media-session';
 import type { NgCommandSender, NgReply } from './rtpengine-ng-client';
@@ -18,28 +19,20 @@ export interface OrphanMediaCall {
   readonly agentPorts: readonly number[];
 }
 
-/** What closing an orphan's media did. */
-export interface OrphanMediaClosed {
-  /** rtpengine still held the call and deleted it now (false: it was gone already, e.g. restarted). */
+/** What ending an orphan's media in rtpengine found: whether it still held the call, and each side's ports for the recording. */
+export interface OrphanMediaReleased {
   readonly deleted: boolean;
-  /** The WAV made from the raw capture, when there was one. */
-  readonly recording: RecordingFile | null;
-  /** Why there is no WAV although the call was recorded (no capture file, conversion failed). */
-  readonly recordingProblem: string | null;
+  readonly layout: RecordingLayout;
 }
 
 /**
  * Ends in rtpengine a call whose process died (issue 14): asks which sockets
- * each leg used (the recording's layout), deletes the call (its ports come
- * back, the capture is closed) and turns the raw capture into the call's WAV,
- * up to `now`. A call rtpengine no longer knows is only converted. Throws
- * only when rtpengine cannot be reached (the closer tries again later).
+ * each leg used (the recording's layout), then deletes the call (its ports
+ * come back, the capture is closed). A call rtpengine no longer knows has
+ * only the layout its checkpoint kept. Throws only when rtpengine cannot be
+ * reached (its sweeper takes the delete over).
  */
-export async function closeOrphanMediaCall(
-  ng: NgCommandSender,
-  call: OrphanMediaCall,
-  recording: { recordingDir: string; outputPath: string; now: number } | null,
-): Promise<OrphanMediaClosed> {
+export async function releaseOrphanMediaCall(ng: NgCommandSender, call: OrphanMediaCall): Promise<OrphanMediaReleased> {
   let reply: NgReply | null = null;
   let deleted = false;
   try {
@@ -55,7 +48,6 @@ export async function closeOrphanMediaCall(
       if (!isUnknownCall(err)) throw err;
     }
   }
-  if (call.recordingStartedAt === null || !recording) return { deleted, recording: null, recordingProblem: null };
   const callerPorts = new Set(call.callerPorts);
   const agentPorts = new Set(call.agentPorts);
   if (reply) {
@@ -65,17 +57,29 @@ export async function closeOrphanMediaCall(
       for (const port of streamPortsOf(reply, tag)) if (!callerPorts.has(port)) agentPorts.add(port);
     }
   }
+  return { deleted, layout: { callerPorts, agentPorts } };
+}
+
+/**
+ * Turns an orphan's raw capture into the call's WAV, from when recording
+ * started up to `now`. Never throws: a capture that is missing or unreadable
+ * is left where it is and the reason comes back.
+ */
+export async function convertOrphanRecording(
+  call: OrphanMediaCall,
+  layout: RecordingLayout,
+  recording: { recordingDir: string; outputPath: string; now: number },
+): Promise<{ file: RecordingFile } | { problem: string }> {
+  const startedAt = call.recordingStartedAt ?? recording.now;
   try {
     const file = await convertCallRecording({
-      recordingDir: recording.recordingDir, callId: call.callId, outputPath: recording.outputPath,
-      layout: { callerPorts, agentPorts },
-      window: { startUs: call.recordingStartedAt * 1000, endUs: Math.max(recording.now, call.recordingStartedAt) * 1000 },
+      recordingDir: recording.recordingDir, callId: call.callId, outputPath: recording.outputPath, layout,
+      window: { startUs: startedAt * 1000, endUs: Math.max(recording.now, startedAt) * 1000 },
       removeCapture: true,
     });
-    return { deleted, recording: file, recordingProblem: null };
+    return { file };
   } catch (err) {
-    const why = isAppError(err) || err instanceof Error ? err.message : String(err);
-    return { deleted, recording: null, recordingProblem: why };
+    return { problem: isAppError(err) || err instanceof Error ? err.message : String(err) };
   }
 }
 

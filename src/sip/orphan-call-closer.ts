@@ -1,11 +1,11 @@
 import { RepeatingTask } from '../acd/repeating-task';
-import { interruptedCallRecord, parseCallCheckpoint, type CallCheckpoint, type InterruptedRecording } from '../calls/call-checkpoint';
+import { interruptedCallRecord, parseCallCheckpoint, type CallCheckpoint } from '../calls/call-checkpoint';
 import type { CallCheckpointStore } from '../calls/call-checkpoint-store';
 import type { CallRecordWriter } from '../calls/call-record-writer';
 import type { Logger } from '../logger';
 import { recordingWavPath } from '../media/call-recording';
-import { closeOrphanMediaCall, type OrphanMediaClosed } from '../media/orphan-media-call';
-import type { MediaEngines } from '../media/media-engine';
+import { convertOrphanRecording, releaseOrphanMediaCall, type OrphanMediaCall, type OrphanMediaReleased } from '../media/orphan-media-call';
+import type { MediaEngine, MediaEngines } from '../media/media-engine';
 
 /** Options of OrphanCallCloser. */
 export interface OrphanCallCloserOptions {
@@ -26,7 +26,7 @@ export interface OrphanCallCloserOptions {
   recordingsRoot: string;
   recordingRetentionDays: number;
   logger: Logger;
-  /** Default 2 s: with the ACD's 6 s heartbeat TTL a dead process's calls are closed within about 10 s. */
+  /** Default 1 s: with the ACD's 6 s heartbeat TTL a dead process's calls are closed within about 8 s. */
   intervalMs?: number;
   clock?: () => number;
 }
@@ -60,7 +60,7 @@ export class OrphanCallCloser {
   constructor(private readonly options: OrphanCallCloserOptions) {
     this.clock = options.clock ?? Date.now;
     this.log = options.logger.child({ module: 'orphan-calls' });
-    this.loop = new RepeatingTask(options.intervalMs ?? 2_000, () => this.sweep(), (err) => this.log.warn({ err }, 'closing dead processes\' calls failed'));
+    this.loop = new RepeatingTask(options.intervalMs ?? 1_000, () => this.sweep(), (err) => this.log.warn({ err }, 'closing dead processes\' calls failed'));
   }
 
   start(): void {
@@ -124,7 +124,6 @@ export class OrphanCallCloser {
   }
 
   private async closeCall(dead: string, checkpoint: CallCheckpoint): Promise<void> {
-    const { writer } = this.options;
     const callId = checkpoint.snapshot.facts.id;
     const log = this.log.child({ callId, deadNode: dead });
     const at = this.clock();
@@ -132,43 +131,43 @@ export class OrphanCallCloser {
     // last: a device that does not answer must not hold up the record.
     const hangUp = this.options.hangUpLeg;
     const byes = hangUp ? Promise.all((checkpoint.legs ?? []).map((leg) => hangUp(leg))) : Promise.resolve();
-    const media = await this.closeMedia(checkpoint, at, log);
-    const recordingStarted = checkpoint.media?.recording ?? null;
-    let recording: InterruptedRecording = null;
-    if (recordingStarted) recording = media?.recording ? { converted: true } : { converted: false, problem: media?.recordingProblem ?? 'rtpengine could not be reached' };
-    const record = interruptedCallRecord(checkpoint, { at, deadNode: dead, recording });
-    await writer.writeCall(record);
-    log.warn({ state: checkpoint.snapshot.state, recording }, 'call of a stopped process closed as interrupted');
-    if (recordingStarted && media?.recording) {
-      await writer.writeRecording({
-        id: recordingStarted.id, callId, filePath: media.recording.path, durationMs: media.recording.durationMs, sizeBytes: media.recording.sizeBytes,
-        purgeAfter: at + this.options.recordingRetentionDays * 86_400_000,
+    const media = checkpoint.media;
+    const engine = media ? this.options.media.engine(media.engine ?? null) : null;
+    const orphan: OrphanMediaCall | null = media
+      ? { callId: media.callId, callerTag: media.callerTag, recordingStartedAt: media.recording?.startedAt ?? null, callerPorts: media.callerPorts, agentPorts: media.agentPorts }
+      : null;
+    const released = orphan && engine ? await this.releaseMedia(orphan, engine, log) : null;
+    if (media && !engine) {
+      // Configured away since (RTPENGINE_URLS changed): its session ends with that engine's own timeout.
+      log.error({ rtpengine: media.engine }, 'an interrupted call was on an rtpengine this process does not use; its session and recording are left there');
+    }
+    // The row first: converting a long capture takes a while on a loaded machine, and the row is what people wait for.
+    await this.options.writer.writeCall(interruptedCallRecord(checkpoint, { at, deadNode: dead, recorded: media?.recording != null }));
+    log.warn({ state: checkpoint.snapshot.state }, 'call of a stopped process closed as interrupted');
+    if (media?.recording && orphan && engine) {
+      const converted = await convertOrphanRecording(orphan, released?.layout ?? { callerPorts: new Set(orphan.callerPorts), agentPorts: new Set(orphan.agentPorts) }, {
+        recordingDir: engine.recordingDir, outputPath: recordingWavPath(this.options.recordingsRoot, callId, new Date(media.recording.startedAt)), now: at,
       });
+      if ('file' in converted) {
+        await this.options.writer.writeRecording({
+          id: media.recording.id, callId, filePath: converted.file.path, durationMs: converted.file.durationMs, sizeBytes: converted.file.sizeBytes,
+          purgeAfter: at + this.options.recordingRetentionDays * 86_400_000,
+        });
+      } else {
+        // The raw capture stays in rtpengine's folder under the call's id, for a person; the row has no recording.
+        log.error({ problem: converted.problem, sipCallId: media.callId, recordingDir: engine.recordingDir }, 'the recording of an interrupted call could not be converted; its raw capture is left in place');
+      }
     }
     await byes;
   }
 
-  private async closeMedia(checkpoint: CallCheckpoint, now: number, log: Logger): Promise<OrphanMediaClosed | null> {
-    const media = checkpoint.media;
-    if (!media) return null;
-    const { recordingsRoot } = this.options;
-    const callId = checkpoint.snapshot.facts.id;
-    const engine = this.options.media.engine(media.engine ?? null);
-    if (!engine) {
-      // Configured away since (RTPENGINE_URLS changed): its session ends with that engine's own timeout.
-      log.error({ rtpengine: media.engine }, 'an interrupted call was on an rtpengine this process does not use; its session and recording are left there');
-      return { deleted: false, recording: null, recordingProblem: `the call was on rtpengine ${media.engine ?? '(unnamed)'}, which this process does not use` };
-    }
+  /** Deletes the call in rtpengine; with rtpengine away, its sweeper takes the delete over and the checkpoint's layout serves. */
+  private async releaseMedia(orphan: OrphanMediaCall, engine: MediaEngine, log: Logger): Promise<OrphanMediaReleased | null> {
     try {
-      return await closeOrphanMediaCall(
-        engine.ng,
-        { callId: media.callId, callerTag: media.callerTag, recordingStartedAt: media.recording?.startedAt ?? null, callerPorts: media.callerPorts, agentPorts: media.agentPorts },
-        media.recording ? { recordingDir: engine.recordingDir, outputPath: recordingWavPath(recordingsRoot, callId, new Date(media.recording.startedAt)), now } : null,
-      );
+      return await releaseOrphanMediaCall(engine.ng, orphan);
     } catch (err) {
-      // rtpengine is away: the record must not wait for it; the engine's sweeper deletes the session once it answers.
       log.warn({ err, rtpengine: engine.id }, 'rtpengine could not be reached to end an interrupted call; its sweeper will delete the session');
-      engine.tracker?.deleteFailed(media.callId);
+      engine.tracker?.deleteFailed(orphan.callId);
       return null;
     }
   }

@@ -292,7 +292,8 @@ export class ChaosSite {
     const dir = path.join(REPO, 'artifacts');
     mkdirSync(dir, { recursive: true });
     for (const app of this.apps) this.logs.set(app.name, `${this.logs.get(app.name) ?? ''}${app.output()}`);
-    for (const [name, text] of this.logs) writeFileSync(path.join(dir, `chaos-${name}.log`), text);
+    const site = this.sentinel ? 'sentinel-site' : 'site';
+    for (const [name, text] of this.logs) writeFileSync(path.join(dir, `chaos-${site}-${name}.log`), text);
     const steps: Array<() => unknown> = [
       ...this.apps.map((app) => () => app.kill()),
       () => this.db?.end(),

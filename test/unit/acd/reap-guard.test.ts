@@ -31,10 +31,14 @@ describe('the reap guard', () => {
     expect(guard.mayReap(18_200)).toBe(true);
   });
 
-  it('takes a heartbeat answered later than a heartbeat interval for trouble: it waited on a hung primary, with no error', () => {
+  it('takes a heartbeat answered later than the TTL less two intervals for trouble: it waited on a hung primary, with no error', () => {
     const guard = new ReapGuard(settings);
     guard.heartbeatWritten(1000, 990);
     expect(guard.mayReap(1100)).toBe(true);
+    // 1.5 s on a loaded machine is no stall: the others kept heartbeating, and a dead process is still reaped at once.
+    guard.heartbeatWritten(3500, 2000);
+    expect(guard.mayReap(3600)).toBe(true);
+    expect(guard.lateAfterMs).toBe(4000);
     // Sent at 2000, answered at 6500 once a failover had moved the connection to the new primary.
     guard.heartbeatWritten(6500, 2000);
     expect(guard.mayReap(6600)).toBe(false);

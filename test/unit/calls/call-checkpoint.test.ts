@@ -13,7 +13,7 @@ describe('the record of a call whose process died (pure)', () => {
     toQueue(h);
     h.clock.advance(30_000);
     const snapshot = h.recorder.snapshot();
-    const record = interruptedCallRecord(checkpointOf(snapshot, h.clock.now()), { at: h.clock.now() + 8_000, deadNode: 'n-1', recording: null });
+    const record = interruptedCallRecord(checkpointOf(snapshot, h.clock.now()), { at: h.clock.now() + 8_000, deadNode: 'n-1', recorded: false });
     expect(record).toMatchObject({ outcome: 'interrupted', hangupSide: 'system', queueName: 'operators', talkMs: null, agentId: null });
     expect(record.hangupCause).toBe('interrupted: the process handling the call stopped (n-1)');
     // Waiting until the survivor closed it: the caller never reached anyone.
@@ -25,13 +25,12 @@ describe('the record of a call whose process died (pure)', () => {
     expect(h.recorder.state).toBe('queued');
   });
 
-  it('says what became of the recording on the ended event', () => {
+  it('says on the ended event that a recorded call\'s capture is converted by the survivor', () => {
     const h = newCall();
     toQueue(h);
     const checkpoint = checkpointOf(h.recorder.snapshot(), h.clock.now());
-    expect(interruptedCallRecord(checkpoint, { at: h.clock.now(), deadNode: 'n', recording: { converted: true } }).events.at(-1)!.data.recording).toBe('converted');
-    expect(interruptedCallRecord(checkpoint, { at: h.clock.now(), deadNode: 'n', recording: { converted: false, problem: 'no capture' } }).events.at(-1)!.data.recording)
-      .toBe('not converted: no capture');
+    expect(interruptedCallRecord(checkpoint, { at: h.clock.now(), deadNode: 'n', recorded: true }).events.at(-1)!.data.recording).toBe('converted by the survivor from the raw capture');
+    expect(interruptedCallRecord(checkpoint, { at: h.clock.now(), deadNode: 'n', recorded: false }).events.at(-1)!.data).not.toHaveProperty('recording');
   });
 
   it('ends talk time at the end, settles a transfer still pending as failed and closes the IVR for a caller who was in it', () => {
