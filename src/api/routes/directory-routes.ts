@@ -1,3 +1,4 @@
+import { AppError } from '../../errors/app-error';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -55,6 +56,9 @@ function registerLookupRoutes(fastify: FastifyInstance, db: Db, path: string, lo
   });
 }
 
+/** Client fields an operator may not write: money, the manager and what routes the client's calls (a new card's type excepted). */
+const OPERATOR_RESERVED_CLIENT_FIELDS = ['type', 'managerId', 'overdueDebt', 'creditLimit', 'balance', 'lastOrderAt', 'routingOverride'] as const;
+
 /** Departments, staff, clients, queues, business hours, code lists and the audit log. */
 export function registerDirectoryRoutes(fastify: FastifyInstance, options: DirectoryRoutesOptions): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -81,8 +85,14 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
   registerResourceRoutes(app, db, {
     path: '/api/clients', tag: 'directory', repository: createClientsRepository(options.defaultCountry),
     record: S.Client, create: S.ClientCreate, patch: S.ClientPatch, query: S.ClientQuery,
-    // Operators create "new client" cards from the softphone and keep notes up to date.
+    // Operators create "new client" cards from the softphone and keep notes and contact details up to date; money,
+    // the manager, the type and the routing override (what decides where a client's calls go) are not theirs (issue 15).
     readRoles: ANY_USER, writeRoles: ANY_USER, deleteRoles: ADMINS,
+    authorizeWrite: (role, input, action) => {
+      if (role !== 'operator') return;
+      const reserved = OPERATOR_RESERVED_CLIENT_FIELDS.filter((field) => input[field] !== undefined && !(action === 'create' && field === 'type'));
+      if (reserved.length > 0) throw new AppError('FORBIDDEN', `an operator may not set ${reserved.join(', ')} of a client: ask a supervisor or an admin`);
+    },
     beforeWrite: async (q, input) => {
       if (input.routingOverride === undefined || input.routingOverride === null) return;
       unwrapValidation('routingOverride', validateOverrideTarget(input.routingOverride, await loadDirectorySnapshot(q), 'routingOverride'));

@@ -18,6 +18,12 @@ export interface ResourceRoutesOptions<TRecord extends Row & { id: number }> {
   readRoles: readonly UserRole[];
   writeRoles: readonly UserRole[];
   deleteRoles: readonly UserRole[];
+  /**
+   * Refuses (throws AppError FORBIDDEN) a create or change this user may not
+   * make, by what it touches: a route open to several roles whose fields are
+   * not all for every one of them (issue 15).
+   */
+  authorizeWrite?: (role: UserRole | null, input: Row, action: 'create' | 'update') => void;
   /** Checks an input against other records, inside the write's transaction (e.g. references into the directory). */
   beforeWrite?: (q: DbClient, input: Row) => Promise<void>;
   /** Runs after a committed change (e.g. to announce it to other processes). */
@@ -50,6 +56,7 @@ export function registerResourceRoutes<TRecord extends Row & { id: number }>(app
     config: { access: writeRoles },
     schema: { tags: [tag], summary: `Create a ${entity}`, body: options.create, response: { 201: options.record, ...errors } },
     handler: async (request, reply) => {
+      options.authorizeWrite?.(request.user?.role ?? null, request.body as Row, 'create');
       const created = await inTransaction(db, async (client) => {
         await options.beforeWrite?.(client, request.body as Row);
         const record = await repository.create(client, request.body as Row);
@@ -65,6 +72,7 @@ export function registerResourceRoutes<TRecord extends Row & { id: number }>(app
     config: { access: writeRoles },
     schema: { tags: [tag], summary: `Change a ${entity}`, params: IdParams, body: options.patch, response: { 200: options.record, ...errors } },
     handler: async (request) => {
+      options.authorizeWrite?.(request.user?.role ?? null, request.body as Row, 'update');
       const { before, after } = await inTransaction(db, async (client) => {
         const id = (request.params as { id: number }).id;
         await options.beforeWrite?.(client, request.body as Row);
