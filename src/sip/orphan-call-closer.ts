@@ -97,6 +97,7 @@ export class OrphanCallCloser {
   private async closeNode(dead: string): Promise<number> {
     const { store } = this.options;
     let closed = 0;
+    const byes: Array<Promise<unknown>> = [];
     for (const { callId, raw } of await store.list(dead)) {
       const checkpoint = parseCallCheckpoint(raw);
       if (!checkpoint) {
@@ -110,7 +111,7 @@ export class OrphanCallCloser {
           // It died while storing the call's own record (or just after): that record is in Postgres or the outbox.
           this.log.info({ deadNode: dead, callId }, 'a dead process\'s call had ended already; nothing to close');
         } else {
-          await this.closeCall(dead, checkpoint);
+          byes.push((await this.closeCall(dead, checkpoint)).byes);
           closed++;
         }
       } catch (err) {
@@ -120,15 +121,17 @@ export class OrphanCallCloser {
       await store.forget(dead, callId);
     }
     if (closed > 0) this.log.warn({ deadNode: dead, calls: closed }, 'closed the calls of a process that stopped');
+    await Promise.all(byes);
     return closed;
   }
 
-  private async closeCall(dead: string, checkpoint: CallCheckpoint): Promise<void> {
+  /** Closes one call; resolves, once its row is stored, with the BYEs to its legs still on their way (closeNode awaits them all at the end). */
+  private async closeCall(dead: string, checkpoint: CallCheckpoint): Promise<{ byes: Promise<unknown> }> {
     const callId = checkpoint.snapshot.facts.id;
     const log = this.log.child({ callId, deadNode: dead });
     const at = this.clock();
     // The caller and the agent hear silence from here on: a BYE tells them the call is over. Sent first, awaited
-    // last: a device that does not answer must not hold up the record.
+    // after every call of the dead process is closed: a device that does not answer (5 s) must hold up no record.
     const hangUp = this.options.hangUpLeg;
     const byes = hangUp ? Promise.all((checkpoint.legs ?? []).map((leg) => hangUp(leg))) : Promise.resolve();
     const media = checkpoint.media;
@@ -158,7 +161,8 @@ export class OrphanCallCloser {
         log.error({ problem: converted.problem, sipCallId: media.callId, recordingDir: engine.recordingDir }, 'the recording of an interrupted call could not be converted; its raw capture is left in place');
       }
     }
-    await byes;
+    // Wrapped: a promise returned as is would be awaited along with the row (promises flatten).
+    return { byes };
   }
 
   /** Deletes the call in rtpengine; with rtpengine away, its sweeper takes the delete over and the checkpoint's layout serves. */
