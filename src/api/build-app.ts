@@ -8,6 +8,7 @@ import type { ApiContext } from './api-context';
 import { registerAuthHook } from './auth-hook';
 import { checkResponseContracts } from './response-contract-check';
 import { toAppError } from './http-errors';
+import { redactUrlSecrets } from '../logger';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { LoginThrottle } from '../auth/login-throttle';
 import { registerDirectoryRoutes } from './routes/directory-routes';
@@ -64,7 +65,8 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   app.setErrorHandler((err, request, reply) => {
     const appError = toAppError(err);
     if (appError.code === 'INTERNAL' || appError.code === 'DEPENDENCY_DOWN') {
-      request.log.error({ err, url: request.url }, 'request failed');
+      // The URL without its credentials (the logger's `url` serializer redacts them too): tokens are never logged.
+      request.log.error({ err, method: request.method, url: redactUrlSecrets(request.url) }, 'request failed');
     }
     return reply.code(appError.httpStatus).send({ error: { code: appError.code, message: appError.message, ...(appError.details.length > 0 ? { details: appError.details } : {}) } });
   });

@@ -47,6 +47,10 @@ export interface HarnessOptions {
   acd?: boolean;
   /** Extra environment for the app's config (e.g. TLS=false). */
   env?: Record<string, string>;
+  /** Where the app's log lines go (as JSON lines) instead of stdout: tests that read what was logged. */
+  logStream?: NodeJS.WritableStream;
+  /** Adds routes (or hooks) to the built app before it listens: tests that need a route the app does not have. */
+  beforeListen?: (app: FastifyInstance) => void | Promise<void>;
 }
 
 /** The real app over real HTTP, on a fresh database (cloned from the migrated template) and a fresh Redis. */
@@ -65,7 +69,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-data-'));
   cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
   const config = loadConfig({ env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir, ...options.env } });
-  const logger = createRootLogger(config.log.level);
+  const logger = createRootLogger(config.log.level, 'switchboard', options.logStream);
   const db = createPool(options.databaseUrl ?? (database as TestDatabase).url, logger);
   const redis = new Redis(options.redisUrl ?? (redisServer as RunningService).url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });
   redis.on('error', () => undefined);
@@ -85,6 +89,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     acd = running;
   }
   const app = await buildApp({ config, db, redis, logger, metrics: new Registry(), components: options.components ?? (() => []), ...(acd ? { acd } : {}) });
+  await options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
