@@ -6,13 +6,15 @@ import type { SipCredentials } from '../db/repositories/sip-credentials-reposito
 import type { Logger } from '../logger';
 import { AuthLockout, type LockoutPolicy } from './auth-lockout';
 import { addressUser, bindingKey, parseContactHeader, parseExpiresHeader, type ContactEntry } from './contact-header';
+import { contactTarget, normalizeHost } from './contact-target';
 import { buildChallenge, readDigestCredentials, type DigestCredentials } from './digest-auth';
 import { NonceStore } from './nonce-store';
 import { RegistrationStore, type ContactBinding, type PresenceListener, type SipTransport } from './registration-store';
 import { sentTransport } from './sent-over-websocket';
 import { SipKeys } from './sip-keys';
 import { createCredentialLookup, staffDigestMatches, type StaffSipCredentials } from './softphone-credentials';
-import { reasonPhrase, sipFailureFor } from './sip-status';
+import { reasonPhrase, sipFailureFor, sipRefusal } from './sip-status';
+import { dialableTrunks } from './trunk-address';
 import type { InboundRequest, OutboundResponse, SrfApp } from './srf-types';
 
 /** How long a registration may last, in seconds (RFC 3261 §10.2.1.1, §10.3 step 7). */
@@ -45,6 +47,11 @@ export interface RegistrarOptions {
   expiry?: Partial<ExpiryPolicy>;
   /** How often expired bindings and ended blacklist entries are swept (default 5 s). */
   sweepIntervalMs?: number;
+  /**
+   * Addresses calls are sent out to (SIP_TRUNKS entries naming one address):
+   * no device may be rung there, and none may register from there.
+   */
+  trunkHosts?: readonly string[];
 }
 
 /** The final response the registrar decided on. */
@@ -93,8 +100,10 @@ export class Registrar {
   private readonly decoyHa1 = randomBytes(16).toString('hex');
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
+  private readonly trunkHosts: ReadonlySet<string>;
 
   constructor(private readonly options: RegistrarOptions) {
+    this.trunkHosts = new Set((options.trunkHosts ?? []).map(normalizeHost));
     this.logger = options.logger.child({ module: 'registrar' });
     this.clock = options.clock ?? systemClock;
     this.expiry = { ...DEFAULT_EXPIRY_POLICY, ...options.expiry };
@@ -272,15 +281,23 @@ export class Registrar {
       // §10.3 step 7: refuse a refresh interval shorter than the registrar can afford, and say what is acceptable.
       if (requested < this.expiry.minSeconds) return answer(423, { 'Min-Expires': String(this.expiry.minSeconds) });
       const granted = Math.min(requested, this.expiry.maxSeconds);
+      // A browser's contact must be offered WebRTC media, not plain RTP (sentTransport reads the Via: drachtio says "tcp" for WS).
+      const transport = transportOf(sentTransport(req));
+      // Issue 15: rung where it registered from, never simply where the Contact says (a trunk, someone else's host).
+      const pinned = contactTarget(entry.uri, { address: req.source_address, port: Number(req.source_port), transport }, (host) => this.trunkHosts.has(host));
+      if (pinned.kind === 'refused') {
+        log.warn({ staffId: staff.staffId, username: staff.username, contact: entry.uri, why: pinned.why }, 'REGISTER refused: Contact not accepted');
+        return sipRefusal('FORBIDDEN', pinned.why);
+      }
       upserts.push({
         staffId: staff.staffId,
         username: staff.username,
         key,
-        uri: entry.uri,
+        uri: pinned.target,
+        contact: entry.uri,
         expiresAt: now + granted * 1000,
         updatedAt: now,
-        // A browser's contact must be offered WebRTC media, not plain RTP (sentTransport reads the Via: drachtio says "tcp" for WS).
-        transport: transportOf(sentTransport(req)),
+        transport,
         sourceAddress: req.source_address,
         sourcePort: Number(req.source_port),
         userAgent: req.get('User-Agent')?.slice(0, 256) ?? null,
@@ -303,6 +320,10 @@ export class Registrar {
       log.info({ cseq: parsed.cseq }, 'REGISTER older than the binding it would change');
       return answer(400, {}, 'Bad Request (out-of-order CSeq)');
     }
+    if (result.kind === 'too-many') {
+      log.warn({ staffId: staff.staffId, username: staff.username, limit: result.limit }, 'REGISTER refused: too many registered devices');
+      return sipRefusal('FORBIDDEN', `at most ${result.limit} registered devices per person`);
+    }
     for (const event of result.events) log.info({ event }, 'presence changed');
     log.info({ staffId: staff.staffId, added: upserts.length, removed: parsed.contact?.kind === 'wildcard' ? 'all' : removeKeys.length, live: result.bindings.length }, 'REGISTER accepted');
     return answer(200, this.okHeaders(result.bindings, upserts, now));
@@ -320,7 +341,7 @@ export class Registrar {
     const headers: Record<string, string> = { Date: new Date(now).toUTCString() };
     if (sorted.length > 0) {
       headers.Contact = sorted
-        .map((b) => `<${b.uri}>;expires=${Math.max(0, Math.ceil((b.expiresAt - now) / 1000))}${b.q === null ? '' : `;q=${b.q}`}`)
+        .map((b) => `<${b.contact}>;expires=${Math.max(0, Math.ceil((b.expiresAt - now) / 1000))}${b.q === null ? '' : `;q=${b.q}`}`)
         .join(', ');
     }
     return headers;
@@ -350,6 +371,10 @@ export interface CreateRegistrarOptions {
   lockout?: Partial<LockoutPolicy>;
   expiry?: Partial<ExpiryPolicy>;
   sweepIntervalMs?: number;
+  /** SIP_TRUNKS as configured: the addresses among them calls are sent to are refused as Contacts and sources. */
+  trunks?: readonly string[];
+  /** Most live devices per person (default 5). */
+  maxBindingsPerPerson?: number;
 }
 
 /**
@@ -364,11 +389,12 @@ export function createRegistrar(options: CreateRegistrarOptions): Registrar {
     realm: options.realm,
     credentials: createCredentialLookup({ db: options.db, redis: options.redis, realm: options.realm, keys, clock }),
     nonces: new NonceStore({ redis: options.redis, clock, keys, ...(options.nonceLifetimeMs ? { lifetimeMs: options.nonceLifetimeMs } : {}) }),
-    registrations: new RegistrationStore({ redis: options.redis, clock, keys, logger: options.logger }),
+    registrations: new RegistrationStore({ redis: options.redis, clock, keys, logger: options.logger, ...(options.maxBindingsPerPerson ? { maxBindingsPerPerson: options.maxBindingsPerPerson } : {}) }),
     lockout: new AuthLockout({ redis: options.redis, clock, keys, ...(options.lockout ? { policy: options.lockout } : {}) }),
     logger: options.logger,
     clock,
     ...(options.expiry ? { expiry: options.expiry } : {}),
     ...(options.sweepIntervalMs ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
+    trunkHosts: dialableTrunks(options.trunks ?? []).map((t) => t.host),
   });
 }

@@ -18,8 +18,14 @@ export interface ContactBinding {
   username: string;
   /** Binding identity (contact-header.ts bindingKey): a refresh from the same device replaces its binding. */
   key: string;
-  /** The Contact URI as the device sent it: the Request-URI of an INVITE to it. */
+  /**
+   * Where an INVITE to this device goes (its Request-URI): the Contact pinned
+   * to where the REGISTER came from (contact-target.ts), never simply what
+   * the Contact said.
+   */
   uri: string;
+  /** The Contact URI as the device sent it: echoed in the REGISTER's 200 (sip.js looks for its own). */
+  contact: string;
   /** Epoch ms; the binding is gone from this moment on. */
   expiresAt: number;
   /** Epoch ms of the last REGISTER that created or refreshed it. */
@@ -62,13 +68,16 @@ export interface BindingChange {
 export type ApplyResult =
   | { kind: 'applied'; bindings: ContactBinding[]; events: PresenceEvent[] }
   /** A binding named in the request was written by a later (or the same) CSeq of this Call-ID: nothing was changed. */
-  | { kind: 'out-of-order' };
+  | { kind: 'out-of-order' }
+  /** The request would leave the person more live bindings than allowed: nothing was changed. */
+  | { kind: 'too-many'; limit: number };
 
 // KEYS: contacts hash, expiry zset, due zset.
-// ARGV: now, staffId, callId, cseq, removeAll (1/0), nRemove, keys…, nUpsert, (key, json, expiresAt)…
+// ARGV: now, staffId, callId, cseq, removeAll (1/0), maxBindings (0 = no limit), nRemove, keys…, nUpsert, (key, json, expiresAt)…
 // Expired bindings are purged first, so counts say who is live; then the
 // RFC 3261 §10.3 step 7 ordering check over every binding the request
-// touches, then the changes, then the due index and key lifetimes.
+// touches, then the per-person limit on live bindings, then the changes, then
+// the due index and key lifetimes.
 const APPLY = new LuaScript(
   'sip-registration-apply',
   `
@@ -83,7 +92,8 @@ local afterPurge = redis.call('HLEN', KEYS[1])
 local callId = ARGV[3]
 local cseq = tonumber(ARGV[4])
 local removeAll = ARGV[5] == '1'
-local i = 6
+local maxBindings = tonumber(ARGV[6])
+local i = 7
 local removes = {}
 for j = 1, tonumber(ARGV[i]) do removes[j] = ARGV[i + j] end
 i = i + #removes + 1
@@ -105,6 +115,17 @@ for _, k in ipairs(touched) do
     local b = cjson.decode(existing)
     if b.callId == callId and tonumber(b.cseq) >= cseq then status = 'out-of-order' end
   end
+end
+if status == 'applied' and maxBindings > 0 and #ups > 0 then
+  local live = {}
+  if not removeAll then
+    for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do live[k] = true end
+    for _, k in ipairs(removes) do live[k] = nil end
+  end
+  for _, u in ipairs(ups) do live[u[1]] = true end
+  local n = 0
+  for _ in pairs(live) do n = n + 1 end
+  if n > maxBindings then status = 'too-many' end
 end
 if status == 'applied' then
   if removeAll then
@@ -138,7 +159,8 @@ return { status, before, afterPurge, redis.call('HLEN', KEYS[1]), redis.call('HV
 function isBinding(value: unknown): value is ContactBinding {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.staffId === 'number' && typeof v.key === 'string' && typeof v.uri === 'string' && typeof v.expiresAt === 'number';
+  // A binding written before bindings were pinned (no `contact`) is not rung: its device's next refresh writes a pinned one.
+  return typeof v.staffId === 'number' && typeof v.key === 'string' && typeof v.uri === 'string' && typeof v.contact === 'string' && typeof v.expiresAt === 'number';
 }
 
 function parseBindings(values: readonly string[], now: number): ContactBinding[] {
@@ -161,7 +183,11 @@ export interface RegistrationStoreOptions {
   keys?: SipKeys;
   /** Where a throwing presence listener is reported; it never breaks a registration. */
   logger?: Logger;
+  /** Most live devices one person may have (issue 15); a REGISTER adding one more is refused. Default 5. */
+  maxBindingsPerPerson?: number;
 }
+
+export const DEFAULT_MAX_BINDINGS_PER_PERSON = 5;
 
 /**
  * The registration store (design §2: it owns its Redis keys, laid out in
@@ -175,6 +201,10 @@ export class RegistrationStore {
 
   constructor(private readonly options: RegistrationStoreOptions) {
     this.keys = options.keys ?? new SipKeys();
+  }
+
+  get maxBindingsPerPerson(): number {
+    return this.options.maxBindingsPerPerson ?? DEFAULT_MAX_BINDINGS_PER_PERSON;
   }
 
   /** Subscribes to presence changes; call the returned function to unsubscribe (in a `finally`). */
@@ -203,11 +233,13 @@ export class RegistrationStore {
   /** Applies one REGISTER's changes atomically (RFC 3261 §10.3 steps 6–7) and returns the bindings now live. */
   async apply(change: BindingChange): Promise<ApplyResult> {
     const now = this.options.clock.now();
-    const args: (string | number)[] = [now, change.staffId, change.callId, change.cseq, change.removeAll ? 1 : 0, change.removeKeys.length, ...change.removeKeys, change.upserts.length];
+    const limit = this.maxBindingsPerPerson;
+    const args: (string | number)[] = [now, change.staffId, change.callId, change.cseq, change.removeAll ? 1 : 0, limit, change.removeKeys.length, ...change.removeKeys, change.upserts.length];
     for (const binding of change.upserts) args.push(binding.key, JSON.stringify(binding), binding.expiresAt);
     const reply = await this.run(change.staffId, args);
     const events = this.emit(change.staffId, now, reply);
     if (reply.status === 'out-of-order') return { kind: 'out-of-order' };
+    if (reply.status === 'too-many') return { kind: 'too-many', limit };
     return { kind: 'applied', bindings: parseBindings(reply.values, now), events };
   }
 
@@ -221,7 +253,7 @@ export class RegistrationStore {
     const events: PresenceEvent[] = [];
     for (const id of due) {
       const staffId = Number(id);
-      const reply = await this.run(staffId, [now, staffId, '', 0, 0, 0, 0]);
+      const reply = await this.run(staffId, [now, staffId, '', 0, 0, 0, 0, 0]);
       events.push(...this.emit(staffId, now, reply));
     }
     return events;

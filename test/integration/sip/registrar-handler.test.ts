@@ -33,10 +33,12 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
   /** The two-step dance of a UA: REGISTER, 401, REGISTER with credentials. */
   async function register(user: string, password: string, extra: Record<string, string> = {}, options: Parameters<typeof fakeRegister>[1] = {}): Promise<SentResponse> {
     call += 1;
-    const challenge = await send(baseHeaders(user, extra), options);
+    // A device's Contact names where it registers from (issue 15), unless the test says otherwise.
+    const headers = { ...baseHeaders(user, { Contact: `<sip:${user}@${options.ip ?? '192.0.2.10'}:${options.port ?? 5060}>` }), ...extra };
+    const challenge = await send(headers, options);
     expect(challenge.status).toBe(401);
     const nonce = nonceOf(challenge.headers['WWW-Authenticate']);
-    return send({ ...baseHeaders(user, extra), CSeq: '2 REGISTER', Authorization: authorization({ username: user, password, nonce, uri }) }, options);
+    return send({ ...headers, CSeq: '2 REGISTER', Authorization: authorization({ username: user, password, nonce, uri }) }, options);
   }
 
   beforeAll(async () => {
@@ -47,6 +49,7 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
     registrar = createRegistrar({
       redis: kit.redis, db: kit.db, realm: REALM, logger: kit.logger, clock: kit.clock,
       lockout: { maxFailuresPerIp: 5, maxFailuresPerUser: 4 },
+      trunks: ['192.0.2.7'], maxBindingsPerPerson: 3,
     });
   });
 
@@ -238,6 +241,34 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
     expect(locked).toEqual({ status: 403, reason: 'Forbidden', headers: {} });
     kit.clock.advance(15 * 60_000);
     expect((await register('op2', 'other-password', {}, { ip: '198.51.100.99' })).status).toBe(200);
+  });
+
+  describe('devices are rung where they registered from (issue 15)', () => {
+    it('refuses a Contact at a trunk address or at another host than the source, with a reason, and stores nothing', async () => {
+      const trunk = await register('op1', 'right-password', { Contact: '<sip:+79001234567@192.0.2.7:5060>' });
+      expect(trunk).toEqual({ status: 403, reason: 'Forbidden (Contact names a SIP trunk)', headers: {} });
+      const elsewhere = await register('op1', 'right-password', { Contact: '<sip:op1@198.51.100.20:5060>' });
+      expect(elsewhere).toEqual({ status: 403, reason: 'Forbidden (Contact host is not where the REGISTER came from)', headers: {} });
+      const fromTrunk = await register('op1', 'right-password', { Contact: '<sip:+79001234567@192.0.2.7:5060>' }, { ip: '192.0.2.7' });
+      expect(fromTrunk.reason).toBe('Forbidden (REGISTER from a SIP trunk address)');
+      expect(await registrar.contactsOf(staffId)).toEqual([]);
+    });
+
+    it('rings a UDP device at the source port of its REGISTER and echoes its Contact as sent', async () => {
+      const ok = await register('op1', 'right-password', { Contact: '<sip:op1@192.0.2.10:5060;line=7>' }, { port: 40312 });
+      expect(ok.headers.Contact).toBe('<sip:op1@192.0.2.10:5060;line=7>;expires=600');
+      expect((await registrar.contactsOf(staffId)).map((c) => c.uri)).toEqual(['sip:op1@192.0.2.10:40312;line=7']);
+    });
+
+    it('keeps at most the configured number of devices per person: one more is refused, refreshes still pass', async () => {
+      for (const port of [5061, 5062, 5063]) {
+        expect((await register('op1', 'right-password', { Contact: `<sip:op1@192.0.2.10:${port}>` }, { port })).status).toBe(200);
+      }
+      const fourth = await register('op1', 'right-password', { Contact: '<sip:op1@192.0.2.10:5064>' }, { port: 5064 });
+      expect(fourth).toEqual({ status: 403, reason: 'Forbidden (at most 3 registered devices per person)', headers: {} });
+      expect((await register('op1', 'right-password', { Contact: '<sip:op1@192.0.2.10:5062>' }, { port: 5062 })).status).toBe(200);
+      expect(await registrar.contactsOf(staffId)).toHaveLength(3);
+    });
   });
 
   it('answers 503 with Retry-After when Redis is unreachable', async () => {

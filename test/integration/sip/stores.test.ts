@@ -97,6 +97,7 @@ describe('SIP stores on real Redis and Postgres', () => {
       username: `user${staffId}`,
       key: uri.toLowerCase(),
       uri,
+      contact: uri,
       expiresAt: kit.clock.now() + expiresInS * 1000,
       updatedAt: kit.clock.now(),
       transport: 'udp',
