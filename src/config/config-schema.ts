@@ -155,6 +155,23 @@ export const ConfigSchema = Type.Object(
     demo: Type.Object({ seedOnFirstStart: Type.Boolean(), alwaysOpen: Type.Boolean({ default: false }) }, { additionalProperties: false }),
     // Reports cut their hours and days in this IANA zone unless a request names one (absent: UTC).
     reports: Type.Optional(Type.Object({ timeZone: Type.String({ minLength: 1, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' }) }, { additionalProperties: false })),
+    // Where calls may go out through the trunk (issue 15, routing/outbound-policy.ts): prefixes are E.164 ("+" and digits);
+    // the longest matching rule decides. International and premium-rate numbers are off unless opened here.
+    outbound: Type.Object(
+      {
+        allowedPrefixes: Type.Array(Type.String({ pattern: '^\\+[0-9]{0,15}$' })),
+        deniedPrefixes: Type.Array(Type.String({ pattern: '^\\+[0-9]{0,15}$' })),
+        allowInternational: Type.Boolean(),
+        allowPremium: Type.Boolean(),
+        // Premium-rate ranges besides the built-in ones (BUILT_IN_PREMIUM_PREFIXES).
+        premiumPrefixes: Type.Array(Type.String({ pattern: '^\\+[0-9]{1,15}$' })),
+        // Short codes put through as dialled from a person's phone (never by a callback or a campaign).
+        emergencyNumbers: Type.Array(Type.String({ pattern: '^[0-9]{2,6}$' })),
+        // Outbound calls one person may have at once, across every process.
+        maxCallsPerUser: Type.Integer({ minimum: 1, maximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

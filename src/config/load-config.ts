@@ -73,6 +73,13 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'SIP_ICE_SERVERS', key: 'sip.iceServers', kind: 'list' },
   { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
   { env: 'DEMO_ALWAYS_OPEN', key: 'demo.alwaysOpen', kind: 'boolean' },
+  { env: 'OUTBOUND_ALLOWED_PREFIXES', key: 'outbound.allowedPrefixes', kind: 'list' },
+  { env: 'OUTBOUND_DENIED_PREFIXES', key: 'outbound.deniedPrefixes', kind: 'list' },
+  { env: 'OUTBOUND_ALLOW_INTERNATIONAL', key: 'outbound.allowInternational', kind: 'boolean' },
+  { env: 'OUTBOUND_ALLOW_PREMIUM', key: 'outbound.allowPremium', kind: 'boolean' },
+  { env: 'OUTBOUND_PREMIUM_PREFIXES', key: 'outbound.premiumPrefixes', kind: 'list' },
+  { env: 'OUTBOUND_EMERGENCY_NUMBERS', key: 'outbound.emergencyNumbers', kind: 'list' },
+  { env: 'OUTBOUND_MAX_CALLS_PER_USER', key: 'outbound.maxCallsPerUser', kind: 'number' },
   { env: 'RECORDING_RETENTION_DAYS', key: 'recordings.retentionDays', kind: 'number' },
   { env: 'REPORTS_TIME_ZONE', key: 'reports.timeZone', kind: 'string' },
 ];

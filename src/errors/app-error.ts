@@ -11,6 +11,9 @@ export const ERROR_CATALOGUE = {
   UNAUTHENTICATED: { http: 401, sip: 401, summary: 'no valid credentials' },
   TOO_MANY_ATTEMPTS: { http: 429, sip: 403, summary: 'too many failed attempts: wait for the time Retry-After names, then try again' },
   FORBIDDEN: { http: 403, sip: 403, summary: 'the role does not allow this' },
+  // Issue 15: the outbound destination policy (routing/outbound-policy.ts); the details name its reason code.
+  DESTINATION_NOT_ALLOWED: { http: 403, sip: 403, summary: 'the number may not be dialled from here (denied prefix, international, premium rate, no dial-out right)' },
+  CALL_LIMIT_REACHED: { http: 429, sip: 403, summary: 'this person already has as many outbound calls as one may have at once' },
   NOT_FOUND: { http: 404, sip: 404, summary: 'no such record' },
   CONFLICT: { http: 409, sip: 409, summary: 'the change conflicts with existing data' },
   ILLEGAL_TRANSITION: { http: 409, sip: 409, summary: 'the state machine does not allow this move now' },

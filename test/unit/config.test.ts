@@ -49,6 +49,23 @@ describe('config module', () => {
     expect(errorOf(() => loadConfig({ env: { DEFAULT_COUNTRY: 'Russia' } }))).toMatch(/phone\.defaultCountry/);
   });
 
+  it('keeps outbound calls to the home country by default, two at once per person, and takes the policy from the environment (issue 15)', () => {
+    expect(loadConfig({ env: {} }).outbound).toEqual({
+      allowedPrefixes: [], deniedPrefixes: [], allowInternational: false, allowPremium: false, premiumPrefixes: [],
+      emergencyNumbers: ['112', '101', '102', '103', '104', '911', '999'], maxCallsPerUser: 2,
+    });
+    const config = loadConfig({ env: {
+      OUTBOUND_ALLOWED_PREFIXES: '+40, +373', OUTBOUND_DENIED_PREFIXES: '+7800', OUTBOUND_ALLOW_INTERNATIONAL: 'true', OUTBOUND_ALLOW_PREMIUM: 'no',
+      OUTBOUND_PREMIUM_PREFIXES: '+7495999', OUTBOUND_EMERGENCY_NUMBERS: '112', OUTBOUND_MAX_CALLS_PER_USER: '3',
+    } });
+    expect(config.outbound).toEqual({
+      allowedPrefixes: ['+40', '+373'], deniedPrefixes: ['+7800'], allowInternational: true, allowPremium: false, premiumPrefixes: ['+7495999'],
+      emergencyNumbers: ['112'], maxCallsPerUser: 3,
+    });
+    expect(errorOf(() => loadConfig({ env: { OUTBOUND_DENIED_PREFIXES: '8800' } }))).toMatch(/outbound\.deniedPrefixes\.0 \(set by OUTBOUND_DENIED_PREFIXES\)/);
+    expect(errorOf(() => loadConfig({ env: { OUTBOUND_MAX_CALLS_PER_USER: '0' } }))).toMatch(/outbound\.maxCallsPerUser \(set by OUTBOUND_MAX_CALLS_PER_USER\)/);
+  });
+
   it('names a bad key that came from a file, and an unknown key', () => {
     const dir = configDirWith({ 'local.yaml': 'redis:\n  port: -1\n' });
     expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/^invalid configuration: redis\.port /);
