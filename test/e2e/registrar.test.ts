@@ -15,11 +15,14 @@ import { createRegistrar, type Registrar } from '../../src/sip/registrar';
 import type { PresenceEvent } from '../../src/sip/registration-store';
 import { SipConnection } from '../../src/sip/sip-connection';
 import { SipKeys } from '../../src/sip/sip-keys';
+import type { SrfApp } from '../../src/sip/srf-types';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { createTestDatabase, startTestRedis, type TestDatabase } from '../helpers/test-env';
 import { quietPeriod, untilPasses } from '../helpers/eventually';
 
 const REALM = 'switchboard.e2e';
+/** The trunk calls go out to, on an address of its own: no device may ever be rung there. */
+const TRUNK_IP = '127.0.0.5';
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'sipp');
 const logger = createRootLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -60,11 +63,30 @@ function parseReply(text: string): SipReply {
 
 /** A bare UDP SIP endpoint bound to one source address: to see responses byte for byte, replay requests, and be blacklisted. */
 class UdpSipClient {
+  /** Requests that reached this endpoint (an INVITE to a phone, or to where no INVITE may ever go). */
+  readonly requests: string[] = [];
+
   private constructor(
     private readonly socket: dgram.Socket,
     readonly ip: string,
     readonly port: number,
-  ) {}
+  ) {
+    socket.on('message', (msg, rinfo) => {
+      const text = msg.toString();
+      if (text.startsWith('SIP/2.0')) return;
+      this.requests.push(text);
+      // A phone that is busy: every INVITE gets 486 (drachtio-server sends the ACK).
+      if (text.startsWith('INVITE ')) socket.send(this.busy(text), rinfo.port, rinfo.address);
+    });
+  }
+
+  private busy(request: string): string {
+    const [head = ''] = request.split('\r\n\r\n');
+    const lines = head.split('\r\n').slice(1);
+    const pick = (name: string): string[] => lines.filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+    const to = pick('To')[0] ?? 'To: <sip:unknown>';
+    return ['SIP/2.0 486 Busy Here', ...pick('Via'), ...pick('From'), `${to};tag=${randomBytes(4).toString('hex')}`, ...pick('Call-ID'), ...pick('CSeq'), 'Content-Length: 0', '', ''].join('\r\n');
+  }
 
   static open(ip: string): Promise<UdpSipClient> {
     const socket = dgram.createSocket('udp4');
@@ -80,6 +102,7 @@ class UdpSipClient {
     const callId = /\r\nCall-ID: ([^\r]+)/.exec(message)?.[1];
     return new Promise((resolve) => {
       const onMessage = (msg: Buffer): void => {
+        if (!msg.toString().startsWith('SIP/2.0')) return;
         const reply = parseReply(msg.toString());
         if (reply.status >= 200 && reply.header('CSeq') === cseq && reply.header('Call-ID') === callId) finish(reply);
       };
@@ -98,7 +121,7 @@ class UdpSipClient {
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 
-  register(o: { host: string; port: number; user: string; callId: string; cseq: number; contactUser?: string; expires?: number; authorization?: string }): string {
+  register(o: { host: string; port: number; user: string; callId: string; cseq: number; contactUser?: string; contact?: string; expires?: number; authorization?: string }): string {
     return [
       `REGISTER sip:${o.host}:${o.port} SIP/2.0`,
       `Via: SIP/2.0/UDP ${this.ip}:${this.port};branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
@@ -107,7 +130,7 @@ class UdpSipClient {
       `To: <sip:${o.user}@${o.host}>`,
       `Call-ID: ${o.callId}`,
       `CSeq: ${o.cseq} REGISTER`,
-      `Contact: <sip:${o.contactUser ?? o.user}@${this.ip}:${this.port}>`,
+      `Contact: <${o.contact ?? `sip:${o.contactUser ?? o.user}@${this.ip}:${this.port}`}>`,
       ...(o.expires === undefined ? [] : [`Expires: ${o.expires}`]),
       ...(o.authorization ? [`Authorization: ${o.authorization}`] : []),
       'User-Agent: e2e-udp-client',
@@ -149,7 +172,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 /** drachtio-server + this app's SipConnection with the registrar mounted; stop() releases both. */
-async function startSipStack(workDir: string, blacklist: DrachtioBlacklist, registrar: Registrar | null): Promise<{ sipPort: number; stop(): Promise<void> }> {
+async function startSipStack(workDir: string, blacklist: DrachtioBlacklist, registrar: Registrar | null): Promise<{ sipPort: number; srf: SrfApp; stop(): Promise<void> }> {
   const [adminPort, sipPort, wsPort] = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort()];
   const secret = randomBytes(8).toString('hex');
   const drachtio: RunningService = await startDrachtioServer({ binary: 'drachtio', adminPort, secret, listen: { addresses: ['127.0.0.1'], sipPort, wsPort, tls: null }, workDir, blacklist });
@@ -168,6 +191,7 @@ async function startSipStack(workDir: string, blacklist: DrachtioBlacklist, regi
   const c = connection;
   return {
     sipPort,
+    srf: c.srf,
     async stop() {
       try {
         c.disconnect();
@@ -186,7 +210,7 @@ describeWithDrachtio('registrar through a real drachtio-server, driven by sipp',
   let db: Db;
   let redis: Redis;
   let registrar: Registrar;
-  let stack: { sipPort: number; stop(): Promise<void> };
+  let stack: { sipPort: number; srf: SrfApp; stop(): Promise<void> };
   let target: string;
   let blacklist: DrachtioBlacklist;
   const staff: Record<string, number> = {};
@@ -197,14 +221,14 @@ describeWithDrachtio('registrar through a real drachtio-server, driven by sipp',
     database = await createTestDatabase();
     db = createPool(database.url, logger, { ...GENERAL_POOL, max: 4 });
     redis = new Redis({ host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: 1 });
-    for (const [user, password] of [['op1', 'op1-secret'], ['op2', 'op2-secret']] as const) {
+    for (const [user, password] of [['op1', 'op1-secret'], ['op2', 'op2-secret'], ['op3', 'op3-secret']] as const) {
       const { rows } = await db.query<{ id: number }>(
         "INSERT INTO staff (full_name, role, sip_username, sip_ha1, sip_realm) VALUES ($1, 'operator', $2, $3, $4) RETURNING id",
         [`Operator ${user}`, user, sipHa1(user, REALM, password), REALM],
       );
       staff[user] = rows[0]!.id;
     }
-    registrar = createRegistrar({ redis, db, realm: REALM, logger, keys, lockout: { maxFailuresPerIp: 5, maxFailuresPerUser: 100 }, sweepIntervalMs: 1000 });
+    registrar = createRegistrar({ redis, db, realm: REALM, logger, keys, lockout: { maxFailuresPerIp: 5, maxFailuresPerUser: 100 }, sweepIntervalMs: 1000, trunks: [TRUNK_IP, '127.0.0.0/24'] });
     registrar.start();
     blacklist = { redisHost: '127.0.0.1', redisPort: redisServer.port, redisKey: keys.blacklist(), refreshSecs: 1 };
     stack = await startSipStack(path.join(workDir, 'drachtio-1'), blacklist, registrar);
@@ -311,6 +335,45 @@ describeWithDrachtio('registrar through a real drachtio-server, driven by sipp',
       expect(events.filter((e) => e.staffId === staff.op2).map((e) => (e.type === 'staff-offline' ? `offline:${e.reason}` : 'online'))).toEqual(['online', 'offline:unregistered']);
     } finally {
       off();
+    }
+  });
+
+  it('never rings a Contact at the trunk or at another host: sipp\'s REGISTER gets 403, and a call to the person reaches only where they registered from', async () => {
+    const trunkEar = await UdpSipClient.open(TRUNK_IP);
+    const otherHostEar = await UdpSipClient.open('127.0.0.6');
+    const phone = await UdpSipClient.open('127.0.0.1');
+    const to = { host: '127.0.0.1', port: stack.sipPort };
+    try {
+      const refused = async (contact: string, reason: string): Promise<void> => {
+        const run = await runSipp(target, 'register-contact-refused.xml', { ip: '127.0.0.1', port: await freeTcpPort(), user: 'op3', password: 'op3-secret', keys: { user: 'op3', contact, reason }, cwd: workDir });
+        expect([run.code, run.output.slice(-1500)]).toEqual([0, expect.any(String)]);
+      };
+      // A premium number at the trunk, as an operator without dial-out would register it.
+      await refused(`sip:+79001234567@${TRUNK_IP}:${trunkEar.port}`, 'Contact names a SIP trunk');
+      await refused(`sip:op3@127.0.0.6:${otherHostEar.port}`, 'Contact host is not where the REGISTER came from');
+      expect(await registrar.contactsOf(staff.op3!)).toEqual([]);
+
+      // The person's real phone names a port it does not listen on: it is rung at the port it registered from.
+      const callId = randomBytes(8).toString('hex');
+      const contact = `sip:op3-desk@127.0.0.1:${phone.port === 65535 ? 1 : phone.port + 1}`;
+      const challenge = await phone.request(phone.register({ ...to, user: 'op3', callId, cseq: 1, contact }), to);
+      const authorization = digestFor(challenge!.header('WWW-Authenticate'), { user: 'op3', password: 'op3-secret', uri: `sip:127.0.0.1:${stack.sipPort}` });
+      const ok = await phone.request(phone.register({ ...to, user: 'op3', callId, cseq: 2, contact, expires: 300, authorization }), to);
+      expect(ok?.statusLine).toBe('SIP/2.0 200 OK');
+      expect(ok?.header('Contact')).toBe(`<${contact}>;expires=300`);
+
+      // A call for op3, rung as the call session rings a person: every live binding, by its uri.
+      const bindings = await registrar.contactsOf(staff.op3!);
+      expect(bindings.map((b) => b.uri)).toEqual([`sip:op3-desk@127.0.0.1:${phone.port}`]);
+      const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 40000 RTP/AVP 8', 'a=rtpmap:8 PCMA/8000', ''].join('\r\n');
+      const outcomes = await Promise.allSettled(bindings.map((b) => stack.srf.createUAC(b.uri, { localSdp: sdp })));
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { status?: number }).status : 'answered'))).toEqual([486]);
+      expect(phone.requests.filter((r) => r.startsWith('INVITE '))).toEqual([expect.stringMatching(new RegExp(`^INVITE sip:op3-desk@127\\.0\\.0\\.1:${phone.port} SIP/2\\.0`))]);
+      // The call is over (the phone answered busy): had anything been sent to the trunk or the other host, it would be there by now.
+      expect(trunkEar.requests).toEqual([]);
+      expect(otherHostEar.requests).toEqual([]);
+    } finally {
+      await Promise.all([trunkEar.close(), otherHostEar.close(), phone.close()]);
     }
   });
 
