@@ -1,13 +1,13 @@
-import { AppError, isAppError } from '../errors/app-error';
+import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import { convertCallRecording, type RecordingFile } from './call-recording';
 import { legCounters, streamPortsOf, type LegCounters } from './leg-counters';
 import { flagsToward, offerFlags, sdpToward, type LegKind, type LegRole } from './media-leg';
 import { canTransition, type MediaSessionState } from './media-session-state';
 import type { MediaCallTracker } from './rtpengine-call-sweeper';
-import { isUnknownCall } from './rtpengine-call-sweeper';
+import { RtpengineCallChannel } from './rtpengine-call-channel';
 import type { NgCommand, NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
-import { audioEndpoint, audioRtcpPort, placeholderAnswer, withDirection } from './sdp-text';
+import { audioEndpoint, audioRtcpPort, placeholderAnswer, placeholderOffer, withDirection } from './sdp-text';
 
 /**
  * The media of one call in rtpengine, as the SIP layer drives it (design §3,
@@ -15,6 +15,9 @@ import { audioEndpoint, audioRtcpPort, placeholderAnswer, withDirection } from '
  *
  * 1. `anchorCaller`: `offer` with the caller's SDP and tag, then `answer` with
  *    a placeholder SDP and to-tag `ivr`; the answer's SDP answers the caller.
+ *    A caller whose INVITE had no SDP (delayed offer) is anchored the other
+ *    way round: `offerToCaller` (the placeholder offers), then
+ *    `anchorCallerAnswer` with the SDP of the caller's ACK.
  * 2. `playPrompt` / `startMusicOnHold` / `stopPlayback`: `play media` and
  *    `stop media` with from-tag = the caller's tag, which is what the caller
  *    hears. rtpengine sends no "finished" event: the prompt's end is timed by
@@ -144,14 +147,12 @@ export class MediaSession {
   readonly caller: Readonly<MediaLeg>;
   /** The rtpengine the call is on (its ng address), or null when unnamed. */
   readonly engine: string | null;
-  private readonly ng: NgCommandSender;
+  private readonly channel: RtpengineCallChannel;
   private readonly logger: Logger | undefined;
   private readonly clock: () => number;
   private readonly recordingDir: string | undefined;
 
   private current: MediaSessionState = 'new';
-  /** Whether rtpengine may hold state for the call (any command was sent). */
-  private touched = false;
   /** The caller's latest SDP: a fresh offer toward an agent is built from it. */
   private callerSdp: string | null = null;
   /** The rtpengine endpoint last handed to the caller, to tell when it moves. */
@@ -165,8 +166,6 @@ export class MediaSession {
   /** The agent's latest SDP (answer or re-offer): a warm transfer offers it to the consulted party. */
   private agentSdp: string | null = null;
   private consult: ConsultLeg | null = null;
-  private readonly tracker: MediaCallTracker | undefined;
-  private readonly deleteRetry: { attempts: number; backoffMs: number };
   private offering: { kind: LegKind; ports: Set<number>; tag: string } | null = null;
   private pending: PendingReoffer | null = null;
   private playing: 'prompt' | 'music' | null = null;
@@ -178,15 +177,16 @@ export class MediaSession {
   private placeholderVersion = 1;
 
   constructor(options: MediaSessionOptions) {
-    this.ng = options.ng;
     this.engine = options.engine ?? null;
     this.callId = options.callId;
     this.caller = { ...options.caller };
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
     this.recordingDir = options.recordingDir;
-    this.tracker = options.tracker;
-    this.deleteRetry = options.deleteRetry ?? { attempts: 3, backoffMs: 250 };
+    this.channel = new RtpengineCallChannel({
+      ng: options.ng, callId: options.callId, clock: this.clock, deleteRetry: options.deleteRetry ?? { attempts: 3, backoffMs: 250 },
+      ...(options.logger ? { logger: options.logger } : {}), ...(options.tracker ? { tracker: options.tracker } : {}),
+    });
     if (options.caller.tag === PLACEHOLDER_TAG) throw new AppError('VALIDATION_FAILED', `the caller's tag may not be "${PLACEHOLDER_TAG}"`);
   }
 
@@ -226,6 +226,40 @@ export class MediaSession {
     const sdp = this.handToCaller(answer);
     this.transition('anchored');
     return sdp;
+  }
+
+  /**
+   * Delayed offer (RFC 3261 §13.2.1, RFC 3264): the caller's INVITE carried
+   * no SDP, so the offer is ours, in the 200 OK. The placeholder leg offers
+   * (`offer`, from-tag `ivr`) and rtpengine writes the offer toward the
+   * caller; the caller's answer comes in its ACK (anchorCallerAnswer). Later
+   * offers toward an agent start from the caller's side as usual: rtpengine
+   * takes offers from either party of a call.
+   *
+   * @returns the SDP to put in the 200 OK.
+   */
+  async offerToCaller(): Promise<string> {
+    this.require('offerToCaller', ['new']);
+    const offer = await this.send('offer', {
+      'from-tag': PLACEHOLDER_TAG, sdp: placeholderOffer(this.placeholderVersion++), ...offerFlags('sip', this.caller.kind),
+    });
+    const sdp = this.handToCaller(offer);
+    this.transition('offered-to-caller');
+    return sdp;
+  }
+
+  /**
+   * The caller's answer to offerToCaller's offer (the SDP of its ACK): the
+   * call is anchored as with anchorCaller, prompts can play.
+   *
+   * @throws AppError from rtpengine when the answer cannot be taken (no common codec, unreadable).
+   */
+  async anchorCallerAnswer(answerSdp: string): Promise<void> {
+    this.require('anchorCallerAnswer', ['offered-to-caller']);
+    await this.send('answer', { 'from-tag': PLACEHOLDER_TAG, 'to-tag': this.caller.tag, sdp: answerSdp, ...flagsToward('sip') });
+    // Reused as the caller's offer toward agents: an answer's direction is its own (a caller answering recvonly stays so).
+    this.callerSdp = answerSdp;
+    this.transition('anchored');
   }
 
   /**
@@ -596,7 +630,7 @@ export class MediaSession {
    */
   async delete(): Promise<void> {
     if (this.current === 'deleted') return;
-    const touched = this.touched;
+    const touched = this.channel.touched;
     const recorded = this.recording !== null || this.recordingWindows.length > 0;
     this.closeRecordingWindow();
     this.playing = null;
@@ -618,35 +652,7 @@ export class MediaSession {
         // Logged by send; the layout keeps the ports the SDPs named.
       }
     }
-    await this.deleteWithRetry();
-  }
-
-  /**
-   * `delete`, tried again with a growing pause when rtpengine does not
-   * answer (overloaded, restarting). When every try fails the tracker's
-   * sweeper takes the call over, and the error goes to the owner to log.
-   */
-  private async deleteWithRetry(): Promise<void> {
-    const { attempts, backoffMs } = this.deleteRetry;
-    let lastError: unknown = null;
-    for (let attempt = 1; attempt <= Math.max(1, attempts); attempt++) {
-      try {
-        await this.send('delete', { 'delete-delay': 0 });
-        this.tracker?.release(this.callId);
-        return;
-      } catch (err) {
-        if (isUnknownCall(err)) {
-          this.tracker?.release(this.callId);
-          return;
-        }
-        lastError = err;
-        // Only silence is worth waiting out; a refusal will not change.
-        if (!isAppError(err) || err.code !== 'DEPENDENCY_DOWN' || attempt >= attempts) break;
-        await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
-      }
-    }
-    this.tracker?.deleteFailed(this.callId);
-    throw lastError;
+    await this.channel.deleteWithRetry();
   }
 
   /**
@@ -741,18 +747,8 @@ export class MediaSession {
     throw new AppError('INTERNAL', `rtpengine replied without SDP on call ${this.callId}`);
   }
 
-  private async send(name: NgCommand, params: NgParams): Promise<NgReply> {
-    if (!this.touched) this.tracker?.track(this.callId);
-    this.touched = true;
-    const started = this.clock();
-    try {
-      const reply = await this.ng.command(name, { 'call-id': this.callId, ...params });
-      this.logger?.debug({ command: name, ms: this.clock() - started }, 'rtpengine command');
-      return reply;
-    } catch (err) {
-      this.logger?.warn({ command: name, err }, 'rtpengine command failed');
-      throw err;
-    }
+  private send(name: NgCommand, params: NgParams): Promise<NgReply> {
+    return this.channel.send(name, params);
   }
 
   private require(operation: string, states: readonly MediaSessionState[]): void {

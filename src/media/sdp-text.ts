@@ -138,6 +138,21 @@ export function placeholderAnswer(offer: string, sessionId: number): string {
 }
 
 /**
+ * The placeholder leg's own offer, for a caller whose INVITE carried none (a
+ * delayed offer, RFC 3261 §13.2.1): rtpengine rewrites it into the offer of
+ * our 200 OK. G.711 both laws and RFC 4733 events, what every trunk and the
+ * prompts (8 kHz, design §7) have in common; the discard port 9 as in
+ * placeholderAnswer.
+ */
+export function placeholderOffer(sessionId: number): string {
+  return join([
+    'v=0', `o=- ${sessionId} ${sessionId} IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
+    'm=audio 9 RTP/AVP 8 0 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15',
+    'a=ptime:20', 'a=sendrecv',
+  ]);
+}
+
+/**
  * The SDP with every direction attribute set to `direction` (and one added to
  * each audio section that had none). A party's last SDP is reused as an
  * offer when the call's media is re-paired (warm transfer), and an SDP

@@ -133,6 +133,34 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     await h.api('POST', `/api/agents/${await staffId('anna')}/wrap-up/end`, anna);
   }, 120000);
 
+  it('a trunk\'s INVITE without SDP (delayed offer) is answered with our offer, the ACK brings the answer: the IVR takes the caller's key 1 over that media, the caller talks with the operator both ways, and is recorded', async () => {
+    await setState(olga, 'olga', 'not_ready', 'break');
+    // Refused when already ready (after an earlier test's wrap-up): the state itself is what counts.
+    await setState(anna, 'anna', 'ready');
+    expect(await agentState(anna, 'anna')).toBe('ready');
+    const phone = startSippPhone({ scenario: 'uas', port: annaPhone, mediaPort: await freeMediaPort() });
+    const caller = await runSipp({
+      scenario: callerScenario({ from: MARKET_CLIENT, to: 'hotline', delayedOffer: true, steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 6000 }, { audio: true }, { pauseMs: 5000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
+    });
+    expect(caller.errors).toBe('');
+    expect(caller.successful).toBe(1);
+    expect(await phone.done).toBe(0);
+
+    const call = await eventually(latestCall, (c) => c?.ended_at != null && c?.recording_id != null);
+    expect(call).toMatchObject({ outcome: 'answered', hangup_side: 'caller', queue_name: 'operators', agent_id: await staffId('anna'), caller_e164: MARKET_CLIENT });
+    const events = await eventsOf(call.id);
+    // The key went through rtpengine (RFC 4733 on the media our offer set up): the IVR heard the caller.
+    expect(events.find((e) => e.type === 'dtmf')?.data).toMatchObject({ digit: '1' });
+    const media = events.find((e) => e.type === 'note' && e.data.media)?.data.media;
+    expect({ callerPackets: media.callerPackets > 100, agentPackets: media.agentPackets > 100, media }).toMatchObject({ callerPackets: true, agentPackets: true });
+    const recording = (await h.db.query('SELECT * FROM recordings WHERE id = $1', [call.recording_id])).rows[0];
+    const wav = readFileSync(recording.file_path);
+    const levels = [channelRms(wav, 0), channelRms(wav, 1)];
+    expect({ caller: levels[0]! > 50, agent: levels[1]! > 50, levels }).toMatchObject({ caller: true, agent: true });
+    await h.api('POST', `/api/agents/${await staffId('anna')}/wrap-up/end`, anna);
+  }, 120000);
+
   it('the call\'s timeline and recording are served over HTTP: supervisors play it with Range, only the operator who took it may open it', async () => {
     const { rows } = await h.db.query("SELECT id, recording_id FROM calls WHERE outcome = 'answered' AND agent_id = $1 ORDER BY started_at DESC LIMIT 1", [await staffId('anna')]);
     const call = rows[0];

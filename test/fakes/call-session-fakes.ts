@@ -93,6 +93,11 @@ export class FakeDialog extends EventEmitter {
     return Promise.resolve({ status: 200 });
   }
 
+  /** The far end ACKs our 200 OK; with a delayed offer the ACK carries its SDP answer. */
+  farEndAcks(body?: string, contentType = 'application/sdp'): void {
+    this.emit('ack', fakeRequest({ ...(body !== undefined ? { body, headers: { 'Content-Type': contentType } } : {}) }));
+  }
+
   /** The far end hangs up (BYE). */
   farEndHangsUp(): void {
     if (!this.connected) return;

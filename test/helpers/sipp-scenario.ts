@@ -219,8 +219,8 @@ export interface InviteOptions {
   cseq?: number;
   /** Carries sipp's [authentication]: the Proxy-Authorization for the challenge kept by the last 407 (-au/-ap). */
   auth?: boolean;
-  /** The offer; default PCMA + RFC 2833, sendrecv. */
-  sdp?: string;
+  /** The offer; default PCMA + RFC 2833, sendrecv. null: none (a delayed offer, RFC 3261 §13.2.1: the answer goes in the ACK). */
+  sdp?: string | null;
 }
 
 /** Our INVITE starting a call. */
@@ -230,13 +230,16 @@ export function sendInvite(options: InviteOptions): string {
     method: 'INVITE', uri: `sip:${options.to}@[remote_ip]:[remote_port]`, cseq: options.cseq ?? 1, retransmit: true,
     dialog: [`From: ${from}${CALLER_TAG}`, `To: <sip:${options.to}@[remote_ip]:[remote_port]>`, 'Call-ID: [call_id]'],
     headers: [`Contact: <sip:${options.from}@[local_ip]:[local_port]>`, ...(options.auth ? ['[authentication]'] : [])],
-    sdp: options.sdp ?? sdpBody(),
+    ...(options.sdp === null ? {} : { sdp: options.sdp ?? sdpBody() }),
   });
 }
 
-/** The ACK for the 2xx to our INVITE: a request of its own on the dialog (RFC 3261 §13.2.2.4), sent where [next_url] says. */
-export function sendAck(cseq: number): string {
-  return sendRequest({ method: 'ACK', uri: '[next_url]', cseq, dialog: LAST_DIALOG });
+/**
+ * The ACK for the 2xx to our INVITE: a request of its own on the dialog (RFC 3261 §13.2.2.4), sent where
+ * [next_url] says; with `sdp` it carries our answer to an offer the 2xx made (delayed offer).
+ */
+export function sendAck(cseq: number, sdp?: string): string {
+  return sendRequest({ method: 'ACK', uri: '[next_url]', cseq, dialog: LAST_DIALOG, ...(sdp === undefined ? {} : { sdp }) });
 }
 
 /** The ACK for a failure response to our INVITE to `to`. */
@@ -324,9 +327,11 @@ export type CallerStep =
 /**
  * A caller (PCMA + RFC 2833) dialling `to` from `from`, then the steps once
  * answered. `cancelAfterMs` instead hangs up while it still rings (CANCEL).
+ * `delayedOffer`: the INVITE carries no SDP, as many carriers send it; the
+ * 2xx brings the server's offer and the ACK our answer.
  */
-export function callerScenario(options: { from: string; to: string; steps: CallerStep[]; cancelAfterMs?: number }): string {
-  const invite = `${sendInvite({ from: options.from, to: options.to })}\n${provisionals(100, 180, 183)}`;
+export function callerScenario(options: { from: string; to: string; steps: CallerStep[]; cancelAfterMs?: number; delayedOffer?: boolean }): string {
+  const invite = `${sendInvite({ from: options.from, to: options.to, ...(options.delayedOffer ? { sdp: null } : {}) })}\n${provisionals(100, 180, 183)}`;
   if (options.cancelAfterMs !== undefined) return scenario(`${invite}\n${cancelInvite(options.to, options.cancelAfterMs)}`);
   let version = 1;
   const body = options.steps.map((step) => {
@@ -343,7 +348,7 @@ export function callerScenario(options: { from: string; to: string; steps: Calle
   });
   return scenario(`${invite}
 ${receiveAnswer()}
-${sendAck(1)}
+${options.delayedOffer ? sendAck(1, sdpBody()) : sendAck(1)}
 ${body.join('\n')}`);
 }
 

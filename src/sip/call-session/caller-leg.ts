@@ -4,7 +4,9 @@ import type { RoutingConfig } from '../../routing/routing-config-schema';
 import { sentOverWebSocket } from '../sent-over-websocket';
 import { refuse, inviteOfferKind } from '../sip-status';
 import type { SrfRequest, SrfResponse } from '../srf-types';
+import type { MediaSession } from '../../media/media-session';
 import { newCallMedia } from './call-media';
+import { awaitAckAnswer } from './delayed-offer';
 import { tagOf } from './dialog-ends';
 import type { CallEnd, Dialog, InboundContext } from './inbound-context';
 
@@ -38,15 +40,11 @@ export async function answerCaller(ctx: InboundContext, onReinvite: CallerReinvi
   const { req, res, services, recorder } = ctx;
   req.on('cancel', () => ctx.callerGone.resolve('CANCEL'));
   // A body we cannot take is refused before any work, with what we take (it used to fail in rtpengine as a 500).
+  // No body at all is a delayed offer, answered below with our own offer.
   const offer = inviteOfferKind(req.get('Content-Type'), req.body);
   if (offer === 'other') {
     refuse(res, 'UNSUPPORTED_BODY', `INVITE body of type ${req.get('Content-Type') ?? 'unknown'}`, { Accept: 'application/sdp' });
     return { kind: 'ended', end: { side: 'system', cause: `unsupported INVITE body: ${req.get('Content-Type') ?? 'no Content-Type'}`, outcome: 'rejected' } };
-  }
-  if (offer === 'none') {
-    // Delayed offer (our offer in the 200 OK, the answer in the ACK) is not taken yet (issue 15): a clear 488, not a 500.
-    refuse(res, 'NO_ACCEPTABLE_MEDIA', 'no SDP offer in the INVITE');
-    return { kind: 'ended', end: { side: 'system', cause: 'INVITE without an SDP offer (delayed offer)', outcome: 'rejected' } };
   }
   const looked = await ctx.beforeCallerLeaves(services.lookup.lookup(ctx.callerNumber));
   if (!looked) return CANCELLED;
@@ -70,13 +68,40 @@ export async function answerCaller(ctx: InboundContext, onReinvite: CallerReinvi
     return { kind: 'ended', end: { side: 'system', cause: 'malformed INVITE: no From tag', outcome: 'rejected' } };
   }
   const sipCallId = req.get('Call-ID');
-  ctx.media = newCallMedia(services, sipCallId, { tag: callerTag, kind: callerLegKind(req) }, ctx.log);
-  const localSdp = await ctx.media.anchorCaller(req.body);
+  const media = newCallMedia(services, sipCallId, { tag: callerTag, kind: callerLegKind(req) }, ctx.log);
+  ctx.media = media;
+  // Delayed offer (common from carriers): our offer goes in the 200 OK and the caller's answer comes in its ACK.
+  const localSdp = offer === 'sdp' ? await media.anchorCaller(req.body) : await media.offerToCaller();
   if (ctx.callerGone.fired) return CANCELLED;
-  ctx.uas = await services.srf.createUAS(req, res, { localSdp });
+  const uas = await services.srf.createUAS(req, res, { localSdp });
+  ctx.uas = uas;
   recorder.answer();
-  watchCaller(ctx, ctx.uas, callerTag, onReinvite);
+  watchCaller(ctx, uas, callerTag, onReinvite);
+  if (offer === 'none') {
+    const ended = await takeAnswerFromAck(ctx, uas, media);
+    if (ended) return { kind: 'ended', end: ended };
+  }
   return { kind: 'answered', configs: { flow, routing } };
+}
+
+/** The ACK's answer to our delayed offer into rtpengine; the call's end when there is none (the caller gets a BYE). */
+async function takeAnswerFromAck(ctx: InboundContext, uas: Dialog, media: MediaSession): Promise<CallEnd | null> {
+  const ack = await awaitAckAnswer(uas, ctx.callerGone.promise);
+  if (ack.kind === 'gone') return { side: 'caller', cause: 'BYE before the ACK of our offer' };
+  let why: string;
+  if (ack.kind === 'answer') {
+    try {
+      await media.anchorCallerAnswer(ack.sdp);
+      return null;
+    } catch (err) {
+      why = `the caller's SDP answer was refused by rtpengine: ${(err as Error).message}`;
+    }
+  } else {
+    why = ack.why;
+  }
+  ctx.log.warn({ why }, 'delayed-offer call without a usable answer: hanging up');
+  ctx.hangUp(uas);
+  return { side: 'system', cause: `delayed offer: ${why}`, outcome: 'failed' };
 }
 
 /** The answered caller leg: its BYE ends the call, its SIP INFO digits go to the DTMF listener, its re-INVITEs are relayed. */

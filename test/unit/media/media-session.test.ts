@@ -45,6 +45,27 @@ describe('MediaSession command sequences (design §7)', () => {
     expect(media.state).toBe('anchored');
   });
 
+  it('a delayed offer: the placeholder offers G.711 and events toward the caller, the caller\'s answer (from its ACK) completes the anchoring, and later offers start from the caller', async () => {
+    const ng = new FakeNg();
+    const media = session(ng);
+    const ourOffer = await media.offerToCaller();
+    expect(ng.sent[0]).toEqual({ name: 'offer', params: expect.objectContaining({ 'from-tag': PLACEHOLDER_TAG, 'transport-protocol': 'RTP/AVP', ICE: 'remove' }) });
+    expect(ng.sent[0]?.params.sdp).toMatch(/m=audio 9 RTP\/AVP 8 0 101\r\na=rtpmap:8 PCMA\/8000\r\na=rtpmap:0 PCMU\/8000\r\na=rtpmap:101 telephone-event\/8000/);
+    expect(ourOffer).toMatch(/m=audio 40002 /);
+    expect(ourOffer).not.toMatch(/a=ssrc/);
+    expect(media.state).toBe('offered-to-caller');
+    await expect(media.playPrompt('/p.wav')).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    await media.anchorCallerAnswer(sdp(6000));
+    expect(ng.sent[1]).toEqual({ name: 'answer', params: expect.objectContaining({ 'from-tag': PLACEHOLDER_TAG, 'to-tag': 'ctag', sdp: sdp(6000) }) });
+    expect(media.state).toBe('anchored');
+    await media.playPrompt('/p.wav');
+    expect(ng.sent[2]).toMatchObject({ name: 'playMedia', params: { 'from-tag': 'ctag' } });
+    await media.offerToAgent('sip', 'agent-1');
+    expect(ng.sent[3]).toMatchObject({ name: 'offer', params: { 'from-tag': 'ctag', 'to-tag': 'agent-1', sdp: sdp(6000) } });
+    // The rtpengine port handed to the caller in our offer is on the caller's side of the recording.
+    expect(media.recordingLayout.callerPorts).toContain(40002);
+  });
+
   it('answers a WebRTC caller with browser flags on the answer only', async () => {
     const ng = new FakeNg();
     const media = session(ng, 'webrtc');

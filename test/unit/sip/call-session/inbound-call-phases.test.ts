@@ -5,6 +5,7 @@ import {
   deskPhone, fakeCallWorld, fakeRequest, fakeResponse, reservation, sdp, type FakeCallWorld, type FakeDialog, wallClockAt,
 } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, OPEN_TIME, STAFF } from '../../routing/routing-fixtures';
+import { eventually } from '../../../helpers/eventually';
 
 /**
  * One inbound call through its phases — caller leg, IVR, routing, queue wait,
@@ -256,18 +257,53 @@ describe('an inbound call, phase by phase, without drachtio-server', () => {
     expect(only(world.records)).toMatchObject({ hangupSide: 'caller' });
   });
 
-  it('an INVITE whose body is not SDP gets 415 with Accept, one without an offer (delayed offer) a clear 488; both recorded, nothing sent to rtpengine', async () => {
+  it('an INVITE whose body is not SDP gets 415 with Accept, recorded as rejected, nothing sent to rtpengine', async () => {
     const world = fakeCallWorld(DIRECTORY);
     const isupRes = fakeResponse();
     await new InboundCall(world.services, fakeRequest({ body: 'ISUP 1', headers: { From: '<sip:+74951234567@trunk>;tag=c', 'Call-ID': 'sip-isup', 'Content-Type': 'application/isup' } }), isupRes).run();
     expect(isupRes.sent).toEqual([{ status: 415, reason: 'Unsupported Media Type (INVITE body of type application/isup)', headers: { Accept: 'application/sdp' } }]);
-    const delayedRes = fakeResponse();
-    await new InboundCall(world.services, fakeRequest({ headers: { From: '<sip:+74951234567@trunk>;tag=d', 'Call-ID': 'sip-delayed' } }), delayedRes).run();
-    expect(delayedRes.sent.map((r) => r.status)).toEqual([488]);
-    expect(world.records.map((r) => [r.outcome, r.hangupCause])).toEqual([
-      ['rejected', 'unsupported INVITE body: application/isup'], ['rejected', 'INVITE without an SDP offer (delayed offer)'],
-    ]);
+    expect(world.records.map((r) => [r.outcome, r.hangupCause])).toEqual([['rejected', 'unsupported INVITE body: application/isup']]);
     expect(world.ng.sent).toEqual([]);
+  });
+
+  /** A trunk's INVITE without SDP (delayed offer, RFC 3261 §13.2.1), answered with our offer; resolves once the 200 OK is out. */
+  async function delayedOfferCall(world: FakeCallWorld): Promise<{ done: Promise<void>; callerLeg: FakeDialog; ourOffer: string; call: InboundCall }> {
+    const req = fakeRequest({ headers: { From: '<sip:+74951234567@trunk>;tag=caller-tag', 'Call-ID': 'sip-delayed' } });
+    const call = new InboundCall(world.services, req, fakeResponse());
+    const done = call.run();
+    const answered = await eventually(() => world.srf.answered[0], (a) => a !== undefined, 5000);
+    expect(answered).toBeDefined();
+    return { done, call, callerLeg: answered!.dialog, ourOffer: answered!.localSdp };
+  }
+
+  it('a delayed-offer INVITE is answered with our offer in the 200 OK; the IVR starts only once the ACK brings the answer, and the call reaches the queue', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const entered = world.acd.nextEnqueue();
+    const { callerLeg, ourOffer, done, call } = await delayedOfferCall(world);
+    // The placeholder offers; rtpengine's rewrite of it goes to the caller.
+    expect(world.ng.sent.map((c) => c.name)).toEqual(['offer']);
+    expect(world.ng.sent[0]!.params).toMatchObject({ 'from-tag': 'ivr', 'transport-protocol': 'RTP/AVP', ICE: 'remove' });
+    expect(world.ng.sent[0]!.params.sdp).toMatch(/m=audio 9 RTP\/AVP 8 0 101/);
+    expect(ourOffer).toMatch(/^m=audio \d+ RTP\/AVP/m);
+    callerLeg.farEndAcks(sdp(6000));
+    await entered;
+    const answer = world.ng.sent[1]!;
+    expect(answer).toMatchObject({ name: 'answer', params: { 'from-tag': 'ivr', 'to-tag': 'caller-tag', sdp: sdp(6000) } });
+    expect(world.ng.sent.slice(2).some((c) => c.name === 'playMedia')).toBe(true);
+    expect(world.acd.log).toEqual([`enqueue ${call.id} operators`]);
+    callerLeg.farEndHangsUp();
+    await done;
+    expect(only(world.records)).toMatchObject({ hangupSide: 'caller' });
+  });
+
+  it('a delayed-offer caller whose ACK brings no SDP answer gets a BYE; the call is recorded as failed with the reason, and its media released', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const { callerLeg, done } = await delayedOfferCall(world);
+    callerLeg.farEndAcks();
+    await done;
+    expect(callerLeg.byes).toBe(1);
+    expect(only(world.records)).toMatchObject({ outcome: 'failed', hangupSide: 'system', hangupCause: 'delayed offer: the ACK carried no SDP answer to our offer' });
+    expect(world.ng.sent.map((c) => c.name)).toEqual(['offer', 'delete']);
   });
 
   it('without a published flow the INVITE is refused 503 with Retry-After, and the failed call is recorded', async () => {
