@@ -16,7 +16,8 @@ import { AuditEntry } from '../schemas/audit-schemas';
 import { Code, ErrorBody, NonEmpty, Id } from '../schemas/common-schemas';
 import { LookupEntry as Entry } from '../schemas/directory-schemas';
 import * as S from '../../directory/directory-records';
-import { registerResourceRoutes } from './resource-routes';
+import { registerResourceRoutes, type RemovalGuard } from './resource-routes';
+import { prepareRemoval, type ReferencedKind } from '../../db/repositories/directory-references-repository';
 import { loadDirectorySnapshot } from '../../db/repositories/directory-snapshot-repository';
 import { validateOverrideTarget } from '../../routing/routing-config-validator';
 import { unwrapValidation } from '../../routing/validation-result';
@@ -59,6 +60,30 @@ function registerLookupRoutes(fastify: FastifyInstance, db: Db, path: string, lo
 /** Client fields an operator may not write: money, the manager and what routes the client's calls (a new card's type excepted). */
 const OPERATOR_RESERVED_CLIENT_FIELDS = ['type', 'managerId', 'overdueDebt', 'creditLimit', 'balance', 'lastOrderAt', 'routingOverride'] as const;
 
+/**
+ * The rule for deleting or deactivating what others rely on (issue 15), as the
+ * OpenAPI description of those operations states it.
+ */
+function removalGuard(kind: ReferencedKind, what: string, history: string | null, afterReassign?: () => Promise<void>): RemovalGuard {
+  const deactivatable = kind !== 'department';
+  const description = [
+    `Refused with 409 REFERENCE_IN_USE while anything relies on this ${what}; the error's details list each reference by path`,
+    '(`routing.rules[3].target.staffId`, `departments[regional_sales].headId`, `clients` with "12 clients have this manager", …).',
+    `With \`replaceWith=<id of another active ${what}>\` the references the directory holds (department heads, clients' managers,`,
+    "queue overflow targets, client routing overrides, queue members, a department's people and queues) are handed over in the same",
+    'transaction, and the change goes through. References in the published routing config are never rewritten from here: they refuse',
+    'even with a replacement, until a routing config version that no longer names the record is published. IVR flows name no',
+    'person, queue or department.',
+    deactivatable ? `A PATCH setting \`active: false\` is checked the same way (and takes \`replaceWith\` too).` : '',
+    history ? `A ${what} with ${history} is deactivated instead of deleted, so that history stays readable: DELETE then answers 200 with the record (\`active: false\`); otherwise 204.` : '',
+  ].filter(Boolean).join(' ');
+  return {
+    description, deactivatable,
+    prepare: (q, id, intent, replaceWith) => prepareRemoval(q, kind, id, intent, replaceWith),
+    ...(afterReassign ? { afterReassign } : {}),
+  };
+}
+
 /** Departments, staff, clients, queues, business hours, code lists and the audit log. */
 export function registerDirectoryRoutes(fastify: FastifyInstance, options: DirectoryRoutesOptions): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -67,6 +92,7 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
     path: '/api/departments', tag: 'directory', repository: departmentsRepository,
     record: S.Department, create: S.DepartmentCreate, patch: S.DepartmentPatch,
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+    removal: removalGuard('department', 'department', null),
     afterChange: () => options.onStaffingChanged(),
   });
   registerResourceRoutes(app, db, {
@@ -81,6 +107,8 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
     }),
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
     afterChange: () => options.onStaffingChanged(),
+    // Clients' managers may change hands: caller caches everywhere drop what they hold.
+    removal: removalGuard('staff', 'staff member', 'call history (calls, wrap-ups, callback results)', () => options.onClientsChanged(null)),
   });
   registerResourceRoutes(app, db, {
     path: '/api/clients', tag: 'directory', repository: createClientsRepository(options.defaultCountry),
@@ -106,6 +134,7 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
     path: '/api/queues', tag: 'directory', repository: queuesRepository,
     record: S.Queue, create: S.QueueCreate, patch: S.QueuePatch,
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
+    removal: removalGuard('queue', 'queue', 'calls'),
     afterChange: () => options.onStaffingChanged(),
   });
   registerResourceRoutes(app, db, {

@@ -23,7 +23,12 @@ describe('directory API (real HTTP, Postgres)', () => {
     const refused = await h.call('DELETE', `/api/departments/${created.body.id}`, { token: admin });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('REFERENCE_IN_USE');
-    await h.call('DELETE', `/api/staff/${head.body.id}`, { token: admin });
+    // The head is a reference too (issue 15): refused until the department has another head, or none.
+    const headRefused = await h.call('DELETE', `/api/staff/${head.body.id}`, { token: admin });
+    expect(headRefused.status).toBe(409);
+    expect(headRefused.body.error.details).toEqual([{ path: 'departments[wholesale_sales].headId', message: "head of department 'wholesale_sales'" }]);
+    await h.call('PATCH', `/api/departments/${created.body.id}`, { token: admin, body: { headStaffId: null } });
+    expect((await h.call('DELETE', `/api/staff/${head.body.id}`, { token: admin })).status).toBe(204);
     expect((await h.call('DELETE', `/api/departments/${created.body.id}`, { token: admin })).status).toBe(204);
     expect((await h.call('GET', `/api/departments/${created.body.id}`, { token: admin })).status).toBe(404);
   });
