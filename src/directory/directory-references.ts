@@ -220,5 +220,5 @@ function replaceStep(step: StepSpec, record: DirectoryRecordRef, by: Replacement
 export function replaceInTarget(spec: TargetSpec, record: DirectoryRecordRef, by: Replacement): TargetSpec {
   const head = replaceStep(spec, record, by) as TargetSpec;
   if (!spec.fallback) return head;
-  return { ...head, fallback: spec.fallback.map((step) => replaceStep(step, record, by)) } as TargetSpec;
+  return { ...head, fallback: spec.fallback.map((step) => replaceStep(step, record, by)) };
 }
