@@ -133,7 +133,7 @@ describeWithDrachtio('hotline calls through real drachtio-server, rtpengine, Red
     await h.api('POST', `/api/agents/${await staffId('anna')}/wrap-up/end`, anna);
   }, 120000);
 
-  it('a trunk\'s INVITE without SDP (delayed offer) is answered with our offer, the ACK brings the answer: the IVR takes the caller's key 1 over that media, the caller talks with the operator both ways, and is recorded', async () => {
+  it('a trunk\'s INVITE without SDP (delayed offer) is answered with our offer, the ACK brings the answer: the IVR takes the caller\'s key 1 over that media, the caller talks with the operator both ways, and is recorded', async () => {
     await setState(olga, 'olga', 'not_ready', 'break');
     // Refused when already ready (after an earlier test's wrap-up): the state itself is what counts.
     await setState(anna, 'anna', 'ready');
