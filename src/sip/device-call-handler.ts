@@ -248,7 +248,7 @@ export class DeviceCallHandler {
       await this.countFailure(ip, credentials.username, log, 'wrong credentials');
       return authRefusal(403);
     }
-    const nonce = await nonces.use(credentials.nonce, credentials.nc);
+    const nonce = await nonces.use(credentials.nonce, credentials.nc, ip);
     if (nonce === 'stale') return this.challenge(ip, true);
     if (nonce === 'replay') {
       await this.countFailure(ip, credentials.username, log, 'replayed nonce-count');

@@ -82,7 +82,7 @@ function parseQ(value: string | null | undefined): number | null {
 /**
  * The REGISTER handler for staff softphones and desk phones (RFC 3261 §10.3):
  * digest authentication against the staff table (RFC 3261 §22.4, RFC 2617
- * §3.2.2) with nonces tracked in Redis, bindings in Redis with expiry, several
+ * §3.2.2) with stateless nonces (nonce-store.ts), bindings in Redis with expiry, several
  * devices per person, and failure counting with lock-out.
  *
  * Unknown users and known users with a wrong password take the same path and
@@ -246,7 +246,7 @@ export class Registrar {
       await this.countFailure(ip, credentials.username, log, 'wrong credentials');
       return answer(403);
     }
-    const nonce = await this.options.nonces.use(credentials.nonce, credentials.nc);
+    const nonce = await this.options.nonces.use(credentials.nonce, credentials.nc, ip);
     if (nonce === 'stale') return this.challenge(ip, true);
     if (nonce === 'replay') {
       await this.countFailure(ip, credentials.username, log, 'replayed nonce-count');
@@ -368,6 +368,8 @@ export interface CreateRegistrarOptions {
   clock?: Clock;
   keys?: SipKeys;
   nonceLifetimeMs?: number;
+  /** sip.nonceSecret; without it the site's processes share one generated through Redis (nonce-store.ts). */
+  nonceSecret?: string | null;
   lockout?: Partial<LockoutPolicy>;
   expiry?: Partial<ExpiryPolicy>;
   sweepIntervalMs?: number;
@@ -388,7 +390,7 @@ export function createRegistrar(options: CreateRegistrarOptions): Registrar {
   return new Registrar({
     realm: options.realm,
     credentials: createCredentialLookup({ db: options.db, redis: options.redis, realm: options.realm, keys, clock }),
-    nonces: new NonceStore({ redis: options.redis, clock, keys, ...(options.nonceLifetimeMs ? { lifetimeMs: options.nonceLifetimeMs } : {}) }),
+    nonces: new NonceStore({ redis: options.redis, clock, keys, realm: options.realm, secret: options.nonceSecret ?? null, ...(options.nonceLifetimeMs ? { lifetimeMs: options.nonceLifetimeMs } : {}) }),
     registrations: new RegistrationStore({ redis: options.redis, clock, keys, logger: options.logger, ...(options.maxBindingsPerPerson ? { maxBindingsPerPerson: options.maxBindingsPerPerson } : {}) }),
     lockout: new AuthLockout({ redis: options.redis, clock, keys, ...(options.lockout ? { policy: options.lockout } : {}) }),
     logger: options.logger,

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
  *
  *  key                                  type    holds                                              lifetime
  *  -----------------------------------  ------  -------------------------------------------------  -----------------------------
- *  nonce:<nonce>                        hash    issuedAt (ms), nc (highest nonce-count accepted),   PEXPIRE nonce lifetime
- *                                               ip (who it was issued to, for the logs)
+ *  nonce:<nonce>                        hash    nc (highest nonce-count accepted), written only     PEXPIRE rest of nonce lifetime
+ *                                               once a digest with the nonce was valid
+ *  nonce-secret                         string  the site's nonce HMAC key when none is configured  none (SET NX once)
  *  {reg}:contacts:<staffId>             hash    binding key → ContactBinding JSON                   PEXPIRE latest expiry + 1 h
  *  {reg}:expiry:<staffId>               zset    binding key → expiresAt (ms)                        same
  *  {reg}:due                            zset    staffId → earliest expiresAt of its bindings        none (members removed by sweep)
@@ -42,6 +43,10 @@ export class SipKeys {
 
   nonce(nonce: string): string {
     return `${this.prefix}nonce:${nonce}`;
+  }
+
+  nonceSecret(): string {
+    return `${this.prefix}nonce-secret`;
   }
 
   contacts(staffId: number): string {

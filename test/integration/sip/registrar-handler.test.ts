@@ -66,7 +66,7 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
     call += 1;
     const challenge = await send(baseHeaders('op1'));
     expect(challenge).toMatchObject({ status: 401, reason: 'Unauthorized' });
-    expect(challenge.headers['WWW-Authenticate']).toMatch(/^Digest realm="switchboard\.test", nonce="[0-9a-f]{32}", algorithm=MD5, qop="auth"$/);
+    expect(challenge.headers['WWW-Authenticate']).toMatch(/^Digest realm="switchboard\.test", nonce="[0-9a-f]{60}", algorithm=MD5, qop="auth"$/);
     const nonce = nonceOf(challenge.headers['WWW-Authenticate']);
     const ok = await send({ ...baseHeaders('op1', { Expires: '300', 'User-Agent': 'Desk/1.0' }), CSeq: '2 REGISTER', Authorization: authorization({ username: 'op1', password: 'right-password', nonce, uri }) });
     expect(ok.status).toBe(200);
@@ -268,6 +268,46 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
       expect(fourth).toEqual({ status: 403, reason: 'Forbidden (at most 3 registered devices per person)', headers: {} });
       expect((await register('op1', 'right-password', { Contact: '<sip:op1@192.0.2.10:5062>' }, { port: 5062 })).status).toBe(200);
       expect(await registrar.contactsOf(staffId)).toHaveLength(3);
+    });
+  });
+
+  describe('stateless nonces (issue 15)', () => {
+    it('stores nothing in Redis for unauthenticated REGISTERs, and state for a nonce only once a digest with it is valid', async () => {
+      const configured = createRegistrar({ redis: kit.redis, db: kit.db, realm: REALM, logger: kit.logger, clock: kit.clock, nonceSecret: 's'.repeat(32) });
+      const challenges: SentResponse[] = [];
+      for (let i = 0; i < 200; i += 1) {
+        const res = fakeResponse();
+        await configured.handle(fakeRegister({ ...baseHeaders('op1'), 'Call-ID': `flood-${i}` }, { ip: `198.18.0.${i % 250}` }), res);
+        challenges.push(res.sent[0]!);
+      }
+      expect(challenges.every((c) => c.status === 401)).toBe(true);
+      expect(await kit.redis.dbsize()).toBe(0);
+      // A wrong password with one of them writes failure counts, not nonce state.
+      const nonce = nonceOf(challenges[10]!.headers['WWW-Authenticate']);
+      const wrong = fakeResponse();
+      await configured.handle(fakeRegister({ ...baseHeaders('op1'), CSeq: '2 REGISTER', Authorization: authorization({ username: 'op1', password: 'guess', nonce, uri }) }, { ip: '198.18.0.10' }), wrong);
+      expect(wrong.sent[0]?.status).toBe(403);
+      expect(await kit.redis.keys('sb:sip:nonce*')).toEqual([]);
+      const right = fakeResponse();
+      await configured.handle(fakeRegister({ ...baseHeaders('op1', { Contact: '<sip:op1@198.18.0.10:5060>' }), CSeq: '3 REGISTER', Authorization: authorization({ username: 'op1', password: 'right-password', nonce, uri }) }, { ip: '198.18.0.10' }), right);
+      expect(right.sent[0]?.status).toBe(200);
+      expect(await kit.redis.keys('sb:sip:nonce*')).toEqual([`sb:sip:nonce:${nonce}`]);
+    });
+
+    it('lets processes of one site accept each other\'s nonces (the secret shared once through Redis), and only from the address they were issued to', async () => {
+      const [one, other] = [kit.connect(), kit.connect()].map((redis) => createRegistrar({ redis, db: kit.db, realm: REALM, logger: kit.logger, clock: kit.clock }));
+      call += 1;
+      const challenge = fakeResponse();
+      await one!.handle(fakeRegister(baseHeaders('op1')), challenge);
+      const nonce = nonceOf(challenge.sent[0]!.headers['WWW-Authenticate']);
+      const answer = (ip: string): Promise<SentResponse> => {
+        const res = fakeResponse();
+        return other!.handle(fakeRegister({ ...baseHeaders('op1', { Contact: `<sip:op1@${ip}:5060>` }), CSeq: '2 REGISTER', Authorization: authorization({ username: 'op1', password: 'right-password', nonce, uri }) }, { ip }), res).then(() => res.sent[0]!);
+      };
+      const elsewhere = await answer('192.0.2.99');
+      expect(elsewhere.status).toBe(401);
+      expect(elsewhere.headers['WWW-Authenticate']).toMatch(/stale=TRUE$/);
+      expect((await answer('192.0.2.10')).status).toBe(200);
     });
   });
 

@@ -20,28 +20,31 @@ describe('SIP stores on real Redis and Postgres', () => {
   });
 
   describe('nonce store', () => {
-    it('accepts each nonce-count once, in increasing order, until the nonce expires', async () => {
-      const store = new NonceStore({ redis: kit.redis, clock: kit.clock, lifetimeMs: 60_000 });
+    it('accepts each nonce-count once, in increasing order, from the address it was issued to, until the nonce expires', async () => {
+      const store = new NonceStore({ redis: kit.redis, clock: kit.clock, realm: REALM, secret: 'k'.repeat(32), lifetimeMs: 60_000 });
       const nonce = await store.issue('192.0.2.1');
-      expect(nonce).toMatch(/^[0-9a-f]{32}$/);
-      expect(await store.use(nonce, 1)).toBe('ok');
-      expect(await store.use(nonce, 1)).toBe('replay');
-      expect(await store.use(nonce, 3)).toBe('ok');
-      expect(await store.use(nonce, 2)).toBe('replay');
-      kit.clock.advance(60_000);
-      expect(await store.use(nonce, 4)).toBe('stale');
-      expect(await store.use('0'.repeat(32), 1)).toBe('stale');
-      expect(await store.use('not-ours', 1)).toBe('stale');
-      // Redis forgets it by itself (relative TTL, whatever the test clock says).
+      expect(nonce).toMatch(/^[0-9a-f]{60}$/);
+      expect(await kit.redis.dbsize()).toBe(0);
+      expect(await store.use(nonce, 1, '192.0.2.1')).toBe('ok');
+      expect(await store.use(nonce, 1, '192.0.2.1')).toBe('replay');
+      expect(await store.use(nonce, 3, '192.0.2.1')).toBe('ok');
+      expect(await store.use(nonce, 2, '192.0.2.1')).toBe('replay');
+      expect(await store.use(nonce, 4, '192.0.2.2')).toBe('stale');
+      // Redis forgets the count by itself when the nonce can no longer be used (relative TTL, whatever the test clock says).
       const ttl = await kit.redis.pttl(`sb:sip:nonce:${nonce}`);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(60_000);
+      kit.clock.advance(60_000);
+      expect(await store.use(nonce, 5, '192.0.2.1')).toBe('stale');
+      expect(await store.use('0'.repeat(60), 1, '192.0.2.1')).toBe('stale');
+      expect(await store.use('not-ours', 1, '192.0.2.1')).toBe('stale');
+      expect(await kit.redis.keys('*')).toEqual([`sb:sip:nonce:${nonce}`]);
     });
 
-    it('lets exactly one of many racing uses of the same nonce-count through, across connections', async () => {
-      const stores = [kit.redis, kit.connect(), kit.connect()].map((redis) => new NonceStore({ redis, clock: kit.clock }));
+    it('lets exactly one of many racing uses of the same nonce-count through, across connections and processes sharing the generated secret', async () => {
+      const stores = [kit.redis, kit.connect(), kit.connect()].map((redis) => new NonceStore({ redis, clock: kit.clock, realm: REALM }));
       const nonce = await stores[0]!.issue('192.0.2.1');
-      const verdicts = await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % 3]!.use(nonce, 1)));
+      const verdicts = await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % 3]!.use(nonce, 1, '192.0.2.1')));
       expect(verdicts.filter((v) => v === 'ok')).toHaveLength(1);
       expect(verdicts.filter((v) => v === 'replay')).toHaveLength(29);
     });
