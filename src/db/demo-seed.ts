@@ -36,6 +36,9 @@ async function publishDefaultConfig(client: DbClient, hotlineHours: ScheduleReco
 /** Password of every demo account (API login and SIP softphone): development only, printed by `npm start`. */
 export const DEMO_PASSWORD = 'demo-pass-1';
 
+/** The web logins the demo data creates, all with DEMO_PASSWORD (SIP usernames are the staff keys, same password). */
+export const DEMO_LOGINS: readonly string[] = ['supervisor', 'anna', 'ion', 'olga', 'pavel', 'elena', 'tatiana', 'svetlana', 'dmitri', 'head_wholesale', 'head_retail'];
+
 export interface DemoSeedOptions {
   defaultCountry: string;
   sipRealm: string;
@@ -108,9 +111,9 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
     }
 
     const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await insertUser(client, { username: 'supervisor', passwordHash, role: 'supervisor' });
-    for (const key of ['anna', 'ion', 'olga', 'pavel', 'elena', 'tatiana', 'svetlana', 'dmitri', 'head_wholesale', 'head_retail']) {
-      await insertUser(client, { username: key, passwordHash, role: 'operator', staffId: ids.staff[key] ?? null });
+    for (const username of DEMO_LOGINS) {
+      if (username === 'supervisor') await insertUser(client, { username, passwordHash, role: 'supervisor' });
+      else await insertUser(client, { username, passwordHash, role: 'operator', staffId: ids.staff[username] ?? null });
     }
 
     const schedule = await schedulesRepository.create(client, {

@@ -2,10 +2,12 @@ import path from 'node:path';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/config-schema';
+import { ConfigError } from '../config/load-config';
 import type { ComponentStatus } from '../api/api-context';
 import { buildApp } from '../api/build-app';
 import { ensureAdminUser } from '../db/bootstrap-admin';
 import { DEMO_PASSWORD, seedDemoData } from '../db/demo-seed';
+import { demoCredentialsRefusal, findDemoCredentials } from '../db/demo-credentials';
 import { runMigrations } from '../db/migrate';
 import { ensureReferenceData } from '../db/reference-data';
 import { CALL_PATH_POOL, createPool, GENERAL_POOL, type Db } from '../db/pool';
@@ -130,6 +132,12 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     closers.push(() => db.end());
     // The call path's own small pool with short timeouts: reports and admin work never take a ringing call's connection.
     const callDb: Db = createPool(databaseUrl, logger.child({ pool: 'calls' }), CALL_PATH_POOL);
+    // Checked before any other service starts: a refused start leaves nothing behind.
+    if (config.mode === 'production') {
+      // Demo data in a production database: accounts anyone who read the README can log in with (issue 15).
+      const refusal = demoCredentialsRefusal(await findDemoCredentials(db));
+      if (refusal) throw new ConfigError(refusal);
+    }
     closers.push(() => callDb.end());
 
     // Redis: live state; the HTTP side still starts without it and says so on /readyz.
