@@ -33,6 +33,8 @@ export const CALL_EVENT_TYPES = [
   // warm transfer: the consulted party took the caller (data: mode, target), or could not be reached
   'transfer',
   'consult_failed',
+  // routing went past references of its config the directory no longer has (data: gaps, ruleId, configVersion; issue 15)
+  'directory_gap',
 ] as const;
 
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];

@@ -285,7 +285,7 @@ export class CallRecorder {
   }
 
   /** A fact without a state change (a DTMF digit, an announcement played, anything worth keeping). */
-  note(type: 'dtmf' | 'announcement' | 'note' | 'transfer' | 'consult_failed', data: CallEventData = {}): void {
+  note(type: 'dtmf' | 'announcement' | 'note' | 'transfer' | 'consult_failed' | 'directory_gap', data: CallEventData = {}): void {
     this.requireLive(`note ${type}`);
     this.append(type, data);
   }

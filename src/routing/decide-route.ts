@@ -52,8 +52,9 @@ export function decideRoute(input: RoutingInput): RouteDecision {
   const rule = config.rules.find((r) => r.enabled !== false && conditionHolds(r.when, facts));
   const reasonFacts = { client: input.client, choice: input.choice, closedBecause };
 
-  const resolved = rule ? resolveTarget(rule.target, ctx) : { candidates: [], notes: ['no rule matched'] };
+  const resolved = rule ? resolveTarget(rule.target, ctx) : { candidates: [], notes: ['no rule matched'], gaps: [] };
   const notes = [...resolved.notes];
+  const gaps = new Set(resolved.gaps);
   const present = dedupe(resolved.candidates).filter((c) => {
     if (c.reach !== 'absent') return true;
     notes.push(describeAbsence(c.step));
@@ -68,32 +69,32 @@ export function decideRoute(input: RoutingInput): RouteDecision {
     chain = present.slice(firstFree).map((c) => c.step);
     ruleId = rule.id;
   } else {
-    chain = lastResort(config.lastResort, ctx);
+    chain = lastResort(config.lastResort, ctx, gaps);
     ruleId = rule ? rule.id : LAST_RESORT_ID;
     if (rule) notes.push('nobody in the chain is logged in — last resort');
   }
 
   const [first, ...rest] = chain;
   if (!first) throw new Error('unreachable: lastResort always yields a step');
-  const target = toTarget(first, rest, config.lastResort, ctx);
+  const target = toTarget(first, rest, config.lastResort, ctx, gaps);
   const announcement = rule?.announcement && !input.announcementsPlayed?.includes(rule.announcement) ? rule.announcement : null;
 
   const head = rule ? renderReason(rule.reason, reasonFacts) : 'no rule matched';
   const steps = [first, ...(target.kind === 'person' ? target.fallback : [])].map(describeStep).join(' → ');
   const lead = announcement ? `${describeAnnouncement(announcement)}, then ` : '';
   const tail = notes.length > 0 && rule ? ` (${notes.join('; ')})` : '';
-  return { target, announcement, reason: `${head} — ${lead}${steps}${tail}`, ruleId };
+  return { target, announcement, reason: `${head} — ${lead}${steps}${tail}`, ruleId, directoryGaps: [...gaps] };
 }
 
 /** Turns the chosen step into the target; a person carries the rest of the chain. */
-function toTarget(first: FallbackStep, rest: FallbackStep[], lastResortSpec: TargetSpec, ctx: ResolveContext): RouteTarget {
+function toTarget(first: FallbackStep, rest: FallbackStep[], lastResortSpec: TargetSpec, ctx: ResolveContext, gaps: Set<string>): RouteTarget {
   if (first.kind !== 'person') return first;
   const fallback = [...rest];
   const end = fallback[fallback.length - 1] ?? first;
   // A person can always fail to answer; the caller must still end up somewhere.
   if (end.kind === 'person') {
     const seen = new Set([first, ...fallback].map(stepKey));
-    for (const step of lastResort(lastResortSpec, ctx)) if (!seen.has(stepKey(step))) fallback.push(step);
+    for (const step of lastResort(lastResortSpec, ctx, gaps)) if (!seen.has(stepKey(step))) fallback.push(step);
   }
   return { ...first, fallback };
 }
@@ -103,8 +104,10 @@ function toTarget(first: FallbackStep, rest: FallbackStep[], lastResortSpec: Tar
  * directory changed under the config: a queue keeps the caller (with callback
  * offers) until someone logs in, which beats dropping the call.
  */
-function lastResort(spec: TargetSpec, ctx: ResolveContext): FallbackStep[] {
-  const resolved = resolveTarget(spec, ctx).candidates[0];
+function lastResort(spec: TargetSpec, ctx: ResolveContext, gaps: Set<string>): FallbackStep[] {
+  const resolution = resolveTarget(spec, ctx);
+  for (const gap of resolution.gaps) gaps.add(gap);
+  const resolved = resolution.candidates[0];
   if (resolved) return [resolved.step];
   switch (spec.kind) {
     case 'queue':

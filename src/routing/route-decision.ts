@@ -9,4 +9,10 @@ export interface RouteDecision {
   readonly reason: string;
   /** Id of the config rule that matched; `last_resort` when the chain was empty. */
   readonly ruleId: string;
+  /**
+   * References of the config the directory no longer has ("Wholesale sales
+   * has no head", "person 12 not in the directory"): routing went on past
+   * them, and the call says so (a warning and a call event). Absent: none.
+   */
+  readonly directoryGaps?: readonly string[];
 }

@@ -17,6 +17,8 @@ export interface Resolution {
   readonly candidates: Candidate[];
   /** "no manager assigned", "Finance has no head" — end up in the reason. */
   readonly notes: string[];
+  /** The notes that are references the directory no longer has (a subset of notes): a config or client record ahead of the directory. */
+  readonly gaps: string[];
 }
 
 /** Everything a spec is resolved against. */
@@ -30,7 +32,7 @@ export interface ResolveContext {
 
 /** Resolves a target and its fallback chain, in order. */
 export function resolveTarget(spec: TargetSpec, ctx: ResolveContext): Resolution {
-  const out: Resolution = { candidates: [], notes: [] };
+  const out: Resolution = { candidates: [], notes: [], gaps: [] };
   resolveStep(spec, ctx, out, false);
   for (const step of spec.fallback ?? []) resolveStep(step, ctx, out, false);
   return out;
@@ -58,6 +60,10 @@ export function stepKey(step: FallbackStep): string {
 
 function resolveStep(spec: StepSpec | TargetSpec, ctx: ResolveContext, out: Resolution, insideOverride: boolean): void {
   const { directory, availability, client, config } = ctx;
+  const gap = (note: string): void => {
+    out.notes.push(note);
+    out.gaps.push(note);
+  };
   const ring = ('ringTimeoutSeconds' in spec ? spec.ringTimeoutSeconds : undefined) ?? config.defaults.ringTimeoutSeconds;
   const addPerson = (staff: DirectoryStaff, role: PersonRole, departmentCode: string | null): void => {
     const step: PersonStepTarget = {
@@ -75,7 +81,7 @@ function resolveStep(spec: StepSpec | TargetSpec, ctx: ResolveContext, out: Reso
     const staff = directory.person(id);
     if (!staff || !staff.active) {
       // A directory edit after the config was published; skip rather than fail the call.
-      out.notes.push(`${what} ${id} not in the directory`);
+      gap(`${what} ${id} not in the directory`);
       return undefined;
     }
     return staff;
@@ -83,11 +89,11 @@ function resolveStep(spec: StepSpec | TargetSpec, ctx: ResolveContext, out: Reso
   const headOf = (code: string, role: PersonRole): void => {
     const department = directory.department(code);
     if (!department) {
-      out.notes.push(`department ${code} not in the directory`);
+      gap(`department ${code} not in the directory`);
       return;
     }
     if (department.headStaffId === null) {
-      out.notes.push(`${department.name} has no head`);
+      gap(`${department.name} has no head`);
       return;
     }
     const head = activePerson(department.headStaffId, `head of ${department.name}`);
@@ -97,7 +103,7 @@ function resolveStep(spec: StepSpec | TargetSpec, ctx: ResolveContext, out: Reso
   switch (spec.kind) {
     case 'queue': {
       if (!directory.queues.has(spec.queue)) {
-        out.notes.push(`queue ${spec.queue} not in the directory`);
+        gap(`queue ${spec.queue} not in the directory`);
         return;
       }
       out.candidates.push({
@@ -119,7 +125,7 @@ function resolveStep(spec: StepSpec | TargetSpec, ctx: ResolveContext, out: Reso
     case 'department': {
       const department = directory.department(spec.department);
       if (!department) {
-        out.notes.push(`department ${spec.department} not in the directory`);
+        gap(`department ${spec.department} not in the directory`);
         return;
       }
       const viaQueue: Reachability = department.queue ? availability.queue(department.queue) : 'absent';
@@ -155,7 +161,7 @@ function resolveStep(spec: StepSpec | TargetSpec, ctx: ResolveContext, out: Reso
       }
       const manager = directory.person(client.managerId);
       if (!manager?.departmentCode) {
-        out.notes.push(`manager ${client.managerId} has no department`);
+        gap(`manager ${client.managerId} has no department`);
         return;
       }
       headOf(manager.departmentCode, 'department_head');

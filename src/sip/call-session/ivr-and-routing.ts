@@ -84,6 +84,12 @@ export async function routeCall(ctx: InboundContext, ivr: Extract<IvrOutcome, { 
   ctx.decision = decision;
   recorder.route(decision, routing.version);
   ctx.log.info({ rule: decision.ruleId, reason: decision.reason }, 'routed');
+  const gaps = decision.directoryGaps ?? [];
+  if (gaps.length > 0) {
+    // The API refuses to remove what the published config names (issue 15); a gap means a change made around it (SQL, a restore).
+    ctx.log.warn({ gaps, rule: decision.ruleId, configVersion: routing.version }, 'routed past references the directory no longer has');
+    recorder.note('directory_gap', { gaps: [...gaps], ruleId: decision.ruleId, configVersion: routing.version });
+  }
   if (decision.announcement) await ctx.playAndWait(prompts.fileOf(decision.announcement, language));
   ctx.basePriority = routing.document.defaults.priority;
   const plan = queuePlanFor(decision.target, routing.document.defaults.priority);
