@@ -1,4 +1,5 @@
 import { loadConfig, ConfigError } from './config/load-config';
+import { listenPlan } from './network/listen-plan';
 import { machineAddresses } from './network/machine-addresses';
 import { CertificateError } from './tls/certificate-check';
 import { certificateStanding, prepareSiteTls } from './tls/site-tls';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const machine = machineAddresses();
   const site = await prepareSiteTls({
     certFile: config.tls.certFile, keyFile: config.tls.keyFile, chainFile: config.tls.chainFile, extraNames: config.tls.names,
-    dataDir: path.resolve(config.dataDir), machine, publicAddress: config.network.publicAddress ?? machine.primary ?? '127.0.0.1',
+    dataDir: path.resolve(config.dataDir), machine, publicAddress: listenPlan({ mode: config.mode, httpHost: config.http.host, publicAddress: config.network.publicAddress }, machine).publicAddress,
   });
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   out(`certificate ${site.certFile} (${site.source}${site.issued ? ', issued now' : ''}), key ${site.keyFile}, chain ${site.chainFile}`);

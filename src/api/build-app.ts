@@ -31,6 +31,13 @@ import { registerCallLogRoutes } from './routes/call-log-routes';
 import { registerWebRoutes } from './web-routes';
 import { createDualProtocolServer } from './dual-protocol-server';
 import { registerSiteRoutes } from './routes/site-routes';
+import { UrlTickets } from '../auth/url-tickets';
+import { AccessChangeFeed, SocketSessions } from './socket-sessions';
+import { AccessRevocation } from './access-revocation';
+import { findUserByTokenHash } from '../db/repositories/users-repository';
+import { SoftphoneSecrets } from '../sip/softphone-credentials';
+import { RegistrationStore } from '../sip/registration-store';
+import { systemClock } from '../acd/clock';
 
 /** Builds the HTTP API (not listening yet): main listens, tests use real HTTP on a random port. */
 export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
@@ -85,19 +92,42 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // One registration serves every WebSocket route (agent events, wallboard): registering the plugin twice throws.
-  // Browsers pass the token as ?access_token= (auth-hook.ts); the auth hook runs before the upgrade, so a refusal is a plain HTTP 401/403.
+  // Browsers pass a single-use ticket as ?ticket= (auth-hook.ts); the auth hook runs before the upgrade, so a refusal is a plain HTTP 401/403.
   if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  registerAuthHook(app, context.db);
+  const tickets = new UrlTickets({ redis: context.redis, ttlMs: context.config.auth.urlTicketTtlSeconds * 1000 });
+  registerAuthHook(app, context.db, tickets);
+  // Every WebSocket route has its socket watched (socket-sessions.ts); a change of anyone's access, in any process, re-checks theirs at once.
+  const sockets = new SocketSessions({ findSession: (hash) => findUserByTokenHash(context.db, hash), recheckMs: context.config.auth.socketRecheckSeconds * 1000, logger: context.logger.child({ module: 'socket-sessions' }) });
+  const accessFeed = new AccessChangeFeed(context.redis, context.logger);
+  app.addHook('onReady', (done) => {
+    // Not awaited: the subscription waits for Redis, the app does not (sockets still re-check on their timer).
+    accessFeed.subscribe((change) => void sockets.recheck(change.userIds)).catch((err: unknown) => context.logger.warn({ err }, 'access changes from other processes not followed'));
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    accessFeed.close();
+    sockets.close();
+    done();
+  });
+  const revocation = new AccessRevocation({
+    db: context.db,
+    secrets: new SoftphoneSecrets({ redis: context.redis }),
+    registrations: new RegistrationStore({ redis: context.redis, clock: systemClock, logger: context.logger }),
+    sockets, feed: accessFeed, acd: context.acd, logger: context.logger.child({ module: 'access-revocation' }),
+  });
   registerHealthRoutes(app, context);
   registerSiteRoutes(app, { ca: context.siteCa ?? null });
-  registerAuthRoutes(app, context.db, context.config.auth.tokenTtlHours, new LoginThrottle(context.redis), context.logger);
+  registerAuthRoutes(app, { db: context.db, tokenTtlHours: context.config.auth.tokenTtlHours, throttle: new LoginThrottle(context.redis), tickets, revocation, logger: context.logger });
   const directoryFeed = new DirectoryChangeFeed(context.redis, context.logger);
   const onClientsChanged = (e164s: string[] | null): Promise<void> => directoryFeed.publish({ e164s });
   const staffingFeed = new StaffingChangeFeed(context.redis, context.logger);
   // Every process, this one included, resynchronises its ACD when it hears this.
   const onStaffingChanged = (): Promise<void> => staffingFeed.publish({});
-  registerDirectoryRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm, onClientsChanged, onStaffingChanged });
+  registerDirectoryRoutes(app, {
+    db: context.db, defaultCountry: context.config.phone.defaultCountry, sipRealm: context.config.sip.realm, onClientsChanged, onStaffingChanged,
+    onStaffAccessEnded: (staff) => revocation.staffAccessEnded(staff),
+  });
   registerClientImportRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry, onClientsChanged });
   registerConfigRoutes(app, context.db, new ConfigPublishedFeed(context.redis, context.logger));
   registerSimulatorRoutes(app, context.db, context.redis, context.config.phone.defaultCountry);
@@ -108,10 +138,10 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   if (context.calls) registerCallTransferRoute(app, context.calls);
   if (context.outbound) registerOutboundRoutes(app, context.outbound);
   if (context.acd) registerAgentRoutes(app, context.db, context.acd, context.config.sip.realm);
-  registerSoftphoneApi(app, context, onClientsChanged);
+  registerSoftphoneApi(app, context, onClientsChanged, sockets);
   registerStaffingRoutes(app);
   registerCampaignRoutes(app, context.db);
-  if (context.acd) await registerFloorRoutes(app, { db: context.db, acd: context.acd, redis: context.redis, logger: context.logger });
+  if (context.acd) await registerFloorRoutes(app, { db: context.db, acd: context.acd, redis: context.redis, logger: context.logger, sockets });
   await registerWebRoutes(app);
   return app;
 }

@@ -8,6 +8,7 @@ import { registerAgentEventsRoutes } from './routes/agent-events-routes';
 import { registerCallCardRoutes } from './routes/call-card-routes';
 import { registerMyWorkRoutes } from './routes/my-work-routes';
 import { registerSoftphoneRoutes } from './routes/softphone-routes';
+import type { SocketSessions } from './socket-sessions';
 
 /** Longest the start waits for the live-event subscription; later, ioredis subscribes once Redis answers. */
 const SUBSCRIBE_WAIT_MS = 5000;
@@ -19,7 +20,7 @@ const SUBSCRIBE_WAIT_MS = 5000;
  * transfer targets. The live channel needs the ACD; without it the other
  * routes still answer from Postgres.
  */
-export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, onClientsChanged: (e164s: string[] | null) => Promise<void>): void {
+export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, onClientsChanged: (e164s: string[] | null) => Promise<void>, sockets: SocketSessions): void {
   const { db, acd } = context;
   registerSoftphoneRoutes(app, {
     db, redis: context.redis, acd, realm: context.config.sip.realm,
@@ -32,7 +33,7 @@ export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, 
   registerMyWorkRoutes(app, { db, acd, timeZone: acd?.settings.timeZone ?? 'UTC' });
   if (!acd) return;
   const hub = new AgentEventHub({ redis: context.redis, acd, logger: context.logger, card: (callId) => callCardOf({ db, acd }, callId, Date.now()) });
-  registerAgentEventsRoutes(app, hub);
+  registerAgentEventsRoutes(app, hub, { sockets });
   app.addHook('onReady', async () => {
     let timer: NodeJS.Timeout | undefined;
     try {

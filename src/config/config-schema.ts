@@ -31,7 +31,8 @@ export const ConfigSchema = Type.Object(
     ),
     http: Type.Object(
       {
-        host: Type.String({ minLength: 1 }), port: Port, publicDir: Type.String({ minLength: 1 }),
+        // null: by mode (network/listen-plan.ts): loopback for a development start not told an address, else every address.
+        host: NullableString, port: Port, publicDir: Type.String({ minLength: 1 }),
         // With TLS on, plain HTTP on the same port only redirects; these answer over it too, for load balancers.
         plainHealth: Type.Boolean(),
         // Who may read /metrics and /readyz's per-component detail (issue 15): these networks (CIDR), or a request
@@ -42,8 +43,9 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     network: Type.Object(
-      // The address phones, trunks and operators' PCs reach this machine by; null: its primary non-loopback address.
-      { publicAddress: Type.Union([IpAddress, Type.Null()]) },
+      // The address phones, trunks and operators' PCs reach this machine by; `auto`: its primary non-loopback address;
+      // null: `auto` in production, loopback for a development start (network/listen-plan.ts).
+      { publicAddress: Type.Union([IpAddress, Type.Literal('auto'), Type.Null()]) },
       { additionalProperties: false },
     ),
     tls: Type.Object(
@@ -62,6 +64,9 @@ export const ConfigSchema = Type.Object(
     auth: Type.Object(
       {
         tokenTtlHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30 }),
+        // Issue 15: a URL ticket (auth/url-tickets.ts) lives this long; an open WebSocket re-checks its session this often.
+        urlTicketTtlSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 600 }),
+        socketRecheckSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
         adminUser: Type.String({ minLength: 1 }),
         adminPassword: Type.Optional(Type.String({ minLength: 8 })),
       },

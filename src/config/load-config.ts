@@ -41,6 +41,8 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'ADMIN_USER', key: 'auth.adminUser', kind: 'string' },
   { env: 'ADMIN_PASSWORD', key: 'auth.adminPassword', kind: 'string' },
   { env: 'TOKEN_TTL_HOURS', key: 'auth.tokenTtlHours', kind: 'number' },
+  { env: 'URL_TICKET_TTL_SECONDS', key: 'auth.urlTicketTtlSeconds', kind: 'number' },
+  { env: 'SOCKET_RECHECK_SECONDS', key: 'auth.socketRecheckSeconds', kind: 'number' },
   { env: 'DEFAULT_COUNTRY', key: 'phone.defaultCountry', kind: 'string' },
   { env: 'DATABASE_URL', key: 'database.url', kind: 'string' },
   { env: 'EMBEDDED_PG_PORT', key: 'database.embedded.port', kind: 'number' },

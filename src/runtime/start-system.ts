@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/config-schema';
 import { ConfigError } from '../config/load-config';
+import { listenPlan } from '../network/listen-plan';
 import type { ComponentStatus } from '../api/api-context';
 import { buildApp } from '../api/build-app';
 import { ensureAdminUser } from '../db/bootstrap-admin';
@@ -90,10 +91,9 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
   const warnings: string[] = [];
   const dataDir = path.resolve(config.dataDir);
   const machine = machineAddresses();
-  const publicAddress = config.network.publicAddress ?? machine.primary ?? '127.0.0.1';
-  if (isLoopback(publicAddress)) {
-    warnings.push(`only this machine can reach Switchboard: its public address is ${publicAddress} (no other network address${config.network.publicAddress ? ' was configured' : ' was found'}); set PUBLIC_ADDRESS to the address phones and PCs use`);
-  }
+  const listening = listenPlan({ mode: config.mode, httpHost: config.http.host, publicAddress: config.network.publicAddress }, machine);
+  const publicAddress = listening.publicAddress;
+  if (listening.loopbackOnly) warnings.push(listening.loopbackOnly);
 
   /** How long calls may drain at stop (stop's options), read by the call handlers' closer. */
   let drain: DrainOptions = {};
@@ -130,8 +130,6 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     await runMigrations(databaseUrl, 'up');
     const db: Db = createPool(databaseUrl, logger, GENERAL_POOL);
     closers.push(() => db.end());
-    // The call path's own small pool with short timeouts: reports and admin work never take a ringing call's connection.
-    const callDb: Db = createPool(databaseUrl, logger.child({ pool: 'calls' }), CALL_PATH_POOL);
     // Checked before any other service starts: a refused start leaves nothing behind.
     if (config.mode === 'production') {
       // Demo data in a production database: accounts anyone who read the README can log in with (issue 15).
@@ -140,6 +138,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     }
     closers.push(() => callDb.end());
 
+    // The call path's own small pool with short timeouts: reports and admin work never take a ringing call's connection.
+    const callDb: Db = createPool(databaseUrl, logger.child({ pool: 'calls' }), CALL_PATH_POOL);
     // Redis: live state; the HTTP side still starts without it and says so on /readyz.
     // Given by URL or by Sentinel (which finds the primary, and follows it through failovers), else a local redis-server.
     let redisTarget: RedisTarget | null = null;
@@ -350,12 +350,12 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       components: () => [...rtpengineStatus(), sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }, tlsComponent()],
     });
     closers.push(() => http.close());
-    await http.listen({ host: config.http.host, port: config.http.port });
+    await http.listen({ host: listening.httpHost, port: config.http.port });
 
     const scheme = siteTls ? 'https' : 'http';
     const urlOf = (host: string): string => `${scheme}://${hostPart(host)}:${config.http.port}`;
-    const boundToAll = config.http.host === '0.0.0.0' || config.http.host === '::';
-    const url = urlOf(boundToAll ? publicAddress : config.http.host);
+    const boundToAll = listening.httpHost === '0.0.0.0' || listening.httpHost === '::';
+    const url = urlOf(boundToAll ? publicAddress : listening.httpHost);
     const otherUrls = boundToAll ? [...new Set([machine.hostName, ...machine.addresses].filter((h) => h !== publicAddress).map(urlOf))] : [];
     return {
       http, url, otherUrls, publicAddress, warnings,

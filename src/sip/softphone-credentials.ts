@@ -20,8 +20,12 @@ import { SipKeys, userKey } from './sip-keys';
  *  key                               type  holds                                   lifetime
  *  --------------------------------  ----  --------------------------------------  ----------------------------
  *  softphone:<userKey>               zset  HA1 → expiresAt (ms)                     PEXPIRE longest expiry + 1 min
+ *  softphone-session:<sessionHash>   hash  HA1 → SIP username                       PEXPIRE latest expiry + 1 min
  *
  * under the SIP key prefix (`sb:sip:`, see sip-keys.ts; `userKey` as there).
+ * The second key remembers which web session asked for which secret, so that
+ * logging out ends that session's secrets (issue 15: access must not outlive
+ * its grant), not those of the person's other sessions.
  * Keyed by SIP username, not staff id, so that the digest check looks up an
  * unknown name exactly as it looks up a known one. At most
  * MAX_SOFTPHONE_SECRETS are live per person (several tabs, reloads): issuing
@@ -30,6 +34,11 @@ import { SipKeys, userKey } from './sip-keys';
 export const MAX_SOFTPHONE_SECRETS = 8;
 
 export const DEFAULT_SOFTPHONE_SECRET_TTL_MS = 12 * 3600_000;
+
+/** The Redis key of the secrets one web session (by its token's hash) was given. */
+export function softphoneSessionKey(keys: SipKeys, sessionHash: string): string {
+  return `${keys.prefix}softphone-session:${sessionHash}`;
+}
 
 /** The Redis key of one person's softphone secrets. */
 export function softphoneSecretsKey(keys: SipKeys, username: string): string {
@@ -61,22 +70,51 @@ export class SoftphoneSecrets {
     this.ttlMs = options.ttlMs ?? DEFAULT_SOFTPHONE_SECRET_TTL_MS;
   }
 
-  /** A new random secret for `username` in `realm`; its HA1 is accepted until it expires. */
-  async issue(username: string, realm: string): Promise<IssuedSecret> {
+  /**
+   * A new random secret for `username` in `realm`; its HA1 is accepted until
+   * it expires, or until `sessionHash` (the web session that asked) is revoked.
+   */
+  async issue(username: string, realm: string, sessionHash?: string): Promise<IssuedSecret> {
     // 18 random bytes: 144 bits, 24 URL-safe characters — nothing a digest guesser can reach in 12 h.
     const password = randomBytes(18).toString('base64url');
     const now = this.clock.now();
     const expiresAt = now + this.ttlMs;
     const key = softphoneSecretsKey(this.keys, username);
-    await this.options.redis
+    const ha1 = sipHa1(username, realm, password);
+    const transaction = this.options.redis
       .multi()
       .zremrangebyscore(key, '-inf', now)
-      .zadd(key, expiresAt, sipHa1(username, realm, password))
+      .zadd(key, expiresAt, ha1)
       // Keep the MAX_SOFTPHONE_SECRETS latest expiries (highest scores).
       .zremrangebyrank(key, 0, -(MAX_SOFTPHONE_SECRETS + 1))
-      .pexpire(key, this.ttlMs + 60_000)
-      .exec();
+      .pexpire(key, this.ttlMs + 60_000);
+    if (sessionHash) {
+      const sessionKey = softphoneSessionKey(this.keys, sessionHash);
+      transaction.hset(sessionKey, ha1, username).pexpire(sessionKey, this.ttlMs + 60_000);
+    }
+    const results = await transaction.exec();
+    const failed = results?.find(([err]) => err !== null)?.[0];
+    if (failed) throw failed;
     return { password, expiresAt };
+  }
+
+  /**
+   * Ends the secrets issued to one web session (its logout). Returns the SIP
+   * usernames that had one, each with whether any of its secrets (from other
+   * sessions) is still live.
+   */
+  async revokeSession(sessionHash: string): Promise<Array<{ username: string; othersLive: boolean }>> {
+    const sessionKey = softphoneSessionKey(this.keys, sessionHash);
+    const issued = await this.options.redis.hgetall(sessionKey);
+    const byUser = new Map<string, string[]>();
+    for (const [ha1, username] of Object.entries(issued)) byUser.set(username, [...(byUser.get(username) ?? []), ha1]);
+    const outcome: Array<{ username: string; othersLive: boolean }> = [];
+    for (const [username, ha1s] of byUser) {
+      await this.options.redis.zrem(softphoneSecretsKey(this.keys, username), ...ha1s);
+      outcome.push({ username, othersLive: (await this.activeHa1s(username)).length > 0 });
+    }
+    await this.options.redis.del(sessionKey);
+    return outcome;
   }
 
   /** HA1s of the secrets of `username` still valid now (empty for unknown names). */

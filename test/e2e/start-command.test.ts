@@ -47,9 +47,11 @@ describe('the whole system from the start command', () => {
         RTPENGINE_PORT_MIN: String(rtpBase), RTPENGINE_PORT_MAX: String(rtpBase + 99),
         DRACHTIO_PORT: String(ports.drachtio), DRACHTIO_SIP_PORT: String(ports.sip), DRACHTIO_WS_PORT: String(ports.ws),
         DRACHTIO_WSS_PORT: String(ports.wss), DRACHTIO_TLS_PORT: String(ports.tls),
+        // The office start (README): a development start listens on loopback only unless given an address (issue 15).
+        PUBLIC_ADDRESS: 'auto',
         // A short drain, so that the Ctrl-C scenario ends a call in progress quickly.
         SHUTDOWN_DRAIN_SECONDS: '2',
-        DATABASE_URL: '', REDIS_URL: '', RTPENGINE_URL: '', DRACHTIO_HOST: '', PUBLIC_ADDRESS: '', TLS: '', TLS_CERT_FILE: '', TLS_KEY_FILE: '',
+        DATABASE_URL: '', REDIS_URL: '', RTPENGINE_URL: '', DRACHTIO_HOST: '', TLS: '', TLS_CERT_FILE: '', TLS_KEY_FILE: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -7,10 +7,12 @@ import { ADMINS, ANY_USER } from '../../auth/roles';
 import { hashPassword, verifyPassword } from '../../auth/password-hash';
 import { inTransaction, type Db } from '../../db/pool';
 import { recordAudit } from '../../db/repositories/audit-repository';
-import { findUserForLogin, getUser, insertUser, issueToken, listUsers, revokeToken, updateUser } from '../../db/repositories/users-repository';
+import { findUserForLogin, getUser, hashToken, insertUser, issueToken, listUsers, revokeToken, updateUser } from '../../db/repositories/users-repository';
+import type { UrlTickets } from '../../auth/url-tickets';
 import { AppError } from '../../errors/app-error';
-import { actorOf } from '../auth-hook';
-import { Session, User, UserRoleName as Role } from '../schemas/auth-schemas';
+import type { AccessRevocation } from '../access-revocation';
+import { actorOf, bearerToken } from '../auth-hook';
+import { Session, UrlTicket, UrlTicketRequest, User, UserRoleName as Role } from '../schemas/auth-schemas';
 import { ErrorBody, Id, IdParams, NoContent, Nullable } from '../schemas/common-schemas';
 
 const Username = Type.String({ pattern: '^[A-Za-z0-9._@-]{2,64}$' });
@@ -19,8 +21,27 @@ const Password = Type.String({ minLength: 8, maxLength: 200 });
 // A hash to compare against when the user does not exist, so that both answers take as long.
 const DUMMY_HASH_PROMISE = hashPassword('not-a-real-password');
 
-export function registerAuthRoutes(fastify: FastifyInstance, db: Db, tokenTtlHours: number, throttle: LoginThrottle, logger: Logger): void {
+export interface AuthRoutesOptions {
+  db: Db;
+  tokenTtlHours: number;
+  throttle: LoginThrottle;
+  tickets: UrlTickets;
+  /** Ends softphone secrets, registrations and sockets when a session or an account's access ends (issue 15). */
+  revocation: AccessRevocation;
+  logger: Logger;
+}
+
+export function registerAuthRoutes(fastify: FastifyInstance, options: AuthRoutesOptions): void {
+  const { db, tokenTtlHours, throttle, tickets, revocation, logger } = options;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  /** The token is revoked already: what else the grant gave ends too, and a failure there is logged loudly, not shown to the leaver. */
+  const endAccess = async (what: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      logger.error({ err }, `${what}: softphone secrets, registrations or sockets may outlive the access (Redis?)`);
+    }
+  };
   /** How long to wait before trying; with Redis away the throttle cannot count, and logins are not refused for that. */
   const waitBeforeLogin = async (address: string, username: string): Promise<number> => {
     try {
@@ -62,11 +83,37 @@ export function registerAuthRoutes(fastify: FastifyInstance, db: Db, tokenTtlHou
 
   app.post('/api/auth/logout', {
     config: { access: ANY_USER },
-    schema: { tags: ['auth'], summary: 'Revoke the token used for this request', response: { 204: NoContent } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Revoke the token used for this request, with the softphone SIP secrets it was given, the browser registrations made with them (when no other session keeps one) and its open WebSockets',
+      response: { 204: NoContent },
+    },
     handler: async (request, reply) => {
-      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const token = bearerToken(request);
       if (token) await revokeToken(db, token);
+      const user = request.user;
+      if (user && token) await endAccess('logout', () => revocation.sessionEnded(user, hashToken(token)));
       return reply.code(204).send();
+    },
+  });
+
+  app.post('/api/auth/tickets', {
+    config: { access: ANY_USER },
+    // A path and nothing else.
+    bodyLimit: 4096,
+    schema: {
+      tags: ['auth'],
+      summary: 'A short-lived ticket standing for this session on one GET path, for URLs a browser cannot send headers with: audio, CSV downloads (any number of requests until it expires), WebSockets (one use); add it as ?ticket=',
+      body: UrlTicketRequest,
+      response: { 201: UrlTicket, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+    },
+    handler: async (request, reply) => {
+      const user = request.user;
+      // The auth hook has refused a request without a session already; this is for the compiler.
+      if (!user || !request.sessionHash) throw new AppError('UNAUTHENTICATED', 'log in first');
+      const path = request.body.path;
+      const issued = await tickets.issue({ userId: user.id, sessionHash: request.sessionHash, path, once: request.body.use === 'socket' });
+      return reply.code(201).send({ ticket: issued.ticket, url: `${path}?ticket=${issued.ticket}`, expiresAt: new Date(issued.expiresAt).toISOString() });
     },
   });
 
@@ -108,7 +155,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, db: Db, tokenTtlHou
   app.patch('/api/users/:id', {
     config: { access: ADMINS },
     schema: {
-      tags: ['auth'], summary: 'Change role, password, staff link or deactivate (revokes the user\'s tokens)', params: IdParams,
+      tags: ['auth'], summary: 'Change role, password, staff link or deactivate (a password change or deactivation revokes the user\'s tokens, softphone SIP secrets, browser registrations and open WebSockets; open WebSockets re-check a changed role at once)', params: IdParams,
       body: Type.Object({ password: Type.Optional(Password), role: Type.Optional(Role), staffId: Type.Optional(Nullable(Id)), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: User, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
     },
@@ -116,7 +163,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, db: Db, tokenTtlHou
       const id = request.params.id;
       const body = request.body;
       const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-      return inTransaction(db, async (client) => {
+      const change = await inTransaction(db, async (client) => {
         const before = await getUser(client, id);
         if (!before) throw new AppError('NOT_FOUND', `user ${id} does not exist`);
         const { password: _pw, ...rest } = body;
@@ -124,8 +171,16 @@ export function registerAuthRoutes(fastify: FastifyInstance, db: Db, tokenTtlHou
         // Read just above in the same transaction; gone only if deleted meanwhile.
         if (!after) throw new AppError('NOT_FOUND', `user ${id} does not exist`);
         await recordAudit(client, actorOf(request), { action: 'update', entity: 'user', entityId: id, before, after: { ...after, ...(passwordHash ? { passwordChanged: true } : {}) } });
-        return after;
+        return { before, after };
       });
+      const relinked = change.before.staffId !== null && change.before.staffId !== change.after.staffId;
+      await endAccess('user change', async () => {
+        if (passwordHash || body.active === false) await revocation.userAccessEnded(change.after);
+        // The staff member the account no longer stands for keeps no softphone secret it was given.
+        if (relinked) await revocation.userAccessEnded(change.before);
+        if (body.role !== undefined || body.staffId !== undefined) await revocation.userChanged(id);
+      });
+      return change.after;
     },
   });
 }

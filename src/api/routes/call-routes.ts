@@ -38,7 +38,7 @@ export function registerCallRoutes(fastify: FastifyInstance, db: Db): void {
   });
 
   app.get('/api/recordings/:id/audio', {
-    config: { access: MANAGERS },
+    config: { access: MANAGERS, urlTicket: 'download' },
     schema: { tags: ['calls'], summary: 'The recording as a stereo WAV (caller left, agent right); Range supported', params: CallParams,
       response: { 200: FileBody('the whole recording (audio/wav)'), 206: FileBody('the range asked for'), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 410: ErrorBody },
     },

@@ -28,6 +28,8 @@ export interface DirectoryRoutesOptions {
   onClientsChanged: (e164s: string[] | null) => Promise<void>;
   /** Announces that staff, departments or queues changed, so the ACD is synchronised again. */
   onStaffingChanged: () => Promise<void>;
+  /** A staff member deactivated, deleted or renamed on SIP: their softphone secrets, registrations and sockets end (issue 15). */
+  onStaffAccessEnded?: (staff: { id: number; sipUsername: string | null }) => Promise<void>;
   defaultCountry: string;
   sipRealm: string;
 }
@@ -106,9 +108,13 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
       offset: Type.Optional(Type.Integer({ minimum: 0 })),
     }),
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
-    afterChange: () => options.onStaffingChanged(),
     // Clients' managers may change hands: caller caches everywhere drop what they hold.
     removal: removalGuard('staff', 'staff member', 'call history (calls, wrap-ups, callback results)', () => options.onClientsChanged(null)),
+    afterChange: async (before, after) => {
+      await options.onStaffingChanged();
+      // Access must not outlive its grant (issue 15): what the old SIP name or the person's account was given ends.
+      if (before && (!after || (before.active && !after.active) || before.sipUsername !== after.sipUsername)) await options.onStaffAccessEnded?.(before);
+    },
   });
   registerResourceRoutes(app, db, {
     path: '/api/clients', tag: 'directory', repository: createClientsRepository(options.defaultCountry),

@@ -10,17 +10,20 @@ import { FloorFeed } from '../../supervisor/floor-feed';
 import { FloorSources } from '../../supervisor/floor-sources';
 import { ErrorBody } from '../schemas/common-schemas';
 import { FloorSnapshot } from '../schemas/floor-schemas';
+import type { SocketSessions } from '../socket-sessions';
 
 /** A wallboard that stops reading gets no more until it catches up (its next message is a full snapshot anyway). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
  * The supervisors' wallboard: `GET /api/floor` (one snapshot) and
- * `GET /api/floor/live` (WebSocket; the token as `?access_token=`, since
+ * `GET /api/floor/live` (WebSocket; a single-use ticket as `?ticket=`, since
  * browsers cannot set headers on WebSocket URLs). Access is checked by the
- * auth hook before the upgrade, so an operator's socket is refused with 403.
+ * auth hook before the upgrade, so an operator's socket is refused with 403;
+ * once open, the socket re-checks its session (SocketSessions) and closes
+ * with 4401 after a logout, 4403 when its user is no longer a manager.
  */
-export async function registerFloorRoutes(fastify: FastifyInstance, options: { db: Db; acd: Acd; redis: Redis; logger: Logger }): Promise<void> {
+export async function registerFloorRoutes(fastify: FastifyInstance, options: { db: Db; acd: Acd; redis: Redis; logger: Logger; sockets: SocketSessions }): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Another module may have registered the plugin already; it must exist before any websocket route is added.
   if (!app.hasPlugin('@fastify/websocket')) await app.register(websocket);
@@ -50,9 +53,10 @@ export async function registerFloorRoutes(fastify: FastifyInstance, options: { d
 
   app.get('/api/floor/live', {
     websocket: true,
-    config: { access: MANAGERS },
+    config: { access: MANAGERS, urlTicket: 'socket' },
     schema: { tags: ['supervisor'], summary: 'WebSocket: the wallboard snapshot at once, then at most once a second when anything changed and at least every 5 s' },
   }, async (socket, request) => {
+    options.sockets.watch(socket, request);
     let remove: (() => void) | null = null;
     let gone = false;
     socket.on('close', () => {

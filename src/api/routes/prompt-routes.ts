@@ -25,7 +25,7 @@ export function registerPromptRoutes(fastify: FastifyInstance, db: Db, dataDir: 
   }
 
   app.get('/api/prompts/:id/:language/audio', {
-    config: { access: MANAGERS },
+    config: { access: MANAGERS, urlTicket: 'download' },
     schema: {
       tags: ['ivr'], summary: 'The prompt\'s audio (WAV, Range requests supported)', params: PromptParams,
       response: { 200: FileBody('the whole prompt (audio/wav)'), 206: FileBody('the range asked for'), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },

@@ -25,8 +25,8 @@ const PeriodQuery = {
   interval: Type.Optional(Type.Union(REPORT_INTERVALS.map((i) => Type.Literal(i)), { default: 'hour' })),
   tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone the buckets are cut in, e.g. Europe/Moscow' })),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
-  // A CSV download is a plain link, which cannot send a header: the token rides in the URL (auth-hook.ts).
-  access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the session token, for download links' })),
+  // A CSV download is a plain link, which cannot send a header: a short-lived ticket for the path rides in the URL (auth-hook.ts).
+  ticket: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a ticket from POST /api/auth/tickets for this path, for download links (never the session token)' })),
 };
 
 const QueueQuery = Type.Object({
@@ -77,7 +77,7 @@ export function registerReportRoutes(fastify: FastifyInstance, options: ReportRo
     reportPeriod({ from: query.from, to: query.to, interval: query.interval ?? 'hour', timeZone: query.tz ?? options.defaultTimeZone });
 
   app.get('/api/reports/queues', {
-    config: { access: MANAGERS },
+    config: { access: MANAGERS, urlTicket: 'download' },
     schema: {
       tags: ['reports'],
       summary: 'Queue figures per bucket: offered, answered, abandoned, service level (two definitions), ASA, AHT…; format=csv for a download',
@@ -99,7 +99,7 @@ export function registerReportRoutes(fastify: FastifyInstance, options: ReportRo
   });
 
   app.get('/api/reports/agents', {
-    config: { access: MANAGERS },
+    config: { access: MANAGERS, urlTicket: 'download' },
     schema: {
       tags: ['reports'],
       summary: 'Agent figures per bucket: handled, missed, talk/hold/wrap-up/ready/not-ready time, occupancy, AHT; format=csv for a download',

@@ -82,7 +82,8 @@ export function registerSoftphoneRoutes(fastify: FastifyInstance, options: Softp
       const staff = { id: profile.id, name: profile.name, role: profile.role, sipUsername: profile.sipUsername, departmentId: profile.departmentId, canDialOut: profile.canDialOut };
       let sip = null;
       if (profile.sipUsername) {
-        const issued = await secrets.issue(profile.sipUsername, options.realm);
+        // Bound to this session too: logging it out ends the secret (issue 15).
+        const issued = await secrets.issue(profile.sipUsername, options.realm, request.sessionHash ?? undefined);
         sip = {
           uri: `sip:${profile.sipUsername}@${options.realm}`,
           authorizationUsername: profile.sipUsername,

@@ -98,12 +98,23 @@ export async function issueToken(q: Queryable, userId: number, ttlHours: number)
 }
 
 export async function findUserByToken(q: Queryable, token: string): Promise<UserRecord | null> {
+  return findUserByTokenHash(q, hashToken(token));
+}
+
+/** The user of a live session named by its token's hash (what URL tickets and open sockets keep): null once revoked, expired or deactivated. */
+export async function findUserByTokenHash(q: Queryable, tokenHash: string): Promise<UserRecord | null> {
   const { rows } = await q.query<UserRow>(
     `SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.active`,
-    [hashToken(token)],
+    [tokenHash],
   );
   return rows[0] ? toUser(rows[0]) : null;
+}
+
+/** The accounts linked to a staff member (whose sessions end when the person's access does). */
+export async function listUserIdsOfStaff(q: Queryable, staffId: number): Promise<number[]> {
+  const { rows } = await q.query<{ id: number }>('SELECT id FROM users WHERE staff_id = $1', [staffId]);
+  return rows.map((r) => r.id);
 }
 
 export async function revokeToken(q: Queryable, token: string): Promise<void> {

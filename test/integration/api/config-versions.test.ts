@@ -4,6 +4,7 @@ import { createPool } from '../../../src/db/pool';
 import { ConfigPublishedFeed, PublishedConfigCache } from '../../../src/db/published-config-cache';
 import { createRootLogger } from '../../../src/logger';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { ticketUrl } from '../../helpers/url-ticket';
 import { wav } from '../../helpers/wav-builder';
 import { eventually } from '../../helpers/eventually';
 
@@ -197,7 +198,7 @@ describe('versioned routing config and IVR flows (real HTTP, Postgres, Redis)', 
       expect(part.status).toBe(206);
       expect(part.headers.get('content-range')).toBe(`bytes 0-11/${bytes.length}`);
       expect(Buffer.from(await part.arrayBuffer()).toString('latin1')).toBe(bytes.subarray(0, 12).toString('latin1'));
-      const shipped = await fetch(`${h.baseUrl}/api/prompts/greeting/ru/audio?access_token=${h.tokens.supervisor}`);
+      const shipped = await fetch(await ticketUrl(h.baseUrl, h.tokens.supervisor, '/api/prompts/greeting/ru/audio'));
       expect(shipped.status).toBe(200);
     });
 

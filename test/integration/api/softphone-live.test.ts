@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { DEMO_PASSWORD } from '../../../src/db/demo-seed';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { eventually } from '../../helpers/eventually';
+import { ticketUrl } from '../../helpers/url-ticket';
 
 /** A softphone's live channel as a test sees it: every JSON message, in order. */
 class AgentSocket {
@@ -10,8 +11,9 @@ class AgentSocket {
     socket.on('message', (data: Buffer) => this.messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
   }
 
-  static open(baseUrl: string, token: string): Promise<AgentSocket> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/agent/events?access_token=${encodeURIComponent(token)}`);
+  static async open(baseUrl: string, token: string): Promise<AgentSocket> {
+    // As the softphone does: a single-use ticket for the socket, never the session token in the URL.
+    const socket = new WebSocket(await ticketUrl(baseUrl, token, '/api/agent/events', 'socket'));
     const wrapped = new AgentSocket(socket);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(wrapped));
@@ -79,7 +81,8 @@ describe('softphone live channel, client card and wrap-up', () => {
   it('refuses the live channel without a token (401) and for a user with no staff member (409)', async () => {
     const ws = h.baseUrl.replace(/^http/, 'ws');
     expect(await refusedUpgrade(`${ws}/api/agent/events`)).toBe(401);
-    expect(await refusedUpgrade(`${ws}/api/agent/events?access_token=${h.tokens.admin}`)).toBe(409);
+    expect(await refusedUpgrade(await ticketUrl(h.baseUrl, h.tokens.admin, '/api/agent/events', 'socket'))).toBe(409);
+    expect(await refusedUpgrade(`${ws}/api/agent/events?access_token=${tokens.anna}`)).toBe(401);
   });
 
   it('says hello with the state, then follows the ACD: ready, offered with the card, on call, ended, wrap-up', async () => {

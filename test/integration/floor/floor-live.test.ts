@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { Acd } from '../../../src/acd';
 import type { FloorSnapshot } from '../../../src/supervisor/floor-snapshot';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { ticketUrl } from '../../helpers/url-ticket';
 
 /** A wallboard connection that keeps every snapshot it receives. */
 class Wallboard {
@@ -76,13 +77,13 @@ describe('wallboard live feed (real HTTP + WebSocket, real ACD in Redis, Postgre
   });
 
   const open = async (token: string): Promise<Wallboard> => {
-    const board = await Wallboard.open(`${wsBase}/api/floor/live?access_token=${encodeURIComponent(token)}`);
+    const board = await Wallboard.open(await ticketUrl(h.baseUrl, token, '/api/floor/live', 'socket'));
     boards.push(board);
     return board;
   };
 
   it('refuses the live feed and the snapshot to operators and to anonymous callers', async () => {
-    await expect(Wallboard.open(`${wsBase}/api/floor/live?access_token=${h.tokens.operator}`)).rejects.toThrow(/Unexpected server response: 403/);
+    await expect(Wallboard.open(await ticketUrl(h.baseUrl, h.tokens.operator, '/api/floor/live', 'socket'))).rejects.toThrow(/Unexpected server response: 403/);
     await expect(Wallboard.open(`${wsBase}/api/floor/live`)).rejects.toThrow(/Unexpected server response: 401/);
     expect((await h.call('GET', '/api/floor', { token: h.tokens.operator })).status).toBe(403);
   });
