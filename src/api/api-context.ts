@@ -33,8 +33,11 @@ export interface ApiContext {
 
 /** What the HTTP layer may ask of outbound calling (sip/outbound-dialer.ts). */
 export interface OutboundCalls {
-  /** AppError FORBIDDEN, NOT_FOUND, BAD_PHONE_NUMBER, NO_DEVICE or NO_TRUNK before anything rings. */
-  clickToCall(request: { staffId: number; number?: string; clientId?: number }): Promise<{ callId: string }>;
+  /**
+   * AppError FORBIDDEN, NOT_FOUND, BAD_PHONE_NUMBER, DESTINATION_NOT_ALLOWED or CALL_LIMIT_REACHED (the outbound
+   * policy, issue 15), NO_DEVICE or NO_TRUNK before anything rings.
+   */
+  clickToCall(request: { staffId: number; number?: string; clientId?: number; campaignCallId?: number }): Promise<{ callId: string }>;
 }
 
 /** What the HTTP layer may do to calls in progress in this process. */

@@ -27,6 +27,8 @@ import { createRegistrar, type Registrar } from '../sip/registrar';
 import { InboundCallHandler } from '../sip/inbound-call-handler';
 import { DeviceCallHandler } from '../sip/device-call-handler';
 import { OutboundDialer } from '../sip/outbound-dialer';
+import { RedisOutboundCallSlots } from '../sip/outbound-call-slots';
+import { outboundPolicyFor } from '../routing/outbound-policy';
 import { dialableTrunks } from '../sip/trunk-address';
 import { createCallServices } from './call-services-factory';
 import { SipKeys } from '../sip/sip-keys';
@@ -318,7 +320,13 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       calls.mount();
       liveCalls = calls;
       // Outbound calls (issue 5): click-to-call, calls dialled on staff devices, queued callbacks.
-      const dialer = new OutboundDialer({ services: callServices.services, db, acd, defaultCountry: config.phone.defaultCountry, trunks: dialableTrunks(config.sip.trunks) });
+      // Where calls may go, and how many one person may have at once across processes (issue 15).
+      const slots = new RedisOutboundCallSlots({ redis, logger: logger.child({ module: 'outbound-slots' }) });
+      closers.push(() => slots.stop());
+      const dialer = new OutboundDialer({
+        services: callServices.services, db, acd, defaultCountry: config.phone.defaultCountry, trunks: dialableTrunks(config.sip.trunks),
+        policy: outboundPolicyFor(config.outbound, config.phone.defaultCountry), slots,
+      });
       // hotline: draft-test calls (`ivr-draft-<flow>`, issue 7) run the hotline's path on a draft flow.
       const devices = new DeviceCallHandler({ services: callServices.services, registrar, dialer, db, defaultCountry: config.phone.defaultCountry, logger, hotline: calls });
       calls.attachOutbound({ devices, callbacks: (reservation) => dialer.dialCallback(reservation) });

@@ -14,7 +14,7 @@ import type { OutboundDialer } from './outbound-dialer';
 import type { Registrar } from './registrar';
 import { reasonPhrase, refuse, sipFailureFor } from './sip-status';
 import type { InboundRequest, SrfRequest, SrfResponse } from './srf-types';
-import type { ErrorCode } from '../errors/app-error';
+import { isAppError, type AppError, type ErrorCode } from '../errors/app-error';
 
 /** The authentication step's decision for one INVITE. */
 export type DeviceAuthVerdict =
@@ -49,6 +49,16 @@ export function warningHeader(text: string): string {
   const clean = text.replace(/[^ -~]+/g, ' ').trim();
   const short = clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
   return `399 switchboard "${short.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/** The catalogue codes the outbound policy refuses with (outbound-dialer.ts refusalOf). */
+const POLICY_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DESTINATION_NOT_ALLOWED', 'CALL_LIMIT_REACHED', 'FORBIDDEN']);
+
+/** What a phone shows in the reason phrase: the policy's reason code in words (`Forbidden (premium rate)`). */
+function policyReasonOf(err: AppError): string {
+  const reason = err.details.find((d) => d.path === 'reason')?.message;
+  if (reason === 'no_dial_out_right' || reason === undefined) return 'no dial-out permission';
+  return reason.replace(/_/g, ' ');
 }
 
 export interface DeviceCallHandlerOptions {
@@ -113,12 +123,18 @@ export class DeviceCallHandler {
     const from = { staffId: caller.staffId, username: caller.username };
     if (target.kind === 'external') {
       const dialer = await findDialer(this.options.db, caller.staffId);
-      if (!dialer?.canDialOut || !dialer.active) {
-        log.warn({ staffId: caller.staffId, dialled }, 'outbound call refused: the caller may not dial out');
+      if (!dialer?.active) {
+        log.warn({ staffId: caller.staffId, dialled }, 'outbound call refused: the caller is not an active staff member');
         refuse(res, 'FORBIDDEN', 'no dial-out permission');
         return;
       }
-      await this.options.dialer.placeFromDevice(req, res, from, { kind: 'external', e164: target.e164, dialer });
+      try {
+        await this.options.dialer.placeFromDevice(req, res, from, { kind: 'external', e164: target.e164, dialer });
+      } catch (err) {
+        // The outbound policy said no (issue 15; the dialer logged why): 403 with the reason in the phrase and a Warning.
+        if (!isAppError(err) || !POLICY_REFUSALS.has(err.code)) throw err;
+        refuse(res, err.code, policyReasonOf(err), { Warning: warningHeader(err.message) });
+      }
       return;
     }
     const callee = await this.calleeOf(target);
@@ -215,6 +231,7 @@ export class DeviceCallHandler {
       staffUsernames: new Set(usernames),
       queues: new Set(directory.queues),
       departments: new Set(directory.departments.map((d) => d.code)),
+      emergencyNumbers: this.options.dialer.emergencyNumbers,
     }, this.options.defaultCountry);
   }
 

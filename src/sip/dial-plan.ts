@@ -9,7 +9,10 @@ export type DialTarget =
   | { kind: 'queue'; queue: string }
   /** `dept-<code>`: the department's queue, else its head. */
   | { kind: 'department'; department: string }
-  /** Anything that reads as a phone number: out through a trunk (if the caller may dial out). */
+  /**
+   * Anything that reads as a phone number: out through a trunk (if the outbound policy lets it). `e164` is
+   * E.164, or an emergency short code as dialled (routing/outbound-policy.ts puts those through).
+   */
   | { kind: 'external'; e164: string }
   /**
    * `ivr-draft-<flow>[-v<version>][-as-<number>]` (draft-test-address.ts): the
@@ -25,6 +28,8 @@ export interface DialPlanDirectory {
   staffUsernames: ReadonlySet<string>;
   queues: ReadonlySet<string>;
   departments: ReadonlySet<string>;
+  /** Emergency short codes (config outbound.emergencyNumbers): dialled as they are, not read as numbers. */
+  emergencyNumbers?: ReadonlySet<string>;
 }
 
 /**
@@ -50,6 +55,7 @@ export function classifyDialled(dialled: string, directory: DialPlanDirectory, d
   if (prefixed?.[1] === 'queue' && prefixed[2] && directory.queues.has(prefixed[2])) return { kind: 'queue', queue: prefixed[2] };
   if (prefixed?.[1] === 'dept' && prefixed[2] && directory.departments.has(prefixed[2])) return { kind: 'department', department: prefixed[2] };
   if (directory.staffUsernames.has(user)) return { kind: 'staff', username: user };
+  if (directory.emergencyNumbers?.has(user)) return { kind: 'external', e164: user };
   const e164 = tryNormalisePhone(user, defaultCountry);
   if (e164 !== null) return { kind: 'external', e164 };
   return { kind: 'unknown', dialled: user };

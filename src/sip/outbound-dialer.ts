@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Acd, Reservation } from '../acd';
-import { findClientDialFacts, findDialer, type DialerFacts } from '../db/repositories/dialer-repository';
+import { findCampaignCallToDial, findClientDialFacts, findDialer, type DialerFacts } from '../db/repositories/dialer-repository';
+import { recordCallbackResult } from '../db/repositories/my-calls-repository';
 import type { Queryable } from '../db/pool';
-import { normalisePhone } from '../directory/phone-number';
+import { normalisePhone, tryNormalisePhone } from '../directory/phone-number';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
+import { decideOutboundCall, type OutboundDecision, type OutboundPolicy, type OutboundPurpose } from '../routing/outbound-policy';
+import type { OutboundCallSlots } from './outbound-call-slots';
 import { callbackClientIdOf, callbackHooks } from './callback-dialer';
 import type { CallServices } from './call-services';
 import type { ContactBinding } from './registration-store';
@@ -20,6 +24,17 @@ export interface OutboundDialerOptions {
   defaultCountry: string;
   /** Trunks calls may go out through; the first is used (trunk-address.ts). */
   trunks: readonly TrunkTarget[];
+  /** Where calls may go and how many one person may have at once (issue 15, routing/outbound-policy.ts). */
+  policy: OutboundPolicy;
+  /** Each person's live outbound calls, across processes. */
+  slots: OutboundCallSlots;
+}
+
+/** A call the policy let through: its slot in the per-user count, given back when the call ends. */
+interface Admitted {
+  staffId: number;
+  slotId: string;
+  decision: OutboundDecision;
 }
 
 /** A click-to-call request (REST), already authorised for `staffId`. */
@@ -27,15 +42,20 @@ export interface ClickToCallRequest {
   staffId: number;
   number?: string;
   clientId?: number;
+  /** A campaign call assigned to `staffId` (its client's number is dialled, as a campaign call). */
+  campaignCallId?: number;
 }
 
 /**
  * Every call Switchboard places (design rule 10): click-to-call from the
  * softphone, calls dialled on a staff device, and queued callbacks. Keeps the
  * calls live in this process so that stop() can wait for their clean-up.
- * Outbound calls leave only through a configured trunk, and only for an
+ * Outbound calls leave only through a configured trunk, only for an
  * active staff member allowed to dial out (staff.can_dial_out) or for a
- * callback the ACD handed to an agent.
+ * callback the ACD handed to an agent, and only where the outbound policy
+ * lets them (issue 15): every path asks it before anything reaches the
+ * trunk, and holds a slot in the person's count of live outbound calls until
+ * the call ends.
  */
 export class OutboundDialer {
   private readonly calls = new Map<string, OutboundCall>();
@@ -56,6 +76,11 @@ export class OutboundDialer {
     reconcileCallDialogs(this.calls.values(), this.log, 'outbound calls');
   }
 
+  /** Emergency short codes a staff device may dial (the dial plan reads them as they are). */
+  get emergencyNumbers(): ReadonlySet<string> {
+    return this.options.policy.emergencyNumbers;
+  }
+
   get liveCalls(): number {
     return this.calls.size;
   }
@@ -71,42 +96,61 @@ export class OutboundDialer {
    * the number (or the client's first number) through the first trunk.
    * Resolves once the staff's phones are ringing, with the call id.
    *
-   * @throws AppError FORBIDDEN (may not dial out), NOT_FOUND (no such client), BAD_PHONE_NUMBER,
-   *   NO_DEVICE (nothing registered), NO_TRUNK.
+   * @throws AppError FORBIDDEN (may not dial out), NOT_FOUND (no such client or campaign call), BAD_PHONE_NUMBER,
+   *   DESTINATION_NOT_ALLOWED, CALL_LIMIT_REACHED (the outbound policy), NO_DEVICE (nothing registered), NO_TRUNK.
    */
   async clickToCall(request: ClickToCallRequest): Promise<{ callId: string }> {
     const dialer = await findDialer(this.options.db, request.staffId);
-    this.requireMayDialOut(dialer, request.staffId);
+    this.requireActive(dialer, request.staffId);
     let client: { id: number; type: string } | null = null;
     let number = request.number;
-    if (request.clientId !== undefined) {
-      const found = await findClientDialFacts(this.options.db, request.clientId);
-      if (!found) throw new AppError('NOT_FOUND', `client ${request.clientId} does not exist`);
+    let clientId = request.clientId;
+    let purpose: OutboundPurpose = 'click-to-call';
+    if (request.campaignCallId !== undefined) {
+      // Only the operator it is assigned to, only while its campaign is active and the call still to be made.
+      const campaignCall = await findCampaignCallToDial(this.options.db, request.campaignCallId, dialer.staffId);
+      if (!campaignCall) throw new AppError('NOT_FOUND', `campaign call ${request.campaignCallId} is not one of your calls to make in an active campaign`);
+      clientId = campaignCall.clientId;
+      purpose = 'campaign';
+    }
+    if (clientId !== undefined) {
+      const found = await findClientDialFacts(this.options.db, clientId);
+      if (!found) throw new AppError('NOT_FOUND', `client ${clientId} does not exist`);
       client = { id: found.id, type: found.type };
       number ??= found.e164 ?? undefined;
     }
     if (number === undefined) throw new AppError('BAD_PHONE_NUMBER', 'no number to call: give a number, or a client with a phone', [{ path: 'body/number', message: 'missing' }]);
-    const e164 = normalisePhone(number, this.options.defaultCountry, 'body/number');
-    if (!client) {
-      const lookup = await this.options.services.lookup.lookup(e164);
+    const destination = this.destinationOf(number, 'body/number');
+    if (!client && destination !== null) {
+      const lookup = await this.options.services.lookup.lookup(destination);
       if (lookup.kind === 'known') client = { id: lookup.client.id, type: lookup.client.type };
     }
-    const far = this.trunkTo(e164);
+    const decision = await this.judge(purpose, destination ?? number.trim(), dialer);
+    const far = this.trunkTo(decision.destination);
     const username = dialer.sipUsername;
     const contacts = username ? await this.options.services.contactsOf(dialer.staffId) : [];
     if (!username || contacts.length === 0) throw new AppError('NO_DEVICE', `${dialer.fullName} has no registered phone to ring first`);
-    const call = new OutboundCall(this.callOptions({ direction: 'outbound', staff: { staffId: dialer.staffId, username }, far, client }));
-    // Refused (409) while a queue call rings them: they should take that one first.
-    await call.takeStaffOutOfPool('refuse');
-    this.track(call, call.runFromStaffPhone(contacts));
-    return { callId: call.id };
+    const admitted = await this.takeSlot(dialer.staffId, decision);
+    try {
+      const call = new OutboundCall(this.callOptions({ direction: 'outbound', staff: { staffId: dialer.staffId, username }, far, client }));
+      // Refused (409) while a queue call rings them: they should take that one first.
+      await call.takeStaffOutOfPool('refuse');
+      this.track(call, call.runFromStaffPhone(contacts), admitted);
+      return { callId: call.id };
+    } catch (err) {
+      await this.options.slots.release(admitted.staffId, admitted.slotId);
+      throw err;
+    }
   }
 
   /**
    * A call a staff device dialled (its caller already authenticated): to a
    * colleague's devices, or out through the trunk when the caller may dial out.
    *
-   * @throws AppError FORBIDDEN, NO_TRUNK — before the call starts (the caller answers the INVITE).
+   * `e164` of an external target is an E.164 number or an emergency short code as dialled.
+   *
+   * @throws AppError FORBIDDEN, DESTINATION_NOT_ALLOWED, CALL_LIMIT_REACHED (the outbound policy), NO_TRUNK —
+   *   before the call starts (the caller answers the INVITE).
    */
   async placeFromDevice(
     req: SrfRequest,
@@ -116,19 +160,29 @@ export class OutboundDialer {
   ): Promise<{ callId: string }> {
     let far: FarEnd;
     let client: { id: number; type: string } | null = null;
+    let admitted: Admitted | null = null;
     if (target.kind === 'external') {
-      this.requireMayDialOut(target.dialer, caller.staffId);
-      far = this.trunkTo(target.e164);
-      const lookup = await this.options.services.lookup.lookup(target.e164);
-      if (lookup.kind === 'known') client = { id: lookup.client.id, type: lookup.client.type };
+      this.requireActive(target.dialer, caller.staffId);
+      const decision = await this.judge('device', target.e164, target.dialer);
+      far = this.trunkTo(decision.destination);
+      if (!decision.emergency) {
+        const lookup = await this.options.services.lookup.lookup(target.e164);
+        if (lookup.kind === 'known') client = { id: lookup.client.id, type: lookup.client.type };
+      }
+      admitted = await this.takeSlot(caller.staffId, decision);
     } else {
       far = { kind: 'staff', staffId: target.staffId, username: target.username, contacts: target.contacts };
     }
-    const call = new OutboundCall(this.callOptions({ direction: target.kind === 'external' ? 'outbound' : 'internal', staff: caller, far, client }));
-    // They dialled from their own phone: the call goes ahead even with a queue call ringing them.
-    await call.takeStaffOutOfPool('proceed');
-    this.track(call, call.runFromDevice(req, res));
-    return { callId: call.id };
+    try {
+      const call = new OutboundCall(this.callOptions({ direction: target.kind === 'external' ? 'outbound' : 'internal', staff: caller, far, client }));
+      // They dialled from their own phone: the call goes ahead even with a queue call ringing them.
+      await call.takeStaffOutOfPool('proceed');
+      this.track(call, call.runFromDevice(req, res), admitted);
+      return { callId: call.id };
+    } catch (err) {
+      if (admitted) await this.options.slots.release(admitted.staffId, admitted.slotId);
+      throw err;
+    }
   }
 
   /**
@@ -149,18 +203,40 @@ export class OutboundDialer {
         await acd.ringNoAnswer(reservation.callId, reservation.agentId, 'switchboard');
         return;
       }
-      const e164 = normalisePhone(number, this.options.defaultCountry);
-      const lookup = await this.options.services.lookup.lookup(e164);
-      const clientId = lookup.kind === 'known' ? lookup.client.id : callbackClientIdOf(reservation);
-      const client = lookup.kind === 'known' ? { id: lookup.client.id, type: lookup.client.type } : null;
-      const call = new OutboundCall(this.callOptions({
-        direction: 'callback', staff: { staffId, username: dialer.sipUsername }, far: this.trunkTo(e164), client,
-        // The ACD's ring time for this agent: past it the ACD takes the reservation back by itself.
-        ...(reservation.ringMs > 0 ? { staffRingMs: reservation.ringMs } : {}),
-        hooks: callbackHooks(acd, reservation, this.log.child({ callId: reservation.callId })),
-      }));
-      this.log.info({ callId: call.id, acdCallId: reservation.callId, agent: staffId, clientId }, 'placing a callback');
-      this.track(call, call.runFromStaffPhone(contacts));
+      // The number the trunk asserted for the caller: it meets the policy like any number dialled (issue 15).
+      const e164 = tryNormalisePhone(number, this.options.defaultCountry);
+      const decision = decideOutboundCall({
+        destination: e164 ?? number, purpose: 'callback',
+        caller: { staffId, canDialOut: dialer.canDialOut, liveCalls: await this.options.slots.count(staffId) },
+      }, this.options.policy);
+      if (e164 === null || (!decision.allowed && decision.reason !== 'call_limit_reached')) {
+        await this.refuseCallback(reservation, staffId, decision);
+        return;
+      }
+      const slotId = randomUUID();
+      const slot = decision.allowed ? await this.options.slots.acquire(staffId, slotId, this.options.policy.maxCallsPerUser) : { acquired: false };
+      if (!slot.acquired) {
+        this.log.warn({ acdCallId: reservation.callId, agent: staffId, limit: this.options.policy.maxCallsPerUser }, 'callback not placed now: the agent has as many outbound calls as one may have; given back to the queue');
+        await acd.ringNoAnswer(reservation.callId, reservation.agentId, 'switchboard');
+        return;
+      }
+      const admitted: Admitted = { staffId, slotId, decision };
+      try {
+        const lookup = await this.options.services.lookup.lookup(e164);
+        const clientId = lookup.kind === 'known' ? lookup.client.id : callbackClientIdOf(reservation);
+        const client = lookup.kind === 'known' ? { id: lookup.client.id, type: lookup.client.type } : null;
+        const call = new OutboundCall(this.callOptions({
+          direction: 'callback', staff: { staffId, username: dialer.sipUsername }, far: this.trunkTo(e164), client,
+          // The ACD's ring time for this agent: past it the ACD takes the reservation back by itself.
+          ...(reservation.ringMs > 0 ? { staffRingMs: reservation.ringMs } : {}),
+          hooks: callbackHooks(acd, reservation, this.log.child({ callId: reservation.callId })),
+        }));
+        this.log.info({ callId: call.id, acdCallId: reservation.callId, agent: staffId, clientId }, 'placing a callback');
+        this.track(call, call.runFromStaffPhone(contacts), admitted);
+      } catch (err) {
+        await this.options.slots.release(staffId, slotId);
+        throw err;
+      }
     };
     const started = start().catch(async (err: unknown) => {
       this.log.error({ err, acdCallId: reservation.callId }, 'callback could not be started');
@@ -182,9 +258,57 @@ export class OutboundDialer {
     await drainCalls({ calls: this.calls, running: this.running }, options, this.log, 'outbound calls');
   }
 
-  private requireMayDialOut(dialer: DialerFacts | null, staffId: number): asserts dialer is DialerFacts {
+  private requireActive(dialer: DialerFacts | null, staffId: number): asserts dialer is DialerFacts {
     if (!dialer || !dialer.active) throw new AppError('FORBIDDEN', `staff member ${staffId} does not exist or is inactive`);
-    if (!dialer.canDialOut) throw new AppError('FORBIDDEN', `${dialer.fullName} may not make outbound calls`);
+  }
+
+  /** An emergency short code as dialled, else the number read as E.164 (null when it cannot be read). */
+  private destinationOf(number: string, path: string): string | null {
+    const dialled = number.trim();
+    if (this.options.policy.emergencyNumbers.has(dialled)) return null;
+    return normalisePhone(dialled, this.options.defaultCountry, path);
+  }
+
+  /**
+   * Asks the outbound policy (issue 15) for one call of `dialer`; a refusal
+   * is logged and thrown as the catalogue's error, its reason code in the
+   * details (`{path: 'reason', message: <code>}`).
+   */
+  private async judge(purpose: OutboundPurpose, destination: string, dialer: DialerFacts): Promise<OutboundDecision & { destination: string }> {
+    const liveCalls = await this.options.slots.count(dialer.staffId);
+    const decision = decideOutboundCall({ destination, purpose, caller: { staffId: dialer.staffId, canDialOut: dialer.canDialOut, liveCalls } }, this.options.policy);
+    const logged = { staffId: dialer.staffId, purpose, destination, reason: decision.reason, prefix: decision.prefix, liveCalls };
+    if (decision.allowed) {
+      if (decision.emergency) this.log.warn(logged, 'emergency call put through');
+      return { ...decision, destination };
+    }
+    this.log.warn(logged, `outbound call refused: ${decision.message}`);
+    throw refusalOf(decision);
+  }
+
+  /** Takes the person's slot for an admitted call (atomically: another process may have taken the last one meanwhile). */
+  private async takeSlot(staffId: number, decision: OutboundDecision): Promise<Admitted> {
+    const slotId = randomUUID();
+    const limit = this.options.policy.maxCallsPerUser;
+    const slot = await this.options.slots.acquire(staffId, slotId, decision.emergency ? null : limit);
+    if (!slot.acquired) {
+      this.log.warn({ staffId, liveCalls: slot.live, limit }, 'outbound call refused: the call limit was reached meanwhile');
+      throw new AppError('CALL_LIMIT_REACHED', `staff member ${staffId} already has ${slot.live} outbound call(s); at most ${limit} at once`, [{ path: 'reason', message: 'call_limit_reached' }]);
+    }
+    return { staffId, slotId, decision };
+  }
+
+  /**
+   * A callback to a number the policy refuses is not dialled: the ACD's
+   * request is withdrawn (the agent is free again), and the caller's request
+   * is marked with the reason where managers see callbacks dealt with.
+   */
+  private async refuseCallback(reservation: Reservation, staffId: number, decision: OutboundDecision): Promise<void> {
+    const requestId = reservation.callId.replace(/\.cb\d+$/, '');
+    this.log.warn({ acdCallId: reservation.callId, agent: staffId, number: reservation.callbackNumber, reason: decision.reason, prefix: decision.prefix }, `callback not dialled: ${decision.message}`);
+    await this.options.acd.abandon(reservation.callId);
+    const marked = await recordCallbackResult(this.options.db, requestId, null, { result: `not dialled: ${decision.reason}`, notes: decision.message });
+    if (marked === 'not_found') this.log.warn({ acdCallId: reservation.callId }, 'the refused callback has no request row to mark (yet)');
   }
 
   private trunkTo(e164: string): FarEnd {
@@ -197,12 +321,22 @@ export class OutboundDialer {
     return { services: this.options.services, ...partial };
   }
 
-  private track(call: OutboundCall, run: Promise<void>): void {
+  private track(call: OutboundCall, run: Promise<void>, admitted: Admitted | null = null): void {
     this.calls.set(call.id, call);
-    const running = run.finally(() => {
+    const running = run.finally(async () => {
       this.calls.delete(call.id);
+      // The person's slot is given back however the call ended (release never throws); stop() waits for it.
+      if (admitted) await this.options.slots.release(admitted.staffId, admitted.slotId);
       this.running.delete(running);
     });
     this.running.add(running);
   }
+}
+
+/** The catalogue error for a refusal of the outbound policy; its reason code travels in the details. */
+export function refusalOf(decision: OutboundDecision): AppError {
+  const details = [{ path: 'reason', message: decision.reason }];
+  if (decision.reason === 'call_limit_reached') return new AppError('CALL_LIMIT_REACHED', decision.message, details);
+  if (decision.reason === 'no_dial_out_right') return new AppError('FORBIDDEN', decision.message, details);
+  return new AppError('DESTINATION_NOT_ALLOWED', decision.message, details);
 }

@@ -1,3 +1,4 @@
+import { campaignsInstalled } from './my-calls-repository';
 import type { Queryable } from '../pool';
 
 /** What outbound calling needs to know about a staff member. */
@@ -59,4 +60,21 @@ export async function findClientDialFacts(q: Queryable, clientId: number): Promi
     [clientId],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * A campaign call `staffId` may dial now (issue 15: campaign calls go out as
+ * such, under the outbound policy): assigned to them, in an active campaign,
+ * still to be made (pending, or not answered before). Null otherwise, and
+ * when campaigns are not installed.
+ */
+export async function findCampaignCallToDial(q: Queryable, campaignCallId: number, staffId: number): Promise<{ id: number; clientId: number } | null> {
+  if (!(await campaignsInstalled(q))) return null;
+  const { rows } = await q.query<{ id: number; client_id: number }>(
+    `SELECT cc.id, cc.client_id FROM campaign_calls cc JOIN campaigns ca ON ca.id = cc.campaign_id
+     WHERE cc.id = $1 AND cc.assigned_staff_id = $2 AND ca.status = 'active' AND cc.status IN ('pending', 'no_answer')`,
+    [campaignCallId, staffId],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, clientId: row.client_id } : null;
 }

@@ -46,6 +46,14 @@ describe('what a staff phone dialled', () => {
     expect(classifyDialled(dialled, directory, 'RU')).toEqual(expected);
   });
 
+  it('an emergency short code is dialled out as it is (issue 15: the outbound policy puts it through); a colleague\'s extension still wins', () => {
+    const withEmergency = { ...directory, staffUsernames: new Set(['anna', '101']), emergencyNumbers: new Set(['112', '101']) };
+    expect(classifyDialled('112', withEmergency, 'RU')).toEqual({ kind: 'external', e164: '112' });
+    expect(classifyDialled('101', withEmergency, 'RU')).toEqual({ kind: 'staff', username: '101' });
+    // Without the list (or a code not on it) a short code is nobody.
+    expect(classifyDialled('112', directory, 'RU')).toEqual({ kind: 'unknown', dialled: '112' });
+  });
+
   it('reads the user part of sip: and tel: Request-URIs', () => {
     expect(requestUriUser('sip:+74951000001@switchboard;user=phone')).toBe('+74951000001');
     expect(requestUriUser('sip:anna@127.0.0.1:5060')).toBe('anna');
