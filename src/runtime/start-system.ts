@@ -138,10 +138,10 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       const refusal = demoCredentialsRefusal(await findDemoCredentials(db));
       if (refusal) throw new ConfigError(refusal);
     }
-    closers.push(() => callDb.end());
-
     // The call path's own small pool with short timeouts: reports and admin work never take a ringing call's connection.
     const callDb: Db = createPool(databaseUrl, logger.child({ pool: 'calls' }), CALL_PATH_POOL);
+    closers.push(() => callDb.end());
+
     // Redis: live state; the HTTP side still starts without it and says so on /readyz.
     // Given by URL or by Sentinel (which finds the primary, and follows it through failovers), else a local redis-server.
     let redisTarget: RedisTarget | null = null;
