@@ -7,10 +7,12 @@ const useT = translator({
   en: {
     username: 'Username', password: 'Password', signIn: 'Sign in', signingIn: 'Signing in…', signOut: 'Sign out',
     language: 'Language', wrongCredentials: 'Wrong username or password.', dismiss: 'Dismiss',
+    referencedBy: 'Still relied on by:',
   },
   ru: {
     username: 'Имя пользователя', password: 'Пароль', signIn: 'Войти', signingIn: 'Вход…', signOut: 'Выйти',
     language: 'Язык', wrongCredentials: 'Неверное имя пользователя или пароль.', dismiss: 'Закрыть',
+    referencedBy: 'На эту запись ещё ссылаются:',
   },
 });
 
@@ -78,11 +80,14 @@ export function ErrorBanner(props: { error: ApiError | Error | string | null; on
   const error = props.error;
   const message = typeof error === 'string' ? error : error.message;
   const details = error instanceof ApiError ? error.details : [];
+  // A refused delete or deactivation (issue 15): each detail is one place that still names the record.
+  const references = error instanceof ApiError && error.code === 'REFERENCE_IN_USE';
   return (
     <div class="banner error" role="alert">
       <span>{message}</span>
+      {details.length > 0 && references && <div>{t('referencedBy')}</div>}
       {details.length > 0 && (
-        <ul>{details.map((d, i) => <li key={i}>{d.path ? <code>{d.path}</code> : null} {d.message}</li>)}</ul>
+        <ul>{details.map((d, i) => <li key={i}>{d.path ? <code>{d.path}</code> : null}{d.path && references ? ' — ' : ' '}{d.message}</li>)}</ul>
       )}
       {props.onDismiss && <button type="button" class="link" onClick={props.onDismiss}>{t('dismiss')}</button>}
     </div>
