@@ -11,7 +11,7 @@ import { classifyDialled, requestUriUser, type DialTarget } from './dial-plan';
 import { buildChallenge, readDigestCredentials } from './digest-auth';
 import type { DraftTest } from './inbound-call';
 import type { OutboundDialer } from './outbound-dialer';
-import type { Registrar } from './registrar';
+import { THROTTLED, type Registrar } from './registrar';
 import { reasonPhrase, refuse, sipFailureFor } from './sip-status';
 import type { InboundRequest, SrfRequest, SrfResponse } from './srf-types';
 import { isAppError, type AppError, type ErrorCode } from '../errors/app-error';
@@ -249,7 +249,8 @@ export class DeviceCallHandler {
     const locks = await lockout.status(ip, claimed);
     if (locks.ipLocked) return authRefusal(403);
     if (verdict.kind === 'malformed') {
-      await this.countFailure(ip, null, log, verdict.detail);
+      // Not a failure (issue 15): a broken client or a fuzzer proves nothing about a password.
+      log.info({ ip, detail: verdict.detail }, 'malformed Proxy-Authorization');
       return authRefusal(400, {}, 'Bad Request (Proxy-Authorization)');
     }
     if (verdict.kind !== 'ok') return this.challenge(ip, false);
@@ -260,7 +261,7 @@ export class DeviceCallHandler {
       return authRefusal(400, {}, 'Bad Request (digest uri differs from Request-URI)');
     }
     const staff = await this.options.registrar.verifyDigest(credentials, req.method);
-    if (locks.userLocked) return authRefusal(403);
+    if (locks.userLocked) return authRefusal(403, {}, `${reasonPhrase(403)} (${THROTTLED})`);
     if (!staff) {
       await this.countFailure(ip, credentials.username, log, 'wrong credentials');
       return authRefusal(403);
@@ -281,11 +282,11 @@ export class DeviceCallHandler {
     return authRefusal(407, { 'Proxy-Authenticate': buildChallenge({ realm, nonce, stale }) }, 'Proxy Authentication Required');
   }
 
-  private async countFailure(ip: string, username: string | null, log: Logger, why: string): Promise<void> {
+  private async countFailure(ip: string, username: string, log: Logger, why: string): Promise<void> {
     const { lockout } = this.options.registrar.digestAuth;
     const outcome = await lockout.recordFailure(ip, username);
     log.info({ ip, username, why, failures: outcome.counts }, 'SIP authentication of an INVITE failed');
     if (outcome.ipLockedNow) log.warn({ ip }, 'source IP locked out and blacklisted after repeated SIP authentication failures');
-    if (outcome.userLockedNow) log.warn({ username }, 'SIP username locked out after repeated authentication failures');
+    if (outcome.userThrottledNow) log.warn({ username, waitMs: outcome.userWaitMs }, 'SIP username throttled after repeated authentication failures: addresses that failed for it now wait');
   }
 }

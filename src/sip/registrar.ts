@@ -54,6 +54,9 @@ export interface RegistrarOptions {
   trunkHosts?: readonly string[];
 }
 
+/** The reason phrase for an address that must wait before it is heard again for a name (auth-lockout.ts). */
+export const THROTTLED = 'too many failed attempts: try again later';
+
 /** The final response the registrar decided on. */
 export interface RegisterAnswer {
   status: number;
@@ -83,7 +86,8 @@ function parseQ(value: string | null | undefined): number | null {
  * The REGISTER handler for staff softphones and desk phones (RFC 3261 §10.3):
  * digest authentication against the staff table (RFC 3261 §22.4, RFC 2617
  * §3.2.2) with stateless nonces (nonce-store.ts), bindings in Redis with expiry, several
- * devices per person, and failure counting with lock-out.
+ * devices per person, and failure counting that slows guessing down
+ * (auth-lockout.ts).
  *
  * Unknown users and known users with a wrong password take the same path and
  * get the same 403: the credentials lookup, a digest computation (against a
@@ -226,7 +230,8 @@ export class Registrar {
       return answer(403);
     }
     if (verdict.kind === 'malformed') {
-      await this.countFailure(ip, null, log, verdict.detail);
+      // Not a failure (issue 15): a broken client or a fuzzer proves nothing about a password.
+      log.info({ ip, detail: verdict.detail }, 'malformed Authorization');
       return answer(400, {}, 'Bad Request (Authorization)');
     }
     if (verdict.kind !== 'ok') {
@@ -241,7 +246,7 @@ export class Registrar {
     const usable = stored !== null && stored.active && stored.realm === this.options.realm;
     // The permanent password or any live softphone secret; the same work whatever the user (see staffDigestMatches).
     const matches = staffDigestMatches(credentials, usable ? stored : null, this.decoyHa1, req.method);
-    if (locks.userLocked) return answer(403);
+    if (locks.userLocked) return sipRefusal('FORBIDDEN', THROTTLED);
     if (!usable || !matches) {
       await this.countFailure(ip, credentials.username, log, 'wrong credentials');
       return answer(403);
@@ -352,11 +357,11 @@ export class Registrar {
     return answer(401, { 'WWW-Authenticate': buildChallenge({ realm: this.options.realm, nonce, stale }) });
   }
 
-  private async countFailure(ip: string, username: string | null, log: Logger, why: string): Promise<void> {
+  private async countFailure(ip: string, username: string, log: Logger, why: string): Promise<void> {
     const outcome = await this.options.lockout.recordFailure(ip, username);
-    log.info({ ip, username, why, failures: outcome.counts }, 'SIP authentication failed');
+    log.info({ ip, username, why, failures: outcome.counts, exempt: outcome.counts.ip === null }, 'SIP authentication failed');
     if (outcome.ipLockedNow) log.warn({ ip, minutes: this.options.lockout.policy.ipLockMs / 60_000 }, 'source IP locked out and blacklisted after repeated SIP authentication failures');
-    if (outcome.userLockedNow) log.warn({ username, minutes: this.options.lockout.policy.userLockMs / 60_000 }, 'SIP username locked out after repeated authentication failures');
+    if (outcome.userThrottledNow) log.warn({ username, waitMs: outcome.userWaitMs }, 'SIP username throttled after repeated authentication failures: addresses that failed for it now wait');
   }
 }
 
@@ -377,6 +382,8 @@ export interface CreateRegistrarOptions {
   trunks?: readonly string[];
   /** Most live devices per person (default 5). */
   maxBindingsPerPerson?: number;
+  /** sip.authExemptNetworks: office ranges never locked, blacklisted or made to wait, like the trunks. */
+  authExemptNetworks?: readonly string[];
 }
 
 /**
@@ -392,7 +399,11 @@ export function createRegistrar(options: CreateRegistrarOptions): Registrar {
     credentials: createCredentialLookup({ db: options.db, redis: options.redis, realm: options.realm, keys, clock }),
     nonces: new NonceStore({ redis: options.redis, clock, keys, realm: options.realm, secret: options.nonceSecret ?? null, ...(options.nonceLifetimeMs ? { lifetimeMs: options.nonceLifetimeMs } : {}) }),
     registrations: new RegistrationStore({ redis: options.redis, clock, keys, logger: options.logger, ...(options.maxBindingsPerPerson ? { maxBindingsPerPerson: options.maxBindingsPerPerson } : {}) }),
-    lockout: new AuthLockout({ redis: options.redis, clock, keys, ...(options.lockout ? { policy: options.lockout } : {}) }),
+    lockout: new AuthLockout({
+      redis: options.redis, clock, keys,
+      // Trunk addresses and office networks are never locked out (issue 15): anyone can put them on a UDP packet.
+      policy: { ...options.lockout, exemptNetworks: [...(options.lockout?.exemptNetworks ?? []), ...(options.trunks ?? []), ...(options.authExemptNetworks ?? [])] },
+    }),
     logger: options.logger,
     clock,
     ...(options.expiry ? { expiry: options.expiry } : {}),

@@ -13,10 +13,10 @@ import { createHash } from 'node:crypto';
  *  {reg}:contacts:<staffId>             hash    binding key → ContactBinding JSON                   PEXPIRE latest expiry + 1 h
  *  {reg}:expiry:<staffId>               zset    binding key → expiresAt (ms)                        same
  *  {reg}:due                            zset    staffId → earliest expiresAt of its bindings        none (members removed by sweep)
- *  {auth}:fail:ip:<ip>                  hash    start (window start, ms), count                     PEXPIRE window
+ *  {auth}:fail:ip:<ip>                  hash    start (window start, ms), count, last (ms)          PEXPIRE window
  *  {auth}:fail:user:<userKey>           hash    the same per SIP username (known or not)            PEXPIRE window
+ *  {auth}:fail:pair:<userKey>:<ip>      hash    the same per username and source address            PEXPIRE window
  *  {auth}:lock:ip:<ip>                  string  until (ms)                                          PEXPIRE lock
- *  {auth}:lock:user:<userKey>           string  until (ms)                                          PEXPIRE lock
  *  {auth}:blacklist                     set     locked source IPs: the set drachtio-server's         members removed by sweep
  *                                               <blacklist> element reads with SMEMBERS
  *  {auth}:blacklist:until               zset    ip → when its lock ends                             members removed by sweep
@@ -73,8 +73,8 @@ export class SipKeys {
     return `${this.prefix}{auth}:lock:ip:${ip}`;
   }
 
-  lockUser(username: string): string {
-    return `${this.prefix}{auth}:lock:user:${userKey(username)}`;
+  failPair(username: string, ip: string): string {
+    return `${this.prefix}{auth}:fail:pair:${userKey(username)}:${ip}`;
   }
 
   /** The set drachtio-server's blacklist reads: configure its `redis-key` with this value. */

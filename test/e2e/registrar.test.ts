@@ -228,7 +228,7 @@ describeWithDrachtio('registrar through a real drachtio-server, driven by sipp',
       );
       staff[user] = rows[0]!.id;
     }
-    registrar = createRegistrar({ redis, db, realm: REALM, logger, keys, lockout: { maxFailuresPerIp: 5, maxFailuresPerUser: 100 }, sweepIntervalMs: 1000, trunks: [TRUNK_IP, '127.0.0.0/24'] });
+    registrar = createRegistrar({ redis, db, realm: REALM, logger, keys, lockout: { maxFailuresPerIp: 5, maxFailuresPerUser: 100 }, sweepIntervalMs: 1000, trunks: [TRUNK_IP] });
     registrar.start();
     blacklist = { redisHost: '127.0.0.1', redisPort: redisServer.port, redisKey: keys.blacklist(), refreshSecs: 1 };
     stack = await startSipStack(path.join(workDir, 'drachtio-1'), blacklist, registrar);
@@ -375,6 +375,25 @@ describeWithDrachtio('registrar through a real drachtio-server, driven by sipp',
     } finally {
       await Promise.all([trunkEar.close(), otherHostEar.close(), phone.close()]);
     }
+  });
+
+  it('never blacklists the trunk\'s address, however many bad digests come from it, and the right password still gets in from the person\'s phone', async () => {
+    // What spoofed UDP "from" the trunk looks like to the registrar: more failures than lock any other address (5).
+    const flood = await runSipp(target, 'register-refused.xml', { ip: TRUNK_IP, port: await freeTcpPort(), user: 'op2', password: 'guess', keys: { user: 'op2', contact_user: 'x' }, calls: 7, cwd: workDir });
+    expect([flood.code, flood.output.slice(-1500)]).toEqual([0, expect.any(String)]);
+    expect(await redis.smembers(keys.blacklist())).toEqual([]);
+    expect(await redis.keys(`${keys.prefix}{auth}:lock:*`)).toEqual([]);
+    // The trunk is still heard (a challenge, not silence or 403).
+    const trunk = await UdpSipClient.open(TRUNK_IP);
+    const to = { host: '127.0.0.1', port: stack.sipPort };
+    try {
+      expect((await trunk.request(trunk.register({ ...to, user: 'op2', callId: randomBytes(6).toString('hex'), cseq: 1 }), to))?.status).toBe(401);
+    } finally {
+      await trunk.close();
+    }
+    // Seven failures of op2 (the throttle itself is proven in the integration tier), and their own phone gets in at once.
+    const phone = await runSipp(target, 'register.xml', { ip: '127.0.0.1', port: await freeTcpPort(), user: 'op2', password: 'op2-secret', keys: { user: 'op2', contact_user: 'op2-phone', expires: '60' }, cwd: workDir });
+    expect([phone.code, phone.output.slice(-1500)]).toEqual([0, expect.any(String)]);
   });
 
   it('locks out a source IP after repeated failures; a drachtio-server started afterwards drops its requests', async () => {

@@ -49,7 +49,7 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
     registrar = createRegistrar({
       redis: kit.redis, db: kit.db, realm: REALM, logger: kit.logger, clock: kit.clock,
       lockout: { maxFailuresPerIp: 5, maxFailuresPerUser: 4 },
-      trunks: ['192.0.2.7'], maxBindingsPerPerson: 3,
+      trunks: ['192.0.2.7'], maxBindingsPerPerson: 3, authExemptNetworks: ['10.20.0.0/16'],
     });
   });
 
@@ -235,12 +235,51 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
     expect((await register('op1', 'right-password', {}, { ip })).status).toBe(200);
   });
 
-  it('locks a username after repeated failures from many sources with the same 403 as a wrong password', async () => {
-    for (let i = 0; i < 4; i += 1) expect((await register('op2', 'wrong', {}, { ip: `198.51.100.${i + 1}` })).status).toBe(403);
-    const locked = await register('op2', 'other-password', {}, { ip: '198.51.100.99' });
-    expect(locked).toEqual({ status: 403, reason: 'Forbidden', headers: {} });
-    kit.clock.advance(15 * 60_000);
-    expect((await register('op2', 'other-password', {}, { ip: '198.51.100.99' })).status).toBe(200);
+  describe('digest failures slow guessing down without locking the right password out (issue 15)', () => {
+    it('makes an address that guessed a name wait, while the right password from another address gets in at once', async () => {
+      for (let i = 0; i < 4; i += 1) expect((await register('op2', 'wrong', {}, { ip: `198.51.100.${i + 1}` })).status).toBe(403);
+      // The fifth guess from an address that already guessed is refused unchecked, the right password too.
+      const waiting = await register('op2', 'other-password', {}, { ip: '198.51.100.1' });
+      expect(waiting).toEqual({ status: 403, reason: 'Forbidden (too many failed attempts: try again later)', headers: {} });
+      expect(await kit.redis.hget('sb:sip:{auth}:fail:user:op2', 'count')).toBe('4');
+      // The person, from their own phone: in at once (this used to be a 15-minute lock-out).
+      expect((await register('op2', 'other-password', {}, { ip: '198.51.100.99' })).status).toBe(200);
+      // The success forgets the name's count, so the guessing address is no longer held back either.
+      expect((await register('op2', 'other-password', {}, { ip: '198.51.100.1' })).status).toBe(200);
+    });
+
+    it('lets a guessing address try again once its wait, doubling with each failure, has passed', async () => {
+      for (let i = 0; i < 4; i += 1) expect((await register('op2', 'wrong', {}, { ip: '198.51.100.7' })).status).toBe(403);
+      // Four failures of one name: the first wait (1 s) has started. (The address is not locked: five failures lock it.)
+      expect((await register('op2', 'other-password', {}, { ip: '198.51.100.7' })).reason).toMatch(/too many failed attempts/);
+      kit.clock.advance(1000);
+      // A fifth failure (from another address: five from one lock that address) doubles the wait to 2 s.
+      expect((await register('op2', 'wrong', {}, { ip: '198.51.100.8' })).reason).toBe('Forbidden');
+      kit.clock.advance(1999);
+      expect((await register('op2', 'other-password', {}, { ip: '198.51.100.7' })).reason).toMatch(/too many failed attempts/);
+      kit.clock.advance(1);
+      expect((await register('op2', 'other-password', {}, { ip: '198.51.100.7' })).status).toBe(200);
+    });
+
+    it('never locks or blacklists a trunk address or an office network, however many failures come "from" them', async () => {
+      for (const ip of ['192.0.2.7', '10.20.30.40']) {
+        for (let i = 0; i < 12; i += 1) expect((await register(`guess${i}`, 'x', {}, { ip })).status).toBe(403);
+        call += 1;
+        expect((await send(baseHeaders('op1'), { ip })).status).toBe(401);
+      }
+      expect(await kit.redis.smembers('sb:sip:{auth}:blacklist')).toEqual([]);
+      expect(await kit.redis.keys('sb:sip:{auth}:lock:*')).toEqual([]);
+    });
+
+    it('does not count malformed requests as failures', async () => {
+      const ip = '203.0.113.90';
+      for (let i = 0; i < 12; i += 1) {
+        call += 1;
+        expect((await send({ ...baseHeaders('op1'), Authorization: `Digest username="op1", realm="${REALM}", nonce="x", uri="${uri}", response="zz"` }, { ip })).status).toBe(400);
+      }
+      expect(await kit.redis.keys('sb:sip:{auth}:*')).toEqual([]);
+      expect((await register('op1', 'right-password', {}, { ip })).status).toBe(200);
+    });
   });
 
   describe('devices are rung where they registered from (issue 15)', () => {

@@ -50,25 +50,28 @@ describe('SIP stores on real Redis and Postgres', () => {
     });
   });
 
-  describe('lock-out', () => {
-    it('counts per IP and per user in fixed windows, locks, blacklists the IP, and releases it after the lock', async () => {
-      const lockout = new AuthLockout({ redis: kit.redis, clock: kit.clock, policy: { windowMs: 60_000, maxFailuresPerIp: 4, maxFailuresPerUser: 3, ipLockMs: 600_000, userLockMs: 120_000 } });
+  describe('lock-out and throttle', () => {
+    it('counts per IP, per name and per pair in fixed windows, throttles the name, locks and blacklists the IP, and releases it after the lock', async () => {
+      const lockout = new AuthLockout({ redis: kit.redis, clock: kit.clock, policy: { windowMs: 60_000, maxFailuresPerIp: 4, maxFailuresPerUser: 3, ipLockMs: 600_000 } });
       const ip = '198.51.100.7';
-      expect(await lockout.recordFailure(ip, 'op1')).toMatchObject({ counts: { ip: 1, user: 1 }, ipLockedNow: false, userLockedNow: false });
+      expect(await lockout.recordFailure(ip, 'op1')).toMatchObject({ counts: { ip: 1, user: 1 }, ipLockedNow: false, userThrottledNow: false, userWaitMs: 0 });
       await lockout.recordFailure(ip, 'op1');
       // The window ends: counting starts over.
       kit.clock.advance(60_000);
       expect((await lockout.recordFailure(ip, 'op1')).counts).toEqual({ ip: 1, user: 1 });
       await lockout.recordFailure(ip, 'op1');
-      expect(await lockout.recordFailure(ip, 'op1')).toMatchObject({ counts: { ip: 3, user: 3 }, userLockedNow: true, ipLockedNow: false });
+      expect(await lockout.recordFailure(ip, 'op1')).toMatchObject({ counts: { ip: 3, user: 3 }, userThrottledNow: true, userWaitMs: 1000, ipLockedNow: false });
+      // This address failed for op1: it waits; another address does not, and op2 is untouched.
       expect(await lockout.status(ip, 'op1')).toEqual({ ipLocked: false, userLocked: true });
+      expect(await lockout.status('198.51.100.8', 'op1')).toEqual({ ipLocked: false, userLocked: false });
       expect(await lockout.status(ip, 'op2')).toEqual({ ipLocked: false, userLocked: false });
-      expect(await lockout.recordFailure(ip, null)).toMatchObject({ counts: { ip: 4, user: null }, ipLockedNow: true });
+      kit.clock.advance(1000);
+      expect(await lockout.status(ip, 'op1')).toEqual({ ipLocked: false, userLocked: false });
+      expect(await lockout.recordFailure(ip, 'op2')).toMatchObject({ counts: { ip: 4, user: 1 }, ipLockedNow: true });
       expect(await lockout.status(ip, null)).toEqual({ ipLocked: true, userLocked: false });
       expect(await kit.redis.smembers('sb:sip:{auth}:blacklist')).toEqual([ip]);
 
       kit.clock.advance(120_000);
-      expect(await lockout.status(ip, 'op1')).toEqual({ ipLocked: true, userLocked: false });
       expect(await lockout.sweepBlacklist()).toEqual([]);
       kit.clock.advance(480_000);
       expect(await lockout.status(ip, 'op1')).toEqual({ ipLocked: false, userLocked: false });
@@ -76,21 +79,24 @@ describe('SIP stores on real Redis and Postgres', () => {
       expect(await kit.redis.smembers('sb:sip:{auth}:blacklist')).toEqual([]);
     });
 
-    it('treats names that exist and names that do not alike, never blacklists exempt sources, and forgets a user\'s failures on success', async () => {
-      const lockout = new AuthLockout({ redis: kit.redis, clock: kit.clock, policy: { maxFailuresPerIp: 2, maxFailuresPerUser: 2, exemptIps: ['10.1.1.1'] } });
-      for (const name of ['real-user', 'no-such-user', 'weird name\r\n']) {
-        await lockout.recordFailure('10.1.1.1', name);
-        expect((await lockout.recordFailure('10.1.1.1', name)).userLockedNow).toBe(true);
-        expect((await lockout.status('10.1.1.1', name)).userLocked).toBe(true);
+    it('treats names that exist and names that do not alike, never locks, blacklists or holds back exempt sources, and forgets a name\'s failures on success', async () => {
+      const lockout = new AuthLockout({ redis: kit.redis, clock: kit.clock, policy: { maxFailuresPerIp: 2, maxFailuresPerUser: 2, exemptNetworks: ['10.1.0.0/16', '192.0.2.7:5080'] } });
+      for (const [i, name] of ['real-user', 'no-such-user', 'weird name\r\n'].entries()) {
+        await lockout.recordFailure(`203.0.113.${50 + i}`, name);
+        expect((await lockout.recordFailure(`203.0.113.${60 + i}`, name)).userThrottledNow).toBe(true);
+        expect((await lockout.status(`203.0.113.${50 + i}`, name)).userLocked).toBe(true);
       }
-      expect((await lockout.status('10.1.1.1', null)).ipLocked).toBe(false);
+      for (const ip of ['10.1.1.1', '192.0.2.7']) {
+        for (let i = 0; i < 5; i += 1) expect((await lockout.recordFailure(ip, 'real-user')).counts.ip).toBeNull();
+        expect(await lockout.status(ip, 'real-user')).toEqual({ ipLocked: false, userLocked: false });
+      }
       expect(await kit.redis.scard('sb:sip:{auth}:blacklist')).toBe(0);
 
       await lockout.recordFailure('203.0.113.1', 'op9');
       await lockout.recordSuccess('op9');
       expect((await lockout.recordFailure('203.0.113.2', 'op9')).counts.user).toBe(1);
       await lockout.unlockUser('real-user');
-      expect((await lockout.status('10.1.1.1', 'real-user')).userLocked).toBe(false);
+      expect((await lockout.status('203.0.113.50', 'real-user')).userLocked).toBe(false);
     });
   });
 

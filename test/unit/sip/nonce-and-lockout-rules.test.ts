@@ -1,17 +1,35 @@
-import { DEFAULT_LOCKOUT_POLICY, lockDecision } from '../../../src/sip/auth-lockout';
+import { attemptStatus, DEFAULT_LOCKOUT_POLICY, failureDecision, userWaitMs, type AttemptState, type LockStatus } from '../../../src/sip/auth-lockout';
 import { SipKeys, userKey } from '../../../src/sip/sip-keys';
 
-describe('lock-out rules', () => {
-  const policy = { ...DEFAULT_LOCKOUT_POLICY, maxFailuresPerIp: 3, maxFailuresPerUser: 2, exemptIps: ['10.0.0.1'] };
+describe('digest failure rules (issue 15: slow guessing down, never lock the right password out)', () => {
+  const policy = { ...DEFAULT_LOCKOUT_POLICY, maxFailuresPerIp: 3, maxFailuresPerUser: 2, userDelayBaseMs: 1000, userDelayMaxMs: 60_000 };
 
   it.each([
-    [{ ip: 1, user: 1 }, '192.0.2.1', { lockIp: false, lockUser: false }],
-    [{ ip: 2, user: 2 }, '192.0.2.1', { lockIp: false, lockUser: true }],
-    [{ ip: 3, user: 1 }, '192.0.2.1', { lockIp: true, lockUser: false }],
-    [{ ip: 9, user: null }, '192.0.2.1', { lockIp: true, lockUser: false }],
-    [{ ip: 9, user: 9 }, '10.0.0.1', { lockIp: false, lockUser: true }],
-  ])('counts %j from %s → %j', (counts, ip, expected) => {
-    expect(lockDecision(counts, ip, policy)).toEqual(expected);
+    [0, 0], [1, 0], [2, 1000], [3, 2000], [4, 4000], [8, 60_000], [500, 60_000],
+  ])('%i failures of one name → addresses that failed for it wait %i ms', (failures, wait) => {
+    expect(userWaitMs(failures, policy)).toBe(wait);
+  });
+
+  it.each([
+    [{ ip: 1, user: 1 }, { lockIp: false, userWaitMs: 0 }],
+    [{ ip: 2, user: 2 }, { lockIp: false, userWaitMs: 1000 }],
+    [{ ip: 3, user: 1 }, { lockIp: true, userWaitMs: 0 }],
+    [{ ip: null, user: 9 }, { lockIp: false, userWaitMs: 60_000 }],
+  ])('one more failure with counts %j → %j (ip null: an exempt source, never locked)', (counts, expected) => {
+    expect(failureDecision(counts, policy)).toEqual(expected);
+  });
+
+  const base: AttemptState = { exempt: false, ipLockedUntil: null, userFailures: 2, userLastFailureAt: 10_000, pairFailures: 1 };
+  it.each<[string, Partial<AttemptState>, number, LockStatus]>([
+    ['an address that failed for a throttled name, during its wait', {}, 10_999, { ipLocked: false, userLocked: true }],
+    ['the same once the wait is over', {}, 11_000, { ipLocked: false, userLocked: false }],
+    ['another address (the person\'s own phone): checked as usual', { pairFailures: 0 }, 10_001, { ipLocked: false, userLocked: false }],
+    ['a name below the threshold', { userFailures: 1 }, 10_001, { ipLocked: false, userLocked: false }],
+    ['a locked address', { ipLockedUntil: 20_000, pairFailures: 0 }, 10_001, { ipLocked: true, userLocked: false }],
+    ['an ended lock', { ipLockedUntil: 10_001, pairFailures: 0 }, 10_001, { ipLocked: false, userLocked: false }],
+    ['a trunk or office address, whatever its record', { exempt: true, ipLockedUntil: 20_000 }, 10_001, { ipLocked: false, userLocked: false }],
+  ])('%s', (_label, change, now, expected) => {
+    expect(attemptStatus({ ...base, ...change }, now, policy)).toEqual(expected);
   });
 
   it('keys plain SIP names as they are and hashes anything else', () => {
