@@ -212,10 +212,10 @@ function deny(reason: OutboundReason, prefix: string | null, message: string): O
 function denialMessage(destination: string, rule: PrefixRule, policy: OutboundPolicy): string {
   switch (rule.reason) {
     case 'premium_rate':
-      return `${destination} is a premium-rate number (${rule.prefix}…): premium-rate calls are off`;
+      return `${destination} is a premium-rate number (in ${rule.prefix}): premium-rate calls are off`;
     case 'international':
       return `${destination} (${rule.prefix}) is outside the home country code ${policy.homeCode}: international calls are off`;
     default:
-      return `${destination} is on the denied list (${rule.prefix}…)`;
+      return `${destination} is on the denied list (in ${rule.prefix})`;
   }
 }

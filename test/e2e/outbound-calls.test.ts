@@ -207,6 +207,36 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
     await expectTalkedAndRecorded(calls[0]);
   }, 60000);
 
+  it('the outbound policy (issue 15): a premium-rate number dialled on a desk phone gets 403 with the reason and never reaches the trunk, nor by click-to-call; the allowed number right after does', async () => {
+    const PREMIUM = '+78091234567';
+    // The trunk takes exactly one call and insists it is for CLIENT: a premium INVITE reaching it would fail the check.
+    const trunk = sipp({ scenario: trunkScenario(CLIENT), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
+    await sippListening(TRUNK_IP, trunkPort);
+    const denied = sipp({
+      scenario: deviceCallerScenario({ dialled: PREMIUM, user: 'anna', expect: 403, warning: 'premium-rate' }),
+      ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget,
+      auth: { user: 'anna', password: 'demo-pass-1', uri: `${PREMIUM}@${h.sipTarget}` }, timeoutSeconds: 15,
+    });
+    const deniedDone = await denied.done;
+    expect({ code: deniedDone.code, output: deniedDone.code === 0 ? '' : deniedDone.output }).toEqual({ code: 0, output: '' });
+    const clicked = await h.api('POST', '/api/calls/outbound', anna, { number: '8 809 123-45-67' });
+    expect(clicked.status).toBe(403);
+    expect(clicked.body.error).toMatchObject({ code: 'DESTINATION_NOT_ALLOWED', details: [{ path: 'reason', message: 'premium_rate' }] });
+    expect(await callsSince()).toEqual([]);
+
+    const allowed = sipp({
+      scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 200, talkMs: 2000 }),
+      ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget,
+      auth: { user: 'anna', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` },
+    });
+    const [allowedDone, trunkDone] = await Promise.all([allowed.done, trunk.done]);
+    expect({ code: allowedDone.code, output: allowedDone.code === 0 ? '' : allowedDone.output }).toEqual({ code: 0, output: '' });
+    expect({ code: trunkDone.code, output: trunkDone.code === 0 ? '' : trunkDone.output }).toEqual({ code: 0, output: '' });
+    const calls = await eventually(callsSince, (rows) => rows[0]?.ended_at != null);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ direction: 'outbound', dialed_number: CLIENT, trunk: `${TRUNK_IP}:${trunkPort}` });
+  }, 60000);
+
   it('an operator dials a colleague\'s SIP username: an internal call rings the colleague\'s phone, not the trunk', async () => {
     const ionPhone = await freeTcpPort();
     expect(await registerPhone({ target: h.sipTarget, port: ionPhone, user: 'ion', password: 'demo-pass-1' })).toBe(0);

@@ -65,5 +65,5 @@ export const softphoneApi = {
   consultState: (callId: string) => api.get<ConsultUnderWay>(`/api/calls/${enc(callId)}/consult`),
   consultComplete: (callId: string) => api.post<ConsultEnded>(`/api/calls/${enc(callId)}/consult/complete`),
   consultCancel: (callId: string) => api.post<ConsultEnded>(`/api/calls/${enc(callId)}/consult/cancel`),
-  outbound: (body: { number?: string; clientId?: number }) => api.post<OutboundCallPlaced>('/api/calls/outbound', body),
+  outbound: (body: { number?: string; clientId?: number; campaignCallId?: number }) => api.post<OutboundCallPlaced>('/api/calls/outbound', body),
 };

@@ -16,7 +16,7 @@ import { useT } from './softphone-i18n';
 import { StatusBar } from './status-bar';
 import { TransferPanel, type ConsultState, type TransferMode } from './transfer-panel';
 import { usePhone } from './use-phone';
-import { WorkPanel } from './work-panel';
+import { WorkPanel, type DialTarget } from './work-panel';
 import { WrapUpForm, type WrapUpCall } from './wrap-up-form';
 
 /** The operator's softphone screen: loads its configuration, then the workspace. */
@@ -343,7 +343,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   };
 
   const phoneUsable = snapshot.registration === 'registered' && callState === 'idle';
-  const dial = (target: { clientId?: number; number?: string; label: string }): void => {
+  const dial = (target: DialTarget): void => {
     if (!phoneUsable) {
       setError(asApiError(new Error(t('phoneNotReady'))));
       return;
@@ -361,7 +361,8 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
     setPlacingCall(pending);
     if (target.clientId !== undefined) setFocusClient(target.clientId);
     void run(async () => {
-      const { callId } = await softphoneApi.outbound(target.clientId !== undefined ? { clientId: target.clientId } : { number: target.number ?? '' });
+      const { callId } = await softphoneApi.outbound(target.campaignCallId !== undefined ? { campaignCallId: target.campaignCallId }
+        : target.clientId !== undefined ? { clientId: target.clientId } : { number: target.number ?? '' });
       if (placingRef.current === pending) pending.callId = callId;
     }).then(() => {
       // A refused click-to-call leaves nothing to wait for.

@@ -8,12 +8,20 @@ import { outcomeLabel, useT } from './softphone-i18n';
 
 type Tab = 'work' | 'history' | 'stats';
 
+/** What the softphone is asked to call: a number, a client, or a campaign call assigned to me (its client). */
+export interface DialTarget {
+  clientId?: number;
+  number?: string;
+  campaignCallId?: number;
+  label: string;
+}
+
 /** The right-hand column: assignments (callbacks, campaign calls), today's calls, my shift. */
 export function WorkPanel(props: {
   version: number;
   canCall: boolean;
   dispositions: CodeLabel[];
-  onCall: (target: { clientId?: number; number?: string; label: string }) => void;
+  onCall: (target: DialTarget) => void;
   onOpenClient: (clientId: number) => void;
 }): preact.JSX.Element {
   const t = useT();
@@ -37,7 +45,7 @@ export function WorkPanel(props: {
 
 const RESULTS = ['done', 'no_answer', 'failed', 'skipped'] as const;
 
-function Assignments(props: { version: number; canCall: boolean; onCall: (target: { clientId?: number; number?: string; label: string }) => void; onOpenClient: (clientId: number) => void }): preact.JSX.Element {
+function Assignments(props: { version: number; canCall: boolean; onCall: (target: DialTarget) => void; onOpenClient: (clientId: number) => void }): preact.JSX.Element {
   const t = useT();
   const [tick, setTick] = useState(0);
   const list = useAsync(() => softphoneApi.assignments(), [props.version, tick]);
@@ -64,7 +72,10 @@ function Assignments(props: { version: number; canCall: boolean; onCall: (target
             <div class="muted">{a.number ?? ''}{a.note ? ` · ${a.note}` : ''} · {a.status}</div>
             <div class="row">
               <button type="button" class="ok" disabled={!props.canCall || (a.clientId === null && !a.number)}
-                onClick={() => props.onCall(a.clientId !== null ? { clientId: a.clientId, label } : { number: a.number ?? '', label })}
+                onClick={() => props.onCall(a.kind === 'campaign' && typeof a.id === 'number'
+                  // A campaign call is placed as one: the server checks it is ours and dials its client under the outbound policy.
+                  ? { campaignCallId: a.id, ...(a.clientId !== null ? { clientId: a.clientId } : {}), label }
+                  : a.clientId !== null ? { clientId: a.clientId, label } : { number: a.number ?? '', label })}
                 aria-label={`${t('call')}: ${label}`}>{t('call')}</button>
               <button type="button" aria-expanded={open === key} onClick={() => setOpen(open === key ? null : key)} aria-label={`${t('result')}: ${label}`}>{t('result')}</button>
             </div>
