@@ -1,4 +1,4 @@
-import type { Session, User } from '../../api/schemas/auth-schemas';
+import type { Session, UrlTicket, User } from '../../api/schemas/auth-schemas';
 
 /**
  * The browser's one way to call the Switchboard REST API: bearer token from the
@@ -114,16 +114,46 @@ export class ApiClient {
     return this.parse<T>(await fetch(path, { method, headers, body }));
   }
 
-  /** A URL that carries the token, for <audio src>, downloads and WebSockets, which cannot send headers. */
-  authorizedUrl(path: string): string {
-    const separator = path.includes('?') ? '&' : '?';
-    return this.token ? `${path}${separator}access_token=${encodeURIComponent(this.token)}` : path;
+  /**
+   * A URL for <audio src> and download links, which cannot send headers: the
+   * path with a ticket valid for it alone for a minute (POST /api/auth/tickets),
+   * never the session token. Ask for it when it is about to be used.
+   */
+  async ticketUrl(path: string, use: 'download' | 'socket' = 'download'): Promise<string> {
+    const at = path.indexOf('?');
+    const { url } = await this.request<UrlTicket>('POST', '/api/auth/tickets', { path: at < 0 ? path : path.slice(0, at), use });
+    return at < 0 ? url : `${url}&${path.slice(at + 1)}`;
   }
 
-  /** ws:// or wss:// URL on this origin for a WebSocket route. */
-  socketUrl(path: string): string {
+  /** ws:// or wss:// URL on this origin for a WebSocket route, with a single-use ticket: ask for a new one for every connection. */
+  async socketUrl(path: string): Promise<string> {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${location.host}${this.authorizedUrl(path)}`;
+    return `${scheme}//${location.host}${await this.ticketUrl(path, 'socket')}`;
+  }
+
+  /** A file the API serves, fetched with the session's header: for audio the page decodes and plays from memory. */
+  async blob(path: string): Promise<Blob> {
+    let response: Response;
+    try {
+      response = await fetch(path, { headers: this.authHeaders() });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
+    }
+    if (!response.ok) return this.parse<never>(response);
+    return response.blob();
+  }
+
+  /** Has the browser download what `path` answers (a CSV report): through a ticket URL, so the browser's own download manager takes it. */
+  async download(path: string): Promise<void> {
+    const link = document.createElement('a');
+    link.href = await this.ticketUrl(path);
+    link.download = '';
+    document.body.appendChild(link);
+    try {
+      link.click();
+    } finally {
+      link.remove();
+    }
   }
 
   private authHeaders(): Record<string, string> {

@@ -2,17 +2,23 @@
  * A WebSocket that never gives up: exponential backoff with jitter from 1 s up to
  * 30 s, unlimited tries, and a status the UI shows. The server is the truth, so
  * every (re)connection starts with a full snapshot from it ("hello" / "floor").
+ * The server closes a socket whose session ended with 4401 (the next attempt's
+ * ticket request then fails with 401 and the page shows the login) and one
+ * whose role no longer allows it with 4403: that one is not retried.
  */
 export type LiveSocketStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface LiveSocketOptions<M> {
-  /** Built anew on every attempt, so that a refreshed token is used. */
-  url: () => string;
+  /** Built anew on every attempt: each connection takes a fresh single-use ticket (api.socketUrl). */
+  url: () => string | Promise<string>;
   onMessage: (message: M) => void;
   onStatus?: (status: LiveSocketStatus, detail: { attempt: number; retryInMs: number | null }) => void;
   minDelayMs?: number;
   maxDelayMs?: number;
 }
+
+/** The server's close when the user's role or account no longer allows the socket (api/socket-sessions.ts). */
+const FORBIDDEN_CLOSE = 4403;
 
 export class LiveSocket<M = unknown> {
   private socket: WebSocket | null = null;
@@ -42,7 +48,18 @@ export class LiveSocket<M = unknown> {
 
   private connect(): void {
     this.options.onStatus?.(this.attempt === 0 ? 'connecting' : 'reconnecting', { attempt: this.attempt, retryInMs: null });
-    const socket = new WebSocket(this.options.url());
+    Promise.resolve()
+      .then(() => this.options.url())
+      .then((url) => {
+        if (!this.stopped) this.open(url);
+      }, () => {
+        // No ticket (server away, or the session is over: the API client has sent the page to its login already).
+        if (!this.stopped) this.scheduleRetry();
+      });
+  }
+
+  private open(url: string): void {
+    const socket = new WebSocket(url);
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
@@ -55,9 +72,14 @@ export class LiveSocket<M = unknown> {
         // A message the page cannot read is dropped; the next snapshot corrects the view.
       }
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket || this.stopped) return;
       this.socket = null;
+      if (event.code === FORBIDDEN_CLOSE) {
+        this.stopped = true;
+        this.options.onStatus?.('closed', { attempt: this.attempt, retryInMs: null });
+        return;
+      }
       this.scheduleRetry();
     };
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -59,6 +59,9 @@ describe('supervisor reports and call log (Chromium)', () => {
   let watched: WatchedPage;
   let recordingDir: string;
   const timelineCallId = randomUUID();
+  /** Every URL the page asked for: the session token must be in none of them (issue 15). */
+  const requested: string[] = [];
+  const sessionToken = (): Promise<string> => watched.page.evaluate(() => (JSON.parse(localStorage.getItem('switchboard.session') ?? '{}') as { token?: string }).token ?? '');
 
   beforeAll(async () => {
     // With the ACD, as in production: the admin app lands on the wallboard, which needs it.
@@ -120,6 +123,8 @@ describe('supervisor reports and call log (Chromium)', () => {
     await harness.db.query('UPDATE calls SET recording_id = $1 WHERE id = $2', [recordingId, timelineCallId]);
 
     watched = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+    watched.page.on('request', (request) => requested.push(request.url()));
+    watched.page.on('websocket', (socket) => requested.push(socket.url()));
     await signIn(watched.page, harness.baseUrl, 'admin', 'h_supervisor', 'supervisor-password');
     await watched.page.getByRole('navigation').getByRole('link', { name: 'Reports' }).waitFor();
   });
@@ -153,13 +158,13 @@ describe('supervisor reports and call log (Chromium)', () => {
     });
     await expect(page.getByRole('img', { name: 'Calls and service level per interval' }).isVisible()).resolves.toBe(true);
 
-    // The CSV link downloads the same figures.
-    const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
-    expect(href).toMatch(/format=csv/);
-    const csv = await fetch(`${harness.baseUrl}${href}`);
-    expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    const lines = (await csv.text()).trim().split(/\r?\n/);
+    // The CSV link downloads the same figures in Chromium, through a short-lived ticket for the report's path, not the session token.
+    const csvLink = page.getByRole('link', { name: 'Download CSV' });
+    expect(await csvLink.getAttribute('href')).toMatch(/^\/api\/reports\/queues\?.*format=csv/);
+    const [csv] = await Promise.all([page.waitForEvent('download'), csvLink.click()]);
+    expect(csv.url()).toMatch(/\/api\/reports\/queues\?ticket=[A-Za-z0-9_-]+&.*format=csv/);
+    expect(csv.suggestedFilename()).toMatch(/^queue-report_[-0-9_]+\.csv$/);
+    const lines = readFileSync(await csv.path()).toString('utf8').trim().split(/\r?\n/);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^queue,bucketStart,bucketLocal,offered,answered,abandoned/);
     expect(lines[1]).toMatch(/^operators,[^,]+,[^,]+,5,3,2,/);
@@ -223,11 +228,19 @@ describe('supervisor reports and call log (Chromium)', () => {
     });
     expect(lanes.callerFirst).toBeGreaterThan(lanes.callerSecond * 5);
     expect(lanes.agentSecond).toBeGreaterThan(lanes.agentFirst * 5);
-    const download = page.getByRole('link', { name: 'Download WAV' });
-    const audioUrl = await download.getAttribute('href');
-    const wavResponse = await fetch(`${harness.baseUrl}${audioUrl}`);
-    expect(wavResponse.status).toBe(200);
-    expect(wavResponse.headers.get('content-type')).toMatch(/audio\/wav/);
+    // The player plays, and the link downloads, the copy fetched with the session's header: no credential in a URL.
+    const player = page.getByLabel('Call recording audio');
+    await page.waitForFunction(() => {
+      const el = document.querySelector('audio');
+      return el !== null && el.readyState >= 1 && Math.round(el.duration) === 2;
+    });
+    expect(await player.getAttribute('src')).toMatch(/^blob:/);
+    const [wav] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download WAV' }).click()]);
+    expect(wav.suggestedFilename()).toBe(`call-${timelineCallId}.wav`);
+    expect(readFileSync(await wav.path()).subarray(0, 4).toString('latin1')).toBe('RIFF');
+    const token = await sessionToken();
+    expect(token).not.toBe('');
+    expect(requested.filter((url) => url.includes(token) || url.includes('access_token'))).toEqual([]);
 
     // Clicking the waveform three quarters along moves the play head to 1.5 s of 2 s.
     const box = await waveform.boundingBox();

@@ -14,8 +14,9 @@ export function uploadPrompt(id: string, language: string, file: Blob, text?: st
   return api.upload<PromptRow>('PUT', `/api/prompts/${encodeURIComponent(id)}/${encodeURIComponent(language)}/audio${query}`, file, 'audio/wav');
 }
 
-export function promptAudioUrl(id: string, language: string): string {
-  return api.authorizedUrl(`/api/prompts/${encodeURIComponent(id)}/${encodeURIComponent(language)}/audio`);
+/** A URL to play the prompt from (a short-lived ticket, not the session token): ask for it when it is played. */
+export function promptAudioUrl(id: string, language: string): Promise<string> {
+  return api.ticketUrl(`/api/prompts/${encodeURIComponent(id)}/${encodeURIComponent(language)}/audio`);
 }
 
 export function findPrompt(prompts: readonly PromptRow[], id: string, language: string): PromptRow | undefined {

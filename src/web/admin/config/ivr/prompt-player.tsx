@@ -33,11 +33,11 @@ export function PromptPlayer(props: { id: string; language: string; prompt: Prom
       setPlaying(false);
       return;
     }
-    const element = new Audio(`${promptAudioUrl(props.id, props.language)}&v=${encodeURIComponent(props.prompt?.updatedAt ?? '')}`);
-    audio.current = element;
-    element.onended = () => setPlaying(false);
     setPlaying(true);
     try {
+      const element = new Audio(`${await promptAudioUrl(props.id, props.language)}&v=${encodeURIComponent(props.prompt?.updatedAt ?? '')}`);
+      audio.current = element;
+      element.onended = () => setPlaying(false);
       await element.play();
     } catch (err) {
       setPlaying(false);

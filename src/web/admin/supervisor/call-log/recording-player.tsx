@@ -92,30 +92,42 @@ function draw(canvas: HTMLCanvasElement, peaks: Peaks, playheadSec: number, labe
  * Plays a call recording and draws both channels of the stereo WAV — caller
  * left, agent right — decoded in the browser with WebAudio, with a play head
  * that follows the audio and can be moved by click or keyboard.
+ *
+ * The file is fetched once with the session's Authorization header (the
+ * waveform needs all of it anyway); the player and the download link use that
+ * copy in memory (a blob: URL), so no credential ever sits in a URL and
+ * seeking long after opening still works.
  */
 export function RecordingPlayer(props: { recordingId: string; callId: string; sampleRate: number; channels: number; durationMs: number }): preact.JSX.Element {
   const t = useT();
-  const url = api.authorizedUrl(`/api/recordings/${props.recordingId}/audio`);
+  const path = `/api/recordings/${props.recordingId}/audio`;
   const audio = useRef<HTMLAudioElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const [url, setUrl] = useState<string | null>(null);
   const [peaks, setPeaks] = useState<Peaks | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [position, setPosition] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
+    let objectUrl: string | null = null;
     const load = async (): Promise<void> => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const bytes = await response.arrayBuffer();
+      const file = await api.blob(path);
+      if (cancelled) return;
+      objectUrl = URL.createObjectURL(file);
+      setUrl(objectUrl);
+      const bytes = await file.arrayBuffer();
       // Decoding at the file's own rate avoids resampling a long call.
       const context = new OfflineAudioContext(Math.max(1, props.channels), 1, props.sampleRate || 8000);
       const buffer = await context.decodeAudioData(bytes);
       if (!cancelled) setPeaks(computePeaks(buffer));
     };
     load().catch((err: unknown) => { if (!cancelled) setError(t('cannotDecode', { message: err instanceof Error ? err.message : String(err) })); });
-    return () => { cancelled = true; };
-  }, [url]);
+    return () => {
+      cancelled = true;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [path]);
 
   // Follow the audio smoothly while it plays; timeupdate alone fires only 4 times a second.
   useEffect(() => {
@@ -181,9 +193,9 @@ export function RecordingPlayer(props: { recordingId: string; callId: string; sa
       </div>
       {error && <ErrorBanner error={error} />}
       <div class="row">
-        <audio ref={audio} controls preload="metadata" src={url} aria-label={t('audio')} />
+        <audio ref={audio} controls preload="metadata" src={url ?? undefined} aria-label={t('audio')} />
         <span class="grow" />
-        <a class="button-link" href={url} download={`call-${props.callId}.wav`}>{t('download')}</a>
+        {url && <a class="button-link" href={url} download={`call-${props.callId}.wav`}>{t('download')}</a>}
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api } from '../../../shared/api-client';
+import { api, type ApiError } from '../../../shared/api-client';
 import { ErrorBanner } from '../../../shared/components';
-import { useAsync } from '../../../shared/hooks';
+import { asApiError, useAsync } from '../../../shared/hooks';
 import { formatDuration, formatPercent, translator } from '../../../shared/i18n';
 import type { AdminPageProps } from '../../pages';
 import { ComboChart, HorizontalBars } from '../charts';
@@ -97,7 +97,14 @@ export function ReportsPage(props: AdminPageProps): preact.JSX.Element {
     if (queryString(draft) === qs && draft.kind === applied.kind) report.reload();
     else setApplied({ ...draft });
   };
-  const csvUrl = api.authorizedUrl(`/api/reports/${applied.kind}?${qs}&format=csv`);
+  // The link names the report; a click downloads it through a short-lived ticket (a link cannot send the session's header).
+  const csvPath = `/api/reports/${applied.kind}?${qs}&format=csv`;
+  const [csvError, setCsvError] = useState<ApiError | null>(null);
+  const downloadCsv = (e: Event): void => {
+    e.preventDefault();
+    setCsvError(null);
+    api.download(csvPath).catch((err: unknown) => setCsvError(asApiError(err)));
+  };
   const data = report.data;
   const isQueueReport = (r: QueueReport | AgentReport): r is QueueReport => 'slSeconds' in r;
 
@@ -137,9 +144,9 @@ export function ReportsPage(props: AdminPageProps): preact.JSX.Element {
         )}
         <button type="submit" class="primary">{t('show')}</button>
         <span class="grow" />
-        <a class="button-link" href={csvUrl} download>{t('csv')}</a>
+        <a class="button-link" href={csvPath} download onClick={downloadCsv}>{t('csv')}</a>
       </form>
-      <ErrorBanner error={report.error ?? queues.error ?? staff.error} />
+      <ErrorBanner error={report.error ?? queues.error ?? staff.error ?? csvError} />
       {report.loading && !data && <p class="muted" role="status">{t('loading')}</p>}
       {data && (isQueueReport(data)
         ? <QueueReportView report={data} t={t} targetPercent={targetPercent} />
