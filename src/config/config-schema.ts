@@ -141,6 +141,12 @@ export const ConfigSchema = Type.Object(
         trunks: Type.Array(Type.String({ pattern: '^([0-9a-fA-F:.]+(/[0-9]{1,3})?|\\[[0-9a-fA-F:.]+\\](:[0-9]{1,5})?)$' })),
         // STUN/TURN servers for softphones behind NAT; none by default (rtpengine's ICE covers one office network).
         iceServers: Type.Array(IceServer),
+        // Most live devices one person may register (issue 15); a REGISTER adding one more is refused with 403.
+        maxBindingsPerPerson: Type.Integer({ minimum: 1, maximum: 50 }),
+        // Office networks (CIDR) whose failed SIP logins never lock, blacklist or hold back the address (nor do the trunks').
+        authExemptNetworks: Type.Array(Type.String({ minLength: 1 })),
+        // The HMAC key of SIP digest nonces (sip/nonce-store.ts), the same on every process of a site; required in production.
+        nonceSecret: Type.Union([Type.String({ minLength: 16 }), Type.Null()]),
       },
       { additionalProperties: false },
     ),

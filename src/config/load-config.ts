@@ -73,6 +73,9 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'SIP_REALM', key: 'sip.realm', kind: 'string' },
   { env: 'SIP_TRUNKS', key: 'sip.trunks', kind: 'list' },
   { env: 'SIP_ICE_SERVERS', key: 'sip.iceServers', kind: 'list' },
+  { env: 'SIP_MAX_BINDINGS', key: 'sip.maxBindingsPerPerson', kind: 'number' },
+  { env: 'SIP_AUTH_EXEMPT_NETWORKS', key: 'sip.authExemptNetworks', kind: 'list' },
+  { env: 'SIP_NONCE_SECRET', key: 'sip.nonceSecret', kind: 'string' },
   { env: 'SEED_DEMO', key: 'demo.seedOnFirstStart', kind: 'boolean' },
   { env: 'DEMO_ALWAYS_OPEN', key: 'demo.alwaysOpen', kind: 'boolean' },
   { env: 'OUTBOUND_ALLOWED_PREFIXES', key: 'outbound.allowedPrefixes', kind: 'list' },
@@ -203,6 +206,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   checkRedisSentinel(config.redis);
   const badNetwork = monitoringNetworkProblem(config.http.monitoringNetworks);
   if (badNetwork) throw new ConfigError(`invalid configuration: http.monitoringNetworks (MONITORING_NETWORKS): ${badNetwork}`);
+  const badExempt = monitoringNetworkProblem(config.sip.authExemptNetworks);
+  if (badExempt) throw new ConfigError(`invalid configuration: sip.authExemptNetworks (SIP_AUTH_EXEMPT_NETWORKS): ${badExempt}`);
   if (config.mode === 'production') checkProductionSafety(config);
   return deepFreeze(config);
 }
@@ -224,6 +229,9 @@ function checkProductionSafety(config: AppConfig): void {
   }
   if (!config.database.url) {
     problems.push('database.url (DATABASE_URL) is required in production: the local Postgres started for development lets any local account in (trust authentication)');
+  }
+  if (!config.sip.nonceSecret) {
+    problems.push('sip.nonceSecret (SIP_NONCE_SECRET) is required in production: the key of the SIP digest nonces, at least 16 characters, the same on every process of the site');
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }

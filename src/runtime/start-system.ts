@@ -243,7 +243,10 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       sip.connect();
       const connection = sip;
       closers.push(() => connection.disconnect());
-      const mounted = createRegistrar({ redis, db, realm: config.sip.realm, logger: logger.child({ module: 'registrar' }) });
+      const mounted = createRegistrar({
+        redis, db, realm: config.sip.realm, logger: logger.child({ module: 'registrar' }),
+        trunks: config.sip.trunks, authExemptNetworks: config.sip.authExemptNetworks, maxBindingsPerPerson: config.sip.maxBindingsPerPerson, nonceSecret: config.sip.nonceSecret,
+      });
       mounted.mount(connection.srf);
       mounted.start();
       closers.push(() => mounted.stop());

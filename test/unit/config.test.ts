@@ -89,7 +89,7 @@ describe('config module', () => {
   });
 
   it('refuses production with the drachtio secret everyone knows, or with the local trust-auth Postgres, naming each', () => {
-    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard' };
+    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard', SIP_NONCE_SECRET: 'a-site-nonce-secret-of-its-own' };
     expect(errorOf(() => loadConfig({ env: { ...production, DRACHTIO_SECRET: '' } }))).toMatch(/DRACHTIO_SECRET.*default "cymru"/);
     expect(errorOf(() => loadConfig({ env: { ...production, DATABASE_URL: '' } }))).toMatch(/DATABASE_URL.*required in production.*trust/);
     const both = errorOf(() => loadConfig({ env: { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw' } }));
@@ -99,9 +99,21 @@ describe('config module', () => {
     expect(loadConfig({ env: {} }).drachtio.secret).toBe('cymru');
   });
 
+  it('reads the SIP registration limits (issue 15): nonce secret required in production, exempt networks checked, bindings per person', () => {
+    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard' };
+    expect(errorOf(() => loadConfig({ env: production }))).toMatch(/sip\.nonceSecret \(SIP_NONCE_SECRET\) is required in production/);
+    expect(errorOf(() => loadConfig({ env: { ...production, SIP_NONCE_SECRET: 'short' } }))).toMatch(/sip\.nonceSecret/);
+    expect(loadConfig({ env: { ...production, SIP_NONCE_SECRET: 'a-site-nonce-secret-of-its-own' } }).sip.nonceSecret).toBe('a-site-nonce-secret-of-its-own');
+    const development = loadConfig({ env: {} });
+    expect(development.sip).toMatchObject({ nonceSecret: null, authExemptNetworks: [], maxBindingsPerPerson: 5 });
+    expect(loadConfig({ env: { SIP_AUTH_EXEMPT_NETWORKS: '10.20.0.0/16, 192.0.2.0/24', SIP_MAX_BINDINGS: '3' } }).sip).toMatchObject({ authExemptNetworks: ['10.20.0.0/16', '192.0.2.0/24'], maxBindingsPerPerson: 3 });
+    expect(errorOf(() => loadConfig({ env: { SIP_AUTH_EXEMPT_NETWORKS: '10.20.0.0/16,office' } }))).toMatch(/sip\.authExemptNetworks \(SIP_AUTH_EXEMPT_NETWORKS\): "office" is not a network/);
+    expect(errorOf(() => loadConfig({ env: { SIP_MAX_BINDINGS: '0' } }))).toMatch(/sip\.maxBindingsPerPerson/);
+  });
+
   it('refuses production without an admin password, and an inverted RTP port range', () => {
     expect(errorOf(() => loadConfig({ env: { NODE_ENV: 'production' } }))).toMatch(/ADMIN_PASSWORD.*required in production/);
-    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard' };
+    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pw', DRACHTIO_SECRET: 'site-own-secret', DATABASE_URL: 'postgres://sb:pw@db.example/switchboard', SIP_NONCE_SECRET: 'a-site-nonce-secret-of-its-own' };
     expect(loadConfig({ env: production }).mode).toBe('production');
     const dir = configDirWith({ 'local.yaml': 'rtpengine:\n  portMin: 40000\n  portMax: 30000\n' });
     expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/portMin must be below/);

@@ -49,6 +49,7 @@ describe('demo accounts in a production database', () => {
         env: {
           NODE_ENV: 'production', LOG_LEVEL: 'silent', SWITCHBOARD_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freeTcpPort()),
           DATABASE_URL: database.url, ADMIN_PASSWORD: 'an-admin-password', DRACHTIO_SECRET: 'a-site-secret', REDIS_URL: 'redis://127.0.0.1:1',
+          SIP_NONCE_SECRET: 'a-site-nonce-secret',
         },
       });
       await expect(startSystem(config, createRootLogger('silent'))).rejects.toThrow(/production refuses to start: web logins .*still have the demo password/);
