@@ -69,7 +69,8 @@ export function registerAuthHook(app: FastifyInstance, db: Db, tickets: UrlTicke
       sessionHash = hashToken(token);
     } else if (ticket !== null && routeConfig?.urlTicket) {
       const grant = await tickets.redeem(ticket, request.url.split('?')[0] ?? '');
-      if (!grant || request.method !== 'GET') throw new AppError('UNAUTHENTICATED', 'the ticket is unknown, expired, spent or for another path: ask POST /api/auth/tickets for a new one');
+      // A socket takes single-use tickets only: a download ticket seen in a URL must not open sockets for a minute.
+      if (!grant || request.method !== 'GET' || (routeConfig.urlTicket === 'socket' && !grant.once)) throw new AppError('UNAUTHENTICATED', 'the ticket is unknown, expired, spent or for another path: ask POST /api/auth/tickets for a new one');
       sessionHash = grant.sessionHash;
     } else {
       throw new AppError('UNAUTHENTICATED', ticket !== null ? `${request.routeOptions.url} takes no ticket: send Authorization: Bearer <token>` : 'log in first: send Authorization: Bearer <token>');

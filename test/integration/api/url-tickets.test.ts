@@ -85,6 +85,8 @@ describe('URL tickets instead of the session token in URLs', () => {
     const url = await ticketUrl(h.baseUrl, h.tokens.supervisor, '/api/floor/live', 'socket');
     expect(await upgradeStatus(url)).toBe(101);
     expect(await upgradeStatus(url)).toBe(401);
+    // A download ticket (many uses) opens no socket.
+    expect(await upgradeStatus(await ticketUrl(h.baseUrl, h.tokens.supervisor, '/api/floor/live', 'download'))).toBe(401);
   });
 
   it('expires (URL_TICKET_TTL_SECONDS, 2 s here)', async () => {
