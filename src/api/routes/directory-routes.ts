@@ -17,7 +17,8 @@ import { Code, ErrorBody, NonEmpty, Id } from '../schemas/common-schemas';
 import { LookupEntry as Entry } from '../schemas/directory-schemas';
 import * as S from '../../directory/directory-records';
 import { registerResourceRoutes, type RemovalGuard } from './resource-routes';
-import { prepareRemoval, type ReferencedKind } from '../../db/repositories/directory-references-repository';
+import type { Row } from '../../db/resource-repository';
+import { assertActivePeople, prepareRemoval, type PersonReference, type ReferencedKind } from '../../db/repositories/directory-references-repository';
 import { loadDirectorySnapshot } from '../../db/repositories/directory-snapshot-repository';
 import { validateOverrideTarget } from '../../routing/routing-config-validator';
 import { unwrapValidation } from '../../routing/validation-result';
@@ -86,6 +87,15 @@ function removalGuard(kind: ReferencedKind, what: string, history: string | null
   };
 }
 
+/** A person id a write names in `field`, when it names one (a number, or a staff overflow target's). */
+function personAt(input: Row, field: 'headStaffId' | 'managerId' | 'overflowTarget'): PersonReference[] {
+  const value = input[field];
+  if (typeof value === 'number') return [{ path: `body/${field}`, staffId: value }];
+  const target = value as { kind?: unknown; staffId?: unknown } | null | undefined;
+  if (target?.kind === 'staff' && typeof target.staffId === 'number') return [{ path: `body/${field}/staffId`, staffId: target.staffId }];
+  return [];
+}
+
 /** Departments, staff, clients, queues, business hours, code lists and the audit log. */
 export function registerDirectoryRoutes(fastify: FastifyInstance, options: DirectoryRoutesOptions): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -95,6 +105,7 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
     record: S.Department, create: S.DepartmentCreate, patch: S.DepartmentPatch,
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
     removal: removalGuard('department', 'department', null),
+    beforeWrite: (q, input) => assertActivePeople(q, personAt(input, 'headStaffId')),
     afterChange: () => options.onStaffingChanged(),
   });
   registerResourceRoutes(app, db, {
@@ -128,6 +139,7 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
       if (reserved.length > 0) throw new AppError('FORBIDDEN', `an operator may not set ${reserved.join(', ')} of a client: ask a supervisor or an admin`);
     },
     beforeWrite: async (q, input) => {
+      await assertActivePeople(q, personAt(input, 'managerId'));
       if (input.routingOverride === undefined || input.routingOverride === null) return;
       unwrapValidation('routingOverride', validateOverrideTarget(input.routingOverride, await loadDirectorySnapshot(q), 'routingOverride'));
     },
@@ -141,6 +153,7 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
     record: S.Queue, create: S.QueueCreate, patch: S.QueuePatch,
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
     removal: removalGuard('queue', 'queue', 'calls'),
+    beforeWrite: (q, input) => assertActivePeople(q, personAt(input, 'overflowTarget')),
     afterChange: () => options.onStaffingChanged(),
   });
   registerResourceRoutes(app, db, {

@@ -2,6 +2,7 @@ import type { CsvClientRow } from '../../directory/client-csv';
 import { AppError, type ErrorDetail } from '../../errors/app-error';
 import { inTransaction, type Db } from '../pool';
 import { recordAudit, type Actor } from './audit-repository';
+import { lockDirectoryReferences } from './directory-references-repository';
 import { createClientsRepository } from './clients-repository';
 
 export interface ImportResult {
@@ -19,12 +20,13 @@ export interface ImportResult {
 export async function importClients(db: Db, rows: CsvClientRow[], parseErrors: ErrorDetail[], actor: Actor, defaultCountry: string, dryRun: boolean): Promise<ImportResult> {
   const repository = createClientsRepository(defaultCountry);
   return inTransaction(db, async (client) => {
+    // Managers are checked against who is active, and no deactivation may slip in before this commits (issue 15).
+    await lockDirectoryReferences(client, 'shared');
     const types = new Set((await client.query<{ code: string }>('SELECT code FROM client_types')).rows.map((r) => r.code));
-    const staff = (await client.query<{ id: number; full_name: string; sip_username: string | null }>('SELECT id, full_name, sip_username FROM staff')).rows;
-    const resolveManager = (text: string): number | null => {
+    const staff = (await client.query<{ id: number; full_name: string; sip_username: string | null; active: boolean }>('SELECT id, full_name, sip_username, active FROM staff')).rows;
+    const findManager = (text: string): { id: number; active: boolean } | null => {
       const lowered = text.toLowerCase();
-      const match = staff.find((s) => String(s.id) === text || s.sip_username?.toLowerCase() === lowered || s.full_name.toLowerCase() === lowered);
-      return match ? match.id : null;
+      return staff.find((s) => String(s.id) === text || s.sip_username?.toLowerCase() === lowered || s.full_name.toLowerCase() === lowered) ?? null;
     };
 
     const errors = [...parseErrors];
@@ -34,11 +36,16 @@ export async function importClients(db: Db, rows: CsvClientRow[], parseErrors: E
         errors.push({ line: row.line, message: `unknown client type "${row.type}" (known: ${[...types].sort().join(', ')})` });
         continue;
       }
-      const managerId = row.manager === null ? null : resolveManager(row.manager);
-      if (row.manager !== null && managerId === null) {
+      const manager = row.manager === null ? null : findManager(row.manager);
+      if (row.manager !== null && manager === null) {
         errors.push({ line: row.line, message: `unknown manager "${row.manager}" (give a staff id, SIP username or full name)` });
         continue;
       }
+      if (manager && !manager.active) {
+        errors.push({ line: row.line, message: `manager "${row.manager ?? ''}" is inactive: give an active one` });
+        continue;
+      }
+      const managerId = manager?.id ?? null;
       await client.query('SAVEPOINT import_row');
       try {
         const created = await repository.create(client, {

@@ -174,3 +174,27 @@ export async function prepareRemoval(
   const action = intent === 'delete' && (await hasHistory(q, record)) ? 'deactivate' : intent;
   return { action, replacedWith: by?.id ?? null, reassigned: refs.map((r) => r.path) };
 }
+
+/** Where a write names a person: the request field (`body/headStaffId`) and the id. */
+export interface PersonReference {
+  path: string;
+  staffId: number;
+}
+
+/**
+ * The mirror of {@link prepareRemoval}: a department head, a client's manager
+ * or a queue's overflow person being written must be someone active (the
+ * caller holds {@link lockDirectoryReferences} shared, so no deactivation
+ * slips in between). Refuses 400 naming each field.
+ */
+export async function assertActivePeople(q: Queryable, refs: readonly PersonReference[]): Promise<void> {
+  if (refs.length === 0) return;
+  const { rows } = await q.query<{ id: number; full_name: string; active: boolean }>('SELECT id, full_name, active FROM staff WHERE id = ANY($1)', [refs.map((r) => r.staffId)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const details = refs.flatMap(({ path, staffId }) => {
+    const person = byId.get(staffId);
+    if (!person) return [{ path, message: `no person ${staffId}` }];
+    return person.active ? [] : [{ path, message: `person ${staffId} (${person.full_name}) is inactive` }];
+  });
+  if (details.length > 0) throw new AppError('VALIDATION_FAILED', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+}

@@ -61,6 +61,14 @@ describe('client CSV import (real HTTP, Postgres)', () => {
     expect(audit.body[0]).toMatchObject({ action: 'import', username: 'h_supervisor', after: { imported: 3, failed: 8 } });
   });
 
+  it('does not give clients a manager who has left (an inactive staff member): the line says so (issue 15)', async () => {
+    await h.call('POST', '/api/staff', { token: h.tokens.admin, body: { fullName: 'Left Company', role: 'key_account_manager', active: false } });
+    const csv = ['name,type,phones,manager', 'Orphan Client,key,+7 495 333-44-55,Left Company'].join('\n');
+    const result = await h.call('POST', '/api/clients/import', { token: h.tokens.supervisor, raw: csv });
+    expect(result.body).toMatchObject({ imported: 0, failed: 1 });
+    expect(result.body.errors).toEqual([{ line: 2, message: 'manager "Left Company" is inactive: give an active one' }]);
+  });
+
   it('names the encoding problem for a Windows-1251 file and imports it when told the encoding', async () => {
     const csv = 'name;type;phones;region\nОптовик Иванов;market;+7 495 222-33-44;Тверь\n';
     const cp1251 = iconv.encode(csv, 'windows-1251');

@@ -144,6 +144,35 @@ describe('directory references (real HTTP, Postgres, demo data)', () => {
     expect(refused.status).toBe(409);
     expect(paths(refused.body)).toContain('staff');
     expect(paths(refused.body).some((p) => p?.startsWith('routing.rules['))).toBe(true);
+
+    // One the published config does not name: its people and queue move to the replacement with it.
+    const temp = await h.call('POST', '/api/departments', { token: admin, body: { code: 'temp_dept', name: 'Temporary' } });
+    const person = await h.call('POST', '/api/staff', { token: admin, body: { fullName: 'Temp Person', role: 'operator', departmentId: temp.body.id } });
+    const queue = await h.call('POST', '/api/queues', { token: admin, body: { name: 'temp_dept_queue', label: 'Temp', departmentId: temp.body.id } });
+    const alone = await h.call('DELETE', `/api/departments/${temp.body.id}`, { token: admin });
+    expect(alone.status).toBe(409);
+    expect(alone.body.error.details).toEqual([
+      { path: 'staff', message: '1 person belongs to this department' },
+      { path: 'queues[temp_dept_queue].departmentId', message: "queue 'temp_dept_queue' belongs to this department" },
+    ]);
+    expect((await h.call('DELETE', `/api/departments/${temp.body.id}?replaceWith=${finance}`, { token: admin })).status).toBe(204);
+    expect((await h.call('GET', `/api/staff/${person.body.id}`, { token: admin })).body.departmentId).toBe(finance);
+    expect((await h.call('GET', `/api/queues/${queue.body.id}`, { token: admin })).body.departmentId).toBe(finance);
+  });
+
+  it('the other way round: a head, a manager or an overflow target cannot be someone inactive (or nobody)', async () => {
+    const gone = await h.call('POST', '/api/staff', { token: admin, body: { fullName: 'Gone Away', role: 'department_head', active: false } });
+    const quality = (await h.db.query<{ id: number }>("SELECT id FROM departments WHERE code = 'quality_control'")).rows[0]!.id;
+    const head = await h.call('PATCH', `/api/departments/${quality}`, { token: admin, body: { headStaffId: gone.body.id } });
+    expect(head.status).toBe(400);
+    expect(head.body.error.details).toEqual([{ path: 'body/headStaffId', message: `person ${gone.body.id} (Gone Away) is inactive` }]);
+    const manager = await h.call('POST', '/api/clients', { token: admin, body: { name: 'Managed By Nobody', type: 'market', managerId: gone.body.id } });
+    expect(manager.status).toBe(400);
+    expect(manager.body.error.details).toEqual([{ path: 'body/managerId', message: `person ${gone.body.id} (Gone Away) is inactive` }]);
+    const overflow = await h.call('POST', '/api/queues', { token: admin, body: { name: 'overflow_to_gone', label: 'X', overflowTarget: { kind: 'staff', staffId: 999999 } } });
+    expect(overflow.status).toBe(400);
+    expect(overflow.body.error.details).toEqual([{ path: 'body/overflowTarget/staffId', message: 'no person 999999' }]);
+    expect(await departmentHead('quality_control')).not.toBe(gone.body.id);
   });
 
   it('a head being set while they are deleted: never a department that silently lost its head', async () => {

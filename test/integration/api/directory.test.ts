@@ -118,7 +118,7 @@ describe('directory API (real HTTP, Postgres)', () => {
     expect(badType.body.error.message).toMatch(/does not exist.*client_types/);
     const badManager = await h.call('POST', '/api/clients', { token: admin, body: { name: 'X', type: 'market', managerId: 99999 } });
     expect(badManager.status).toBe(400);
-    expect(badManager.body.error.message).toMatch(/manager_id/);
+    expect(badManager.body.error.message).toMatch(/managerId: no person 99999/);
   });
 
   it('client types are admin-extensible and usable at once', async () => {
