@@ -132,4 +132,22 @@ describe('supervisor live wallboard (Chromium, real ACD)', () => {
     }
     expect((await harness.call('GET', '/api/floor', { token: harness.tokens.operator })).status).toBe(403);
   });
+
+  // Issue 15: access must not outlive its grant. The server closes the live socket of a session logged out elsewhere (4401);
+  // the page's next ticket request is refused, and it shows the login form instead of a wallboard that quietly keeps going.
+  it('sends a wallboard whose session was logged out elsewhere back to the login form', async () => {
+    const other = await openPage(browser, { ignoreErrors: [/401 \(Unauthorized\)/] });
+    try {
+      await signIn(other.page, harness.baseUrl, 'admin', 'h_supervisor', 'supervisor-password');
+      await other.page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
+      await other.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+      const token = await other.page.evaluate(() => (JSON.parse(localStorage.getItem('switchboard.session') ?? '{}') as { token?: string }).token ?? '');
+      expect((await harness.call('POST', '/api/auth/logout', { token })).status).toBe(204);
+      await other.page.getByLabel(/username/i).waitFor({ timeout: 10_000 });
+      await expect(other.page.getByRole('region', { name: 'Live wallboard' }).count()).resolves.toBe(0);
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
 });
