@@ -25,11 +25,14 @@ export interface AccessRevocationOptions {
 /**
  * Ends what a person was granted when the grant ends (issue 15, item 5):
  * softphone SIP secrets, the registrations made with them, and open
- * WebSockets. Logout ends the session's own secrets; a password change or
- * deactivation of the user ends all of the person's softphone secrets and
- * browser registrations; deactivating (or deleting) the staff member ends
- * every registration, desk phones included. Sockets are told to re-check
- * their session at once, in every process (SocketSessions).
+ * WebSockets. Logout ends the session's own secrets, and the person's
+ * browser registrations once no other session holds a secret. A password
+ * change or deactivation of the user, and deactivating (or deleting) the staff
+ * member, end all of the person's softphone secrets and every registration:
+ * the registrar does not record which password made a binding, so a device
+ * registered with a leaked softphone secret could hide among desk phones; a
+ * desk phone comes back with its own password at its next refresh. Sockets are
+ * told to re-check their session at once, in every process (SocketSessions).
  */
 export class AccessRevocation {
   constructor(private readonly options: AccessRevocationOptions) {}
@@ -48,7 +51,7 @@ export class AccessRevocation {
     if (user.staffId !== null) {
       const profile = await findPhoneProfile(this.options.db, user.staffId);
       if (profile?.sipUsername) await this.options.secrets.revokeAll(profile.sipUsername);
-      await this.removeBindings(user.staffId, BROWSER_TRANSPORTS);
+      await this.removeBindings(user.staffId, null);
     }
     await this.announce([user.id]);
   }
