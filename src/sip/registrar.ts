@@ -320,6 +320,7 @@ export class Registrar {
       upserts,
       removeKeys,
       removeAll: parsed.contact?.kind === 'wildcard',
+      evictable: await this.reloadedPages(staff.staffId, upserts),
     });
     if (result.kind === 'out-of-order') {
       log.info({ cseq: parsed.cseq }, 'REGISTER older than the binding it would change');
@@ -332,6 +333,25 @@ export class Registrar {
     for (const event of result.events) log.info({ event }, 'presence changed');
     log.info({ staffId: staff.staffId, added: upserts.length, removed: parsed.contact?.kind === 'wildcard' ? 'all' : removeKeys.length, live: result.bindings.length }, 'REGISTER accepted');
     return answer(200, this.okHeaders(result.bindings, upserts, now));
+  }
+
+  /**
+   * A browser gets a new Contact with every page load and cannot unregister
+   * the old one when the page is reloaded or closed: at the per-person limit,
+   * a WebSocket registration may replace the older WebSocket registrations
+   * from the same address (oldest first). Nobody else's: a device elsewhere
+   * never pushes the person's phones out. Empty unless this request adds a
+   * WebSocket binding.
+   */
+  private async reloadedPages(staffId: number, upserts: readonly ContactBinding[]): Promise<string[]> {
+    const browsers = upserts.filter((b) => b.transport === 'ws' || b.transport === 'wss');
+    if (browsers.length === 0) return [];
+    const sources = new Set(browsers.map((b) => normalizeHost(b.sourceAddress)));
+    const adding = new Set(upserts.map((b) => b.key));
+    return (await this.options.registrations.contactsOf(staffId))
+      .filter((b) => (b.transport === 'ws' || b.transport === 'wss') && sources.has(normalizeHost(b.sourceAddress)) && !adding.has(b.key))
+      .sort((a, b) => a.updatedAt - b.updatedAt)
+      .map((b) => b.key);
   }
 
   /**

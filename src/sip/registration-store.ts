@@ -63,6 +63,12 @@ export interface BindingChange {
   removeKeys: string[];
   /** `Contact: *` with Expires: 0 (RFC 3261 §10.2.2). */
   removeAll: boolean;
+  /**
+   * Bindings this request may replace, oldest first, when it would pass the
+   * per-person limit (a reloaded browser page's own older registrations);
+   * only as many as needed are removed.
+   */
+  evictable?: readonly string[];
 }
 
 export type ApplyResult =
@@ -73,7 +79,8 @@ export type ApplyResult =
   | { kind: 'too-many'; limit: number };
 
 // KEYS: contacts hash, expiry zset, due zset.
-// ARGV: now, staffId, callId, cseq, removeAll (1/0), maxBindings (0 = no limit), nRemove, keys…, nUpsert, (key, json, expiresAt)…
+// ARGV: now, staffId, callId, cseq, removeAll (1/0), maxBindings (0 = no limit), nRemove, keys…, nUpsert, (key, json, expiresAt)…,
+//       nEvictable, keys… (oldest first: removed, as few as needed, when the limit would be passed)
 // Expired bindings are purged first, so counts say who is live; then the
 // RFC 3261 §10.3 step 7 ordering check over every binding the request
 // touches, then the per-person limit on live bindings, then the changes, then
@@ -101,6 +108,10 @@ local ups = {}
 for j = 1, tonumber(ARGV[i]) do
   ups[j] = { ARGV[i + 3 * j - 2], ARGV[i + 3 * j - 1], ARGV[i + 3 * j] }
 end
+i = i + 3 * #ups + 1
+local evictable = {}
+for j = 1, tonumber(ARGV[i] or '0') do evictable[j] = ARGV[i + j] end
+local evicted = {}
 local touched = {}
 if removeAll then
   touched = redis.call('HKEYS', KEYS[1])
@@ -122,9 +133,21 @@ if status == 'applied' and maxBindings > 0 and #ups > 0 then
     for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do live[k] = true end
     for _, k in ipairs(removes) do live[k] = nil end
   end
-  for _, u in ipairs(ups) do live[u[1]] = true end
+  local upserted = {}
+  for _, u in ipairs(ups) do
+    live[u[1]] = true
+    upserted[u[1]] = true
+  end
   local n = 0
   for _ in pairs(live) do n = n + 1 end
+  for _, k in ipairs(evictable) do
+    if n <= maxBindings then break end
+    if live[k] and not upserted[k] then
+      live[k] = nil
+      evicted[#evicted + 1] = k
+      n = n - 1
+    end
+  end
   if n > maxBindings then status = 'too-many' end
 end
 if status == 'applied' then
@@ -132,6 +155,10 @@ if status == 'applied' then
     redis.call('DEL', KEYS[1], KEYS[2])
   else
     for _, k in ipairs(removes) do
+      redis.call('HDEL', KEYS[1], k)
+      redis.call('ZREM', KEYS[2], k)
+    end
+    for _, k in ipairs(evicted) do
       redis.call('HDEL', KEYS[1], k)
       redis.call('ZREM', KEYS[2], k)
     end
@@ -236,6 +263,8 @@ export class RegistrationStore {
     const limit = this.maxBindingsPerPerson;
     const args: (string | number)[] = [now, change.staffId, change.callId, change.cseq, change.removeAll ? 1 : 0, limit, change.removeKeys.length, ...change.removeKeys, change.upserts.length];
     for (const binding of change.upserts) args.push(binding.key, JSON.stringify(binding), binding.expiresAt);
+    const evictable = change.evictable ?? [];
+    args.push(evictable.length, ...evictable);
     const reply = await this.run(change.staffId, args);
     const events = this.emit(change.staffId, now, reply);
     if (reply.status === 'out-of-order') return { kind: 'out-of-order' };

@@ -310,6 +310,20 @@ describe('registrar REGISTER handling (real Redis and Postgres)', () => {
     });
   });
 
+  it('lets a browser that reloaded (a new Contact, the old one never unregistered) replace its own oldest registration at the limit, and no one else\'s', async () => {
+    const browser = (tab: number, ip: string): Promise<SentResponse> => register('op1', 'right-password', { Contact: `<sip:tab${tab}@t${tab}.invalid;transport=ws>` }, { ip, port: 40000 + tab, protocol: 'wss' });
+    expect((await register('op1', 'right-password', {}, { port: 5060 })).status).toBe(200);
+    for (const tab of [1, 2]) {
+      expect((await browser(tab, '192.0.2.30')).status).toBe(200);
+      kit.clock.advance(1000);
+    }
+    // The limit (3) is reached: a third page load on that PC replaces its oldest, the desk phone stays.
+    expect((await browser(3, '192.0.2.30')).status).toBe(200);
+    expect((await registrar.contactsOf(staffId)).map((c) => c.contact).sort()).toEqual(['sip:op1@192.0.2.10:5060', 'sip:tab2@t2.invalid;transport=ws', 'sip:tab3@t3.invalid;transport=ws']);
+    // A browser elsewhere pushes nobody out.
+    expect((await browser(4, '192.0.2.31')).reason).toBe('Forbidden (at most 3 registered devices per person)');
+  });
+
   describe('stateless nonces (issue 15)', () => {
     it('stores nothing in Redis for unauthenticated REGISTERs, and state for a nonce only once a digest with it is valid', async () => {
       const configured = createRegistrar({ redis: kit.redis, db: kit.db, realm: REALM, logger: kit.logger, clock: kit.clock, nonceSecret: 's'.repeat(32) });
