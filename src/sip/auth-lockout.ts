@@ -221,9 +221,16 @@ export class AuthLockout {
     await this.options.redis.del(this.keys.failUser(username));
   }
 
-  /** Takes IPs whose lock has ended out of drachtio-server's blacklist set; returns them. */
+  /**
+   * Takes IPs whose lock has ended out of drachtio-server's blacklist set, and
+   * exempt ones whatever their lock (blacklisted by an older version, or before
+   * the configuration named them); returns them.
+   */
   async sweepBlacklist(): Promise<string[]> {
-    return (await SWEEP_BLACKLIST.run(this.options.redis, [this.keys.blacklist(), this.keys.blacklistUntil()], [this.options.clock.now()])) as string[];
+    const ended = (await SWEEP_BLACKLIST.run(this.options.redis, [this.keys.blacklist(), this.keys.blacklistUntil()], [this.options.clock.now()])) as string[];
+    const exempt = (await this.options.redis.smembers(this.keys.blacklist())).filter((ip) => this.isExempt(ip));
+    for (const ip of exempt) await this.unlockIp(ip);
+    return [...ended, ...exempt];
   }
 
   /** For an admin: lifts an IP's lock and removes it from the blacklist now. */

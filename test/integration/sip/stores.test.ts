@@ -92,6 +92,12 @@ describe('SIP stores on real Redis and Postgres', () => {
       }
       expect(await kit.redis.scard('sb:sip:{auth}:blacklist')).toBe(0);
 
+      // A trunk blacklisted before it was exempt (by an older version, or before SIP_TRUNKS named it) is taken off at the next sweep.
+      await kit.redis.multi().sadd('sb:sip:{auth}:blacklist', '192.0.2.7', '198.51.100.200').zadd('sb:sip:{auth}:blacklist:until', kit.clock.now() + 3_600_000, '192.0.2.7', kit.clock.now() + 3_600_000, '198.51.100.200').set('sb:sip:{auth}:lock:ip:192.0.2.7', kit.clock.now() + 3_600_000).exec();
+      expect(await lockout.sweepBlacklist()).toEqual(['192.0.2.7']);
+      expect(await kit.redis.smembers('sb:sip:{auth}:blacklist')).toEqual(['198.51.100.200']);
+      expect(await kit.redis.exists('sb:sip:{auth}:lock:ip:192.0.2.7')).toBe(0);
+
       await lockout.recordFailure('203.0.113.1', 'op9');
       await lockout.recordSuccess('op9');
       expect((await lockout.recordFailure('203.0.113.2', 'op9')).counts.user).toBe(1);
