@@ -6,6 +6,8 @@ import websocket from '@fastify/websocket';
 import { Counter, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { ApiContext } from './api-context';
 import { registerAuthHook } from './auth-hook';
+import { inputProblem } from './input-guard';
+import { AppError } from '../errors/app-error';
 import { checkResponseContracts } from './response-contract-check';
 import { toAppError } from './http-errors';
 import { redactUrlSecrets } from '../logger';
@@ -62,6 +64,12 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
     const route = request.routeOptions.url ?? 'unknown';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     durations.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  // Before any schema runs: a NUL in a string or a document nested thousands deep is a clear 400 (input-guard.ts).
+  app.addHook('preValidation', async (request) => {
+    const problem = inputProblem(request.query, 'query') ?? inputProblem(request.params, 'path') ?? inputProblem(request.body, 'body');
+    if (problem) throw new AppError('VALIDATION_FAILED', problem);
   });
 
   // Documentation is public; every other route declares its access (auth-hook.ts).

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Code, Id, Language, Money, NonEmpty, Nullable, SkillLevels, Timestamp } from '../platform/field-schemas';
+import { Code, Id, Language, Money, NonEmpty, Nullable, PageLimit, PageOffset, SkillLevels, Timestamp } from '../platform/field-schemas';
 
 export const STAFF_ROLES = ['operator', 'key_account_manager', 'department_head', 'finance', 'quality', 'supervisor', 'admin'] as const;
 
@@ -107,8 +107,8 @@ export const ClientQuery = Type.Object({
   phone: Type.Optional(Type.String({ minLength: 3, maxLength: 60, description: 'a phone number in any common format' })),
   type: Type.Optional(Code),
   managerId: Type.Optional(Id),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(PageLimit),
+  offset: Type.Optional(PageOffset),
 });
 export type ClientRecord = Static<typeof Client>;
 

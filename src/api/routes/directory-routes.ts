@@ -13,7 +13,7 @@ import { schedulesRepository } from '../../db/repositories/schedules-repository'
 import { createStaffRepository } from '../../db/repositories/staff-repository';
 import { actorOf } from '../auth-hook';
 import { AuditEntry } from '../schemas/audit-schemas';
-import { Code, ErrorBody, NonEmpty, Id } from '../schemas/common-schemas';
+import { Code, ErrorBody, NonEmpty, Id, PageLimit, PageOffset } from '../schemas/common-schemas';
 import { LookupEntry as Entry } from '../schemas/directory-schemas';
 import * as S from '../../directory/directory-records';
 import { registerResourceRoutes, type RemovalGuard } from './resource-routes';
@@ -115,8 +115,8 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
       role: Type.Optional(Type.Union(S.STAFF_ROLES.map((r) => Type.Literal(r)))),
       departmentId: Type.Optional(Id),
       active: Type.Optional(Type.Boolean()),
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-      offset: Type.Optional(Type.Integer({ minimum: 0 })),
+      limit: Type.Optional(PageLimit),
+      offset: Type.Optional(PageOffset),
     }),
     readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
     // Clients' managers may change hands: caller caches everywhere drop what they hold.

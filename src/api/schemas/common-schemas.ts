@@ -1,13 +1,13 @@
 import { Type, type SchemaOptions, type TUnsafe } from '@sinclair/typebox';
 
-import { Id } from '../../platform/field-schemas';
+import { Id, PageLimit, PageOffset } from '../../platform/field-schemas';
 
-export { Code, Id, Language, Money, NonEmpty, Nullable, SkillLevels, Timestamp } from '../../platform/field-schemas';
+export { Code, Id, Language, Money, NonEmpty, Nullable, PageLimit, PageOffset, SkillLevels, Timestamp } from '../../platform/field-schemas';
 export const IdParams = Type.Object({ id: Id });
 
 export const Paging = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(PageLimit),
+  offset: Type.Optional(PageOffset),
 });
 
 export const ErrorBody = Type.Object(
