@@ -193,8 +193,33 @@ export class ChaosSite {
     }
   }
 
+  /**
+   * Our own Redis connection is ready: right after Redis comes back (a fault)
+   * it reconnects on ioredis's back-off, up to 2 s later, and without an
+   * offline queue a read meanwhile throws instead of waiting.
+   */
+  private async redisReady(timeoutMs = 20_000): Promise<void> {
+    const client = this.redisClient;
+    if (client.status === 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
+    try {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          onReady = resolve;
+          client.once('ready', onReady);
+        }),
+        new Promise<void>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`the test's Redis connection is not ready after ${timeoutMs} ms (status ${client.status})`)), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (onReady) client.removeListener('ready', onReady);
+    }
+  }
+
   /** The lifecycle state of every live call, by our call id, from the processes' checkpoints. */
   async liveCallStates(): Promise<Map<string, string>> {
+    await this.redisReady();
     const out = new Map<string, string>();
     for (const node of await this.redisClient.smembers('sb:calls:live:nodes')) {
       for (const [callId, raw] of Object.entries(await this.redisClient.hgetall(`sb:calls:live:node:${node}`))) {
@@ -206,6 +231,7 @@ export class ChaosSite {
 
   /** Which of our call ids each process keeps a checkpoint for now (its live calls). */
   async liveCallsByNode(): Promise<Map<string, string[]>> {
+    await this.redisReady();
     const out = new Map<string, string[]>();
     for (const app of this.apps) out.set(app.nodeId, await this.redisClient.hkeys(`sb:calls:live:node:${app.nodeId}`));
     return out;
