@@ -67,9 +67,9 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   });
 
   // Before any schema runs: a NUL in a string or a document nested thousands deep is a clear 400 (input-guard.ts).
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const problem = inputProblem(request.query, 'query') ?? inputProblem(request.params, 'path') ?? inputProblem(request.body, 'body');
-    if (problem) throw new AppError('VALIDATION_FAILED', problem);
+    done(problem ? new AppError('VALIDATION_FAILED', problem) : undefined);
   });
 
   // Documentation is public; every other route declares its access (auth-hook.ts).
