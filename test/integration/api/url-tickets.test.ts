@@ -1,3 +1,4 @@
+import { releaseInOrder } from '../../helpers/release';
 import WebSocket from 'ws';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { eventually } from '../../helpers/eventually';
@@ -15,8 +16,10 @@ function upgradeStatus(url: string): Promise<number> {
       resolve(res.statusCode ?? 0);
       socket.terminate();
     });
+    // Answered once the server has taken the close too: a socket still closing when the suite ends can hold up the
+    // harness's shutdown (a CI run hung 60 s in afterAll).
     socket.once('open', () => {
-      resolve(101);
+      socket.once('close', () => resolve(101));
       socket.close();
     });
   });
@@ -33,7 +36,7 @@ describe('URL tickets instead of the session token in URLs', () => {
   beforeAll(async () => {
     h = await startApiHarness({ demo: true, acd: true, env: { URL_TICKET_TTL_SECONDS: '2' } });
   });
-  afterAll(() => h.close());
+  afterAll(() => releaseInOrder([() => h?.close()]));
 
   it('refuses the session token in a query string, even next to a valid header', async () => {
     for (const path of [`${PROMPT}?access_token=${h.tokens.supervisor}`, `/api/reports/queues?${PERIOD}&format=csv&access_token=${h.tokens.supervisor}`, `/api/auth/me?access_token=${h.tokens.supervisor}`]) {
