@@ -7,7 +7,7 @@ import { loadConfig } from '../../../src/config/load-config';
 import { DEMO_PASSWORD } from '../../../src/db/demo-seed';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { ticketUrl } from '../../helpers/url-ticket';
-import { authorization, fakeRegister, fakeResponse, nonceOf, type SentResponse } from '../sip/sip-test-kit';
+import { registerWithDigest, type SentResponse } from '../sip/sip-test-kit';
 
 /** A WebSocket that remembers how it was closed. */
 class WatchedSocket {
@@ -62,17 +62,7 @@ describe('access ends with its grant', () => {
       To: `<sip:${user}@${realm}>`, From: `<sip:${user}@${realm}>;tag=t${call}`, 'Call-ID': `revocation-${call}`, CSeq: '1 REGISTER',
       Contact: device === 'browser' ? `<sip:r${call}@abcdefgh.invalid;transport=ws>;expires=300` : `<sip:${user}@192.0.2.10:5060>;expires=300`,
     };
-    const send = async (h2: Record<string, string>): Promise<SentResponse> => {
-      const res = fakeResponse();
-      await registrar.handle(fakeRegister(h2, { uri: `sip:${realm}`, protocol: device === 'browser' ? 'ws' : 'udp', ip: '192.0.2.10', port: 5060 }), res);
-      return res.sent[0]!;
-    };
-    const challenge = await send(headers);
-    expect(challenge.status).toBe(401);
-    return send({
-      ...headers, CSeq: '2 REGISTER',
-      Authorization: authorization({ username: user, password, nonce: nonceOf(challenge.headers['WWW-Authenticate']), uri: `sip:${realm}`, realm }),
-    });
+    return registerWithDigest(registrar, { headers, user, password, realm, transport: { protocol: device === 'browser' ? 'ws' : 'udp', ip: '192.0.2.10', port: 5060 } });
   }
 
   function bindingsOf(name: string): Promise<ContactBinding[]> {

@@ -7,7 +7,7 @@ import { systemClock } from '../../../src/acd/clock';
 import { loadConfig } from '../../../src/config/load-config';
 import { DEMO_PASSWORD } from '../../../src/db/demo-seed';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
-import { authorization, fakeRegister, fakeResponse, nonceOf, type SentResponse } from '../sip/sip-test-kit';
+import { registerWithDigest, type SentResponse } from '../sip/sip-test-kit';
 
 /**
  * `GET /api/softphone/config` and `GET /api/transfer-targets` over real HTTP,
@@ -37,17 +37,7 @@ describe('softphone configuration and transfer targets', () => {
       To: `<sip:${user}@${realm}>`, From: `<sip:${user}@${realm}>;tag=t${call}`, 'Call-ID': `browser-${call}`, CSeq: '1 REGISTER',
       Contact: `<sip:x${call}@abcdefgh.invalid;transport=ws>;expires=300`,
     };
-    const send = async (h2: Record<string, string>): Promise<SentResponse> => {
-      const res = fakeResponse();
-      await registrar.handle(fakeRegister(h2, { uri: `sip:${realm}`, protocol: 'ws' }), res);
-      return res.sent[0]!;
-    };
-    const challenge = await send(headers);
-    expect(challenge.status).toBe(401);
-    return send({
-      ...headers, CSeq: '2 REGISTER',
-      Authorization: authorization({ username: user, password, nonce: nonceOf(challenge.headers['WWW-Authenticate']), uri: `sip:${realm}`, realm }),
-    });
+    return registerWithDigest(registrar, { headers, user, password, realm, transport: { protocol: 'ws' } });
   }
 
   beforeAll(async () => {

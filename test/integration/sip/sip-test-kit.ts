@@ -109,3 +109,26 @@ export function authorization(options: { username: string; password: string; non
   const response = expectedDigestResponse({ ha1: sipHa1(options.username, realm, options.password), method: 'REGISTER', uri: options.uri, nonce: options.nonce, ncHex, cnonce, qop: 'auth' });
   return `Digest username="${options.username}", realm="${realm}", nonce="${options.nonce}", uri="${options.uri}", response="${response}", algorithm=MD5, cnonce="${cnonce}", qop=auth, nc=${ncHex}`;
 }
+
+/**
+ * A device's REGISTER as the registrar meets it: sent without credentials, the
+ * 401 checked, then again with a digest of `password` for the challenge's
+ * nonce. Returns the final answer.
+ */
+export async function registerWithDigest(
+  registrar: { handle(req: InboundRequest, res: OutboundResponse): Promise<void> },
+  register: { headers: Record<string, string>; user: string; password: string; realm: string; transport: { protocol: string; ip?: string; port?: number } },
+): Promise<SentResponse> {
+  const { headers, user, password, realm, transport } = register;
+  const send = async (sent: Record<string, string>): Promise<SentResponse> => {
+    const res = fakeResponse();
+    await registrar.handle(fakeRegister(sent, { uri: `sip:${realm}`, ...transport }), res);
+    return res.sent[0]!;
+  };
+  const challenge = await send(headers);
+  if (challenge.status !== 401) throw new Error(`REGISTER without credentials got ${challenge.status}, not the 401 challenge`);
+  return send({
+    ...headers, CSeq: '2 REGISTER',
+    Authorization: authorization({ username: user, password, nonce: nonceOf(challenge.headers['WWW-Authenticate']), uri: `sip:${realm}`, realm }),
+  });
+}
