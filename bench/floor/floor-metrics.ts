@@ -1,0 +1,421 @@
+/**
+ * The figures of one `bench:floor` run (issue 16), pure: no I/O, a FloorRun in, a FloorSummary out.
+ *
+ *   summariseFloorRun(run, options?) → FloorSummary
+ *
+ * Conventions the harness fills FloorRun by (floor-run.ts), relied on here:
+ * - Row, snapshot and sample times (`startedAtMs`, `atMs`, …) are instants on
+ *   the same clock as `run.startedAtMs`; only `PlacedCall.dueAtMs` is an offset.
+ * - `FloorCallRow.answeredAtMs` is the *agent's* answer (calls.agent_answered_at),
+ *   not the IVR's; `queuedAtMs` the entry into the ACD queue.
+ * - Recording RMS is in 16-bit sample units (full scale 32767); see SILENT_RMS.
+ *
+ * Operator-queue calls are the rows that entered one of `operatorQueues`
+ * (default the seeds' `operators` and `regional`, the queues the logged-in
+ * operators serve). Their service level, ASA and AHT are the product's own
+ * (src/reports/queue-metrics.ts): the rows are added up into a QueueAggregate
+ * and its functions give both service-level definitions, so the bench cannot
+ * drift from what the reports show. T is serviceLevelSeconds ÷ compression in
+ * the run; SL, ASA and AHT are given in run ms and scaled back to real time
+ * (× compression). Ring latency and IVR audio are the machine's real latencies
+ * and are never scaled.
+ */
+import {
+  ABANDON_OUTCOMES, CALLBACK_OUTCOMES, EMPTY_QUEUE_AGGREGATE, SHORT_ABANDON_MS, averageHandleTimeMs, averageSpeedOfAnswerMs,
+  serviceLevelOfAnsweredAndAbandonedAfterSl, serviceLevelOfOffered, type QueueAggregate,
+} from '../../src/reports/queue-metrics';
+import { deviationPoints, predictFloor, type ErlangPrediction } from './floor-erlang';
+import type { CallerKind, FloorCallRow, FloorRun, ProcessSample } from './floor-run';
+import { describe, type Distribution } from './percentiles';
+
+/** The seeds' queues the operators answer (src/db/demo-seed.ts); `regional` overflows into `operators`. */
+export const OPERATOR_QUEUES: readonly string[] = ['operators', 'regional'];
+
+/** Callers the routing sends to the operators (design §1: key clients, debtors and new clients go elsewhere). */
+export const OPERATOR_CALLER_KINDS: readonly CallerKind[] = ['market', 'retail', 'regional'];
+
+/**
+ * A recording channel quieter than this RMS (16-bit sample units) is silent. PCMA
+ * carrying digital silence decodes to ±8 (A-law's smallest step), line noise of
+ * −60 dBFS is RMS 33, while sipp's speech/tone audio sits around −20 to −30 dBFS
+ * (RMS 1,000–3,300). 100 (≈ −50 dBFS) is far from both: no real audio falls below
+ * it and no silence rises above it.
+ */
+export const SILENT_RMS = 100;
+
+/** A `component` name for machine-wide samples, if the harness takes them; otherwise the machine is the sum of the processes. */
+export const MACHINE_COMPONENT = 'machine';
+
+export interface FloorMetricsOptions {
+  operatorQueues?: readonly string[];
+  operatorCallerKinds?: readonly CallerKind[];
+  silentRms?: number;
+}
+
+/** A duration as the run measured it and scaled back to real time (× compression); null when there is nothing to measure. */
+export interface ScaledMs {
+  runMs: number | null;
+  realMs: number | null;
+}
+
+export interface OutcomeCounts {
+  /** Operator queues: calls offered (entered the queue). All calls: calls placed. */
+  calls: number;
+  answered: number;
+  abandoned: number;
+  /** Neither answered nor abandoned (overflowed, callback, failed, voicemail, no row...). */
+  other: number;
+  /** calls.outcome → count ('(no row)' for a placed call without a row). */
+  byOutcome: Record<string, number>;
+}
+
+export interface ComponentUsage {
+  component: string;
+  samples: number;
+  /** Percent of one core (200 = both cores of a 2-core machine). */
+  cpuMeanPercent: number | null;
+  cpuP95Percent: number | null;
+  cpuMaxPercent: number | null;
+  rssMaxBytes: number | null;
+}
+
+export interface ErlangComparison {
+  /** Which measured SL Erlang C is compared with: A without patience (every offered call should be answered), B with it. */
+  comparedDefinition: 'A' | 'B';
+  measuredServiceLevel: number | null;
+  /** From the settings: operators' share of the arrival rate, talk + wrap-up + mean ring. */
+  nominal: ErlangPrediction | null;
+  /** From this run: offered ÷ arrival window, agent time per answered call, mean ring. The one the limit's bound uses. */
+  measured: ErlangPrediction | null;
+  /** As measured, with the abandoned callers taken out of the arrival rate; null when nobody abandoned. */
+  abandonersRemoved: ErlangPrediction | null;
+  /** measured SL − prediction, percentage points. */
+  deviationFromNominalPoints: number | null;
+  deviationFromMeasuredPoints: number | null;
+  deviationFromAbandonersRemovedPoints: number | null;
+  /** Why the comparison may lean one way (abandonment), and how far; null when it does not. */
+  abandonmentNote: string | null;
+}
+
+export interface FloorSummary {
+  compression: number;
+  /** T: in the run and real. */
+  serviceLevelThreshold: ScaledMs;
+  /** How long callers arrived, run ms. */
+  arrivalWindowMs: number;
+  operatorQueues: readonly string[];
+  calls: { operatorQueue: OutcomeCounts; all: OutcomeCounts };
+  /** The operator queues' counters as the product's reports add them up (times in run ms). */
+  operatorAggregate: QueueAggregate;
+  serviceLevel: { definitionA: number | null; definitionB: number | null };
+  asa: ScaledMs;
+  /** Talk + wrap-up per answered operator-queue call. */
+  aht: ScaledMs;
+  /** Abandoned ÷ offered (operator queues). */
+  abandonRate: number | null;
+  occupancy: {
+    /** (talking + ringing + wrap-up) ÷ logged in, over the whole run. */
+    busyShare: number | null;
+    /** talking ÷ logged in over the whole run: what the seeds' "55–66 % of an hour talking" means. */
+    talkShare: number | null;
+    /** Mean talking agents ÷ agents over the snapshots of the arrival window (the drain after it excluded). */
+    talkShareWhileArriving: number | null;
+  };
+  erlangC: ErlangComparison;
+  /** Agents talking during the arrival window (snapshots). */
+  concurrency: { talkingMean: number | null; talkingPeak: number | null; inIvrPeak: number | null; waitingPeak: number | null };
+  /** Real machine latencies, ms, never scaled. */
+  ringLatencyMs: Distribution;
+  ivrAudioMs: Distribution;
+  cpu: ComponentUsage[];
+  /** All processes together (or the harness's machine samples), percent of one core. */
+  machineCpu: ComponentUsage;
+  rows: { placed: number; written: number; missingSipCallIds: string[]; duplicates: Array<{ sipCallId: string; rows: number }>; unknownSipCallIds: string[] };
+  recordings: { answered: number; present: number; nonSilent: number; missingSipCallIds: string[]; silentSipCallIds: string[]; silentRms: number };
+  rtpengineSessionsLeft: number;
+  logErrors: { total: number; distinct: number };
+}
+
+function scaled(runMs: number | null, compression: number): ScaledMs {
+  return { runMs, realMs: runMs === null ? null : runMs * compression };
+}
+
+function increment(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** The first row of each placed call (duplicates are reported, not counted twice). */
+function rowsByCall(run: FloorRun): { first: Map<string, FloorCallRow>; counts: Map<string, number> } {
+  const first = new Map<string, FloorCallRow>();
+  const counts = new Map<string, number>();
+  for (const row of run.rows) {
+    counts.set(row.sipCallId, (counts.get(row.sipCallId) ?? 0) + 1);
+    if (!first.has(row.sipCallId)) first.set(row.sipCallId, row);
+  }
+  return { first, counts };
+}
+
+function rowAccounting(run: FloorRun, counts: Map<string, number>): FloorSummary['rows'] {
+  const placedIds = new Set(run.placed.map((p) => p.sipCallId));
+  return {
+    placed: run.placed.length,
+    written: run.placed.filter((p) => counts.has(p.sipCallId)).length,
+    missingSipCallIds: run.placed.filter((p) => !counts.has(p.sipCallId)).map((p) => p.sipCallId),
+    duplicates: [...counts].filter(([, n]) => n > 1).map(([sipCallId, n]) => ({ sipCallId, rows: n })),
+    unknownSipCallIds: [...counts.keys()].filter((id) => !placedIds.has(id)),
+  };
+}
+
+function isAbandon(outcome: string): boolean {
+  return (ABANDON_OUTCOMES as readonly string[]).includes(outcome);
+}
+
+/** The operator queues' rows added up the way the product's queue report adds up calls. */
+function operatorAggregate(rows: readonly FloorCallRow[], run: FloorRun, thresholdMs: number): QueueAggregate {
+  const a: QueueAggregate = { ...EMPTY_QUEUE_AGGREGATE };
+  const shortAbandonMs = SHORT_ABANDON_MS / run.settings.compression;
+  for (const row of rows) {
+    if (row.queuedAtMs === null) continue;
+    a.offered++;
+    const waitEnd = row.answeredAtMs ?? row.endedAtMs;
+    const waitMs = waitEnd === null ? 0 : Math.max(0, waitEnd - row.queuedAtMs);
+    a.longestWaitMs = Math.max(a.longestWaitMs, waitMs);
+    if (row.answeredAtMs !== null) {
+      a.answered++;
+      a.answerWaitMs += waitMs;
+      if (waitMs <= thresholdMs) a.answeredWithinSl++;
+      if (row.endedAtMs !== null) a.talkMs += Math.max(0, row.endedAtMs - row.answeredAtMs);
+    } else if (isAbandon(row.outcome)) {
+      a.abandoned++;
+      if (waitMs < shortAbandonMs) a.shortAbandoned++;
+      if (waitMs > thresholdMs) a.abandonedAfterSl++;
+    }
+    if (row.outcome === 'overflowed') a.overflowed++;
+    if ((CALLBACK_OUTCOMES as readonly string[]).includes(row.outcome)) a.callbacksRequested++;
+  }
+  // Wrap-up is agent time, not a call field: the logged-in agents are the operators, so all of it is theirs.
+  a.wrapUpMs = run.agentTime.wrapUpMs;
+  return a;
+}
+
+function operatorCounts(rows: readonly FloorCallRow[]): OutcomeCounts {
+  const counts: OutcomeCounts = { calls: 0, answered: 0, abandoned: 0, other: 0, byOutcome: {} };
+  for (const row of rows) {
+    if (row.queuedAtMs === null) continue;
+    counts.calls++;
+    increment(counts.byOutcome, row.outcome);
+    if (row.answeredAtMs !== null) counts.answered++;
+    else if (isAbandon(row.outcome)) counts.abandoned++;
+    else counts.other++;
+  }
+  return counts;
+}
+
+function allCounts(run: FloorRun, first: Map<string, FloorCallRow>): OutcomeCounts {
+  const counts: OutcomeCounts = { calls: run.placed.length, answered: 0, abandoned: 0, other: 0, byOutcome: {} };
+  for (const placed of run.placed) {
+    const row = first.get(placed.sipCallId);
+    increment(counts.byOutcome, row ? row.outcome : '(no row)');
+    // Abandoned anywhere: in the IVR as well as in a queue or while ringing.
+    if (row?.answeredAtMs != null) counts.answered++;
+    else if (row?.outcome.startsWith('abandoned')) counts.abandoned++;
+    else counts.other++;
+  }
+  return counts;
+}
+
+function usage(component: string, samples: readonly ProcessSample[]): ComponentUsage {
+  const cpu = describe(samples.map((s) => s.cpuPercent));
+  return {
+    component,
+    samples: samples.length,
+    cpuMeanPercent: cpu.mean,
+    cpuP95Percent: cpu.p95,
+    cpuMaxPercent: cpu.max,
+    rssMaxBytes: samples.length > 0 ? Math.max(...samples.map((s) => s.rssBytes)) : null,
+  };
+}
+
+/** Samples grouped by component, each in time order. */
+export function samplesByComponent(processes: readonly ProcessSample[]): Map<string, ProcessSample[]> {
+  const groups = new Map<string, ProcessSample[]>();
+  for (const s of processes) {
+    const group = groups.get(s.component);
+    if (group) group.push(s);
+    else groups.set(s.component, [s]);
+  }
+  for (const group of groups.values()) group.sort((a, b) => a.atMs - b.atMs);
+  return groups;
+}
+
+/**
+ * The machine's CPU over time, percent of one core: the harness's `machine`
+ * samples when it took them, otherwise at every sample instant the sum of each
+ * process's latest sample at or before it (processes are sampled one after the
+ * other, not at the same millisecond).
+ */
+export function machineCpuSeries(processes: readonly ProcessSample[]): ProcessSample[] {
+  const groups = samplesByComponent(processes);
+  const machine = groups.get(MACHINE_COMPONENT);
+  if (machine) return machine;
+  const instants = [...new Set(processes.map((s) => s.atMs))].sort((a, b) => a - b);
+  const cursor = new Map<string, number>();
+  return instants.map((atMs) => {
+    let cpuPercent = 0;
+    let rssBytes = 0;
+    for (const [component, group] of groups) {
+      let i = cursor.get(component) ?? -1;
+      while (i + 1 < group.length && group[i + 1]!.atMs <= atMs) i++;
+      cursor.set(component, i);
+      const latest = group[i];
+      if (latest) { cpuPercent += latest.cpuPercent; rssBytes += latest.rssBytes; }
+    }
+    return { atMs, component: MACHINE_COMPONENT, cpuPercent, rssBytes };
+  });
+}
+
+function occupancyOf(run: FloorRun, arrivalEndMs: number): FloorSummary['occupancy'] {
+  const t = run.agentTime;
+  const logged = t.loggedInMs > 0 ? t.loggedInMs : null;
+  const arriving = run.snapshots.filter((s) => s.atMs >= run.startedAtMs && s.atMs <= arrivalEndMs);
+  const meanTalking = arriving.length > 0 ? arriving.reduce((sum, s) => sum + s.talking, 0) / arriving.length : null;
+  return {
+    busyShare: logged === null ? null : (t.talkingMs + t.ringingMs + t.wrapUpMs) / logged,
+    talkShare: logged === null ? null : t.talkingMs / logged,
+    talkShareWhileArriving: meanTalking === null || run.settings.agents <= 0 ? null : meanTalking / run.settings.agents,
+  };
+}
+
+function concurrencyOf(run: FloorRun, arrivalEndMs: number): FloorSummary['concurrency'] {
+  const arriving = run.snapshots.filter((s) => s.atMs >= run.startedAtMs && s.atMs <= arrivalEndMs);
+  if (arriving.length === 0) return { talkingMean: null, talkingPeak: null, inIvrPeak: null, waitingPeak: null };
+  return {
+    talkingMean: arriving.reduce((sum, s) => sum + s.talking, 0) / arriving.length,
+    talkingPeak: Math.max(...arriving.map((s) => s.talking)),
+    inIvrPeak: Math.max(...arriving.map((s) => s.inIvr)),
+    waitingPeak: Math.max(...arriving.map((s) => s.waiting)),
+  };
+}
+
+interface ErlangMeasures {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  measuredServiceLevel: number | null;
+  comparedDefinition: 'A' | 'B';
+}
+
+function erlangComparison(run: FloorRun, m: ErlangMeasures, kinds: readonly CallerKind[], arrivalWindowMs: number): ErlangComparison {
+  const s = run.settings;
+  const c = s.compression;
+  const thresholdSeconds = s.serviceLevelSeconds;
+  const operatorShare = kinds.reduce((sum, kind) => sum + (s.callerMix[kind] ?? 0), 0);
+  const nominalRing = (s.ringDelaySeconds.min + s.ringDelaySeconds.max) / 2;
+  const nominal = predictFloor({
+    label: 'nominal', arrivalsPerSecond: (s.arrivalsPerSecond * operatorShare) / c, handleSeconds: nominalRing + s.talkMeanSeconds + s.wrapUpSeconds,
+    ringSeconds: nominalRing, agents: s.agents, thresholdSeconds,
+  });
+  const t = run.agentTime;
+  const windowRealSeconds = (arrivalWindowMs / 1000) * c;
+  // Rings the agents took, including those whose caller hung up meanwhile: all of it was agent time.
+  const rings = Math.max(run.ringLatenciesMs.length, m.answered);
+  const ringSeconds = rings > 0 ? (t.ringingMs / rings / 1000) * c : 0;
+  const handleSeconds = m.answered > 0 ? ((t.talkingMs + t.ringingMs + t.wrapUpMs) / m.answered / 1000) * c : 0;
+  const measuredInputs = { ringSeconds, handleSeconds, agents: s.agents, thresholdSeconds };
+  const canMeasure = windowRealSeconds > 0;
+  const measured = canMeasure ? predictFloor({ label: 'measured', arrivalsPerSecond: m.offered / windowRealSeconds, ...measuredInputs }) : null;
+  const abandonersRemoved = canMeasure && m.abandoned > 0
+    ? predictFloor({ label: 'abandoners removed', arrivalsPerSecond: (m.offered - m.abandoned) / windowRealSeconds, ...measuredInputs })
+    : null;
+  const sl = m.measuredServiceLevel;
+  const comparison: ErlangComparison = {
+    comparedDefinition: m.comparedDefinition,
+    measuredServiceLevel: sl,
+    nominal,
+    measured,
+    abandonersRemoved,
+    deviationFromNominalPoints: deviationPoints(sl, nominal?.serviceLevel ?? null),
+    deviationFromMeasuredPoints: deviationPoints(sl, measured?.serviceLevel ?? null),
+    deviationFromAbandonersRemovedPoints: deviationPoints(sl, abandonersRemoved?.serviceLevel ?? null),
+    abandonmentNote: null,
+  };
+  comparison.abandonmentNote = abandonmentNote(run, m, measured, abandonersRemoved);
+  return comparison;
+}
+
+/**
+ * Erlang C has no abandonment: a caller who gives up shortens the queue for
+ * those behind, so with patience set the real service level is better than
+ * Erlang C's (the prediction is pessimistic, the bound "no more than 5 points
+ * below" easier to meet). Taking the abandoners out of the arrivals errs the
+ * other way (they never queued at all). The truth (Erlang A) lies roughly
+ * between the two, so their spread is how much abandonment matters here.
+ */
+function abandonmentNote(run: FloorRun, m: ErlangMeasures, measured: ErlangPrediction | null, removed: ErlangPrediction | null): string | null {
+  if (run.settings.patienceMeanSeconds === null) return null;
+  const rate = m.offered > 0 ? m.abandoned / m.offered : 0;
+  const base = `callers abandon (patience ${run.settings.patienceMeanSeconds} s, ${(rate * 100).toFixed(1)} % abandoned): Erlang C, which lets everyone wait, is pessimistic about service level and compared with definition B`;
+  if (m.abandoned === 0) return `${base}; nobody abandoned in this run, so it does not matter here`;
+  if (!measured || !removed) return base;
+  const spread = (removed.serviceLevel - measured.serviceLevel) * 100;
+  return `${base}; with the abandoners taken out of the arrivals it predicts ${(removed.serviceLevel * 100).toFixed(1)} % instead of ${(measured.serviceLevel * 100).toFixed(1)} % — abandonment moves the prediction by about ${spread.toFixed(1)} points`;
+}
+
+export function summariseFloorRun(run: FloorRun, options: FloorMetricsOptions = {}): FloorSummary {
+  const operatorQueues = options.operatorQueues ?? OPERATOR_QUEUES;
+  const silentRms = options.silentRms ?? SILENT_RMS;
+  const c = run.settings.compression;
+  if (!(c > 0)) throw new RangeError(`compression must be positive, got ${c}`);
+  const thresholdMs = (run.settings.serviceLevelSeconds * 1000) / c;
+  const arrivalWindowMs = run.settings.arrivalSeconds * 1000;
+  const arrivalEndMs = run.startedAtMs + arrivalWindowMs;
+
+  const { first, counts } = rowsByCall(run);
+  const placedRows = run.placed.map((p) => first.get(p.sipCallId)).filter((r): r is FloorCallRow => r !== undefined);
+  const operatorRows = placedRows.filter((r) => r.queue !== null && operatorQueues.includes(r.queue));
+  const aggregate = operatorAggregate(operatorRows, run, thresholdMs);
+  const definitionA = serviceLevelOfOffered(aggregate);
+  const definitionB = serviceLevelOfAnsweredAndAbandonedAfterSl(aggregate);
+  const patient = run.settings.patienceMeanSeconds === null;
+
+  const answeredRows = placedRows.filter((r) => r.answeredAtMs !== null);
+  const silent = answeredRows.filter((r) => r.recording !== null && Math.min(r.recording.callerRms, r.recording.agentRms) < silentRms);
+  const withRecording = answeredRows.filter((r) => r.recording !== null);
+
+  const groups = samplesByComponent(run.processes.filter((s) => s.component !== MACHINE_COMPONENT));
+  const errorsTotal = run.logErrors.reduce((sum, e) => sum + e.count, 0);
+
+  return {
+    compression: c,
+    serviceLevelThreshold: scaled(thresholdMs, c),
+    arrivalWindowMs,
+    operatorQueues,
+    calls: { operatorQueue: operatorCounts(operatorRows), all: allCounts(run, first) },
+    operatorAggregate: aggregate,
+    serviceLevel: { definitionA, definitionB },
+    asa: scaled(averageSpeedOfAnswerMs(aggregate), c),
+    aht: scaled(averageHandleTimeMs(aggregate), c),
+    abandonRate: aggregate.offered > 0 ? aggregate.abandoned / aggregate.offered : null,
+    occupancy: occupancyOf(run, arrivalEndMs),
+    erlangC: erlangComparison(run, {
+      offered: aggregate.offered, answered: aggregate.answered, abandoned: aggregate.abandoned,
+      measuredServiceLevel: patient ? definitionA : definitionB, comparedDefinition: patient ? 'A' : 'B',
+    }, options.operatorCallerKinds ?? OPERATOR_CALLER_KINDS, arrivalWindowMs),
+    concurrency: concurrencyOf(run, arrivalEndMs),
+    ringLatencyMs: describe(run.ringLatenciesMs),
+    ivrAudioMs: describe(run.ivrAudioMs),
+    cpu: [...groups].map(([component, samples]) => usage(component, samples)).sort((a, b) => a.component.localeCompare(b.component)),
+    machineCpu: usage(MACHINE_COMPONENT, machineCpuSeries(run.processes)),
+    rows: rowAccounting(run, counts),
+    recordings: {
+      answered: answeredRows.length,
+      present: withRecording.length,
+      nonSilent: withRecording.length - silent.length,
+      missingSipCallIds: answeredRows.filter((r) => r.recording === null).map((r) => r.sipCallId),
+      silentSipCallIds: silent.map((r) => r.sipCallId),
+      silentRms,
+    },
+    rtpengineSessionsLeft: run.rtpengineSessionsLeft,
+    logErrors: { total: errorsTotal, distinct: run.logErrors.length },
+  };
+}
