@@ -163,6 +163,18 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    // Issue 16: new hotline calls refused at once (503 + Retry-After, sip/overload/admission.ts) so that the calls admitted
+    // keep their media. 0 turns a limit off. ngLatencyMs stays under the ng command timeout (2 s), or calls time out first.
+    overload: Type.Object(
+      {
+        maxLiveCalls: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+        ngLatencyMs: Type.Integer({ minimum: 0, maximum: 1500 }),
+        eventLoopDelayMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+        maxCallsPerSecond: Type.Number({ minimum: 0, maximum: 100_000 }),
+        retryAfterSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+      },
+      { additionalProperties: false },
+    ),
     demo: Type.Object({ seedOnFirstStart: Type.Boolean(), alwaysOpen: Type.Boolean({ default: false }) }, { additionalProperties: false }),
     // Reports cut their hours and days in this IANA zone unless a request names one (absent: UTC).
     reports: Type.Optional(Type.Object({ timeZone: Type.String({ minLength: 1, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' }) }, { additionalProperties: false })),

@@ -23,6 +23,8 @@ export const ERROR_CATALOGUE = {
   NO_TRUNK: { http: 503, sip: 503, summary: 'no SIP trunk is configured for outbound calls' },
   DEPENDENCY_DOWN: { http: 503, sip: 503, summary: 'a backing service is unavailable' },
   SHUTTING_DOWN: { http: 503, sip: 503, summary: 'this process is shutting down: another one, or this one once restarted, takes the request' },
+  // Issue 16: refused at the door so that the calls already admitted keep their media (sip/overload/admission.ts).
+  OVERLOADED: { http: 503, sip: 503, summary: 'this process is taking as many calls as it can carry: try again after Retry-After, or another one' },
   // Mostly met at the SIP edge (RFC 3261 §21), each with the HTTP status an API would use for the same thing.
   NOT_A_TRUNK: { http: 403, sip: 403, summary: 'the request came from an address that is not a SIP trunk' },
   BAD_SIP_REQUEST: { http: 400, sip: 400, summary: 'the SIP request is malformed (a missing tag, an unreadable header)' },

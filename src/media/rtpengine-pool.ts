@@ -4,6 +4,7 @@ import type { ComponentStatus } from '../platform/component-status';
 import type { MediaEngine, MediaEngines } from './media-engine';
 import { RtpengineCallSweeper, type MediaLostListener } from './rtpengine-call-sweeper';
 import { nextPickable, RtpengineHealth, type RtpengineHealthChange, type RtpengineHealthState } from './rtpengine-health';
+import { NgLoadMeter, type NgLoadSignal } from './ng-load-signal';
 import { RtpengineNgClient, type NgCommand, type NgCommandSender, type NgParams, type NgReply } from './rtpengine-ng-client';
 
 /** One rtpengine the pool puts calls on. */
@@ -65,19 +66,29 @@ export interface PooledRtpengine extends MediaEngine {
   readonly tracker: RtpengineCallSweeper;
 }
 
-/** An engine's ng client whose every answer or silence counts for the engine's health. */
+/**
+ * An engine's ng client whose every answer or silence counts for the engine's
+ * health and for the pool's load meter (the one place every command passes).
+ */
 class WatchedNg implements NgCommandSender {
-  constructor(private readonly client: PoolNgClient, private readonly health: RtpengineHealth) {}
+  constructor(private readonly client: PoolNgClient, private readonly health: RtpengineHealth, private readonly load: NgLoadMeter) {}
 
   async command(name: NgCommand, params: NgParams): Promise<NgReply> {
+    const ticket = this.load.sent();
     try {
       const reply = await this.client.command(name, params);
       this.health.answered();
+      this.load.answered(ticket);
       return reply;
     } catch (err) {
       // Only silence counts against the engine: a refusal is an answer from an engine that is there.
-      if (isAppError(err) && err.code === 'DEPENDENCY_DOWN') this.health.failed(err.message);
-      else this.health.answered();
+      if (isAppError(err) && err.code === 'DEPENDENCY_DOWN') {
+        this.health.failed(err.message);
+        this.load.timedOut(ticket);
+      } else {
+        this.health.answered();
+        this.load.answered(ticket);
+      }
       throw err;
     }
   }
@@ -91,13 +102,13 @@ class PoolMember implements PooledRtpengine {
   readonly health: RtpengineHealth;
 
   constructor(readonly name: string, readonly endpoint: RtpengineEndpoint, readonly client: PoolNgClient, options: {
-    lostAfterMs: number; clock: () => number; logger: Logger | undefined; sweep: { intervalMs?: number; settleMs?: number };
+    lostAfterMs: number; clock: () => number; logger: Logger | undefined; sweep: { intervalMs?: number; settleMs?: number }; load: NgLoadMeter;
     onChange: (member: PoolMember, change: RtpengineHealthChange) => void;
   }) {
     this.id = endpoint.url;
     this.recordingDir = endpoint.recordingDir;
     this.health = new RtpengineHealth({ lostAfterMs: options.lostAfterMs, clock: options.clock, onChange: (change) => options.onChange(this, change) });
-    this.ng = new WatchedNg(client, this.health);
+    this.ng = new WatchedNg(client, this.health, options.load);
     this.sweeper = new RtpengineCallSweeper({
       ng: this.ng, clock: options.clock, ...options.sweep,
       ...(options.logger ? { logger: options.logger.child({ module: 'rtpengine-sweeper', rtpengine: endpoint.url }) } : {}),
@@ -132,6 +143,7 @@ export class RtpenginePool implements MediaEngines {
   private readonly members: PoolMember[];
   private readonly logger: Logger | undefined;
   private readonly probeIntervalMs: number;
+  private readonly loadMeter: NgLoadMeter;
   private last = -1;
   private timer: NodeJS.Timeout | null = null;
   private probing: Promise<void> | null = null;
@@ -144,10 +156,20 @@ export class RtpenginePool implements MediaEngines {
     const timeoutMs = options.commandTimeoutMs ?? 2_000;
     const connect = options.connect ?? ((endpoint, timeout) => new RtpengineNgClient({ host: endpoint.host, port: endpoint.port, timeoutMs: timeout }));
     const clock = options.clock ?? Date.now;
+    this.loadMeter = new NgLoadMeter({ clock });
     this.members = options.engines.map((endpoint, index, all) => new PoolMember(rtpengineComponentName(index, all.length), endpoint, connect(endpoint, timeoutMs), {
-      lostAfterMs: options.lostAfterMs ?? 10_000, clock, logger: options.logger, sweep: options.sweep ?? {},
+      lostAfterMs: options.lostAfterMs ?? 10_000, clock, logger: options.logger, sweep: options.sweep ?? {}, load: this.loadMeter,
       onChange: (member, change) => this.healthChanged(member, change),
     }));
+  }
+
+  /**
+   * The ng round trip and timeouts of every engine's commands together
+   * (read-only): the hotline sheds new calls on it (issue 16). One figure for
+   * the pool, since a new call goes to whichever engine is next.
+   */
+  get load(): NgLoadSignal {
+    return this.loadMeter;
   }
 
   /** The engines, in configuration order. */

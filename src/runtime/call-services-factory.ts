@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type Redis from 'ioredis';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { subscribeAcdEvents, type Acd, type AcdEvent } from '../acd';
 import { AvailabilityView } from '../acd/availability-view';
 import { CallCheckpointStore } from '../calls/call-checkpoint-store';
@@ -29,6 +30,8 @@ import { OrphanCallCloser } from '../sip/orphan-call-closer';
 import { hangUpOrphanLeg } from '../sip/orphan-legs';
 import type { SrfApp } from '../sip/srf-types';
 import { TrunkAcl } from '../sip/trunk-acl';
+import { EventLoopDelay } from '../sip/overload/event-loop-delay';
+import { OverloadGuard } from '../sip/overload/overload-guard';
 
 /** The IVR flow the hotline runs. */
 const FLOW_NAME = 'main';
@@ -73,6 +76,8 @@ export interface CallServicesHandle {
   services: CallServices;
   /** The rtpengines the calls go on: their health for /readyz, their calls for mediaSessions(). */
   media: RtpenginePool;
+  /** The hotline's overload control (issue 16): its state for /readyz. */
+  overload: OverloadGuard;
   stop(): Promise<void>;
 }
 
@@ -87,6 +92,8 @@ export async function createCallServices(options: {
   /** The rtpengines, each with its recording folder as this process sees it (issue 14: calls spread over several). */
   rtpengines: readonly RtpengineEndpoint[];
   logger: Logger;
+  /** Where the overload control's counters go (/metrics); none in tests that do not read them. */
+  metrics?: Registry;
 }): Promise<CallServicesHandle> {
   const { config, db, redis, acd, logger } = options;
   const dataDir = path.resolve(config.dataDir);
@@ -183,6 +190,24 @@ export async function createCallServices(options: {
     purge.unref();
     stops.push(() => clearInterval(purge));
 
+    // Overload control (issue 16): every new hotline call is admitted or refused on the ng round trip every command
+    // of the pool measures, this process's event loop delay and its live calls.
+    const eventLoop = new EventLoopDelay();
+    eventLoop.start();
+    stops.push(() => eventLoop.stop());
+    const registers = options.metrics ? [options.metrics] : [];
+    const refusedCalls = new Counter({ name: 'switchboard_calls_refused_overload_total', help: 'New hotline calls refused with 503 for overload, by reason', labelNames: ['reason'], registers });
+    const overload = new OverloadGuard({
+      limits: config.overload, media: media.load, eventLoop, logger: logger.child({ module: 'overload' }),
+      onRefused: (reason) => refusedCalls.inc({ reason }),
+    });
+    new Gauge({
+      name: 'switchboard_overload_shedding', help: '1 while new hotline calls are being shed for overload, else 0', registers,
+      collect() {
+        this.set(overload.status().state === 'up' ? 0 : 1);
+      },
+    });
+
     const promptsNow = await prompts.get();
     // What every call reads, read once now: a process that started while Postgres answered keeps answering calls
     // from these copies while it is away or frozen (issue 14) instead of failing its first calls for want of them.
@@ -204,6 +229,7 @@ export async function createCallServices(options: {
       logger: logger.child({ module: 'calls' }),
       mediaLost: (listener) => media.onMediaLost(listener),
       checkpoints: { store: checkpoints, nodeId: acd.nodeId },
+      overload,
       acdEvents: (listener) => {
         acdEventListeners.add(listener);
         return () => {
@@ -214,6 +240,7 @@ export async function createCallServices(options: {
     return {
       services,
       media,
+      overload,
       async stop() {
         for (const stop of stops.reverse()) {
           try {

@@ -310,12 +310,16 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     let liveCalls: InboundCallHandler | null = null;
     let listMediaSessions: () => Promise<string[]> = () => Promise.resolve([]);
     let rtpengineStatus = (): ComponentStatus[] => rtpengineStates;
+    let overloadStatus = (): ComponentStatus[] => [];
     let outboundCalls: OutboundDialer | null = null;
+    const metrics = new Registry();
     if (sip && registrar && acd && rtpengineStates.some((r) => r.state === 'up')) {
-      const callServices = await createCallServices({ config, db: callDb, redis, acd, srf: sip.srf, registrar, rtpengines, logger });
+      const callServices = await createCallServices({ config, db: callDb, redis, acd, srf: sip.srf, registrar, rtpengines, logger, metrics });
       listMediaSessions = () => callServices.media.listCalls();
       // From here each engine's health is what its probes and commands show, not the ping at start.
       rtpengineStatus = () => callServices.media.status();
+      // Whether new calls are being shed for overload (issue 16); never required: see OverloadGuard.status.
+      overloadStatus = () => [callServices.overload.status()];
       closers.push(() => callServices.stop());
       // Ready with no phone that can ring is not Ready (a closed softphone tab, an unplugged desk phone).
       closers.push(followPhonePresence(registrar, acd, logger.child({ module: 'presence' })));
@@ -355,10 +359,10 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     };
     const plainPaths = [...(config.http.plainHealth ? ['/healthz', '/readyz', '/metrics'] : []), ...(siteTls?.ca ? [CA_DOWNLOAD_PATH, '/ca'] : [])];
     const http = await buildApp({
-      config, db, redis, logger, metrics: new Registry(), ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}), ...(outboundCalls ? { outbound: outboundCalls } : {}),
+      config, db, redis, logger, metrics, ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}), ...(outboundCalls ? { outbound: outboundCalls } : {}),
       ...(siteTls ? { https: { key: siteTls.keyPem, cert: siteTls.certPem, plainPaths } } : {}),
       ...(siteTls?.ca ? { siteCa: { pem: siteTls.ca.pem, fingerprint: siteTls.ca.fingerprint } } : {}),
-      components: () => [...rtpengineStatus(), sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }, tlsComponent()],
+      components: () => [...rtpengineStatus(), ...overloadStatus(), sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }, tlsComponent()],
     });
     closers.push(() => http.close());
     await http.listen({ host: listening.httpHost, port: config.http.port });

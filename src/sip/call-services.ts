@@ -12,6 +12,7 @@ import type { MediaEngines } from '../media/media-engine';
 import type { MediaLostListener } from '../media/rtpengine-call-sweeper';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { RoutingConfig } from '../routing/routing-config-schema';
+import type { OverloadGuard } from './overload/overload-guard';
 import type { ContactBinding } from './registration-store';
 import type { SrfApp } from './srf-types';
 import type { TrunkAcl } from './trunk-acl';
@@ -70,4 +71,9 @@ export interface CallServices {
    * id, so that a survivor can close it if this process dies (issue 14).
    */
   checkpoints?: { store: CallCheckpointStore; nodeId: string };
+  /**
+   * Admits or refuses each new hotline call on the media's ng round trip, the
+   * event loop and the live calls (issue 16); none: every call is admitted.
+   */
+  overload?: OverloadGuard;
 }

@@ -6,7 +6,17 @@ import { InboundCall, type BlindTransferTarget, type ConsultView, type DraftTest
 import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { refuse } from './sip-status';
+import { REASON_WORDS } from './overload/admission';
 import { drainCalls, endCallsWithLostMedia, reconcileCallDialogs, type DrainOptions } from './call-session/live-calls';
+
+/**
+ * Refuses a new hotline call this process will not take now (shutting down,
+ * overloaded): 503 with Retry-After (RFC 3261 §21.5.4), so that the trunk
+ * tries another node or comes back later. No call row: the call never began.
+ */
+function refuseNewCall(res: SrfResponse, code: 'SHUTTING_DOWN' | 'OVERLOADED', why: string, retryAfterSeconds: number): void {
+  refuse(res, code, why, { 'Retry-After': String(retryAfterSeconds) });
+}
 
 /**
  * Takes the hotline's INVITEs: refuses sources that are not configured trunks
@@ -72,7 +82,14 @@ export class InboundCallHandler {
       return;
     }
     if (this.draining) {
-      refuse(res, 'SHUTTING_DOWN', 'shutting down', { 'Retry-After': '5' });
+      refuseNewCall(res, 'SHUTTING_DOWN', 'shutting down', 5);
+      return;
+    }
+    // Before anything is looked up or allocated (issue 16): a call refused here costs one response, and the calls
+    // already admitted keep the media they need to finish.
+    const admission = this.services.overload?.admit(this.calls.size);
+    if (admission?.kind === 'refuse') {
+      refuseNewCall(res, 'OVERLOADED', `overloaded: ${REASON_WORDS[admission.reason]}`, admission.retryAfterSeconds);
       return;
     }
     this.start(new InboundCall(this.services, req, res));

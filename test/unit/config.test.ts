@@ -66,6 +66,19 @@ describe('config module', () => {
     expect(errorOf(() => loadConfig({ env: { OUTBOUND_MAX_CALLS_PER_USER: '0' } }))).toMatch(/outbound\.maxCallsPerUser \(set by OUTBOUND_MAX_CALLS_PER_USER\)/);
   });
 
+  it('sheds hotline calls under overload with limits for this machine by default, each settable by the environment (issue 16)', () => {
+    expect(loadConfig({ env: {} }).overload).toEqual({ maxLiveCalls: 3000, ngLatencyMs: 100, eventLoopDelayMs: 250, maxCallsPerSecond: 0, retryAfterSeconds: 5 });
+    const config = loadConfig({ env: {
+      OVERLOAD_MAX_LIVE_CALLS: '5', OVERLOAD_NG_LATENCY_MS: '40', OVERLOAD_EVENT_LOOP_DELAY_MS: '0', OVERLOAD_MAX_CALLS_PER_SECOND: '12.5', OVERLOAD_RETRY_AFTER_SECONDS: '30',
+    } });
+    expect(config.overload).toEqual({ maxLiveCalls: 5, ngLatencyMs: 40, eventLoopDelayMs: 0, maxCallsPerSecond: 12.5, retryAfterSeconds: 30 });
+    // A bound at or past the ng command timeout (2 s) would let calls time out before any is shed.
+    expect(errorOf(() => loadConfig({ env: { OVERLOAD_NG_LATENCY_MS: '2000' } }))).toMatch(/overload\.ngLatencyMs \(set by OVERLOAD_NG_LATENCY_MS\) .*1500/);
+    expect(errorOf(() => loadConfig({ env: { OVERLOAD_MAX_LIVE_CALLS: '-1' } }))).toMatch(/overload\.maxLiveCalls \(set by OVERLOAD_MAX_LIVE_CALLS\)/);
+    expect(errorOf(() => loadConfig({ env: { OVERLOAD_RETRY_AFTER_SECONDS: '0' } }))).toMatch(/overload\.retryAfterSeconds \(set by OVERLOAD_RETRY_AFTER_SECONDS\)/);
+    expect(errorOf(() => loadConfig({ env: { OVERLOAD_MAX_LIVE_CALLS: 'many' } }))).toMatch(/overload\.maxLiveCalls .*got "many"/);
+  });
+
   it('names a bad key that came from a file, and an unknown key', () => {
     const dir = configDirWith({ 'local.yaml': 'redis:\n  port: -1\n' });
     expect(errorOf(() => loadConfig({ configDir: dir, env: {} }))).toMatch(/^invalid configuration: redis\.port /);
