@@ -13,6 +13,11 @@
  *      same rising rates; highest rate with zero failed calls, ratio to 1.
  *   3. RSS of this process (Switchboard runs in it) while 2,000 calls sit in
  *      the IVR at once.
+ *   4. Media baseline (bench/media-baseline.ts): a trivial drachtio-srf app
+ *      that anchors each caller in an rtpengine of its own and plays the
+ *      same greeting, at the same rates with the same callers; Switchboard's
+ *      rate is reported as a share of it too, since with media most of the
+ *      cost is rtpengine's (issue 16).
  *
  *   npx tsx bench/sip-bench.ts
  *
@@ -25,7 +30,7 @@
  *   BENCH_HOLD_RATE    calls/s while filling up to BENCH_HOLD_CALLS (default: Switchboard's sustained rate, 50..200)
  *   BENCH_RTP_MIN/MAX  rtpengine media port range (default 20000-32000, below the ephemeral range)
  *   BENCH_LOG_LEVEL    Switchboard's log level (default warn; the log goes to a temp file, summarised at the end)
- *   BENCH_SKIP         comma-separated phases to skip: baseline, switchboard, rss
+ *   BENCH_SKIP         comma-separated phases to skip: baseline, media, switchboard, rss
  */
 import { execFile } from 'node:child_process';
 import { chmodSync } from 'node:fs';
@@ -36,6 +41,7 @@ import { Client as NgClient } from 'rtpengine-client';
 import { loadConfig } from '../src/config/load-config';
 import { startPostgresServer } from '../src/db/postgres-server';
 import type { Logger } from '../src/logger';
+import { promptFilePath } from '../src/media/prompt-files';
 import { findExecutable, freeTcpPort } from '../src/platform/managed-process';
 import { startSystem, type RunningSystem } from '../src/runtime/start-system';
 import { SEND_BYE, callerScenario } from '../test/helpers/sipp';
@@ -46,8 +52,9 @@ import { distinctErrors, recordProcessErrors } from './lib/process-errors';
 import { cpuLine, idleRss, ProcessUsageSampler, type CpuFigures } from './lib/process-usage';
 import { ceiling, costPerCall, lowerBound, rateTable, risingRates, type RateRun, type RateSettings, type RisingRates } from './lib/rising-rates';
 import { countLateNgReplies, purgeRtpengine, rtpengineSessions } from './lib/rtpengine-ng';
-import { LOOPBACK, runSipp, type SippOutcome } from './lib/sipp';
+import { LOOPBACK, runSipp, type Scenario, type SippOutcome } from './lib/sipp';
 import { captureLog, type LogCapture } from './lib/switchboard-log';
+import { mediaBaselinePhase, type MediaBaselineFigures } from './media-baseline';
 
 // ---------------------------------------------------------------- settings
 
@@ -64,6 +71,16 @@ const SKIP = envSet('BENCH_SKIP');
 const CALLER = '+74951000001';
 const TARGET_RATE = 100;
 const TARGET_RATIO = 0.5;
+/** Issue 16's targets, reported only: into the IVR with media, and as a share of the media baseline. */
+const MEDIA_TARGET_RATE = 300;
+const MEDIA_TARGET_RATIO = 0.8;
+/**
+ * What the hotline plays first to these callers: the default flow starts with
+ * the `greeting` prompt, in its default language (ru) since the callers choose none.
+ */
+const GREETING_FILE = promptFilePath({ audioFile: 'ru/greeting.wav', source: 'default' }, '.');
+/** The callers of the rate runs: INVITE PCMA + telephone-event, CALL_MS hearing the greeting, BYE. */
+const IVR_CALLERS: Scenario = { xml: callerScenario({ from: CALLER, to: 'hotline', steps: [{ pauseMs: CALL_MS }, { hangUp: true }] }) };
 
 const RATE_SETTINGS: RateSettings = { seconds: SECONDS, rates: RATES, refineSteps: REFINE_STEPS, callMs: CALL_MS, rootComponent: 'node (bench + app)' };
 
@@ -241,7 +258,7 @@ async function switchboardPhase(plan: DrachtioPlan, logs: LogCapture): Promise<S
     RATE_SETTINGS,
     'switchboard',
     target,
-    { xml: callerScenario({ from: CALLER, to: 'hotline', steps: [{ pauseMs: CALL_MS }, { hangUp: true }] }) },
+    IVR_CALLERS,
     drain,
     recordsAfter,
   );
@@ -397,6 +414,18 @@ async function main(): Promise<void> {
       log(`baseline could not run: ${baselineError}`);
     }
   }
+  let media: MediaBaselineFigures | null = null;
+  let mediaError = '';
+  if (!SKIP.has('media')) {
+    const mark = cleanUpMark();
+    try {
+      media = await mediaBaselinePhase({ plan, logger: logs.benchLogger, settings: RATE_SETTINGS, scenario: IVR_CALLERS, greetingFile: GREETING_FILE, rtpPorts: { min: RTP_MIN, max: RTP_MAX } });
+    } catch (err) {
+      mediaError = (err as Error).message;
+      log(`media baseline could not run: ${mediaError}`);
+    }
+    await cleanUp(mark);
+  }
   const logSummary = switchboard?.logSummary ?? logs.summary();
 
   // ---- the report
@@ -411,6 +440,8 @@ async function main(): Promise<void> {
   out.push('');
   if (baseline) out.push(rateTable('1. Baseline — trivial answer-only drachtio-srf app (sipp -sn uac):', baseline.runs), '');
   else out.push(`1. Baseline: not measured${baselineError ? ` (${baselineError})` : ' (skipped)'}`, '');
+  if (media) out.push(rateTable('1b. Media baseline — trivial drachtio-srf app: rtpengine offer/answer, the same greeting played, delete on BYE (same callers as 2):', media.runs), '');
+  else out.push(`1b. Media baseline: not measured${mediaError ? ` (${mediaError})` : ' (skipped)'}`, '');
   if (switchboard) out.push(rateTable('2. Switchboard — callers into the IVR (greeting via rtpengine):', switchboard.runs), '');
   else out.push(`2. Switchboard: not measured${switchboardError ? ` (${switchboardError})` : ' (skipped)'}`, '');
 
@@ -423,11 +454,19 @@ async function main(): Promise<void> {
   const bMin = lowerBound(baseline?.runs) ? '≥ ' : '';
   out.push(`  baseline sustained (zero failures):     ${bMin}${fmt(b, 1)} calls/s  (${ceiling(baseline?.runs)})`);
   out.push(`  Switchboard sustained (zero failures):  ${lowerBound(switchboard?.runs) ? '≥ ' : ''}${fmt(s, 1)} calls/s  (${ceiling(switchboard?.runs)})`);
-  out.push(`  ratio Switchboard / baseline:           ${Number.isFinite(ratio) ? `${bMin ? '≤ ' : ''}${fmt(ratio * 100, 1)} %` : 'n/a'}${bMin ? ' (the baseline had no failure at the highest rate tried, so it is a lower bound)' : ''}`);
+  out.push(`  ratio Switchboard / baseline:           ${Number.isFinite(ratio) ? `${bMin ? '≤ ' : ''}${fmt(ratio * 100, 1)} %` : 'n/a'}${bMin && Number.isFinite(ratio) ? ' (the baseline had no failure at the highest rate tried, so it is a lower bound)' : ''}`);
+  const m = media?.sustained ?? NaN;
+  const mediaRatio = s / m;
+  const mMin = lowerBound(media?.runs) ? '≥ ' : '';
+  out.push(`  media baseline sustained:               ${mMin}${fmt(m, 1)} calls/s  (${ceiling(media?.runs)})`);
+  out.push(`  ratio Switchboard / media baseline:     ${Number.isFinite(mediaRatio) ? `${mMin ? '≤ ' : ''}${fmt(mediaRatio * 100, 1)} %` : 'n/a'}${mMin && Number.isFinite(mediaRatio) ? ' (the media baseline had no failure at the highest rate tried, so it is a lower bound)' : ''}`);
   out.push(`  CPU cost, baseline:                     ${costPerCall(baseline?.runs)}`);
+  out.push(`  CPU cost, media baseline:               ${costPerCall(media?.runs)}`);
   out.push(`  CPU cost, Switchboard:                  ${costPerCall(switchboard?.runs)}`);
   out.push(`  target ≥ ${TARGET_RATE} calls/s:                  ${Number.isFinite(s) ? (rateMet ? 'MET' : 'NOT MET') : 'not measured'}`);
   out.push(`  target ≥ ${TARGET_RATIO * 100} % of baseline:               ${Number.isFinite(ratio) ? (ratioMet ? 'MET' : 'NOT MET') : 'not measured'}`);
+  out.push(`  issue 16: ≥ ${MEDIA_TARGET_RATE} calls/s with media:        ${Number.isFinite(s) ? (s >= MEDIA_TARGET_RATE ? 'MET' : 'NOT MET') : 'not measured'}`);
+  out.push(`  issue 16: ≥ ${MEDIA_TARGET_RATIO * 100} % of media baseline:       ${Number.isFinite(mediaRatio) ? (mediaRatio >= MEDIA_TARGET_RATIO ? 'MET' : 'NOT MET') : 'not measured'}`);
   const rss = switchboard?.rss;
   if (rss) {
     const reached = rss.sampledPeak;
