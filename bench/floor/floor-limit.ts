@@ -145,7 +145,12 @@ export function limitVerdict(summary: FloorSummary, run: Pick<FloorRun, 'process
   return { ok: broken.length === 0, broken, saturated: firstSaturated(run.processes, options) };
 }
 
-/** A load of the floor: callers per second of the run and operators logged in. */
+/**
+ * A load of the floor: an arrival rate and the operators logged in. The search
+ * only multiplies and halves the rate, so any unit works if it is the same
+ * throughout (FloorSettings counts per second of the run, the harness's
+ * options per real second).
+ */
 export interface FloorLoad {
   arrivalsPerSecond: number;
   agents: number;
