@@ -67,7 +67,7 @@ describe('config module', () => {
   });
 
   it('sheds hotline calls under overload with limits for this machine by default, each settable by the environment (issue 16)', () => {
-    expect(loadConfig({ env: {} }).overload).toEqual({ maxLiveCalls: 3000, ngLatencyMs: 100, eventLoopDelayMs: 250, maxCallsPerSecond: 0, retryAfterSeconds: 5 });
+    expect(loadConfig({ env: {} }).overload).toEqual({ maxLiveCalls: 3000, ngLatencyMs: 100, eventLoopDelayMs: 100, maxCallsPerSecond: 0, retryAfterSeconds: 5 });
     const config = loadConfig({ env: {
       OVERLOAD_MAX_LIVE_CALLS: '5', OVERLOAD_NG_LATENCY_MS: '40', OVERLOAD_EVENT_LOOP_DELAY_MS: '0', OVERLOAD_MAX_CALLS_PER_SECOND: '12.5', OVERLOAD_RETRY_AFTER_SECONDS: '30',
     } });

@@ -24,7 +24,7 @@ export interface OverloadSignals {
   ngLatencyMs: number;
   /** ng commands unanswered within their timeout lately (NgLoadReading.timeouts). */
   ngTimeouts: number;
-  /** How late this process's event loop runs, in ms (a recent high percentile). */
+  /** How late this process's event loop runs, in ms (the mean lateness of its timers lately: EventLoopDelay). */
   eventLoopDelayMs: number;
   /** Hotline calls live in this process. */
   liveCalls: number;
