@@ -378,3 +378,31 @@ ${sendAck(2)}${options.audio ? `\n${playAudio()}` : ''}
 ${pause(options.talkMs ?? 5000)}
 ${sendBye(3)}`);
 }
+
+/**
+ * A caller the server may refuse at the door (issue 16, overload): the
+ * INVITE gets either the 2xx — then the steps run as in callerScenario — or
+ * `status` with a reason phrase matching `reason` and a Retry-After of whole
+ * seconds (RFC 3261 §20.33), which the caller ACKs. Both end the call as a
+ * success in sipp's count; any other answer, or a refusal without
+ * Retry-After, fails it.
+ */
+export function refusableCallerScenario(options: { from: string; to: string; steps: CallerStep[]; refusal: { status: number; reason: string } }): string {
+  const answered = callerScenario({ from: options.from, to: options.to, steps: options.steps });
+  const refused = `  <recv response="${options.refusal.status}" optional="true" next="refused">
+    <action>
+      <ereg regexp="^SIP/2\\.0 ${options.refusal.status} ${options.refusal.reason}" search_in="msg" check_it="true" assign_to="refusal_line"/>
+      <ereg regexp="[0-9]+" search_in="hdr" header="Retry-After:" check_it="true" assign_to="retry_after"/>
+    </action>
+  </recv>`;
+  const answer = receiveAnswer();
+  if (!answered.includes(answer) || !answered.includes('</scenario>')) throw new Error('callerScenario no longer has the expected shape: update refusableCallerScenario');
+  return answered
+    .replace(answer, `${refused}\n${answer}`)
+    .replace('</scenario>', `  <nop next="end"/>
+  <label id="refused"/>
+${ackFailure(options.to, 1)}
+${referenceVariables('refusal_line', 'retry_after')}
+  <label id="end"/>
+</scenario>`);
+}
