@@ -54,18 +54,20 @@ function charts(summary: FloorSummary, run: FloorRun): string[] {
   const predicted = summary.erlangC.measured?.serviceLevel;
   const c = run.settings.compression;
   const x = `seconds of the run${c === 1 ? '' : ` (× ${c} for the floor's real time)`}`;
+  // One x range for all four, so a moment lines up from chart to chart.
+  const xRange = [0, Math.max(1, (run.endedAtMs - run.startedAtMs) / 1000)] as const;
   return [
     lineChart({
-      title: `Service level A, rolling (answered within ${run.settings.serviceLevelSeconds} s real ÷ offered)`, xLabel: x, yLabel: '%', yMax: 100,
+      title: `Service level A, rolling (answered within ${run.settings.serviceLevelSeconds} s real ÷ offered)`, xLabel: x, xRange, yLabel: '%', yMax: 100,
       series: [{ name: 'service level', points: rollingServiceLevel(run, summary) }],
       ...(predicted === undefined ? {} : { reference: { y: predicted * 100, label: `Erlang C ${(predicted * 100).toFixed(1)} %` } }),
     }),
-    lineChart({ title: 'Waiting callers', xLabel: x, yLabel: 'callers', series: [{ name: 'waiting', points: snapshotSeries(run, 'waiting') }] }),
+    lineChart({ title: 'Waiting callers', xLabel: x, xRange, yLabel: 'callers', series: [{ name: 'waiting', points: snapshotSeries(run, 'waiting') }] }),
     lineChart({
-      title: 'Concurrent calls', xLabel: x, yLabel: 'calls',
+      title: 'Concurrent calls', xLabel: x, xRange, yLabel: 'calls',
       series: [{ name: 'in the IVR', points: snapshotSeries(run, 'inIvr') }, { name: 'talking', points: snapshotSeries(run, 'talking') }],
     }),
-    lineChart({ title: 'CPU per component (100 % = one core)', xLabel: x, yLabel: '% of one core', series: cpuSeries(run) }),
+    lineChart({ title: 'CPU per component (100 % = one core)', xLabel: x, xRange, yLabel: '% of one core', series: cpuSeries(run) }),
   ];
 }
 

@@ -21,11 +21,16 @@ export interface LineChart {
   yMax?: number;
   /** A dashed horizontal line, e.g. a target. */
   reference?: { y: number; label: string };
+  /** Fix the x range (the run's whole length, so charts of one run line up); otherwise the data's. */
+  xRange?: readonly [number, number];
 }
 
 const WIDTH = 720;
-const HEIGHT = 260;
-const PAD = { left: 56, right: 16, top: 28, bottom: 40 };
+const PLOT_HEIGHT = 190;
+const PAD = { left: 56, right: 16, bottom: 40 };
+/** Title, then the legend's rows, then the plot. */
+const TITLE_HEIGHT = 26;
+const LEGEND_ROW = 14;
 /** Distinguishable on white and for the common colour blindnesses (Okabe–Ito). */
 const LEGEND_COLUMNS = 5;
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
@@ -52,33 +57,35 @@ function label(value: number): string {
 
 export function lineChart(chart: LineChart): string {
   const all = chart.series.flatMap((s) => s.points);
-  const xMin = all.length > 0 ? Math.min(...all.map((p) => p[0])) : 0;
-  const xMaxRaw = all.length > 0 ? Math.max(...all.map((p) => p[0])) : 1;
+  const xMin = chart.xRange?.[0] ?? (all.length > 0 ? Math.min(...all.map((p) => p[0])) : 0);
+  const xMaxRaw = chart.xRange?.[1] ?? (all.length > 0 ? Math.max(...all.map((p) => p[0])) : 1);
   const xMax = xMaxRaw > xMin ? xMaxRaw : xMin + 1;
   const dataMax = all.length > 0 ? Math.max(...all.map((p) => p[1]), chart.reference?.y ?? 0) : 1;
   const yTicks = niceTicks(chart.yMax ?? (dataMax > 0 ? dataMax : 1));
   const yMax = chart.yMax ?? yTicks[yTicks.length - 1] ?? 1;
+  const top = TITLE_HEIGHT + Math.ceil(chart.series.length / LEGEND_COLUMNS) * LEGEND_ROW + 6;
+  const height = top + PLOT_HEIGHT + PAD.bottom;
   const plotW = WIDTH - PAD.left - PAD.right;
-  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const plotH = PLOT_HEIGHT;
   const x = (v: number): number => PAD.left + ((v - xMin) / (xMax - xMin)) * plotW;
-  const y = (v: number): number => PAD.top + plotH - (Math.min(Math.max(v, 0), yMax) / yMax) * plotH;
+  const y = (v: number): number => top + plotH - (Math.min(Math.max(v, 0), yMax) / yMax) * plotH;
   const f = (v: number): string => v.toFixed(1);
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeXml(chart.title)}">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeXml(chart.title)}">`);
   parts.push(`<title>${escapeXml(chart.title)}</title>`);
   parts.push(`<text x="${PAD.left}" y="18" font-size="14" font-weight="bold">${escapeXml(chart.title)}</text>`);
   for (const t of yTicks.filter((v) => v <= yMax)) {
     parts.push(`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${f(y(t))}" y2="${f(y(t))}" stroke="#ddd"/>`);
     parts.push(`<text x="${PAD.left - 6}" y="${f(y(t) + 4)}" font-size="11" text-anchor="end">${label(t)}</text>`);
   }
-  for (const t of niceTicks(xMax - xMin, 8)) {
-    parts.push(`<text x="${f(x(xMin + t))}" y="${HEIGHT - PAD.bottom + 16}" font-size="11" text-anchor="middle">${label(xMin + t)}</text>`);
+  for (const t of niceTicks(xMax - xMin, 8).filter((v) => v <= xMax - xMin + 1e-9)) {
+    parts.push(`<text x="${f(x(xMin + t))}" y="${height - PAD.bottom + 16}" font-size="11" text-anchor="middle">${label(xMin + t)}</text>`);
   }
-  parts.push(`<line x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="#444"/>`);
-  parts.push(`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}" stroke="#444"/>`);
-  parts.push(`<text x="${PAD.left + plotW / 2}" y="${HEIGHT - 6}" font-size="11" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`);
-  parts.push(`<text x="12" y="${PAD.top + plotH / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${PAD.top + plotH / 2})">${escapeXml(chart.yLabel)}</text>`);
+  parts.push(`<line x1="${PAD.left}" x2="${PAD.left}" y1="${top}" y2="${top + plotH}" stroke="#444"/>`);
+  parts.push(`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#444"/>`);
+  parts.push(`<text x="${PAD.left + plotW / 2}" y="${height - 6}" font-size="11" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`);
+  parts.push(`<text x="12" y="${top + plotH / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${top + plotH / 2})">${escapeXml(chart.yLabel)}</text>`);
   if (chart.reference) {
     const ry = f(y(chart.reference.y));
     parts.push(`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${ry}" y2="${ry}" stroke="#888" stroke-dasharray="6 4"/>`);
@@ -91,11 +98,11 @@ export function lineChart(chart: LineChart): string {
       parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${path}"><title>${escapeXml(s.name)}</title></polyline>`);
     }
     const lx = PAD.left + 8 + (i % LEGEND_COLUMNS) * 128;
-    const ly = PAD.top + 4 + Math.floor(i / LEGEND_COLUMNS) * 14;
+    const ly = TITLE_HEIGHT + Math.floor(i / LEGEND_COLUMNS) * LEGEND_ROW;
     parts.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${colour}"/>`);
     parts.push(`<text x="${lx + 14}" y="${ly + 9}" font-size="11">${escapeXml(s.name)}</text>`);
   });
-  if (all.length === 0) parts.push(`<text x="${PAD.left + plotW / 2}" y="${PAD.top + plotH / 2}" font-size="12" text-anchor="middle" fill="#888">no data</text>`);
+  if (all.length === 0) parts.push(`<text x="${PAD.left + plotW / 2}" y="${top + plotH / 2}" font-size="12" text-anchor="middle" fill="#888">no data</text>`);
   parts.push('</svg>');
   return parts.join('\n');
 }

@@ -179,6 +179,16 @@ describe('report helpers', () => {
     expect(niceTicks(0)).toEqual([0]);
   });
 
+  it('a fixed x range places points on the run\'s timeline, and the y axis reaches past the highest point', () => {
+    const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', xRange: [0, 100], series: [{ name: 's', points: [[50, 7], [100, 6]] }] });
+    // The plot spans x 56…704: second 50 of 100 is its middle; 7 sits below the top tick (8), 6 lower still.
+    const [first, second] = /points="([^"]+)"/.exec(svg)![1]!.split(' ').map((p) => p.split(',').map(Number));
+    expect(first![0]).toBe(380);
+    expect(second![0]).toBe(704);
+    expect(first![1]).toBeLessThan(second![1]!);
+    expect(svg).toContain('>8</text>');
+  });
+
   it('a chart with no data says so instead of drawing nothing', () => {
     const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', points: [] }] });
     expect(svg).toContain('no data');
