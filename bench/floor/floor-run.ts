@@ -30,6 +30,8 @@ export interface FloorSettings {
   wrapUpSeconds: number;
   /** Mean patience of a waiting caller before abandoning, before compression, seconds (exponential); null: nobody abandons. */
   patienceMeanSeconds: number | null;
+  /** Share of callers who have a patience at all (the others wait as long as it takes); absent: every caller has one. */
+  impatientShare?: number;
   /** Service-level threshold before compression, seconds (seeds: 20). */
   serviceLevelSeconds: number;
   /** Share of each caller kind among arrivals; sums to 1. */
@@ -66,6 +68,8 @@ export interface FloorCallRow {
   queuedAtMs: number | null;
   answeredAtMs: number | null;
   endedAtMs: number | null;
+  /** calls.routing_reason: why the routing sent the call where it went. */
+  routingReason?: string | null;
   /** The recording of an answered call: null when there is none; rms of each channel when there is. */
   recording: { path: string; callerRms: number; agentRms: number } | null;
 }
@@ -117,4 +121,16 @@ export interface FloorRun {
   rtpengineSessionsLeft: number;
   /** Distinct error lines of Switchboard's log (level ≥ error), with counts. */
   logErrors: Array<{ message: string; count: number }>;
+  /** The floor's agents by ACD state once the run was over (all should be ready). */
+  agentStatesAtEnd?: Record<string, number>;
+  /** Each INVITE's send time (sipp's log) minus its due time, ms: how well the arrivals kept to the Poisson schedule. */
+  inviteLagsMs?: number[];
+  /** The floor's staff by ACD agent id (string, as FloorCallRow.agentId): operators, key-account managers, finance. */
+  agentRoles?: Record<string, string>;
+  /** sipp processes that served the agents' phones. */
+  phoneProcesses?: number;
+  /** The callers' sipp error log, first lines ('' when clean). */
+  callerSippErrors?: string;
+  /** What ivrAudioMs measures from and to. */
+  ivrAudioSource?: string;
 }

@@ -1,0 +1,237 @@
+/**
+ * `npm run bench:floor` (issue 16): a call-centre floor simulated on this
+ * machine with every real component — a private Postgres, Switchboard as its
+ * own process (which starts Redis, rtpengine and drachtio-server), sipp
+ * phones for the agents and sipp callers — and the figures of the run.
+ * Prints figures; never fails on time. Everything it starts is stopped in a
+ * `finally`; all traffic stays on 127.0.0.1.
+ *
+ *   npm run bench:floor -- --quick           the CI-sized run (50 agents, 2 min of arrivals, compression 10)
+ *   npm run bench:floor -- --agents 250 --minutes 5
+ *   npm run bench:floor -- --find-limit
+ *
+ * See floor-plan.ts USAGE for every option. `runFloor()` is what the E2E
+ * test calls; `main()` prints.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findExecutable } from '../../src/platform/managed-process';
+import { eventually } from '../../test/helpers/eventually';
+import { cleanUp, cleanUpMark, cleanUpOnSignals, tempDir } from '../lib/cleanup';
+import { fmt, log, mb } from '../lib/format';
+import { ProcessUsageSampler, componentOf } from '../lib/process-usage';
+import { createFloorClients, createFloorStaff, setAgentsReady, startFloorPhones } from './floor-agents';
+import { startCallers } from './floor-callers';
+import { readAcdEvents, readCallRows, rtpengineSessionsLeft, WallboardSampler } from './floor-collect';
+import { agentTime, fillInIvr, ivrStartDelays, logErrors, ringLatencies } from './floor-derive';
+import { summariseFloorRun, type FloorSummary } from './floor-metrics';
+import { floorSettings, floorStaffing, loadDerivation, parseFloorArgs, planCalls, raiseLoad, USAGE, type FloorOptions } from './floor-plan';
+import type { FloorRun, ProcessSample } from './floor-run';
+import { startFloorSystem } from './floor-system';
+import { tonePcap } from './floor-tone';
+
+/** Why a floor run cannot happen on this machine, or null. */
+export function floorPrerequisites(): string | null {
+  if (!findExecutable(process.env.DRACHTIO_BINARY ?? 'drachtio')) return 'no drachtio-server binary (`drachtio`) on PATH';
+  if (!findExecutable('sipp')) return 'sipp is not installed (apt-get install sip-tester)';
+  if (!findExecutable('rtpengine')) return 'rtpengine is not installed (apt-get install rtpengine-daemon)';
+  return null;
+}
+
+/** Process command name → the component it is part of: the only `node` below the bench is Switchboard. */
+function floorComponent(comm: string): string {
+  if (comm === 'node' || comm === 'MainThread') return 'switchboard';
+  return componentOf(comm);
+}
+
+/** One run of the floor at `options`' load; everything it started is stopped before it returns. */
+export async function runFloor(options: FloorOptions, runTag = '1', progress: (line: string) => void = log): Promise<FloorRun> {
+  const mark = cleanUpMark();
+  try {
+    const settings = floorSettings(options);
+    const staffing = floorStaffing(options.agents);
+    progress(`starting Postgres and Switchboard (its own process: Redis, rtpengine, drachtio-server)…`);
+    const system = await startFloorSystem({ logLevel: process.env.FLOOR_LOG_LEVEL ?? 'warn', rtpPorts: { min: 20_000, max: 32_000 } });
+    progress(`Switchboard up at ${system.baseUrl}; creating ${staffing.operators} operators, ${staffing.keyAccountManagers} key-account managers, ${staffing.finance} finance agents and the callers' clients through the API…`);
+    const agents = await createFloorStaff(system, staffing, settings, runTag);
+    const numbers = await createFloorClients(system, agents, runTag);
+    const calls = planCalls(settings, numbers, runTag);
+
+    const dir = tempDir('floor-sipp-');
+    mkdirSync(dir, { recursive: true });
+    const callerTone = path.join(dir, 'caller-440hz.pcap');
+    const agentTone = path.join(dir, 'agent-660hz.pcap');
+    writeFileSync(callerTone, tonePcap({ hz: 440, seconds: 900, ssrc: 0x440 }));
+    writeFileSync(agentTone, tonePcap({ hz: 660, seconds: 900, ssrc: 0x660 }));
+    const phoneCount = Math.ceil(agents.length / staffing.agentsPerPhone);
+    progress(`registering ${agents.length} phones from ${phoneCount} sipp processes…`);
+    const phones = await startFloorPhones({ system, agents, perPhone: staffing.agentsPerPhone, settings, dir, tonePcap: agentTone, callsPerPhone: Math.ceil((calls.length * 3) / phoneCount) + 100 });
+    await setAgentsReady(system, agents);
+    const agentIds = new Set(agents.map((a) => a.staffId));
+
+    const usage = new ProcessUsageSampler({ rootComponent: 'bench', componentOf: floorComponent });
+    const wallboard = new WallboardSampler(system, agentIds);
+    const timeoutSeconds = Math.ceil(settings.arrivalSeconds + 120 + 1800 / settings.compression);
+    progress(`${calls.length} callers due over ${fmt(settings.arrivalSeconds)} s (${settings.arrivalsPerSecond.toFixed(2)}/s of run time); all Ready, calling…`);
+    usage.start();
+    wallboard.start();
+    const startedAtMs = Date.now();
+    const callers = await startCallers({ target: system.sipTarget, calls, dir, tonePcap: callerTone, runTag, timeoutSeconds });
+    const ticker = setInterval(() => {
+      const lines = callers.logLines();
+      progress(`  ${lines.filter((l) => l.what === 'invite').length} INVITEs sent, ${lines.filter((l) => l.what === 'ended').length} calls ended at the caller`);
+    }, 30_000);
+    const exit = await callers.done;
+    clearInterval(ticker);
+    progress(`callers done (sipp exit ${exit}); waiting for the rows and the agents' wrap-up…`);
+    const sipCallIds = calls.map((c) => c.sipCallId);
+    await eventually(async () => (await readCallRows(system.db, sipCallIds)).rows.length, (n) => n >= calls.length, 60_000, 1000);
+    await eventually(() => readAcdEvents(system.db, startedAtMs), (events) => settledAgents(events, agentIds), 30_000, 1000);
+    const endedAtMs = Date.now();
+    const processes = toProcessSamples(usage);
+    usage.stop();
+    const snapshots = wallboard.stop();
+
+    const { rows, ivr, ivrStarted } = await readCallRows(system.db, sipCallIds);
+    const events = await readAcdEvents(system.db, startedAtMs);
+    const phoneLines = phones.logLines();
+    const callerLines = callers.logLines();
+    const sessionsLeft = await eventually(() => rtpengineSessionsLeft(system.ngPort), (n) => n === 0, 20_000, 500);
+    const agentStatesAtEnd: Record<string, number> = {};
+    for (const agent of await system.api<Array<{ staffId: number; state: string }>>('GET', '/api/agents')) {
+      if (agentIds.has(agent.staffId)) agentStatesAtEnd[agent.state] = (agentStatesAtEnd[agent.state] ?? 0) + 1;
+    }
+    const due = new Map(calls.map((c) => [c.sipCallId, c.dueAtMs]));
+    const inviteLagsMs = callerLines.filter((l) => l.what === 'invite').map((l) => l.atMs - callers.startedAtMs - (due.get(l.fields[0] ?? '') ?? 0));
+    await phones.stop();
+    await system.stop();
+    return {
+      settings, startedAtMs, endedAtMs, placed: calls, rows,
+      ringLatenciesMs: ringLatencies(events, phoneLines),
+      ivrAudioMs: ivrStartDelays(callerLines, ivrStarted),
+      processes, snapshots: fillInIvr(snapshots, ivr),
+      agentTime: agentTime(events, agentIds, startedAtMs, endedAtMs),
+      rtpengineSessionsLeft: sessionsLeft ?? -1,
+      logErrors: logErrors(readFileSync(system.logFile, 'utf8')),
+      agentStatesAtEnd, inviteLagsMs, agentRoles: Object.fromEntries(agents.map((a) => [String(a.staffId), a.role])), phoneProcesses: phones.processes, callerSippErrors: callers.errors(),
+      ivrAudioSource: "caller's INVITE (sipp log) → Switchboard's ivr_started_at (call row): the IVR's first prompt is sent right after; sipp cannot timestamp RTP it receives",
+    };
+  } finally {
+    await cleanUp(mark);
+  }
+}
+
+/** Every floor agent's last state event says ready (the ACD ended their wrap-up), or there are no events yet to go by. */
+function settledAgents(events: ReadonlyArray<{ type: string; agentId: number | null; data: Record<string, unknown> }>, agents: ReadonlySet<number>): boolean {
+  const last = new Map<number, string>();
+  for (const e of events) if (e.type === 'agent_state' && e.agentId !== null && agents.has(e.agentId)) last.set(e.agentId, String(e.data.to));
+  return [...last.values()].every((s) => s === 'ready');
+}
+
+function toProcessSamples(usage: ProcessUsageSampler): ProcessSample[] {
+  return usage.series().map((p) => ({ atMs: p.atMs, component: p.component, cpuPercent: p.cpuPercent, rssBytes: p.rssBytes }));
+}
+
+/** The lines a run prints (until the report module lands: counts and the main figures). */
+export function floorLines(run: FloorRun, summary: FloorSummary): string[] {
+  const pct = (x: number | null): string => (x === null ? '–' : `${fmt(x * 100, 1)} %`);
+  const s = (x: number | null): string => (x === null ? '–' : `${fmt(x / 1000, 1)} s`);
+  const lags = [...(run.inviteLagsMs ?? [])].sort((a, b) => a - b);
+  const out = [
+    `placed ${run.placed.length} calls; rows ${summary.rows.written} (missing ${summary.rows.missingSipCallIds.length}, duplicated ${summary.rows.duplicates.length}); outcomes ${JSON.stringify(summary.calls.all.byOutcome)}`,
+    `recordings: ${summary.recordings.present} of ${summary.recordings.answered} answered calls, ${summary.recordings.nonSilent} non-silent on both channels (missing ${summary.recordings.missingSipCallIds.length}, silent ${summary.recordings.silentSipCallIds.length})`,
+    `operator queues: offered ${summary.calls.operatorQueue.calls}, answered ${summary.calls.operatorQueue.answered}, abandoned ${summary.calls.operatorQueue.abandoned}; service level A ${pct(summary.serviceLevel.definitionA)} / B ${pct(summary.serviceLevel.definitionB)} within ${s(summary.serviceLevelThreshold.realMs)} real; ASA ${s(summary.asa.realMs)} real; abandon ${pct(summary.abandonRate)}`,
+    `occupancy: busy ${pct(summary.occupancy.busyShare)}, talking ${pct(summary.occupancy.talkShare)} (while arriving ${pct(summary.occupancy.talkShareWhileArriving)}); Erlang C predicts SL ${pct(summary.erlangC.measured?.serviceLevel ?? null)} (nominal ${pct(summary.erlangC.nominal?.serviceLevel ?? null)}), measured ${pct(summary.erlangC.measuredServiceLevel)}`,
+    `ring latency (ACD reservation → INVITE at the phone): p50 ${fmt(summary.ringLatencyMs.p50 ?? NaN, 1)} ms, p99 ${fmt(summary.ringLatencyMs.p99 ?? NaN, 1)} ms, max ${fmt(summary.ringLatencyMs.max ?? NaN, 1)} ms over ${summary.ringLatencyMs.count}`,
+    `IVR start after INVITE: p50 ${fmt(summary.ivrAudioMs.p50 ?? NaN, 1)} ms, p99 ${fmt(summary.ivrAudioMs.p99 ?? NaN, 1)} ms over ${summary.ivrAudioMs.count} (${run.ivrAudioSource ?? ''})`,
+    `INVITEs against the Poisson schedule: median ${fmt(lags[Math.floor(lags.length / 2)] ?? NaN)} ms late, max ${fmt(lags[lags.length - 1] ?? NaN)} ms`,
+    `CPU (% of one core, mean/p95/max) and peak RSS: ${summary.cpu.map((c) => `${c.component} ${fmt(c.cpuMeanPercent ?? NaN)}/${fmt(c.cpuP95Percent ?? NaN)}/${fmt(c.cpuMaxPercent ?? NaN)} ${mb(c.rssMaxBytes ?? 0)}`).join('; ')}`,
+    `rtpengine sessions left: ${run.rtpengineSessionsLeft}; agents at the end: ${JSON.stringify(run.agentStatesAtEnd ?? {})}; Switchboard log errors: ${summary.logErrors.total} (${summary.logErrors.distinct} distinct)`,
+    ...run.logErrors.slice(0, 10).map((e) => `    ${e.count}× ${e.message}`),
+  ];
+  out.splice(1, 0, `by caller kind (→ queue or person: count): ${routesByKind(run)}`);
+  if (process.env.FLOOR_SHOW_REASONS) {
+    const rowOf = new Map(run.rows.map((r) => [r.sipCallId, r]));
+    for (const call of run.placed.filter((c) => c.kind === 'key' || c.kind === 'debtor' || c.kind === 'unknown').slice(0, 12)) {
+      out.push(`    ${call.kind} ${call.callerNumber} digits ${call.digits}: ${rowOf.get(call.sipCallId)?.routingReason ?? '(no row)'}`);
+    }
+  }
+  if (run.callerSippErrors) out.push(`caller sipp errors (first lines):\n${run.callerSippErrors}`);
+  return out;
+}
+
+/** Where each kind of caller ended up: "market 40 (operators→operator 38, operators:abandoned_queue 2)" (queue → who answered), so that the routing of the mix can be checked. */
+export function routesByKind(run: FloorRun): string {
+  const rowOf = new Map(run.rows.map((r) => [r.sipCallId, r]));
+  const byKind = new Map<string, Map<string, number>>();
+  for (const call of run.placed) {
+    const row = rowOf.get(call.sipCallId);
+    const answeredBy = row?.agentId ? run.agentRoles?.[row.agentId] : undefined;
+    const where = !row ? '(no row)' : answeredBy ? `${row.queue ?? 'direct'}→${answeredBy}` : `${row.queue ?? 'direct'}:${row.outcome}`;
+    const counts = byKind.get(call.kind) ?? new Map<string, number>();
+    counts.set(where, (counts.get(where) ?? 0) + 1);
+    byKind.set(call.kind, counts);
+  }
+  return [...byKind.entries()]
+    .map(([kind, counts]) => `${kind} ${[...counts.values()].reduce((a, b) => a + b, 0)} (${[...counts.entries()].map(([w, n]) => `${w} ${n}`).join(', ')})`)
+    .join('; ');
+}
+
+async function main(): Promise<void> {
+  let options: FloorOptions;
+  try {
+    options = parseFloorArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  const missing = floorPrerequisites();
+  if (missing) {
+    console.log(`The floor benchmark cannot run here: ${missing}.`);
+    return;
+  }
+  console.log(`Floor benchmark${options.quick ? ' (quick)' : ''} — ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; seed ${options.seed}`);
+  for (const line of loadDerivation(options)) console.log(line);
+  const runs: Array<{ options: FloorOptions; summary: FloorSummary }> = [];
+  let current = options;
+  for (let n = 1; ; n++) {
+    const run = await runFloor(current, String(n));
+    const summary = summariseFloorRun(run);
+    console.log(['', '='.repeat(100), `FLOOR RUN ${n}: ${current.agents} agents, ${current.ratePerSecond.toFixed(3)} calls/s real, compression ${current.compression}`, '='.repeat(100), ...floorLines(run, summary)].join('\n'));
+    runs.push({ options: current, summary });
+    if (!options.findLimit) break;
+    const broken = limitBroken(summary);
+    if (broken) {
+      const good = runs[runs.length - 2];
+      console.log(`\nlimit: the load of run ${n} broke a bound (${broken}); the last good load: ${good ? `${good.options.agents} agents at ${good.options.ratePerSecond.toFixed(3)} calls/s real` : 'none (the first load already broke it)'}`);
+      break;
+    }
+    current = raiseLoad(current);
+  }
+}
+
+/** Until floor-limit's verdict is wired in: the correctness bounds and the design's latency targets. */
+function limitBroken(summary: FloorSummary): string | null {
+  if (summary.rows.missingSipCallIds.length > 0) return `${summary.rows.missingSipCallIds.length} rows missing`;
+  if (summary.recordings.silentSipCallIds.length + summary.recordings.missingSipCallIds.length > 0) return 'recordings missing or silent';
+  if ((summary.ringLatencyMs.p99 ?? 0) >= 100) return `ring latency p99 ${fmt(summary.ringLatencyMs.p99 ?? NaN)} ms ≥ 100 ms`;
+  if ((summary.ivrAudioMs.p99 ?? 0) >= 500) return `IVR audio p99 ${fmt(summary.ivrAudioMs.p99 ?? NaN)} ms ≥ 500 ms`;
+  return null;
+}
+
+if (require.main === module) {
+  cleanUpOnSignals();
+  main()
+    .catch((err: unknown) => {
+      console.error('floor bench failed:', err);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      await cleanUp(0);
+      setTimeout(() => process.exit(), 500).unref();
+    });
+}
+
+export { USAGE };
