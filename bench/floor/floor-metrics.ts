@@ -83,6 +83,12 @@ export interface ErlangComparison {
   /** Which measured SL Erlang C is compared with: A without patience (every offered call should be answered), B with it. */
   comparedDefinition: 'A' | 'B';
   measuredServiceLevel: number | null;
+  /**
+   * The measured SL's binomial standard error, in points: √(p(1−p)/n) over the
+   * calls it counts. Consecutive callers' waits are correlated, so the real
+   * noise is larger: a deviation within ~2 of these is no evidence either way.
+   */
+  measuredStandardErrorPoints: number | null;
   /** From the settings: operators' share of the arrival rate, talk + wrap-up + mean ring. */
   nominal: ErlangPrediction | null;
   /** From this run: offered ÷ arrival window, agent time per answered call, mean ring. The one the limit's bound uses. */
@@ -302,6 +308,8 @@ interface ErlangMeasures {
   answered: number;
   abandoned: number;
   measuredServiceLevel: number | null;
+  /** The calls the compared definition divides by. */
+  measuredCalls: number;
   comparedDefinition: 'A' | 'B';
 }
 
@@ -331,6 +339,7 @@ function erlangComparison(run: FloorRun, m: ErlangMeasures, kinds: readonly Call
   const comparison: ErlangComparison = {
     comparedDefinition: m.comparedDefinition,
     measuredServiceLevel: sl,
+    measuredStandardErrorPoints: sl === null || m.measuredCalls === 0 ? null : Math.sqrt((sl * (1 - sl)) / m.measuredCalls) * 100,
     nominal,
     measured,
     abandonersRemoved,
@@ -400,6 +409,7 @@ export function summariseFloorRun(run: FloorRun, options: FloorMetricsOptions = 
     erlangC: erlangComparison(run, {
       offered: aggregate.offered, answered: aggregate.answered, abandoned: aggregate.abandoned,
       measuredServiceLevel: patient ? definitionA : definitionB, comparedDefinition: patient ? 'A' : 'B',
+      measuredCalls: patient ? aggregate.offered : aggregate.answered + aggregate.abandonedAfterSl,
     }, options.operatorCallerKinds ?? OPERATOR_CALLER_KINDS, arrivalWindowMs),
     concurrency: concurrencyOf(run, arrivalEndMs),
     ringLatencyMs: describe(run.ringLatenciesMs),

@@ -105,7 +105,9 @@ export function floorFigureRows(summary: FloorSummary, run: FloorRun): FigureRow
     row('service-level threshold T', `${seconds(s.serviceLevelThreshold.realMs)} real (${seconds(s.serviceLevelThreshold.runMs)} of run)`),
     row('service level A: answered ≤ T ÷ offered', pct(s.serviceLevel.definitionA)),
     row('service level B: answered ≤ T ÷ (answered + abandoned after T)', pct(s.serviceLevel.definitionB)),
-    row(`service level ${e.comparedDefinition} − Erlang C (run's own inputs)`, points(e.deviationFromMeasuredPoints),
+    row(`service level ${e.comparedDefinition} − Erlang C (run's own inputs)`,
+      e.measuredStandardErrorPoints === null ? points(e.deviationFromMeasuredPoints)
+        : `${points(e.deviationFromMeasuredPoints)} (noise: ±${(2 * e.measuredStandardErrorPoints).toFixed(1)} at 2 binomial σ, more in truth)`,
       `≥ −${LIMIT_BOUNDS.serviceLevelBelowErlangPoints} points`, atMost(below, LIMIT_BOUNDS.serviceLevelBelowErlangPoints)),
     prediction('measured', e.measured, e.deviationFromMeasuredPoints),
     prediction('nominal', e.nominal, e.deviationFromNominalPoints),

@@ -210,6 +210,8 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
     // Nobody has a patience: compared with definition A, 8 of 10.
     expect(s.erlangC.comparedDefinition).toBe('A');
     expect(s.erlangC.deviationFromMeasuredPoints).toBeCloseTo((0.8 - predicted) * 100, 9);
+    // 8 of 10 in time: √(0.8 × 0.2 / 10) = 12.6 points of binomial noise.
+    expect(s.erlangC.measuredStandardErrorPoints).toBeCloseTo(Math.sqrt(0.016) * 100, 9);
     expect(s.erlangC.abandonmentNote).toBeNull();
   });
 
@@ -220,6 +222,8 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
     const s = summariseFloorRun(run);
     expect(s.erlangC.comparedDefinition).toBe('B');
     expect(s.erlangC.measuredServiceLevel).toBeCloseTo(18 / 19, 12);
+    // Definition B divides by 18 answered + 1 abandoned after T.
+    expect(s.erlangC.measuredStandardErrorPoints).toBeCloseTo(Math.sqrt(((18 / 19) * (1 / 19)) / 19) * 100, 9);
     // 20 offered in 400 s × 180 s = 9 Erl; 18 of them arriving = 8.1 Erl: Erlang C is kinder with fewer callers.
     expect(s.erlangC.measured?.trafficErlangs).toBeCloseTo(9, 12);
     expect(s.erlangC.abandonersRemoved?.trafficErlangs).toBeCloseTo(8.1, 12);
