@@ -19,14 +19,16 @@ import path from 'node:path';
 import { findExecutable } from '../../src/platform/managed-process';
 import { eventually } from '../../test/helpers/eventually';
 import { cleanUp, cleanUpMark, cleanUpOnSignals, tempDir } from '../lib/cleanup';
-import { fmt, log, mb } from '../lib/format';
+import { fmt, log } from '../lib/format';
 import { ProcessUsageSampler, componentOf } from '../lib/process-usage';
 import { createFloorClients, createFloorStaff, setAgentsReady, startFloorPhones } from './floor-agents';
 import { startCallers } from './floor-callers';
 import { readAcdEvents, readCallRows, rtpengineSessionsLeft, WallboardSampler } from './floor-collect';
 import { agentTime, fillInIvr, ivrStartDelays, logErrors, ringLatencies } from './floor-derive';
+import { limitStep, limitVerdict, nextLoad, type FloorLoad, type LimitSearch, type LimitStep } from './floor-limit';
 import { summariseFloorRun, type FloorSummary } from './floor-metrics';
-import { floorSettings, floorStaffing, loadDerivation, parseFloorArgs, planCalls, raiseLoad, USAGE, type FloorOptions } from './floor-plan';
+import { floorSettings, floorStaffing, loadDerivation, parseFloorArgs, planCalls, USAGE, type FloorOptions } from './floor-plan';
+import { FLOOR_REPORT_FILES, floorHtmlReport, floorLimitReport, floorReportDir, floorTextReport } from './floor-report';
 import type { FloorRun, ProcessSample } from './floor-run';
 import { startFloorSystem } from './floor-system';
 import { tonePcap } from './floor-tone';
@@ -133,24 +135,20 @@ function toProcessSamples(usage: ProcessUsageSampler): ProcessSample[] {
   return usage.series().map((p) => ({ atMs: p.atMs, component: p.component, cpuPercent: p.cpuPercent, rssBytes: p.rssBytes }));
 }
 
-/** The lines a run prints (until the report module lands: counts and the main figures). */
+/** The most agents --find-limit registers phones for (about 50 sipp phone processes). */
+const MAX_AGENTS = 1250;
+
+/** What the harness adds to the report: counts at a glance, where each kind of caller went, how the arrivals kept to schedule, the agents at the end. */
 export function floorLines(run: FloorRun, summary: FloorSummary): string[] {
-  const pct = (x: number | null): string => (x === null ? '–' : `${fmt(x * 100, 1)} %`);
-  const s = (x: number | null): string => (x === null ? '–' : `${fmt(x / 1000, 1)} s`);
   const lags = [...(run.inviteLagsMs ?? [])].sort((a, b) => a - b);
   const out = [
-    `placed ${run.placed.length} calls; rows ${summary.rows.written} (missing ${summary.rows.missingSipCallIds.length}, duplicated ${summary.rows.duplicates.length}); outcomes ${JSON.stringify(summary.calls.all.byOutcome)}`,
-    `recordings: ${summary.recordings.present} of ${summary.recordings.answered} answered calls, ${summary.recordings.nonSilent} non-silent on both channels (missing ${summary.recordings.missingSipCallIds.length}, silent ${summary.recordings.silentSipCallIds.length})`,
-    `operator queues: offered ${summary.calls.operatorQueue.calls}, answered ${summary.calls.operatorQueue.answered}, abandoned ${summary.calls.operatorQueue.abandoned}; service level A ${pct(summary.serviceLevel.definitionA)} / B ${pct(summary.serviceLevel.definitionB)} within ${s(summary.serviceLevelThreshold.realMs)} real; ASA ${s(summary.asa.realMs)} real; abandon ${pct(summary.abandonRate)}`,
-    `occupancy: busy ${pct(summary.occupancy.busyShare)}, talking ${pct(summary.occupancy.talkShare)} (while arriving ${pct(summary.occupancy.talkShareWhileArriving)}); Erlang C predicts SL ${pct(summary.erlangC.measured?.serviceLevel ?? null)} (nominal ${pct(summary.erlangC.nominal?.serviceLevel ?? null)}), measured ${pct(summary.erlangC.measuredServiceLevel)}`,
-    `ring latency (ACD reservation → INVITE at the phone): p50 ${fmt(summary.ringLatencyMs.p50 ?? NaN, 1)} ms, p99 ${fmt(summary.ringLatencyMs.p99 ?? NaN, 1)} ms, max ${fmt(summary.ringLatencyMs.max ?? NaN, 1)} ms over ${summary.ringLatencyMs.count}`,
-    `IVR start after INVITE: p50 ${fmt(summary.ivrAudioMs.p50 ?? NaN, 1)} ms, p99 ${fmt(summary.ivrAudioMs.p99 ?? NaN, 1)} ms over ${summary.ivrAudioMs.count} (${run.ivrAudioSource ?? ''})`,
-    `INVITEs against the Poisson schedule: median ${fmt(lags[Math.floor(lags.length / 2)] ?? NaN)} ms late, max ${fmt(lags[lags.length - 1] ?? NaN)} ms`,
-    `CPU (% of one core, mean/p95/max) and peak RSS: ${summary.cpu.map((c) => `${c.component} ${fmt(c.cpuMeanPercent ?? NaN)}/${fmt(c.cpuP95Percent ?? NaN)}/${fmt(c.cpuMaxPercent ?? NaN)} ${mb(c.rssMaxBytes ?? 0)}`).join('; ')}`,
-    `rtpengine sessions left: ${run.rtpengineSessionsLeft}; agents at the end: ${JSON.stringify(run.agentStatesAtEnd ?? {})}; Switchboard log errors: ${summary.logErrors.total} (${summary.logErrors.distinct} distinct)`,
+    `placed ${run.placed.length} calls; rows ${summary.rows.written} (missing ${summary.rows.missingSipCallIds.length}, duplicated ${summary.rows.duplicates.length}); recordings ${summary.recordings.present} of ${summary.recordings.answered} answered, ${summary.recordings.nonSilent} with sound on both channels; outcomes ${JSON.stringify(summary.calls.all.byOutcome)}`,
+    `by caller kind (queue→who answered, or queue:outcome): ${routesByKind(run)}`,
+    `INVITEs against the Poisson schedule: median ${fmt(lags[Math.floor(lags.length / 2)] ?? NaN)} ms late, max ${fmt(lags[lags.length - 1] ?? NaN)} ms (${lags.length} sent)`,
+    `phones: ${run.phoneProcesses ?? '?'} sipp processes; agents at the end: ${JSON.stringify(run.agentStatesAtEnd ?? {})}; rtpengine sessions left ${run.rtpengineSessionsLeft}; Switchboard log errors ${summary.logErrors.total}`,
     ...run.logErrors.slice(0, 10).map((e) => `    ${e.count}× ${e.message}`),
+    `IVR figure: ${run.ivrAudioSource ?? ''}`,
   ];
-  out.splice(1, 0, `by caller kind (→ queue or person: count): ${routesByKind(run)}`);
   if (process.env.FLOOR_SHOW_REASONS) {
     const rowOf = new Map(run.rows.map((r) => [r.sipCallId, r]));
     for (const call of run.placed.filter((c) => c.kind === 'key' || c.kind === 'debtor' || c.kind === 'unknown').slice(0, 12)) {
@@ -179,6 +177,10 @@ export function routesByKind(run: FloorRun): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
   let options: FloorOptions;
   try {
     options = parseFloorArgs(process.argv.slice(2));
@@ -192,33 +194,39 @@ async function main(): Promise<void> {
     console.log(`The floor benchmark cannot run here: ${missing}.`);
     return;
   }
-  console.log(`Floor benchmark${options.quick ? ' (quick)' : ''} — ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; seed ${options.seed}`);
+  console.log(`Floor benchmark${options.quick ? ' (quick)' : ''}${options.findLimit ? ', searching the limit' : ''} — ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; seed ${options.seed}`);
   for (const line of loadDerivation(options)) console.log(line);
-  const runs: Array<{ options: FloorOptions; summary: FloorSummary }> = [];
-  let current = options;
-  for (let n = 1; ; n++) {
-    const run = await runFloor(current, String(n));
+  const reportDir = path.resolve(__dirname, '..', '..', floorReportDir(new Date()));
+  mkdirSync(reportDir, { recursive: true });
+  const start: FloorLoad = { arrivalsPerSecond: options.ratePerSecond * options.compression, agents: options.agents };
+  const history: LimitStep[] = [];
+  let search: LimitSearch | undefined;
+  let load: FloorLoad | null = start;
+  for (let n = 1; load; n++) {
+    // FloorLoad counts arrivals per second of the run; the options per real second.
+    const runOptions: FloorOptions = { ...options, agents: load.agents, ratePerSecond: load.arrivalsPerSecond / options.compression };
+    const run = await runFloor(runOptions, String(n));
     const summary = summariseFloorRun(run);
-    console.log(['', '='.repeat(100), `FLOOR RUN ${n}: ${current.agents} agents, ${current.ratePerSecond.toFixed(3)} calls/s real, compression ${current.compression}`, '='.repeat(100), ...floorLines(run, summary)].join('\n'));
-    runs.push({ options: current, summary });
-    if (!options.findLimit) break;
-    const broken = limitBroken(summary);
-    if (broken) {
-      const good = runs[runs.length - 2];
-      console.log(`\nlimit: the load of run ${n} broke a bound (${broken}); the last good load: ${good ? `${good.options.agents} agents at ${good.options.ratePerSecond.toFixed(3)} calls/s real` : 'none (the first load already broke it)'}`);
-      break;
-    }
-    current = raiseLoad(current);
+    const verdict = limitVerdict(summary, run);
+    history.push(limitStep(load, summary, verdict));
+    const title = `FLOOR RUN ${n}: ${runOptions.agents} agents, ${runOptions.ratePerSecond.toFixed(3)} calls/s real (${load.arrivalsPerSecond.toFixed(2)}/s of the run), compression ${options.compression}`;
+    const text = [title, '', floorTextReport(summary, run, verdict), '', 'harness:', ...floorLines(run, summary).map((l) => `  ${l}`)].join('\n');
+    console.log(['', '='.repeat(100), text, '='.repeat(100)].join('\n'));
+    const suffix = options.findLimit ? `-run${n}` : '';
+    const file = (name: string): string => path.join(reportDir, suffix ? name.replace(/(\.\w+)$/, `${suffix}$1`) : name);
+    writeFileSync(file(FLOOR_REPORT_FILES.text), `${text}\n`);
+    writeFileSync(file(FLOOR_REPORT_FILES.summary), JSON.stringify(summary, null, 2));
+    writeFileSync(file('floor-run.json'), JSON.stringify(run));
+    if (options.findLimit) search = nextLoad(history, { start, maxAgents: MAX_AGENTS });
+    writeFileSync(file(FLOOR_REPORT_FILES.html), floorHtmlReport(summary, run, { verdict, ...(options.findLimit ? { limitHistory: history, limitSearch: search } : {}) }));
+    load = options.findLimit && search ? search.next : null;
   }
-}
-
-/** Until floor-limit's verdict is wired in: the correctness bounds and the design's latency targets. */
-function limitBroken(summary: FloorSummary): string | null {
-  if (summary.rows.missingSipCallIds.length > 0) return `${summary.rows.missingSipCallIds.length} rows missing`;
-  if (summary.recordings.silentSipCallIds.length + summary.recordings.missingSipCallIds.length > 0) return 'recordings missing or silent';
-  if ((summary.ringLatencyMs.p99 ?? 0) >= 100) return `ring latency p99 ${fmt(summary.ringLatencyMs.p99 ?? NaN)} ms ≥ 100 ms`;
-  if ((summary.ivrAudioMs.p99 ?? 0) >= 500) return `IVR audio p99 ${fmt(summary.ivrAudioMs.p99 ?? NaN)} ms ≥ 500 ms`;
-  return null;
+  if (options.findLimit) {
+    const limit = floorLimitReport(history, search);
+    writeFileSync(path.join(reportDir, FLOOR_REPORT_FILES.limit), `${limit}\n`);
+    console.log(`\n${limit}`);
+  }
+  console.log(`\nreports: ${path.relative(process.cwd(), reportDir)}/`);
 }
 
 if (require.main === module) {

@@ -74,7 +74,8 @@ export const USAGE = `npm run bench:floor -- [options]
   --impatient P       share of callers who abandon after an exponential patience (default ${FULL_DEFAULTS.impatientShare}; quick ${QUICK_DEFAULTS.impatientShare})
   --patience S        mean patience of those callers, real seconds (default ${FULL_DEFAULTS.patienceMeanSeconds})
   --quick             the CI run: ${QUICK_DEFAULTS.agents} agents, ${QUICK_DEFAULTS.minutes} min of arrivals, compression ${QUICK_DEFAULTS.compression}, few abandon
-  --find-limit        raise agents and rate together run after run until a bound breaks; print the last good load`;
+  --find-limit        run after run, agents and rate raised together (doubling, then bisecting: floor-limit nextLoad)
+                      until a bound breaks; prints the last good load and the component that saturated first`;
 
 /** The rate that keeps the seeds' occupancy with `agents` operators: the tripled peak scaled from 250 operators. */
 export function seedRateFor(agents: number): number {
@@ -323,10 +324,4 @@ export interface FloorStaffing {
  */
 export function floorStaffing(agents: number): FloorStaffing {
   return { operators: agents, keyAccountManagers: Math.max(2, Math.round(agents / 25)), finance: Math.max(2, Math.round(agents / 25)), agentsPerPhone: 25 };
-}
-
-/** The next load of --find-limit when the last one held: agents and rate up together by `step` (a share). */
-export function raiseLoad(options: FloorOptions, step = 0.25): FloorOptions {
-  const agents = Math.ceil(options.agents * (1 + step));
-  return { ...options, agents, ratePerSecond: (options.ratePerSecond * agents) / options.agents };
 }

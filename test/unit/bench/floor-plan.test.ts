@@ -1,6 +1,6 @@
 import {
   FULL_DEFAULTS, QUICK_DEFAULTS, SEED_PEAK_PER_SECOND, agentCsv, agentDraws, arrivalOffsets, callIdOf, callIdPattern, callerCsv, drawDigits, floorSettings, floorStaffing,
-  loadDerivation, parseFloorArgs, parseRate, planCalls, PlanRandom, raiseLoad, seedRateFor, type CallerNumbers,
+  loadDerivation, parseFloorArgs, parseRate, planCalls, PlanRandom, seedRateFor, type CallerNumbers,
 } from '../../../bench/floor/floor-plan';
 import { DIGIT_BRANCHES } from '../../../bench/floor/floor-scenarios';
 
@@ -38,12 +38,6 @@ describe('floor plan: options', () => {
     expect(settings).toMatchObject({ talkMeanSeconds: 180, wrapUpSeconds: 30, serviceLevelSeconds: 20, compression: 10 });
     expect(Object.values(settings.callerMix).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     expect(floorSettings({ ...FULL_DEFAULTS, impatientShare: 0 }).patienceMeanSeconds).toBeNull();
-  });
-
-  it('--find-limit raises agents and rate together, keeping the load per agent', () => {
-    const next = raiseLoad({ ...FULL_DEFAULTS, agents: 100, ratePerSecond: 1 });
-    expect(next.agents).toBe(125);
-    expect(next.ratePerSecond / next.agents).toBeCloseTo(1 / 100, 9);
   });
 
   it('staffs key-account managers and finance in proportion, never fewer than two', () => {
