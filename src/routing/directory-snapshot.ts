@@ -10,6 +10,16 @@ export interface DirectorySnapshot {
   readonly staff: readonly DirectoryStaff[];
   /** Known client type codes; when given, the validator refuses rules naming others. */
   readonly clientTypes?: readonly string[];
+  /** Per-queue settings routing applies, by queue name; a queue missing here has none. */
+  readonly queueSettings?: Readonly<Record<string, DirectoryQueueSettings>>;
+}
+
+/** What a queue's own record adds to a call routed to it. */
+export interface DirectoryQueueSettings {
+  /** Client type → priority in this queue; wins over the routing config's priorityByClientType. */
+  readonly priorityByClientType: Readonly<Record<string, number>>;
+  /** Skill → minimum level every agent of the queue needs (its own matching plan). */
+  readonly requiredSkills: Readonly<Record<string, number>>;
 }
 
 export interface DirectoryDepartment {

@@ -1,7 +1,7 @@
 import type { AvailabilityIndex, Reachability } from './availability-snapshot';
 import type { CallerChoice } from './caller-choice';
 import type { ClientFacts } from './client-facts';
-import type { DirectoryIndex, DirectoryStaff } from './directory-snapshot';
+import type { DirectoryIndex, DirectoryQueueSettings, DirectoryStaff } from './directory-snapshot';
 import type { RoutingConfig } from './routing-config-schema';
 import type { FallbackStep, PersonRole, PersonStepTarget } from './route-target';
 import type { StepSpec, TargetSpec } from './target-spec';
@@ -38,10 +38,19 @@ export function resolveTarget(spec: TargetSpec, ctx: ResolveContext): Resolution
   return out;
 }
 
-/** The queue priority a client gets when the spec does not fix one. */
-export function priorityFor(client: ClientFacts | null, config: RoutingConfig): number {
+/**
+ * The queue priority a client gets when the spec does not fix one: the
+ * queue's own priority for the client's type (the queue's setting), else the
+ * routing config's for the type, else the config's default.
+ */
+export function priorityFor(client: ClientFacts | null, config: RoutingConfig, queue?: DirectoryQueueSettings): number {
   if (!client) return config.defaults.priority;
-  return config.priorityByClientType[client.type] ?? config.defaults.priority;
+  return ownNumber(queue?.priorityByClientType, client.type) ?? ownNumber(config.priorityByClientType, client.type) ?? config.defaults.priority;
+}
+
+/** A map's own entry (a type code named like an Object.prototype member is not one). */
+function ownNumber(map: Readonly<Record<string, number>> | undefined, key: string): number | undefined {
+  return map && Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /** A key that is equal for two steps that would ring the same thing. */
@@ -111,7 +120,7 @@ function resolveStep(spec: StepSpec | TargetSpec, ctx: ResolveContext, out: Reso
           kind: 'queue',
           queue: spec.queue,
           requiredSkills: { ...(spec.requiredSkills ?? {}) },
-          priority: spec.priority ?? priorityFor(client, config),
+          priority: spec.priority ?? priorityFor(client, config, directory.snapshot.queueSettings?.[spec.queue]),
         },
         reach: availability.queue(spec.queue),
       });

@@ -1,5 +1,5 @@
 import type { MatchStage } from '../acd';
-import { PRIORITY_MAX, PRIORITY_MIN } from '../acd';
+import { PRIORITY_MAX, PRIORITY_MIN, preferLanguage } from '../acd';
 import { DIRECT_QUEUE_ID, queueStages } from '../directory/acd-profiles';
 import type { FallbackStep, RouteTarget } from '../routing/route-target';
 
@@ -9,6 +9,18 @@ export interface QueuePlan {
   priority: number;
   /** Absent: the queue's own plan. */
   stages?: MatchStage[];
+}
+
+/** What the caller brings to the plan beyond the routing decision. */
+export interface CallerPreferences {
+  /** The client's language: agents who speak it are tried first (preferLanguage), then anyone. */
+  language?: string | null;
+  /**
+   * A queue's own required skills (the directory's), needed to add the
+   * language to a queue's own plan; undefined for a queue it does not know,
+   * which then keeps its own plan untouched.
+   */
+  queueSkills?: (queue: string) => Readonly<Record<string, number>> | undefined;
 }
 
 /** A department step (no queue of its own in the chain) is given this long before the next step. */
@@ -31,7 +43,17 @@ function skillStages(requiredSkills: Readonly<Record<string, number>>): MatchSta
  * place and their time in line throughout (issue 4, preferred targets). An
  * after-hours target is not queued: null.
  */
-export function queuePlanFor(target: RouteTarget, basePriority: number): QueuePlan | null {
+export function queuePlanFor(target: RouteTarget, basePriority: number, caller: CallerPreferences = {}): QueuePlan | null {
+  const plan = routedPlan(target, basePriority);
+  const language = caller.language;
+  if (!plan || !language) return plan;
+  // A queue's own plan is written out so that the language can go in front of it.
+  const own = plan.stages ? undefined : caller.queueSkills?.(plan.queueId);
+  const stages = plan.stages ?? (own ? queueStages(own) : undefined);
+  return stages ? { ...plan, stages: preferLanguage(stages, language) } : plan;
+}
+
+function routedPlan(target: RouteTarget, basePriority: number): QueuePlan | null {
   switch (target.kind) {
     case 'after_hours':
       return null;

@@ -92,7 +92,9 @@ export async function routeCall(ctx: InboundContext, ivr: Extract<IvrOutcome, { 
   }
   if (decision.announcement) await ctx.playAndWait(prompts.fileOf(decision.announcement, language));
   ctx.basePriority = routing.document.defaults.priority;
-  const plan = queuePlanFor(decision.target, routing.document.defaults.priority);
+  const plan = queuePlanFor(decision.target, routing.document.defaults.priority, {
+    language: ctx.client?.language, queueSkills: (queue) => directory.queueSettings?.[queue]?.requiredSkills,
+  });
   if (plan) return { kind: 'queue', plan, goodbyeFile: prompts.fileOf('goodbye', language) };
   const target = decision.target;
   if (target.kind === 'after_hours') {
