@@ -1,4 +1,5 @@
 import type { PromptCatalogue } from './prompt-catalogue';
+import { QUEUE_WAIT_TEXTS } from './queue-wait-prompts';
 
 /**
  * Texts of the shipped prompts, in every language the default flow offers.
@@ -50,6 +51,7 @@ const TEXTS: Readonly<Record<string, { en: string; ru: string }>> = {
     en: 'Thank you for calling. Goodbye.',
     ru: 'Спасибо за звонок. До свидания.',
   },
+  ...QUEUE_WAIT_TEXTS,
 };
 
 /** The shipped prompt catalogue: one entry per prompt id and language. */
