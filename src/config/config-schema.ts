@@ -151,6 +151,8 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     recordings: Type.Object({ retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false }),
+    // Voicemail (issue 17): the longest message a caller may leave; its audio is kept like recordings.
+    voicemail: Type.Object({ maxSeconds: Type.Integer({ minimum: 10, maximum: 600 }) }, { additionalProperties: false }),
     // On SIGTERM/SIGINT: how long calls in progress may go on before they are ended (new calls get 503 meanwhile).
     shutdown: Type.Object({ drainSeconds: Type.Integer({ minimum: 0, maximum: 3600 }) }, { additionalProperties: false }),
     // Limits no call outlives, whatever else fails: a caller waits at most maxWaitSeconds in queues (even with the ACD's

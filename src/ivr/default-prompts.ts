@@ -47,6 +47,10 @@ const TEXTS: Readonly<Record<string, { en: string; ru: string }>> = {
     en: 'Thank you. We will call you back.',
     ru: 'Спасибо. Мы вам перезвоним.',
   },
+  voicemail_greeting: {
+    en: 'Please leave your message after the tone, then press the hash key or hang up.',
+    ru: 'Пожалуйста, оставьте сообщение после сигнала, затем нажмите решётку или положите трубку.',
+  },
   goodbye: {
     en: 'Thank you for calling. Goodbye.',
     ru: 'Спасибо за звонок. До свидания.',

@@ -2,6 +2,7 @@ import type { Acd, AcdEvent } from '../acd';
 import type { AvailabilityView } from '../acd/availability-view';
 import type { CallCheckpointStore } from '../calls/call-checkpoint-store';
 import type { CallRecordWriter } from '../calls/call-record-writer';
+import type { VoicemailSettings } from '../calls/voicemail';
 import type { PublishedConfigCache } from '../db/published-config-cache';
 import type { CallerLookup } from '../directory/caller-lookup';
 import type { FlowDocument } from '../ivr/flow-document';
@@ -76,4 +77,6 @@ export interface CallServices {
    * event loop and the live calls (issue 16); none: every call is admitted.
    */
   overload?: OverloadGuard;
+  /** Voicemail (issue 17, call-session/voicemail-phase.ts); none: a caller sent to voicemail hears goodbye. */
+  voicemail?: VoicemailSettings;
 }
