@@ -15,9 +15,8 @@
  *   mean ring to the predicted ASA. With a 2–6 s ring against T = 20 s this
  *   moves the prediction by several points; ignoring it would blame the
  *   system for the seeds' ring delay.
- * - Abandonment. Erlang C lets every caller wait for ever. See
- *   floor-metrics' `abandonmentNote` for how the comparison reads when
- *   callers have a patience.
+ * - Abandonment. Erlang C lets every caller wait for ever; with a patience
+ *   set, floor-erlang-a.ts predicts the floor instead (floor-erlang-comparison.ts).
  *
  * All inputs and outputs in real (uncompressed) seconds: Erlang C is the same
  * for a compressed run (λ × c, times ÷ c give the same A, N and T/AHT), so

@@ -7,8 +7,8 @@
  *
  *   floorHtmlReport(summary, run, extras?) → string
  *
- * Charts: service level (rolling, definition A, with the Erlang C prediction
- * as a reference line), waiting callers, concurrent calls (in the IVR /
+ * Charts: service level (rolling, definition A, with the prediction the bound
+ * uses as a reference line), waiting callers, concurrent calls (in the IVR /
  * talking), CPU per component and for the machine.
  */
 import type { LimitSearch, LimitStep, LimitVerdict } from './floor-limit';
@@ -51,7 +51,10 @@ function list(items: readonly string[]): string {
 }
 
 function charts(summary: FloorSummary, run: FloorRun): string[] {
-  const predicted = summary.erlangC.measured?.serviceLevel;
+  // The line is definition A, so the reference is each model's definition-A figure.
+  const abandonment = summary.erlangC.withAbandonment;
+  const predicted = abandonment ? abandonment.serviceLevelA : (summary.erlangC.measured?.serviceLevel ?? null);
+  const model = abandonment ? 'Erlang A' : 'Erlang C';
   const c = run.settings.compression;
   const x = `seconds of the run${c === 1 ? '' : ` (× ${c} for the floor's real time)`}`;
   // One x range for all four, so a moment lines up from chart to chart.
@@ -60,7 +63,7 @@ function charts(summary: FloorSummary, run: FloorRun): string[] {
     lineChart({
       title: `Service level A, rolling (answered within ${run.settings.serviceLevelSeconds} s real ÷ offered)`, xLabel: x, xRange, yLabel: '%', yMax: 100,
       series: [{ name: 'service level', points: rollingServiceLevel(run, summary) }],
-      ...(predicted === undefined ? {} : { reference: { y: predicted * 100, label: `Erlang C ${(predicted * 100).toFixed(1)} %` } }),
+      ...(predicted === null ? {} : { reference: { y: predicted * 100, label: `${model} ${(predicted * 100).toFixed(1)} %` } }),
     }),
     lineChart({ title: 'Waiting callers', xLabel: x, xRange, yLabel: 'callers', series: [{ name: 'waiting', points: snapshotSeries(run, 'waiting') }] }),
     lineChart({

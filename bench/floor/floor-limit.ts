@@ -11,7 +11,10 @@
  * The bounds are the issue's: ring latency p99 > 100 ms, IVR audio p99 > 500 ms,
  * any lost row, any silent (or missing) recording, or a service level more than
  * 5 points below Erlang C's prediction from the run's own arrival rate and
- * handle time (floor-metrics, `erlangC.measured`). A bound that could not be
+ * handle time (floor-metrics, `erlangC.boundDeviationPoints`). When callers
+ * have a patience the prediction is Erlang A's — Erlang C plus that patience —
+ * because Erlang C alone is then tens of points too pessimistic and the bound
+ * would catch nothing (floor-erlang-comparison.ts). A bound that could not be
  * measured counts as broken: a verdict of ok must rest on figures.
  *
  * The search raises the arrival rate and the agents together, the agents in
@@ -139,9 +142,9 @@ export function limitVerdict(summary: FloorSummary, run: Pick<FloorRun, 'process
   atMost('lost call rows', summary.rows.missingSipCallIds.length, LIMIT_BOUNDS.lostRows);
   atMost('silent recordings', summary.recordings.silentSipCallIds.length, LIMIT_BOUNDS.silentRecordings);
   atMost('missing recordings', summary.recordings.missingSipCallIds.length, LIMIT_BOUNDS.missingRecordings);
-  // Below Erlang C by more than 5 points, i.e. (Erlang C − measured) > 5.
-  const deviation = summary.erlangC.deviationFromMeasuredPoints;
-  atMost('service level below Erlang C, points', deviation === null ? null : -deviation, LIMIT_BOUNDS.serviceLevelBelowErlangPoints);
+  // Below the model by more than 5 points, i.e. (predicted − measured) > 5. The model is Erlang C, or Erlang A when callers have a patience.
+  const deviation = summary.erlangC.boundDeviationPoints;
+  atMost(`service level below ${summary.erlangC.boundModel}, points`, deviation === null ? null : -deviation, LIMIT_BOUNDS.serviceLevelBelowErlangPoints);
   return { ok: broken.length === 0, broken, saturated: firstSaturated(run.processes, options) };
 }
 
@@ -168,6 +171,7 @@ export interface LimitStep {
   ringP99Ms: number | null;
   ivrAudioP99Ms: number | null;
   serviceLevel: number | null;
+  /** The prediction the bound was checked against (Erlang C, or Erlang A with a patience). */
   erlangServiceLevel: number | null;
   lostRows: number;
   silentRecordings: number;
@@ -183,7 +187,7 @@ export function limitStep(load: FloorLoad, summary: FloorSummary, verdict: Limit
     ringP99Ms: summary.ringLatencyMs.p99,
     ivrAudioP99Ms: summary.ivrAudioMs.p99,
     serviceLevel: summary.erlangC.measuredServiceLevel,
-    erlangServiceLevel: summary.erlangC.measured?.serviceLevel ?? null,
+    erlangServiceLevel: summary.erlangC.boundServiceLevel,
     lostRows: summary.rows.missingSipCallIds.length,
     silentRecordings: summary.recordings.silentSipCallIds.length + summary.recordings.missingSipCallIds.length,
   };

@@ -24,7 +24,7 @@ import {
   ABANDON_OUTCOMES, CALLBACK_OUTCOMES, EMPTY_QUEUE_AGGREGATE, SHORT_ABANDON_MS, averageHandleTimeMs, averageSpeedOfAnswerMs,
   serviceLevelOfAnsweredAndAbandonedAfterSl, serviceLevelOfOffered, type QueueAggregate,
 } from '../../src/reports/queue-metrics';
-import { deviationPoints, predictFloor, type ErlangPrediction } from './floor-erlang';
+import { compareWithErlang, type ErlangComparison } from './floor-erlang-comparison';
 import type { CallerKind, FloorCallRow, FloorRun, ProcessSample } from './floor-run';
 import { describe, type Distribution } from './percentiles';
 
@@ -45,6 +45,8 @@ export const SILENT_RMS = 100;
 
 /** A `component` name for machine-wide samples, if the harness takes them; otherwise the machine is the sum of the processes. */
 export const MACHINE_COMPONENT = 'machine';
+
+export type { ErlangComparison };
 
 export interface FloorMetricsOptions {
   operatorQueues?: readonly string[];
@@ -77,30 +79,6 @@ export interface ComponentUsage {
   cpuP95Percent: number | null;
   cpuMaxPercent: number | null;
   rssMaxBytes: number | null;
-}
-
-export interface ErlangComparison {
-  /** Which measured SL Erlang C is compared with: A without patience (every offered call should be answered), B with it. */
-  comparedDefinition: 'A' | 'B';
-  measuredServiceLevel: number | null;
-  /**
-   * The measured SL's binomial standard error, in points: √(p(1−p)/n) over the
-   * calls it counts. Consecutive callers' waits are correlated, so the real
-   * noise is larger: a deviation within ~2 of these is no evidence either way.
-   */
-  measuredStandardErrorPoints: number | null;
-  /** From the settings: operators' share of the arrival rate, talk + wrap-up + mean ring. */
-  nominal: ErlangPrediction | null;
-  /** From this run: offered ÷ arrival window, agent time per answered call, mean ring. The one the limit's bound uses. */
-  measured: ErlangPrediction | null;
-  /** As measured, with the abandoned callers taken out of the arrival rate; null when nobody abandoned. */
-  abandonersRemoved: ErlangPrediction | null;
-  /** measured SL − prediction, percentage points. */
-  deviationFromNominalPoints: number | null;
-  deviationFromMeasuredPoints: number | null;
-  deviationFromAbandonersRemovedPoints: number | null;
-  /** Why the comparison may lean one way (abandonment), and how far; null when it does not. */
-  abandonmentNote: string | null;
 }
 
 export interface FloorSummary {
@@ -303,73 +281,6 @@ function concurrencyOf(run: FloorRun, arrivalEndMs: number): FloorSummary['concu
   };
 }
 
-interface ErlangMeasures {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  measuredServiceLevel: number | null;
-  /** The calls the compared definition divides by. */
-  measuredCalls: number;
-  comparedDefinition: 'A' | 'B';
-}
-
-function erlangComparison(run: FloorRun, m: ErlangMeasures, kinds: readonly CallerKind[], arrivalWindowMs: number): ErlangComparison {
-  const s = run.settings;
-  const c = s.compression;
-  const thresholdSeconds = s.serviceLevelSeconds;
-  const operatorShare = kinds.reduce((sum, kind) => sum + (s.callerMix[kind] ?? 0), 0);
-  const nominalRing = (s.ringDelaySeconds.min + s.ringDelaySeconds.max) / 2;
-  const nominal = predictFloor({
-    label: 'nominal', arrivalsPerSecond: (s.arrivalsPerSecond * operatorShare) / c, handleSeconds: nominalRing + s.talkMeanSeconds + s.wrapUpSeconds,
-    ringSeconds: nominalRing, agents: s.agents, thresholdSeconds,
-  });
-  const t = run.agentTime;
-  const windowRealSeconds = (arrivalWindowMs / 1000) * c;
-  // Rings the agents took, including those whose caller hung up meanwhile: all of it was agent time.
-  const rings = Math.max(run.ringLatenciesMs.length, m.answered);
-  const ringSeconds = rings > 0 ? (t.ringingMs / rings / 1000) * c : 0;
-  const handleSeconds = m.answered > 0 ? ((t.talkingMs + t.ringingMs + t.wrapUpMs) / m.answered / 1000) * c : 0;
-  const measuredInputs = { ringSeconds, handleSeconds, agents: s.agents, thresholdSeconds };
-  const canMeasure = windowRealSeconds > 0;
-  const measured = canMeasure ? predictFloor({ label: 'measured', arrivalsPerSecond: m.offered / windowRealSeconds, ...measuredInputs }) : null;
-  const abandonersRemoved = canMeasure && m.abandoned > 0
-    ? predictFloor({ label: 'abandoners removed', arrivalsPerSecond: (m.offered - m.abandoned) / windowRealSeconds, ...measuredInputs })
-    : null;
-  const sl = m.measuredServiceLevel;
-  const comparison: ErlangComparison = {
-    comparedDefinition: m.comparedDefinition,
-    measuredServiceLevel: sl,
-    measuredStandardErrorPoints: sl === null || m.measuredCalls === 0 ? null : Math.sqrt((sl * (1 - sl)) / m.measuredCalls) * 100,
-    nominal,
-    measured,
-    abandonersRemoved,
-    deviationFromNominalPoints: deviationPoints(sl, nominal?.serviceLevel ?? null),
-    deviationFromMeasuredPoints: deviationPoints(sl, measured?.serviceLevel ?? null),
-    deviationFromAbandonersRemovedPoints: deviationPoints(sl, abandonersRemoved?.serviceLevel ?? null),
-    abandonmentNote: null,
-  };
-  comparison.abandonmentNote = abandonmentNote(run, m, measured, abandonersRemoved);
-  return comparison;
-}
-
-/**
- * Erlang C has no abandonment: a caller who gives up shortens the queue for
- * those behind, so with patience set the real service level is better than
- * Erlang C's (the prediction is pessimistic, the bound "no more than 5 points
- * below" easier to meet). Taking the abandoners out of the arrivals errs the
- * other way (they never queued at all). The truth (Erlang A) lies roughly
- * between the two, so their spread is how much abandonment matters here.
- */
-function abandonmentNote(run: FloorRun, m: ErlangMeasures, measured: ErlangPrediction | null, removed: ErlangPrediction | null): string | null {
-  if (run.settings.patienceMeanSeconds === null) return null;
-  const rate = m.offered > 0 ? m.abandoned / m.offered : 0;
-  const base = `callers abandon (patience ${run.settings.patienceMeanSeconds} s, ${(rate * 100).toFixed(1)} % abandoned): Erlang C, which lets everyone wait, is pessimistic about service level and compared with definition B`;
-  if (m.abandoned === 0) return `${base}; nobody abandoned in this run, so it does not matter here`;
-  if (!measured || !removed) return base;
-  const spread = (removed.serviceLevel - measured.serviceLevel) * 100;
-  return `${base}; with the abandoners taken out of the arrivals it predicts ${(removed.serviceLevel * 100).toFixed(1)} % instead of ${(measured.serviceLevel * 100).toFixed(1)} % — abandonment moves the prediction by about ${spread.toFixed(1)} points`;
-}
-
 export function summariseFloorRun(run: FloorRun, options: FloorMetricsOptions = {}): FloorSummary {
   const operatorQueues = options.operatorQueues ?? OPERATOR_QUEUES;
   const silentRms = options.silentRms ?? SILENT_RMS;
@@ -406,7 +317,7 @@ export function summariseFloorRun(run: FloorRun, options: FloorMetricsOptions = 
     aht: scaled(averageHandleTimeMs(aggregate), c),
     abandonRate: aggregate.offered > 0 ? aggregate.abandoned / aggregate.offered : null,
     occupancy: occupancyOf(run, arrivalEndMs),
-    erlangC: erlangComparison(run, {
+    erlangC: compareWithErlang(run, {
       offered: aggregate.offered, answered: aggregate.answered, abandoned: aggregate.abandoned,
       measuredServiceLevel: patient ? definitionA : definitionB, comparedDefinition: patient ? 'A' : 'B',
       measuredCalls: patient ? aggregate.offered : aggregate.answered + aggregate.abandonedAfterSl,

@@ -93,7 +93,8 @@ export function floorFigureRows(summary: FloorSummary, run: FloorRun): FigureRow
   const s = summary;
   const setting = run.settings;
   const e = s.erlangC;
-  const below = e.deviationFromMeasuredPoints === null ? null : -e.deviationFromMeasuredPoints;
+  const below = e.boundDeviationPoints === null ? null : -e.boundDeviationPoints;
+  const a = e.withAbandonment;
   const talk = s.occupancy.talkShareWhileArriving;
   const row = (figure: string, measured: string, target = '', met: boolean | null = null): FigureRow => ({ figure, measured, target, met });
   return [
@@ -105,13 +106,14 @@ export function floorFigureRows(summary: FloorSummary, run: FloorRun): FigureRow
     row('service-level threshold T', `${seconds(s.serviceLevelThreshold.realMs)} real (${seconds(s.serviceLevelThreshold.runMs)} of run)`),
     row('service level A: answered ≤ T ÷ offered', pct(s.serviceLevel.definitionA)),
     row('service level B: answered ≤ T ÷ (answered + abandoned after T)', pct(s.serviceLevel.definitionB)),
-    row(`service level ${e.comparedDefinition} − Erlang C (run's own inputs)`,
-      e.measuredStandardErrorPoints === null ? points(e.deviationFromMeasuredPoints)
-        : `${points(e.deviationFromMeasuredPoints)} (noise: ±${(2 * e.measuredStandardErrorPoints).toFixed(1)} at 2 binomial σ, more in truth)`,
+    row(`service level ${e.comparedDefinition} − ${e.boundModel} (run's own inputs)`,
+      e.measuredStandardErrorPoints === null ? points(e.boundDeviationPoints)
+        : `${points(e.boundDeviationPoints)} (noise: ±${(2 * e.measuredStandardErrorPoints).toFixed(1)} at 2 binomial σ, more in truth)`,
       `≥ −${LIMIT_BOUNDS.serviceLevelBelowErlangPoints} points`, atMost(below, LIMIT_BOUNDS.serviceLevelBelowErlangPoints)),
     prediction('measured', e.measured, e.deviationFromMeasuredPoints),
     prediction('nominal', e.nominal, e.deviationFromNominalPoints),
-    ...(e.abandonersRemoved ? [prediction('abandoners-removed', e.abandonersRemoved, e.deviationFromAbandonersRemovedPoints)] : []),
+    ...(a ? [row('Erlang A SL (with the patience), measured inputs',
+      `A ${pct(a.serviceLevelA)} / B ${pct(a.serviceLevelB)}, abandons ${pct(a.abandonShare)}; measured ${points(e.deviationFromAbandonmentPoints)}`)] : []),
     row('ASA', `${seconds(s.asa.realMs)} real (${seconds(s.asa.runMs)} of run)`),
     row('AHT (talk + wrap-up)', `${seconds(s.aht.realMs)} real (${seconds(s.aht.runMs)} of run); nominal ${setting.talkMeanSeconds + setting.wrapUpSeconds} s`),
     row('abandon rate (operator queues)', pct(s.abandonRate)),
@@ -158,7 +160,8 @@ function listed(label: string, ids: readonly string[]): string[] {
 export function floorNotes(summary: FloorSummary, run: FloorRun): string[] {
   const s = summary;
   return [
-    ...[s.erlangC.measured, s.erlangC.nominal, s.erlangC.abandonersRemoved].filter((p): p is ErlangPrediction => p !== null).map(predictionInputs),
+    ...[s.erlangC.measured, s.erlangC.nominal].filter((p): p is ErlangPrediction => p !== null).map(predictionInputs),
+    ...(s.erlangC.withAbandonment ? [`Erlang A: the same measured inputs with a mean patience of ${s.erlangC.withAbandonment.patienceSeconds} s (exponential)`] : []),
     ...(s.erlangC.abandonmentNote ? [s.erlangC.abandonmentNote] : []),
     ...listed('lost rows, by SIP Call-ID', s.rows.missingSipCallIds),
     ...listed('duplicated rows, by SIP Call-ID', s.rows.duplicates.map((d) => `${d.sipCallId} ×${d.rows}`)),
@@ -177,7 +180,7 @@ export function metText(met: boolean | null): string {
 export function floorHeadline(run: FloorRun): string {
   const s = run.settings;
   const patience = s.patienceMeanSeconds === null ? 'callers wait as long as it takes' : `mean patience ${s.patienceMeanSeconds} s`;
-  return `bench:floor — ${s.agents} agents, ${s.arrivalsPerSecond.toFixed(3)} calls/s of run for ${s.arrivalSeconds} s (compression ×${s.compression}: `
+  return `bench:floor — ${s.agents} agents, ${s.arrivalsPerSecond.toFixed(3)} calls/s of run for ${Number(s.arrivalSeconds.toFixed(1))} s (compression ×${s.compression}: `
     + `${(s.arrivalsPerSecond / s.compression).toFixed(3)} calls/s real), talk ${s.talkMeanSeconds} s, wrap-up ${s.wrapUpSeconds} s, `
     + `ring ${s.ringDelaySeconds.min}–${s.ringDelaySeconds.max} s, T ${s.serviceLevelSeconds} s, ${patience}, seed ${s.seed}`;
 }
@@ -196,7 +199,7 @@ function formatNumber(n: number): string {
 }
 
 export const LIMIT_HEADER = [
-  'run', 'calls/s', 'agents', 'answered now (mean/peak)', 'ring p99', 'IVR p99', 'SL', 'Erlang C', 'lost', 'silent', 'verdict', 'saturated first',
+  'run', 'calls/s', 'agents', 'answered now (mean/peak)', 'ring p99', 'IVR p99', 'SL', 'predicted', 'lost', 'silent', 'verdict', 'saturated first',
 ];
 
 export function limitRows(history: readonly LimitStep[]): string[][] {

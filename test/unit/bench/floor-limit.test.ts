@@ -47,7 +47,7 @@ describe('limitVerdict: the issue\'s bounds', () => {
 
   it('service level more than 5 points below Erlang C breaks; 5 points or less does not', () => {
     const summary = summariseFloorRun(goodRun());
-    const at = (deviation: number): FloorSummary => ({ ...summary, erlangC: { ...summary.erlangC, deviationFromMeasuredPoints: deviation } });
+    const at = (deviation: number): FloorSummary => ({ ...summary, erlangC: { ...summary.erlangC, boundDeviationPoints: deviation } });
     expect(limitVerdict(at(-5), { processes: [] }).ok).toBe(true);
     expect(limitVerdict(at(+12), { processes: [] }).ok).toBe(true);
     expect(limitVerdict(at(-5.5), { processes: [] }).broken).toEqual([{ bound: 'service level below Erlang C, points', measured: 5.5, limit: 5 }]);

@@ -215,7 +215,7 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
     expect(s.erlangC.abandonmentNote).toBeNull();
   });
 
-  it('with a patience, compares definition B and says how much abandonment moves the prediction', () => {
+  it('with a patience, compares definition B, adds Erlang A with that patience and checks the bound against it', () => {
     const rows = [...Array.from({ length: 18 }, (_, i) => answeredRow(i, 0)), abandonedRow(18, 500), abandonedRow(19, 30_000)];
     const run = floorRun(rows, { agentTime: { talkingMs: 18 * 180_000, ringingMs: 0, wrapUpMs: 0, readyMs: 0, loggedInMs: 1 } },
       { agents: 11, arrivalSeconds: 400, patienceMeanSeconds: 60 });
@@ -224,13 +224,21 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
     expect(s.erlangC.measuredServiceLevel).toBeCloseTo(18 / 19, 12);
     // Definition B divides by 18 answered + 1 abandoned after T.
     expect(s.erlangC.measuredStandardErrorPoints).toBeCloseTo(Math.sqrt(((18 / 19) * (1 / 19)) / 19) * 100, 9);
-    // 20 offered in 400 s × 180 s = 9 Erl; 18 of them arriving = 8.1 Erl: Erlang C is kinder with fewer callers.
+    // 20 offered in 400 s × 180 s = 9 Erl, abandoners included: they are offered load, whatever they then do.
     expect(s.erlangC.measured?.trafficErlangs).toBeCloseTo(9, 12);
-    expect(s.erlangC.abandonersRemoved?.trafficErlangs).toBeCloseTo(8.1, 12);
-    expect(s.erlangC.abandonersRemoved!.serviceLevel).toBeGreaterThan(s.erlangC.measured!.serviceLevel);
-    const spread = (s.erlangC.abandonersRemoved!.serviceLevel - s.erlangC.measured!.serviceLevel) * 100;
-    expect(s.erlangC.abandonmentNote).toContain('pessimistic');
-    expect(s.erlangC.abandonmentNote).toContain(`${spread.toFixed(1)} points`);
+    expect(s.erlangC.withAbandonment).toMatchObject({ patienceSeconds: 60, agents: 11, handleSeconds: 180 });
+    expect(s.erlangC.withAbandonment!.trafficErlangs).toBeCloseTo(9, 12);
+    expect(s.erlangC.withAbandonment!.serviceLevelB).toBeGreaterThan(s.erlangC.measured!.serviceLevel);
+    expect(s.erlangC).toMatchObject({ boundModel: 'Erlang A', boundServiceLevel: s.erlangC.withAbandonment!.serviceLevelB });
+    expect(s.erlangC.boundDeviationPoints).toBeCloseTo((18 / 19 - s.erlangC.withAbandonment!.serviceLevelB) * 100, 9);
+    expect(s.erlangC.abandonmentNote).toContain('10.0 % of the operator queues\' callers did');
+    expect(s.erlangC.abandonmentNote).toContain('the service-level bound is checked against Erlang A');
+  });
+
+  it('without a patience the bound is Erlang C\'s and there is no Erlang A', () => {
+    const s = summariseFloorRun(floorRun([answeredRow(0, 0)], { agentTime: { talkingMs: 180_000, ringingMs: 0, wrapUpMs: 0, readyMs: 0, loggedInMs: 1 } }));
+    expect(s.erlangC).toMatchObject({ boundModel: 'Erlang C', withAbandonment: null, abandonmentNote: null });
+    expect(s.erlangC.boundDeviationPoints).toBe(s.erlangC.deviationFromMeasuredPoints);
   });
 
   it('nothing answered: no measured prediction rather than a division by zero', () => {
