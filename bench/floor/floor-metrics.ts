@@ -18,7 +18,8 @@
  * drift from what the reports show. T is serviceLevelSeconds ÷ compression in
  * the run; SL, ASA and AHT are given in run ms and scaled back to real time
  * (× compression). Ring latency and IVR audio are the machine's real latencies
- * and are never scaled.
+ * and are never scaled. The queueing-theory predictions (Erlang C, and Erlang A
+ * when callers have a patience) are in floor-erlang-comparison.ts.
  */
 import {
   ABANDON_OUTCOMES, CALLBACK_OUTCOMES, EMPTY_QUEUE_AGGREGATE, SHORT_ABANDON_MS, averageHandleTimeMs, averageSpeedOfAnswerMs,
@@ -105,6 +106,7 @@ export interface FloorSummary {
     /** Mean talking agents ÷ agents over the snapshots of the arrival window (the drain after it excluded). */
     talkShareWhileArriving: number | null;
   };
+  /** Erlang C from the settings and from the run, Erlang A when callers have a patience, and which one the SL bound uses (floor-erlang-comparison.ts). */
   erlangC: ErlangComparison;
   /** Agents talking during the arrival window (snapshots). */
   concurrency: { talkingMean: number | null; talkingPeak: number | null; inIvrPeak: number | null; waitingPeak: number | null };

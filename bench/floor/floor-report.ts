@@ -6,6 +6,7 @@
  *   floorHtmlReport(summary, run, extras?)      → string  one self-contained page: charts (inline SVG) and the tables
  *   floorLimitReport(history, search?)          → string  the --find-limit table and the limit found
  *   floorReportDir(at) / FLOOR_REPORT_FILES     → where the harness writes them: artifacts/floor/<timestamp>/
+ *   floorReportFiles(summary, run, extras?)     → { file name: content } for that directory, ready to write
  *
  * Durations of the floor (SL threshold, ASA, AHT) are shown in real time with
  * the run's own in brackets; latencies (ring, IVR audio) are the machine's and
@@ -19,7 +20,9 @@ import {
 } from './floor-report-rows';
 import type { FloorRun } from './floor-run';
 
-export { floorHtmlReport, type FloorHtmlExtras } from './floor-html';
+import { floorHtmlReport, type FloorHtmlExtras } from './floor-html';
+
+export { floorHtmlReport, type FloorHtmlExtras };
 
 /** The files of one report, inside floorReportDir(). */
 export const FLOOR_REPORT_FILES = {
@@ -74,3 +77,17 @@ export function floorLimitReport(history: readonly LimitStep[], search?: LimitSe
   ].join('\n');
 }
 
+/**
+ * Every file of one run's report, by name: the text and HTML reports, the
+ * summary as JSON (Infinity, an unstable queue's ASA, becomes null) and, when
+ * there is a limit search, its table.
+ */
+export function floorReportFiles(summary: FloorSummary, run: FloorRun, extras: FloorHtmlExtras = {}): Record<string, string> {
+  const files: Record<string, string> = {
+    [FLOOR_REPORT_FILES.text]: `${floorTextReport(summary, run, extras.verdict)}\n`,
+    [FLOOR_REPORT_FILES.html]: floorHtmlReport(summary, run, extras),
+    [FLOOR_REPORT_FILES.summary]: `${JSON.stringify(summary, null, 2)}\n`,
+  };
+  if (extras.limitHistory && extras.limitHistory.length > 0) files[FLOOR_REPORT_FILES.limit] = `${floorLimitReport(extras.limitHistory, extras.limitSearch)}\n`;
+  return files;
+}

@@ -1,7 +1,7 @@
 import { limitVerdict, type LimitStep } from '../../../bench/floor/floor-limit';
 import { summariseFloorRun } from '../../../bench/floor/floor-metrics';
 import {
-  FLOOR_REPORT_FILES, alignColumns, floorHtmlReport, floorLimitReport, floorReportDir, floorTextReport,
+  FLOOR_REPORT_FILES, alignColumns, floorHtmlReport, floorLimitReport, floorReportDir, floorReportFiles, floorTextReport,
 } from '../../../bench/floor/floor-report';
 import { rollingServiceLevel, snapshotSeries } from '../../../bench/floor/floor-series';
 import { escapeXml, lineChart, niceTicks } from '../../../bench/floor/floor-svg';
@@ -163,6 +163,16 @@ describe('report helpers', () => {
   it('writes under artifacts/floor/<UTC timestamp> without colons', () => {
     expect(floorReportDir(new Date('2026-12-06T17:20:13.456Z'))).toBe('artifacts/floor/2026-12-06T17-20-13Z');
     expect(Object.values(FLOOR_REPORT_FILES)).toEqual(['floor-report.txt', 'floor-report.html', 'floor-summary.json', 'floor-limit.txt']);
+  });
+
+  it('gives every file of a report by name; the limit table only with a search', () => {
+    const run = sampleRun();
+    const summary = summariseFloorRun(run);
+    const files = floorReportFiles(summary, run);
+    expect(Object.keys(files)).toEqual(['floor-report.txt', 'floor-report.html', 'floor-summary.json']);
+    expect(JSON.parse(files['floor-summary.json']!)).toMatchObject({ rows: { placed: 10, written: 9 } });
+    expect(files['floor-report.txt']).toBe(`${floorTextReport(summary, run)}\n`);
+    expect(Object.keys(floorReportFiles(summary, run, { limitHistory: [limitStepFixture(true)] }))).toContain('floor-limit.txt');
   });
 
   it('aligns columns, right-aligning the ones asked for, leaving the last unpadded', () => {
