@@ -33,6 +33,7 @@ export async function handleLostEntry(ctx: InboundContext, event: Lost): Promise
   }
   if (!ctx.waitingInAcd || !ctx.queuePlan) return;
   // An agent ringing for the lost entry: their reservation is gone; the offer ends and the caller waits anew.
+  leg?.stopRinging?.();
   leg?.request?.cancel(() => undefined);
   ctx.moveToAcdEntry(ctx.nextAcdId());
   await enqueueCaller(ctx, ctx.queuePlan, { again: true });

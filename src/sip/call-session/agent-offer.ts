@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Reservation } from '../../acd';
+import { RingFailed, ringFirst } from '../parallel-ring';
 import { legKindOf } from './dialog-ends';
 import { startCallRecording } from './call-teardown';
 import type { AgentLeg, Dialog, InboundContext } from './inbound-context';
+import { offerBranches } from './offer-branches';
+import { Signal } from './signal';
 
 /** Wires a connected agent's dialog into the call (its BYE, re-INVITEs and REFER); the orchestrator owns it. */
 export type AttachAgentDialog = (leg: AgentLeg, dialog: Dialog) => void;
 
 /**
  * The agent offer (design §3 step 7): the ACD reserved an agent for the
- * caller, so their phone rings with the call and client ids in X- headers
- * for the reservation's ring time. Answered: bridged, the ACD told, the
+ * caller, so every registered phone of theirs rings at once with the call and
+ * client ids in X- headers for the reservation's ring time; the first to
+ * answer takes the call and the others are CANCELled. Answered: bridged, the ACD told, the
  * recording started (once: after a transfer the one recording goes on).
  * Anything else — no answer, busy, no registered phone, a failure — gives
  * the call back to the ACD at the same place in line, the attempt on the
@@ -30,20 +34,24 @@ export async function offerToAgent(ctx: InboundContext, reservation: Reservation
   ctx.agent = leg;
   let offerRecorded = false;
   try {
-    const contact = (await ctx.services.contactsOf(staffId))[0];
-    if (!contact) {
+    const contacts = await ctx.services.contactsOf(staffId);
+    const first = contacts[0];
+    if (!first) {
       ctx.agent = null;
       await skipUnreachableAgent(ctx, reservation, staffId);
       return;
     }
-    const sdp = await media.offerToAgent(legKindOf(contact), leg.tag);
+    // One media offer serves devices of one kind (WebRTC or plain RTP): those of the first device's kind ring.
+    const kind = legKindOf(first);
+    const devices = contacts.filter((c) => legKindOf(c) === kind);
+    const sdp = await media.offerToAgent(kind, leg.tag);
     await acd.markOffered(ctx.acdId, reservation.agentId);
     ctx.recorder.offer({ agentId: staffId, ringTimeoutMs: reservation.ringMs });
     offerRecorded = true;
-    leg.ringTimer = setTimeout(() => leg.request?.cancel(() => undefined), reservation.ringMs);
-    void ctx.callerGone.promise.then(() => leg.request?.cancel(() => undefined));
+    const stopRinging = new Signal();
+    leg.stopRinging = () => stopRinging.resolve();
     const draft = ctx.draftTest;
-    const dialog = await ctx.services.srf.createUAC(contact.uri, {
+    const branches = offerBranches(ctx.services.srf, devices.map((c) => c.uri), {
       localSdp: sdp,
       headers: {
         From: ctx.callerFromHeader,
@@ -52,14 +60,12 @@ export async function offerToAgent(ctx: InboundContext, reservation: Reservation
         // The agent sees at once that a draft test, not a client, is calling.
         'X-Switchboard-Reason': encodeURIComponent(`${draft ? `IVR draft test (${draft.flow.name} v${draft.flow.version}): ` : ''}${ctx.decision?.reason ?? ''}`),
       },
-    }, {
-      cbRequest: (_err, req) => {
-        leg.request = req;
-        // The caller may have left while the INVITE was being sent.
-        if (ctx.callerGone.fired) req.cancel(() => undefined);
-      },
-    });
-    clearTimeout(leg.ringTimer);
+    }, { onRinging: () => undefined, hangUp: (d) => ctx.hangUp(d) });
+    // Every device rings at once; the first to answer wins and the others get CANCEL (parallel-ring.ts).
+    const dialog = (await ringFirst(branches, {
+      timeoutMs: reservation.ringMs, stop: Promise.race([ctx.callerGone.promise, stopRinging.promise]),
+    })).answer;
+    leg.stopRinging = null;
     leg.dialog = dialog;
     if (ctx.callerGone.fired) {
       ctx.hangUp(dialog);
@@ -78,7 +84,7 @@ export async function offerToAgent(ctx: InboundContext, reservation: Reservation
       ctx.checkpointer?.changed();
     }
   } catch (err) {
-    if (leg.ringTimer) clearTimeout(leg.ringTimer);
+    leg.stopRinging = null;
     if (leg.connected) {
       // Bridged, answered, on the record: only the recording failed to start. The call goes on unrecorded.
       ctx.log.error({ err }, 'recording could not start');
@@ -88,8 +94,7 @@ export async function offerToAgent(ctx: InboundContext, reservation: Reservation
     // An answer that could not be bridged or told to the ACD: the agent's phone is let go, not left on a dead line.
     if (leg.dialog) ctx.hangUp(leg.dialog);
     await withdrawAgentMedia(ctx);
-    const status = (err as { status?: number }).status;
-    const reason = status ? `${status}` : (err as Error).message;
+    const reason = err instanceof RingFailed ? err.reason : (err as Error).message;
     ctx.log.info({ agent: reservation.agentId, reason }, 'agent did not take the call');
     if (ctx.callerGone.fired) return;
     // The ACD is told whatever else failed: otherwise the caller waits until the reservation expires.

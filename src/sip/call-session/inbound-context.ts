@@ -32,6 +32,8 @@ export interface AgentLeg {
   request: SrfRequest | null;
   dialog: Dialog | null;
   ringTimer: NodeJS.Timeout | null;
+  /** While the agent's phones ring: stops them all (CANCEL); null otherwise. */
+  stopRinging?: (() => void) | null;
   /** Bridged with the caller and talking (set when the answer is bridged; a transfer takes it away with the leg). */
   connected: boolean;
   /** The ACD entry this leg answered (the caller's entry then); null for a person rung directly. */
