@@ -27,7 +27,7 @@ import {
 } from '../../src/reports/queue-metrics';
 import { compareWithErlang, type ErlangComparison } from './floor-erlang-comparison';
 import type { CallerKind, FloorCallRow, FloorRun, ProcessSample } from './floor-run';
-import { describe, type Distribution } from './percentiles';
+import { describe, maxOf, type Distribution } from './percentiles';
 
 /** The seeds' queues the operators answer (src/db/demo-seed.ts); `regional` overflows into `operators`. */
 export const OPERATOR_QUEUES: readonly string[] = ['operators', 'regional'];
@@ -218,7 +218,7 @@ function usage(component: string, samples: readonly ProcessSample[]): ComponentU
     cpuMeanPercent: cpu.mean,
     cpuP95Percent: cpu.p95,
     cpuMaxPercent: cpu.max,
-    rssMaxBytes: samples.length > 0 ? Math.max(...samples.map((s) => s.rssBytes)) : null,
+    rssMaxBytes: maxOf(samples.map((s) => s.rssBytes)),
   };
 }
 
@@ -277,9 +277,9 @@ function concurrencyOf(run: FloorRun, arrivalEndMs: number): FloorSummary['concu
   if (arriving.length === 0) return { talkingMean: null, talkingPeak: null, inIvrPeak: null, waitingPeak: null };
   return {
     talkingMean: arriving.reduce((sum, s) => sum + s.talking, 0) / arriving.length,
-    talkingPeak: Math.max(...arriving.map((s) => s.talking)),
-    inIvrPeak: Math.max(...arriving.map((s) => s.inIvr)),
-    waitingPeak: Math.max(...arriving.map((s) => s.waiting)),
+    talkingPeak: maxOf(arriving.map((s) => s.talking)),
+    inIvrPeak: maxOf(arriving.map((s) => s.inIvr)),
+    waitingPeak: maxOf(arriving.map((s) => s.waiting)),
   };
 }
 

@@ -5,6 +5,7 @@
  *   lineChart(chart) → string   one <svg> element
  *   escapeXml(text)  → string   text safe inside HTML and SVG, attributes included
  */
+import { maxOf, minOf } from './percentiles';
 
 export interface ChartSeries {
   name: string;
@@ -57,10 +58,10 @@ function label(value: number): string {
 
 export function lineChart(chart: LineChart): string {
   const all = chart.series.flatMap((s) => s.points);
-  const xMin = chart.xRange?.[0] ?? (all.length > 0 ? Math.min(...all.map((p) => p[0])) : 0);
-  const xMaxRaw = chart.xRange?.[1] ?? (all.length > 0 ? Math.max(...all.map((p) => p[0])) : 1);
+  const xMin = chart.xRange?.[0] ?? minOf(all.map((p) => p[0])) ?? 0;
+  const xMaxRaw = chart.xRange?.[1] ?? maxOf(all.map((p) => p[0])) ?? 1;
   const xMax = xMaxRaw > xMin ? xMaxRaw : xMin + 1;
-  const dataMax = all.length > 0 ? Math.max(...all.map((p) => p[1]), chart.reference?.y ?? 0) : 1;
+  const dataMax = all.length > 0 ? Math.max(maxOf(all.map((p) => p[1])) ?? 0, chart.reference?.y ?? 0) : 1;
   const yTicks = niceTicks(chart.yMax ?? (dataMax > 0 ? dataMax : 1));
   const yMax = chart.yMax ?? yTicks[yTicks.length - 1] ?? 1;
   const top = TITLE_HEIGHT + Math.ceil(chart.series.length / LEGEND_COLUMNS) * LEGEND_ROW + 6;

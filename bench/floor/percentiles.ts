@@ -7,6 +7,7 @@
  *
  *   percentile(values, p)   → number | null   (null for an empty sample)
  *   describe(values)        → Distribution    (count, p50, p95, p99, max, mean)
+ *   maxOf(values), minOf(values) → number | null   (a loop: Math.max(...values) overflows the stack past ~100,000 values)
  */
 
 /** Count, mean and the usual percentiles of one sample; null figures when the sample is empty. */
@@ -42,4 +43,16 @@ export function describe(values: readonly number[]): Distribution {
     p99: nearestRank(sorted, 99),
     max: sorted.length > 0 ? (sorted[sorted.length - 1] ?? null) : null,
   };
+}
+
+export function maxOf(values: readonly number[]): number | null {
+  let max: number | null = null;
+  for (const v of values) if (max === null || v > max) max = v;
+  return max;
+}
+
+export function minOf(values: readonly number[]): number | null {
+  let min: number | null = null;
+  for (const v of values) if (min === null || v < min) min = v;
+  return min;
 }

@@ -1,5 +1,5 @@
 import { MACHINE_COMPONENT, SILENT_RMS, machineCpuSeries, summariseFloorRun } from '../../../bench/floor/floor-metrics';
-import { describe as distribution, percentile } from '../../../bench/floor/percentiles';
+import { describe as distribution, maxOf, minOf, percentile } from '../../../bench/floor/percentiles';
 import { serviceLevel } from '../../../src/staffing/erlang-c';
 import { START, abandonedRow, answeredRow, floorRun, placed } from './floor-fixtures';
 
@@ -11,6 +11,12 @@ describe('percentiles (nearest rank)', () => {
   it('a small sample: p99 of 3 values is the largest, p50 the middle one', () => {
     expect(percentile([30, 10, 20], 99)).toBe(30);
     expect(percentile([30, 10, 20], 50)).toBe(20);
+  });
+  it('max and min of a sample too large to spread into Math.max', () => {
+    const many = Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_000);
+    expect(maxOf(many)).toBe(299_999);
+    expect(minOf(many)).toBe(0);
+    expect(maxOf([])).toBeNull();
   });
   it('an empty sample has no figures rather than zeros', () => {
     expect(distribution([])).toEqual({ count: 0, mean: null, p50: null, p95: null, p99: null, max: null });
