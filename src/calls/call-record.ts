@@ -13,6 +13,8 @@ export interface IvrPathEntry {
   readonly at: number;
   /** Digits the caller entered at this node, when it collected any. */
   readonly digits?: string;
+  /** The variant (prompt id) a play node with variants chose for this call. */
+  readonly variant?: string;
 }
 
 /** Where a transfer sends the caller. */

@@ -170,10 +170,12 @@ export class CallRecorder {
   }
 
   /** A node of the flow was entered (calls.ivr_path), at the time it was entered. */
-  ivrStep(nodeId: string, digits?: string, at = this.clock.now()): void {
+  ivrStep(nodeId: string, digits?: string, at = this.clock.now(), variant?: string): void {
     if (this.current !== 'ivr') throw new AppError('ILLEGAL_TRANSITION', `IVR step "${nodeId}" while the call is ${this.current}`);
-    this.ivrPath.push(digits === undefined ? { nodeId, at } : { nodeId, at, digits });
-    this.append('ivr_step', digits === undefined ? { nodeId } : { nodeId, digits }, at);
+    // The greeting variant the caller heard goes on the path and the timeline (issue 17).
+    const extra = { ...(digits === undefined ? {} : { digits }), ...(variant === undefined ? {} : { variant }) };
+    this.ivrPath.push({ nodeId, at, ...extra });
+    this.append('ivr_step', { nodeId, ...extra }, at);
   }
 
   /**

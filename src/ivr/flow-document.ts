@@ -23,6 +23,13 @@ export const PlayNodeSchema = Type.Object(
     next: NodeId,
     /** Digits typed during these prompts stop them and are kept for the next input node. Default false. */
     bargeIn: Type.Optional(Type.Boolean()),
+    /**
+     * Alternative prompts (greetings that do not tire regular callers): each
+     * call hears one of those that exist in its language instead of `prompts`.
+     */
+    variants: Type.Optional(Type.Array(PromptId, { minItems: 1, maxItems: 20, uniqueItems: true })),
+    /** How the variant is picked per call: in turn (default) or at random. */
+    variantChoice: Type.Optional(Type.Union([Type.Literal('rotation'), Type.Literal('random')])),
   },
   strict,
 );

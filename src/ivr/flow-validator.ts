@@ -1,9 +1,10 @@
 import { childPath } from '../routing/json-path';
 import { SchemaCheck } from '../routing/schema-check';
 import type { ValidationIssue, ValidationResult } from '../routing/validation-result';
-import { FlowDocumentSchema, type FlowDocument, type FlowNode } from './flow-document';
+import { FlowDocumentSchema, type FlowDocument, type FlowNode, type PlayNode } from './flow-document';
 import { canFinish, isInstantNode, nodeEdges, nodePrompts, reachableFrom } from './flow-graph';
 import { PromptIndex, type PromptCatalogue } from './prompt-catalogue';
+import { variantsIn } from './prompt-variants';
 
 const flowCheck = new SchemaCheck(FlowDocumentSchema);
 const KEY = /^[0-9*#]$/;
@@ -43,6 +44,7 @@ export function validateFlow(document: unknown, catalogue: PromptCatalogue): Val
         if (!prompts.find(promptId, language)) issues.push({ path: where, message: `prompt '${promptId}' has no '${language}' version` });
       }
     }
+    if (node.type === 'play') issues.push(...checkVariants(node, at, prompts, flow.languages));
     issues.push(...checkInputHandling(node, at));
   }
   if (issues.length > 0) return { ok: false, errors: issues };
@@ -57,6 +59,26 @@ export function validateFlow(document: unknown, catalogue: PromptCatalogue): Val
   }
   issues.push(...instantLoops(flow));
   return issues.length > 0 ? { ok: false, errors: issues } : { ok: true, value: flow };
+}
+
+/**
+ * A play node's variants must all be prompts of the catalogue (a dangling id
+ * is refused by name), and every language of the flow needs at least one of
+ * them — a caller in that language would otherwise hear nothing new. A
+ * variant recorded in some languages only is heard in those.
+ */
+function checkVariants(node: PlayNode, at: string, prompts: PromptIndex, languages: readonly string[]): ValidationIssue[] {
+  const variants = node.variants;
+  if (!variants) return node.variantChoice ? [{ path: `${at}.variantChoice`, message: 'variantChoice needs variants' }] : [];
+  const issues: ValidationIssue[] = [];
+  variants.forEach((promptId, i) => {
+    if (!prompts.ids.has(promptId)) issues.push({ path: `${at}.variants[${i}]`, message: `unknown prompt '${promptId}': a variant must be a prompt of the catalogue` });
+  });
+  if (issues.length > 0) return issues;
+  for (const language of languages) {
+    if (variantsIn(node, prompts, language).length === 0) issues.push({ path: `${at}.variants`, message: `no variant has a '${language}' version` });
+  }
+  return issues;
 }
 
 /** Input nodes must say what happens on silence, on a wrong key and when the caller keeps failing. */

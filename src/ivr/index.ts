@@ -14,3 +14,4 @@ export * from './ivr-run';
 export * from './ivr-run-context';
 export * from './ivr-state';
 export * from './prompt-catalogue';
+export * from './prompt-variants';

@@ -1,12 +1,13 @@
 import { isOpenAt } from '../routing/business-hours';
 import type { CallerChoice } from '../routing/caller-choice';
 import type { Clock } from './clock';
-import { DEFAULT_MAX_STEPS, type FlowDocument, type FlowNode, type InputNode } from './flow-document';
+import { DEFAULT_MAX_STEPS, type FlowDocument, type FlowNode, type InputNode, type PlayNode } from './flow-document';
 import type { IvrCommand, RouteCause } from './ivr-command';
 import type { IvrEvent, LoggedIvrEvent } from './ivr-event';
 import { branchHolds, type IvrRunContext } from './ivr-run-context';
 import { IVR_TRANSITIONS, isTerminalState, type IvrState } from './ivr-state';
 import { PromptIndex, promptAudioFile, type PromptCatalogue } from './prompt-catalogue';
+import { firstVariant, variantsIn, type VariantChooser } from './prompt-variants';
 
 /** Pino-compatible sink for transition logs; the call's child logger fits. */
 export interface IvrRunLogger {
@@ -20,6 +21,8 @@ export interface IvrRunOptions {
   readonly context: IvrRunContext;
   readonly clock: Clock;
   readonly logger?: IvrRunLogger;
+  /** Picks a play node's variant per call (prompt-variants.ts); default the first. */
+  readonly chooseVariant?: VariantChooser;
 }
 
 /** How a run ended, for the call record (calls.outcome and friends). */
@@ -32,6 +35,8 @@ export type IvrOutcome =
 export interface IvrPathStep {
   readonly nodeId: string;
   readonly at: number;
+  /** The variant a play node chose for this call (a prompt id), when it has variants. */
+  variant?: string;
 }
 
 const KEY = /^[0-9*#]$/;
@@ -48,6 +53,7 @@ export class IvrRun {
   private readonly context: IvrRunContext;
   private readonly clock: Clock;
   private readonly logger: IvrRunLogger | undefined;
+  private readonly chooseVariant: VariantChooser;
   private readonly maxSteps: number;
   readonly language: string;
 
@@ -78,6 +84,7 @@ export class IvrRun {
     this.context = options.context;
     this.clock = options.clock;
     this.logger = options.logger;
+    this.chooseVariant = options.chooseVariant ?? firstVariant;
     this.maxSteps = this.flow.maxSteps ?? DEFAULT_MAX_STEPS;
     const wanted = options.context.language ?? options.context.client?.language;
     this.language = wanted !== undefined && this.flow.languages.includes(wanted) ? wanted : this.flow.defaultLanguage;
@@ -154,16 +161,20 @@ export class IvrRun {
       return;
     }
     const node = this.flow.nodes[id];
-    this.steps.push({ nodeId: id, at: this.clock.now() });
+    const step: IvrPathStep = { nodeId: id, at: this.clock.now() };
+    this.steps.push(step);
     this.nodeId = id;
     if (!node) {
       this.route({ intent: 'operator' }, 'flow_error');
       return;
     }
     switch (node.type) {
-      case 'play':
-        this.startPrompts(node.prompts);
+      case 'play': {
+        const variant = this.variantOf(id, node);
+        if (variant !== null) step.variant = variant;
+        this.startPrompts(variant === null ? node.prompts : [variant]);
         return;
+      }
       case 'menu':
       case 'collect':
       case 'callback':
@@ -213,6 +224,14 @@ export class IvrRun {
   }
 
   // --- prompts --------------------------------------------------------------
+
+  /** The variant this call hears at a play node (null without variants in its language). */
+  private variantOf(nodeId: string, node: PlayNode): string | null {
+    const variants = variantsIn(node, this.prompts, this.language);
+    if (variants.length === 0) return null;
+    const index = this.chooseVariant({ nodeId, language: this.language, count: variants.length, choice: node.variantChoice ?? 'rotation' });
+    return variants[Number.isInteger(index) && index >= 0 && index < variants.length ? index : 0] as string;
+  }
 
   private startPrompts(promptIds: readonly string[]): void {
     this.pendingPrompts = [...promptIds];

@@ -1,5 +1,6 @@
 import { systemClock } from '../../ivr/clock';
 import { IvrRun } from '../../ivr/ivr-run';
+import { variantChooser } from '../../ivr/prompt-variants';
 import { decideRoute } from '../../routing/decide-route';
 import type { PromptSource } from '../call-services';
 import { IvrDriver, type IvrEnd } from '../ivr-driver';
@@ -7,6 +8,13 @@ import { queuePlanFor, type QueuePlan } from '../queue-plan';
 import type { CallConfigs } from './caller-leg';
 import { subscribeCallerDigits } from './caller-leg';
 import type { CallEnd, InboundContext } from './inbound-context';
+
+/**
+ * One chooser for every call this process runs: a rotation goes round a
+ * node's greeting variants call after call (per process: with several nodes
+ * each keeps its own turn, which varies the greeting just as well).
+ */
+const greetingVariants = variantChooser();
 
 /** The IVR's end as the call goes on from it: routed (with the caller's choice), or over. */
 export type IvrOutcome =
@@ -29,8 +37,11 @@ export async function runIvr(ctx: InboundContext, configs: CallConfigs): Promise
     ? { version: flow.version, name: ctx.draftTest.flow.name, draft: true }
     : { version: flow.version, name: services.flowName });
   const prompts = await services.prompts();
-  const ivr = new IvrRun({ flow: flow.document, catalogue: prompts.catalogue, context: { client: ctx.client, businessHours: routing.document.businessHours }, clock: systemClock, logger: log });
-  const driver = new IvrDriver(ivr, media, (id, language) => prompts.fileOf(id, language), log, (step) => recorder.ivrStep(step.nodeId, undefined, step.at));
+  const ivr = new IvrRun({
+    flow: flow.document, catalogue: prompts.catalogue, context: { client: ctx.client, businessHours: routing.document.businessHours }, clock: systemClock, logger: log,
+    chooseVariant: greetingVariants,
+  });
+  const driver = new IvrDriver(ivr, media, (id, language) => prompts.fileOf(id, language), log, (step) => recorder.ivrStep(step.nodeId, undefined, step.at, step.variant));
   const unsubscribe = subscribeCallerDigits(ctx, (digit) => {
     recorder.note('dtmf', { digit });
     driver.digit(digit);
@@ -44,6 +55,7 @@ export async function runIvr(ctx: InboundContext, configs: CallConfigs): Promise
     unsubscribe();
   }
   const language = ivr.language;
+  ctx.language = language;
   ctx.promptFile = (id) => {
     try {
       return prompts.fileOf(id, language);
