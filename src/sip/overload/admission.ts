@@ -7,11 +7,14 @@
  * How: a hard cap on live calls, and an adaptive admission rate (AIMD, as TCP
  * does with its window). While rtpengine answers ng commands promptly calls
  * are admitted freely. When its round trip climbs past `ngLatencyMs` the rate
- * is cut to half of what was being admitted, and halved again every
+ * is cut to `decreaseFactor` of what was being admitted, and cut again every
  * `decreaseIntervalMs` while it stays high; once the round trip is back under
  * `resumeRatio` of the bound the rate grows by `increasePerSecond` each
- * second. An ng timeout, or an event loop delayed past its bound, refuses
- * every new call for `holdMs` (a timeout means calls are already failing).
+ * second. A round trip past `criticalLatencyFactor` times the bound, an ng
+ * timeout, or an event loop delayed past its bound refuses every new call
+ * for `holdMs`: the backlog in rtpengine must drain before the commands of
+ * the calls already admitted reach the ng timeout (a timeout means calls are
+ * already failing).
  * Between the bound and its resume fraction the rate holds: the gap is the
  * hysteresis that keeps the decision from flapping on every sample. The rate
  * limit is lifted when no call has needed refusing for `recoverMs` with the
@@ -52,6 +55,8 @@ export interface AdmissionTuning {
   decreaseIntervalMs: number;
   /** Each cut multiplies the rate by this. */
   decreaseFactor: number;
+  /** A round trip past this many times the bound refuses every new call for `holdMs`, as a timeout does. */
+  criticalLatencyFactor: number;
   /** Calls/s the rate grows by per calm second. */
   increasePerSecond: number;
   /** The rate is never cut below this (calls/s), so that the signals keep being measured on live calls. */
@@ -67,7 +72,8 @@ export interface AdmissionTuning {
 export const DEFAULT_ADMISSION_TUNING: AdmissionTuning = {
   resumeRatio: 0.5,
   decreaseIntervalMs: 500,
-  decreaseFactor: 0.5,
+  decreaseFactor: 0.7,
+  criticalLatencyFactor: 3,
   increasePerSecond: 10,
   minCallsPerSecond: 2,
   holdMs: 2000,
@@ -157,7 +163,8 @@ export class AdmissionControl {
     const { ngLatencyMs, eventLoopDelayMs } = this.limits;
     const { resumeRatio } = this.tuning;
     const loopLate = eventLoopDelayMs > 0 && signals.eventLoopDelayMs > eventLoopDelayMs;
-    const severe: OverloadReason | null = signals.ngTimeouts > 0 ? 'ng_timeouts' : loopLate ? 'event_loop' : null;
+    const critical = ngLatencyMs > 0 && signals.ngLatencyMs > ngLatencyMs * this.tuning.criticalLatencyFactor;
+    const severe: OverloadReason | null = signals.ngTimeouts > 0 ? 'ng_timeouts' : critical ? 'ng_latency' : loopLate ? 'event_loop' : null;
     const slow = ngLatencyMs > 0 && signals.ngLatencyMs > ngLatencyMs;
     const calm = severe === null
       && (ngLatencyMs <= 0 || signals.ngLatencyMs <= ngLatencyMs * resumeRatio)

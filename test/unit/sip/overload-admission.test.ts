@@ -49,7 +49,7 @@ describe('admission of new hotline calls under overload', () => {
   });
 
   it('rising ng latency cuts the admission rate to half of what was being admitted, and again while it stays high, without refusing everything', () => {
-    const control = new AdmissionControl(LIMITS);
+    const control = new AdmissionControl(LIMITS, { decreaseFactor: 0.5 });
     // 200 calls/s admitted freely for 3 s, then rtpengine slows past the bound.
     expect(offer(control, 200, 0, 3000).admitted).toBe(600);
     const firstSecond = offer(control, 200, 3000, 500, () => slow(150));
@@ -74,7 +74,7 @@ describe('admission of new hotline calls under overload', () => {
   it('once the round trip is calm again the rate grows back, and the limit is lifted when no call has needed refusing for a while', () => {
     const control = new AdmissionControl(LIMITS, { increasePerSecond: 20, recoverMs: 3000 });
     offer(control, 100, 0, 2000);
-    offer(control, 100, 2000, 600, () => slow(300));
+    offer(control, 100, 2000, 600, () => slow(200));
     const cut = control.state(2600).callsPerSecond ?? 0;
     expect(cut).toBeLessThan(50);
 
@@ -114,6 +114,17 @@ describe('admission of new hotline calls under overload', () => {
       if (t >= 100) states.add(control.state(t).limitedBy);
     }
     expect([...states]).toEqual(['ng_latency']);
+  });
+
+  it('a round trip past three times the bound refuses every new call for the hold time, so that the backlog drains before admitted calls time out', () => {
+    const control = new AdmissionControl(LIMITS, { holdMs: 2000 });
+    offer(control, 200, 0, 1000);
+    expect(offer(control, 200, 1000, 1000, () => slow(301))).toEqual({ admitted: 0, refused: { ng_latency: 200 } });
+    expect(control.state(2000)).toMatchObject({ limitedBy: 'ng_latency', refusingAllUntil: 1995 + 2000 });
+    // Just under three times the bound: slowed down (the rate was cut once, at the start of the hold), not refused outright.
+    const after = offer(control, 200, 4000, 1000, () => slow(299));
+    expect(after.admitted).toBeGreaterThan(0);
+    expect(after.refused.ng_latency).toBeGreaterThan(0);
   });
 
   it('an ng timeout refuses every new call for the hold time, then admits again at the cut rate', () => {
