@@ -42,6 +42,11 @@ export class CallerLookup {
     this.now = options.now ?? Date.now;
   }
 
+  /** The country a number without its country code is read in (config phone.defaultCountry). */
+  get defaultCountry(): string {
+    return this.options.defaultCountry;
+  }
+
   async lookup(callerNumber: string): Promise<CallerLookupResult> {
     const e164 = tryNormalisePhone(callerNumber, this.options.defaultCountry);
     if (!e164) return { kind: 'new', e164: null };

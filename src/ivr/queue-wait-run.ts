@@ -78,7 +78,7 @@ const MIN_NUMBER_DIGITS = 3;
 
 /**
  * What one caller waiting in a queue hears and can do (issue 17): the
- * queue's music, and every `announceEveryMs` their place and estimated wait
+ * queue's music, and every `announceEveryMs` (first after one interval) their place and estimated wait
  * ("unknown" when the ACD has no estimate) followed by the keys they may
  * press; a key stops an announcement and acts at once (barge-in). The
  * callback key offers the caller's own number to confirm with 1, or takes
@@ -155,9 +155,11 @@ export class QueueWaitRun {
 
   private start(): void {
     this.out.push({ type: 'music' });
+    // The first announcement after one interval, as Asterisk's announce-frequency does: a caller put through
+    // within it hears only music, and the caller entering the queue is not talked over at once.
     if (this.settings.announceEveryMs > 0) {
-      this.to('asking');
-      this.out.push({ type: 'ask_position' });
+      this.to('music');
+      this.armAnnouncement();
       return;
     }
     const options = this.optionPieces();

@@ -26,6 +26,7 @@ import { RtpenginePool, type RtpengineEndpoint } from '../media/rtpengine-pool';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { CallServices, PromptSource } from '../sip/call-services';
 import type { Registrar } from '../sip/registrar';
+import { queueWaitOptionsSource } from './queue-wait-options-source';
 import { voicemailSettings } from './voicemail-services';
 import { OrphanCallCloser } from '../sip/orphan-call-closer';
 import { hangUpOrphanLeg } from '../sip/orphan-legs';
@@ -231,6 +232,7 @@ export async function createCallServices(options: {
       mediaLost: (listener) => media.onMediaLost(listener),
       checkpoints: { store: checkpoints, nodeId: acd.nodeId },
       overload,
+      queueWaitOptions: queueWaitOptionsSource(db),
       voicemail: voicemailSettings(config, options.db, logger),
       acdEvents: (listener) => {
         acdEventListeners.add(listener);

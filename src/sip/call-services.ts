@@ -5,6 +5,7 @@ import type { CallRecordWriter } from '../calls/call-record-writer';
 import type { VoicemailSettings } from '../calls/voicemail';
 import type { PublishedConfigCache } from '../db/published-config-cache';
 import type { CallerLookup } from '../directory/caller-lookup';
+import type { QueueWaitOptions } from '../directory/queue-wait-options';
 import type { FlowDocument } from '../ivr/flow-document';
 import type { PromptCatalogue } from '../ivr/prompt-catalogue';
 import type { Logger } from '../logger';
@@ -77,6 +78,8 @@ export interface CallServices {
    * event loop and the live calls (issue 16); none: every call is admitted.
    */
   overload?: OverloadGuard;
+  /** A queue's announcements, music and in-queue keys (issue 17); none, or null for a queue: its callers hear the default music only. */
+  queueWaitOptions?: (queueId: string) => Promise<QueueWaitOptions | null>;
   /** Voicemail (issue 17, call-session/voicemail-phase.ts); none: a caller sent to voicemail hears goodbye. */
   voicemail?: VoicemailSettings;
 }

@@ -41,6 +41,8 @@ export const queuesRepository = new ResourceRepository<QueueRecord>({
     longWaitAlertSeconds: { column: 'long_wait_alert_seconds' },
     announceEverySeconds: { column: 'announce_every_seconds' },
     musicOnHold: { column: 'music_on_hold' },
+    callbackKey: { column: 'callback_key' },
+    messageKey: { column: 'message_key' },
     overflowTarget: { column: 'overflow_target', json: true },
     emptyQueuePolicy: { column: 'empty_queue_policy' },
     active: { column: 'active' },

@@ -117,6 +117,8 @@ export class InboundContext {
   goodbyeFile: string | null = null;
   /** Prompt files in the caller's language, once the IVR chose it (announcements, goodbye). */
   promptFile: (promptId: string) => string | null = () => null;
+  /** The language the IVR chose (prompts, numbers said in queue announcements); null before the IVR ends. */
+  language: string | null = null;
   /** The agent's hold (music for the caller, hold time on the record). */
   readonly hold: CallHold;
   /** The warm transfer under way, if any. */

@@ -56,6 +56,7 @@ export async function runIvr(ctx: InboundContext, configs: CallConfigs): Promise
   }
   const language = ivr.language;
   ctx.language = language;
+  ctx.language = language;
   ctx.promptFile = (id) => {
     try {
       return prompts.fileOf(id, language);

@@ -1,28 +1,127 @@
 import type { AcdEvent } from '../../acd';
+import { DEFAULT_MUSIC_ON_HOLD, FALLBACK_QUEUE_WAIT_OPTIONS, type QueueWaitOptions } from '../../directory/queue-wait-options';
+import { tryNormalisePhone } from '../../directory/phone-number';
+import { QueueWaitRun } from '../../ivr/queue-wait-run';
 import type { QueuePlan } from '../queue-plan';
+import { subscribeCallerDigits } from './caller-leg';
 import type { CallEnd, InboundContext } from './inbound-context';
+import { QueueWaitDriver } from './queue-wait-driver';
 
 type Overflowed = Extract<AcdEvent, { type: 'call_overflowed' }>;
 
+/** The wait of each call waiting in a queue now: its music and its announcements, stopped when the wait ends. */
+const waits = new WeakMap<InboundContext, { driver: QueueWaitDriver; musicFile: string }>();
+
 /**
- * The queue wait (design §3 step 7): music on hold, the caller in the ACD
- * under the plan, then the call lasts until the caller, the agent (a
- * non-transferred leg) or the system ends it. Offers and overflows reach the
- * call meanwhile (agent-offer.ts, handleOverflow below).
+ * The queue wait (design §3 step 7): the queue's music, the caller in the ACD
+ * under the plan, their place and estimated wait announced at the queue's
+ * interval with the keys they may press (QueueWaitRun decides, a
+ * QueueWaitDriver carries it out); then the call lasts until the caller, the
+ * agent (a non-transferred leg) or the system ends it, or the caller takes
+ * the callback (their place kept). Offers and overflows reach the call
+ * meanwhile (agent-offer.ts, handleOverflow below).
  */
 export async function waitInQueue(ctx: InboundContext, plan: QueuePlan, goodbyeFile: string): Promise<CallEnd> {
   ctx.goodbyeFile = goodbyeFile;
   const media = ctx.media;
   if (!media) throw new Error('a caller waits in a queue on an answered call');
-  await media.startMusicOnHold(ctx.services.musicOnHoldFile);
-  const refused = await enqueueCaller(ctx, plan);
-  if (refused) return refused;
-  // A transfer only swaps the agent: the call goes on until the caller, a non-transferred agent leg or the system ends it.
-  return Promise.race([
-    ctx.callerGone.promise.then((): CallEnd => ({ side: 'caller', cause: 'BYE' })),
-    ctx.agentGone.promise.then((): CallEnd => ({ side: 'agent', cause: 'BYE' })),
-    ctx.systemEnded.promise,
-  ]);
+  const options = await queueWaitOptionsOf(ctx, plan.queueId);
+  const musicFile = queueMusicFile(ctx, options);
+  const driver = new QueueWaitDriver(new QueueWaitRun({
+    language: ctx.language ?? 'ru',
+    callerNumber: ctx.callerE164,
+    settings: {
+      announceEveryMs: options.announceEverySeconds * 1000,
+      callbackKey: options.callbackKey,
+      // Offered once this system records messages (the voicemail phase); until then the key is not said.
+      messageKey: null,
+    },
+  }), {
+    media, musicFile, log: ctx.log,
+    promptFile: (id) => ctx.promptFile(id),
+    mayPlay: () => !ctx.agent && media.state === 'anchored' && !ctx.callerGone.fired && ctx.ending === null,
+    position: async () => {
+      if (ctx.recorder.state !== 'queued') return { position: null, estimatedWaitMs: 'unknown' };
+      const { position, estimatedWaitMs } = await ctx.services.acd.position(ctx.acdId);
+      return { position, estimatedWaitMs };
+    },
+    requestCallback: (number) => keepPlaceForCallback(ctx, number),
+    announced: (promptIds) => ctx.recorder.note('announcement', { queue: ctx.queuePlan?.queueId ?? plan.queueId, prompts: [...promptIds] }),
+  });
+  waits.set(ctx, { driver, musicFile });
+  const unsubscribe = subscribeCallerDigits(ctx, (digit) => {
+    if (ctx.agent) return;
+    ctx.recorder.note('dtmf', { digit });
+    driver.digit(digit);
+  });
+  try {
+    await driver.start();
+    const refused = await enqueueCaller(ctx, plan);
+    if (refused) return refused;
+    // A transfer only swaps the agent: the call goes on until the caller, a non-transferred agent leg or the system ends it.
+    return await Promise.race([
+      ctx.callerGone.promise.then((): CallEnd => ({ side: 'caller', cause: 'BYE' })),
+      ctx.agentGone.promise.then((): CallEnd => ({ side: 'agent', cause: 'BYE' })),
+      ctx.systemEnded.promise,
+      driver.chosen.then((choice) => endByChoice(ctx, choice)),
+    ]);
+  } finally {
+    unsubscribe();
+    driver.stop();
+    waits.delete(ctx);
+  }
+}
+
+/** The queue's settings for its waiting callers; a queue the directory does not know (the direct queue) gets the default music only. */
+async function queueWaitOptionsOf(ctx: InboundContext, queueId: string): Promise<QueueWaitOptions> {
+  try {
+    return (await ctx.services.queueWaitOptions?.(queueId)) ?? FALLBACK_QUEUE_WAIT_OPTIONS;
+  } catch (err) {
+    ctx.log.warn({ err, queue: queueId }, 'queue settings unavailable: the default music only');
+    return FALLBACK_QUEUE_WAIT_OPTIONS;
+  }
+}
+
+/** The queue's own music (a prompt it names, in the caller's language or any), else the system's. */
+function queueMusicFile(ctx: InboundContext, options: QueueWaitOptions): string {
+  if (options.musicOnHold === DEFAULT_MUSIC_ON_HOLD) return ctx.services.musicOnHoldFile;
+  const file = ctx.promptFile(options.musicOnHold);
+  if (file) return file;
+  ctx.log.warn({ musicOnHold: options.musicOnHold }, 'the queue names music that has no audio: the default music plays');
+  return ctx.services.musicOnHoldFile;
+}
+
+/** What the caller hears while waiting: their queue's music during the wait, else the system's. */
+export function waitMusicOf(ctx: InboundContext): string {
+  return waits.get(ctx)?.musicFile ?? ctx.services.musicOnHoldFile;
+}
+
+/**
+ * The caller asked to be called back on `number` (their own, or one they
+ * typed): the ACD turns their entry into a callback request at the same place
+ * in line (Acd.requestCallback); the record says so and leaves the queue.
+ * False when the ACD refused (an agent is being rung for them right now, or
+ * Redis is away): the caller keeps waiting.
+ */
+async function keepPlaceForCallback(ctx: InboundContext, typed: string): Promise<boolean> {
+  if (ctx.recorder.state !== 'queued' || ctx.agent) return false;
+  const country = ctx.services.lookup.defaultCountry;
+  const number = (country ? tryNormalisePhone(typed, country) : null) ?? typed;
+  const { position } = await ctx.services.acd.requestCallback(ctx.acdId, number);
+  ctx.log.info({ position }, 'the caller asked to be called back at their place');
+  ctx.recorder.overflow('the caller asked to be called back', 'callback');
+  ctx.recorder.requestCallback({ number });
+  return true;
+}
+
+/** The caller chose to leave the line: called back (told so by the run), or a message. */
+async function endByChoice(ctx: InboundContext, choice: 'callback' | 'message'): Promise<CallEnd> {
+  if (choice === 'callback') {
+    if (!ctx.callerGone.fired) ctx.hangUp(ctx.uas);
+    return { side: 'system', cause: 'the caller asked to be called back, keeping their place' };
+  }
+  // Not offered yet (messageKey is null above): the wait goes on as if the key was not pressed.
+  return new Promise<CallEnd>(() => undefined);
 }
 
 /**
@@ -70,7 +169,7 @@ export function isOwnOverflow(ctx: InboundContext, event: AcdEvent): event is Ov
  * (the call ends politely).
  */
 export async function handleOverflow(ctx: InboundContext, event: Overflowed): Promise<void> {
-  const { recorder, services } = ctx;
+  const { recorder } = ctx;
   const reason = event.reason === 'max_wait' ? `max wait reached in queue ${event.fromQueue ?? event.queueId}`
     : event.reason === 'empty_queue' ? `nobody serves queue ${event.queueId}` : `nobody took the call at ${event.queueId}`;
   const targetLabel = event.target === 'queue' || event.target === 'agent' ? `${event.target} ${event.targetId ?? ''}`.trim() : event.target;
@@ -86,11 +185,12 @@ export async function handleOverflow(ctx: InboundContext, event: Overflowed): Pr
     if (announcement && !ctx.agent) {
       await ctx.playAndWait(announcement);
       // Back to the music unless an agent was bridged meanwhile (that stops every playback itself).
-      if (ctx.waitingInAcd && !ctx.agent && ctx.media?.state === 'anchored') await ctx.media.startMusicOnHold(services.musicOnHoldFile);
+      if (ctx.waitingInAcd && !ctx.agent && ctx.media?.state === 'anchored') await ctx.media.startMusicOnHold(waitMusicOf(ctx));
     }
     return;
   }
   // A callback or a message: the ACD no longer waits for this leg; the record leaves the queue with it.
+  waits.get(ctx)?.driver.stop();
   recorder.overflow(reason, targetLabel);
   if (event.target === 'callback') ctx.requestCallback();
   const media = ctx.media;

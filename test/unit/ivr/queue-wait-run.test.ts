@@ -1,5 +1,11 @@
 import { QueueWaitRun, type QueueWaitCommand, type QueueWaitSettings } from '../../../src/ivr/queue-wait-run';
 
+/** Started (music), and the first interval passed: the ACD is asked where the caller is. */
+function startAndAsk(r: QueueWaitRun): void {
+  const first = timerOf(r.handle({ type: 'started' }));
+  r.handle({ type: 'timeout', timerId: first.timerId });
+}
+
 const SETTINGS: QueueWaitSettings = { announceEveryMs: 30_000, callbackKey: '1', messageKey: null };
 
 function run(options: { settings?: Partial<QueueWaitSettings>; language?: string; callerNumber?: string | null } = {}): QueueWaitRun {
@@ -24,15 +30,17 @@ function timerOf(commands: QueueWaitCommand[]): { timerId: number; ms: number } 
 
 /** Started, first announcement played and finished: the caller hears music, the next announcement is armed. */
 function waitingWithMusic(r: QueueWaitRun): { timerId: number } {
-  r.handle({ type: 'started' });
+  startAndAsk(r);
   const announcement = played(r.handle({ type: 'position', position: 3, estimatedWaitMs: 120_000 }));
   return timerOf(r.handle({ type: 'announcement_done', playbackId: announcement.playbackId }));
 }
 
 describe('QueueWaitRun: announcements', () => {
-  it('starts the music and asks the ACD where the caller is, then says place, wait and the callback key', () => {
+  it('starts the music, asks the ACD where the caller is after one interval, then says place, wait and the callback key', () => {
     const r = run();
-    expect(r.handle({ type: 'started' })).toEqual([{ type: 'music' }, { type: 'ask_position' }]);
+    const start = r.handle({ type: 'started' });
+    expect(start).toEqual([{ type: 'music' }, { type: 'start_timer', timerId: expect.any(Number), ms: 30_000 }]);
+    expect(r.handle({ type: 'timeout', timerId: timerOf(start).timerId })).toEqual([{ type: 'ask_position' }]);
     expect(played(r.handle({ type: 'position', position: 3, estimatedWaitMs: 125_000 })).promptIds).toEqual([
       'queue_position', 'num_3', 'queue_wait_about', 'num_3', 'queue_minutes_many', 'queue_press_for_callback', 'num_1',
     ]);
@@ -41,7 +49,7 @@ describe('QueueWaitRun: announcements', () => {
   it('says "unknown" honestly when the ACD has no estimate, and under a minute / over an hour at the ends', () => {
     const pieces = (wait: number | 'unknown'): readonly string[] => {
       const r = run();
-      r.handle({ type: 'started' });
+      startAndAsk(r);
       return played(r.handle({ type: 'position', position: 1, estimatedWaitMs: wait })).promptIds;
     };
     expect(pieces('unknown')).toEqual(['queue_position', 'num_1', 'queue_wait_unknown', 'queue_press_for_callback', 'num_1']);
@@ -52,7 +60,7 @@ describe('QueueWaitRun: announcements', () => {
   it('agrees minutes in Russian: 1 одна минута, 2 две минуты, 21 двадцать одна минута', () => {
     const pieces = (minutes: number): readonly string[] => {
       const r = run({ language: 'ru' });
-      r.handle({ type: 'started' });
+      startAndAsk(r);
       return played(r.handle({ type: 'position', position: 2, estimatedWaitMs: minutes * 60_000 })).promptIds;
     };
     expect(pieces(1).slice(2, 5)).toEqual(['queue_wait_about', 'num_1_f', 'queue_minutes_one']);
@@ -62,7 +70,7 @@ describe('QueueWaitRun: announcements', () => {
 
   it('repeats at the queue interval: music after each announcement, then the ACD asked again when the timer fires', () => {
     const r = run({ settings: { announceEveryMs: 45_000 } });
-    r.handle({ type: 'started' });
+    startAndAsk(r);
     const first = played(r.handle({ type: 'position', position: 4, estimatedWaitMs: 'unknown' }));
     const after = r.handle({ type: 'announcement_done', playbackId: first.playbackId });
     expect(after[0]).toEqual({ type: 'music' });
@@ -76,7 +84,7 @@ describe('QueueWaitRun: announcements', () => {
 
   it('says nothing when the caller is no longer in line (an agent is being rung), and tries again at the next interval', () => {
     const r = run();
-    r.handle({ type: 'started' });
+    startAndAsk(r);
     const commands = r.handle({ type: 'position', position: null, estimatedWaitMs: 'unknown' });
     expect(commands.some((c) => c.type === 'play')).toBe(false);
     expect(timerOf(commands).ms).toBe(30_000);
@@ -94,7 +102,7 @@ describe('QueueWaitRun: announcements', () => {
 
   it('ignores a late announcement_done of a stopped announcement and a timer cancelled meanwhile', () => {
     const r = run();
-    r.handle({ type: 'started' });
+    startAndAsk(r);
     const first = played(r.handle({ type: 'position', position: 2, estimatedWaitMs: 'unknown' }));
     r.handle({ type: 'digit', digit: '1' });
     expect(r.handle({ type: 'announcement_done', playbackId: first.playbackId })).toEqual([]);
@@ -103,7 +111,7 @@ describe('QueueWaitRun: announcements', () => {
 
   it('says "many ahead" past 99 rather than a number it has no words for', () => {
     const r = run();
-    r.handle({ type: 'started' });
+    startAndAsk(r);
     expect(played(r.handle({ type: 'position', position: 150, estimatedWaitMs: 'unknown' })).promptIds[0]).toBe('queue_position_many');
   });
 
@@ -116,7 +124,7 @@ describe('QueueWaitRun: announcements', () => {
 describe('QueueWaitRun: barge-in and the callback at the caller’s place', () => {
   it('the callback key stops the announcement at once and offers the caller’s own number', () => {
     const r = run({ callerNumber: '+7495' });
-    r.handle({ type: 'started' });
+    startAndAsk(r);
     const announcement = played(r.handle({ type: 'position', position: 5, estimatedWaitMs: 'unknown' }));
     const commands = r.handle({ type: 'digit', digit: '1' });
     expect(commands[0]).toEqual({ type: 'stop_playback', playbackId: announcement.playbackId });
@@ -196,7 +204,7 @@ describe('QueueWaitRun: barge-in and the callback at the caller’s place', () =
 
   it('other keys are ignored; the message key hands over to the recorder when offered', () => {
     const r = run({ settings: { messageKey: '2' } });
-    r.handle({ type: 'started' });
+    startAndAsk(r);
     const announcement = played(r.handle({ type: 'position', position: 1, estimatedWaitMs: 'unknown' }));
     expect(announcement.promptIds.slice(-4)).toEqual(['queue_press_for_callback', 'num_1', 'queue_press_for_message', 'num_2']);
     expect(r.handle({ type: 'digit', digit: '7' })).toEqual([]);
