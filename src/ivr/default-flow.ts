@@ -1,4 +1,5 @@
 import type { FlowDocument } from './flow-document';
+import { DEFAULT_GREETING_VARIANTS } from './greeting-variant-prompts';
 
 /**
  * The shipped flow: greeting, business-hours check, main menu (1 order,
@@ -16,7 +17,8 @@ export const DEFAULT_FLOW: FlowDocument = {
   start: 'greeting',
   maxSteps: 200,
   nodes: {
-    greeting: { type: 'play', prompts: ['greeting'], next: 'hours', bargeIn: true },
+    // Regular callers hear the greetings in turn (issue 17); `prompts` stays the plain greeting.
+    greeting: { type: 'play', prompts: ['greeting'], variants: [...DEFAULT_GREETING_VARIANTS], variantChoice: 'rotation', next: 'hours', bargeIn: true },
     hours: { type: 'business_hours', open: 'main_menu', closed: 'after_hours' },
     main_menu: {
       type: 'menu',
@@ -59,7 +61,8 @@ export const DEFAULT_FLOW: FlowDocument = {
     route_complaint: { type: 'route', intent: 'complaint' },
     route_second_line: { type: 'route', intent: 'second_line' },
     route_operator: { type: 'route', intent: 'operator' },
-    after_hours: { type: 'play', prompts: ['after_hours'], next: 'callback_offer', bargeIn: true },
+    // The hours are said from the schedule the business_hours node just checked (opening-hours.ts).
+    after_hours: { type: 'play', prompts: ['after_hours', 'opening_hours'], next: 'callback_offer', bargeIn: true },
     callback_offer: {
       type: 'callback',
       prompts: ['callback_offer'],

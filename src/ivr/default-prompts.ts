@@ -1,3 +1,5 @@
+import { GREETING_VARIANT_TEXTS } from './greeting-variant-prompts';
+import { OPENING_HOURS_CATALOGUE } from './opening-hours';
 import type { PromptCatalogue } from './prompt-catalogue';
 import { QUEUE_WAIT_TEXTS } from './queue-wait-prompts';
 
@@ -35,9 +37,10 @@ const TEXTS: Readonly<Record<string, { en: string; ru: string }>> = {
     en: 'Please hold, we are connecting you.',
     ru: 'Пожалуйста, оставайтесь на линии, мы вас соединяем.',
   },
+  // The hours follow as `opening_hours`, said from the published schedule (opening-hours.ts).
   after_hours: {
-    en: 'We are closed now. Our working hours are Monday to Friday from 8 a.m. to 8 p.m., and Saturday from 9 a.m. to 5 p.m.',
-    ru: 'Сейчас мы не работаем. Часы работы: с понедельника по пятницу с 8 до 20, в субботу с 9 до 17.',
+    en: 'We are closed now.',
+    ru: 'Сейчас мы не работаем.',
   },
   callback_offer: {
     en: 'To have us call you back when we open, press 1.',
@@ -55,11 +58,12 @@ const TEXTS: Readonly<Record<string, { en: string; ru: string }>> = {
     en: 'Thank you for calling. Goodbye.',
     ru: 'Спасибо за звонок. До свидания.',
   },
+  ...GREETING_VARIANT_TEXTS,
   ...QUEUE_WAIT_TEXTS,
 };
 
 /** The shipped prompt catalogue: one entry per prompt id and language. */
-export const DEFAULT_PROMPTS: PromptCatalogue = Object.entries(TEXTS).flatMap(([id, byLanguage]) => [
+export const DEFAULT_PROMPTS: PromptCatalogue = [...Object.entries(TEXTS).flatMap(([id, byLanguage]) => [
   { id, language: 'en', text: byLanguage.en },
   { id, language: 'ru', text: byLanguage.ru },
-]);
+]), ...OPENING_HOURS_CATALOGUE];

@@ -25,7 +25,8 @@ export const PlayNodeSchema = Type.Object(
     bargeIn: Type.Optional(Type.Boolean()),
     /**
      * Alternative prompts (greetings that do not tire regular callers): each
-     * call hears one of those that exist in its language instead of `prompts`.
+     * call hears one of those that exist in its language in place of the
+     * prompt of `prompts` that is one of them; the node's other prompts play as they are.
      */
     variants: Type.Optional(Type.Array(PromptId, { minItems: 1, maxItems: 20, uniqueItems: true })),
     /** How the variant is picked per call: in turn (default) or at random. */

@@ -4,7 +4,6 @@ import type { ValidationIssue, ValidationResult } from '../routing/validation-re
 import { FlowDocumentSchema, type FlowDocument, type FlowNode, type PlayNode } from './flow-document';
 import { canFinish, isInstantNode, nodeEdges, nodePrompts, reachableFrom } from './flow-graph';
 import { PromptIndex, type PromptCatalogue } from './prompt-catalogue';
-import { variantsIn } from './prompt-variants';
 
 const flowCheck = new SchemaCheck(FlowDocumentSchema);
 const KEY = /^[0-9*#]$/;
@@ -44,7 +43,7 @@ export function validateFlow(document: unknown, catalogue: PromptCatalogue): Val
         if (!prompts.find(promptId, language)) issues.push({ path: where, message: `prompt '${promptId}' has no '${language}' version` });
       }
     }
-    if (node.type === 'play') issues.push(...checkVariants(node, at, prompts, flow.languages));
+    if (node.type === 'play') issues.push(...checkVariants(node, at, prompts));
     issues.push(...checkInputHandling(node, at));
   }
   if (issues.length > 0) return { ok: false, errors: issues };
@@ -63,11 +62,11 @@ export function validateFlow(document: unknown, catalogue: PromptCatalogue): Val
 
 /**
  * A play node's variants must all be prompts of the catalogue (a dangling id
- * is refused by name), and every language of the flow needs at least one of
- * them — a caller in that language would otherwise hear nothing new. A
- * variant recorded in some languages only is heard in those.
+ * is refused by name) and include the prompt of the node they stand in for —
+ * which exists in every language of the flow, so every caller has at least
+ * that one. A variant recorded in some languages only is heard in those.
  */
-function checkVariants(node: PlayNode, at: string, prompts: PromptIndex, languages: readonly string[]): ValidationIssue[] {
+function checkVariants(node: PlayNode, at: string, prompts: PromptIndex): ValidationIssue[] {
   const variants = node.variants;
   if (!variants) return node.variantChoice ? [{ path: `${at}.variantChoice`, message: 'variantChoice needs variants' }] : [];
   const issues: ValidationIssue[] = [];
@@ -75,8 +74,8 @@ function checkVariants(node: PlayNode, at: string, prompts: PromptIndex, languag
     if (!prompts.ids.has(promptId)) issues.push({ path: `${at}.variants[${i}]`, message: `unknown prompt '${promptId}': a variant must be a prompt of the catalogue` });
   });
   if (issues.length > 0) return issues;
-  for (const language of languages) {
-    if (variantsIn(node, prompts, language).length === 0) issues.push({ path: `${at}.variants`, message: `no variant has a '${language}' version` });
+  if (!node.prompts.some((id) => variants.includes(id))) {
+    issues.push({ path: `${at}.variants`, message: `must include the prompt they stand in for (one of prompts: ${node.prompts.join(', ')})` });
   }
   return issues;
 }

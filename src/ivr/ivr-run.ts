@@ -7,7 +7,8 @@ import type { IvrEvent, LoggedIvrEvent } from './ivr-event';
 import { branchHolds, type IvrRunContext } from './ivr-run-context';
 import { IVR_TRANSITIONS, isTerminalState, type IvrState } from './ivr-state';
 import { PromptIndex, promptAudioFile, type PromptCatalogue } from './prompt-catalogue';
-import { firstVariant, variantsIn, type VariantChooser } from './prompt-variants';
+import { withOpeningHours } from './opening-hours';
+import { firstVariant, variantsIn, withVariant, type VariantChooser } from './prompt-variants';
 
 /** Pino-compatible sink for transition logs; the call's child logger fits. */
 export interface IvrRunLogger {
@@ -172,7 +173,7 @@ export class IvrRun {
       case 'play': {
         const variant = this.variantOf(id, node);
         if (variant !== null) step.variant = variant;
-        this.startPrompts(variant === null ? node.prompts : [variant]);
+        this.startPrompts(variant === null ? node.prompts : withVariant(node.prompts, node.variants ?? [], variant));
         return;
       }
       case 'menu':
@@ -234,7 +235,8 @@ export class IvrRun {
   }
 
   private startPrompts(promptIds: readonly string[]): void {
-    this.pendingPrompts = [...promptIds];
+    // The opening hours are said from the schedule of this call, never from a recording that may be out of date.
+    this.pendingPrompts = withOpeningHours(promptIds, this.context.businessHours, this.language, (id) => this.prompts.find(id, this.language) !== undefined);
     this.transition('playing', 'prompts');
     this.playNextPrompt();
   }

@@ -44,3 +44,13 @@ export function variantChooser(random: () => number = Math.random): VariantChoos
 export function variantsIn(node: PlayNode, prompts: PromptIndex, language: string): string[] {
   return (node.variants ?? []).filter((id) => prompts.find(id, language) !== undefined);
 }
+
+/**
+ * The node's prompts as this call hears them: the first prompt that is one
+ * of the variants (the one they stand in for) becomes the chosen variant;
+ * the others — a holiday notice before the greeting — play as they are.
+ */
+export function withVariant(prompts: readonly string[], variants: readonly string[], chosen: string): string[] {
+  const at = prompts.findIndex((id) => variants.includes(id));
+  return at < 0 ? [chosen, ...prompts] : prompts.map((id, i) => (i === at ? chosen : id));
+}

@@ -1,5 +1,6 @@
 import { systemClock } from '../../ivr/clock';
 import { IvrRun } from '../../ivr/ivr-run';
+import { OPENING_HOURS_PROMPT, withOpeningHours } from '../../ivr/opening-hours';
 import { variantChooser } from '../../ivr/prompt-variants';
 import { decideRoute } from '../../routing/decide-route';
 import type { PromptSource } from '../call-services';
@@ -56,7 +57,6 @@ export async function runIvr(ctx: InboundContext, configs: CallConfigs): Promise
   }
   const language = ivr.language;
   ctx.language = language;
-  ctx.language = language;
   ctx.promptFile = (id) => {
     try {
       return prompts.fileOf(id, language);
@@ -111,7 +111,13 @@ export async function routeCall(ctx: InboundContext, ivr: Extract<IvrOutcome, { 
   if (plan) return { kind: 'queue', plan, goodbyeFile: prompts.fileOf('goodbye', language) };
   const target = decision.target;
   if (target.kind === 'after_hours') {
-    await ctx.playAndWait(prompts.fileOf(target.promptId, language));
+    // The rule's message, then when to call back: the hours of the routing config that just said "closed".
+    const has = (id: string): boolean => prompts.catalogue.some((p) => p.id === id && p.language === language);
+    const said = withOpeningHours([target.promptId, OPENING_HOURS_PROMPT], routing.document.businessHours, language, has);
+    for (const id of said.filter((id) => id === target.promptId || has(id))) {
+      if (ctx.callerGone.fired) break;
+      await ctx.playAndWait(prompts.fileOf(id, language));
+    }
     if (target.action === 'callback') ctx.requestCallback();
   }
   if (ctx.callerGone.fired) return { kind: 'ended', end: { side: 'caller', cause: 'BYE' } };

@@ -65,11 +65,22 @@ describe('greetings that do not tire regular callers: a play node with variants'
     expect(recorder.events.filter((e) => e.type === 'ivr_step').map((e) => e.data)).toEqual([{ nodeId: 'greeting', variant: 'greeting_director' }, { nodeId: 'hours' }]);
   });
 
+  it("the variant stands in for its prompt only: the node's other prompts play around it", () => {
+    const chooser = variantChooser();
+    const withNotice = flow({ prompts: ['goodbye', 'greeting'], variants: ['greeting', 'greeting_director'] });
+    heard(withNotice, chooser);
+    const run = new IvrRun({ flow: withNotice, catalogue: CATALOGUE, context: { client: client('ru'), businessHours: DEFAULT_ROUTING_CONFIG.businessHours }, clock: { now: () => OPEN_AT }, chooseVariant: chooser });
+    const first = run.handle({ type: 'answered' }).find((c) => c.type === 'play');
+    expect(first).toMatchObject({ promptId: 'goodbye' });
+    const second = run.handle({ type: 'prompt_finished', playbackId: first?.type === 'play' ? first.playbackId : -1 }).find((c) => c.type === 'play');
+    expect(second).toMatchObject({ promptId: 'greeting_director' });
+  });
+
   it('a node without variants plays its prompts, and records no variant', () => {
     expect(heard(flow({}), variantChooser())).toEqual({ promptId: 'greeting', variant: undefined });
   });
 
-  it('the shipped flow stays valid; a dangling variant is refused by name; every language needs one variant', () => {
+  it('the shipped flow stays valid; a dangling variant is refused by name; the variants must include the prompt they stand in for', () => {
     expect(validateFlow(ROTATING, CATALOGUE).ok).toBe(true);
     const problems = (document: FlowDocument): string[] => {
       const result = validateFlow(document, CATALOGUE);
@@ -78,7 +89,9 @@ describe('greetings that do not tire regular callers: a play node with variants'
     expect(problems(flow({ variants: ['greeting', 'greeting_ceo'] }))).toEqual([
       "nodes.greeting.variants[1]: unknown prompt 'greeting_ceo': a variant must be a prompt of the catalogue",
     ]);
-    expect(problems(flow({ variants: ['greeting_operator'] }))).toEqual(["nodes.greeting.variants: no variant has a 'en' version"]);
+    expect(problems(flow({ variants: ['greeting', 'greeting_operator'], prompts: ['goodbye'] }))).toEqual([
+      'nodes.greeting.variants: must include the prompt they stand in for (one of prompts: goodbye)',
+    ]);
     expect(problems(flow({ variantChoice: 'random' }))).toEqual(['nodes.greeting.variantChoice: variantChoice needs variants']);
     expect(problems(flow({ variants: ['greeting'], variantChoice: 'shuffle' }))[0]).toContain('variantChoice');
     expect(DEFAULT_FLOW.nodes.greeting).toBeDefined();

@@ -30,7 +30,8 @@ describe('IVR driver: the timeline as it happens', () => {
 
     driver.start();
     await jest.advanceTimersByTimeAsync(0);
-    expect(timeline).toEqual([{ nodeId: 'greeting', at: OPEN_AT }]);
+    // The shipped greeting has variants: the one played (the first, nobody choosing here) is on its step.
+    expect(timeline).toEqual([{ nodeId: 'greeting', at: OPEN_AT, variant: 'greeting' }]);
 
     // The greeting plays out: the menu is entered at that moment, before any key.
     now = OPEN_AT + 2000;
@@ -43,7 +44,7 @@ describe('IVR driver: the timeline as it happens', () => {
     driver.digit('0');
     await jest.advanceTimersByTimeAsync(0);
     expect(timeline).toEqual([
-      { nodeId: 'greeting', at: OPEN_AT }, { nodeId: 'hours', at: OPEN_AT + 2000 }, { nodeId: 'main_menu', at: OPEN_AT + 2000 },
+      { nodeId: 'greeting', at: OPEN_AT, variant: 'greeting' }, { nodeId: 'hours', at: OPEN_AT + 2000 }, { nodeId: 'main_menu', at: OPEN_AT + 2000 },
       'key 0', { nodeId: 'route_operator', at: OPEN_AT + 3500 },
     ]);
     expect(end).toMatchObject({ kind: 'route' });
