@@ -1,30 +1,39 @@
 /**
- * Erlang A (M/M/N+M, Palm's model): Erlang C plus callers who give up after an
- * exponential patience — exactly how bench:floor's callers behave when a
- * patience is set. Pure; used by floor-metrics next to Erlang C.
+ * Erlang C plus callers who give up: the M/M/N+G queue with the floor's
+ * patience — a share q of callers gives up after an exponential patience
+ * (mean 1/θ), the others wait as long as it takes; q = 1 is Erlang A (Palm's
+ * model). Pure; used by floor-metrics next to Erlang C.
  *
  *   predictWithAbandonment(inputs) → AbandonmentPrediction | null
  *
  * Why it is needed: a caller who abandons leaves when the queue is long, which
- * is when leaving helps those behind most. Checked with a simulated floor
+ * is when leaving helps those behind most. Checked with simulated floors
  * (test/unit/bench/floor-erlang-a.test.ts): at 10 Erl on 11 agents with a 60 s
  * patience Erlang C predicts 38 % while the floor answers 84 % (definition B),
  * and even Erlang C on the callers who did not abandon predicts only 66 %.
- * Erlang A predicts the floor within a point or two.
+ * This model predicts the simulations within a point.
  *
- * How: the number in system is a birth–death chain (births λ, deaths
- * min(k, N)·μ + max(k − N, 0)·θ with μ = 1/handle, θ = 1/patience); an
- * arriving caller sees its stationary distribution (PASTA). A caller with m
- * others ahead moves up at rate N·μ + m·θ (a service ends or someone ahead
- * gives up) and gives up at rate θ; the chance of reaching an agent within τ
- * is computed by uniformisation of that small chain. Ringing is handled as in
- * floor-erlang.ts: agent time, and caller wait (assigned within T − ring).
+ * How (exact for FIFO M/M/N+G: Baccelli & Hebuterne 1981; the formulas as
+ * summarised by Zeltyn & Mandelbaum, "The M/M/n+G queue: summary of
+ * performance measures", 2005): with Ḡ(x) the share of callers still
+ * patient after waiting x, H(x) = ∫₀ˣ Ḡ, φ(x) = λH(x) − Nμx,
+ * E = Σ_{j<N} (A^j/j!) ÷ (A^(N−1)/(N−1)!) and J = ∫₀^∞ e^φ, the offered wait V
+ * (how long a caller who never gives up would wait) is 0 with probability
+ * E/(E + λJ) and has density λe^φ(x)/(E + λJ) above 0. A caller with patience
+ * τ is answered if V ≤ τ, after V; gives up at τ otherwise. Integrals by
+ * Simpson's rule on a grid of doubling segments, fine near 0 and reaching where
+ * e^φ is negligible, in logarithms (e^φ reaches 10^300 at busy floors). Ringing is handled as in
+ * floor-erlang.ts: agent time, and caller wait (assigned within T − ring); a
+ * caller giving up while the phone rings is not modelled (rings are seconds,
+ * patience minutes).
  */
 import type { ErlangInputs } from './floor-erlang';
 
 export interface AbandonmentInputs extends ErlangInputs {
-  /** Mean patience of a waiting caller, real seconds (exponential). */
+  /** Mean patience of an impatient caller, real seconds (exponential). */
   patienceSeconds: number;
+  /** Share of callers who have a patience at all, the others waiting as long as it takes (default 1: everyone). */
+  impatientShare?: number;
 }
 
 export interface AbandonmentPrediction extends AbandonmentInputs {
@@ -39,113 +48,94 @@ export interface AbandonmentPrediction extends AbandonmentInputs {
   abandonShare: number;
 }
 
-/** States kept at most; far beyond any floor this bench runs (the queue is bounded by about λ/θ). */
-const MAX_STATES = 200_000;
-const NEGLIGIBLE = 1e-15;
+/** Simpson intervals per grid segment (even). */
+const INTERVALS = 64;
+/** e^−60 of the peak: where the tail of e^φ stops mattering. */
+const NEGLIGIBLE_LOG = 60;
 
-/** Stationary distribution of the number in system, truncated where the rest is negligible. */
-function stationary(lambda: number, mu: number, theta: number, agents: number): number[] {
-  const q = [1];
-  let sum = 1;
-  for (let k = 1; k < MAX_STATES; k++) {
-    const death = Math.min(k, agents) * mu + Math.max(k - agents, 0) * theta;
-    const next = (q[k - 1]! * lambda) / death;
-    q.push(next);
-    sum += next;
-    // Past the mode the terms only shrink (deaths grow with k, births do not).
-    if (k > agents && lambda < death && next < NEGLIGIBLE * sum) break;
-    if (sum > 1e250) {
-      for (let i = 0; i < q.length; i++) q[i]! /= 1e250;
-      sum /= 1e250;
-    }
-  }
-  return q.map((v) => v / sum);
+function logAddExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const m = Math.max(a, b);
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
 }
 
-/**
- * For each number ahead m (0 … maxAhead): the probability of being assigned an
- * agent within `assignWithin` and of giving up within `abandonWithin`.
- */
-function withinTimes(agents: number, mu: number, theta: number, maxAhead: number, assignWithin: number, abandonWithin: number): { assigned: Float64Array; abandoned: Float64Array } {
-  const size = maxAhead + 1;
-  const rate = agents * mu + (maxAhead + 1) * theta;
-  const up = new Float64Array(size);
-  const stay = new Float64Array(size);
-  for (let m = 0; m < size; m++) {
-    up[m] = (agents * mu + m * theta) / rate;
-    stay[m] = 1 - up[m]! - theta / rate;
+/** log E, E = Σ_{j=0}^{N−1} (A^j/j!) ÷ (A^(N−1)/(N−1)!), summed from the top term down (each term the previous × j/A). */
+function logE(agents: number, traffic: number): number {
+  let logTerm = 0;
+  let logSum = 0;
+  for (let j = agents - 1; j >= 1; j--) {
+    logTerm += Math.log(j / traffic);
+    logSum = logAddExp(logSum, logTerm);
   }
-  let reached = new Float64Array(size);
-  let gaveUp = new Float64Array(size);
-  const assigned = new Float64Array(size);
-  const abandoned = new Float64Array(size);
-  const horizon = Math.max(assignWithin, abandonWithin);
-  const steps = Math.ceil(rate * horizon + 12 * Math.sqrt(rate * horizon) + 30);
-  // Poisson weights by logarithm: e^(−Λτ) underflows for long horizons.
-  const logWeight = (n: number, tau: number, previous: number): number => (n === 0 ? -rate * tau : previous + Math.log(rate * tau) - Math.log(n));
-  let la = 0;
-  let lb = 0;
-  for (let n = 0; n <= steps; n++) {
-    if (assignWithin > 0) {
-      la = logWeight(n, assignWithin, la);
-      const w = Math.exp(la);
-      if (w > 0) for (let m = 0; m < size; m++) assigned[m]! += w * reached[m]!;
-    }
-    if (abandonWithin > 0) {
-      lb = logWeight(n, abandonWithin, lb);
-      const w = Math.exp(lb);
-      if (w > 0) for (let m = 0; m < size; m++) abandoned[m]! += w * gaveUp[m]!;
-    }
-    const nextReached = new Float64Array(size);
-    const nextGaveUp = new Float64Array(size);
-    for (let m = 0; m < size; m++) {
-      nextReached[m] = up[m]! * (m === 0 ? 1 : reached[m - 1]!) + stay[m]! * reached[m]!;
-      nextGaveUp[m] = theta / rate + up[m]! * (m === 0 ? 0 : gaveUp[m - 1]!) + stay[m]! * gaveUp[m]!;
-    }
-    reached = nextReached;
-    gaveUp = nextGaveUp;
-  }
-  return { assigned, abandoned };
+  return logSum;
 }
 
-/** Erlang A's figures for these inputs; null when there is no handle time, no agent or no patience to predict with. */
+/** Simpson's rule for ∫ f over [a, b] with `INTERVALS` intervals. */
+function simpson(a: number, b: number, f: (x: number) => number): number {
+  if (!(b > a)) return 0;
+  const h = (b - a) / INTERVALS;
+  let sum = f(a) + f(b);
+  for (let i = 1; i < INTERVALS; i++) sum += (i % 2 === 1 ? 4 : 2) * f(a + i * h);
+  return (sum * h) / 3;
+}
+
 export function predictWithAbandonment(inputs: AbandonmentInputs): AbandonmentPrediction | null {
   const { arrivalsPerSecond: lambda, handleSeconds, ringSeconds, agents, thresholdSeconds, patienceSeconds } = inputs;
+  const q = inputs.impatientShare ?? 1;
   if (!(handleSeconds > 0) || !(agents >= 1) || !(lambda >= 0) || !Number.isFinite(lambda) || !(patienceSeconds > 0) || !Number.isFinite(patienceSeconds)) return null;
+  if (!(q > 0 && q <= 1)) return null;
   const n = Math.floor(agents);
   const mu = 1 / handleSeconds;
   const theta = 1 / patienceSeconds;
-  const base = { ...inputs, trafficErlangs: lambda * handleSeconds };
-  if (lambda === 0) return { ...base, pWait: 0, serviceLevelA: ringSeconds <= thresholdSeconds ? 1 : 0, serviceLevelB: ringSeconds <= thresholdSeconds ? 1 : 0, abandonShare: 0 };
-  const pi = stationary(lambda, mu, theta, n);
-  const maxAhead = Math.max(0, pi.length - n);
-  const assignWithin = thresholdSeconds - ringSeconds;
-  const { assigned, abandoned } = withinTimes(n, mu, theta, maxAhead, Math.max(0, assignWithin), thresholdSeconds);
-  let pWait = 0;
-  let answeredWithin = 0;
-  let abandonedWithin = 0;
-  let abandonShare = 0;
-  for (let k = 0; k < pi.length; k++) {
-    const p = pi[k]!;
-    if (k < n) {
-      answeredWithin += p;
-      continue;
-    }
-    const ahead = k - n;
-    pWait += p;
-    answeredWithin += p * assigned[ahead]!;
-    abandonedWithin += p * abandoned[ahead]!;
-    // Reaching an agent from m ahead: Π (Nμ + iθ)/(Nμ + (i+1)θ) over i = 0 … m, which telescopes to Nμ/(Nμ + (m+1)θ).
-    abandonShare += (p * (ahead + 1) * theta) / (n * mu + (ahead + 1) * theta);
+  const traffic = lambda * handleSeconds;
+  const base = { ...inputs, trafficErlangs: traffic };
+  const inTime = ringSeconds <= thresholdSeconds;
+  if (lambda === 0) return { ...base, pWait: 0, serviceLevelA: inTime ? 1 : 0, serviceLevelB: inTime ? 1 : 0, abandonShare: 0 };
+  // The callers who never give up alone overload the agents: their waits grow without bound.
+  if (lambda * (1 - q) >= n * mu) return { ...base, pWait: 1, serviceLevelA: 0, serviceLevelB: 0, abandonShare: q };
+
+  const stillWaiting = (x: number): number => 1 - q + q * Math.exp(-theta * x);
+  const gaveUp = (x: number): number => q * (1 - Math.exp(-theta * x));
+  const phi = (x: number): number => lambda * ((1 - q) * x + (q * (1 - Math.exp(-theta * x))) / theta) - n * mu * x;
+  // φ is concave (φ″ = −λqθe^(−θx) ≤ 0): its peak is where λḠ(x) = Nμ, or at 0.
+  const peakAt = lambda <= n * mu ? 0 : -Math.log((n * mu / lambda - (1 - q)) / q) / theta;
+  const peak = phi(peakAt);
+
+  // Grid: edges doubling from far below every time scale of the model (so the first segments resolve a
+  // steep start) until e^φ is negligible past the peak, plus T − ring and T.
+  const assignWithin = Math.max(0, thresholdSeconds - ringSeconds);
+  const slopeAtZero = Math.abs(lambda - n * mu);
+  const smallest = Math.min(thresholdSeconds > 0 ? thresholdSeconds : 1, patienceSeconds, handleSeconds, slopeAtZero > 0 ? 1 / slopeAtZero : Infinity);
+  const doubling: number[] = [];
+  for (let x = smallest * 1e-4; doubling.length < 400; x *= 2) {
+    doubling.push(x);
+    if (x > peakAt && x > thresholdSeconds && phi(x) < peak - NEGLIGIBLE_LOG) break;
   }
-  // A ring longer than T: nobody is answered in time, however idle the agents.
-  if (assignWithin < 0) answeredWithin = 0;
+  const edges = [0, ...new Set([...doubling, assignWithin, thresholdSeconds])].filter((x) => x >= 0).sort((a, b) => a - b)
+    .filter((x, i, all) => i === 0 || x > all[i - 1]!);
+  // ∫₀^upTo e^(φ − peak) × weight, segment by segment (T − ring and T are edges, so no segment is cut).
+  const integral = (weight: (x: number) => number, upTo = Infinity): number => {
+    let sum = 0;
+    for (let i = 1; i < edges.length && edges[i]! <= upTo; i++) sum += simpson(edges[i - 1]!, edges[i]!, (x) => Math.exp(phi(x) - peak) * weight(x));
+    return sum;
+  };
+  const one = (): number => 1;
+  const j = integral(one);
+  const logJ = Math.log(j) + peak;
+  const logDenominator = logAddExp(logE(n, traffic), Math.log(lambda) + logJ);
+  // f_V(x) = λe^φ(x) ÷ (E + λJ) = factor × e^(φ(x) − peak).
+  const factor = Math.exp(Math.log(lambda) + peak - logDenominator);
+  const pWait = factor * j;
+  const answeredWithin = inTime ? 1 - pWait + factor * integral(stillWaiting, assignWithin) : 0;
+  // Gave up by T: offered wait x ≤ T and patience < x, or offered wait > T and patience ≤ T.
+  const abandonedWithin = factor * integral(gaveUp, thresholdSeconds) + gaveUp(thresholdSeconds) * (pWait - factor * integral(one, thresholdSeconds));
   const counted = 1 - abandonedWithin;
   return {
     ...base,
-    pWait,
-    serviceLevelA: Math.min(1, answeredWithin),
-    serviceLevelB: counted > 0 ? Math.min(1, answeredWithin / counted) : 0,
-    abandonShare,
+    pWait: Math.min(1, pWait),
+    serviceLevelA: Math.min(1, Math.max(0, answeredWithin)),
+    serviceLevelB: counted > 0 ? Math.min(1, Math.max(0, answeredWithin / counted)) : 0,
+    abandonShare: Math.min(1, factor * integral(gaveUp)),
   };
 }

@@ -10,9 +10,10 @@
  * callers have a patience, Erlang C (nobody abandons) is far too pessimistic —
  * tens of points at a busy floor, see floor-erlang-a.ts — and a floor could
  * miss its service level by that much without breaking "5 points below Erlang
- * C". Erlang A (Erlang C plus the run's exponential patience) is then computed
- * as well, and the limit's bound is checked against it; the note says how far
- * apart the two models are.
+ * C". Erlang A (Erlang C plus the run's exponential patience, for the share of
+ * callers who have one: floor-erlang-a.ts) is then computed as well, and the
+ * limit's bound is checked against it; the note says how far apart the two
+ * models are.
  */
 import { predictWithAbandonment, type AbandonmentPrediction } from './floor-erlang-a';
 import { deviationPoints, predictFloor, type ErlangPrediction } from './floor-erlang';
@@ -32,7 +33,7 @@ export interface ErlangComparison {
   nominal: ErlangPrediction | null;
   /** Erlang C from this run: offered ÷ arrival window, agent time per answered call, mean ring. */
   measured: ErlangPrediction | null;
-  /** Erlang A from this run's inputs and the settings' patience; null when nobody has a patience. */
+  /** Erlang A from this run's inputs and the settings' patience (and impatient share); null when nobody has a patience. */
   withAbandonment: AbandonmentPrediction | null;
   /** measured SL − prediction, percentage points. */
   deviationFromNominalPoints: number | null;
@@ -51,6 +52,10 @@ export interface ErlangComparison {
 export interface ErlangMeasures {
   offered: number;
   answered: number;
+  /** Talk of the answered operator-queue calls, run ms (from the rows). */
+  talkMs: number;
+  /** Calls any agent of the floor answered (operators, key-account managers, finance): agentTime is theirs. */
+  allAnswered: number;
   abandoned: number;
   measuredServiceLevel: number | null;
   /** The calls the compared definition divides by. */
@@ -70,14 +75,20 @@ export function compareWithErlang(run: FloorRun, m: ErlangMeasures, kinds: reado
   });
   const t = run.agentTime;
   const windowRealSeconds = (arrivalWindowMs / 1000) * c;
-  // Rings the agents took, including those whose caller hung up meanwhile: all of it was agent time.
-  const rings = Math.max(run.ringLatenciesMs.length, m.answered);
+  // Agent time per answered operator-queue call: its own talk (rows), and the mean ring and wrap-up of the
+  // floor (agentTime covers every agent, so its ring and wrap-up are shared out per ring and per answered call).
+  // Rings include those whose caller hung up meanwhile: all of it was agent time.
+  const rings = Math.max(run.ringLatenciesMs.length, m.allAnswered);
   const ringSeconds = rings > 0 ? (t.ringingMs / rings / 1000) * c : 0;
-  const handleSeconds = m.answered > 0 ? ((t.talkingMs + t.ringingMs + t.wrapUpMs) / m.answered / 1000) * c : 0;
+  const wrapSeconds = m.allAnswered > 0 ? (t.wrapUpMs / m.allAnswered / 1000) * c : 0;
+  const handleSeconds = m.answered > 0 ? ringSeconds + (m.talkMs / m.answered / 1000) * c + wrapSeconds : 0;
   const measuredInputs = { arrivalsPerSecond: windowRealSeconds > 0 ? m.offered / windowRealSeconds : NaN, ringSeconds, handleSeconds, agents: s.agents, thresholdSeconds };
   const measured = predictFloor({ label: 'measured', ...measuredInputs });
   const patience = s.patienceMeanSeconds;
-  const withAbandonment = patience === null ? null : predictWithAbandonment({ label: 'measured, with abandonment', ...measuredInputs, patienceSeconds: patience });
+  const impatientShare = s.impatientShare ?? 1;
+  const withAbandonment = patience === null || impatientShare <= 0
+    ? null
+    : predictWithAbandonment({ label: 'measured, with abandonment', ...measuredInputs, patienceSeconds: patience, impatientShare });
   const sl = m.measuredServiceLevel;
   const abandonmentSl = withAbandonment === null ? null : m.comparedDefinition === 'A' ? withAbandonment.serviceLevelA : withAbandonment.serviceLevelB;
   const boundModel = patience === null ? 'Erlang C' : 'Erlang A';
@@ -95,13 +106,14 @@ export function compareWithErlang(run: FloorRun, m: ErlangMeasures, kinds: reado
     boundModel,
     boundServiceLevel,
     boundDeviationPoints: deviationPoints(sl, boundServiceLevel),
-    abandonmentNote: patience === null ? null : abandonmentNote(patience, m, measured, withAbandonment, abandonmentSl),
+    abandonmentNote: patience === null ? null : abandonmentNote(patience, impatientShare, m, measured, withAbandonment, abandonmentSl),
   };
 }
 
-function abandonmentNote(patience: number, m: ErlangMeasures, measured: ErlangPrediction | null, a: AbandonmentPrediction | null, aSl: number | null): string {
+function abandonmentNote(patience: number, share: number, m: ErlangMeasures, measured: ErlangPrediction | null, a: AbandonmentPrediction | null, aSl: number | null): string {
   const rate = m.offered > 0 ? m.abandoned / m.offered : 0;
-  const head = `callers abandon (mean patience ${patience} s): ${(rate * 100).toFixed(1)} % of the operator queues' callers did`
+  const who = share < 1 ? `${(share * 100).toFixed(0)} % of callers with a mean patience of ${patience} s` : `mean patience ${patience} s`;
+  const head = `callers abandon (${who}): ${(rate * 100).toFixed(1)} % of the operator queues' callers did`
     + (a ? `, Erlang A expects ${(a.abandonShare * 100).toFixed(1)} %` : '');
   if (!measured || !a || aSl === null) return `${head}; the service-level bound is checked against Erlang A (Erlang C plus the run's patience)`;
   const gap = (aSl - measured.serviceLevel) * 100;

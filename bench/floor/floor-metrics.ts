@@ -103,7 +103,7 @@ export interface FloorSummary {
     busyShare: number | null;
     /** talking ÷ logged in over the whole run: what the seeds' "55–66 % of an hour talking" means. */
     talkShare: number | null;
-    /** Mean talking agents ÷ agents over the snapshots of the arrival window (the drain after it excluded). */
+    /** Mean talking agents ÷ the floor's agents (floorAgentCount) over the snapshots of the arrival window (the drain after it excluded). */
     talkShareWhileArriving: number | null;
   };
   /** Erlang C from the settings and from the run, Erlang A when callers have a patience, and which one the SL bound uses (floor-erlang-comparison.ts). */
@@ -157,7 +157,7 @@ function isAbandon(outcome: string): boolean {
 }
 
 /** The operator queues' rows added up the way the product's queue report adds up calls. */
-function operatorAggregate(rows: readonly FloorCallRow[], run: FloorRun, thresholdMs: number): QueueAggregate {
+function operatorAggregate(rows: readonly FloorCallRow[], run: FloorRun, thresholdMs: number, allAnswered: number): QueueAggregate {
   const a: QueueAggregate = { ...EMPTY_QUEUE_AGGREGATE };
   const shortAbandonMs = SHORT_ABANDON_MS / run.settings.compression;
   for (const row of rows) {
@@ -179,9 +179,24 @@ function operatorAggregate(rows: readonly FloorCallRow[], run: FloorRun, thresho
     if (row.outcome === 'overflowed') a.overflowed++;
     if ((CALLBACK_OUTCOMES as readonly string[]).includes(row.outcome)) a.callbacksRequested++;
   }
-  // Wrap-up is agent time, not a call field: the logged-in agents are the operators, so all of it is theirs.
-  a.wrapUpMs = run.agentTime.wrapUpMs;
+  a.wrapUpMs = wrapUpShare(run, a.answered, allAnswered);
   return a;
+}
+
+/**
+ * The wrap-up of `answered` calls. Wrap-up is agent time, not a call field, and
+ * agentTime covers every agent of the floor — key-account managers and finance
+ * too, whose calls are not the operator queues' — so it is shared out evenly
+ * over all answered calls (one wrap-up each).
+ */
+function wrapUpShare(run: FloorRun, answered: number, allAnswered: number): number {
+  return allAnswered > 0 ? (run.agentTime.wrapUpMs * answered) / allAnswered : 0;
+}
+
+/** The agents agentTime and the snapshots count: every role of the floor when the harness lists them, else the operators. */
+export function floorAgentCount(run: FloorRun): number {
+  const roles = run.agentRoles ? Object.keys(run.agentRoles).length : 0;
+  return roles > 0 ? roles : run.settings.agents;
 }
 
 function operatorCounts(rows: readonly FloorCallRow[]): OutcomeCounts {
@@ -268,7 +283,7 @@ function occupancyOf(run: FloorRun, arrivalEndMs: number): FloorSummary['occupan
   return {
     busyShare: logged === null ? null : (t.talkingMs + t.ringingMs + t.wrapUpMs) / logged,
     talkShare: logged === null ? null : t.talkingMs / logged,
-    talkShareWhileArriving: meanTalking === null || run.settings.agents <= 0 ? null : meanTalking / run.settings.agents,
+    talkShareWhileArriving: meanTalking === null || floorAgentCount(run) <= 0 ? null : meanTalking / floorAgentCount(run),
   };
 }
 
@@ -295,7 +310,8 @@ export function summariseFloorRun(run: FloorRun, options: FloorMetricsOptions = 
   const { first, counts } = rowsByCall(run);
   const placedRows = run.placed.map((p) => first.get(p.sipCallId)).filter((r): r is FloorCallRow => r !== undefined);
   const operatorRows = placedRows.filter((r) => r.queue !== null && operatorQueues.includes(r.queue));
-  const aggregate = operatorAggregate(operatorRows, run, thresholdMs);
+  const allAnswered = placedRows.filter((r) => r.answeredAtMs !== null).length;
+  const aggregate = operatorAggregate(operatorRows, run, thresholdMs, allAnswered);
   const definitionA = serviceLevelOfOffered(aggregate);
   const definitionB = serviceLevelOfAnsweredAndAbandonedAfterSl(aggregate);
   const patient = run.settings.patienceMeanSeconds === null;
@@ -320,7 +336,7 @@ export function summariseFloorRun(run: FloorRun, options: FloorMetricsOptions = 
     abandonRate: aggregate.offered > 0 ? aggregate.abandoned / aggregate.offered : null,
     occupancy: occupancyOf(run, arrivalEndMs),
     erlangC: compareWithErlang(run, {
-      offered: aggregate.offered, answered: aggregate.answered, abandoned: aggregate.abandoned,
+      offered: aggregate.offered, answered: aggregate.answered, abandoned: aggregate.abandoned, talkMs: aggregate.talkMs, allAnswered,
       measuredServiceLevel: patient ? definitionA : definitionB, comparedDefinition: patient ? 'A' : 'B',
       measuredCalls: patient ? aggregate.offered : aggregate.answered + aggregate.abandonedAfterSl,
     }, options.operatorCallerKinds ?? OPERATOR_CALLER_KINDS, arrivalWindowMs),

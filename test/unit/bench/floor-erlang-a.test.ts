@@ -6,7 +6,7 @@ import { simulatedFloor } from './floor-simulation';
 
 const inputs = { label: 'test', arrivalsPerSecond: 10 / 184, handleSeconds: 184, ringSeconds: 4, agents: 13, thresholdSeconds: 20 };
 
-describe('Erlang A (Erlang C plus exponential patience)', () => {
+describe('Erlang A (Erlang C plus exponential patience): M/M/N+G with every caller impatient', () => {
   it('with a patience far longer than any wait it is Erlang C', () => {
     const a = predictWithAbandonment({ ...inputs, patienceSeconds: 1e9 })!;
     expect(a.serviceLevelA).toBeCloseTo(serviceLevel(13, 10, 184, 16), 5);
@@ -40,6 +40,37 @@ describe('Erlang A (Erlang C plus exponential patience)', () => {
     expect(Math.abs(a.serviceLevelA - s.serviceLevel.definitionA!) * 100).toBeLessThan(1.5);
     expect(Math.abs(a.serviceLevelB - s.serviceLevel.definitionB!) * 100).toBeLessThan(1.5);
     expect(Math.abs(a.abandonShare - s.abandonRate!) * 100).toBeLessThan(1.5);
+  });
+});
+
+describe('when only some callers have a patience (the seeds: a share of impatient callers)', () => {
+  it.each([
+    [11, 60, 0.05], [10, 120, 0.5], [8, 60, 0.5], [12, 120, 0.05],
+  ])('predicts a simulated floor of %i agents, %i s patience for a share %d, within 1.5 points', (agents, patience, share) => {
+    const s = summariseFloorRun(simulatedFloor({ seed: 777, calls: 50_000, agents, compression: 1, patienceSeconds: patience, impatientShare: share }));
+    const a = s.erlangC.withAbandonment!;
+    expect(a.impatientShare).toBe(share);
+    expect(Math.abs(a.serviceLevelA - s.serviceLevel.definitionA!) * 100).toBeLessThan(1.5);
+    expect(Math.abs(a.serviceLevelB - s.serviceLevel.definitionB!) * 100).toBeLessThan(1.5);
+    expect(Math.abs(a.abandonShare - s.abandonRate!) * 100).toBeLessThan(1.5);
+  });
+
+  it('the note says what share of callers has a patience', () => {
+    const s = summariseFloorRun(simulatedFloor({ seed: 5, calls: 2000, agents: 11, compression: 10, patienceSeconds: 60, impatientShare: 0.05 }));
+    expect(s.erlangC.abandonmentNote).toMatch(/^callers abandon \(5 % of callers with a mean patience of 60 s\): \d+\.\d % of the operator queues' callers did, Erlang A expects \d+\.\d %/);
+  });
+
+  it('the patient callers alone overloading the agents: nobody is answered in time and every impatient caller leaves', () => {
+    // 10 Erl on 9 agents, half the callers never give up: 5 Erl of patient callers fit, so this is stable…
+    expect(predictWithAbandonment({ ...inputs, agents: 9, patienceSeconds: 60, impatientShare: 0.5 })!.serviceLevelA).toBeGreaterThan(0);
+    // …but with 95 % patient callers (9.5 Erl) on 9 agents their queue grows for ever.
+    expect(predictWithAbandonment({ ...inputs, agents: 9, patienceSeconds: 60, impatientShare: 0.05 })).toMatchObject({ serviceLevelA: 0, abandonShare: 0.05, pWait: 1 });
+  });
+
+  it('stays finite at the seeds\' busiest floor (250 agents, 240 Erl)', () => {
+    const a = predictWithAbandonment({ ...inputs, arrivalsPerSecond: 240 / 200, handleSeconds: 200, agents: 250, patienceSeconds: 60, impatientShare: 0.05 })!;
+    for (const p of [a.pWait, a.serviceLevelA, a.serviceLevelB, a.abandonShare]) expect(Number.isFinite(p) && p >= 0 && p <= 1).toBe(true);
+    expect(a.serviceLevelA).toBeGreaterThan(0.5);
   });
 });
 

@@ -202,8 +202,8 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
   });
 
   it('measured: offered ÷ arrival window and agent time per answered call, with the deviation in points', () => {
-    // 100 s window, 10 offered → 0.1 call/s; 9 answered with 9 × 100 s of talk+ring+wrap → handle 100 s: A = 10 Erl.
-    const rows = [...Array.from({ length: 8 }, (_, i) => answeredRow(i, 0)), answeredRow(8, 30_000), abandonedRow(9, 25_000)];
+    // 100 s window, 10 offered → 0.1 call/s; 9 answered, each 90 s of talk (rows) + 2 s ring + 8 s wrap-up (agent time) → handle 100 s: A = 10 Erl.
+    const rows = [...Array.from({ length: 8 }, (_, i) => answeredRow(i, 0, 90_000)), answeredRow(8, 30_000, 90_000), abandonedRow(9, 25_000)];
     const run = floorRun(rows, {
       ringLatenciesMs: Array.from({ length: 9 }, () => 10),
       agentTime: { talkingMs: 810_000, ringingMs: 18_000, wrapUpMs: 72_000, readyMs: 0, loggedInMs: 1_400_000 },
@@ -221,8 +221,24 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
     expect(s.erlangC.abandonmentNote).toBeNull();
   });
 
+  it('the floor\'s other agents (managers, finance) do not inflate the operators\' handle time or AHT', () => {
+    // 4 operator-queue calls and 1 finance call, each 60 s of talk; agentTime covers all five calls' agents: 5 × 4 s ring, 5 × 30 s wrap-up.
+    const rows = [...Array.from({ length: 4 }, (_, i) => answeredRow(i, 0, 60_000)), answeredRow(4, 0, 60_000, { queue: 'finance' })];
+    const run = floorRun(rows, { ringLatenciesMs: [5, 5, 5, 5, 5], agentTime: { talkingMs: 300_000, ringingMs: 20_000, wrapUpMs: 150_000, readyMs: 0, loggedInMs: 1 } });
+    const s = summariseFloorRun(run);
+    expect(s.aht.realMs).toBe(90_000);
+    expect(s.erlangC.measured).toMatchObject({ handleSeconds: 94, ringSeconds: 4 });
+  });
+
+  it('talk share while callers arrive counts every agent of the floor when the harness lists their roles', () => {
+    const snap = { atMs: START + 1000, waiting: 0, inIvr: 0, talking: 27, agentsReady: 0, agentsWrapUp: 0 };
+    const roles = Object.fromEntries(Array.from({ length: 54 }, (_, i) => [String(i), i < 50 ? 'operator' : 'manager']));
+    expect(summariseFloorRun(floorRun([], { snapshots: [snap] }, { agents: 50 })).occupancy.talkShareWhileArriving).toBeCloseTo(27 / 50, 12);
+    expect(summariseFloorRun(floorRun([], { snapshots: [snap], agentRoles: roles }, { agents: 50 })).occupancy.talkShareWhileArriving).toBeCloseTo(27 / 54, 12);
+  });
+
   it('with a patience, compares definition B, adds Erlang A with that patience and checks the bound against it', () => {
-    const rows = [...Array.from({ length: 18 }, (_, i) => answeredRow(i, 0)), abandonedRow(18, 500), abandonedRow(19, 30_000)];
+    const rows = [...Array.from({ length: 18 }, (_, i) => answeredRow(i, 0, 180_000)), abandonedRow(18, 500), abandonedRow(19, 30_000)];
     const run = floorRun(rows, { agentTime: { talkingMs: 18 * 180_000, ringingMs: 0, wrapUpMs: 0, readyMs: 0, loggedInMs: 1 } },
       { agents: 11, arrivalSeconds: 400, patienceMeanSeconds: 60 });
     const s = summariseFloorRun(run);

@@ -8,6 +8,8 @@ export interface SimulatedFloor {
   compression: number;
   /** Mean patience, real seconds (exponential); null: everyone waits. */
   patienceSeconds?: number | null;
+  /** Share of callers who have that patience; the others wait as long as it takes (default 1). */
+  impatientShare?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface SimulatedFloor {
  * caller's wait is set by those ahead who stay). A seeded generator keeps it
  * repeatable. Returns the FloorRun the harness would have collected.
  */
-export function simulatedFloor({ seed, calls, agents, compression, patienceSeconds = null }: SimulatedFloor): FloorRun {
+export function simulatedFloor({ seed, calls, agents, compression, patienceSeconds = null, impatientShare = 1 }: SimulatedFloor): FloorRun {
   let state = seed;
   const random = (): number => {
     state = (state * 48271) % 2147483647;
@@ -40,7 +42,7 @@ export function simulatedFloor({ seed, calls, agents, compression, patienceSecon
     for (let a = 1; a < agents; a++) if (free[a]! < free[agent]!) agent = a;
     const assignedAt = Math.max(t, free[agent]!);
     // Rows written out field by field: object spreads make the 100,000-call runs ten times slower.
-    if (patienceSeconds !== null) {
+    if (patienceSeconds !== null && random() < impatientShare) {
       const patienceMs = exponential((patienceSeconds * 1000) / compression);
       if (assignedAt - t > patienceMs) {
         rows.push({
@@ -65,6 +67,7 @@ export function simulatedFloor({ seed, calls, agents, compression, patienceSecon
     agentTime: { talkingMs, ringingMs: answered * ringMs, wrapUpMs: answered * wrapMs, readyMs: 0, loggedInMs: 1 },
   }, {
     agents, compression, arrivalSeconds: (t - START) / 1000, arrivalsPerSecond: arrivalsPerRealSecond * compression, patienceMeanSeconds: patienceSeconds,
+    ...(impatientShare === 1 ? {} : { impatientShare }),
     talkMeanSeconds: 170, wrapUpSeconds: 10, ringDelaySeconds: { min: 4, max: 4 }, serviceLevelSeconds: 20,
   });
 }
