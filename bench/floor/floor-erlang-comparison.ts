@@ -86,13 +86,14 @@ export function compareWithErlang(run: FloorRun, m: ErlangMeasures, kinds: reado
   const measured = predictFloor({ label: 'measured', ...measuredInputs });
   const patience = s.patienceMeanSeconds;
   const impatientShare = s.impatientShare ?? 1;
-  const withAbandonment = patience === null || impatientShare <= 0
+  const abandons = patience !== null && impatientShare > 0;
+  const withAbandonment = !abandons
     ? null
     : predictWithAbandonment({ label: 'measured, with abandonment', ...measuredInputs, patienceSeconds: patience, impatientShare });
   const sl = m.measuredServiceLevel;
   const abandonmentSl = withAbandonment === null ? null : m.comparedDefinition === 'A' ? withAbandonment.serviceLevelA : withAbandonment.serviceLevelB;
-  const boundModel = patience === null ? 'Erlang C' : 'Erlang A';
-  const boundServiceLevel = patience === null ? (measured?.serviceLevel ?? null) : abandonmentSl;
+  const boundModel = abandons ? 'Erlang A' : 'Erlang C';
+  const boundServiceLevel = abandons ? abandonmentSl : (measured?.serviceLevel ?? null);
   return {
     comparedDefinition: m.comparedDefinition,
     measuredServiceLevel: sl,
@@ -106,7 +107,7 @@ export function compareWithErlang(run: FloorRun, m: ErlangMeasures, kinds: reado
     boundModel,
     boundServiceLevel,
     boundDeviationPoints: deviationPoints(sl, boundServiceLevel),
-    abandonmentNote: patience === null ? null : abandonmentNote(patience, impatientShare, m, measured, withAbandonment, abandonmentSl),
+    abandonmentNote: !abandons ? null : abandonmentNote(patience, impatientShare, m, measured, withAbandonment, abandonmentSl),
   };
 }
 

@@ -314,7 +314,8 @@ export function summariseFloorRun(run: FloorRun, options: FloorMetricsOptions = 
   const aggregate = operatorAggregate(operatorRows, run, thresholdMs, allAnswered);
   const definitionA = serviceLevelOfOffered(aggregate);
   const definitionB = serviceLevelOfAnsweredAndAbandonedAfterSl(aggregate);
-  const patient = run.settings.patienceMeanSeconds === null;
+  // Everyone waits (no patience, or nobody has one): every offered call should be answered, definition A.
+  const patient = run.settings.patienceMeanSeconds === null || run.settings.impatientShare === 0;
 
   const answeredRows = placedRows.filter((r) => r.answeredAtMs !== null);
   const silent = answeredRows.filter((r) => r.recording !== null && Math.min(r.recording.callerRms, r.recording.agentRms) < silentRms);

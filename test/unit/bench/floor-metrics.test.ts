@@ -257,10 +257,14 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
     expect(s.erlangC.abandonmentNote).toContain('the service-level bound is checked against Erlang A');
   });
 
-  it('without a patience the bound is Erlang C\'s and there is no Erlang A', () => {
-    const s = summariseFloorRun(floorRun([answeredRow(0, 0)], { agentTime: { talkingMs: 180_000, ringingMs: 0, wrapUpMs: 0, readyMs: 0, loggedInMs: 1 } }));
-    expect(s.erlangC).toMatchObject({ boundModel: 'Erlang C', withAbandonment: null, abandonmentNote: null });
+  it.each([
+    ['no patience', { patienceMeanSeconds: null }],
+    ['a patience nobody has', { patienceMeanSeconds: 60, impatientShare: 0 }],
+  ])('with %s the bound is Erlang C\'s on definition A and there is no Erlang A', (_, patience) => {
+    const s = summariseFloorRun(floorRun([answeredRow(0, 0)], { agentTime: { talkingMs: 180_000, ringingMs: 0, wrapUpMs: 0, readyMs: 0, loggedInMs: 1 } }, patience));
+    expect(s.erlangC).toMatchObject({ comparedDefinition: 'A', boundModel: 'Erlang C', withAbandonment: null, abandonmentNote: null });
     expect(s.erlangC.boundDeviationPoints).toBe(s.erlangC.deviationFromMeasuredPoints);
+    expect(s.erlangC.boundDeviationPoints).not.toBeNull();
   });
 
   it('nothing answered: no measured prediction rather than a division by zero', () => {
