@@ -17,7 +17,7 @@ import { ACD_SCRIPT, type AcdOperation } from './lua/acd-script';
 import { asList, numberOr, pairsToNumbers, parseLuaReply, stringOr, type LuaReply } from './lua-reply';
 import { assertValidStages, type MatchStage } from './match-stage';
 import { resolveQueueConfig, type QueueConfig, type QueueConfigInput } from './queue-config';
-import { DEFAULT_PRIORITY, PRIORITY_MAX, PRIORITY_MIN } from './queue-score';
+import { DEFAULT_PRIORITY, PRIORITY_BAND, PRIORITY_MAX, PRIORITY_MIN } from './queue-score';
 import { addCounters, emptyCounters, summarisePeriod, type QueueStats } from './queue-stats';
 import { ReapGuard } from './reap-guard';
 import { parseReservation, ReservationDelivery } from './reservation-delivery';
@@ -411,11 +411,13 @@ export class Acd {
   }
 
   /**
-   * A new callback request at the end of `queueId`'s line, under a new id (a
-   * callback whose client did not answer, put back by the process that placed
-   * it). It may be reserved at once, like any callback request.
+   * A new callback request in `queueId`'s line, under a new id (a callback
+   * whose client did not answer, put back by the process that placed it): at
+   * the end of the line, or at the place of `ticketMs` (the request's
+   * original arrival, queue-score.ts). It may be reserved at once, like any
+   * callback request.
    */
-  async enqueueCallback(request: { callId: string; queueId: string; number: string; priority?: number; meta?: Record<string, unknown> }): Promise<AcdOperationResult & { position: number | null }> {
+  async enqueueCallback(request: { callId: string; queueId: string; number: string; priority?: number; ticketMs?: number; meta?: Record<string, unknown> }): Promise<AcdOperationResult & { position: number | null }> {
     requireId(request.callId, 'callId');
     requireId(request.queueId, 'queueId');
     if (!/^\+?[0-9]{3,20}$/.test(request.number)) throw new AppError('BAD_PHONE_NUMBER', 'the callback number cannot be read');
@@ -423,9 +425,12 @@ export class Acd {
     if (!Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
       throw new AppError('VALIDATION_FAILED', `priority must be ${PRIORITY_MIN}–${PRIORITY_MAX}`, [{ path: 'priority', message: 'out of range' }]);
     }
+    if (request.ticketMs !== undefined && (!Number.isInteger(request.ticketMs) || request.ticketMs < 0 || request.ticketMs >= PRIORITY_BAND)) {
+      throw new AppError('VALIDATION_FAILED', 'ticketMs must be a queue ticket (ms)', [{ path: 'ticketMs', message: 'out of range' }]);
+    }
     const out = await this.runRaw('enqueue_callback', {
       callId: request.callId, queueId: request.queueId, number: request.number, priority,
-      meta: request.meta ? JSON.stringify(request.meta) : undefined,
+      ticket: request.ticketMs, meta: request.meta ? JSON.stringify(request.meta) : undefined,
     });
     return { reservations: this.reservationsOf(out), position: numberOr(out.position, null) };
   }

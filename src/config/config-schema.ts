@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CallingRulesSchema } from './calling-rules-schema';
 
 const NullableString = Type.Union([Type.String({ minLength: 1 }), Type.Null()]);
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
@@ -197,6 +198,8 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    // Calling window and callback retries for campaigns and callbacks (issue 17, calling-rules-schema.ts).
+    callingRules: Type.Optional(CallingRulesSchema),
   },
   { additionalProperties: false },
 );

@@ -22,7 +22,7 @@ import { COUNTRY_TIME_ZONES } from './country-time-zones';
 export interface CallingWindow {
   /** `HH:MM`, 24-hour. */
   start: string;
-  /** `HH:MM`, 24-hour, after `start` (a window does not run past midnight). */
+  /** `HH:MM`, 24-hour, after `start` (a window does not run past midnight); `24:00` is the end of the day. */
   end: string;
   /** The zone of a number whose country is unknown (the site's own). */
   siteTimeZone: string;
@@ -51,6 +51,7 @@ const HH_MM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
 const DAY_MS = 86_400_000;
 
 function minutesOf(text: string, name: string): number {
+  if (name === 'end' && text === '24:00') return 24 * 60;
   const m = HH_MM.exec(text);
   if (!m) throw new RangeError(`calling window ${name} must be HH:MM (24-hour), got "${text}"`);
   return Number(m[1]) * 60 + Number(m[2]);

@@ -28,6 +28,8 @@ import { InboundCallHandler } from '../sip/inbound-call-handler';
 import { DeviceCallHandler } from '../sip/device-call-handler';
 import { OutboundDialer } from '../sip/outbound-dialer';
 import { RedisOutboundCallSlots } from '../sip/outbound-call-slots';
+import { callingRulesFor } from '../sip/outbound-calling-rules';
+import { RedisCallbackRetryStore } from '../sip/callback-retry-store';
 import { outboundPolicyFor } from '../routing/outbound-policy';
 import { dialableTrunks } from '../sip/trunk-address';
 import { createCallServices } from './call-services-factory';
@@ -333,6 +335,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       const dialer = new OutboundDialer({
         services: callServices.services, db, acd, defaultCountry: config.phone.defaultCountry, trunks: dialableTrunks(config.sip.trunks),
         policy: outboundPolicyFor(config.outbound, config.phone.defaultCountry), slots,
+        callingRules: callingRulesFor(config.callingRules), callbackRetries: new RedisCallbackRetryStore(redis),
       });
       // hotline: draft-test calls (`ivr-draft-<flow>`, issue 7) run the hotline's path on a draft flow.
       const devices = new DeviceCallHandler({ services: callServices.services, registrar, dialer, db, defaultCountry: config.phone.defaultCountry, logger, hotline: calls });

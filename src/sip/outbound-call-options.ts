@@ -4,6 +4,7 @@ import type { CallServices } from './call-services';
 import type { Logger } from '../logger';
 import type { RouteDecision } from '../routing/route-decision';
 import type { ContactBinding } from './registration-store';
+import type { FarFailure } from './far-progress';
 
 /**
  * What an outbound call is asked to do (outbound-call.ts): who places it, who
@@ -25,8 +26,12 @@ export interface StaffParty {
 
 /** Who is rung at the far end. */
 export type FarEnd =
-  /** A number out through a trunk (`uri` = `sip:<e164>@<trunk host:port>`). */
-  | { kind: 'trunk'; e164: string; uri: string; trunk: string }
+  /**
+   * A number out through a trunk (`uri` = `sip:<e164>@<trunk host:port>`);
+   * `identity`: the INVITE's From / P-Asserted-Identity / Privacy as the
+   * trunk's configured caller identity gives them (trunk-caller-identity.ts).
+   */
+  | { kind: 'trunk'; e164: string; uri: string; trunk: string; identity?: Readonly<Record<string, string>> }
   /** A colleague's registered devices. */
   | { kind: 'staff'; staffId: number; username: string; contacts: readonly ContactBinding[] };
 
@@ -42,8 +47,12 @@ export interface OutboundCallHooks {
   staffMissed?(reason: string): Promise<void>;
   /** The staff answered (ACD: the agent is on the call). */
   staffAnswered?(): Promise<void>;
-  /** The far end did not answer; what is returned is noted on the call's timeline (e.g. "callback put back"). */
-  farFailed?(reason: string): Promise<CallEventData | null>;
+  /**
+   * The far end did not answer (`far`: how, when it said: busy, a number that
+   * does not exist…); what is returned is noted on the call's timeline (e.g.
+   * "callback put back").
+   */
+  farFailed?(reason: string, far: { outcome: FarFailure; status: number | null } | null): Promise<CallEventData | null>;
   /** The call is over; `staffAnswered` tells whether staffAnswered ran. */
   ended?(result: { staffAnswered: boolean; connected: boolean }): Promise<void>;
 }

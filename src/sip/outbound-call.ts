@@ -23,6 +23,7 @@ import { callCheckpointer } from './call-session/call-checkpointing';
 import type { CallCheckpointer } from '../calls/call-checkpoint-store';
 import { CallHold } from './hold-state';
 import { refuse, sipFailureFor } from './sip-status';
+import { UNIDENTIFIED_FROM } from './trunk-caller-identity';
 import { dialogIdOf, isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
 
 type Dialog = Srf.Dialog;
@@ -313,7 +314,7 @@ export class OutboundCall {
       await this.poolHolds.occupy(far.staffId, this.id, 'proceed');
     }
     const headers: Record<string, string> = far.kind === 'trunk'
-      ? { From: '<sip:switchboard@switchboard.invalid>', 'X-Switchboard-Call-Id': this.id }
+      ? { From: UNIDENTIFIED_FROM, ...far.identity, 'X-Switchboard-Call-Id': this.id }
       : { From: `<sip:${encodeURIComponent(this.options.staff.username)}@switchboard.invalid>`, 'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': 'internal' };
     const targets = far.kind === 'trunk' ? [far.uri] : contacts.map((c) => c.uri);
     const branches = offerBranches(this.services.srf, targets, { localSdp: sdp, headers }, {
@@ -329,7 +330,7 @@ export class OutboundCall {
       if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: staffHangupSide(this.options.far), cause: 'CANCEL', outcome: 'abandoned_ringing' }, far: null };
       const failure = farRingFailure(err);
       this.log.info({ reason: failure.reason }, 'far end did not answer');
-      const noted = await runCallHook(this.log, 'farFailed', () => this.hooks.farFailed?.(failure.reason));
+      const noted = await runCallHook(this.log, 'farFailed', () => this.hooks.farFailed?.(failure.reason, failure.far));
       if (noted) this.recorder.note('note', noted);
       return { kind: 'failed', status: failure.deviceStatus, end: { side: 'system', cause: `far end did not answer (${failure.reason})`, outcome: 'failed' }, far: failure.far };
     }

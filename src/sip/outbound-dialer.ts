@@ -8,7 +8,12 @@ import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import { decideOutboundCall, type OutboundDecision, type OutboundPolicy, type OutboundPurpose } from '../routing/outbound-policy';
 import type { OutboundCallSlots } from './outbound-call-slots';
-import { callbackClientIdOf, callbackHooks } from './callback-dialer';
+import { callbackClientIdOf, callbackHooks, callbackTryOf, enqueueCallbackEntry, placeCallbackEntry, scheduledFor, type CallbackRetryDeps } from './callback-dialer';
+import { callbackRequestIdOf, deferCallback } from './callback-retry-policy';
+import type { CallbackRetryStore } from './callback-retry-store';
+import { mayCallClient, NO_CALLING_RULES, trunkIdentityFor, type CallingRules } from './outbound-calling-rules';
+import type { OutboundCallKind } from './trunk-caller-identity';
+import { RepeatingTask } from '../acd/repeating-task';
 import type { CallServices } from './call-services';
 import type { ContactBinding } from './registration-store';
 import { drainCalls, endCallsWithLostMedia, reconcileCallDialogs, type DrainOptions } from './call-session/live-calls';
@@ -28,6 +33,14 @@ export interface OutboundDialerOptions {
   policy: OutboundPolicy;
   /** Each person's live outbound calls, across processes. */
   slots: OutboundCallSlots;
+  /** Calling window and callback retries (issue 17); absent: any hour, the default retry policy. */
+  callingRules?: CallingRules;
+  /** Where callback retries wait for their time, shared by every process; absent: retried at once. */
+  callbackRetries?: CallbackRetryStore;
+  /** How often due callback retries are put into the ACD (default 1 s). */
+  retryPollMs?: number;
+  /** The clock of the calling window and the retries (tests). */
+  now?: () => number;
 }
 
 /** A call the policy let through: its slot in the per-user count, given back when the call ends. */
@@ -63,9 +76,26 @@ export class OutboundDialer {
   private readonly log: Logger;
   private stopped = false;
   private readonly stopMediaLost: (() => void) | null;
+  private readonly rules: CallingRules;
+  private readonly retryDeps: CallbackRetryDeps;
+  private readonly retryTask: RepeatingTask | null;
 
   constructor(private readonly options: OutboundDialerOptions) {
     this.log = options.services.logger.child({ module: 'outbound' });
+    this.rules = options.callingRules ?? NO_CALLING_RULES;
+    const now = options.now ?? Date.now;
+    this.retryDeps = {
+      settings: this.rules.callbackRetry, store: options.callbackRetries ?? null, now,
+      recordResult: async (requestId, result, notes) => {
+        const marked = await recordCallbackResult(options.db, requestId, null, { result, notes });
+        if (marked === 'not_found') this.log.warn({ requestId, result }, 'the callback\'s result has no request row to go on');
+      },
+    };
+    // Retries whose time has come go into the ACD from whichever process takes them first.
+    this.retryTask = options.callbackRetries
+      ? new RepeatingTask(options.retryPollMs ?? 1000, () => this.enqueueDueCallbacks(), (err) => this.log.warn({ err }, 'due callbacks could not be put into the queue'))
+      : null;
+    this.retryTask?.start();
     // rtpengine no longer holds a live call's media (restarted, media timeout): the call cannot be heard, so it ends.
     this.stopMediaLost = options.services.mediaLost?.((mediaCallId, reason) => endCallsWithLostMedia(this.calls.values(), mediaCallId, reason)) ?? null;
   }
@@ -126,7 +156,8 @@ export class OutboundDialer {
       if (lookup.kind === 'known') client = { id: lookup.client.id, type: lookup.client.type };
     }
     const decision = await this.judge(purpose, destination ?? number.trim(), dialer);
-    const far = this.trunkTo(decision.destination);
+    if (purpose === 'campaign' && destination !== null) await this.requireCallable(client?.id ?? null, destination, dialer.staffId);
+    const far = await this.trunkTo(decision.destination, decision.emergency ? 'emergency' : purpose);
     const username = dialer.sipUsername;
     const contacts = username ? await this.options.services.contactsOf(dialer.staffId) : [];
     if (!username || contacts.length === 0) throw new AppError('NO_DEVICE', `${dialer.fullName} has no registered phone to ring first`);
@@ -164,7 +195,7 @@ export class OutboundDialer {
     if (target.kind === 'external') {
       this.requireActive(target.dialer, caller.staffId);
       const decision = await this.judge('device', target.e164, target.dialer);
-      far = this.trunkTo(decision.destination);
+      far = await this.trunkTo(decision.destination, decision.emergency ? 'emergency' : 'device');
       if (!decision.emergency) {
         const lookup = await this.options.services.lookup.lookup(target.e164);
         if (lookup.kind === 'known') client = { id: lookup.client.id, type: lookup.client.type };
@@ -213,6 +244,9 @@ export class OutboundDialer {
         await this.refuseCallback(reservation, staffId, decision);
         return;
       }
+      const lookup = await this.options.services.lookup.lookup(e164);
+      const clientId = lookup.kind === 'known' ? lookup.client.id : callbackClientIdOf(reservation);
+      if (!(await this.callbackMayCallNow(reservation, clientId, e164))) return;
       const slotId = randomUUID();
       const slot = decision.allowed ? await this.options.slots.acquire(staffId, slotId, this.options.policy.maxCallsPerUser) : { acquired: false };
       if (!slot.acquired) {
@@ -222,14 +256,12 @@ export class OutboundDialer {
       }
       const admitted: Admitted = { staffId, slotId, decision };
       try {
-        const lookup = await this.options.services.lookup.lookup(e164);
-        const clientId = lookup.kind === 'known' ? lookup.client.id : callbackClientIdOf(reservation);
         const client = lookup.kind === 'known' ? { id: lookup.client.id, type: lookup.client.type } : null;
         const call = new OutboundCall(this.callOptions({
-          direction: 'callback', staff: { staffId, username: dialer.sipUsername }, far: this.trunkTo(e164), client,
+          direction: 'callback', staff: { staffId, username: dialer.sipUsername }, far: await this.trunkTo(e164, 'callback'), client,
           // The ACD's ring time for this agent: past it the ACD takes the reservation back by itself.
           ...(reservation.ringMs > 0 ? { staffRingMs: reservation.ringMs } : {}),
-          hooks: callbackHooks(acd, reservation, this.log.child({ callId: reservation.callId })),
+          hooks: callbackHooks(acd, reservation, this.log.child({ callId: reservation.callId }), this.retryDeps),
         }));
         this.log.info({ callId: call.id, acdCallId: reservation.callId, agent: staffId, clientId }, 'placing a callback');
         this.track(call, call.runFromStaffPhone(contacts), admitted);
@@ -255,6 +287,7 @@ export class OutboundDialer {
   async stop(options: DrainOptions = {}): Promise<void> {
     this.stopped = true;
     this.stopMediaLost?.();
+    await this.retryTask?.stop();
     await drainCalls({ calls: this.calls, running: this.running }, options, this.log, 'outbound calls');
   }
 
@@ -304,17 +337,72 @@ export class OutboundDialer {
    * is marked with the reason where managers see callbacks dealt with.
    */
   private async refuseCallback(reservation: Reservation, staffId: number, decision: OutboundDecision): Promise<void> {
-    const requestId = reservation.callId.replace(/\.cb\d+$/, '');
+    const requestId = callbackRequestIdOf(reservation.callId);
     this.log.warn({ acdCallId: reservation.callId, agent: staffId, number: reservation.callbackNumber, reason: decision.reason, prefix: decision.prefix }, `callback not dialled: ${decision.message}`);
     await this.options.acd.abandon(reservation.callId);
     const marked = await recordCallbackResult(this.options.db, requestId, null, { result: `not dialled: ${decision.reason}`, notes: decision.message });
     if (marked === 'not_found') this.log.warn({ acdCallId: reservation.callId }, 'the refused callback has no request row to mark (yet)');
   }
 
-  private trunkTo(e164: string): FarEnd {
+  /** The far end through the first trunk, with the trunk's caller identity for a call of `kind` (issue 17). */
+  private async trunkTo(e164: string, kind: OutboundCallKind): Promise<FarEnd> {
     const trunk = this.options.trunks[0];
     if (!trunk) throw new AppError('NO_TRUNK', 'no SIP trunk is configured for outbound calls (SIP_TRUNKS needs an address, optionally with :port)');
-    return { kind: 'trunk', e164, uri: trunkRequestUri(e164, trunk), trunk: `${trunk.host}:${trunk.port}` };
+    const identity = await trunkIdentityFor(this.options.db, trunk, kind);
+    return { kind: 'trunk', e164, uri: trunkRequestUri(e164, trunk), trunk: `${trunk.host}:${trunk.port}`, identity };
+  }
+
+  /**
+   * A campaign call only to a number off the do-not-call list, inside the
+   * calling window in the client's time zone (issue 17): refused with the
+   * reason code and, for the window, when it opens.
+   */
+  private async requireCallable(clientId: number | null, e164: string, staffId: number): Promise<void> {
+    const permission = await mayCallClient(this.options.db, this.rules, clientId, e164, this.retryDeps.now());
+    if (permission.allowed) return;
+    this.log.warn({ staffId, clientId, destination: e164, reason: permission.refused, nextAllowedAt: permission.nextAllowedAt }, `campaign call refused: ${permission.message}`);
+    throw new AppError('DESTINATION_NOT_ALLOWED', permission.message, [
+      { path: 'reason', message: permission.refused },
+      ...(permission.nextAllowedAt !== null ? [{ path: 'nextAllowedAt', message: new Date(permission.nextAllowedAt).toISOString() }] : []),
+    ]);
+  }
+
+  /**
+   * Whether a reserved callback may dial its client now (issue 17). Not on
+   * the do-not-call list: the request is withdrawn and marked. Outside the
+   * client's calling window: it waits, at its place, for the window to open
+   * (the agent is freed meanwhile). False when the callback is not placed now.
+   */
+  private async callbackMayCallNow(reservation: Reservation, clientId: number | null, e164: string): Promise<boolean> {
+    const permission = await mayCallClient(this.options.db, this.rules, clientId, e164, this.retryDeps.now());
+    if (permission.allowed) return true;
+    const requestId = callbackRequestIdOf(reservation.callId);
+    const logged = { acdCallId: reservation.callId, clientId, number: e164, reason: permission.refused, nextAllowedAt: permission.nextAllowedAt };
+    const tried = await callbackTryOf(this.options.acd, reservation);
+    await this.options.acd.abandon(reservation.callId);
+    if (permission.nextAllowedAt === null) {
+      this.log.warn(logged, `callback not dialled: ${permission.message}`);
+      await this.retryDeps.recordResult(requestId, `not dialled: ${permission.refused}`, permission.message);
+      return false;
+    }
+    const entry = scheduledFor(reservation, deferCallback(tried, permission.nextAllowedAt));
+    const placed = await placeCallbackEntry(this.options.acd, this.retryDeps, entry);
+    this.log.info({ ...logged, nextAcdCallId: entry.callId, placed }, `callback waits for its calling window: ${permission.message}`);
+    return false;
+  }
+
+  /** Puts the callback retries whose time has come into the ACD (each taken by one process only). */
+  private async enqueueDueCallbacks(): Promise<void> {
+    const store = this.options.callbackRetries;
+    if (!store || this.stopped) return;
+    for (const entry of await store.takeDue(this.retryDeps.now(), 50)) {
+      try {
+        const { position } = await enqueueCallbackEntry(this.options.acd, entry);
+        this.log.info({ acdCallId: entry.callId, attempt: entry.attempt, position }, 'callback retry back in the queue at its place');
+      } catch (err) {
+        this.log.warn({ err, acdCallId: entry.callId }, 'a due callback could not be put into the queue');
+      }
+    }
   }
 
   private callOptions(partial: Omit<OutboundCallOptions, 'services'>): OutboundCallOptions {

@@ -66,7 +66,8 @@ export function trunkIdentityProblems(identity: TrunkCallerIdentity): { path: st
 }
 
 function hostPort(trunk: TrunkHost): string {
-  const host = trunk.host.includes(':') ? `[${trunk.host}]` : trunk.host;
+  // SIP_TRUNKS keeps an IPv6 host bracketed already (trunk-address.ts).
+  const host = trunk.host.includes(':') && !trunk.host.startsWith('[') ? `[${trunk.host}]` : trunk.host;
   return `${host}:${trunk.port}`;
 }
 

@@ -95,7 +95,8 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
 
   beforeAll(async () => {
     trunkPort = await freeTcpPort();
-    h = await startSystemHarness({ env: { SIP_TRUNKS: `${TRUNK_IP}:${trunkPort}` } });
+    // A callback the client does not answer is tried again at once (no delay), so that its retry is seen in the line.
+    h = await startSystemHarness({ env: { SIP_TRUNKS: `${TRUNK_IP}:${trunkPort}`, CALLBACK_RETRY_DELAY_SECONDS: '0' } });
     admin = await h.login('admin', 'switchboard-admin');
     anna = await h.login('anna', 'demo-pass-1');
     tatiana = await h.login('tatiana', 'demo-pass-1');
@@ -302,10 +303,11 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
       if ((await staffState()) === 'wrap_up') await h.api('POST', `/api/agents/${annaId}/wrap-up/end`, anna);
     }, 90000);
 
-    it('a client who does not answer: the call row says so and the callback is put back once, at the end of the line', async () => {
+    it('a client who does not answer: the call row says so and the callback is tried again at the caller\'s original place', async () => {
       if ((await staffState()) !== 'not_ready') await setAnna('not_ready', 'break');
       const id = `cb-${Date.now()}`;
       await requestCallback(id, CLIENT);
+      const original = await acd.getCall(id);
       const trunk = sipp({ scenario: busyTrunkScenario(), ip: TRUNK_IP, port: trunkPort, mediaPort: await freeMediaPort() });
       const phone = sipp({
         scenario: scenario(`${answerCall()}\n${awaitBye(30000)}`),
@@ -323,7 +325,7 @@ describeWithDrachtio('outbound calls through a trunk: click-to-call, calls from 
       const note = (await eventsOf(calls[0].id)).find((e) => e.type === 'note' && e.data.callback)?.data.callback;
       expect(note).toMatchObject({ outcome: 'requeued', attempt: 1, next: `${id}.cb2` });
       const retry = await acd.getCall(`${id}.cb2`);
-      expect(retry).toMatchObject({ kind: 'callback', state: 'waiting', callbackNumber: CLIENT, queueId: 'operators' });
+      expect(retry).toMatchObject({ kind: 'callback', state: 'waiting', callbackNumber: CLIENT, queueId: 'operators', score: original!.score });
       // Clean up: the retry is withdrawn so that later tests see an empty line.
       await acd.abandon(`${id}.cb2`);
     }, 90000);

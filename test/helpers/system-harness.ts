@@ -51,6 +51,8 @@ export async function startSystemHarness(options: { /** Extra environment for th
   await installTestCa(dataDir);
   const config = loadConfig({
     env: {
+      // Like the demo's opening hours, the calling window is open around the clock unless a test narrows it (options.env).
+      CALLING_WINDOW_START: '00:00', CALLING_WINDOW_END: '24:00',
       NODE_ENV: 'development', DEMO_ALWAYS_OPEN: 'true', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SWITCHBOARD_DATA_DIR: dataDir, HOST: '127.0.0.1',
       PORT: String(await freeTcpPort()), DATABASE_URL: database.url, REDIS_PORT: String(await freeTcpPort()),
       RTPENGINE_NG_PORT: String(await freeTcpPort()), RTPENGINE_DTMF_LOG_PORT: String(await freeTcpPort()),

@@ -291,16 +291,20 @@ function ops.request_callback()
   OUT.position = position_of(c)
 end
 
--- A callback request made afresh at the end of a queue's line: a callback whose client did not
--- answer, put back once by the process that placed it (callback-dialer.ts). It waits like any
--- callback request (no owner, the number to call), and may be reserved at once.
+-- A callback request made afresh: a callback whose client did not answer, put back by the process
+-- that placed it (callback-dialer.ts). With IN.ticket it takes the request's original place in the
+-- line (its first arrival), else the end of the line. It waits like any callback request (no
+-- owner, the number to call), and may be reserved at once.
 function ops.enqueue_callback()
   local q = need_queue(IN.queueId)
   if redis.call('EXISTS', K.call(IN.callId)) == 1 then fail('CONFLICT', 'call ' .. IN.callId .. ' is already known') end
-  local last = tonumber(redis.call('HGET', K.queue(q.id), 'lastTicket')) or 0
-  local ticket = NOW
-  if ticket <= last then ticket = last + 1 end
-  redis.call('HSET', K.queue(q.id), 'lastTicket', ticket)
+  local ticket = tonumber(IN.ticket)
+  if not ticket then
+    local last = tonumber(redis.call('HGET', K.queue(q.id), 'lastTicket')) or 0
+    ticket = NOW
+    if ticket <= last then ticket = last + 1 end
+    redis.call('HSET', K.queue(q.id), 'lastTicket', ticket)
+  end
   local c = { id = IN.callId, state = 'waiting', queue = q.id, score = (PRIORITY_MAX - IN.priority) * PRIORITY_BAND + ticket,
     enqueuedAt = NOW, queuedAt = NOW, kind = 'callback', priority = IN.priority, owner = '', holder = '', agent = '',
     deadline = 0, stages = q.stages, stageBase = NOW, stageIdx = 1, stageFloor = 0, callerNumber = IN.number,

@@ -67,6 +67,11 @@ describe('may a client be called now (do-not-call list, calling window in their 
     expect(refused).toMatchObject({ allowed: false, nextAllowedAt: null });
   });
 
+  it('00:00–24:00 is no window at all: any hour, anywhere', () => {
+    const always: CallingWindow = { start: '00:00', end: '24:00', siteTimeZone: 'UTC' };
+    for (const hour of [0, 3, 7, 12, 20, 23]) expect(mayCallNow({ timeZone: null }, '+79161234567', utc(2026, 12, 7, hour, 59), always, noDnc).allowed).toBe(true);
+  });
+
   it('refuses windows that cannot work', () => {
     expect(() => checkCallingWindow({ start: '21:00', end: '09:00', siteTimeZone: 'UTC' })).toThrow(/before its end/);
     expect(() => checkCallingWindow({ start: '9:00', end: '21:00', siteTimeZone: 'UTC' })).toThrow(/HH:MM/);

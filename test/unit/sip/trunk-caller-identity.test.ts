@@ -38,6 +38,7 @@ describe('outbound caller identity per trunk', () => {
 
   it('brackets an IPv6 trunk address in the URIs', () => {
     expect(trunkIdentityHeaders(company, 'device', { host: '2001:db8::7', port: 5060 }).From).toBe('"Acme Sales" <sip:+74951234567@[2001:db8::7]:5060;user=phone>');
+    expect(trunkIdentityHeaders(company, 'device', { host: '[2001:db8::7]', port: 5060 }).From).toBe('"Acme Sales" <sip:+74951234567@[2001:db8::7]:5060;user=phone>');
   });
 
   it('names each bad field, and a bad stored identity falls back to no identity rather than a malformed INVITE', () => {
