@@ -86,7 +86,8 @@ export class InboundCallHandler {
       return;
     }
     // Before anything is looked up or allocated (issue 16): a call refused here costs one response, and the calls
-    // already admitted keep the media they need to finish.
+    // already admitted keep the media they need to finish. Staff devices' own calls (above) are not shed: a few per
+    // person at most, emergency numbers among them, and shedding the hotline's flood frees the media they need.
     const admission = this.services.overload?.admit(this.calls.size);
     if (admission?.kind === 'refuse') {
       refuseNewCall(res, 'OVERLOADED', `overloaded: ${REASON_WORDS[admission.reason]}`, admission.retryAfterSeconds);

@@ -37,7 +37,7 @@ describeWithDrachtio('overload: a flood of hotline callers through drachtio-serv
 
   it('admits what it can carry and refuses the rest with 503 + Retry-After: every admitted call completes, one row each, nothing left', async () => {
     const startedAt = new Date();
-    const callers = await runSipp({
+    const flood = runSipp({
       scenario: refusableCallerScenario({
         from: '+74957770000', to: 'hotline', steps: [{ pauseMs: 2500 }, { hangUp: true }],
         refusal: { status: 503, reason: 'Service Unavailable \\(overloaded: too many calls\\)' },
@@ -45,6 +45,17 @@ describeWithDrachtio('overload: a flood of hotline callers through drachtio-serv
       target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(),
       calls: CALLERS, rate: CALLS_PER_SECOND, timeoutSeconds: 60,
     });
+    // While it sheds, /readyz says so for monitoring, and the process stays ready (a load balancer keeps sending to it).
+    const readiness = await eventually(
+      async () => {
+        const response = await h.fetch(`${h.baseUrl}/readyz`);
+        const body = (await response.json()) as { ready: boolean; components: Array<{ name: string; state: string; required: boolean }> };
+        return { status: response.status, ready: body.ready, overload: body.components.find((c) => c.name === 'overload') };
+      },
+      (r) => r.overload?.state === 'down',
+    );
+    expect(readiness).toMatchObject({ status: 200, ready: true, overload: { state: 'down', required: false } });
+    const callers = await flood;
     // Each caller went one of the two ways, and checked its answer (the refusal's reason and Retry-After).
     expect(callers.errors).toBe('');
     expect({ successful: callers.successful, failed: callers.failed }).toEqual({ successful: CALLERS, failed: 0 });

@@ -20,6 +20,8 @@ export interface OverloadGuardOptions {
   onRefused?: (reason: OverloadReason) => void;
   /** At most one summary line of refusals per this long (default 10 s): a flood must not flood the log too. */
   logIntervalMs?: number;
+  /** A refusal shows on the status this long (default 5 s): at the live-call cap no rate is limited, yet calls are refused. */
+  recentMs?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class OverloadGuard {
   private lastLogAt = Number.NEGATIVE_INFINITY;
   private shedding = false;
   private lastSignals: OverloadSignals | null = null;
+  private lastRefusal: { at: number; reason: OverloadReason } | null = null;
 
   constructor(private readonly options: OverloadGuardOptions) {
     this.control = new AdmissionControl(options.limits, options.tuning);
@@ -56,6 +59,7 @@ export class OverloadGuard {
       this.refusedTotals.set(decision.reason, (this.refusedTotals.get(decision.reason) ?? 0) + 1);
       this.unreported.set(decision.reason, (this.unreported.get(decision.reason) ?? 0) + 1);
       this.options.onRefused?.(decision.reason);
+      this.lastRefusal = { at: now, reason: decision.reason };
     }
     this.report(decision, signals, now);
     return decision;
@@ -72,12 +76,14 @@ export class OverloadGuard {
    * a load balancer that took it out for shedding would only move the flood.
    */
   status(): ComponentStatus {
-    const state = this.control.state(this.clock());
-    if (!state.limitedBy && state.refusingAllUntil === null) return { name: 'overload', state: 'up', required: false, detail: 'admitting new calls' };
+    const now = this.clock();
+    const state = this.control.state(now);
+    const recent = this.lastRefusal && now - this.lastRefusal.at < (this.options.recentMs ?? 5000) ? this.lastRefusal : null;
+    if (!state.limitedBy && state.refusingAllUntil === null && !recent) return { name: 'overload', state: 'up', required: false, detail: 'admitting new calls' };
     const parts = [
-      state.refusingAllUntil !== null ? 'refusing every new call' : `admitting up to ${Math.round(state.callsPerSecond ?? 0)} calls/s`,
-      state.limitedBy ? `(${REASON_WORDS[state.limitedBy]})` : '',
-      this.lastSignals ? `ng ${Math.round(this.lastSignals.ngLatencyMs)} ms, ${this.lastSignals.ngTimeouts} timeouts, event loop ${Math.round(this.lastSignals.eventLoopDelayMs)} ms` : '',
+      state.refusingAllUntil !== null ? 'refusing every new call' : state.limitedBy ? `admitting up to ${Math.round(state.callsPerSecond ?? 0)} calls/s` : 'refusing new calls',
+      state.limitedBy ? `(${REASON_WORDS[state.limitedBy]})` : recent ? `(${REASON_WORDS[recent.reason]})` : '',
+      this.lastSignals ? `${this.lastSignals.liveCalls} live calls, ng ${Math.round(this.lastSignals.ngLatencyMs)} ms, ${this.lastSignals.ngTimeouts} timeouts, event loop ${Math.round(this.lastSignals.eventLoopDelayMs)} ms` : '',
     ];
     return { name: 'overload', state: 'down', required: false, detail: `shedding: ${parts.filter(Boolean).join(' ')}` };
   }

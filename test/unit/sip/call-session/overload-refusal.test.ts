@@ -61,6 +61,8 @@ describe('refusing hotline calls for overload', () => {
     expect(world.ng.names()).toEqual(sentBefore);
     expect(handler.liveCalls).toBe(1);
     expect(guard.refused()).toEqual({ live_calls: 1 });
+    // Refusing at the cap shows on /readyz's component, never required: the process stays in its load balancer.
+    expect(guard.status()).toMatchObject({ name: 'overload', state: 'down', required: false, detail: expect.stringMatching(/^shedding: refusing new calls \(too many calls\) 1 live calls/) as unknown });
 
     world.srf.answered[0]!.dialog.farEndHangsUp();
     await handler.stop({ drainMs: 1000 });
