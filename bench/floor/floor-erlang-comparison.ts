@@ -22,7 +22,11 @@ import type { CallerKind, FloorRun } from './floor-run';
 export interface ErlangComparison {
   /** Which measured SL the models are compared with: A without patience (every offered call should be answered), B with it. */
   comparedDefinition: 'A' | 'B';
+  /** The SL of the operator-queue calls any operator may answer (floor-metrics' OPERATOR_CALLER_KINDS): the models' population. */
   measuredServiceLevel: number | null;
+  /** Calls in those queues and in the comparison; calls left out (callers waiting for particular people: key clients, debtors). */
+  comparedCalls: number;
+  excludedCalls: number;
   /**
    * The measured SL's binomial standard error, in points: √(p(1−p)/n) over the
    * calls it counts. Consecutive callers' waits are correlated, so the real
@@ -61,6 +65,8 @@ export interface ErlangMeasures {
   /** The calls the compared definition divides by. */
   measuredCalls: number;
   comparedDefinition: 'A' | 'B';
+  /** Operator-queue calls of callers waiting for particular people, left out of the comparison. */
+  excludedCalls: number;
 }
 
 export function compareWithErlang(run: FloorRun, m: ErlangMeasures, kinds: readonly CallerKind[], arrivalWindowMs: number): ErlangComparison {
@@ -97,6 +103,8 @@ export function compareWithErlang(run: FloorRun, m: ErlangMeasures, kinds: reado
   return {
     comparedDefinition: m.comparedDefinition,
     measuredServiceLevel: sl,
+    comparedCalls: m.offered,
+    excludedCalls: m.excludedCalls,
     measuredStandardErrorPoints: sl === null || m.measuredCalls === 0 ? null : Math.sqrt((sl * (1 - sl)) / m.measuredCalls) * 100,
     nominal,
     measured,

@@ -106,6 +106,7 @@ export function floorFigureRows(summary: FloorSummary, run: FloorRun): FigureRow
     row('service-level threshold T', `${seconds(s.serviceLevelThreshold.realMs)} real (${seconds(s.serviceLevelThreshold.runMs)} of run)`),
     row('service level A: answered ≤ T ÷ offered', pct(s.serviceLevel.definitionA)),
     row('service level B: answered ≤ T ÷ (answered + abandoned after T)', pct(s.serviceLevel.definitionB)),
+    row(`compared calls: service level ${e.comparedDefinition}`, pct(e.measuredServiceLevel)),
     row(`service level ${e.comparedDefinition} − ${e.boundModel} (run's own inputs)`,
       e.measuredStandardErrorPoints === null ? points(e.boundDeviationPoints)
         : `${points(e.boundDeviationPoints)} (noise: ±${(2 * e.measuredStandardErrorPoints).toFixed(1)} at 2 binomial σ, more in truth)`,
@@ -160,6 +161,8 @@ function listed(label: string, ids: readonly string[]): string[] {
 export function floorNotes(summary: FloorSummary, run: FloorRun): string[] {
   const s = summary;
   return [
+    `the models are compared on the ${s.erlangC.comparedCalls} operator-queue calls any operator may answer`
+      + (s.erlangC.excludedCalls > 0 ? `; ${s.erlangC.excludedCalls} calls of callers waiting for particular people (key clients, debtors) are left out` : ''),
     ...[s.erlangC.measured, s.erlangC.nominal].filter((p): p is ErlangPrediction => p !== null).map(predictionInputs),
     ...(s.erlangC.withAbandonment ? [`Erlang A: the same measured inputs with a mean patience of ${s.erlangC.withAbandonment.patienceSeconds} s (exponential)`] : []),
     ...(s.erlangC.abandonmentNote ? [s.erlangC.abandonmentNote] : []),

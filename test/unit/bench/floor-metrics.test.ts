@@ -188,7 +188,7 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
   });
 
   it('only the operators\' callers load the operators: half the mix elsewhere halves the traffic', () => {
-    const mix = { market: 0.3, retail: 0.1, regional: 0.1, key: 0.2, debtor: 0.2, unknown: 0.1 };
+    const mix = { market: 0.3, retail: 0.1, regional: 0.1, key: 0.3, debtor: 0.2, unknown: 0 };
     const s = summariseFloorRun(floorRun([], {}, { ...textbook, arrivalsPerSecond: 2 / 18, callerMix: mix }));
     expect(s.erlangC.nominal?.trafficErlangs).toBeCloseTo(10, 12);
   });
@@ -219,6 +219,17 @@ describe('summariseFloorRun: the Erlang C comparison', () => {
     // 8 of 10 in time: √(0.8 × 0.2 / 10) = 12.6 points of binomial noise.
     expect(s.erlangC.measuredStandardErrorPoints).toBeCloseTo(Math.sqrt(0.016) * 100, 9);
     expect(s.erlangC.abandonmentNote).toBeNull();
+  });
+
+  it('key clients waiting in the operators\' queue for their managers count in the product\'s SL but not in the comparison', () => {
+    const rows = [answeredRow(0, 0), answeredRow(1, 0), answeredRow(2, 0), answeredRow(3, 60_000), abandonedRow(4, 90_000)];
+    const run = floorRun(rows, { agentTime: { talkingMs: 40_000, ringingMs: 0, wrapUpMs: 0, readyMs: 0, loggedInMs: 1 } });
+    run.placed[3]!.kind = 'key';
+    run.placed[4]!.kind = 'key';
+    const s = summariseFloorRun(run);
+    expect(s.serviceLevel.definitionA).toBeCloseTo(3 / 5, 12);
+    expect(s.erlangC).toMatchObject({ measuredServiceLevel: 1, comparedCalls: 3, excludedCalls: 2 });
+    expect(s.erlangC.measured?.arrivalsPerSecond).toBeCloseTo(3 / 100, 12);
   });
 
   it('the floor\'s other agents (managers, finance) do not inflate the operators\' handle time or AHT', () => {
