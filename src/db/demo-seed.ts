@@ -6,10 +6,9 @@ import { createClientsRepository } from './repositories/clients-repository';
 import { seedDemoOrders } from './demo-orders';
 import { departmentsRepository } from './repositories/departments-repository';
 import { queuesRepository } from './repositories/queues-repository';
-import { schedulesRepository } from './repositories/schedules-repository';
 import { createStaffRepository } from './repositories/staff-repository';
 import { insertUser } from './repositories/users-repository';
-import type { ScheduleRecord } from '../directory/directory-records';
+import type { BusinessHoursSchedule } from '../routing/business-hours-schedule';
 import { ivrFlowStore, routingConfigStore } from './config-stores';
 import { validateFlowForScope, validateRoutingAgainstDirectory } from './config-validation';
 import { DEFAULT_FLOW } from '../ivr/default-flow';
@@ -17,14 +16,9 @@ import { DEFAULT_ROUTING_CONFIG } from '../routing/default-routing-config';
 import { unwrapValidation } from '../routing/validation-result';
 
 /** The shipped IVR flow and routing config as version 1, validated against the demo directory just written. */
-async function publishDefaultConfig(client: DbClient, hotlineHours: ScheduleRecord): Promise<void> {
+async function publishDefaultConfig(client: DbClient, businessHours: BusinessHoursSchedule): Promise<void> {
   const system = { userId: null, username: 'system' };
-  // The hotline's hours travel with the routing config (versioned, published); in the demo they are the `main` schedule's.
-  const businessHours = {
-    timezone: hotlineHours.timezone,
-    hours: hotlineHours.hours,
-    holidays: hotlineHours.holidays.map((h) => ({ date: h.day, name: h.name })),
-  };
+  // The hotline's hours travel with the routing config (versioned, published): their one source of truth (issue 17).
   const routing = unwrapValidation('the default routing config', await validateRoutingAgainstDirectory(client, { ...DEFAULT_ROUTING_CONFIG, businessHours }));
   const routingDraft = await routingConfigStore.createDraft(client, null, routing, 'shipped default', system);
   await routingConfigStore.publish(client, null, routingDraft.version, system);
@@ -116,14 +110,13 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       else await insertUser(client, { username, passwordHash, role: 'operator', staffId: ids.staff[username] ?? null });
     }
 
-    const schedule = await schedulesRepository.create(client, {
-      name: 'main', timezone: 'Europe/Moscow',
+    const businessHours: BusinessHoursSchedule = {
+      timezone: 'Europe/Moscow',
       hours: options.alwaysOpen
         ? [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' }))
-        // The hours the shipped after-hours prompt announces (and the seed routing config keeps).
         : DEFAULT_ROUTING_CONFIG.businessHours.hours.map((h) => ({ ...h })),
-      holidays: [{ day: '2027-01-01', name: 'New Year' }, { day: '2027-01-07', name: 'Orthodox Christmas' }],
-    });
+      holidays: [{ date: '2027-01-01', name: 'New Year' }, { date: '2027-01-07', name: 'Orthodox Christmas' }],
+    };
     const queues = [
       { name: 'operators', label: 'Operators (orders and enquiries)', departmentId: ids.departments.wholesale_sales, memberIds: [ids.staff.anna, ids.staff.ion, ids.staff.olga], priorityByClientType: { own_point: 3, market: 2, retail: 2, regional: 2 } },
       { name: 'regional', label: 'Regional orders', departmentId: ids.departments.regional_sales, requiredSkills: { regional: 1 }, memberIds: [ids.staff.ion], overflowTarget: { kind: 'queue', queue: 'operators' }, maxWaitSeconds: 120 },
@@ -132,7 +125,7 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       { name: 'quality_control', label: 'Quality control', departmentId: ids.departments.quality_control, memberIds: [ids.staff.svetlana] },
       { name: 'second_line', label: 'Second line support', departmentId: ids.departments.second_line, requiredSkills: { second_line: 1 }, memberIds: [ids.staff.dmitri] },
     ];
-    for (const q of queues) ids.queues[q.name] = (await queuesRepository.create(client, { ...q, scheduleId: schedule.id })).id;
+    for (const q of queues) ids.queues[q.name] = (await queuesRepository.create(client, q)).id;
 
     const clients = [
       { name: 'Sadovod market, stall 14', type: 'market', managerId: ids.staff.anna, region: 'Moscow', phones: ['+7 (495) 100-00-01'], lastOrderAt: '2026-11-02' },
@@ -149,7 +142,7 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
     // Order history for the dormant-clients campaign list (issue 7), dated relative to today.
     await seedDemoOrders(client, clientsRepo, { operatorId: ids.staff.anna as number, queueId: ids.queues.operators });
 
-    await publishDefaultConfig(client, schedule);
+    await publishDefaultConfig(client, businessHours);
     for (const step of options.extraSteps ?? []) await step(client, ids);
     await recordAudit(client, { userId: null, username: 'system' }, { action: 'import', entity: 'demo data', entityId: null, after: { departments: departments.length, staff: people.length, clients: clients.length } });
     options.logger.info({ staff: people.length, clients: clients.length }, 'demo data loaded');

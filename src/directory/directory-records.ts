@@ -126,7 +126,6 @@ const STRATEGIES = ['longest_idle', 'fewest_calls', 'round_robin', 'linear', 'we
 const queueFields = {
   label: NonEmpty(),
   departmentId: Nullable(Id),
-  scheduleId: Nullable(Id),
   requiredSkills: SkillLevels,
   strategy: Type.Union(STRATEGIES.map((s) => Type.Literal(s))),
   priorityByClientType: Type.Record(Code, Type.Integer({ minimum: 0, maximum: 100 })),
@@ -157,27 +156,4 @@ export const QueueCreate = Type.Composite(
 export const QueuePatch = Type.Partial(Type.Object({ name: Code, ...queueFields }), { additionalProperties: false, minProperties: 1 });
 export type QueueRecord = Static<typeof Queue>;
 
-// Business hours -------------------------------------------------------------
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM, local time; 24:00 closes at midnight' });
-export const OpeningHours = Type.Object({ weekday: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday' }), opens: ClockTime, closes: ClockTime }, { additionalProperties: false });
-export const Holiday = Type.Object({ day: Type.String({ format: 'date' }), name: NonEmpty(100) }, { additionalProperties: false });
-export const Schedule = Type.Object({
-  id: Id,
-  name: NonEmpty(100),
-  timezone: Type.String(),
-  hours: Type.Array(OpeningHours),
-  holidays: Type.Array(Holiday),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
-export const ScheduleCreate = Type.Object(
-  {
-    name: NonEmpty(100),
-    timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Europe/Moscow' }),
-    hours: Type.Optional(Type.Array(OpeningHours, { maxItems: 50 })),
-    holidays: Type.Optional(Type.Array(Holiday, { maxItems: 400 })),
-  },
-  { additionalProperties: false },
-);
-export const SchedulePatch = Type.Partial(ScheduleCreate, { additionalProperties: false, minProperties: 1 });
-export type ScheduleRecord = Static<typeof Schedule>;
+// Opening hours live in the routing config only (routing/business-hours-schedule.ts; issue 17).

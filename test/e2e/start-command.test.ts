@@ -165,9 +165,9 @@ describe('the whole system from the start command', () => {
     expect(departments.every((d) => d.headStaffId !== null)).toBe(true);
     const key = (await get(`/api/clients?phone=${encodeURIComponent('8 (495) 100-00-02')}`)) as Array<{ type: string }>;
     expect(key[0]?.type).toBe('key');
-    // The demo schedule is the one the after-hours prompt announces (Mon–Fri 08–20, Sat 09–17, Moscow).
-    const schedules = (await get('/api/business-hours')) as Array<{ name: string; timezone: string; hours: Array<{ weekday: number; opens: string; closes: string }> }>;
-    expect(schedules.find((s) => s.name === 'main')).toMatchObject({ timezone: 'Europe/Moscow', hours: DEFAULT_ROUTING_CONFIG.businessHours.hours });
+    // The hotline keeps the shipped hours (Mon–Fri 08–20, Sat 09–17, Moscow) in its routing config, their one home (issue 17).
+    const routing = (await get('/api/routing-config/published')) as { document: { businessHours: { timezone: string; hours: unknown[] } } };
+    expect(routing.document.businessHours).toMatchObject({ timezone: 'Europe/Moscow', hours: DEFAULT_ROUTING_CONFIG.businessHours.hours });
   });
 
   it('published the default IVR flow and routing config as version 1', async () => {

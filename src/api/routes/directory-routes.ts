@@ -9,7 +9,6 @@ import { createClientsRepository } from '../../db/repositories/clients-repositor
 import { departmentsRepository } from '../../db/repositories/departments-repository';
 import { CLIENT_TYPES, DISPOSITION_CODES, NOT_READY_REASONS, insertLookup, listLookup, type LookupTable } from '../../db/repositories/lookup-repository';
 import { queuesRepository } from '../../db/repositories/queues-repository';
-import { schedulesRepository } from '../../db/repositories/schedules-repository';
 import { createStaffRepository } from '../../db/repositories/staff-repository';
 import { actorOf } from '../auth-hook';
 import { AuditEntry } from '../schemas/audit-schemas';
@@ -155,11 +154,6 @@ export function registerDirectoryRoutes(fastify: FastifyInstance, options: Direc
     removal: removalGuard('queue', 'queue', 'calls'),
     beforeWrite: (q, input) => assertActivePeople(q, personAt(input, 'overflowTarget')),
     afterChange: () => options.onStaffingChanged(),
-  });
-  registerResourceRoutes(app, db, {
-    path: '/api/business-hours', tag: 'directory', repository: schedulesRepository,
-    record: S.Schedule, create: S.ScheduleCreate, patch: S.SchedulePatch,
-    readRoles: ANY_USER, writeRoles: ADMINS, deleteRoles: ADMINS,
   });
   registerLookupRoutes(app, db, '/api/client-types', CLIENT_TYPES);
   registerLookupRoutes(app, db, '/api/disposition-codes', DISPOSITION_CODES);

@@ -29,7 +29,6 @@ export const queuesRepository = new ResourceRepository<QueueRecord>({
     name: { column: 'name' },
     label: { column: 'label' },
     departmentId: { column: 'department_id' },
-    scheduleId: { column: 'schedule_id' },
     requiredSkills: { column: 'required_skills', json: true },
     strategy: { column: 'strategy' },
     priorityByClientType: { column: 'priority_by_client_type', json: true },

@@ -52,8 +52,6 @@ describe('authentication and role enforcement (real HTTP, Postgres, Redis)', () 
     ['POST', '/api/clients', { name: 'Walk-in', type: 'market' }, [401, 201, 201, 201]],
     ['GET', '/api/queues', undefined, [401, 200, 200, 200]],
     ['POST', '/api/queues', { name: 'q_roles', label: 'Q' }, [401, 403, 403, 201]],
-    ['GET', '/api/business-hours', undefined, [401, 200, 200, 200]],
-    ['POST', '/api/business-hours', { name: 'h_roles', timezone: 'Europe/Warsaw' }, [401, 403, 403, 201]],
     ['POST', '/api/clients/import', 'name,type,phones\n', [401, 403, 200, 200]],
     ['GET', '/api/audit', undefined, [401, 403, 200, 200]],
     ['GET', '/api/users', undefined, [401, 403, 403, 200]],

@@ -153,21 +153,11 @@ describe('directory API (real HTTP, Postgres)', () => {
     expect(bad.body.error.message).toMatch(/body\/strategy/);
   });
 
-  it('business hours: weekly hours and holidays in a time zone; bad zone and inverted hours refused', async () => {
-    const created = await h.call('POST', '/api/business-hours', {
-      token: admin,
-      body: { name: 'main', timezone: 'Europe/Moscow', hours: [{ weekday: 1, opens: '09:00', closes: '18:00' }, { weekday: 2, opens: '09:00', closes: '18:00' }], holidays: [{ day: '2027-01-01', name: 'New Year' }] },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body.hours).toEqual([{ weekday: 1, opens: '09:00', closes: '18:00' }, { weekday: 2, opens: '09:00', closes: '18:00' }]);
-    expect(created.body.holidays).toEqual([{ day: '2027-01-01', name: 'New Year' }]);
-    const zone = await h.call('POST', '/api/business-hours', { token: admin, body: { name: 'x', timezone: 'Mars/Olympus' } });
-    expect(zone.status).toBe(400);
-    expect(zone.body.error.details[0].path).toBe('/timezone');
-    const inverted = await h.call('PATCH', `/api/business-hours/${created.body.id}`, { token: admin, body: { hours: [{ weekday: 3, opens: '18:00', closes: '09:00' }] } });
-    expect(inverted.status).toBe(400);
-    expect(inverted.body.error.details[0].path).toBe('/hours/0');
-    expect((await h.call('GET', `/api/business-hours/${created.body.id}`, { token: admin })).body.hours).toHaveLength(2);
+  it('opening hours have one home, the routing config: no separate schedules, and a queue takes none (issue 17)', async () => {
+    expect((await h.call('GET', '/api/business-hours', { token: admin })).status).toBe(404);
+    const withHours = await h.call('POST', '/api/queues', { token: admin, body: { name: 'q_hours', label: 'Q', scheduleId: 1 } });
+    expect(withHours.status).toBe(400);
+    expect(JSON.stringify(withHours.body.error)).toMatch(/scheduleId/);
   });
 
   it('every change is in the audit log with who, before and after', async () => {

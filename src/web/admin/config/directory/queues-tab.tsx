@@ -6,7 +6,7 @@ import { translator } from '../../../shared/i18n';
 import { CheckboxField, NumberField, SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, skillsToText, textToSkills, useSave } from './directory-shared';
 import { everyMember } from '../../../shared/every-member';
-import type { DepartmentRecord, QueueRecord as Queue, ScheduleRecord, StaffRecord } from '../../../../directory/directory-records';
+import type { DepartmentRecord, QueueRecord as Queue, StaffRecord } from '../../../../directory/directory-records';
 
 type Overflow = Queue['overflowTarget'];
 type OverflowKind = 'none' | NonNullable<Overflow>['kind'];
@@ -20,12 +20,11 @@ const KEY_OPTIONS = ['', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /** What the tab reads of a staff member: overflow people and queue members to pick. */
 type StaffRef = Pick<StaffRecord, 'id' | 'fullName' | 'active'>;
 type DepartmentName = Pick<DepartmentRecord, 'id' | 'name'>;
-type ScheduleName = Pick<ScheduleRecord, 'id' | 'name'>;
 
 const useT = translator({
   en: {
     queues: 'Queues', name: 'Name', label: 'Label', strategy: 'Strategy', members: 'Agents', ring: 'Ring (s)', maxWait: 'Max wait (s)', wrapUp: 'Wrap-up (s)', overflow: 'Overflow',
-    announce: 'Announce every (s)', moh: 'Music on hold', sl: 'Service level (s)', slTarget: 'Service level target (%)', longWait: 'Long-wait alert (s)', longWaitHint: 'empty = the wallboard default, 60 s', department: 'Department', schedule: 'Hours', skills: 'Required skills', emptyPolicy: 'When nobody is logged in',
+    announce: 'Announce every (s)', moh: 'Music on hold', sl: 'Service level (s)', slTarget: 'Service level target (%)', longWait: 'Long-wait alert (s)', longWaitHint: 'empty = the wallboard default, 60 s', department: 'Department', skills: 'Required skills', emptyPolicy: 'When nobody is logged in',
     active: 'Active', add: 'New queue', edit: 'Edit {name}', create: 'New queue', none: 'none', overflowQueue: 'Overflow queue', overflowStaff: 'Overflow person', inactive: 'inactive',
     announceHint: '0 = no position announcements; the first comes after one interval', mohHint: "'default', or the id of a prompt to loop",
     callbackKey: 'Key: call me back (said after each announcement)', messageKey: 'Key: leave a message', keyNone: 'not offered', skillsHint: 'skill:level, comma-separated', loading: 'Loading…', empty: 'No queues yet.',
@@ -34,7 +33,7 @@ const useT = translator({
   },
   ru: {
     queues: 'Очереди', name: 'Имя', label: 'Название', strategy: 'Стратегия', members: 'Агенты', ring: 'Звонок (с)', maxWait: 'Макс. ожидание (с)', wrapUp: 'Постобработка (с)', overflow: 'Переполнение',
-    announce: 'Объявлять каждые (с)', moh: 'Музыка ожидания', sl: 'Уровень сервиса (с)', slTarget: 'Цель уровня сервиса (%)', longWait: 'Тревога долгого ожидания (с)', longWaitHint: 'пусто = по умолчанию табло, 60 с', department: 'Отдел', schedule: 'Часы работы', skills: 'Нужные навыки', emptyPolicy: 'Если никого нет в системе',
+    announce: 'Объявлять каждые (с)', moh: 'Музыка ожидания', sl: 'Уровень сервиса (с)', slTarget: 'Цель уровня сервиса (%)', longWait: 'Тревога долгого ожидания (с)', longWaitHint: 'пусто = по умолчанию табло, 60 с', department: 'Отдел', skills: 'Нужные навыки', emptyPolicy: 'Если никого нет в системе',
     active: 'Активна', add: 'Новая очередь', edit: 'Изменить: {name}', create: 'Новая очередь', none: 'нет', overflowQueue: 'Очередь переполнения', overflowStaff: 'Сотрудник при переполнении', inactive: 'неактивна',
     announceHint: '0 = без объявлений позиции; первое — через один интервал', mohHint: "'default' или id записи для повтора",
     callbackKey: 'Клавиша: перезвоните мне (называется после объявления)', messageKey: 'Клавиша: оставить сообщение', keyNone: 'не предлагать', skillsHint: 'навык:уровень через запятую', loading: 'Загрузка…', empty: 'Очередей пока нет.',
@@ -48,13 +47,12 @@ export function QueuesTab(props: { selected: number | 'new' | null; onSelect: (i
   const queues = useAsync(() => api.get<Queue[]>('/api/queues?limit=1000'), []);
   const staff = useAsync(() => api.get<StaffRef[]>('/api/staff?limit=1000'), []);
   const departments = useAsync(() => api.get<DepartmentName[]>('/api/departments?limit=1000'), []);
-  const schedules = useAsync(() => api.get<ScheduleName[]>('/api/business-hours?limit=1000'), []);
   const editing = props.selected === 'new' ? null : (queues.data ?? []).find((q) => q.id === props.selected) ?? null;
   const overflowText = (o: Overflow): string => !o ? t('none') : o.kind === 'queue' ? `→ ${o.queue}` : o.kind === 'staff' ? `→ ${staff.data?.find((s) => s.id === o.staffId)?.fullName ?? o.staffId}` : t(`o_${o.kind}`);
   return (
     <section class="stack" aria-label={t('queues')}>
       <div class="toolbar"><span class="grow" /><button type="button" class="primary" onClick={() => props.onSelect('new')}>{t('add')}</button></div>
-      <ErrorBanner error={queues.error ?? staff.error ?? departments.error ?? schedules.error} />
+      <ErrorBanner error={queues.error ?? staff.error ?? departments.error} />
       <div class="table-wrap">
         <table>
           <thead><tr><th>{t('label')}</th><th>{t('name')}</th><th>{t('strategy')}</th><th class="num">{t('members')}</th><th class="num">{t('ring')}</th><th class="num">{t('maxWait')}</th><th class="num">{t('wrapUp')}</th><th>{t('overflow')}</th><th class="num">{t('announce')}</th><th>{t('moh')}</th></tr></thead>
@@ -79,7 +77,7 @@ export function QueuesTab(props: { selected: number | 'new' | null; onSelect: (i
         </table>
       </div>
       {props.selected !== null && (props.selected === 'new' || editing) && (
-        <QueueForm key={String(props.selected)} record={editing} queues={queues.data ?? []} staff={staff.data ?? []} departments={departments.data ?? []} schedules={schedules.data ?? []}
+        <QueueForm key={String(props.selected)} record={editing} queues={queues.data ?? []} staff={staff.data ?? []} departments={departments.data ?? []}
           onClose={() => props.onSelect(null)} onSaved={(saved) => { queues.reload(); props.onSelect(saved.id); }} />
       )}
     </section>
@@ -87,14 +85,13 @@ export function QueuesTab(props: { selected: number | 'new' | null; onSelect: (i
 }
 
 function QueueForm(props: {
-  record: Queue | null; queues: Queue[]; staff: StaffRef[]; departments: DepartmentName[]; schedules: ScheduleName[]; onClose: () => void; onSaved: (q: Queue) => void;
+  record: Queue | null; queues: Queue[]; staff: StaffRef[]; departments: DepartmentName[]; onClose: () => void; onSaved: (q: Queue) => void;
 }): preact.JSX.Element {
   const t = useT();
   const r = props.record;
   const [name, setName] = useState(r?.name ?? '');
   const [label, setLabel] = useState(r?.label ?? '');
   const [departmentId, setDepartmentId] = useState(r?.departmentId ? String(r.departmentId) : '');
-  const [scheduleId, setScheduleId] = useState(r?.scheduleId ? String(r.scheduleId) : '');
   const [skills, setSkills] = useState(r ? skillsToText(r.requiredSkills) : '');
   const [strategy, setStrategy] = useState<Queue['strategy']>(r?.strategy ?? 'longest_idle');
   const [ring, setRing] = useState<number | undefined>(r?.ringTimeoutSeconds ?? 20);
@@ -126,7 +123,7 @@ function QueueForm(props: {
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     const body = {
-      name: name.trim(), label: label.trim(), departmentId: departmentId ? Number(departmentId) : null, scheduleId: scheduleId ? Number(scheduleId) : null,
+      name: name.trim(), label: label.trim(), departmentId: departmentId ? Number(departmentId) : null,
       requiredSkills: textToSkills(skills), strategy, ringTimeoutSeconds: ring, maxWaitSeconds: maxWait, wrapUpSeconds: wrapUp, serviceLevelSeconds: sl,
       serviceLevelTargetPercent: slTarget, longWaitAlertSeconds: longWait ?? null,
       announceEverySeconds: announce, musicOnHold: moh.trim(), callbackKey: callbackKey || null, messageKey: messageKey || null, overflowTarget: overflow(), emptyQueuePolicy: emptyPolicy, active, memberIds: members,
@@ -144,7 +141,6 @@ function QueueForm(props: {
           <TextField label={t('label')} value={label} onInput={setLabel} error={f.label} required />
           <TextField label={t('name')} value={name} onInput={setName} error={f.name} required />
           <SelectField label={t('department')} value={departmentId} options={[{ value: '', label: t('none') }, ...props.departments.map((d) => ({ value: String(d.id), label: d.name }))]} onChange={setDepartmentId} error={f.departmentId} />
-          <SelectField label={t('schedule')} value={scheduleId} options={[{ value: '', label: t('none') }, ...props.schedules.map((s) => ({ value: String(s.id), label: s.name }))]} onChange={setScheduleId} error={f.scheduleId} />
           <SelectField label={t('strategy')} value={strategy} options={STRATEGIES.map((s) => ({ value: s, label: t(`s_${s}`) }))} onChange={setStrategy} error={f.strategy} />
           <TextField label={t('skills')} value={skills} onInput={setSkills} hint={t('skillsHint')} error={f.requiredSkills} />
         </div>
