@@ -30,6 +30,9 @@ import { registerStaffingRoutes } from './routes/staffing-routes';
 import { registerCampaignRoutes } from './routes/campaign-routes';
 import { registerReportRoutes } from './routes/report-routes';
 import { registerCallLogRoutes } from './routes/call-log-routes';
+import { registerOutboundRulesRoutes } from './routes/outbound-rules-routes';
+import { dialableTrunks } from '../sip/trunk-address';
+import { trunkKey } from '../sip/outbound-calling-rules';
 import { registerWebRoutes } from './web-routes';
 import { createDualProtocolServer } from './dual-protocol-server';
 import { registerSiteRoutes } from './routes/site-routes';
@@ -149,6 +152,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerSoftphoneApi(app, context, onClientsChanged, sockets);
   registerStaffingRoutes(app);
   registerCampaignRoutes(app, context.db);
+  registerOutboundRulesRoutes(app, { db: context.db, trunks: dialableTrunks(context.config.sip.trunks).map(trunkKey), defaultCountry: context.config.phone.defaultCountry });
   if (context.acd) await registerFloorRoutes(app, { db: context.db, acd: context.acd, redis: context.redis, logger: context.logger, sockets });
   await registerWebRoutes(app);
   return app;

@@ -1,6 +1,14 @@
 import type { DoNotCallEntry } from '../../routing/calling-window';
-import type { TrunkCallerIdentity, TrunkPrivacy } from '../../sip/trunk-caller-identity';
 import type { Queryable } from '../pool';
+
+/** A trunk's caller identity as stored (the shape sip/trunk-caller-identity.ts reads; db sits below sip). */
+export interface TrunkCallerIdentity {
+  fromNumber: string;
+  displayName: string | null;
+  assertedNumber: string | null;
+  privacy: TrunkPrivacy;
+}
+type TrunkPrivacy = 'none' | 'id';
 
 /**
  * What outbound calls obey besides the outbound policy (issue 17): each
