@@ -30,6 +30,8 @@ import { registerStaffingRoutes } from './routes/staffing-routes';
 import { registerCampaignRoutes } from './routes/campaign-routes';
 import { registerReportRoutes } from './routes/report-routes';
 import { registerCallLogRoutes } from './routes/call-log-routes';
+import { registerVoicemailRoutes } from './routes/voicemail-routes';
+import { registerAbandonedCallsRoutes } from './routes/abandoned-calls-routes';
 import { registerOutboundRulesRoutes } from './routes/outbound-rules-routes';
 import { dialableTrunks } from '../sip/trunk-address';
 import { trunkKey } from '../sip/outbound-calling-rules';
@@ -146,6 +148,8 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerCallRoutes(app, context.db);
   registerReportRoutes(app, { db: context.db, defaultTimeZone: context.config.reports?.timeZone ?? 'UTC' });
   registerCallLogRoutes(app, { db: context.db, defaultCountry: context.config.phone.defaultCountry });
+  registerVoicemailRoutes(app, context.db);
+  registerAbandonedCallsRoutes(app, context.db);
   if (context.calls) registerCallTransferRoute(app, context.calls);
   if (context.outbound) registerOutboundRoutes(app, context.outbound);
   if (context.acd) registerAgentRoutes(app, context.db, context.acd, context.config.sip.realm);
