@@ -101,8 +101,11 @@ export async function runFloor(options: FloorOptions, runTag = '1', progress: (l
     const callerLines = callers.logLines();
     const sessionsLeft = await eventually(() => rtpengineSessionsLeft(system.ngPort), (n) => n === 0, 20_000, 500);
     const agentStatesAtEnd: Record<string, number> = {};
-    for (const agent of await system.api<Array<{ staffId: number; state: string }>>('GET', '/api/agents')) {
-      if (agentIds.has(agent.staffId)) agentStatesAtEnd[agent.state] = (agentStatesAtEnd[agent.state] ?? 0) + 1;
+    const agentsNotReadyAtEnd: NonNullable<FloorRun['agentsNotReadyAtEnd']> = [];
+    for (const agent of await system.api<Array<{ staffId: number; state: string; callId: string | null; since: number | null }>>('GET', '/api/agents')) {
+      if (!agentIds.has(agent.staffId)) continue;
+      agentStatesAtEnd[agent.state] = (agentStatesAtEnd[agent.state] ?? 0) + 1;
+      if (agent.state !== 'ready') agentsNotReadyAtEnd.push({ staffId: agent.staffId, state: agent.state, callId: agent.callId ?? null, sinceMs: agent.since ?? null });
     }
     const due = new Map(calls.map((c) => [c.sipCallId, c.dueAtMs]));
     const inviteLagsMs = callerLines.filter((l) => l.what === 'invite').map((l) => l.atMs - callers.startedAtMs - (due.get(l.fields[0] ?? '') ?? 0));
@@ -116,7 +119,7 @@ export async function runFloor(options: FloorOptions, runTag = '1', progress: (l
       agentTime: agentTime(events, agentIds, startedAtMs, endedAtMs),
       rtpengineSessionsLeft: sessionsLeft ?? -1,
       logErrors: logErrors(readFileSync(system.logFile, 'utf8')),
-      agentStatesAtEnd, inviteLagsMs, agentRoles: Object.fromEntries(agents.map((a) => [String(a.staffId), a.role])), phoneProcesses: phones.processes, callerSippErrors: callers.errors(),
+      agentStatesAtEnd, agentsNotReadyAtEnd, refusedSipCallIds: callerLines.filter((l) => l.what === 'refused').map((l) => l.fields[0] ?? ''), inviteLagsMs, agentRoles: Object.fromEntries(agents.map((a) => [String(a.staffId), a.role])), phoneProcesses: phones.processes, callerSippErrors: callers.errors(),
       ivrAudioSource: "caller's INVITE (sipp log) → Switchboard's ivr_started_at (call row): the IVR's first prompt is sent right after; sipp cannot timestamp RTP it receives",
     };
   } finally {
@@ -145,7 +148,9 @@ export function floorLines(run: FloorRun, summary: FloorSummary): string[] {
     `placed ${run.placed.length} calls; rows ${summary.rows.written} (missing ${summary.rows.missingSipCallIds.length}, duplicated ${summary.rows.duplicates.length}); recordings ${summary.recordings.present} of ${summary.recordings.answered} answered, ${summary.recordings.nonSilent} with sound on both channels; outcomes ${JSON.stringify(summary.calls.all.byOutcome)}`,
     `by caller kind (queue→who answered, or queue:outcome): ${routesByKind(run)}`,
     `INVITEs against the Poisson schedule: median ${fmt(lags[Math.floor(lags.length / 2)] ?? NaN)} ms late, max ${fmt(lags[lags.length - 1] ?? NaN)} ms (${lags.length} sent)`,
+    `refused by the overload control (503, no row by design): ${run.refusedSipCallIds?.length ?? 0}${run.refusedSipCallIds?.length ? ` (${run.refusedSipCallIds.slice(0, 5).join(', ')}…)` : ''}; rows missing otherwise: ${summary.rows.missingSipCallIds.filter((id) => !run.refusedSipCallIds?.includes(id)).length}`,
     `phones: ${run.phoneProcesses ?? '?'} sipp processes; agents at the end: ${JSON.stringify(run.agentStatesAtEnd ?? {})}; rtpengine sessions left ${run.rtpengineSessionsLeft}; Switchboard log errors ${summary.logErrors.total}`,
+    ...(run.agentsNotReadyAtEnd ?? []).map((a) => `    agent ${a.staffId} (${run.agentRoles?.[String(a.staffId)] ?? '?'}) still ${a.state} with call ${a.callId ?? '–'} since ${a.sinceMs ? new Date(a.sinceMs).toISOString() : '?'}`),
     ...run.logErrors.slice(0, 10).map((e) => `    ${e.count}× ${e.message}`),
     `IVR figure: ${run.ivrAudioSource ?? ''}`,
   ];

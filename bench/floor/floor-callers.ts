@@ -16,7 +16,7 @@ import type { PlacedCall } from './floor-run';
 import { callerCsv, callIdPattern } from './floor-plan';
 import { floorCallerScenario, parseSippLog, type SippLogLine } from './floor-scenarios';
 
-/** Calls created per second while sipp sets them all up (each then waits for its due time). */
+/** Calls created per second while sipp sets them all up (each then waits for its due time, less its creation offset). */
 const CREATE_RATE = 5000;
 
 export interface CallerRun {
@@ -36,7 +36,7 @@ export async function startCallers(options: { target: string; calls: readonly Pl
   const logFile = path.join(options.dir, 'callers.log');
   const errorFile = path.join(options.dir, 'callers.err');
   writeFileSync(scenarioFile, floorCallerScenario(options.tonePcap));
-  writeFileSync(csv, callerCsv(options.calls));
+  writeFileSync(csv, callerCsv(options.calls, CREATE_RATE));
   const n = String(Math.max(1, options.calls.length));
   const args = [
     options.target, '-sf', scenarioFile, '-inf', csv, '-cid_str', callIdPattern(options.runTag),

@@ -296,9 +296,16 @@ export function agentDraws(settings: FloorSettings, phoneIndex: number, count: n
 
 // ---------------------------------------------------------------- sipp injection files
 
-/** The callers' injection file: index;caller number;due ms;digits;patience ms (0: waits as long as it takes). One line per call, read in order. */
-export function callerCsv(calls: readonly PlacedCall[]): string {
-  return ['SEQUENTIAL', ...calls.map((c) => `${c.index};${c.callerNumber};${c.dueAtMs};${c.digits === '' ? '-' : c.digits};${c.patienceMs ?? 0}`)].join('\n') + '\n';
+/**
+ * The callers' injection file: index;caller number;wait ms;digits;patience ms
+ * (0: waits as long as it takes). One line per call, read in order. sipp
+ * creates call n at about n ÷ `createPerSecond` s after its start and the
+ * call then waits its `wait`: the due time less that creation offset, so the
+ * INVITE goes out at the due time itself.
+ */
+export function callerCsv(calls: readonly PlacedCall[], createPerSecond = Infinity): string {
+  const wait = (c: PlacedCall): number => Math.max(0, c.dueAtMs - Math.floor((c.index * 1000) / createPerSecond));
+  return ['SEQUENTIAL', ...calls.map((c) => `${c.index};${c.callerNumber};${wait(c)};${c.digits === '' ? '-' : c.digits};${c.patienceMs ?? 0}`)].join('\n') + '\n';
 }
 
 /** A phone process's injection file: ring ms;talk ms per incoming call. */

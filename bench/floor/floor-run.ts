@@ -123,6 +123,10 @@ export interface FloorRun {
   logErrors: Array<{ message: string; count: number }>;
   /** The floor's agents by ACD state once the run was over (all should be ready). */
   agentStatesAtEnd?: Record<string, number>;
+  /** The floor's agents not Ready once the run was over, with the call the ACD still gives them. */
+  agentsNotReadyAtEnd?: Array<{ staffId: number; state: string; callId: string | null; sinceMs: number | null }>;
+  /** Callers Switchboard refused (503, the overload control): no call row by design, so not a lost row. */
+  refusedSipCallIds?: string[];
   /** Each INVITE's send time (sipp's log) minus its due time, ms: how well the arrivals kept to the Poisson schedule. */
   inviteLagsMs?: number[];
   /** The floor's staff by ACD agent id (string, as FloorCallRow.agentId): operators, key-account managers, finance. */

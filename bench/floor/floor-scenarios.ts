@@ -14,6 +14,9 @@
  * took the call (the caller's dialog does not change when it is bridged), so
  * an impatient caller answered before its patience ran out hangs up on the
  * agent; the call row says which happened (abandoned_queue or answered).
+ * A caller refused by the overload control (503 + Retry-After, no call row
+ * by design) ACKs and logs `refused`, so that the run tells refusals from
+ * lost rows.
  *
  * Agent phone (UAS), one line per incoming call (ring ms;talk ms): logs the
  * INVITE's arrival with Switchboard's X-Switchboard-Call-Id, rings for its
@@ -23,7 +26,7 @@
  * behaviour and ends that call.
  */
 import {
-  KEEP_DIALOG, answerInvite, callerBye, dtmfPcap, pause, phoneBye, playAudio, provisionals, receiveAnswer, receiveRequest, replyOk, respond, scenario, sendAck, sendInvite,
+  KEEP_DIALOG, ackFailure, answerInvite, callerBye, dtmfPcap, pause, phoneBye, playAudio, provisionals, receiveAnswer, receiveRequest, replyOk, respond, scenario, sendAck, sendInvite,
 } from '../../test/helpers/sipp-scenario';
 
 /** The number the callers dial. */
@@ -51,6 +54,7 @@ export function floorCallerScenario(tonePcap: string): string {
 ${logLine('invite;[timestamp];[call_id];[field0]')}
 ${sendInvite({ from, to: HOTLINE })}
 ${provisionals(100, 180, 183)}
+  <recv response="503" optional="true" next="refused"/>
 ${receiveAnswer()}
 ${logLine('answered;[timestamp];[call_id];[field0]')}
 ${sendAck(1)}
@@ -72,6 +76,10 @@ ${logLine('ended;[timestamp];[call_id];[field0];bye')}
   <pause variable="patience"/>
 ${logLine('ended;[timestamp];[call_id];[field0];gave-up')}
 ${callerBye({ from, to: HOTLINE })}
+  <nop next="done"/>
+  <label id="refused"/>
+${ackFailure(HOTLINE, 1)}
+${logLine('refused;[timestamp];[call_id];[field0];503')}
   <label id="done"/>
 ${pause(0)}`);
 }

@@ -122,6 +122,11 @@ describe('floor plan: injection files', () => {
     expect(csv).toBe('SEQUENTIAL\n0;+7495;120;1;0\n1;+7496;900;-;4000\n');
   });
 
+  it('callers: each waits its due time less the moment sipp creates it (call n at n ÷ rate), never less than 0', () => {
+    const call = (index: number, dueAtMs: number) => ({ index, kind: 'market' as const, callerNumber: '+7', digits: '1', dueAtMs, patienceMs: null, sipCallId: String(index) });
+    expect(callerCsv([call(0, 100), call(1000, 150), call(2000, 5000)], 5000)).toBe('SEQUENTIAL\n0;+7;100;1;0\n1000;+7;0;1;0\n2000;+7;4600;1;0\n');
+  });
+
   it('phones: ring and talk per incoming call', () => {
     expect(agentCsv([{ ringMs: 300, talkMs: 18000 }])).toBe('SEQUENTIAL\n300;18000\n');
   });
