@@ -110,6 +110,15 @@ export class AgentEventHub {
     };
   }
 
+  /** Sends a message that is not an ACD event (a notification) to the staff member's sockets here, in order with the rest. */
+  deliver(staffId: number, message: AgentMessage): void {
+    if (!this.sinks.has(staffId)) return;
+    this.enqueue(staffId, () => {
+      this.broadcast(staffId, message);
+      return Promise.resolve();
+    });
+  }
+
   private onEvent(event: AcdEvent): void {
     if (!('agentId' in event) || typeof event.agentId !== 'string' || !/^\d+$/.test(event.agentId)) return;
     const staffId = Number(event.agentId);

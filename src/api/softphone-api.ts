@@ -7,8 +7,10 @@ import { callCardOf } from './call-card';
 import { registerAgentEventsRoutes } from './routes/agent-events-routes';
 import { registerCallCardRoutes } from './routes/call-card-routes';
 import { registerMyWorkRoutes } from './routes/my-work-routes';
+import { registerSeedWorkflowRoutes } from './routes/seed-workflow-routes';
 import { registerSoftphoneRoutes } from './routes/softphone-routes';
 import type { SocketSessions } from './socket-sessions';
+import { StaffNotificationFeed } from './staff-notification-feed';
 
 /** Longest the start waits for the live-event subscription; later, ioredis subscribes once Redis answers. */
 const SUBSCRIBE_WAIT_MS = 5000;
@@ -29,7 +31,10 @@ export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, 
     registrations: new RegistrationStore({ redis: context.redis, clock: systemClock }),
     sipEnabled: () => !context.components().some((c) => c.name === 'sip' && c.state === 'disabled'),
   });
-  registerCallCardRoutes(app, { db, acd, defaultCountry: context.config.phone.defaultCountry, onClientsChanged });
+  // Heads' new clients, managers' notifications and orders (issue 17 point 8).
+  const notifications = new StaffNotificationFeed(context.redis, context.logger);
+  registerSeedWorkflowRoutes(app, { db, notifications, onClientsChanged });
+  registerCallCardRoutes(app, { db, acd, defaultCountry: context.config.phone.defaultCountry, onClientsChanged, notifications, timeZone: acd?.settings.timeZone });
   registerMyWorkRoutes(app, { db, acd, timeZone: acd?.settings.timeZone ?? 'UTC' });
   if (!acd) return;
   const hub = new AgentEventHub({ redis: context.redis, acd, logger: context.logger, card: (callId) => callCardOf({ db, acd }, callId, Date.now()) });
@@ -38,7 +43,7 @@ export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, 
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        hub.start(),
+        Promise.all([hub.start(), notifications.subscribe((n) => hub.deliver(n.staffId, { type: 'staff.notification', notification: n }))]),
         new Promise<void>((_resolve, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer from Redis in ${SUBSCRIBE_WAIT_MS} ms`)), SUBSCRIBE_WAIT_MS);
         }),
@@ -50,6 +55,7 @@ export function registerSoftphoneApi(app: FastifyInstance, context: ApiContext, 
     }
   });
   app.addHook('onClose', async () => {
+    notifications.close();
     await hub.stop();
   });
 }

@@ -10,6 +10,8 @@ import { normalisePhone } from '../../directory/phone-number';
 import { AppError } from '../../errors/app-error';
 import { actorOf } from '../auth-hook';
 import { buildCallCard, clientCardWithCalls } from '../call-card';
+import { assertOrderDetails, calendarDay, notifyOrderTaken, orderClientOf } from '../order-wrap-up';
+import type { StaffNotificationFeed } from '../staff-notification-feed';
 import { assertMaySeeCall, requireCallView } from '../live-call-view';
 import { ErrorBody, IdParams } from '../schemas/common-schemas';
 import { CallCard, ClientCardPart, QuickClientBody, WrapUpBody, WrapUpList, WrapUpSaved } from '../schemas/softphone-schemas';
@@ -20,6 +22,10 @@ export interface CallCardRoutesOptions {
   defaultCountry: string;
   /** Announces new client numbers so that caller caches everywhere see them. */
   onClientsChanged: (e164s: string[] | null) => Promise<void>;
+  /** Tells a client's manager of an order taken on a call (issue 17 point 8). */
+  notifications?: StaffNotificationFeed | undefined;
+  /** The call centre's zone: a delivery date may not be before its today. */
+  timeZone?: string | undefined;
 }
 
 const CallParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -89,7 +95,10 @@ export function registerCallCardRoutes(fastify: FastifyInstance, options: CallCa
       // Whose form: the user's own when they were on the call; a supervisor writes it for the call's last agent.
       const staffId = user.staffId !== null && view.participants.has(user.staffId) ? user.staffId : view.lastAgentId ?? user.staffId;
       if (staffId === null) throw new AppError('CONFLICT', `call ${id} has no agent to write a wrap-up for`);
+      const client = await orderClientOf(db, view);
+      assertOrderDetails(client, body, calendarDay(new Date(), options.timeZone ?? 'UTC'));
       const { wrapUp, callRecorded } = await saveWrapUp(db, { callId: id, staffId, ...body });
+      await notifyOrderTaken(db, options.notifications, { callId: id, client, takenByStaffId: staffId, form: body });
       return { ...wrapUp, callRecorded };
     },
   });

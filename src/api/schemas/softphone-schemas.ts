@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AgentStateName } from './agent-schemas';
 import { Code, EpochMs, Id, Language, Money, NonEmpty, Nullable, StringEnum, Timestamp } from './common-schemas';
+import { OrderDetailFields, OrderDetailViewFields, StaffNotificationView } from './seed-workflow-schemas';
 
 /*
  * What the operator softphone reads and writes (issue 6): its configuration,
@@ -81,13 +82,14 @@ export const WrapUpBody = Type.Object({
   notes: Type.Optional(Type.String({ maxLength: 5000 })),
   orderReference: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
   orderAmount: Type.Optional(Nullable(Money)),
+  ...OrderDetailFields,
 }, { additionalProperties: false });
 export type WrapUpBody = Static<typeof WrapUpBody>;
 
 /** An agent's wrap-up form for one call. */
 export const WrapUp = Type.Object({
   callId: Type.String(), staffId: Id, dispositionCode: Type.String(), dispositionLabel: Type.String(), notes: Type.String(),
-  orderReference: Nullable(Type.String()), orderAmount: Nullable(Type.Number()), createdAt: Timestamp, updatedAt: Timestamp,
+  orderReference: Nullable(Type.String()), orderAmount: Nullable(Type.Number()), ...OrderDetailViewFields, createdAt: Timestamp, updatedAt: Timestamp,
 });
 export type WrapUp = Static<typeof WrapUp>;
 
@@ -173,6 +175,7 @@ export const AgentMessage = Type.Union([
   Type.Composite([Type.Object({ type: Type.Literal('agent.state') }), Type.Omit(AgentStateView, ['callId'])]),
   Type.Object({ type: Type.Literal('call.offered'), callId: Type.String(), clientId: Nullable(Id), reason: Type.String(), queue: Type.String(), card: Nullable(CallCard) }),
   Type.Object({ type: Type.Literal('call.ended'), callId: Type.String() }),
+  Type.Object({ type: Type.Literal('staff.notification'), notification: StaffNotificationView }),
   Type.Object({ type: Type.Literal('ping'), at: EpochMs }),
   Type.Object({ type: Type.Literal('pong'), at: EpochMs }),
 ]);

@@ -9,6 +9,10 @@ export interface WrapUp {
   notes: string;
   orderReference: string | null;
   orderAmount: number | null;
+  /** Rule 8's order details (src/calls/order-details.ts). */
+  paymentForm: string | null;
+  deliveryDate: string | null;
+  shippingDetails: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -20,16 +24,20 @@ export interface WrapUpInput {
   notes?: string;
   orderReference?: string | null;
   orderAmount?: number | null;
+  paymentForm?: string | null;
+  deliveryDate?: string | null;
+  shippingDetails?: string | null;
 }
 
 interface WrapUpRow {
   call_id: string; staff_id: number; disposition_code: string; label: string; notes: string; order_reference: string | null;
-  order_amount: number | null; created_at: Date; updated_at: Date;
+  order_amount: number | null; payment_form: string | null; delivery_date: string | null; shipping_details: string | null; created_at: Date; updated_at: Date;
 }
 
 const toWrapUp = (r: WrapUpRow): WrapUp => ({
   callId: r.call_id, staffId: r.staff_id, dispositionCode: r.disposition_code, dispositionLabel: r.label, notes: r.notes,
-  orderReference: r.order_reference, orderAmount: r.order_amount, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  orderReference: r.order_reference, orderAmount: r.order_amount,
+  paymentForm: r.payment_form, deliveryDate: r.delivery_date, shippingDetails: r.shipping_details, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
 /** True when the code is in the active disposition list. */
@@ -51,12 +59,14 @@ export async function saveWrapUp(db: Db, input: WrapUpInput): Promise<{ wrapUp: 
     // The call row's insert trigger takes the same lock: whichever of the two commits second sees the other.
     await client.query('SELECT pg_advisory_xact_lock(4242600, hashtext($1::uuid::text) & 1023)', [input.callId]);
     await client.query(
-      `INSERT INTO wrap_ups (call_id, staff_id, disposition_code, notes, order_reference, order_amount)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO wrap_ups (call_id, staff_id, disposition_code, notes, order_reference, order_amount, payment_form, delivery_date, shipping_details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (call_id, staff_id) DO UPDATE
          SET disposition_code = EXCLUDED.disposition_code, notes = EXCLUDED.notes, order_reference = EXCLUDED.order_reference,
-             order_amount = EXCLUDED.order_amount, updated_at = now()`,
-      [input.callId, input.staffId, input.dispositionCode, input.notes ?? '', input.orderReference ?? null, input.orderAmount ?? null],
+             order_amount = EXCLUDED.order_amount, payment_form = EXCLUDED.payment_form, delivery_date = EXCLUDED.delivery_date,
+             shipping_details = EXCLUDED.shipping_details, updated_at = now()`,
+      [input.callId, input.staffId, input.dispositionCode, input.notes ?? '', input.orderReference ?? null, input.orderAmount ?? null,
+        input.paymentForm ?? null, input.deliveryDate ?? null, input.shippingDetails ?? null],
     );
     const call = await client.query<{ agent_id: number | null }>('SELECT agent_id FROM calls WHERE id = $1 FOR UPDATE', [input.callId]);
     const row = call.rows[0];
@@ -74,7 +84,8 @@ export async function saveWrapUp(db: Db, input: WrapUpInput): Promise<{ wrapUp: 
 /** The wrap-ups of a call (of one agent when `staffId` is given), oldest first. */
 export async function findWrapUps(q: Queryable, callId: string, staffId?: number): Promise<WrapUp[]> {
   const { rows } = await q.query<WrapUpRow>(
-    `SELECT w.call_id, w.staff_id, w.disposition_code, d.label, w.notes, w.order_reference, w.order_amount, w.created_at, w.updated_at
+    `SELECT w.call_id, w.staff_id, w.disposition_code, d.label, w.notes, w.order_reference, w.order_amount,
+            w.payment_form, to_char(w.delivery_date, 'YYYY-MM-DD') AS delivery_date, w.shipping_details, w.created_at, w.updated_at
      FROM wrap_ups w JOIN disposition_codes d ON d.code = w.disposition_code
      WHERE w.call_id = $1 AND ($2::int IS NULL OR w.staff_id = $2::int)
      ORDER BY w.created_at, w.id`,
