@@ -3,12 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ADMINS, MANAGERS } from '../../auth/roles';
 import type { Queryable } from '../../db/pool';
+import { findClientDialFacts } from '../../db/repositories/dialer-repository';
 import {
-  addDoNotCall, deleteTrunkIdentity, listDoNotCall, listTrunkIdentities, removeDoNotCall, saveTrunkIdentity, setClientTimeZone,
+  addDoNotCall, clientTimeZone, deleteTrunkIdentity, listDoNotCall, listTrunkIdentities, removeDoNotCall, saveTrunkIdentity, setClientTimeZone,
 } from '../../db/repositories/outbound-rules-repository';
 import { normalisePhone } from '../../directory/phone-number';
 import { AppError } from '../../errors/app-error';
-import { isTimeZone } from '../../routing/calling-window';
+import { isTimeZone, numberTimeZones } from '../../routing/calling-window';
 import { trunkIdentityProblems, TRUNK_PRIVACIES, type TrunkCallerIdentity } from '../../sip/trunk-caller-identity';
 import { ErrorBody, Id, IdParams, NoContent, PageLimit, PageOffset } from '../schemas/common-schemas';
 
@@ -127,6 +128,22 @@ export function registerOutboundRulesRoutes(fastify: FastifyInstance, options: {
     handler: async (request, reply) => {
       if (!(await removeDoNotCall(db, request.params.e164))) throw new AppError('NOT_FOUND', `${request.params.e164} is not on the do-not-call list`);
       return reply.code(204).send();
+    },
+  });
+
+  app.get('/api/clients/:id/time-zone', {
+    config: { access: MANAGERS },
+    schema: {
+      tags: ['directory'], summary: 'A client\'s time zone, and the zones the calling window uses for them',
+      params: IdParams,
+      response: { 200: Type.Object({ id: Id, timeZone: Type.Union([Type.String(), Type.Null()]), effectiveTimeZones: Type.Array(Type.String(), { description: 'the card\'s zone, else every zone of the first number\'s country' }) }), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+    },
+    handler: async (request) => {
+      const facts = await findClientDialFacts(db, request.params.id);
+      if (!facts) throw new AppError('NOT_FOUND', `client ${request.params.id} does not exist`);
+      const timeZone = await clientTimeZone(db, facts.id);
+      const effectiveTimeZones = timeZone ? [timeZone] : facts.e164 ? [...(numberTimeZones(facts.e164) ?? [])] : [];
+      return { id: facts.id, timeZone, effectiveTimeZones };
     },
   });
 

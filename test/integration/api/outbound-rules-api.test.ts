@@ -58,8 +58,11 @@ describe('outbound rules API: trunk caller ID, do-not-call list, client time zon
     const client = (await h.db.query<{ id: number }>("SELECT id FROM clients WHERE name = 'Prodtorg LLC'")).rows[0]!.id;
     expect((await h.call('PUT', `/api/clients/${client}/time-zone`, { token: supervisor, body: { timeZone: 'Asia/Vladivostok' } })).body).toEqual({ id: client, timeZone: 'Asia/Vladivostok' });
     expect((await h.db.query('SELECT time_zone FROM clients WHERE id = $1', [client])).rows[0]).toEqual({ time_zone: 'Asia/Vladivostok' });
+    expect((await h.call('GET', `/api/clients/${client}/time-zone`, { token: supervisor })).body).toEqual({ id: client, timeZone: 'Asia/Vladivostok', effectiveTimeZones: ['Asia/Vladivostok'] });
     expect((await h.call('PUT', `/api/clients/${client}/time-zone`, { token: supervisor, body: { timeZone: 'Mars/Olympus' } })).status).toBe(400);
     expect((await h.call('PUT', `/api/clients/${client}/time-zone`, { token: supervisor, body: { timeZone: null } })).status).toBe(200);
+    // Not set: a Russian number may be in any of Russia's zones.
+    expect((await h.call('GET', `/api/clients/${client}/time-zone`, { token: supervisor })).body.effectiveTimeZones).toEqual(expect.arrayContaining(['Europe/Moscow', 'Asia/Vladivostok', 'Europe/Kaliningrad']));
     expect((await h.call('PUT', '/api/clients/999999/time-zone', { token: supervisor, body: { timeZone: null } })).status).toBe(404);
   });
 });
