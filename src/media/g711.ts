@@ -56,3 +56,42 @@ export function g711TableFor(payloadType: number): Readonly<Int16Array> | null {
   if (payloadType === G711_PAYLOAD_TYPES.PCMU) return ULAW_TO_LINEAR;
   return null;
 }
+
+/** The G.711 laws a prompt can be stored in, by their RTP encoding names (RFC 3551 §4.5.14). */
+export type G711Law = 'PCMA' | 'PCMU';
+
+function linearToAlaw(sample: number): number {
+  // Reference encoder (ITU-T G.191 g711.c, alaw_compress): 13-bit magnitude, segment + 4-bit mantissa, even bits inverted.
+  let ix = sample < 0 ? (~sample >> 4) : sample >> 4;
+  if (ix > 15) {
+    let segment = 1;
+    while (ix > 16 + 15) {
+      ix >>= 1;
+      segment++;
+    }
+    ix -= 16;
+    ix += segment << 4;
+  }
+  if (sample >= 0) ix |= 0x80;
+  return ix ^ 0x55;
+}
+
+function linearToUlaw(sample: number): number {
+  // Reference encoder (ITU-T G.191 g711.c, ulaw_compress) on the 14-bit magnitude, biased, one's-complemented.
+  const absno = sample < 0 ? (~sample >> 2) + 33 : (sample >> 2) + 33;
+  const clipped = Math.min(absno, 0x1fff);
+  let segment = 1;
+  for (let i = clipped >> 6; i > 0; i >>= 1) segment++;
+  const high = 8 - segment;
+  const low = 0x0f - ((clipped >> segment) & 0x0f);
+  const code = (high << 4) | low;
+  return sample >= 0 ? code | 0x80 : code;
+}
+
+/** Encodes 16-bit linear samples as G.711 codes, one byte per sample (the inverse of decodeG711 up to quantisation). */
+export function encodeG711(samples: Int16Array, law: G711Law): Uint8Array {
+  const encode = law === 'PCMA' ? linearToAlaw : linearToUlaw;
+  const out = new Uint8Array(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = encode(samples[i] as number);
+  return out;
+}

@@ -13,6 +13,8 @@ export interface MediaEngine {
   readonly recordingDir: string;
   /** Knows this process's calls on the engine: deletes those whose own delete failed, tells of those whose media is gone. */
   readonly tracker?: MediaCallTracker;
+  /** The file to play for a prompt to a caller sent `codec` (a copy pre-encoded in it, prompt-variants); absent: the prompt file itself. */
+  readonly promptFile?: (file: string, codec: string | null) => string;
 }
 
 /** The rtpengines a process may put calls on. */

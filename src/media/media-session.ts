@@ -7,7 +7,7 @@ import { canTransition, type MediaSessionState } from './media-session-state';
 import type { MediaCallTracker } from './rtpengine-call-sweeper';
 import { RtpengineCallChannel } from './rtpengine-call-channel';
 import type { NgCommand, NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
-import { audioEndpoint, audioRtcpPort, placeholderAnswer, placeholderOffer, withDirection } from './sdp-text';
+import { audioCodec, audioEndpoint, audioRtcpPort, placeholderAnswer, placeholderOffer, withDirection } from './sdp-text';
 
 /**
  * The media of one call in rtpengine, as the SIP layer drives it (design §3,
@@ -78,6 +78,8 @@ export interface MediaSessionOptions {
   tracker?: MediaCallTracker;
   /** `delete` attempts when rtpengine does not answer (default 3), and the wait before the first retry, doubled each time (default 250 ms). */
   deleteRetry?: { attempts: number; backoffMs: number };
+  /** The file to play for `file` to a caller sent `codec` (a copy pre-encoded in it, prompt-variants); default `file`. */
+  promptFile?: (file: string, codec: string | null) => string;
 }
 
 /** A playback rtpengine started. */
@@ -151,10 +153,13 @@ export class MediaSession {
   private readonly logger: Logger | undefined;
   private readonly clock: () => number;
   private readonly recordingDir: string | undefined;
+  private readonly promptFile: ((file: string, codec: string | null) => string) | undefined;
 
   private current: MediaSessionState = 'new';
   /** The caller's latest SDP: a fresh offer toward an agent is built from it. */
   private callerSdp: string | null = null;
+  /** The codec the caller is sent (first of the answer it got, or of its own answer to our offer); prompts may be stored in it. */
+  private callerCodec: string | null = null;
   /** The rtpengine endpoint last handed to the caller, to tell when it moves. */
   private callerEndpoint: string | null = null;
   private readonly callerPorts = new Set<number>();
@@ -183,6 +188,7 @@ export class MediaSession {
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
     this.recordingDir = options.recordingDir;
+    this.promptFile = options.promptFile;
     this.channel = new RtpengineCallChannel({
       ng: options.ng, callId: options.callId, clock: this.clock, deleteRetry: options.deleteRetry ?? { attempts: 3, backoffMs: 250 },
       ...(options.logger ? { logger: options.logger } : {}), ...(options.tracker ? { tracker: options.tracker } : {}),
@@ -224,6 +230,7 @@ export class MediaSession {
     });
     this.callerSdp = offerSdp;
     const sdp = this.handToCaller(answer);
+    this.callerCodec = audioCodec(sdp);
     this.transition('anchored');
     return sdp;
   }
@@ -259,6 +266,7 @@ export class MediaSession {
     await this.send('answer', { 'from-tag': PLACEHOLDER_TAG, 'to-tag': this.caller.tag, sdp: answerSdp, ...flagsToward('sip') });
     // Reused as the caller's offer toward agents: an answer's direction is its own (a caller answering recvonly stays so).
     this.callerSdp = answerSdp;
+    this.callerCodec = audioCodec(answerSdp);
     this.transition('anchored');
   }
 
@@ -680,7 +688,8 @@ export class MediaSession {
 
   private async play(file: string, kind: 'prompt' | 'music', extra: NgParams): Promise<Playback> {
     this.require(kind === 'prompt' ? 'playPrompt' : 'startMusicOnHold', ['anchored', 'offering-agent', 'bridged']);
-    const reply = await this.send('playMedia', { 'from-tag': this.caller.tag, file, ...extra });
+    const played = this.promptFile ? this.promptFile(file, this.callerCodec) : file;
+    const reply = await this.send('playMedia', { 'from-tag': this.caller.tag, file: played, ...extra });
     this.everPlayed = true;
     this.playing = kind;
     const duration = reply.duration;

@@ -44,6 +44,8 @@ export interface RtpenginePoolOptions {
   /** Makes an engine's ng client (default: RtpengineNgClient). */
   connect?: (endpoint: RtpengineEndpoint, timeoutMs: number) => PoolNgClient;
   clock?: () => number;
+  /** Prompt files pre-encoded in the caller's codec (issue 16); absent: prompts play from their PCM files. */
+  promptVariants?: { fileFor(file: string, codec: string | null): string };
 }
 
 /** The component name of engine `index` of `count` (main's banner, /readyz, metrics): `rtpengine` alone, else numbered from 1. */
@@ -100,12 +102,16 @@ class PoolMember implements PooledRtpengine {
   readonly ng: NgCommandSender;
   readonly sweeper: RtpengineCallSweeper;
   readonly health: RtpengineHealth;
+  readonly promptFile?: (file: string, codec: string | null) => string;
 
   constructor(readonly name: string, readonly endpoint: RtpengineEndpoint, readonly client: PoolNgClient, options: {
     lostAfterMs: number; clock: () => number; logger: Logger | undefined; sweep: { intervalMs?: number; settleMs?: number }; load: NgLoadMeter;
     onChange: (member: PoolMember, change: RtpengineHealthChange) => void;
+    promptVariants: RtpenginePoolOptions['promptVariants'];
   }) {
     this.id = endpoint.url;
+    const variants = options.promptVariants;
+    if (variants) this.promptFile = (file, codec) => variants.fileFor(file, codec);
     this.recordingDir = endpoint.recordingDir;
     this.health = new RtpengineHealth({ lostAfterMs: options.lostAfterMs, clock: options.clock, onChange: (change) => options.onChange(this, change) });
     this.ng = new WatchedNg(client, this.health, options.load);
@@ -159,7 +165,7 @@ export class RtpenginePool implements MediaEngines {
     this.loadMeter = new NgLoadMeter({ clock });
     this.members = options.engines.map((endpoint, index, all) => new PoolMember(rtpengineComponentName(index, all.length), endpoint, connect(endpoint, timeoutMs), {
       lostAfterMs: options.lostAfterMs ?? 10_000, clock, logger: options.logger, sweep: options.sweep ?? {}, load: this.loadMeter,
-      onChange: (member, change) => this.healthChanged(member, change),
+      onChange: (member, change) => this.healthChanged(member, change), promptVariants: options.promptVariants,
     }));
   }
 

@@ -68,6 +68,23 @@ export function audioRtcpPort(sdp: string): number | null {
   return endpoint.port + 1;
 }
 
+/** RTP encoding names of the static payload types a SIP leg may carry (RFC 3551 §6). */
+const STATIC_PAYLOAD_NAMES: ReadonlyMap<string, string> = new Map([['0', 'PCMU'], ['3', 'GSM'], ['8', 'PCMA'], ['9', 'G722'], ['18', 'G729']]);
+
+/**
+ * The encoding name (upper case, e.g. PCMA) of the first format of the first
+ * audio stream: in an answer, the codec the party will be sent (RFC 3264 §6.1).
+ * Null without an audio stream or when the format is named nowhere.
+ */
+export function audioCodec(sdp: string): string | null {
+  const [mLine, ...attributes] = audioSection(sdp);
+  const first = mLine?.split(' ')[3];
+  if (first === undefined) return null;
+  const rtpmap = attributes.find((line) => line.startsWith(`a=rtpmap:${first} `));
+  const name = rtpmap?.slice(`a=rtpmap:${first} `.length).split('/')[0]?.trim();
+  return name ? name.toUpperCase() : (STATIC_PAYLOAD_NAMES.get(first) ?? null);
+}
+
 function audioSection(sdp: string): string[] {
   const all = lines(sdp);
   const start = all.findIndex((line) => line.startsWith('m=audio '));

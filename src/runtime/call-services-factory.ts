@@ -22,6 +22,7 @@ import type { Logger } from '../logger';
 import { DtmfListener } from '../media/dtmf-listener';
 import { DtmfRelayFeed } from '../media/dtmf-relay';
 import { promptFilePath } from '../media/prompt-files';
+import { PromptVariants } from '../media/prompt-variants';
 import { RtpenginePool, type RtpengineEndpoint } from '../media/rtpengine-pool';
 import type { DirectorySnapshot } from '../routing/directory-snapshot';
 import type { CallServices, PromptSource } from '../sip/call-services';
@@ -103,7 +104,9 @@ export async function createCallServices(options: {
   try {
     // Each rtpengine's calls are swept by its own sweeper: deleted later when their delete failed (issue 5), reported
     // lost when it no longer holds them or stops answering (issue 14). Stopped last (stops run in reverse).
-    const media = new RtpenginePool({ engines: options.rtpengines, commandTimeoutMs: 2000, logger: logger.child({ module: 'rtpengine' }) });
+    // Prompts are played from copies in the caller's codec once made (issue 16: cheaper for rtpengine), kept in the data folder.
+    const promptVariants = new PromptVariants({ dir: path.join(dataDir, 'prompt-cache'), logger: logger.child({ module: 'prompts' }) });
+    const media = new RtpenginePool({ engines: options.rtpengines, commandTimeoutMs: 2000, logger: logger.child({ module: 'rtpengine' }), promptVariants });
     await media.start();
     stops.push(() => media.stop());
     // rtpengine logs DTMF to one port that every Switchboard process of the host shares (issue 14);

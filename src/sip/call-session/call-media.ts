@@ -20,6 +20,6 @@ export function newCallMedia(
   const engine = services.media.pick();
   return new MediaSession({
     ng: engine.ng, engine: engine.id, callId, caller, recordingDir: engine.recordingDir, logger: logger.child({ rtpengine: engine.id }),
-    ...(engine.tracker ? { tracker: engine.tracker } : {}),
+    ...(engine.tracker ? { tracker: engine.tracker } : {}), ...(engine.promptFile ? { promptFile: engine.promptFile } : {}),
   });
 }

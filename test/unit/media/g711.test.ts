@@ -1,4 +1,4 @@
-import { ALAW_TO_LINEAR, ULAW_TO_LINEAR, decodeG711, g711TableFor } from '../../../src/media/g711';
+import { ALAW_TO_LINEAR, ULAW_TO_LINEAR, decodeG711, encodeG711, g711TableFor } from '../../../src/media/g711';
 
 describe('G.711 decoding tables (ITU-T G.711)', () => {
   it.each([
@@ -38,5 +38,19 @@ describe('G.711 decoding tables (ITU-T G.711)', () => {
     expect(g711TableFor(0)).toBe(ULAW_TO_LINEAR);
     expect(g711TableFor(101)).toBeNull();
     expect(g711TableFor(13)).toBeNull();
+  });
+});
+
+describe('G.711 encoding (prompts stored in the caller\'s codec, issue 16)', () => {
+  it('gives back every code from the level it decodes to (µ-law\'s two zeros both become +0)', () => {
+    for (let code = 0; code < 256; code++) {
+      expect(encodeG711(Int16Array.of(ALAW_TO_LINEAR[code] as number), 'PCMA')[0]).toBe(code);
+      expect(encodeG711(Int16Array.of(ULAW_TO_LINEAR[code] as number), 'PCMU')[0]).toBe(code === 0x7f ? 0xff : code);
+    }
+  });
+
+  it('encodes full scale without wrapping round', () => {
+    expect([...encodeG711(Int16Array.of(32767, -32768), 'PCMA')]).toEqual([0xaa, 0x2a]);
+    expect([...encodeG711(Int16Array.of(32767, -32768), 'PCMU')]).toEqual([0x80, 0x00]);
   });
 });

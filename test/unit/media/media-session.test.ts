@@ -91,6 +91,23 @@ describe('MediaSession command sequences (design §7)', () => {
     expect(media.playback).toBeNull();
   });
 
+  it('plays each prompt from the file chosen for the codec the caller is sent (a copy pre-encoded in it, issue 16)', async () => {
+    const ng = new FakeNg();
+    const asked: Array<[string, string | null]> = [];
+    const media = new MediaSession({
+      ng, callId: 'call-1', caller: { tag: 'ctag', kind: 'sip' }, clock: () => 1000,
+      promptFile: (file, codec) => {
+        asked.push([file, codec]);
+        return file.replace(/\.wav$/, `.${String(codec).toLowerCase()}.wav`);
+      },
+    });
+    await media.anchorCaller(sdp(5000));
+    await media.playPrompt('/p/greeting.wav');
+    await media.startMusicOnHold('/p/moh.wav');
+    expect(asked).toEqual([['/p/greeting.wav', 'PCMA'], ['/p/moh.wav', 'PCMA']]);
+    expect(ng.sent.filter((c) => c.name === 'playMedia').map((c) => c.params.file)).toEqual(['/p/greeting.pcma.wav', '/p/moh.pcma.wav']);
+  });
+
   it('bridges: fresh offer from the caller toward the agent kind, then answer with to-tag = agent; music stops first', async () => {
     const ng = new FakeNg();
     const media = session(ng);

@@ -1,4 +1,4 @@
-import { answerDirection, audioDirection, audioEndpoint, audioRtcpPort, placeholderAnswer, stripSsrcAndMsid } from '../../../src/media/sdp-text';
+import { answerDirection, audioCodec, audioDirection, audioEndpoint, audioRtcpPort, placeholderAnswer, stripSsrcAndMsid } from '../../../src/media/sdp-text';
 import { flagsToward, sdpToward } from '../../../src/media/media-leg';
 
 const sdp = (...lines: string[]): string => `${lines.join('\r\n')}\r\n`;
@@ -58,5 +58,16 @@ describe('per-leg flags (design §7)', () => {
     expect(flagsToward('sip')).toEqual({ 'transport-protocol': 'RTP/AVP', DTLS: 'off', ICE: 'remove' });
     expect(sdpToward('sip', OFFER)).not.toMatch(/a=ssrc|a=msid/);
     expect(sdpToward('webrtc', OFFER)).toBe(OFFER);
+  });
+});
+
+describe('audioCodec: the codec a party is sent (issue 16, prompts stored in it)', () => {
+  const offer = (m: string, extra: string[] = []): string => ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', m, ...extra, ''].join('\r\n');
+  it('names the first format of the first audio stream, from its rtpmap or the static table', () => {
+    expect(audioCodec(offer('m=audio 4000 RTP/AVP 8 101', ['a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000']))).toBe('PCMA');
+    expect(audioCodec(offer('m=audio 4000 RTP/AVP 0 8'))).toBe('PCMU');
+    expect(audioCodec(offer('m=audio 4000 UDP/TLS/RTP/SAVPF 111 0', ['a=rtpmap:111 opus/48000/2']))).toBe('OPUS');
+    expect(audioCodec(offer('m=video 4000 RTP/AVP 96'))).toBeNull();
+    expect(audioCodec(offer('m=audio 4000 RTP/AVP 98'))).toBeNull();
   });
 });
