@@ -13,7 +13,7 @@
  * See floor-plan.ts USAGE for every option. `runFloor()` is what the E2E
  * test calls; `main()` prints.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findExecutable } from '../../src/platform/managed-process';
@@ -26,7 +26,7 @@ import { startCallers } from './floor-callers';
 import { readAcdEvents, readCallRows, rtpengineSessionsLeft, WallboardSampler } from './floor-collect';
 import { agentTime, fillInIvr, ivrStartDelays, logErrors, ringLatencies } from './floor-derive';
 import { limitStep, limitVerdict, nextLoad, type FloorLoad, type LimitSearch, type LimitStep } from './floor-limit';
-import { summariseFloorRun, type FloorSummary } from './floor-metrics';
+import { SILENT_RMS, summariseFloorRun, type FloorSummary } from './floor-metrics';
 import { floorSettings, floorStaffing, loadDerivation, parseFloorArgs, planCalls, USAGE, type FloorOptions } from './floor-plan';
 import { FLOOR_REPORT_FILES, floorHtmlReport, floorLimitReport, floorReportDir, floorTextReport } from './floor-report';
 import type { FloorRun, ProcessSample } from './floor-run';
@@ -96,6 +96,7 @@ export async function runFloor(options: FloorOptions, runTag = '1', progress: (l
     const snapshots = wallboard.stop();
 
     const { rows, ivr, ivrStarted } = await readCallRows(system.db, sipCallIds);
+    keepSilentRecordings(rows);
     const events = await readAcdEvents(system.db, startedAtMs);
     const phoneLines = phones.logLines();
     const callerLines = callers.logLines();
@@ -124,6 +125,18 @@ export async function runFloor(options: FloorOptions, runTag = '1', progress: (l
     };
   } finally {
     await cleanUp(mark);
+  }
+}
+
+/** A recording of an answered call with a silent channel is a defect to look at: it is copied out before the run's directory goes. */
+function keepSilentRecordings(rows: readonly FloorRun['rows'][number][]): void {
+  const dir = path.resolve(__dirname, '..', '..', 'artifacts', 'floor', 'silent-recordings');
+  for (const row of rows) {
+    if (row.outcome !== 'answered' || !row.recording || Math.min(row.recording.callerRms, row.recording.agentRms) >= SILENT_RMS) continue;
+    const file = path.resolve(__dirname, '..', '..', row.recording.path);
+    if (!existsSync(file)) continue;
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(file, path.join(dir, `${row.sipCallId.replace(/[^\w.-]/g, '_')}.wav`));
   }
 }
 
