@@ -5,6 +5,7 @@ import { asApiError, useAsync } from '../../../shared/hooks';
 import { formatMoney, translator } from '../../../shared/i18n';
 import { CheckboxField, Field, NumberField, SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, useSave } from './directory-shared';
+import { ClientTimeZone } from './client-time-zone';
 import type { ImportReport, LookupEntry } from '../../../../api/schemas/directory-schemas';
 import type { ClientRecord, StaffRecord } from '../../../../directory/directory-records';
 
@@ -180,6 +181,7 @@ function ClientForm(props: { record: ClientRecord | null; staff: Named[]; types:
         </Field>
         <FormFooter state={save} creating={!r} onCancel={props.onClose} />
       </form>
+      {r && <ClientTimeZone clientId={r.id} />}
     </Drawer>
   );
 }
