@@ -4,14 +4,16 @@
  * Switchboard's IVR does with the media and nothing else — anchors the caller
  * in rtpengine (`offer` with the caller's SDP, `answer` with a placeholder,
  * the same ng flags), answers with rtpengine's SDP, plays the greeting the
- * hotline plays first (`play media`), and deletes the call on BYE. Switchboard's
+ * hotline plays first (`play media`, from the same copy in the caller's codec
+ * as Switchboard's, prompt-variants), and deletes the call on BYE. Switchboard's
  * rate as a share of this one measures Switchboard rather than rtpengine.
  */
 import { Client as NgClient, type NgParams, type NgReply } from 'rtpengine-client';
 import type { Logger } from '../src/logger';
 import { flagsToward, sdpToward } from '../src/media/media-leg';
 import { startRtpengine } from '../src/media/rtpengine-process';
-import { placeholderAnswer } from '../src/media/sdp-text';
+import { PromptVariants } from '../src/media/prompt-variants';
+import { audioCodec, placeholderAnswer } from '../src/media/sdp-text';
 import { freeTcpPort } from '../src/platform/managed-process';
 import { tempDir } from './lib/cleanup';
 import { benchDrachtio, connectSrf, type DrachtioPlan } from './lib/drachtio';
@@ -61,6 +63,7 @@ export async function mediaBaselinePhase(options: MediaBaselineOptions): Promise
     if (reply.result !== 'ok') throw new Error(`rtpengine refused ${name}: ${reply['error-reason'] ?? reply.result}`);
     return reply;
   };
+  const variants = new PromptVariants({ dir: tempDir('sip-bench-media-prompts-') });
   const sdpOf = (reply: NgReply): string => (Buffer.isBuffer(reply.sdp) ? reply.sdp.toString('utf8') : String(reply.sdp));
 
   let drachtio: Awaited<ReturnType<typeof benchDrachtio>> | null = null;
@@ -81,14 +84,15 @@ export async function mediaBaselinePhase(options: MediaBaselineOptions): Promise
           step = 'answer';
           const answer = await command('answer', { 'call-id': callId, 'from-tag': fromTag, 'to-tag': PLACEHOLDER_TAG, sdp: placeholderAnswer(sdpOf(offer), 1), ...flagsToward('sip') });
           step = '200 OK';
-          const dialog = await srf.createUAS(req, res, { localSdp: sdpToward('sip', sdpOf(answer)) });
+          const callerSdp = sdpToward('sip', sdpOf(answer));
+          const dialog = await srf.createUAS(req, res, { localSdp: callerSdp });
           dialogs.add(dialog);
           dialog.on('destroy', () => {
             dialogs.delete(dialog);
             command('delete', { 'call-id': callId, 'delete-delay': 0 }).catch(() => fail('delete'));
           });
           step = 'play media';
-          await command('playMedia', { 'call-id': callId, 'from-tag': fromTag, file: options.greetingFile });
+          await command('playMedia', { 'call-id': callId, 'from-tag': fromTag, file: variants.fileFor(options.greetingFile, audioCodec(callerSdp)) });
         } catch {
           fail(step);
           if (step === 'offer' || step === 'answer') res.send(500);

@@ -13,7 +13,10 @@
  *      same rising rates; highest rate with zero failed calls, ratio to 1.
  *   3. RSS of this process (Switchboard runs in it) while 2,000 calls sit in
  *      the IVR at once.
- *   4. Media baseline (bench/media-baseline.ts): a trivial drachtio-srf app
+ *   4. Overload (bench/sip-overload-phase.ts): twice Switchboard's sustained
+ *      rate for the same seconds; admitted vs refused (503), failures among
+ *      the admitted, the 503's response time.
+ *   5. Media baseline (bench/media-baseline.ts): a trivial drachtio-srf app
  *      that anchors each caller in an rtpengine of its own and plays the
  *      same greeting, at the same rates with the same callers; Switchboard's
  *      rate is reported as a share of it too, since with media most of the
@@ -30,7 +33,8 @@
  *   BENCH_HOLD_RATE    calls/s while filling up to BENCH_HOLD_CALLS (default: Switchboard's sustained rate, 50..200)
  *   BENCH_RTP_MIN/MAX  rtpengine media port range (default 20000-32000, below the ephemeral range)
  *   BENCH_LOG_LEVEL    Switchboard's log level (default warn; the log goes to a temp file, summarised at the end)
- *   BENCH_SKIP         comma-separated phases to skip: baseline, media, switchboard, rss
+ *   BENCH_SKIP         comma-separated phases to skip: baseline, media, switchboard, overload, rss
+ *   OVERLOAD_*         passed to Switchboard (its overload control's limits, README)
  */
 import { execFile } from 'node:child_process';
 import { chmodSync } from 'node:fs';
@@ -55,6 +59,7 @@ import { countLateNgReplies, purgeRtpengine, rtpengineSessions } from './lib/rtp
 import { LOOPBACK, runSipp, type Scenario, type SippOutcome } from './lib/sipp';
 import { captureLog, type LogCapture } from './lib/switchboard-log';
 import { mediaBaselinePhase, type MediaBaselineFigures } from './media-baseline';
+import { overloadPhase, overloadReport, type OverloadFigures } from './sip-overload-phase';
 
 // ---------------------------------------------------------------- settings
 
@@ -171,6 +176,7 @@ interface RssFigures {
 interface SwitchboardFigures {
   runs: RateRun[];
   sustained: number;
+  overload: OverloadFigures | null;
   rss: RssFigures | null;
   components: string;
   logSummary: string;
@@ -196,6 +202,8 @@ async function switchboardPhase(plan: DrachtioPlan, logs: LogCapture): Promise<S
     RTPENGINE_PORT_MIN: String(RTP_MIN), RTPENGINE_PORT_MAX: String(RTP_MAX),
     DRACHTIO_PORT: String(plan.binary ? await freeTcpPort() : plan.external!.port), DRACHTIO_SIP_PORT: String(sipPort), DRACHTIO_WS_PORT: String(await freeTcpPort()),
     ...(plan.binary ? {} : { DRACHTIO_HOST: plan.external!.host, DRACHTIO_SECRET: plan.external!.secret }),
+    // The overload control's limits (issue 16) as given to the bench, e.g. OVERLOAD_NG_LATENCY_MS=0 to measure without shedding.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('OVERLOAD_'))),
   };
   const config = loadConfig({ env });
   log('switchboard: starting the system (migrations, demo data, Redis, rtpengine, drachtio-server, HTTP)…');
@@ -263,9 +271,13 @@ async function switchboardPhase(plan: DrachtioPlan, logs: LogCapture): Promise<S
     recordsAfter,
   );
 
+  let overload: OverloadFigures | null = null;
+  if (!SKIP.has('overload') && rates.sustained > 0) {
+    overload = await overloadPhase({ target, caller: CALLER, sustained: rates.sustained, seconds: SECONDS, callMs: CALL_MS, rootComponent: RATE_SETTINGS.rootComponent, recordsAfter, drain });
+  }
   let rss: RssFigures | null = null;
   if (!SKIP.has('rss')) rss = await rssPhase({ target, ng, ngPort, idleAfterStart, sustained: rates.sustained, drain, recordsAfter, db });
-  return { runs: rates.runs, sustained: rates.sustained, rss, components, logSummary: logs.summary() };
+  return { runs: rates.runs, sustained: rates.sustained, overload, rss, components, logSummary: logs.summary() };
 }
 
 async function rssPhase(ctx: {
@@ -482,6 +494,8 @@ async function main(): Promise<void> {
   } else if (switchboard) {
     out.push('', '3. Memory: skipped');
   }
+  if (switchboard?.overload) out.push('', ...overloadReport(switchboard.overload));
+  else if (switchboard) out.push('', `4. Overload: ${SKIP.has('overload') ? 'skipped' : 'not run (no sustained rate)'}`);
   if (switchboard) out.push('', `Switchboard components: ${switchboard.components}`);
   const allErrors = distinctErrors(0);
   if (allErrors.length > 0) out.push(`Unhandled errors in this process (each would have crashed a real Switchboard process):\n${allErrors.map((e) => `    ${e}`).join('\n')}`);

@@ -132,6 +132,12 @@ export function ceiling(runs: RateRun[] | undefined): string {
   return failedAt ? `first failure at ${failedAt.rate}/s` : `no failure up to ${runs[runs.length - 1]?.rate ?? '?'}/s (the highest tried)`;
 }
 
+/** CPU ms a component spent per successful call of a run (NaN when it did not run). */
+export function cpuMsPerCall(run: RateRun, component: string): number {
+  const pct = run.cpu.average.get(component);
+  return pct === undefined ? NaN : ((pct / 100) * run.cpu.seconds * 1000) / Math.max(1, run.outcome.successful);
+}
+
 /** CPU ms per successful call per component, at the highest rate without failure. */
 export function costPerCall(runs: RateRun[] | undefined): string {
   const best = [...(runs ?? [])].filter((r) => r.ok).sort((x, y) => y.rate - x.rate)[0];
@@ -144,7 +150,7 @@ export function costPerCall(runs: RateRun[] | undefined): string {
 }
 
 export function rateTable(title: string, runs: RateRun[]): string {
-  const head = ['rate/s', 'created/s', 'calls', 'ok', 'failed', 'unfin.', 'INVITE→200', 'retrans', 'max conc.', 'rows', 'leaked', 'late ng', 'node CPU', 'busiest child', 'not bench', 'result'];
+  const head = ['rate/s', 'created/s', 'calls', 'ok', 'failed', 'unfin.', 'INVITE→200', 'retrans', 'max conc.', 'rows', 'leaked', 'late ng', 'node CPU', 'busiest child', 'rtpengine ms/call', 'not bench', 'result'];
   const body = runs.map((r) => {
     const others = [...r.cpu.average.entries()].filter(([component]) => !component.startsWith('node') && component !== OTHERS).sort((a, b) => b[1] - a[1])[0];
     return [
@@ -153,6 +159,7 @@ export function rateTable(title: string, runs: RateRun[]): string {
       fmt(r.outcome.retransmissions), fmt(r.outcome.maxCurrent), r.recordsWritten !== undefined ? fmt(r.recordsWritten) : 'n/a', r.leakedSessions !== undefined ? fmt(r.leakedSessions) : 'n/a', r.recordsWritten !== undefined ? fmt(r.lateNgReplies) : 'n/a',
       `${fmt([...r.cpu.average.entries()].find(([c]) => c.startsWith('node'))?.[1] ?? NaN)}%`,
       others ? `${others[0]} ${fmt(others[1])}%` : '',
+      fmt(cpuMsPerCall(r, 'rtpengine'), 2),
       `${fmt(r.cpu.average.get(OTHERS) ?? NaN)}%`,
       r.ok ? 'OK' : `FAIL ${r.note}`,
     ];
