@@ -9,6 +9,7 @@ import { queuePlanFor, type QueuePlan } from '../queue-plan';
 import type { CallConfigs } from './caller-leg';
 import { subscribeCallerDigits } from './caller-leg';
 import type { CallEnd, InboundContext } from './inbound-context';
+import { requestCallbackOutsideQueue } from './operators-callback';
 
 /**
  * One chooser for every call this process runs: a rotation goes round a
@@ -66,7 +67,7 @@ export async function runIvr(ctx: InboundContext, configs: CallConfigs): Promise
   };
   if (end.kind === 'caller_hangup') return { kind: 'ended', end: { side: 'caller', cause: 'BYE' } };
   if (end.kind === 'hangup') {
-    if (end.callbackRequested) ctx.requestCallback();
+    if (end.callbackRequested) await requestCallbackOutsideQueue(ctx, 'the IVR’s callback offer');
     ctx.hangUp(ctx.uas);
     return { kind: 'ended', end: { side: 'system', cause: 'IVR ended the call' } };
   }
@@ -118,7 +119,7 @@ export async function routeCall(ctx: InboundContext, ivr: Extract<IvrOutcome, { 
       if (ctx.callerGone.fired) break;
       await ctx.playAndWait(prompts.fileOf(id, language));
     }
-    if (target.action === 'callback') ctx.requestCallback();
+    if (target.action === 'callback') await requestCallbackOutsideQueue(ctx, 'after hours');
   }
   if (ctx.callerGone.fired) return { kind: 'ended', end: { side: 'caller', cause: 'BYE' } };
   ctx.hangUp(ctx.uas);
