@@ -60,6 +60,9 @@ export async function startRtpengine(options: RtpengineProcessOptions): Promise<
       '--recording-method=pcap',
       `--recording-dir=${options.recordingDir}`,
       `--dtmf-log-dest=127.0.0.1:${options.dtmfLogPort}`,
+      // One media-player thread (default: one per CPU): rtpengine's CPU per IVR call fell from 4.4 to 2.7-3.0 ms with the
+      // greeting played to 200 calls/s (bench:sip media baseline, issue 16); --num-threads and --poller-per-thread changed nothing.
+      '--media-num-threads=1',
     ],
     ready: () => pingRtpengine('127.0.0.1', options.ngPort),
     ...(options.logger ? { logger: options.logger } : {}),
