@@ -18,6 +18,7 @@ import { TransferPanel, type ConsultState, type TransferMode } from './transfer-
 import { usePhone } from './use-phone';
 import { WorkPanel, type DialTarget } from './work-panel';
 import { WrapUpForm, type WrapUpCall } from './wrap-up-form';
+import { SeedWorkflowsPanel } from './seed-workflows-panel';
 
 /** The operator's softphone screen: loads its configuration, then the workspace. */
 export function SoftphoneApp(props: { user: SessionUser; onSignedOut: () => void }): preact.JSX.Element {
@@ -121,6 +122,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   const [dialog, setDialog] = useState<'help' | 'settings' | null>(null);
   const [version, setVersion] = useState(0);
   const [toast, setToast] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Extract<AgentEvent, { type: 'staff.notification' }>['notification'] | null>(null);
   const reasons = useAsync(() => softphoneApi.notReadyReasons(), []);
   const dispositions = useAsync(() => softphoneApi.dispositionCodes(), []);
   const clientTypes = useAsync(() => softphoneApi.clientTypes(), []);
@@ -159,7 +161,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   const openWrapUp = (callId: string): void => {
     const card = cardsRef.current[`call:${callId}`]?.card;
     const who = card?.client?.name ?? card?.callerNumber ?? '';
-    setWrapUp((w) => (w?.callId === callId ? w : { callId, who, talkMs: null }));
+    setWrapUp((w) => (w?.callId === callId ? w : { callId, who, talkMs: null, clientType: card?.client?.clientType ?? null }));
   };
 
   const onEvent = (event: AgentEvent): void => {
@@ -194,6 +196,9 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
           setVersion((v) => v + 1);
         }
         phone?.serverEnded(event.callId);
+        break;
+      case 'staff.notification':
+        setNotice(event.notification);
         break;
       default:
         break;
@@ -565,6 +570,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
         </div>
         <div class="sp-col sp-right">
           <WorkPanel version={version} canCall={canCall} dispositions={dispositions.data ?? []} onCall={dial} onOpenClient={(id) => setFocusClient(id)} />
+          <SeedWorkflowsPanel role={config.staff.role} live={notice} />
         </div>
       </main>
       {toast && <div class="toast" role="status">{toast}</div>}

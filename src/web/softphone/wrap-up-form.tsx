@@ -4,17 +4,22 @@ import { ErrorBanner } from '../shared/components';
 import { asApiError } from '../shared/hooks';
 import { formatDuration } from '../shared/i18n';
 import { softphoneApi, type CodeLabel, type WrapUpBody } from './softphone-api';
+import type { OrderDetails } from '../../calls/order-details';
+import { formRecordsOrder, RegionalOrderFields } from './regional-order-fields';
 import { useT } from './softphone-i18n';
 
 export interface WrapUpCall {
   callId: string;
   who: string;
   talkMs: number | null;
+  /** The caller's client type, when known: a regional client's order needs more details. */
+  clientType?: string | null;
 }
 
 /**
  * The form after each call: disposition, notes, optional order reference and
- * amount, saved to the call record. "Save and get ready" also ends the
+ * amount (with a regional client's payment form, delivery date and
+ * shipping details), saved to the call record. "Save and get ready" also ends the
  * wrap-up time so that the next call can come.
  */
 export function WrapUpForm(props: {
@@ -29,6 +34,7 @@ export function WrapUpForm(props: {
   const [notes, setNotes] = useState('');
   const [orderReference, setOrderReference] = useState('');
   const [orderAmount, setOrderAmount] = useState('');
+  const [details, setDetails] = useState<OrderDetails>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -41,6 +47,9 @@ export function WrapUpForm(props: {
       if (notes.trim()) body.notes = notes.trim();
       if (orderReference.trim()) body.orderReference = orderReference.trim();
       if (orderAmount.trim()) body.orderAmount = Number(orderAmount.replace(',', '.'));
+      if (details.paymentForm) body.paymentForm = details.paymentForm as NonNullable<WrapUpBody['paymentForm']>;
+      if (details.deliveryDate) body.deliveryDate = details.deliveryDate;
+      if (details.shippingDetails?.trim()) body.shippingDetails = details.shippingDetails.trim();
       await softphoneApi.wrapUp(props.call.callId, body);
       setSaved(true);
       props.onSaved(andReady);
@@ -86,6 +95,7 @@ export function WrapUpForm(props: {
             <label>{t('orderAmount')}
               <input name="orderAmount" inputMode="decimal" value={orderAmount} aria-invalid={amountInvalid} onInput={(e) => setOrderAmount(e.currentTarget.value)} />
             </label>
+            <RegionalOrderFields clientType={props.call.clientType ?? null} required={formRecordsOrder(code, orderReference)} value={details} onChange={setDetails} />
           </div>
           {amountInvalid && <p class="error" role="alert">{t('amountInvalid')}</p>}
           <ErrorBanner error={error} onDismiss={() => setError(null)} />
