@@ -55,7 +55,7 @@ import { envInt, envRates, envSet, fmt, log, mb, sleep } from './lib/format';
 import { distinctErrors, recordProcessErrors } from './lib/process-errors';
 import { cpuLine, idleRss, ProcessUsageSampler, type CpuFigures } from './lib/process-usage';
 import { ceiling, costPerCall, lowerBound, rateTable, risingRates, type RateRun, type RateSettings, type RisingRates } from './lib/rising-rates';
-import { countLateNgReplies, purgeRtpengine, rtpengineSessions } from './lib/rtpengine-ng';
+import { countLateNgReplies, ngCommandCounts, ngCommandsPerCall, purgeRtpengine, rtpengineSessions } from './lib/rtpengine-ng';
 import { LOOPBACK, runSipp, type Scenario, type SippOutcome } from './lib/sipp';
 import { captureLog, type LogCapture } from './lib/switchboard-log';
 import { mediaBaselinePhase, type MediaBaselineFigures } from './media-baseline';
@@ -225,6 +225,7 @@ async function switchboardPhase(plan: DrachtioPlan, logs: LogCapture): Promise<S
   const idleAfterStart = await idleRss();
 
   let rowsBefore = 0;
+  let ngBefore = new Map<string, number>();
   const countRows = async (): Promise<number> => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM calls')).rows[0]?.n ?? 0);
   /**
    * After a run every call has ended (its row is written). rtpengine sessions
@@ -244,6 +245,7 @@ async function switchboardPhase(plan: DrachtioPlan, logs: LogCapture): Promise<S
       log(`  ${leaked} rtpengine sessions outlived their calls (leaked); deleted by the bench, ${(await rtpengineSessions(ng, ngPort)) ?? '?'} left`);
     }
     await sleep(1500);
+    ngBefore = await ngCommandCounts(ng, ngPort);
     return leaked;
   };
   const recordsAfter = async (outcome: SippOutcome): Promise<number> => {
@@ -257,10 +259,14 @@ async function switchboardPhase(plan: DrachtioPlan, logs: LogCapture): Promise<S
     }
     const written = rows - rowsBefore;
     rowsBefore = rows;
+    // What Switchboard asked of rtpengine per call (issue 16: fewer ng round trips per call).
+    const counts = await ngCommandCounts(ng, ngPort);
+    log(`  rtpengine ng commands per call: ${ngCommandsPerCall(ngBefore, counts, outcome.created) || 'n/a'}`);
     return written;
   };
 
   rowsBefore = await countRows();
+  ngBefore = await ngCommandCounts(ng, ngPort);
   log(`switchboard: IVR callers (INVITE PCMA + telephone-event, ${CALL_MS / 1000} s in the IVR hearing the greeting, BYE) into ${target}`);
   const rates = await risingRates(
     RATE_SETTINGS,

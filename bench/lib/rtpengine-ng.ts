@@ -65,3 +65,30 @@ export function countLateNgReplies(): void {
 export function lateNgReplyCount(): number {
   return lateNgReplies;
 }
+
+/** rtpengine's count of each ng command it has handled since it started (`statistics` → controlstatistics.total<name>count); empty when it does not answer. */
+export async function ngCommandCounts(ng: NgClient, port: number): Promise<Map<string, number>> {
+  try {
+    const reply = (await (ng as unknown as { statistics(port: number, host: string): Promise<Record<string, unknown>> }).statistics(port, LOOPBACK)) as {
+      statistics?: { controlstatistics?: Record<string, unknown> };
+    };
+    const counts = new Map<string, number>();
+    for (const [key, value] of Object.entries(reply.statistics?.controlstatistics ?? {})) {
+      const name = /^total(.+)count$/.exec(key)?.[1];
+      if (name && typeof value === 'number') counts.set(name, value);
+    }
+    return counts;
+  } catch {
+    return new Map();
+  }
+}
+
+/** "offer 1.00, answer 1.00, …": commands handled between two counts, per call; the bench's own statistics/list/ping left out. */
+export function ngCommandsPerCall(before: Map<string, number>, after: Map<string, number>, calls: number): string {
+  const own = new Set(['stats', 'list', 'ping']);
+  return [...after.entries()]
+    .map(([name, n]) => [name, n - (before.get(name) ?? 0)] as const)
+    .filter(([name, n]) => n > 0 && !own.has(name))
+    .map(([name, n]) => `${name} ${(n / Math.max(1, calls)).toFixed(2)}`)
+    .join(', ');
+}
