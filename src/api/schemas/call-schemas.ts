@@ -33,7 +33,8 @@ export const StoredRecording = Type.Object({
 export type StoredRecording = Static<typeof StoredRecording>;
 
 export const StoredWrapUp = Type.Object({
-  staffId: Id, dispositionCode: Type.String(), notes: Type.String(), orderReference: Nullable(Type.String()), orderAmount: Nullable(Type.Number()), createdAt: Timestamp,
+  staffId: Id, dispositionCode: Type.String(), notes: Type.String(), orderReference: Nullable(Type.String()), orderAmount: Nullable(Type.Number()),
+  paymentForm: Nullable(Type.String()), deliveryDate: Nullable(Type.String({ format: 'date' })), shippingDetails: Nullable(Type.String()), createdAt: Timestamp,
 });
 export type StoredWrapUp = Static<typeof StoredWrapUp>;
 

@@ -201,6 +201,10 @@ export interface StoredWrapUp {
   notes: string;
   orderReference: string | null;
   orderAmount: number | null;
+  /** A regional order's details (DESIGN.md §1 rule 8); null for other calls. */
+  paymentForm: string | null;
+  deliveryDate: string | null;
+  shippingDetails: string | null;
   createdAt: string;
 }
 
@@ -281,8 +285,13 @@ export async function findCall(q: Queryable, id: string): Promise<StoredCall | n
   const recording = r.recording_id === null
     ? null
     : (await q.query<RecordingRow>('SELECT * FROM recordings WHERE id = $1', [r.recording_id])).rows[0] ?? null;
-  const wrapUps = await q.query<{ staff_id: number; disposition_code: string; notes: string; order_reference: string | null; order_amount: number | null; created_at: Date }>(
-    'SELECT staff_id, disposition_code, notes, order_reference, order_amount, created_at FROM wrap_ups WHERE call_id = $1 ORDER BY id',
+  const wrapUps = await q.query<{
+    staff_id: number; disposition_code: string; notes: string; order_reference: string | null; order_amount: number | null;
+    payment_form: string | null; delivery_date: string | null; shipping_details: string | null; created_at: Date;
+  }>(
+    `SELECT staff_id, disposition_code, notes, order_reference, order_amount, payment_form, to_char(delivery_date, 'YYYY-MM-DD') AS delivery_date,
+            shipping_details, created_at
+     FROM wrap_ups WHERE call_id = $1 ORDER BY id`,
     [id],
   );
   return {
@@ -300,7 +309,8 @@ export async function findCall(q: Queryable, id: string): Promise<StoredCall | n
     recording: recording ? toRecording(recording) : null,
     wrapUps: wrapUps.rows.map((w) => ({
       staffId: w.staff_id, dispositionCode: w.disposition_code, notes: w.notes, orderReference: w.order_reference,
-      orderAmount: w.order_amount, createdAt: w.created_at.toISOString(),
+      orderAmount: w.order_amount, paymentForm: w.payment_form, deliveryDate: w.delivery_date, shippingDetails: w.shipping_details,
+      createdAt: w.created_at.toISOString(),
     })),
   };
 }

@@ -135,6 +135,9 @@ describe('seed workflows: new clients to a manager, regional order details, orde
         callId, clientName: 'Tver Wholesale Base', takenByName: 'Anna Petrova', orderReference: 'TV-1', orderAmount: 91000,
         paymentForm: 'bank_transfer', deliveryDate: '2099-03-02', shippingDetails: order.shippingDetails, notes: 'corrected',
       })]);
+      // Recorded with the call, as the supervisor's call detail shows it.
+      const stored = await h.call<{ wrapUps: Array<Record<string, unknown>> }>('GET', `/api/calls/${callId}`, { token: h.tokens.supervisor });
+      expect(stored.body.wrapUps).toEqual([expect.objectContaining({ orderReference: 'TV-1', paymentForm: 'bank_transfer', deliveryDate: '2099-03-02', shippingDetails: order.shippingDetails })]);
       // Anna took it and does not manage the client: not in her list (which holds her own clients' demo orders).
       const annas = await h.call<Array<{ callId: string; clientName: string }>>('GET', '/api/me/client-orders', { token: tokens.anna });
       expect(annas.body.length).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ const useT = translator({
     talk: 'Talk', hold: 'Hold', agents: 'Agents', disposition: 'Disposition', outcome: 'Outcome', hangup: 'Hung up by', routing: 'Routing reason',
     dialed: 'Dialed', trunk: 'Trunk', ivrVersion: 'IVR flow version', ivrPath: 'IVR path', noIvr: 'The caller did not go through the IVR.',
     digits: 'pressed {digits}', timeline: 'Timeline', transfers: 'Transfers', noTransfers: 'No transfers.', wrapUps: 'Wrap-up',
-    noWrapUp: 'No wrap-up was written.', notes: 'Notes', order: 'Order', amount: 'Amount', recording: 'Recording', noRecording: 'This call was not recorded.',
+    noWrapUp: 'No wrap-up was written.', notes: 'Notes', order: 'Order', amount: 'Amount', paymentForm: 'Payment form', deliveryDate: 'Delivery date', shippingDetails: 'Shipping details', recording: 'Recording', noRecording: 'This call was not recorded.',
     purged: 'The recording was deleted on {date} under the retention period.', unknown: 'unknown', by: 'by {name}', 'side.caller': 'the caller',
     'side.agent': 'the agent', 'side.system': 'the system', 'result.completed': 'completed', 'result.cancelled': 'cancelled', 'result.failed': 'failed',
     'result.pending': 'in progress', blind: 'Blind', warm: 'Warm',
@@ -30,7 +30,7 @@ const useT = translator({
     talk: 'Разговор', hold: 'Удержание', agents: 'Операторы', disposition: 'Результат обработки', outcome: 'Исход', hangup: 'Завершил', routing: 'Причина маршрута',
     dialed: 'Набранный номер', trunk: 'Транк', ivrVersion: 'Версия IVR', ivrPath: 'Путь по IVR', noIvr: 'Абонент не проходил IVR.',
     digits: 'нажал {digits}', timeline: 'Хронология', transfers: 'Переводы', noTransfers: 'Переводов нет.', wrapUps: 'Обработка',
-    noWrapUp: 'Обработка не заполнена.', notes: 'Заметки', order: 'Заказ', amount: 'Сумма', recording: 'Запись', noRecording: 'Звонок не записан.',
+    noWrapUp: 'Обработка не заполнена.', notes: 'Заметки', order: 'Заказ', amount: 'Сумма', paymentForm: 'Форма оплаты', deliveryDate: 'Дата поставки', shippingDetails: 'Отгрузка и доставка', recording: 'Запись', noRecording: 'Звонок не записан.',
     purged: 'Запись удалена {date} по сроку хранения.', unknown: 'неизвестно', by: '{name}', 'side.caller': 'абонент',
     'side.agent': 'оператор', 'side.system': 'система', 'result.completed': 'выполнен', 'result.cancelled': 'отменён', 'result.failed': 'не удался',
     'result.pending': 'идёт', blind: 'Слепой', warm: 'С консультацией',
@@ -166,6 +166,9 @@ export function CallDetail(props: { callId: string; backQuery: string }): preact
                     <Fact name={t('disposition')} value={w.dispositionCode} />
                     {w.orderReference && <Fact name={t('order')} value={w.orderReference} />}
                     {w.orderAmount !== null && <Fact name={t('amount')} value={formatMoney(w.orderAmount)} />}
+                    {w.paymentForm && <Fact name={t('paymentForm')} value={w.paymentForm} />}
+                    {w.deliveryDate && <Fact name={t('deliveryDate')} value={w.deliveryDate} />}
+                    {w.shippingDetails && <Fact name={t('shippingDetails')} value={w.shippingDetails} wide />}
                     {w.notes && <Fact name={t('notes')} value={w.notes} wide />}
                   </dl>
                 ))}
