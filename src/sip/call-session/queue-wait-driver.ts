@@ -67,6 +67,11 @@ export class QueueWaitDriver {
     void this.feed({ type: 'digit', digit });
   }
 
+  /** The wait ends for a message though no key was pressed (the queue overflowed to voicemail). */
+  leaveForMessage(): void {
+    this.resolveChoice('message');
+  }
+
   /** The caller is no longer waiting: every timer stops, nothing more is played by this wait. */
   stop(): void {
     if (this.stopped) return;

@@ -5,7 +5,8 @@ import { QueueWaitRun } from '../../ivr/queue-wait-run';
 import type { QueuePlan } from '../queue-plan';
 import { subscribeCallerDigits } from './caller-leg';
 import type { CallEnd, InboundContext } from './inbound-context';
-import { QueueWaitDriver } from './queue-wait-driver';
+import { QueueWaitDriver, type QueueWaitChoice } from './queue-wait-driver';
+import { leaveVoicemail, voicemailOwnerFor } from './voicemail-phase';
 
 type Overflowed = Extract<AcdEvent, { type: 'call_overflowed' }>;
 
@@ -33,8 +34,8 @@ export async function waitInQueue(ctx: InboundContext, plan: QueuePlan, goodbyeF
     settings: {
       announceEveryMs: options.announceEverySeconds * 1000,
       callbackKey: options.callbackKey,
-      // Offered once this system records messages (the voicemail phase); until then the key is not said.
-      messageKey: null,
+      // Offered only where messages are recorded (the voicemail phase has a store); otherwise the key is not said.
+      messageKey: ctx.services.voicemail ? options.messageKey : null,
     },
   }), {
     media, musicFile, log: ctx.log,
@@ -59,12 +60,17 @@ export async function waitInQueue(ctx: InboundContext, plan: QueuePlan, goodbyeF
     const refused = await enqueueCaller(ctx, plan);
     if (refused) return refused;
     // A transfer only swaps the agent: the call goes on until the caller, a non-transferred agent leg or the system ends it.
-    return await Promise.race([
-      ctx.callerGone.promise.then((): CallEnd => ({ side: 'caller', cause: 'BYE' })),
-      ctx.agentGone.promise.then((): CallEnd => ({ side: 'agent', cause: 'BYE' })),
-      ctx.systemEnded.promise,
-      driver.chosen.then((choice) => endByChoice(ctx, choice)),
+    const ended = await Promise.race([
+      ctx.callerGone.promise.then((): WaitEnd => ({ end: { side: 'caller', cause: 'BYE' } })),
+      ctx.agentGone.promise.then((): WaitEnd => ({ end: { side: 'agent', cause: 'BYE' } })),
+      ctx.systemEnded.promise.then((end): WaitEnd => ({ end })),
+      driver.chosen.then((choice): WaitEnd => ({ choice })),
     ]);
+    if ('end' in ended) return ended.end;
+    // The caller's choice ends the wait; the message phase has the caller's keys to itself.
+    unsubscribe();
+    driver.stop();
+    return await endByChoice(ctx, ended.choice);
   } finally {
     unsubscribe();
     driver.stop();
@@ -114,14 +120,22 @@ async function keepPlaceForCallback(ctx: InboundContext, typed: string): Promise
   return true;
 }
 
-/** The caller chose to leave the line: called back (told so by the run), or a message. */
-async function endByChoice(ctx: InboundContext, choice: 'callback' | 'message'): Promise<CallEnd> {
+/** How the wait ended: the call's end, or the caller's choice to leave the line. */
+type WaitEnd = { end: CallEnd } | { choice: QueueWaitChoice };
+
+/** The caller chose to leave the line: called back (told so by the run, their place kept), or a message. */
+async function endByChoice(ctx: InboundContext, choice: QueueWaitChoice): Promise<CallEnd> {
   if (choice === 'callback') {
     if (!ctx.callerGone.fired) ctx.hangUp(ctx.uas);
     return { side: 'system', cause: 'the caller asked to be called back, keeping their place' };
   }
-  // Not offered yet (messageKey is null above): the wait goes on as if the key was not pressed.
-  return new Promise<CallEnd>(() => undefined);
+  const queueId = ctx.queuePlan?.queueId ?? '';
+  // Out of the line first (the ACD counts it as the caller leaving), then the record says why.
+  if (ctx.recorder.state === 'queued') {
+    await ctx.services.acd.abandon(ctx.acdId).catch((err: unknown) => ctx.log.warn({ err }, 'could not take the caller out of the ACD for their message'));
+    ctx.recorder.overflow('the caller chose to leave a message', 'message');
+  }
+  return leaveVoicemail(ctx, voicemailOwnerFor(ctx, queueId));
 }
 
 /**
@@ -151,6 +165,8 @@ export async function enqueueCaller(ctx: InboundContext, plan: QueuePlan, option
   if (result.outcome !== 'callback' && result.outcome !== 'voicemail') return null;
   if (result.outcome === 'callback') ctx.requestCallback();
   recorder.overflow(`nobody serves queue ${plan.queueId}`, result.outcome);
+  // Nobody serves the queue and it takes messages: the caller leaves one (without a store, goodbye below).
+  if (result.outcome === 'voicemail' && ctx.services.voicemail) return leaveVoicemail(ctx, voicemailOwnerFor(ctx, plan.queueId));
   await ctx.media?.stopPlayback();
   await ctx.playAndWait(ctx.goodbyeFile);
   ctx.hangUp(ctx.uas);
@@ -190,8 +206,14 @@ export async function handleOverflow(ctx: InboundContext, event: Overflowed): Pr
     return;
   }
   // A callback or a message: the ACD no longer waits for this leg; the record leaves the queue with it.
-  waits.get(ctx)?.driver.stop();
+  const wait = waits.get(ctx);
+  wait?.driver.stop();
   recorder.overflow(reason, targetLabel);
+  // Where messages are recorded, the wait itself goes on into the message phase (endByChoice), so that it ends with it.
+  if (event.target === 'voicemail' && ctx.services.voicemail && wait) {
+    wait.driver.leaveForMessage();
+    return;
+  }
   if (event.target === 'callback') ctx.requestCallback();
   const media = ctx.media;
   if (media && media.state === 'anchored') await media.stopPlayback();

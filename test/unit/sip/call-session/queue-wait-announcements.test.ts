@@ -1,4 +1,5 @@
-import type { Acd, QueuePosition } from '../../../../src/acd';
+import type { Acd, AcdEvent, QueuePosition } from '../../../../src/acd';
+import type { NewVoicemail } from '../../../../src/calls/voicemail';
 import type { CallRecord } from '../../../../src/calls/call-record';
 import type { QueueWaitOptions } from '../../../../src/directory/queue-wait-options';
 import type { DtmfEvent } from '../../../../src/media/dtmf-event';
@@ -32,8 +33,12 @@ interface Waiting {
 }
 
 /** A caller in the operators' queue whose settings are `options`; the ACD says they are 3rd with about 2 minutes to wait. */
-async function waitingCaller(options: QueueWaitOptions = OPTIONS, acdAnswers: { refuseCallback?: boolean } = {}): Promise<Waiting> {
+async function waitingCaller(options: QueueWaitOptions = OPTIONS, acdAnswers: { refuseCallback?: boolean; voicemail?: NewVoicemail[] } = {}): Promise<Waiting> {
   const world = fakeCallWorld(DIRECTORY);
+  const messages = acdAnswers.voicemail;
+  if (messages) {
+    world.services.voicemail = { store: { add: (m) => Promise.resolve(void messages.push(m)) }, maxLengthMs: 60_000, beepFile: '/prompts/beep.wav' };
+  }
   let onDigit: ((event: DtmfEvent) => void) | null = null;
   world.services.dtmf = {
     subscribe: (_callId: string, listener: (event: DtmfEvent) => void) => {
@@ -150,5 +155,44 @@ describe('waiting in a queue: announcements and keys through the call adapter', 
     expect(w.acdCalls).toEqual([]);
     expect(heard(w.world)).toEqual(['music:/prompts/moh.wav']);
     expect(record.events.filter((e) => e.type === 'dtmf')).toHaveLength(1);
+  });
+
+  it('where messages are recorded, the message key is said; pressing it takes the caller out of the line into the voicemail for the queue', async () => {
+    const stored: NewVoicemail[] = [];
+    const w = await waitingCaller({ ...OPTIONS, messageKey: '2' }, { voicemail: stored });
+    await until(() => expect(heard(w.world)).toContain('/prompts/ru/queue_press_for_message.wav'));
+    w.press('2');
+    await until(() => expect(heard(w.world)).toContain('/prompts/beep.wav'));
+    expect(w.world.acd.log).toContain(`abandon ${w.call.acdCallId}`);
+    // The caller speaks for 2 s (only Date is faked here: the message's length is read from it).
+    jest.setSystemTime(Date.now() + 2000);
+    w.press('#');
+    await w.done;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ owner: { kind: 'queue', queue: 'operators' }, callerNumber: '+74951234567', endedBy: 'hash' });
+    expect(heard(w.world)).toContain('/prompts/ru/voicemail_greeting.wav');
+  });
+
+  it('without a message store the message key is not said, and pressing it does nothing', async () => {
+    const w = await waitingCaller({ ...OPTIONS, messageKey: '2' });
+    await until(() => expect(heard(w.world)).toContain('/prompts/ru/num_1.wav'));
+    expect(heard(w.world)).not.toContain('/prompts/ru/queue_press_for_message.wav');
+    w.press('2');
+    const record = await hangUpCaller(w);
+    expect(record.outcome).toBe('abandoned_queue');
+  });
+
+  it('the queue overflowing to voicemail sends the waiting caller into the message phase instead of goodbye', async () => {
+    const stored: NewVoicemail[] = [];
+    const w = await waitingCaller({ ...OPTIONS, announceEverySeconds: 0, callbackKey: null }, { voicemail: stored });
+    const overflow: AcdEvent = { type: 'call_overflowed', ts: Date.now(), node: 'test', callId: w.call.acdCallId, queueId: 'operators', reason: 'max_wait', target: 'voicemail' };
+    w.call.onAcdEvent(overflow);
+    await until(() => expect(heard(w.world)).toContain('/prompts/beep.wav'));
+    // The caller speaks for 2 s (only Date is faked here: the message's length is read from it).
+    jest.setSystemTime(Date.now() + 2000);
+    w.press('#');
+    await w.done;
+    expect(stored).toHaveLength(1);
+    expect(w.world.records[0]!.events.some((e) => e.type === 'overflowed')).toBe(true);
   });
 });
