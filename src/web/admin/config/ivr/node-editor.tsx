@@ -8,6 +8,7 @@ import type { Issue } from '../shared/versioned-config-api';
 import { fieldOfPath, NODE_TYPES, newNode, type NodeType } from './flow-edit';
 import { findPrompt, type PromptRow } from './prompt-catalogue';
 import { PromptPlayer } from './prompt-player';
+import { VariantsEditor } from './variants-editor';
 
 export const NODE_IDS_LIST = 'ivr-node-ids';
 export const PROMPT_IDS_LIST = 'ivr-prompt-ids';
@@ -111,6 +112,8 @@ export function NodeEditor(props: NodeEditorProps): preact.JSX.Element | null {
         <PromptsEditor node={node} flow={props.flow} prompts={props.prompts} issueAt={issueAt} onChange={(prompts) => set({ prompts })}
           onUploaded={props.onPromptUploaded} onError={props.onError} />
       )}
+
+      {node.type === 'play' && <VariantsEditor node={node} flow={props.flow} prompts={props.prompts} promptIdsList={PROMPT_IDS_LIST} issueAt={issueAt} onChange={set} onUploaded={props.onPromptUploaded} onError={props.onError} />}
 
       {node.type === 'play' && (
         <div class="grid-2">
