@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { ANY_USER } from '../../auth/roles';
 import { CALLBACK_RESULTS, type AbandonedEntry } from '../../calls/abandoned-calls';
 import type { Db } from '../../db/pool';
@@ -8,29 +8,12 @@ import {
   abandonedCallQueue, allQueueNames, listAbandonedCalls, queuesOfStaff, recordAbandonedCallback,
 } from '../../db/repositories/abandoned-calls-repository';
 import { AppError } from '../../errors/app-error';
-import { ErrorBody, Nullable, StringEnum } from '../schemas/common-schemas';
-
-const Attempt = Type.Object({
-  result: StringEnum(CALLBACK_RESULTS), at: Type.String({ format: 'date-time' }), staffId: Nullable(Type.Integer()),
-});
-
-/** One line of the abandoned-calls list. */
-const AbandonedItem = Type.Object({
-  callId: Type.String({ format: 'uuid', description: 'the newest abandoned call of the number in the queue: record call-backs against it' }),
-  queue: Type.String(),
-  callerNumber: Type.String(),
-  clientId: Nullable(Type.Integer()),
-  clientName: Nullable(Type.String()),
-  abandonedAt: Type.String({ format: 'date-time' }),
-  firstAbandonedAt: Type.String({ format: 'date-time' }),
-  times: Type.Integer({ description: 'how many times the number abandoned the queue since last reached' }),
-  waitMs: Nullable(Type.Integer()),
-  attempts: Type.Array(Attempt),
-});
+import { ErrorBody, StringEnum } from '../schemas/common-schemas';
+import { AbandonedItem, Attempt } from '../schemas/voicemail-schemas';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
-const shown = (e: AbandonedEntry): Static<typeof AbandonedItem> => ({
+const shown = (e: AbandonedEntry): AbandonedItem => ({
   ...e, abandonedAt: e.abandonedAt.toISOString(), firstAbandonedAt: e.firstAbandonedAt.toISOString(),
   attempts: e.attempts.map((a) => ({ result: a.result, at: a.at.toISOString(), staffId: a.staffId })),
 });

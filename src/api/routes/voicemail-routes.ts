@@ -7,36 +7,11 @@ import type { Db } from '../../db/pool';
 import { countOpenVoicemails, findVoicemail, listVoicemails, markVoicemailDone, voicemailReader } from '../../db/repositories/voicemails-repository';
 import { AppError } from '../../errors/app-error';
 import { sendFileWithRange } from '../file-response';
-import { ErrorBody, FileBody, Nullable, PageLimit } from '../schemas/common-schemas';
+import { ErrorBody, FileBody, PageLimit } from '../schemas/common-schemas';
+import { VoicemailItem, VoicemailList } from '../schemas/voicemail-schemas';
 
 const VoicemailParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const Owner = Type.Union([
-  Type.Object({ kind: Type.Literal('queue'), queue: Type.String() }),
-  Type.Object({ kind: Type.Literal('staff'), staffId: Type.Integer() }),
-]);
-
-/** A message as the softphone lists it. */
-const VoicemailItem = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  callId: Type.String({ format: 'uuid' }),
-  recordingId: Type.String({ format: 'uuid' }),
-  offsetMs: Type.Integer({ description: 'where the message starts in the recording' }),
-  callerNumber: Type.String(),
-  clientId: Nullable(Type.Integer()),
-  clientName: Nullable(Type.String()),
-  owner: Owner,
-  recordedAt: Type.String({ format: 'date-time' }),
-  durationMs: Type.Integer(),
-  endedBy: Type.Union([Type.Literal('hash'), Type.Literal('hangup'), Type.Literal('max_length')]),
-  doneAt: Nullable(Type.String({ format: 'date-time' })),
-  doneBy: Nullable(Type.Integer()),
-  doneByName: Nullable(Type.String()),
-  playable: Type.Boolean({ description: 'the audio is stored (the call has ended) and not purged' }),
-  purged: Type.Boolean({ description: 'the audio was deleted under the recordings retention' }),
-});
-
-const VoicemailList = Type.Object({ open: Type.Integer({ description: 'open messages the user may see' }), items: Type.Array(VoicemailItem) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
 async function readerOf(db: Db, request: FastifyRequest): Promise<VoicemailReader> {

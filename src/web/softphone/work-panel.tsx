@@ -5,8 +5,9 @@ import { asApiError, useAsync } from '../shared/hooks';
 import { formatDateTime, formatDuration, formatTime } from '../shared/i18n';
 import { softphoneApi, type Assignment, type CodeLabel, type MyStats } from './softphone-api';
 import { outcomeLabel, useT } from './softphone-i18n';
+import { MessagesTab, MessagesTabLabel } from './messages-tab';
 
-type Tab = 'work' | 'history' | 'stats';
+type Tab = 'work' | 'messages' | 'history' | 'stats';
 
 /** What the softphone is asked to call: a number, a client, or a campaign call assigned to me (its client). */
 export interface DialTarget {
@@ -26,7 +27,7 @@ export function WorkPanel(props: {
 }): preact.JSX.Element {
   const t = useT();
   const [tab, setTab] = useState<Tab>('work');
-  const tabs: Array<[Tab, string]> = [['work', t('tabWork')], ['history', t('tabHistory')], ['stats', t('tabStats')]];
+  const tabs: Array<[Tab, preact.ComponentChild]> = [['work', t('tabWork')], ['messages', <MessagesTabLabel version={props.version} />], ['history', t('tabHistory')], ['stats', t('tabStats')]];
   return (
     <section class="card sp-work" aria-label={t('myWork')}>
       <div role="tablist" class="sp-tabs" aria-label={t('myWork')}>
@@ -36,6 +37,7 @@ export function WorkPanel(props: {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="sp-tabpanel">
         {tab === 'work' && <Assignments version={props.version} canCall={props.canCall} onCall={props.onCall} onOpenClient={props.onOpenClient} />}
+        {tab === 'messages' && <MessagesTab version={props.version} canCall={props.canCall} onCall={props.onCall} />}
         {tab === 'history' && <History version={props.version} />}
         {tab === 'stats' && <Stats version={props.version} dispositions={props.dispositions} />}
       </div>

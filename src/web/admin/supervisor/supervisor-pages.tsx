@@ -1,4 +1,5 @@
 import type { AdminPage } from '../pages';
+import { AbandonedPage } from './abandoned/abandoned-page';
 import { CallLogPage } from './call-log/call-log-page';
 import { CampaignsPage } from './campaigns/campaigns-page';
 import { ReportsPage } from './reports/reports-page';
@@ -13,6 +14,7 @@ export const SUPERVISOR_PAGES: AdminPage[] = [
   { path: 'wallboard', label: { en: 'Live wallboard', ru: 'Табло' }, roles: SUPERVISORS, component: WallboardPage },
   { path: 'reports', label: { en: 'Reports', ru: 'Отчёты' }, roles: SUPERVISORS, component: ReportsPage },
   { path: 'calls', label: { en: 'Call log', ru: 'Журнал звонков' }, roles: SUPERVISORS, component: CallLogPage },
+  { path: 'abandoned', label: { en: 'Abandoned calls', ru: 'Пропущенные' }, roles: SUPERVISORS, component: AbandonedPage },
   { path: 'staffing', label: { en: 'Staffing planner', ru: 'Планирование' }, roles: SUPERVISORS, component: StaffingPage },
   { path: 'campaigns', label: { en: 'Campaigns', ru: 'Кампании' }, roles: SUPERVISORS, component: CampaignsPage },
 ];
