@@ -97,7 +97,8 @@ describe('admin IVR editor (Chromium)', () => {
     await page.getByRole('tab', { name: 'Flow' }).click();
     await page.getByRole('button', { name: 'greeting', exact: true }).first().click();
     await page.getByLabel('Upload recording greeting (en)').first().setInputFiles({ name: 'greeting-en.wav', mimeType: 'audio/wav', buffer: wav({ frames: 8000 }) });
-    await page.locator('.node-editor .prompt-player', { hasText: 'uploaded' }).waitFor();
+    // The greeting is also the first of its variants (issue 17): both of its players show the upload.
+    await page.locator('.node-editor .prompt-player', { hasText: 'uploaded' }).first().waitFor();
     const prompts = await web.harness.call('GET', '/api/prompts', { token: web.harness.tokens.admin });
     expect(prompts.body.find((p: { id: string; language: string }) => p.id === 'greeting' && p.language === 'en')).toMatchObject({ source: 'upload', durationMs: 1000 });
 
