@@ -37,6 +37,7 @@ export const LIMIT_BOUNDS = {
   ringLatencyP99Ms: 100,
   ivrAudioP99Ms: 500,
   lostRows: 0,
+  refusedCallers: 0,
   silentRecordings: 0,
   missingRecordings: 0,
   /** Measured service level may be at most this many points below Erlang C. */
@@ -140,6 +141,8 @@ export function limitVerdict(summary: FloorSummary, run: Pick<FloorRun, 'process
   atMost('ring latency p99, ms', summary.ringLatencyMs.p99, LIMIT_BOUNDS.ringLatencyP99Ms);
   atMost('IVR audio p99, ms', summary.ivrAudioMs.p99, LIMIT_BOUNDS.ivrAudioP99Ms);
   atMost('lost call rows', summary.rows.missingSipCallIds.length, LIMIT_BOUNDS.lostRows);
+  // A caller refused with 503 was not carried: the load is past what this machine takes, even though nothing was lost.
+  atMost('callers refused by the overload control', summary.rows.refusedSipCallIds.length, LIMIT_BOUNDS.refusedCallers);
   atMost('silent recordings', summary.recordings.silentSipCallIds.length, LIMIT_BOUNDS.silentRecordings);
   atMost('missing recordings', summary.recordings.missingSipCallIds.length, LIMIT_BOUNDS.missingRecordings);
   // Below the model by more than 5 points, i.e. (predicted − measured) > 5. The model is Erlang C, or Erlang A when callers have a patience.

@@ -124,7 +124,8 @@ export interface FloorSummary {
   cpu: ComponentUsage[];
   /** All processes together (or the harness's machine samples), percent of one core. */
   machineCpu: ComponentUsage;
-  rows: { placed: number; written: number; missingSipCallIds: string[]; duplicates: Array<{ sipCallId: string; rows: number }>; unknownSipCallIds: string[] };
+  /** missingSipCallIds leaves out callers the overload control refused (503, no row by design): they are refusedSipCallIds. */
+  rows: { placed: number; written: number; missingSipCallIds: string[]; refusedSipCallIds: string[]; duplicates: Array<{ sipCallId: string; rows: number }>; unknownSipCallIds: string[] };
   recordings: { answered: number; present: number; nonSilent: number; missingSipCallIds: string[]; silentSipCallIds: string[]; silentRms: number };
   rtpengineSessionsLeft: number;
   logErrors: { total: number; distinct: number };
@@ -151,10 +152,13 @@ function rowsByCall(run: FloorRun): { first: Map<string, FloorCallRow>; counts: 
 
 function rowAccounting(run: FloorRun, counts: Map<string, number>): FloorSummary['rows'] {
   const placedIds = new Set(run.placed.map((p) => p.sipCallId));
+  const refused = new Set(run.refusedSipCallIds ?? []);
+  const withoutRow = run.placed.filter((p) => !counts.has(p.sipCallId)).map((p) => p.sipCallId);
   return {
     placed: run.placed.length,
     written: run.placed.filter((p) => counts.has(p.sipCallId)).length,
-    missingSipCallIds: run.placed.filter((p) => !counts.has(p.sipCallId)).map((p) => p.sipCallId),
+    missingSipCallIds: withoutRow.filter((id) => !refused.has(id)),
+    refusedSipCallIds: withoutRow.filter((id) => refused.has(id)),
     duplicates: [...counts].filter(([, n]) => n > 1).map(([sipCallId, n]) => ({ sipCallId, rows: n })),
     unknownSipCallIds: [...counts.keys()].filter((id) => !placedIds.has(id)),
   };

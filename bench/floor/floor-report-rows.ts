@@ -99,6 +99,7 @@ export function floorFigureRows(summary: FloorSummary, run: FloorRun): FigureRow
   const row = (figure: string, measured: string, target = '', met: boolean | null = null): FigureRow => ({ figure, measured, target, met });
   return [
     row('calls placed / rows written', `${s.rows.placed} / ${s.rows.written}`),
+    row('callers refused by the overload control (503, no row by design)', String(s.rows.refusedSipCallIds.length), '0', s.rows.refusedSipCallIds.length === 0),
     row('operator queues: offered / answered / abandoned / other', counts(s.calls.operatorQueue)),
     row('operator queues: outcomes', outcomes(s.calls.operatorQueue)),
     row('all calls: placed / answered / abandoned / other', counts(s.calls.all)),

@@ -45,6 +45,14 @@ describe('limitVerdict: the issue\'s bounds', () => {
     expect(broken).toEqual([['lost call rows', 1], ['silent recordings', 1], ['missing recordings', 1]]);
   });
 
+  it('a caller refused by the overload control breaks: the load was not carried, though no row was lost', () => {
+    const run = goodRun();
+    run.rows = run.rows.filter((r) => r.sipCallId !== 'sip-9');
+    run.refusedSipCallIds = ['sip-9'];
+    const broken = limitVerdict(summariseFloorRun(run), run).broken.map((b) => [b.bound, b.measured]);
+    expect(broken).toEqual([['callers refused by the overload control', 1]]);
+  });
+
   it('service level more than 5 points below Erlang C breaks; 5 points or less does not', () => {
     const summary = summariseFloorRun(goodRun());
     const at = (deviation: number): FloorSummary => ({ ...summary, erlangC: { ...summary.erlangC, boundDeviationPoints: deviation } });

@@ -98,10 +98,19 @@ describe('summariseFloorRun: rows, recordings, sessions, errors', () => {
     run.rows.push(answeredRow(1, 0), answeredRow(9, 0));
     const s = summariseFloorRun(run);
     expect(s.rows).toEqual({
-      placed: 3, written: 2, missingSipCallIds: ['sip-2'], duplicates: [{ sipCallId: 'sip-1', rows: 2 }], unknownSipCallIds: ['sip-9'],
+      placed: 3, written: 2, missingSipCallIds: ['sip-2'], refusedSipCallIds: [], duplicates: [{ sipCallId: 'sip-1', rows: 2 }], unknownSipCallIds: ['sip-9'],
     });
     // The duplicate is one call, not two answered calls.
     expect(s.calls.operatorQueue.answered).toBe(2);
+  });
+
+  it('a caller the overload control refused (503, no row by design) is refused, not a lost row', () => {
+    const run = floorRun([answeredRow(0, 0)]);
+    run.placed.push(placed(1, { sipCallId: 'sip-1' }), placed(2, { sipCallId: 'sip-2' }));
+    run.refusedSipCallIds = ['sip-1'];
+    const s = summariseFloorRun(run);
+    expect(s.rows.missingSipCallIds).toEqual(['sip-2']);
+    expect(s.rows.refusedSipCallIds).toEqual(['sip-1']);
   });
 
   it('an answered call needs a recording with sound on both channels', () => {
