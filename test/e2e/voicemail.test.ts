@@ -60,4 +60,22 @@ describeWithDrachtio('voicemail (issue 17): a caller leaves a message from the q
     expect((await h.api('GET', `/api/voicemails/${message.id}/audio`, svetlana)).status).toBe(403);
     expect((await h.api('GET', '/api/voicemails', svetlana)).body.items.map((m: { id: string }) => m.id)).not.toContain(message.id);
   }, 120_000);
+
+  it('a caller who hangs up while waiting is on the operators’ abandoned list for its members, and off it once a call-back that reached them is recorded', async () => {
+    const startedAt = new Date();
+    const number = '+74951000004';
+    const caller = await runSipp({
+      scenario: callerScenario({ from: number, to: 'hotline', steps: [{ pauseMs: 2500 }, { key: '1' }, { pauseMs: 5000 }, { hangUp: true }] }),
+      target: h.sipTarget, localPort: await freeTcpPort(), mediaPort: await freeMediaPort(), timeoutSeconds: 60,
+    });
+    expect(sippErrors(caller.errors)).toBe('');
+    const call = await eventually(async () => (await h.db.query('SELECT * FROM calls WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 1', [startedAt])).rows[0], (c) => c?.ended_at != null);
+    expect(call).toMatchObject({ outcome: 'abandoned_queue', queue_name: 'operators', caller_e164: number });
+
+    const listed = (await h.api('GET', '/api/abandoned-calls', anna)).body as Array<{ callId: string; callerNumber: string }>;
+    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ callId: call.id, callerNumber: number })]));
+    expect((await h.api('GET', '/api/abandoned-calls', svetlana)).body).toEqual([]);
+    expect((await h.api('POST', `/api/abandoned-calls/${call.id}/callbacks`, anna, { result: 'reached' })).status).toBe(200);
+    expect(((await h.api('GET', '/api/abandoned-calls', anna)).body as Array<{ callId: string }>).map((e) => e.callId)).not.toContain(call.id);
+  }, 90_000);
 });
