@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { inTransaction, type Db, type DbClient } from './pool';
 import { recordAudit } from './repositories/audit-repository';
 import { createClientsRepository } from './repositories/clients-repository';
+import { setClientTimeZone } from './repositories/outbound-rules-repository';
 import { seedDemoOrders } from './demo-orders';
 import { departmentsRepository } from './repositories/departments-repository';
 import { queuesRepository } from './repositories/queues-repository';
@@ -26,6 +27,11 @@ async function publishDefaultConfig(client: DbClient, businessHours: BusinessHou
   const flowDraft = await ivrFlowStore.createDraft(client, flow.name, flow, 'shipped default', system);
   await ivrFlowStore.publish(client, flow.name, flowDraft.version, system);
 }
+
+/** The demo clients' regions and the IANA zone each lies in. */
+const DEMO_TIME_ZONES: Readonly<Record<string, string>> = {
+  Moscow: 'Europe/Moscow', Tver: 'Europe/Moscow', Tula: 'Europe/Moscow', Cluj: 'Europe/Bucharest',
+};
 
 /** Password of every demo account (API login and SIP softphone): development only, printed by `npm start`. */
 export const DEMO_PASSWORD = 'demo-pass-1';
@@ -138,7 +144,12 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
       { name: 'Cluj Distribution SRL', type: 'regional', managerId: ids.staff.ion, region: 'Cluj', phones: ['0040 264 100 008'], language: 'ro' },
       { name: 'New shop, no manager yet', type: 'retail', managerId: null, region: 'Tula', phones: ['+7 (4872) 10-00-09'] },
     ];
-    for (const c of clients) await clientsRepo.create(client, c);
+    for (const c of clients) {
+      const created = await clientsRepo.create(client, c);
+      // Campaigns and callbacks call within 09:00–21:00 of the client's own zone; a card without one gets the hours all of
+      // the number's country shares (for Russia only 07:00–09:00 UTC), so the demo would hardly ever dial.
+      await setClientTimeZone(client, created.id, DEMO_TIME_ZONES[c.region] ?? null);
+    }
     // Order history for the dormant-clients campaign list (issue 7), dated relative to today.
     await seedDemoOrders(client, clientsRepo, { operatorId: ids.staff.anna as number, queueId: ids.queues.operators });
 

@@ -83,6 +83,15 @@ describe('dormant-client campaigns (real HTTP + Postgres, demo data)', () => {
     expect((await h.call('GET', '/api/campaigns/dormant-clients?months=0', { token: h.tokens.admin })).status).toBe(400);
   });
 
+  it('the demo clients carry their time zone, so the calling window is their local 09:00–21:00, not the hours all of Russia shares', async () => {
+    const list = await h.call('GET', '/api/clients?limit=1000', { token: h.tokens.admin });
+    const byName = new Map((list.body as Array<{ id: number; name: string }>).map((c) => [c.name, c.id]));
+    const zoneOf = async (name: string): Promise<unknown> => (await h.call('GET', `/api/clients/${byName.get(name)}/time-zone`, { token: h.tokens.admin })).body;
+    expect(await zoneOf('Dormant stall 31')).toMatchObject({ timeZone: 'Europe/Moscow', effectiveTimeZones: ['Europe/Moscow'] });
+    expect(await zoneOf('Tver Wholesale Base')).toMatchObject({ timeZone: 'Europe/Moscow' });
+    expect(await zoneOf('Cluj Distribution SRL')).toMatchObject({ timeZone: 'Europe/Bucharest' });
+  });
+
   it('is for supervisors and admins only', async () => {
     expect((await h.call('GET', '/api/campaigns/dormant-clients', { token: h.tokens.operator })).status).toBe(403);
     expect((await h.call('POST', '/api/campaigns', { token: h.tokens.operator, body: { name: 'x' } })).status).toBe(403);
