@@ -123,8 +123,10 @@ export async function seedDemoData(db: Db, options: DemoSeedOptions): Promise<'s
         : DEFAULT_ROUTING_CONFIG.businessHours.hours.map((h) => ({ ...h })),
       holidays: [{ date: '2027-01-01', name: 'New Year' }, { date: '2027-01-07', name: 'Orthodox Christmas' }],
     };
+    // No queue sets its own priority by client type: the routing config's (key 9 … retail 4) orders every queue's callers,
+    // and a queue's own would now override it (issue 17), as the operators queue's old flat 3/2/2/2 silently would have.
     const queues = [
-      { name: 'operators', label: 'Operators (orders and enquiries)', departmentId: ids.departments.wholesale_sales, memberIds: [ids.staff.anna, ids.staff.ion, ids.staff.olga], priorityByClientType: { own_point: 3, market: 2, retail: 2, regional: 2 } },
+      { name: 'operators', label: 'Operators (orders and enquiries)', departmentId: ids.departments.wholesale_sales, memberIds: [ids.staff.anna, ids.staff.ion, ids.staff.olga] },
       { name: 'regional', label: 'Regional orders', departmentId: ids.departments.regional_sales, requiredSkills: { regional: 1 }, memberIds: [ids.staff.ion], overflowTarget: { kind: 'queue', queue: 'operators' }, maxWaitSeconds: 120 },
       { name: 'key_accounts', label: 'Key-account managers', departmentId: ids.departments.wholesale_sales, memberIds: [ids.staff.pavel, ids.staff.elena], strategy: 'linear' },
       { name: 'finance', label: 'Finance service', departmentId: ids.departments.finance, memberIds: [ids.staff.tatiana] },
