@@ -76,20 +76,22 @@ class WatchedNg implements NgCommandSender {
   constructor(private readonly client: PoolNgClient, private readonly health: RtpengineHealth, private readonly load: NgLoadMeter) {}
 
   async command(name: NgCommand, params: NgParams): Promise<NgReply> {
-    const ticket = this.load.sent();
+    // The load meter is about the engines new calls go to: an engine set aside (down or gone) keeps getting its calls'
+    // deletes and the sweeper's lists, and their silence must not shed calls the other engines would carry.
+    const ticket = this.health.pickable ? this.load.sent() : null;
     try {
       const reply = await this.client.command(name, params);
       this.health.answered();
-      this.load.answered(ticket);
+      if (ticket !== null) this.load.answered(ticket);
       return reply;
     } catch (err) {
       // Only silence counts against the engine: a refusal is an answer from an engine that is there.
       if (isAppError(err) && err.code === 'DEPENDENCY_DOWN') {
         this.health.failed(err.message);
-        this.load.timedOut(ticket);
+        if (ticket !== null) this.load.timedOut(ticket);
       } else {
         this.health.answered();
-        this.load.answered(ticket);
+        if (ticket !== null) this.load.answered(ticket);
       }
       throw err;
     }

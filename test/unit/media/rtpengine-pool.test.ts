@@ -166,6 +166,22 @@ describe('a pool of rtpengines (fake ng clients)', () => {
     await pool.stop();
   });
 
+  it('the load the overload control reads is that of the engines new calls go to: a stopped engine the pool has set aside adds no timeouts', async () => {
+    const { pool, fakes, clock } = await poolOf(2);
+    const stopped = pool.engines[0]!;
+    fakes[0]!.answers = false;
+    // The command that finds it silent counts: it was sent to an engine taking calls.
+    await expect(stopped.ng.command('delete', { 'call-id': 'a' })).rejects.toMatchObject({ code: 'DEPENDENCY_DOWN' });
+    expect(pool.load.read().timeouts).toBe(1);
+    clock.now += 6_000;
+    expect(pool.load.read().timeouts).toBe(0);
+    // Its calls' deletes and the sweeper's lists go on timing out; new calls go to the other engine, whose answers are what count.
+    for (const id of ['b', 'c', 'd']) await expect(stopped.ng.command('delete', { 'call-id': id })).rejects.toMatchObject({ code: 'DEPENDENCY_DOWN' });
+    await pool.pick().ng.command('offer', { 'call-id': 'e' });
+    expect(pool.load.read()).toEqual({ timeouts: 0, latencyMs: 0 });
+    await pool.stop();
+  });
+
   it('an engine silent for lostAfterMs is gone: its live calls, and only its, are reported lost with the reason; answering again, it takes calls', async () => {
     const { pool, fakes, clock } = await poolOf(2, { lostAfterMs: 10_000 });
     const lost: Array<[string, string]> = [];
