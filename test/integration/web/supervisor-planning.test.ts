@@ -134,8 +134,8 @@ describe('supervisor staffing planner and campaigns (Chromium)', () => {
   it('lets a supervisor open every supervisor screen and keeps an operator out of all of them', async () => {
     const { page } = watched;
     const menu = await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link').allTextContents();
-    expect(menu.slice(0, 5)).toEqual(['Live wallboard', 'Reports', 'Call log', 'Staffing planner', 'Campaigns']);
-    for (const [hash, heading] of [['reports', 'Reports'], ['calls', 'Call log'], ['staffing', 'Staffing planner'], ['campaigns', 'Campaigns']] as const) {
+    expect(menu.slice(0, 6)).toEqual(['Live wallboard', 'Reports', 'Call log', 'Abandoned calls', 'Staffing planner', 'Campaigns']);
+    for (const [hash, heading] of [['reports', 'Reports'], ['calls', 'Call log'], ['abandoned', 'Abandoned calls'], ['staffing', 'Staffing planner'], ['campaigns', 'Campaigns']] as const) {
       await page.goto(`${harness.baseUrl}/admin/#/${hash}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     }

@@ -30,7 +30,7 @@ export function AbandonedPage(_props: AdminPageProps): preact.JSX.Element {
   const shown = queue ? items.filter((e) => e.queue === queue) : items;
   return (
     <section class="card">
-      <h2>{t('title')}</h2>
+      <h1>{t('title')}</h1>
       <p class="muted">{t('intro')}</p>
       <ErrorBanner error={list.error} onDismiss={list.reload} />
       {list.loading && !list.data && <p class="muted">{t('loading')}</p>}
