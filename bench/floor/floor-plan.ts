@@ -5,6 +5,7 @@
  * IVR digits, patience, agents' ring delays and talk times — from one seed,
  * so that a run can be repeated. Pure: no I/O, no clock.
  */
+import { SeededRandom } from '../../test/helpers/seeded-random';
 import type { CallerKind, FloorSettings, PlacedCall } from './floor-run';
 
 /** The seeds' busiest case (design §1): 16,000 calls a day, around the clock. */
@@ -179,21 +180,8 @@ export function loadDerivation(options: FloorOptions): string[] {
 
 // ---------------------------------------------------------------- random draws
 
-/** mulberry32: small, seeded, good enough for a simulation's draws. */
-export class PlanRandom {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+/** The tests' seeded mulberry32, with the draws a simulated floor needs. */
+export class PlanRandom extends SeededRandom {
 
   /** Exponential with this mean (inverse transform). */
   exponential(mean: number): number {
