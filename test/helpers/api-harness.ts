@@ -29,7 +29,7 @@ export interface ApiHarness {
   db: Db;
   redis: Redis;
   app: FastifyInstance;
-  tokens: { admin: string; supervisor: string; operator: string };
+  tokens: { admin: string; supervisor: string; operator: string; quality: string };
   /** The ACD wired into the app, with the directory synchronised into it (only with `acd: true`). */
   acd?: Acd;
   call<T = any>(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: Buffer | string; contentType?: string }): Promise<HttpResult<T>>;
@@ -126,11 +126,16 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     return result.body.token;
   };
   const admin = await login('admin', 'admin-password');
-  for (const role of ['supervisor', 'operator'] as const) {
+  for (const role of ['supervisor', 'operator', 'quality'] as const) {
     const created = await call('POST', '/api/users', { token: admin, body: { username: `h_${role}`, password: `${role}-password`, role } });
     if (created.status !== 201) throw new Error(`cannot create ${role}: ${JSON.stringify(created.body)}`);
   }
-  const tokens = { admin, supervisor: await login('h_supervisor', 'supervisor-password'), operator: await login('h_operator', 'operator-password') };
+  const tokens = {
+    admin,
+    supervisor: await login('h_supervisor', 'supervisor-password'),
+    operator: await login('h_operator', 'operator-password'),
+    quality: await login('h_quality', 'quality-password'),
+  };
 
   return {
     baseUrl, db, redis, app, tokens, call, ...(acd ? { acd } : {}),

@@ -3,7 +3,7 @@ import type { Logger } from '../../logger';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ADMINS, ANY_USER } from '../../auth/roles';
+import { ADMINS, SIGNED_IN } from '../../auth/roles';
 import { hashPassword, verifyPassword } from '../../auth/password-hash';
 import { inTransaction, type Db } from '../../db/pool';
 import { recordAudit } from '../../db/repositories/audit-repository';
@@ -82,7 +82,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, options: AuthRoutes
   });
 
   app.post('/api/auth/logout', {
-    config: { access: ANY_USER },
+    config: { access: SIGNED_IN },
     schema: {
       tags: ['auth'],
       summary: 'Revoke the token used for this request, with the softphone SIP secrets it was given, the browser registrations made with them (when no other session keeps one) and its open WebSockets',
@@ -98,7 +98,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, options: AuthRoutes
   });
 
   app.post('/api/auth/tickets', {
-    config: { access: ANY_USER },
+    config: { access: SIGNED_IN },
     // A path and nothing else.
     bodyLimit: 4096,
     schema: {
@@ -118,7 +118,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, options: AuthRoutes
   });
 
   app.get('/api/auth/me', {
-    config: { access: ANY_USER },
+    config: { access: SIGNED_IN },
     schema: { tags: ['auth'], summary: 'Who the token belongs to', response: { 200: User, 401: ErrorBody } },
     handler: (request) => {
       // The auth hook has refused a request without a user already; this is for the compiler.

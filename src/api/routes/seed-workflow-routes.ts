@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ANY_USER } from '../../auth/roles';
+import { ANY_USER, isCallWorkerRole, type CallWorkerRole } from '../../auth/roles';
 import { routingConfigStore } from '../../db/config-stores';
 import { inTransaction, type Db } from '../../db/pool';
 import { recordAudit } from '../../db/repositories/audit-repository';
@@ -38,9 +38,11 @@ async function headSpec(db: Db): Promise<NewClientHeadSpec> {
   return spec;
 }
 
-function actorFor(request: FastifyRequest): { role: 'admin' | 'supervisor' | 'operator'; staffId: number | null } {
+function actorFor(request: FastifyRequest): { role: CallWorkerRole; staffId: number | null } {
   const user = request.user;
   if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
+  // The routes are open to ANY_USER only; the auth hook has refused every other role.
+  if (!isCallWorkerRole(user.role)) throw new AppError('FORBIDDEN', `role ${user.role} has no seed workflows`);
   return { role: user.role, staffId: user.staffId };
 }
 

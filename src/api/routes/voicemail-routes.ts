@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ANY_USER } from '../../auth/roles';
+import { ANY_USER, isCallWorkerRole } from '../../auth/roles';
 import { mayReadVoicemail, type VoicemailReader } from '../../calls/voicemail';
 import type { Db } from '../../db/pool';
 import { countOpenVoicemails, findVoicemail, listVoicemails, markVoicemailDone, voicemailReader } from '../../db/repositories/voicemails-repository';
@@ -17,7 +17,9 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody 
 async function readerOf(db: Db, request: FastifyRequest): Promise<VoicemailReader> {
   const user = request.user;
   if (!user) throw new AppError('UNAUTHENTICATED', 'log in first');
-  return voicemailReader(db, user);
+  // The routes are open to ANY_USER only; the auth hook has refused every other role.
+  if (!isCallWorkerRole(user.role)) throw new AppError('FORBIDDEN', `role ${user.role} has no voicemail`);
+  return voicemailReader(db, { role: user.role, staffId: user.staffId });
 }
 
 /**
