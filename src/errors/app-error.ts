@@ -34,6 +34,9 @@ export const ERROR_CATALOGUE = {
   NO_SUCH_DIALOG: { http: 404, sip: 481, summary: 'no such call leg or transaction' },
   BUSY: { http: 409, sip: 486, summary: 'the person called is busy' },
   FLOW_INVALID: { http: 400, sip: 606, summary: 'the IVR flow does not pass the validator: it will not be accepted anywhere as it is' },
+  // Issue 18: listening to, whispering into and barging into live calls.
+  CALL_NOT_LIVE: { http: 409, sip: 481, summary: 'the call is not in progress (ended, not answered yet, or on another Switchboard process)' },
+  MONITOR_MODE_UNSUPPORTED: { http: 501, sip: 488, summary: 'this monitoring mode cannot be carried by the media engine as deployed (see the details)' },
   INTERNAL: { http: 500, sip: 500, summary: 'unexpected failure' },
 } as const;
 
