@@ -7,7 +7,7 @@ import path from 'node:path';
 export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
   { name: 'helpers', folders: ['errors', 'config', 'platform', 'network', 'types', 'logger'] },
   { name: 'cores', folders: ['routing', 'ivr', 'staffing', 'campaigns'] },
-  { name: 'services', folders: ['acd', 'auth', 'calls', 'db', 'directory', 'media', 'reports', 'supervisor', 'tls', 'sip'] },
+  { name: 'services', folders: ['acd', 'auth', 'call-monitoring', 'calls', 'db', 'directory', 'media', 'reports', 'supervisor', 'tls', 'sip'] },
   { name: 'apps', folders: ['api', 'web', 'runtime', 'main'] },
 ];
 
