@@ -3,7 +3,8 @@ import { AppError } from '../errors/app-error';
 
 export type { NgParams, NgReply };
 
-export type NgCommand = 'offer' | 'answer' | 'delete' | 'query' | 'list' | 'startRecording' | 'stopRecording' | 'playMedia' | 'stopMedia' | 'playDTMF' | 'blockMedia' | 'unblockMedia';
+export type NgCommand = 'offer' | 'answer' | 'delete' | 'query' | 'list' | 'startRecording' | 'stopRecording' | 'playMedia' | 'stopMedia' | 'playDTMF' | 'blockMedia' | 'unblockMedia'
+  | 'publish' | 'subscribeRequest' | 'subscribeAnswer' | 'unsubscribe';
 
 /** What a media session needs of the ng client: one command, resolved only on `result: ok`. */
 export interface NgCommandSender {

@@ -19,6 +19,11 @@ declare module 'rtpengine-client' {
     playDTMF(port: number, host: string, params: NgParams): Promise<NgReply>;
     blockMedia(port: number, host: string, params: NgParams): Promise<NgReply>;
     unblockMedia(port: number, host: string, params: NgParams): Promise<NgReply>;
+    /** Media forking (rtpengine ≥ 10.x): `publish`, `subscribe request`, `subscribe answer`, `unsubscribe`. */
+    publish(port: number, host: string, params: NgParams): Promise<NgReply>;
+    subscribeRequest(port: number, host: string, params: NgParams): Promise<NgReply>;
+    subscribeAnswer(port: number, host: string, params: NgParams): Promise<NgReply>;
+    unsubscribe(port: number, host: string, params: NgParams): Promise<NgReply>;
     close(): void;
     socket: { close(): void };
   }
