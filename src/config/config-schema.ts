@@ -200,6 +200,18 @@ export const ConfigSchema = Type.Object(
     ),
     // Calling window and callback retries for campaigns and callbacks (issue 17, calling-rules-schema.ts).
     callingRules: Type.Optional(CallingRulesSchema),
+    // Live call monitoring (issue 18): site policy. Absent keys take call-monitoring/monitoring-policy.ts's defaults.
+    callMonitoring: Type.Optional(Type.Object(
+      {
+        // A supervisor assigned to no queue may monitor every queue's calls (how supervisors worked before assignments).
+        unassignedSupervisorsSeeAllQueues: Type.Optional(Type.Boolean()),
+        // 'tone': both parties hear a short tone when monitoring starts (a site's notice duty); 'none': nobody is told.
+        announce: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('tone')])),
+        // The quality role listens only, unless this lets it whisper to the agent too (never barge).
+        qualityMayWhisper: Type.Optional(Type.Boolean()),
+      },
+      { additionalProperties: false },
+    )),
   },
   { additionalProperties: false },
 );
