@@ -6,7 +6,7 @@ import path from 'node:path';
 /** Layers, lowest first: a folder may import its own layer and the ones below, never above. */
 export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
   { name: 'helpers', folders: ['errors', 'config', 'platform', 'network', 'types', 'logger'] },
-  { name: 'cores', folders: ['routing', 'ivr', 'staffing', 'campaigns'] },
+  { name: 'cores', folders: ['routing', 'ivr', 'staffing', 'campaigns', 'quality'] },
   { name: 'services', folders: ['acd', 'auth', 'call-monitoring', 'calls', 'db', 'directory', 'media', 'reports', 'supervisor', 'tls', 'sip'] },
   { name: 'apps', folders: ['api', 'web', 'runtime', 'main'] },
 ];
