@@ -98,7 +98,13 @@ function draw(canvas: HTMLCanvasElement, peaks: Peaks, playheadSec: number, labe
  * copy in memory (a blob: URL), so no credential ever sits in a URL and
  * seeking long after opening still works.
  */
-export function RecordingPlayer(props: { recordingId: string; callId: string; sampleRate: number; channels: number; durationMs: number }): preact.JSX.Element {
+export function RecordingPlayer(props: {
+  recordingId: string; callId: string; sampleRate: number; channels: number; durationMs: number;
+  /** Told the play head's time (seconds) as it moves: a quality reviewer comments "here". */
+  onPosition?: (seconds: number) => void;
+  /** Moves the play head when `key` changes: a comment pinned at a time is clicked. */
+  seekTo?: { seconds: number; key: number };
+}): preact.JSX.Element {
   const t = useT();
   const path = `/api/recordings/${props.recordingId}/audio`;
   const audio = useRef<HTMLAudioElement>(null);
@@ -163,6 +169,8 @@ export function RecordingPlayer(props: { recordingId: string; callId: string; sa
     setPosition(target);
     if (audio.current) audio.current.currentTime = target;
   };
+  useEffect(() => props.onPosition?.(position), [position]);
+  useEffect(() => { if (props.seekTo) seek(props.seekTo.seconds); }, [props.seekTo?.key]);
   const onClick = (e: MouseEvent): void => {
     const target = e.currentTarget as HTMLCanvasElement;
     const rect = target.getBoundingClientRect();
