@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Acd } from '../acd';
+import type { MonitorLegPlacer } from '../call-monitoring/monitor-leg';
 import type { AppConfig } from '../config/config-schema';
 import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
@@ -25,6 +26,8 @@ export interface ApiContext {
   calls?: LiveCalls;
   /** Places outbound calls (click-to-call), when SIP, media and a trunk setup run here. */
   outbound?: OutboundCalls;
+  /** Places monitoring calls (issue 18: listen, whisper, barge), when SIP and media run here; absent: monitoring answers 503. */
+  monitorLegs?: MonitorLegPlacer;
   /** HTTPS on the API's port (plain HTTP there redirects); absent: plain HTTP only. */
   https?: HttpsFront;
   /** The site's local certificate authority, offered for download so that PCs can trust it; absent with a real certificate. */
