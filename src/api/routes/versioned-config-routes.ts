@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { ADMINS, MANAGERS } from '../../auth/roles';
+import { ADMINS, MANAGERS, type UserRole } from '../../auth/roles';
 import { inTransaction, type Db, type DbClient } from '../../db/pool';
 import type { VersionedConfigStore } from '../../db/versioned-config-store';
 import { AppError } from '../../errors/app-error';
@@ -23,6 +23,8 @@ export interface VersionedConfigRoutesOptions<TDocument> {
   /** Checks a document against the schema and the current directory; run on save, publish and rollback. */
   validate: (q: DbClient | Db, document: unknown, scope: string | null) => Promise<ValidationResult<TDocument>>;
   onPublished: (scope: string | null) => Promise<void>;
+  /** Who may read versions and validate (MANAGERS unless given); changes stay with ADMINS. */
+  readAccess?: readonly UserRole[];
 }
 
 const DraftBody = Type.Object({ document: Type.Unknown(), comment: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
@@ -45,21 +47,22 @@ export function registerVersionedConfigRoutes<TDocument>(fastify: FastifyInstanc
   const withVersion = o.paramsSchema ? Type.Composite([o.paramsSchema as never, Type.Object({ version: Id })]) : Type.Object({ version: Id });
   const params = (request: { params: unknown }): Record<string, string> => request.params as Record<string, string>;
   const versionOf = (request: { params: unknown }): number => (request.params as { version: number }).version;
+  const readAccess = o.readAccess ?? MANAGERS;
 
   app.get(`${o.basePath}/versions`, {
-    config: { access: MANAGERS },
+    config: { access: readAccess },
     schema: { tags: [o.tag], summary: `Versions of the ${o.what}, newest first`, ...(o.paramsSchema ? { params: o.paramsSchema } : {}), response: { 200: Type.Array(Version), ...errors } },
     handler: async (request) => o.store.list(db, o.scopeOf(params(request))),
   });
 
   app.get(`${o.basePath}/versions/:version`, {
-    config: { access: MANAGERS },
+    config: { access: readAccess },
     schema: { tags: [o.tag], summary: `One version of the ${o.what} with its document`, params: withVersion, response: { 200: VersionWithDocument, ...errors } },
     handler: async (request) => o.store.get(db, o.scopeOf(params(request)), versionOf(request)),
   });
 
   app.get(`${o.basePath}/published`, {
-    config: { access: MANAGERS },
+    config: { access: readAccess },
     schema: { tags: [o.tag], summary: `The published ${o.what}`, ...(o.paramsSchema ? { params: o.paramsSchema } : {}), response: { 200: VersionWithDocument, ...errors } },
     handler: async (request) => {
       const scope = o.scopeOf(params(request));
@@ -70,7 +73,7 @@ export function registerVersionedConfigRoutes<TDocument>(fastify: FastifyInstanc
   });
 
   app.post(`${o.basePath}/validate`, {
-    config: { access: MANAGERS },
+    config: { access: readAccess },
     schema: {
       tags: [o.tag], summary: `Check a ${o.what} document without saving it`, ...(o.paramsSchema ? { params: o.paramsSchema } : {}),
       body: Type.Object({ document: Type.Unknown() }, { additionalProperties: false }),
