@@ -65,17 +65,25 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
-/**
- * A page of the call log, newest first (keyset on (started_at, id)
- * descending). Fetches one row more than asked to know whether a next page exists.
- */
-export async function listCallLog(q: Queryable, filter: CallLogFilter): Promise<CallLogPage> {
-  const where: string[] = [];
+/** Adds a query parameter and returns its placeholder (`$n`). */
+export type SqlParam = (value: unknown) => string;
+
+/** A placeholder maker over a fresh parameter list, for a query built a condition at a time. */
+export function sqlParams(): { params: unknown[]; param: SqlParam } {
   const params: unknown[] = [];
-  const param = (value: unknown): string => {
+  return { params, param: (value) => {
     params.push(value);
     return `$${params.length}`;
-  };
+  } };
+}
+
+/**
+ * The call log's filter as WHERE conditions on `calls c` (ANDed), the keyset
+ * position included: shared with the quality team's call picker, so a filter
+ * means the same in both.
+ */
+export function callLogConditions(filter: Omit<CallLogFilter, 'limit'>, param: SqlParam): string[] {
+  const where: string[] = [];
   if (filter.from) where.push(`c.started_at >= ${param(filter.from)}`);
   if (filter.to) where.push(`c.started_at < ${param(filter.to)}`);
   const numberMatches: string[] = [];
@@ -97,6 +105,16 @@ export async function listCallLog(q: Queryable, filter: CallLogFilter): Promise<
   if (filter.outcome) where.push(`c.outcome = ${param(filter.outcome)}`);
   if (filter.direction) where.push(`c.direction = ${param(filter.direction)}`);
   if (filter.after) where.push(`(c.started_at, c.id) < (${param(filter.after.startedAt)}::timestamptz, ${param(filter.after.id)}::uuid)`);
+  return where;
+}
+
+/**
+ * A page of the call log, newest first (keyset on (started_at, id)
+ * descending). Fetches one row more than asked to know whether a next page exists.
+ */
+export async function listCallLog(q: Queryable, filter: CallLogFilter): Promise<CallLogPage> {
+  const { params, param } = sqlParams();
+  const where = callLogConditions(filter, param);
   const limit = param(filter.limit + 1);
 
   const { rows } = await q.query<CallLogRow>(
