@@ -1,0 +1,129 @@
+import { useState } from 'preact/hooks';
+import { api } from '../../shared/api-client';
+import { ErrorBanner } from '../../shared/components';
+import { asApiError, useAsync } from '../../shared/hooks';
+import { navigate } from '../../shared/hash-route';
+import { formatDateTime, translator } from '../../shared/i18n';
+import type { ApiError } from '../../shared/api-client';
+import type { AdminPageProps } from '../pages';
+import { EvaluationWorkspace } from './evaluation-workspace';
+import { qualityApi, type QualityCall } from './quality-api';
+import { callQuery, filtersFromQuery, filtersToQuery, formatOffset, type CallFilters } from './quality-view';
+
+const useT = translator({
+  en: {
+    title: 'Evaluate calls', filters: 'Call filters', from: 'From', to: 'To', queue: 'Queue', agent: 'Agent', anyAgent: 'any agent', agentId: 'Agent (staff id)',
+    tag: 'Tag (disposition or wrap-up tag, e.g. complaint)', minSeconds: 'Talk at least (s)', maxSeconds: 'Talk at most (s)', notEvaluated: 'Not yet evaluated',
+    sample: 'Random sample of', apply: 'Show calls', reset: 'Clear', calls: 'Calls', started: 'Started', talk: 'Talk', disposition: 'Disposition', tags: 'Tags',
+    evaluations: 'Evaluations', open: 'Evaluate', none: 'No recorded calls match these filters.', loading: 'Loading…', more: 'More calls',
+    sampleNote: 'A random sample of {n} of the matching calls; Show calls again draws another.', count: '{n} calls',
+  },
+  ru: {
+    title: 'Оценка звонков', filters: 'Фильтры звонков', from: 'С', to: 'По', queue: 'Очередь', agent: 'Оператор', anyAgent: 'любой оператор', agentId: 'Оператор (код сотрудника)',
+    tag: 'Метка (результат или метка обработки, напр. complaint)', minSeconds: 'Разговор не короче (с)', maxSeconds: 'Разговор не длиннее (с)', notEvaluated: 'Ещё не оценены',
+    sample: 'Случайная выборка из', apply: 'Показать звонки', reset: 'Сбросить', calls: 'Звонки', started: 'Начало', talk: 'Разговор', disposition: 'Результат', tags: 'Метки',
+    evaluations: 'Оценок', open: 'Оценить', none: 'Нет записанных звонков по этим фильтрам.', loading: 'Загрузка…', more: 'Ещё звонки',
+    sampleNote: 'Случайные {n} из подходящих звонков; «Показать звонки» выберет другие.', count: 'звонков: {n}',
+  },
+});
+
+interface StaffRef { id: number; fullName: string }
+
+/** #/quality-evaluate?filters — the call picker; #/quality-evaluate/<callId>?evaluation=<id> — one call under review. */
+export function QualityEvaluatePage(props: AdminPageProps): preact.JSX.Element {
+  const callId = props.route.segments[1];
+  if (callId) {
+    return <EvaluationWorkspace callId={callId} evaluationId={props.route.query.get('evaluation')} backQuery={props.route.query.get('back') ?? ''} />;
+  }
+  return <CallPicker query={props.route.query} />;
+}
+
+function CallPicker(props: { query: URLSearchParams }): preact.JSX.Element {
+  const t = useT();
+  const applied = filtersFromQuery(props.query);
+  const appliedKey = filtersToQuery(applied);
+  const [filters, setFilters] = useState<CallFilters>(applied);
+  // The staff list names agents where the role may read it; otherwise the agent is typed as a staff id.
+  const staff = useAsync(() => api.get<StaffRef[]>('/api/staff?limit=1000').catch(() => null), []);
+  const [draw, setDraw] = useState(0);
+  const list = useAsync(() => qualityApi.calls(callQuery(applied)), [appliedKey, draw]);
+  const [extra, setExtra] = useState<{ items: QualityCall[]; nextCursor: string | null; after: string } | null>(null);
+  const [moreError, setMoreError] = useState<ApiError | null>(null);
+  const items = [...(list.data?.items ?? []), ...(extra && extra.after === appliedKey ? extra.items : [])];
+  const nextCursor = extra && extra.after === appliedKey ? extra.nextCursor : (list.data?.nextCursor ?? null);
+  const set = (patch: Partial<CallFilters>): void => setFilters((f) => ({ ...f, ...patch }));
+  const apply = (next: CallFilters): void => {
+    setExtra(null);
+    const query = filtersToQuery(next);
+    // The same filters again: draw a new sample (or reload), as the hash does not change.
+    if (query === appliedKey) setDraw((n) => n + 1);
+    else navigate(`quality-evaluate${query ? `?${query}` : ''}`);
+  };
+  const more = async (): Promise<void> => {
+    if (!nextCursor) return;
+    try {
+      const page = await qualityApi.calls(`${callQuery(applied)}&cursor=${encodeURIComponent(nextCursor)}`);
+      setExtra((old) => ({ items: [...(old && old.after === appliedKey ? old.items : []), ...page.items], nextCursor: page.nextCursor, after: appliedKey }));
+    } catch (err) {
+      setMoreError(asApiError(err));
+    }
+  };
+  const sampled = /^[1-9]\d*$/.test(applied.sample);
+
+  return (
+    <div class="stack quality-picker">
+      <h1>{t('title')}</h1>
+      <form class="card filters" aria-label={t('filters')} onSubmit={(e) => { e.preventDefault(); apply(filters); }}>
+        <div class="filter-grid">
+          <label class="field">{t('from')}<input type="date" value={filters.from} onInput={(e) => set({ from: e.currentTarget.value })} /></label>
+          <label class="field">{t('to')}<input type="date" value={filters.to} onInput={(e) => set({ to: e.currentTarget.value })} /></label>
+          <label class="field">{t('queue')}<input value={filters.queue} onInput={(e) => set({ queue: e.currentTarget.value })} /></label>
+          {staff.data ? (
+            <label class="field">{t('agent')}
+              <select value={filters.agentId} onChange={(e) => set({ agentId: e.currentTarget.value })}>
+                <option value="">{t('anyAgent')}</option>
+                {staff.data.map((s) => <option key={s.id} value={String(s.id)}>{s.fullName}</option>)}
+              </select>
+            </label>
+          ) : (
+            <label class="field">{t('agentId')}<input inputMode="numeric" value={filters.agentId} onInput={(e) => set({ agentId: e.currentTarget.value })} /></label>
+          )}
+          <label class="field">{t('tag')}<input value={filters.tag} onInput={(e) => set({ tag: e.currentTarget.value })} /></label>
+          <label class="field">{t('minSeconds')}<input type="number" min={0} value={filters.minSeconds} onInput={(e) => set({ minSeconds: e.currentTarget.value })} /></label>
+          <label class="field">{t('maxSeconds')}<input type="number" min={0} value={filters.maxSeconds} onInput={(e) => set({ maxSeconds: e.currentTarget.value })} /></label>
+          <label class="field">{t('sample')}<input type="number" min={1} max={500} value={filters.sample} onInput={(e) => set({ sample: e.currentTarget.value })} /></label>
+          <label class="checkbox"><input type="checkbox" checked={filters.notEvaluated} onChange={(e) => set({ notEvaluated: e.currentTarget.checked })} /><span>{t('notEvaluated')}</span></label>
+        </div>
+        <div class="row">
+          <button type="submit" class="primary">{t('apply')}</button>
+          <button type="button" onClick={() => { const blank = filtersFromQuery(new URLSearchParams()); setFilters(blank); apply(blank); }}>{t('reset')}</button>
+        </div>
+      </form>
+      <ErrorBanner error={list.error ?? moreError} onDismiss={() => setMoreError(null)} />
+      <section class="card" aria-label={t('calls')}>
+        <div class="row"><h2 class="grow">{t('calls')}</h2>{list.data && <span class="muted" data-testid="call-count">{t('count', { n: items.length })}</span>}</div>
+        {sampled && <p class="muted">{t('sampleNote', { n: applied.sample })}</p>}
+        {list.loading && !list.data ? <p class="muted" role="status">{t('loading')}</p> : items.length === 0 ? <p class="muted">{t('none')}</p> : (
+          <table class="quality-calls">
+            <thead><tr><th>{t('started')}</th><th>{t('queue')}</th><th>{t('agent')}</th><th class="num">{t('talk')}</th><th>{t('disposition')}</th><th>{t('tags')}</th><th class="num">{t('evaluations')}</th><th /></tr></thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.callId} data-call={c.callId}>
+                  <td>{formatDateTime(c.startedAt)}</td>
+                  <td>{c.queue ?? '—'}</td>
+                  <td data-field="agent">{c.agentName ?? '—'}</td>
+                  <td class="num">{formatOffset(c.talkSeconds)}</td>
+                  <td>{c.disposition ?? '—'}</td>
+                  <td>{c.tags.map((tag) => <span key={tag} class="badge">{tag}</span>)}</td>
+                  <td class="num" data-field="evaluations">{c.evaluations}</td>
+                  <td><a href={`#/quality-evaluate/${encodeURIComponent(c.callId)}${appliedKey ? `?back=${encodeURIComponent(appliedKey)}` : ''}`}>{t('open')}</a></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {!sampled && nextCursor && <button type="button" onClick={() => void more()}>{t('more')}</button>}
+      </section>
+    </div>
+  );
+}
