@@ -1,0 +1,161 @@
+import dgram from 'node:dgram';
+import { decodeG711, encodeG711, g711TableFor } from '../../../src/media/g711';
+import { parseRtp } from '../../../src/media/rtp-packet';
+import { sleep } from './rtp-test-endpoint';
+
+/**
+ * Plain RTP endpoints on loopback for the monitoring tests: a party that
+ * talks a steady tone in PCMA (caller 440 Hz, agent 660 Hz, supervisor
+ * 880 Hz), and a receiver with one socket per m= section of a subscription
+ * offer, which decodes what reaches each.
+ */
+
+const SAMPLES_PER_PACKET = 160;
+const RATE = 8000;
+
+/** Decoded audio arriving on one socket, with the SSRCs it came from. */
+class ReceivedAudio {
+  readonly samples: number[] = [];
+  readonly ssrcs = new Set<number>();
+  packets = 0;
+
+  add(message: Buffer): void {
+    const rtp = parseRtp(message);
+    if (!rtp) return;
+    const table = g711TableFor(rtp.payloadType);
+    if (!table) return;
+    this.packets++;
+    this.ssrcs.add(rtp.ssrc);
+    for (const s of decodeG711(rtp.payload, table)) this.samples.push(s);
+  }
+
+  /** The last `ms` of audio received. */
+  last(ms: number): number[] {
+    return this.samples.slice(-Math.floor((ms * RATE) / 1000));
+  }
+
+  clear(): void {
+    this.samples.length = 0;
+    this.ssrcs.clear();
+    this.packets = 0;
+  }
+}
+
+async function openSocket(): Promise<dgram.Socket> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return socket;
+}
+
+function sdpHeader(sessionId: number): string[] {
+  return ['v=0', `o=- ${sessionId} 1 IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0'];
+}
+
+/** A party of the call: sends a tone to where rtpengine told it, hears what comes back. */
+export class TonePhone {
+  readonly heard = new ReceivedAudio();
+  private sequence = 1;
+  private timestamp = 0;
+  private phase = 0;
+  private talking: Promise<void> | null = null;
+  private quiet = false;
+
+  private constructor(private readonly socket: dgram.Socket, readonly ssrc: number) {
+    socket.on('message', (message) => this.heard.add(message));
+  }
+
+  static async open(ssrc: number): Promise<TonePhone> {
+    return new TonePhone(await openSocket(), ssrc);
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  /** PCMA only, so that every participant's media can be forwarded untranscoded. */
+  sdp(sessionId: number, direction: 'sendrecv' | 'sendonly' | 'recvonly' = 'sendrecv'): string {
+    return [...sdpHeader(sessionId), `m=audio ${this.port} RTP/AVP 8`, 'a=rtpmap:8 PCMA/8000', `a=${direction}`, ''].join('\r\n');
+  }
+
+  /** Starts sending `hz` (about -12 dBFS) every 20 ms to `toPort` until stop(). */
+  talk(toPort: number, hz: number): void {
+    this.quiet = false;
+    this.talking = (async () => {
+      while (!this.quiet) {
+        const pcm = new Int16Array(SAMPLES_PER_PACKET);
+        for (let i = 0; i < pcm.length; i++) {
+          pcm[i] = Math.round(8000 * Math.sin(this.phase));
+          this.phase += (2 * Math.PI * hz) / RATE;
+        }
+        const packet = Buffer.alloc(12 + SAMPLES_PER_PACKET);
+        packet[0] = 0x80;
+        packet[1] = 8;
+        packet.writeUInt16BE(this.sequence, 2);
+        packet.writeUInt32BE(this.timestamp, 4);
+        packet.writeUInt32BE(this.ssrc, 8);
+        Buffer.from(encodeG711(pcm, 'PCMA')).copy(packet, 12);
+        this.sequence = (this.sequence + 1) & 0xffff;
+        this.timestamp = (this.timestamp + SAMPLES_PER_PACKET) >>> 0;
+        this.socket.send(packet, toPort, '127.0.0.1');
+        await sleep(20);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.quiet = true;
+    await this.talking;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/** A supervisor's plain-RTP device: one socket per offered m= section, answered recvonly in PCMA. */
+export class ForkReceiver {
+  private constructor(private readonly sockets: dgram.Socket[], readonly streams: ReceivedAudio[]) {
+    sockets.forEach((socket, i) => socket.on('message', (message) => streams[i]?.add(message)));
+  }
+
+  static async open(count: number): Promise<ForkReceiver> {
+    const sockets = await Promise.all(Array.from({ length: count }, () => openSocket()));
+    return new ForkReceiver(sockets, sockets.map(() => new ReceivedAudio()));
+  }
+
+  /** An answer to `offer` with one recvonly PCMA section per offered one (throws when the counts differ). */
+  answer(offer: string, sessionId: number): string {
+    const offered = offer.split(/\r?\n/).filter((line) => line.startsWith('m=audio ')).length;
+    if (offered !== this.sockets.length) throw new Error(`the offer has ${offered} audio sections, the receiver ${this.sockets.length} sockets:\n${offer}`);
+    const sections = this.sockets.flatMap((socket) => [`m=audio ${socket.address().port} RTP/AVP 8`, 'a=rtpmap:8 PCMA/8000', 'a=recvonly']);
+    return [...sdpHeader(sessionId), ...sections, ''].join('\r\n');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+  }
+}
+
+/**
+ * The power of `samples` at `hz` (Goertzel), relative to the signal's total
+ * power: near 1 for a pure tone at `hz`, near 0 for a
+ * tone elsewhere or for silence.
+ */
+export function bandShare(samples: readonly number[], hz: number): number {
+  if (samples.length === 0) return 0;
+  const k = Math.round((samples.length * hz) / RATE);
+  const w = (2 * Math.PI * k) / samples.length;
+  const coeff = 2 * Math.cos(w);
+  let s1 = 0;
+  let s2 = 0;
+  let total = 0;
+  for (const x of samples) {
+    const s0 = x + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    total += x * x;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return total === 0 ? 0 : (2 * power) / (samples.length * total);
+}
