@@ -23,6 +23,7 @@ export interface AdminPage {
 
 import { SUPERVISOR_PAGES } from './supervisor/supervisor-pages';
 import { CONFIG_PAGES } from './config/config-pages';
+import { QUALITY_PAGES } from './quality/quality-pages';
 
 /** Supervisor screens first: they are what a supervisor opens all day; admins see both. */
-export const ADMIN_PAGES: AdminPage[] = [...SUPERVISOR_PAGES, ...CONFIG_PAGES];
+export const ADMIN_PAGES: AdminPage[] = [...SUPERVISOR_PAGES, ...QUALITY_PAGES, ...CONFIG_PAGES];
