@@ -10,13 +10,13 @@ import { dayStart, reportCriteria, trendSeries } from './quality-view';
 
 const useT = translator({
   en: {
-    title: 'Quality reports', filters: 'Report filters', from: 'From', to: 'To', form: 'Form', anyForm: 'all forms', bucket: 'Per', week: 'week', day: 'day',
+    title: 'Quality results', filters: 'Report filters', from: 'From', to: 'To', form: 'Form', anyForm: 'all forms', bucket: 'Per', week: 'week', day: 'day',
     show: 'Show', trend: 'Average score per agent', table: 'Per agent and period', agent: 'Agent', period: 'Period from', evaluations: 'Evaluations',
     average: 'Average %', passRate: 'Pass rate', none: 'No evaluations in this period.', loading: 'Loading…', percent: '% of the maximum',
     summary: 'Average weighted total per agent and {bucket}, {n} agent(s).',
   },
   ru: {
-    title: 'Отчёты по качеству', filters: 'Фильтры отчёта', from: 'С', to: 'По', form: 'Форма', anyForm: 'все формы', bucket: 'По', week: 'неделям', day: 'дням',
+    title: 'Итоги оценок', filters: 'Фильтры отчёта', from: 'С', to: 'По', form: 'Форма', anyForm: 'все формы', bucket: 'По', week: 'неделям', day: 'дням',
     show: 'Показать', trend: 'Средняя оценка по операторам', table: 'По операторам и периодам', agent: 'Оператор', period: 'Период с', evaluations: 'Оценок',
     average: 'Средний %', passRate: 'Доля зачётов', none: 'За этот период оценок нет.', loading: 'Загрузка…', percent: '% от максимума',
     summary: 'Средний взвешенный итог по операторам и {bucket}, операторов: {n}.',
