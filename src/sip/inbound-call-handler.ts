@@ -7,6 +7,7 @@ import { sentOverWebSocket } from './sent-over-websocket';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { refuse } from './sip-status';
 import { REASON_WORDS } from './overload/admission';
+import type { MonitoredCall, MonitoredCalls } from './monitoring/monitored-call';
 import { drainCalls, endCallsWithLostMedia, reconcileCallDialogs, type DrainOptions } from './call-session/live-calls';
 
 /**
@@ -23,7 +24,7 @@ function refuseNewCall(res: SrfResponse, code: 'SHUTTING_DOWN' | 'OVERLOADED', w
  * (403, design §3 step 1), runs one InboundCall per accepted INVITE, and hands
  * each ACD reservation to the call it is for.
  */
-export class InboundCallHandler {
+export class InboundCallHandler implements MonitoredCalls {
   private readonly calls = new Map<string, InboundCall>();
   private readonly running = new Set<Promise<void>>();
   private stopReservations: (() => void) | null = null;
@@ -118,6 +119,11 @@ export class InboundCallHandler {
   live(callId: string): { connectedStaffId: number | null; consult: ConsultView | null } | null {
     const call = this.calls.get(callId);
     return call ? { connectedStaffId: call.connectedStaffId, consult: call.consultView } : null;
+  }
+
+  /** A live call of this process a supervisor may listen to (issue 18); null when it is not live here or nobody is talking with the caller. */
+  monitored(callId: string): MonitoredCall | null {
+    return this.calls.get(callId)?.monitored ?? null;
   }
 
   /** Starts a warm transfer of a live call of this process (see InboundCall.startConsult). */

@@ -11,6 +11,8 @@ import { routeCall, runIvr } from './call-session/ivr-and-routing';
 import { handleOverflow, isOwnOverflow, waitInQueue } from './call-session/queue-wait';
 import { handleLostEntry, isOwnLoss } from './call-session/acd-entry-loss';
 import { agentLeftConsult, cancelConsult, completeConsult, startConsult } from './call-session/warm-transfer';
+import type { MonitoredCall } from './monitoring/monitored-call';
+import { Signal } from './call-session/signal';
 import { refuse, sipFailureFor } from './sip-status';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import type { BlindTransferTarget } from './transfer-target';
@@ -36,6 +38,8 @@ export class InboundCall {
   private readonly ctx: InboundContext;
   /** Asks each leg OPTIONS in its dialog; a leg whose phone lost the call (a BYE gone missing) ends it. */
   private readonly keepalive: DialogKeepalive;
+  /** Resolved when run() has finished the call: a supervisor listening in (issue 18) is let go then. */
+  private readonly finished = new Signal();
 
   constructor(services: CallServices, req: SrfRequest, res: SrfResponse, options: InboundCallOptions = {}) {
     this.ctx = new InboundContext(services, req, res, options.draftTest ?? null);
@@ -61,7 +65,11 @@ export class InboundCall {
     } finally {
       clearTimeout(longest);
       // Ended from outside: the phases saw the caller's leg go, the record says why.
-      await this.release(this.ctx.endedFromOutside ?? end);
+      try {
+        await this.release(this.ctx.endedFromOutside ?? end);
+      } finally {
+        this.finished.resolve();
+      }
     }
   }
 
@@ -118,6 +126,19 @@ export class InboundCall {
   /** The call's rtpengine call-id once its media is anchored (the caller's SIP Call-ID), else null. */
   get mediaCallId(): string | null {
     return this.ctx.media?.callId ?? null;
+  }
+
+  /** Where a supervisor's listen-in forks the call from (issue 18); null unless caller and agent are talking. */
+  get monitored(): MonitoredCall | null {
+    const ctx = this.ctx;
+    const media = ctx.media;
+    const agent = ctx.connectedAgent;
+    const agentLeg = media?.agentLeg;
+    if (!media || media.state !== 'bridged' || !agent || !agentLeg || ctx.ending || this.finished.fired) return null;
+    return {
+      mediaCallId: media.callId, engine: media.engine, callerTag: media.caller.tag, agentTag: agentLeg.tag,
+      agentStaffId: agent.staffId, callerNumber: ctx.callerNumber, ended: this.finished.promise,
+    };
   }
 
   /** The id of the caller's current ACD entry; reservations for any other id of this call are stale. */

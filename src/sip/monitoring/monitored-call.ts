@@ -1,0 +1,26 @@
+/**
+ * What monitoring needs of a live call (issue 18): where its media is and
+ * which rtpengine tags carry each party, so that their audio can be forked
+ * without touching the call's own legs.
+ */
+export interface MonitoredCall {
+  /** The call's rtpengine call-id. */
+  mediaCallId: string;
+  /** The rtpengine the call is on (its ng address), or null when the process has a single unnamed one. */
+  engine: string | null;
+  /** The rtpengine tag of the caller's leg: what the caller says arrives on it. */
+  callerTag: string;
+  /** The rtpengine tag of the connected agent's leg: what the agent says arrives on it. */
+  agentTag: string;
+  agentStaffId: number;
+  /** The caller's number as it reached us (E.164 when known). */
+  callerNumber: string;
+  /** Settles when the call ends, however it ends. */
+  ended: Promise<void>;
+}
+
+/** The live calls of this process that can be monitored. */
+export interface MonitoredCalls {
+  /** The call if it is live here with caller and agent talking; null otherwise (ringing, in the IVR, ended, on another node). */
+  monitored(callId: string): MonitoredCall | null;
+}
