@@ -29,9 +29,9 @@ interface Row {
 export interface VersionedConfigSpec {
   /** The audit log's entity name, e.g. "routing config". */
   entity: string;
-  table: 'ivr_flow_versions' | 'routing_config_versions';
-  /** The column that separates independent documents (IVR flows by name); none for the single routing config. */
-  scopeColumn: 'flow_name' | null;
+  table: 'ivr_flow_versions' | 'routing_config_versions' | 'quality_form_versions';
+  /** The column that separates independent documents (IVR flows by name, quality forms by code); none for the single routing config. */
+  scopeColumn: 'flow_name' | 'form_code' | null;
 }
 
 const toVersion = <T>(r: Row): ConfigVersion<T> => ({
