@@ -28,7 +28,7 @@ export interface QualityReportRow {
   readonly averagePercent: number;
   /** Share of evaluations that passed, 0..1 (like the call reports' ratios). */
   readonly passRate: number;
-  readonly criteria: readonly CriterionAverage[];
+  readonly criteria: CriterionAverage[];
 }
 
 const DAY_MS = 86_400_000;
