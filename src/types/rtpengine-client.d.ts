@@ -25,6 +25,7 @@ declare module 'rtpengine-client' {
     subscribeAnswer(port: number, host: string, params: NgParams): Promise<NgReply>;
     unsubscribe(port: number, host: string, params: NgParams): Promise<NgReply>;
     close(): void;
-    socket: { close(): void };
+    /** The UDP socket it sends from and reads replies on (bound in the constructor). */
+    socket: import('node:dgram').Socket;
   }
 }
