@@ -12,6 +12,7 @@ import { Client as NgClient, type NgParams, type NgReply } from 'rtpengine-clien
 import type { Logger } from '../src/logger';
 import { flagsToward, sdpToward } from '../src/media/media-leg';
 import { startRtpengine } from '../src/media/rtpengine-process';
+import { widenNgReceiveBuffer } from '../src/media/rtpengine-ng-client';
 import { PromptVariants } from '../src/media/prompt-variants';
 import { audioCodec, placeholderAnswer } from '../src/media/sdp-text';
 import { freeTcpPort } from '../src/platform/managed-process';
@@ -54,6 +55,8 @@ export async function mediaBaselinePhase(options: MediaBaselineOptions): Promise
   // Switchboard's ng client: rtpengine-client with a 2 s timeout.
   const ng = new NgClient({ timeout: 2000 });
   ng.on('error', () => undefined);
+  // As Switchboard's client does: replies must not be dropped while this process is busy.
+  widenNgReceiveBuffer(ng.socket);
   const failures = new Map<string, number>();
   const fail = (what: string): void => {
     failures.set(what, (failures.get(what) ?? 0) + 1);

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:dgram';
 import { Client, type NgParams, type NgReply } from 'rtpengine-client';
 import { AppError } from '../errors/app-error';
 
@@ -9,6 +10,33 @@ export type NgCommand = 'offer' | 'answer' | 'delete' | 'query' | 'list' | 'star
 /** What a media session needs of the ng client: one command, resolved only on `result: ok`. */
 export interface NgCommandSender {
   command(name: NgCommand, params: NgParams): Promise<NgReply>;
+}
+
+/**
+ * The ng socket's receive buffer (issue 16). With the kernel's default (208 KB)
+ * the replies of a few hundred commands — offer and answer carry SDP — fill it
+ * while the event loop is busy for some tens of ms, and the kernel drops the
+ * rest: bench:sip at 350 calls/s lost 179 replies at this socket, each an ng
+ * timeout 2 s later with rtpengine at 22 % CPU. 4 MB holds a few thousand; the
+ * kernel caps it at net.core.rmem_max.
+ */
+export const NG_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Gives a bound or binding UDP socket NG_RECEIVE_BUFFER_BYTES to receive into (as much as net.core.rmem_max allows). */
+export function widenNgReceiveBuffer(socket: Socket): void {
+  const widen = (): void => {
+    try {
+      socket.setRecvBufferSize(NG_RECEIVE_BUFFER_BYTES);
+    } catch {
+      // closed before it was bound: nothing to receive into
+    }
+  };
+  try {
+    socket.address();
+    widen();
+  } catch {
+    socket.once('listening', widen);
+  }
 }
 
 export interface NgClientOptions {
@@ -29,6 +57,7 @@ export class RtpengineNgClient implements NgCommandSender {
     this.client = new Client({ timeout: options.timeoutMs ?? 2000 });
     // Late or uncorrelated replies are reported as 'error' events; they must not crash the process.
     this.client.on('error', () => undefined);
+    widenNgReceiveBuffer(this.client.socket);
   }
 
   async command(name: NgCommand, params: NgParams): Promise<NgReply> {
