@@ -7,7 +7,7 @@ import { formatDateTime, formatDuration, translator } from '../../shared/i18n';
 import type { ApiError } from '../../shared/api-client';
 import { RecordingPlayer } from '../supervisor/call-log/recording-player';
 import { qualityApi, type Evaluation, type EvaluationInput, type QualityForm } from './quality-api';
-import { formatOffset, previewScore } from './quality-view';
+import { previewScore } from './quality-view';
 
 const useT = translator({
   en: {
@@ -213,11 +213,11 @@ export function EvaluationWorkspace(props: { callId: string; evaluationId: strin
                   <ul class="plain quality-comments">
                     {[...comments].sort((a, b) => a.atSeconds - b.atSeconds).map((cm) => (
                       <li key={cm.key}>
-                        <button type="button" class="link" aria-label={t('jump', { at: formatOffset(cm.atSeconds) })}
-                          onClick={() => setSeekTo({ seconds: cm.atSeconds, key: Date.now() })}>{formatOffset(cm.atSeconds)}</button>{' '}
+                        <button type="button" class="link" aria-label={t('jump', { at: formatDuration(cm.atSeconds * 1000) })}
+                          onClick={() => setSeekTo({ seconds: cm.atSeconds, key: Date.now() })}>{formatDuration(cm.atSeconds * 1000)}</button>{' '}
                         <span class="comment-text">{cm.text}</span>
                         {cm.authorName && <span class="muted small"> — {t('by', { name: cm.authorName })}</span>}
-                        <button type="button" class="link" aria-label={t('removeComment', { at: formatOffset(cm.atSeconds) })}
+                        <button type="button" class="link" aria-label={t('removeComment', { at: formatDuration(cm.atSeconds * 1000) })}
                           onClick={() => setComments((list) => list.filter((x) => x.key !== cm.key))}>✕</button>
                       </li>
                     ))}
@@ -230,7 +230,7 @@ export function EvaluationWorkspace(props: { callId: string; evaluationId: strin
                   setCommentText('');
                 }}>
                   <input class="grow" aria-label={t('commentText')} placeholder={t('commentText')} value={commentText} onInput={(e) => setCommentText(e.currentTarget.value)} />
-                  <button type="submit" disabled={!commentText.trim()}>{t('commentHere', { at: formatOffset(here) })}</button>
+                  <button type="submit" disabled={!commentText.trim()}>{t('commentHere', { at: formatDuration(here * 1000) })}</button>
                 </form>
               </section>
               <section class="card" aria-label={t('summary')}>

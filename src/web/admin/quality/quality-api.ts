@@ -123,6 +123,4 @@ export const qualityApi = {
     if (!r || r.purgedAt) return null;
     return { recordingId: r.id, sampleRate: r.sampleRate, channels: r.channels, durationMs: r.durationMs };
   },
-  myEvaluations: () => api.get<{ items: Evaluation[] }>('/api/my/evaluations'),
-  acknowledge: (id: string) => api.post<Evaluation>(`/api/my/evaluations/${enc(id)}/acknowledge`),
 };

@@ -3,12 +3,12 @@ import { api } from '../../shared/api-client';
 import { ErrorBanner } from '../../shared/components';
 import { asApiError, useAsync } from '../../shared/hooks';
 import { navigate } from '../../shared/hash-route';
-import { formatDateTime, translator } from '../../shared/i18n';
+import { formatDateTime, formatDuration, translator } from '../../shared/i18n';
 import type { ApiError } from '../../shared/api-client';
 import type { AdminPageProps } from '../pages';
 import { EvaluationWorkspace } from './evaluation-workspace';
 import { qualityApi, type QualityCall } from './quality-api';
-import { callQuery, filtersFromQuery, filtersToQuery, formatOffset, type CallFilters } from './quality-view';
+import { callQuery, filtersFromQuery, filtersToQuery, type CallFilters } from './quality-view';
 
 const useT = translator({
   en: {
@@ -112,7 +112,7 @@ function CallPicker(props: { query: URLSearchParams }): preact.JSX.Element {
                   <td>{formatDateTime(c.startedAt)}</td>
                   <td>{c.queue ?? '—'}</td>
                   <td data-field="agent">{c.agentName ?? '—'}</td>
-                  <td class="num">{formatOffset(c.talkSeconds)}</td>
+                  <td class="num">{formatDuration(c.talkSeconds * 1000)}</td>
                   <td>{c.disposition ?? '—'}</td>
                   <td>{c.tags.map((tag) => <span key={tag} class="badge">{tag}</span>)}</td>
                   <td class="num" data-field="evaluations">{c.evaluations}</td>

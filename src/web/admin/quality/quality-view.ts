@@ -44,15 +44,6 @@ export function weightShares(form: QualityForm): number[] {
   return form.criteria.map((c) => (total > 0 && c.weight > 0 ? Math.round((c.weight / total) * 1000) / 10 : 0));
 }
 
-/** 0:07, 2:05, 1:02:03 — a time in the call, from seconds. */
-export function formatOffset(seconds: number): string {
-  const total = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : String(m)}:${String(s).padStart(2, '0')}`;
-}
-
 /** The picker's filters as the screen holds them (strings straight from the inputs). */
 export interface CallFilters {
   /** yyyy-mm-dd, the first day included */
