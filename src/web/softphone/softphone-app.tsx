@@ -19,6 +19,7 @@ import { usePhone } from './use-phone';
 import { WorkPanel, type DialTarget } from './work-panel';
 import { WrapUpForm, type WrapUpCall } from './wrap-up-form';
 import { SeedWorkflowsPanel } from './seed-workflows-panel';
+import { MyEvaluationsPanel } from './my-evaluations';
 
 /** The operator's softphone screen: loads its configuration, then the workspace. */
 export function SoftphoneApp(props: { user: SessionUser; onSignedOut: () => void }): preact.JSX.Element {
@@ -571,6 +572,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
         <div class="sp-col sp-right">
           <WorkPanel version={version} canCall={canCall} dispositions={dispositions.data ?? []} onCall={dial} onOpenClient={(id) => setFocusClient(id)} />
           <SeedWorkflowsPanel role={config.staff.role} live={notice} />
+          <MyEvaluationsPanel />
         </div>
       </main>
       {toast && <div class="toast" role="status">{toast}</div>}
