@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { ANY_USER } from '../../auth/roles';
+import { ANY_USER, QUALITY_REVIEWERS, type UserRole } from '../../auth/roles';
 import { CALL_DIRECTIONS } from '../../calls/call-record';
 import { CALL_OUTCOMES } from '../../calls/call-outcome';
 import type { Db } from '../../db/pool';
@@ -18,6 +18,9 @@ export interface CallLogRoutesOptions {
   /** Numbers typed without a country code are read in this country (phone.defaultCountry). */
   defaultCountry: string;
 }
+
+/** Who reads the call log and a call's record: the call workers, and quality reviewers, who pick calls to evaluate from it (issue 18). */
+export const CALL_LOG_READERS: readonly UserRole[] = [...new Set([...ANY_USER, ...QUALITY_REVIEWERS])];
 
 /** A number search needs this many digits: fewer would match a large part of the log. */
 export const MIN_NUMBER_SEARCH_DIGITS = 3;
@@ -39,13 +42,13 @@ const CallLogQuery = Type.Object({
 
 /**
  * The call log: finished calls newest first, filtered, a page at a time
- * (keyset pagination: pass nextCursor back as cursor). Supervisors and admins
- * see every call; an operator only the calls they were connected to.
+ * (keyset pagination: pass nextCursor back as cursor). Supervisors, admins and
+ * quality reviewers see every call; an operator only the calls they were connected to.
  */
 export function registerCallLogRoutes(fastify: FastifyInstance, options: CallLogRoutesOptions): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/call-log', {
-    config: { access: ANY_USER },
+    config: { access: CALL_LOG_READERS },
     schema: {
       tags: ['calls'], summary: 'Finished calls, newest first, with filters and keyset pagination',
       querystring: CallLogQuery, response: { 200: CallLogPage, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },

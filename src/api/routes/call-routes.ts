@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ANY_USER, MANAGERS } from '../../auth/roles';
+import { ANY_USER, QUALITY_REVIEWERS } from '../../auth/roles';
 import type { LiveCalls } from '../api-context';
 import type { Db } from '../../db/pool';
 import { findCall, findRecording } from '../../db/repositories/call-records-repository';
@@ -10,6 +10,7 @@ import { AppError } from '../../errors/app-error';
 import { sendFileWithRange } from '../file-response';
 import { BlindTransferDone, ConsultEnded, ConsultUnderWay, StoredCallView, TransferBody } from '../schemas/call-schemas';
 import { ErrorBody, FileBody } from '../schemas/common-schemas';
+import { CALL_LOG_READERS } from './call-log-routes';
 
 const CallParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -17,13 +18,13 @@ const CallParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export function registerCallRoutes(fastify: FastifyInstance, db: Db): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/calls/:id', {
-    config: { access: ANY_USER },
+    config: { access: CALL_LOG_READERS },
     schema: { tags: ['calls'], summary: 'One call: every stage, the IVR path, the routing reason, the timeline, the recording', params: CallParams, response: { 200: StoredCallView, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
     handler: async (request) => {
       const { id } = request.params;
       const call = await findCall(db, id);
       if (!call) throw new AppError('NOT_FOUND', `call ${id} does not exist`);
-      // An operator sees the calls they took part in; supervisors and admins see all.
+      // An operator sees the calls they took part in; supervisors, admins and quality reviewers see all.
       const user = request.user;
       if (user?.role === 'operator' && !(user.staffId !== null && call.agentIds.includes(user.staffId))) {
         throw new AppError('FORBIDDEN', 'an operator may open only the calls they took part in');
@@ -37,8 +38,9 @@ export function registerCallRoutes(fastify: FastifyInstance, db: Db): void {
     },
   });
 
+  // The call log's two-channel player; quality reviewers listen to the calls they evaluate (issue 18).
   app.get('/api/recordings/:id/audio', {
-    config: { access: MANAGERS, urlTicket: 'download' },
+    config: { access: QUALITY_REVIEWERS, urlTicket: 'download' },
     schema: { tags: ['calls'], summary: 'The recording as a stereo WAV (caller left, agent right); Range supported', params: CallParams,
       response: { 200: FileBody('the whole recording (audio/wav)'), 206: FileBody('the range asked for'), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 410: ErrorBody },
     },
