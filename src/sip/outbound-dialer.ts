@@ -6,6 +6,7 @@ import type { Queryable } from '../db/pool';
 import { normalisePhone, tryNormalisePhone } from '../directory/phone-number';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
+import { decideClientCall, type ClientCallCaller } from '../routing/client-call-rules';
 import { decideOutboundCall, type OutboundDecision, type OutboundPolicy, type OutboundPurpose } from '../routing/outbound-policy';
 import type { OutboundCallSlots } from './outbound-call-slots';
 import { callbackClientIdOf, callbackHooks, callbackTryOf, enqueueCallbackEntry, placeCallbackEntry, scheduledFor, type CallbackRetryDeps } from './callback-dialer';
@@ -43,6 +44,8 @@ export interface OutboundDialerOptions {
   now?: () => number;
 }
 
+const NO_OVERRIDE: ClientCallCaller = { overrideDoNotCall: false, mayOverrideDoNotCall: false };
+
 /** A call the policy let through: its slot in the per-user count, given back when the call ends. */
 interface Admitted {
   staffId: number;
@@ -57,6 +60,10 @@ export interface ClickToCallRequest {
   clientId?: number;
   /** A campaign call assigned to `staffId` (its client's number is dialled, as a campaign call). */
   campaignCallId?: number;
+  /** Call a number on the do-not-call list this once (routing/client-call-rules.ts). */
+  overrideDoNotCall?: boolean;
+  /** The user asking may override the list (a supervisor or an admin). */
+  mayOverrideDoNotCall?: boolean;
 }
 
 /**
@@ -129,7 +136,7 @@ export class OutboundDialer {
    * @throws AppError FORBIDDEN (may not dial out), NOT_FOUND (no such client or campaign call), BAD_PHONE_NUMBER,
    *   DESTINATION_NOT_ALLOWED, CALL_LIMIT_REACHED (the outbound policy), NO_DEVICE (nothing registered), NO_TRUNK.
    */
-  async clickToCall(request: ClickToCallRequest): Promise<{ callId: string }> {
+  async clickToCall(request: ClickToCallRequest): Promise<{ callId: string; notice?: string }> {
     const dialer = await findDialer(this.options.db, request.staffId);
     this.requireActive(dialer, request.staffId);
     let client: { id: number; type: string } | null = null;
@@ -156,7 +163,8 @@ export class OutboundDialer {
       if (lookup.kind === 'known') client = { id: lookup.client.id, type: lookup.client.type };
     }
     const decision = await this.judge(purpose, destination ?? number.trim(), dialer);
-    if (purpose === 'campaign' && destination !== null) await this.requireCallable(client?.id ?? null, destination, dialer.staffId);
+    const overrides = { overrideDoNotCall: request.overrideDoNotCall === true, mayOverrideDoNotCall: request.mayOverrideDoNotCall === true };
+    const notice = destination !== null ? await this.requireCallable(purpose, client?.id ?? null, destination, dialer.staffId, overrides) : null;
     const far = await this.trunkTo(decision.destination, decision.emergency ? 'emergency' : purpose);
     const username = dialer.sipUsername;
     const contacts = username ? await this.options.services.contactsOf(dialer.staffId) : [];
@@ -167,7 +175,7 @@ export class OutboundDialer {
       // Refused (409) while a queue call rings them: they should take that one first.
       await call.takeStaffOutOfPool('refuse');
       this.track(call, call.runFromStaffPhone(contacts), admitted);
-      return { callId: call.id };
+      return notice !== null ? { callId: call.id, notice } : { callId: call.id };
     } catch (err) {
       await this.options.slots.release(admitted.staffId, admitted.slotId);
       throw err;
@@ -199,6 +207,8 @@ export class OutboundDialer {
       if (!decision.emergency) {
         const lookup = await this.options.services.lookup.lookup(target.e164);
         if (lookup.kind === 'known') client = { id: lookup.client.id, type: lookup.client.type };
+        // A desk phone has no way to ask for an override: the do-not-call list holds; the window only goes to the log.
+        await this.requireCallable('device', client?.id ?? null, target.e164, caller.staffId, NO_OVERRIDE);
       }
       admitted = await this.takeSlot(caller.staffId, decision);
     } else {
@@ -353,17 +363,24 @@ export class OutboundDialer {
   }
 
   /**
-   * A campaign call only to a number off the do-not-call list, inside the
-   * calling window in the client's time zone (issue 17): refused with the
-   * reason code and, for the window, when it opens.
+   * A call a person or a campaign places to an outside number meets the
+   * do-not-call list and the client's calling window as
+   * routing/client-call-rules.ts decides for its purpose: refused with the
+   * reason code (and, for the window, when it opens), or let through with
+   * what the person is to be told (null: nothing).
    */
-  private async requireCallable(clientId: number | null, e164: string, staffId: number): Promise<void> {
+  private async requireCallable(purpose: OutboundPurpose, clientId: number | null, e164: string, staffId: number, caller: ClientCallCaller): Promise<string | null> {
     const permission = await mayCallClient(this.options.db, this.rules, clientId, e164, this.retryDeps.now());
-    if (permission.allowed) return;
-    this.log.warn({ staffId, clientId, destination: e164, reason: permission.refused, nextAllowedAt: permission.nextAllowedAt }, `campaign call refused: ${permission.message}`);
-    throw new AppError('DESTINATION_NOT_ALLOWED', permission.message, [
-      { path: 'reason', message: permission.refused },
-      ...(permission.nextAllowedAt !== null ? [{ path: 'nextAllowedAt', message: new Date(permission.nextAllowedAt).toISOString() }] : []),
+    const decision = decideClientCall(permission, purpose, caller);
+    const logged = { staffId, purpose, clientId, destination: e164 };
+    if (decision.allowed) {
+      if (decision.notice !== null) this.log.warn(logged, `${purpose} call placed: ${decision.notice}`);
+      return decision.notice;
+    }
+    this.log.warn({ ...logged, reason: decision.refused, nextAllowedAt: decision.nextAllowedAt }, `${purpose} call refused: ${decision.message}`);
+    throw new AppError('DESTINATION_NOT_ALLOWED', decision.message, [
+      { path: 'reason', message: decision.refused },
+      ...(decision.nextAllowedAt !== null ? [{ path: 'nextAllowedAt', message: new Date(decision.nextAllowedAt).toISOString() }] : []),
     ]);
   }
 

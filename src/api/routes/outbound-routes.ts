@@ -12,6 +12,7 @@ const OutboundBody = Type.Object({
   clientId: Type.Optional(Type.Integer({ minimum: 1, description: "the client to call (its first number unless `number` is given)" })),
   staffId: Type.Optional(Type.Integer({ minimum: 1, description: 'supervisors and admins: place the call for this staff member (default: your own)' })),
   campaignCallId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'a campaign call assigned to the caller (GET /api/me/assignments): its client is dialled as a campaign call' })),
+  overrideDoNotCall: Type.Optional(Type.Boolean({ description: 'supervisors and admins: call a number on the do-not-call list this once (logged, said back in `notice`)' })),
 }, { additionalProperties: false });
 
 /**
@@ -30,7 +31,7 @@ export function registerOutboundRoutes(fastify: FastifyInstance, outbound: Outbo
     config: { access: ANY_USER },
     schema: {
       tags: ['calls'], summary: 'Click-to-call: ring my phone, then the number, client or campaign call',
-      description: 'The outbound destination policy applies: 403 DESTINATION_NOT_ALLOWED (denied prefix, international, premium rate; the reason code in error.details), 403 FORBIDDEN without the dial-out right, 429 CALL_LIMIT_REACHED when the person already has as many outbound calls as one may have at once.',
+      description: 'The outbound destination policy applies: 403 DESTINATION_NOT_ALLOWED (denied prefix, international, premium rate; the reason code in error.details), 403 FORBIDDEN without the dial-out right, 429 CALL_LIMIT_REACHED when the person already has as many outbound calls as one may have at once. A number on the do-not-call list gets 403 DESTINATION_NOT_ALLOWED (reason do_not_call) unless a supervisor or admin sets overrideDoNotCall; outside the client\'s calling window a person\'s own call is placed with a `notice` saying so, a campaign call is refused (reason outside_calling_window).',
       body: OutboundBody,
       response: { 202: OutboundCallPlaced, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
     },
@@ -47,6 +48,7 @@ export function registerOutboundRoutes(fastify: FastifyInstance, outbound: Outbo
       const placed = await outbound.clickToCall({
         staffId, ...(body.number !== undefined ? { number: body.number } : {}), ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
         ...(body.campaignCallId !== undefined ? { campaignCallId: body.campaignCallId } : {}),
+        overrideDoNotCall: body.overrideDoNotCall === true, mayOverrideDoNotCall: user.role === 'admin' || user.role === 'supervisor',
       });
       return reply.code(202).send(placed);
     },

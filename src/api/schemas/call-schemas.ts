@@ -123,5 +123,8 @@ export const ConsultEnded = Type.Object({ callId: Type.String(), consult: Type.O
 export type ConsultEnded = Static<typeof ConsultEnded>;
 
 /** `POST /api/calls/outbound` (202): the call placed; the staff member's phone rings first. */
-export const OutboundCallPlaced = Type.Object({ callId: Type.String({ format: 'uuid' }) });
+export const OutboundCallPlaced = Type.Object({
+  callId: Type.String({ format: 'uuid' }),
+  notice: Type.Optional(Type.String({ description: 'what the person should know about the call placed (the do-not-call list overridden, outside the client\'s calling window)' })),
+});
 export type OutboundCallPlaced = Static<typeof OutboundCallPlaced>;

@@ -186,4 +186,53 @@ describe('callback retries, do-not-call list and calling window (issue 17)', () 
       expect(world.srf.invites).toHaveLength(before + 1);
     });
   });
+
+  // A person's own call (click-to-call) meets the do-not-call list like the company's calls do; the calling window only warns them.
+  describe('click-to-call (a person\'s own call)', () => {
+    const dial = (token: string, body: Record<string, unknown>) => h.call('POST', '/api/calls/outbound', { token, body });
+    const placedAndEnded = async (before: number): Promise<void> => {
+      (await world.srf.nextInvite(before)).refuse(480);
+      await eventually(() => dialer.liveCalls, (n) => n === 0, 5_000, 20);
+    };
+
+    it('to a number on the do-not-call list: 403 naming the entry, nothing rings; an operator may not override it', async () => {
+      await addDoNotCall(h.db, [{ e164: '+74951777201', reason: 'asked by letter 2026-11-30' }], null);
+      const before = world.srf.invites.length;
+      const refused = await dial(tokens.anna!, { number: '+74951777201' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.details).toEqual([{ path: 'reason', message: 'do_not_call' }]);
+      expect(refused.body.error.message).toMatch(/\+74951777201 is on the do-not-call list \(asked by letter 2026-11-30\)/);
+      const overridden = await dial(tokens.anna!, { number: '+74951777201', overrideDoNotCall: true });
+      expect(overridden.status).toBe(403);
+      expect(overridden.body.error.details).toEqual([{ path: 'reason', message: 'override_not_allowed' }]);
+      expect(world.srf.invites).toHaveLength(before);
+    });
+
+    it('a supervisor who overrides the list for one call places it and is told so', async () => {
+      await addDoNotCall(h.db, [{ e164: '+74951777202', reason: 'complaint' }], null);
+      const supervisor = (await h.call<{ token: string }>('POST', '/api/auth/login', { body: { username: 'supervisor', password: 'demo-pass-1' } })).body.token;
+      const before = world.srf.invites.length;
+      expect((await dial(supervisor, { number: '+74951777202', staffId: ids.anna })).status).toBe(403);
+      const placed = await dial(supervisor, { number: '+74951777202', staffId: ids.anna, overrideDoNotCall: true });
+      expect(placed.status).toBe(202);
+      expect(placed.body.notice).toMatch(/do-not-call list \(complaint\).*overrode/);
+      await placedAndEnded(before);
+    });
+
+    it('outside the client\'s calling window the call is placed, and the person is told the client\'s hours', async () => {
+      const client = (await h.db.query<{ id: number }>("SELECT id FROM clients WHERE name = 'Ugolok grocery'")).rows[0]!.id;
+      await setClientTimeZone(h.db, client, 'Europe/Moscow');
+      now = Date.UTC(2026, 11, 7, 3, 0); // 06:00 in Moscow
+      const before = world.srf.invites.length;
+      const placed = await dial(tokens.anna!, { clientId: client });
+      expect(placed.status).toBe(202);
+      expect(placed.body.notice).toBe("the client's local time is outside the calling window 09:00–21:00 in Europe/Moscow; next allowed at 2026-12-07T06:00:00.000Z");
+      await placedAndEnded(before);
+      now = Date.UTC(2026, 11, 7, 9, 0);
+      const inside = await dial(tokens.anna!, { clientId: client });
+      expect(inside.status).toBe(202);
+      expect(inside.body.notice).toBeUndefined();
+      await placedAndEnded(before + 1);
+    });
+  });
 });
