@@ -33,6 +33,7 @@ import { registerCallLogRoutes } from './routes/call-log-routes';
 import { registerVoicemailRoutes } from './routes/voicemail-routes';
 import { registerAbandonedCallsRoutes } from './routes/abandoned-calls-routes';
 import { registerOutboundRulesRoutes } from './routes/outbound-rules-routes';
+import { callMonitoringService, registerCallMonitoringRoutes } from './routes/call-monitoring-routes';
 import { registerQualityRoutes } from './routes/quality-routes';
 import { dialableTrunks } from '../sip/trunk-address';
 import { trunkKey } from '../sip/outbound-calling-rules';
@@ -160,6 +161,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   registerCampaignRoutes(app, context.db);
   registerOutboundRulesRoutes(app, { db: context.db, trunks: dialableTrunks(context.config.sip.trunks).map(trunkKey), defaultCountry: context.config.phone.defaultCountry });
   if (context.acd) await registerFloorRoutes(app, { db: context.db, acd: context.acd, redis: context.redis, logger: context.logger, sockets });
+  registerCallMonitoringRoutes(app, { db: context.db, service: callMonitoringService(context, app) });
   await registerWebRoutes(app);
   return app;
 }
