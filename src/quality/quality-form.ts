@@ -32,23 +32,18 @@ export type QualityForm = Static<typeof QualityFormSchema>;
 const formCheck = new SchemaCheck(QualityFormSchema);
 
 /**
- * Checks a form document: the schema first (every issue with its path), then
- * what a schema cannot say — criterion ids unique, weights above zero and
- * finite, the pass mark a percentage. Never throws for bad input.
+ * Checks a form document: the schema first (every issue with its path; it
+ * already bounds weights above 0 and the pass mark to 0..100), then what a
+ * schema cannot say — criterion ids unique. Never throws for bad input.
  */
 export function validateQualityForm(document: unknown): ValidationResult<QualityForm> {
   if (!formCheck.check(document)) return { ok: false, errors: formCheck.issues(document) };
   const issues: ValidationIssue[] = [];
-  if (!Number.isFinite(document.passMark) || document.passMark < 0 || document.passMark > 100) {
-    issues.push({ path: 'passMark', message: 'must be a percentage, 0 to 100' });
-  }
   const firstIndexOf = new Map<string, number>();
   document.criteria.forEach((criterion, index) => {
-    const path = childPath('criteria', index);
     const earlier = firstIndexOf.get(criterion.id);
-    if (earlier !== undefined) issues.push({ path: childPath(path, 'id'), message: `duplicate criterion id '${criterion.id}' (also criteria[${earlier}])` });
+    if (earlier !== undefined) issues.push({ path: childPath(childPath('criteria', index), 'id'), message: `duplicate criterion id '${criterion.id}' (also criteria[${earlier}])` });
     else firstIndexOf.set(criterion.id, index);
-    if (!Number.isFinite(criterion.weight) || criterion.weight <= 0) issues.push({ path: childPath(path, 'weight'), message: 'must be greater than 0' });
   });
   return issues.length > 0 ? { ok: false, errors: issues } : { ok: true, value: document };
 }
