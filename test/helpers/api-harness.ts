@@ -16,6 +16,7 @@ import { createRootLogger } from '../../src/logger';
 import { createTestDatabase, startTestRedis, type TestDatabase } from './test-env';
 import type { RunningService } from '../../src/platform/managed-process';
 import { Acd } from '../../src/acd';
+import type { MonitorLegPlacer } from '../../src/call-monitoring/monitor-leg';
 import { syncDirectoryToAcd } from '../../src/directory/acd-directory-sync';
 
 export interface HttpResult<T = any> {
@@ -49,6 +50,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Where the app's log lines go (as JSON lines) instead of stdout: tests that read what was logged. */
   logStream?: NodeJS.WritableStream;
+  /** The telephony side of call monitoring (issue 18) the app gets, e.g. a test double of the placer; absent: monitoring answers 503. */
+  monitorLegs?: MonitorLegPlacer;
   /** Adds routes (or hooks) to the built app before it listens: tests that need a route the app does not have. */
   beforeListen?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -88,7 +91,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     });
     acd = running;
   }
-  const app = await buildApp({ config, db, redis, logger, metrics: new Registry(), components: options.components ?? (() => []), ...(acd ? { acd } : {}) });
+  const app = await buildApp({ config, db, redis, logger, metrics: new Registry(), components: options.components ?? (() => []), ...(acd ? { acd } : {}), ...(options.monitorLegs ? { monitorLegs: options.monitorLegs } : {}) });
   await options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
