@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/config-schema';
+import type { MonitorLegPlacer } from '../call-monitoring/monitor-leg';
 import { ConfigError } from '../config/load-config';
 import { listenPlan } from '../network/listen-plan';
 import type { ComponentStatus } from '../api/api-context';
@@ -25,6 +26,7 @@ import { drachtioAvailable, startDrachtioServer } from '../sip/drachtio-process'
 import { SipConnection } from '../sip/sip-connection';
 import { createRegistrar, type Registrar } from '../sip/registrar';
 import { InboundCallHandler } from '../sip/inbound-call-handler';
+import { monitorLegPlacerFor } from '../sip/monitoring/sip-monitor-leg-placer';
 import { DeviceCallHandler } from '../sip/device-call-handler';
 import { OutboundDialer } from '../sip/outbound-dialer';
 import { RedisOutboundCallSlots } from '../sip/outbound-call-slots';
@@ -314,6 +316,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     let rtpengineStatus = (): ComponentStatus[] => rtpengineStates;
     let overloadStatus = (): ComponentStatus[] => [];
     let outboundCalls: OutboundDialer | null = null;
+    let monitorLegs: MonitorLegPlacer | null = null;
     const metrics = new Registry();
     if (sip && registrar && acd && rtpengineStates.some((r) => r.state === 'up')) {
       const callServices = await createCallServices({ config, db: callDb, redis, acd, srf: sip.srf, registrar, rtpengines, logger, metrics });
@@ -328,6 +331,8 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
       const calls = new InboundCallHandler(callServices.services);
       calls.mount();
       liveCalls = calls;
+      // Call monitoring (issue 18): supervisors' devices get a copy of the hotline's live calls.
+      monitorLegs = monitorLegPlacerFor(callServices.services, calls);
       // Outbound calls (issue 5): click-to-call, calls dialled on staff devices, queued callbacks.
       // Where calls may go, and how many one person may have at once across processes (issue 15).
       const slots = new RedisOutboundCallSlots({ redis, logger: logger.child({ module: 'outbound-slots' }) });
@@ -363,6 +368,7 @@ export async function startSystem(config: Readonly<AppConfig>, logger: Logger): 
     const plainPaths = [...(config.http.plainHealth ? ['/healthz', '/readyz', '/metrics'] : []), ...(siteTls?.ca ? [CA_DOWNLOAD_PATH, '/ca'] : [])];
     const http = await buildApp({
       config, db, redis, logger, metrics, ...(acd ? { acd } : {}), ...(liveCalls ? { calls: liveCalls } : {}), ...(outboundCalls ? { outbound: outboundCalls } : {}),
+      ...(monitorLegs ? { monitorLegs } : {}),
       ...(siteTls ? { https: { key: siteTls.keyPem, cert: siteTls.certPem, plainPaths } } : {}),
       ...(siteTls?.ca ? { siteCa: { pem: siteTls.ca.pem, fingerprint: siteTls.ca.fingerprint } } : {}),
       components: () => [...rtpengineStatus(), ...overloadStatus(), sip ? sip.status() : { name: 'sip', state: 'disabled', required: false, detail: 'drachtio-server not available' }, tlsComponent()],
