@@ -5,6 +5,7 @@ import { asApiError, useAsync } from '../../shared/hooks';
 import { navigate } from '../../shared/hash-route';
 import { formatDateTime, formatDuration, translator } from '../../shared/i18n';
 import type { ApiError } from '../../shared/api-client';
+import type { StoredCallView } from '../../../api/schemas/call-schemas';
 import { RecordingPlayer } from '../supervisor/call-log/recording-player';
 import { qualityApi, type Evaluation, type EvaluationInput, type QualityForm } from './quality-api';
 import { previewScore } from './quality-view';
@@ -31,16 +32,7 @@ const useT = translator({
 });
 
 /** What the workspace reads of the stored call (`GET /api/calls/:id`). */
-interface CallFacts {
-  id: string;
-  callerNumber: string;
-  startedAt: string;
-  queueName: string | null;
-  agentId: number | null;
-  agentNames: string[];
-  talkMs: number | null;
-  recording: { id: string; sampleRate: number; channels: number; durationMs: number; purgedAt: string | null } | null;
-}
+type CallFacts = Pick<StoredCallView, 'id' | 'callerNumber' | 'startedAt' | 'queueName' | 'agentId' | 'agentNames' | 'talkMs' | 'recording'>;
 
 interface DraftComment { atSeconds: number; text: string; authorName?: string; key: string }
 

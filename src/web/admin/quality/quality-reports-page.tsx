@@ -87,8 +87,8 @@ export function QualityReportsPage(props: AdminPageProps): preact.JSX.Element {
                 </thead>
                 <tbody>
                   {rows.map((r) => (
-                    <tr key={`${r.agentId}:${r.bucketStart}`} data-agent={r.agentName} data-bucket={r.bucketStart.slice(0, 10)}>
-                      <td>{r.agentName}</td>
+                    <tr key={`${r.agentId}:${r.bucketStart}`} data-agent={r.agentName ?? ''} data-bucket={r.bucketStart.slice(0, 10)}>
+                      <td>{r.agentName ?? '—'}</td>
                       <td>{r.bucketStart.slice(0, 10)}</td>
                       <td class="num" data-field="evaluations">{r.evaluations}</td>
                       <td class="num" data-field="average">{r.averagePercent.toFixed(1)} %</td>

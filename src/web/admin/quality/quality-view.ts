@@ -118,15 +118,15 @@ export interface TrendSeries {
   /** Bucket starts (yyyy-mm-dd), oldest first. */
   buckets: string[];
   /** Per agent: the average percent of each bucket, null where they had no evaluation. */
-  agents: Array<{ agentId: number; agentName: string; values: Array<number | null> }>;
+  agents: Array<{ agentId: number | null; agentName: string; values: Array<number | null> }>;
 }
 
 /** The report's rows as one line per agent over the buckets, for the trend chart. */
 export function trendSeries(rows: readonly ReportRow[]): TrendSeries {
   const buckets = [...new Set(rows.map((r) => r.bucketStart.slice(0, 10)))].sort();
-  const byAgent = new Map<number, { agentName: string; values: Array<number | null> }>();
+  const byAgent = new Map<number | null, { agentName: string; values: Array<number | null> }>();
   for (const row of rows) {
-    const entry = byAgent.get(row.agentId) ?? { agentName: row.agentName, values: buckets.map(() => null) };
+    const entry = byAgent.get(row.agentId) ?? { agentName: row.agentName ?? '—', values: buckets.map(() => null) };
     entry.values[buckets.indexOf(row.bucketStart.slice(0, 10))] = row.averagePercent;
     byAgent.set(row.agentId, entry);
   }
