@@ -2,13 +2,14 @@ import {
   Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web,
   type Core, type LogLevel, type Session,
 } from 'sip.js';
-import type { FAR_PROGRESS_CONTENT_TYPE as SERVER_FAR_PROGRESS_CONTENT_TYPE, FarFailure, FarProgress } from '../../sip/far-progress';
-import { everyMember } from '../shared/every-member';
+import { FAR_PROGRESS_CONTENT_TYPE, farFailureOfStatus, farStateOf, isFarFailure, type FarState } from './far-state';
+import { RemoteAudio } from './remote-audio';
 import type { SoftphoneConfig } from './softphone-api';
 
 type IncomingResponse = Core.IncomingResponse;
 
 export type SipSettings = NonNullable<SoftphoneConfig['sip']>;
+export { isFarFailure, type FarFailure, type FarState } from './far-state';
 import { StateMachine, type TransitionTable } from './state-machine';
 
 /**
@@ -58,45 +59,6 @@ const CALL_TRANSITIONS: TransitionTable<CallState> = {
 export type CallDirection = 'inbound' | 'outbound';
 export type MediaHealth = 'new' | 'ok' | 'interrupted' | 'failed';
 
-/**
- * The far end of a call that has one beyond the server: the client a
- * click-to-call or callback rings after this phone answered, the colleague
- * this phone dialled. calling → ringing → answered, or one of the failures.
- */
-export type FarState = 'calling' | 'ringing' | 'answered' | FarFailure;
-export type { FarFailure };
-const FAR_FAILURES: ReadonlySet<string> = new Set<FarFailure>(everyMember<FarFailure>()(['busy', 'declined', 'no_answer', 'unavailable', 'failed']));
-
-export function isFarFailure(state: FarState | null | undefined): state is FarFailure {
-  return state !== null && state !== undefined && FAR_FAILURES.has(state);
-}
-
-/** The content type of the server's far-progress INFO: a copy (the page bundles no server code), typed by the original so the two cannot differ. */
-const FAR_PROGRESS_CONTENT_TYPE: typeof SERVER_FAR_PROGRESS_CONTENT_TYPE = 'application/vnd.switchboard.far-progress+json';
-
-/** The far end's state a far-progress INFO body tells; null for a body this page does not understand. */
-function farStateOf(body: string): FarState | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return null;
-  }
-  // A FarProgress from a server of this version, or anything at all: checked before it is believed.
-  const progress = parsed as Partial<Record<'far' | 'outcome', unknown>> | null;
-  const far: FarProgress['far'] | null = progress?.far === 'ringing' || progress?.far === 'answered' || progress?.far === 'failed' ? progress.far : null;
-  if (far === 'ringing' || far === 'answered') return far;
-  if (far === 'failed') return typeof progress?.outcome === 'string' && FAR_FAILURES.has(progress.outcome) ? progress.outcome as FarFailure : 'failed';
-  return null;
-}
-
-/** A refusal of a call this phone dialled, as a far-end failure; null when it is something else (403, 404, 488…: shown as is). */
-function farFailureOfStatus(status: number): FarFailure | null {
-  if (status === 486 || status === 600) return 'busy';
-  if (status === 603) return 'declined';
-  if (status === 408 || status === 480) return 'no_answer';
-  return null;
-}
 
 /** What the screen knows about the call on the phone (or the one that just ended). */
 export interface CallInfo {
@@ -205,18 +167,13 @@ export class Phone {
   private credentialTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private readonly listeners = new Set<(snapshot: PhoneSnapshot) => void>();
-  private readonly remoteAudio: HTMLAudioElement;
+  private readonly remoteAudio = new RemoteAudio();
   private sip: SipSettings;
   /** sip.js's own log lines, kept in memory (never printed: the page prints nothing on the console). */
   readonly log: string[] = [];
 
   constructor(private readonly options: PhoneOptions) {
     this.sip = options.sip;
-    this.remoteAudio = document.createElement('audio');
-    this.remoteAudio.autoplay = true;
-    this.remoteAudio.setAttribute('aria-hidden', 'true');
-    this.remoteAudio.hidden = true;
-    document.body.appendChild(this.remoteAudio);
     this.registration.onChange(() => this.emit());
     this.call.onChange(() => this.emit());
   }
@@ -311,7 +268,6 @@ export class Phone {
       await userAgent?.stop();
     } finally {
       if (this.registration.state !== 'offline') this.registration.transition('stopped', 'stop');
-      this.remoteAudio.srcObject = null;
       this.remoteAudio.remove();
       this.listeners.clear();
     }
@@ -563,9 +519,7 @@ export class Phone {
   private attachMedia(session: Session): void {
     const sdh = session.sessionDescriptionHandler as Sdh | undefined;
     if (!sdh) return;
-    this.remoteAudio.srcObject = sdh.remoteMediaStream;
-    void this.applyOutput(this.options.devices().output);
-    this.remoteAudio.play().catch(() => undefined);
+    this.remoteAudio.play(sdh.remoteMediaStream, this.options.devices().output);
     const pc = sdh.peerConnection;
     if (pc) {
       const onIce = (): void => {
@@ -607,7 +561,7 @@ export class Phone {
     }
     if (!info.endedBy) info.endedBy = info.answeredAt ? 'remote' : 'missed';
     this.session = null;
-    this.remoteAudio.srcObject = null;
+    this.remoteAudio.clear();
     if (this.serverEndTimer) clearTimeout(this.serverEndTimer);
     this.serverEndTimer = null;
     this.call.transition('ended', info.endedBy);
@@ -751,9 +705,7 @@ export class Phone {
 
   /** Applies a newly chosen output device to the far end's audio. */
   async applyOutput(deviceId: string | null): Promise<void> {
-    const element = this.remoteAudio as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
-    if (!element.setSinkId) return;
-    await element.setSinkId(deviceId ?? '').catch(() => undefined);
+    await this.remoteAudio.setOutput(deviceId);
   }
 
   private fail(err: unknown, what: string): void {

@@ -10,12 +10,12 @@ import { HelpDialog, SettingsDialog } from './dialogs';
 import { useShortcuts } from './keyboard-shortcuts';
 import { preferences, usePreferences } from './media-devices';
 import { isFarFailure, type CallInfo } from './phone';
-import { RINGBACK, Ringtone } from './ringtone';
 import { softphoneApi, type AgentEvent, type AgentSnapshot, type ClientCard, type ClientCardPart, type ServerConsultState, type SoftphoneConfig, type TransferTarget } from './softphone-api';
 import { useT } from './softphone-i18n';
 import { StatusBar } from './status-bar';
 import { TransferPanel, type ConsultState, type TransferMode } from './transfer-panel';
 import { usePhone } from './use-phone';
+import { useRingSignals } from './use-ring-signals';
 import { WorkPanel, type DialTarget } from './work-panel';
 import { WrapUpForm, type WrapUpCall } from './wrap-up-form';
 import { SeedWorkflowsPanel } from './seed-workflows-panel';
@@ -127,7 +127,6 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   const reasons = useAsync(() => softphoneApi.notReadyReasons(), []);
   const dispositions = useAsync(() => softphoneApi.dispositionCodes(), []);
   const clientTypes = useAsync(() => softphoneApi.clientTypes(), []);
-  const ringtone = useRef<Ringtone | null>(null);
 
   const setPlacingCall = (value: PlacingCall | null): void => {
     placingRef.current = value;
@@ -247,40 +246,8 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
     };
   }, [cardKey]);
 
-  // Ringing: ringtone, tab title and, in a background tab, a desktop notification.
-  const ringingId = callState === 'ringing' ? current?.sessionId ?? null : null;
-  useEffect(() => {
-    if (!ringingId || !current) return undefined;
-    const tone = ringtone.current ?? new Ringtone();
-    ringtone.current = tone;
-    void tone.start(prefs.ringer ?? prefs.output);
-    const title = document.title;
-    document.title = `☎ ${t('incomingCall')} — ${current.remoteNumber}`;
-    let notification: Notification | null = null;
-    if (document.hidden && prefs.notifications && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
-      notification = new Notification(t('incomingCall'), { body: [current.remoteName, current.remoteNumber, current.reason].filter(Boolean).join('\n'), tag: ringingId, requireInteraction: true });
-      notification.onclick = () => {
-        window.focus();
-        notification?.close();
-      };
-    }
-    return () => {
-      tone.stop();
-      document.title = title;
-      notification?.close();
-    };
-  }, [ringingId]);
-  useEffect(() => () => void ringtone.current?.close(), []);
+  useRingSignals(snapshot, prefs);
   useEffect(() => void phone?.applyOutput(prefs.output), [phone, prefs.output]);
-
-  // Ringback in the headset while the client's phone rings (the server plays none before the answer).
-  const ringbackId = (callState === 'calling_far' || callState === 'dialing') && current?.far === 'ringing' ? current.sessionId : null;
-  useEffect(() => {
-    if (!ringbackId) return undefined;
-    const tone = new Ringtone(RINGBACK);
-    void tone.start(prefs.output);
-    return () => void tone.close();
-  }, [ringbackId]);
 
   // The client's name on the call on the phone, or on the one that just ended, from its card (already loaded for the call).
   const clientNameOf = (callId: string | null): string | null => (callId ? cardsRef.current[`call:${callId}`]?.card?.client?.name ?? null : null);
