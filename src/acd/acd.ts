@@ -385,9 +385,9 @@ export class Acd {
   }
 
   /** The caller hung up before being connected: removed at once, wait recorded. */
-  async abandon(callId: string): Promise<AcdOperationResult & { waitMs: number }> {
+  async abandon(callId: string, options: { /** A callback request taken out to wait for its time (the client's calling window): still pending, not cancelled. */ heldBack?: boolean } = {}): Promise<AcdOperationResult & { waitMs: number }> {
     requireId(callId, 'callId');
-    const out = await this.runRaw('abandon', { callId });
+    const out = await this.runRaw('abandon', { callId, heldBack: options.heldBack === true ? '1' : undefined });
     return { reservations: this.reservationsOf(out), waitMs: numberOr(out.waitMs, 0) };
   }
 
@@ -417,7 +417,11 @@ export class Acd {
    * original arrival, queue-score.ts). It may be reserved at once, like any
    * callback request.
    */
-  async enqueueCallback(request: { callId: string; queueId: string; number: string; priority?: number; ticketMs?: number; meta?: Record<string, unknown> }): Promise<AcdOperationResult & { position: number | null }> {
+  async enqueueCallback(request: {
+    callId: string; queueId: string; number: string; priority?: number; ticketMs?: number; meta?: Record<string, unknown>;
+    /** The request back from waiting for its time (abandon with heldBack): not counted as requested again. */
+    heldBack?: boolean;
+  }): Promise<AcdOperationResult & { position: number | null }> {
     requireId(request.callId, 'callId');
     requireId(request.queueId, 'queueId');
     if (!/^\+?[0-9]{3,20}$/.test(request.number)) throw new AppError('BAD_PHONE_NUMBER', 'the callback number cannot be read');
@@ -430,7 +434,7 @@ export class Acd {
     }
     const out = await this.runRaw('enqueue_callback', {
       callId: request.callId, queueId: request.queueId, number: request.number, priority,
-      ticket: request.ticketMs, meta: request.meta ? JSON.stringify(request.meta) : undefined,
+      ticket: request.ticketMs, meta: request.meta ? JSON.stringify(request.meta) : undefined, heldBack: request.heldBack === true ? '1' : undefined,
     });
     return { reservations: this.reservationsOf(out), position: numberOr(out.position, null) };
   }

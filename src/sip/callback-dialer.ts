@@ -55,6 +55,7 @@ export async function enqueueCallbackEntry(acd: Acd, entry: ScheduledCallback): 
   return acd.enqueueCallback({
     callId: entry.callId, queueId: entry.queueId, number: entry.number, priority: entry.priority,
     ...(entry.ticketMs !== null ? { ticketMs: entry.ticketMs } : {}),
+    ...(entry.heldBack === true ? { heldBack: true } : {}),
     meta: { ...entry.meta, callbackAttempt: entry.attempt },
   });
 }

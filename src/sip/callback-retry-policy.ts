@@ -49,6 +49,12 @@ export interface CallbackEntry {
   /** The original place; null puts it at the end of the line. */
   ticketMs: number | null;
   dueAt: number;
+  /**
+   * The same try held back for the client's calling window (deferCallback),
+   * not a new one: it goes on counting as the one callback requested, pending,
+   * rather than a request cancelled and made again.
+   */
+  heldBack?: boolean;
 }
 
 export type CallbackRetryDecision =
@@ -105,5 +111,5 @@ export function decideCallbackRetry(
  * window): the same try, waiting under a new entry at the same place.
  */
 export function deferCallback(tried: CallbackTry, until: number): CallbackEntry {
-  return { callId: nextCallbackEntryId(tried.callId), attempt: tried.attempt, priority: tried.priority, ticketMs: tried.ticketMs, dueAt: until };
+  return { callId: nextCallbackEntryId(tried.callId), attempt: tried.attempt, priority: tried.priority, ticketMs: tried.ticketMs, dueAt: until, heldBack: true };
 }

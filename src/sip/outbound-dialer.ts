@@ -396,7 +396,8 @@ export class OutboundDialer {
     const requestId = callbackRequestIdOf(reservation.callId);
     const logged = { acdCallId: reservation.callId, clientId, number: e164, reason: permission.refused, nextAllowedAt: permission.nextAllowedAt };
     const tried = await callbackTryOf(this.options.acd, reservation);
-    await this.options.acd.abandon(reservation.callId);
+    // Held back for the window, the request is pending, not withdrawn: the queue's figures do not count it cancelled.
+    await this.options.acd.abandon(reservation.callId, { heldBack: permission.nextAllowedAt !== null });
     if (permission.nextAllowedAt === null) {
       this.log.warn(logged, `callback not dialled: ${permission.message}`);
       await this.retryDeps.recordResult(requestId, `not dialled: ${permission.refused}`, permission.message);

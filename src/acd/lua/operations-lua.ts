@@ -239,8 +239,9 @@ local function abandon(c)
     local short = 0
     if q and waited <= q.serviceLevelMs then short = 1 end
     record(c.queue, { abandoned = 1, abandoned_sl = short, wait_abandoned_ms = waited })
-  else
-    -- a callback request withdrawn, or the client could not be reached
+  elseif IN.heldBack ~= '1' then
+    -- a callback request withdrawn, or the client could not be reached; one held back for
+    -- its time (the client's calling window) is still pending and counts as nothing here
     record(c.queue, { callbacks_cancelled = 1 })
   end
   finish_call(c)
@@ -315,7 +316,8 @@ function ops.enqueue_callback()
     'queuedAt', NOW, 'kind', 'callback', 'priority', c.priority, 'owner', '', 'holder', '', 'agent', '', 'deadline', 0,
     'stages', cjson.encode(c.stages), 'stageBase', NOW, 'stageIdx', 1, 'stageFloor', 0, 'callerNumber', c.callerNumber,
     'callbackNumber', c.callbackNumber, 'hops', 0, 'meta', c.meta)
-  record(q.id, { callbacks_requested = 1 })
+  -- a request back from being held back for its time was counted when it was made
+  if IN.heldBack ~= '1' then record(q.id, { callbacks_requested = 1 }) end
   emit({ type = 'callback_requested', callId = c.id, queueId = q.id, reason = 'retry', from = 'waiting', to = 'waiting', callback = true })
   index_waiting(c)
   try_dispatch_call(c)

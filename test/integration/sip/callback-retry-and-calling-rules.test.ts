@@ -138,6 +138,11 @@ describe('callback retries, do-not-call list and calling window (issue 17)', () 
     now = Date.UTC(2026, 11, 7, 11, 30);
     const { id, reservation } = await callbackRequest('+74951000007', { clientId: vladivostok });
     const before = world.srf.invites.length;
+    const figures = async () => {
+      const { today } = await acd.stats('cb-test');
+      return { abandoned: today.abandoned, callbacks: today.callbacks };
+    };
+    const figuresBefore = await figures();
     dialer.dialCallback(reservation);
     const waiting = await eventually(async () => (await store.waiting()).find((e) => e.callId === `${id}.cb2`), (e) => e !== undefined, 5_000, 20);
     // 09:00 in Vladivostok (UTC+10) the next day, the same try.
@@ -150,6 +155,8 @@ describe('callback retries, do-not-call list and calling window (issue 17)', () 
     now = Date.UTC(2026, 11, 7, 23, 0);
     expect(await eventually(() => acd.getCall(`${id}.cb2`), (c) => c !== null, 5_000, 20)).toMatchObject({ state: 'waiting' });
     expect((await store.waiting()).find((e) => e.callId === `${id}.cb2`)).toBeUndefined();
+    // Held back and back in line, it is still the one callback requested: neither an abandon nor a cancelled callback.
+    expect(await figures()).toEqual(figuresBefore);
     await acd.abandon(`${id}.cb2`);
   });
 

@@ -38,9 +38,9 @@ describe('callback retry policy', () => {
     });
   });
 
-  it('a callback held back for its calling window keeps its try count and its place', () => {
+  it('a callback held back for its calling window keeps its try count and its place, marked held back (pending, not a new request)', () => {
     expect(deferCallback({ ...first, callId: 'call-7.cb2', attempt: 2 }, now + 3_600_000)).toEqual({
-      callId: 'call-7.cb3', attempt: 2, priority: 8, ticketMs: 1_700_000_000_123, dueAt: now + 3_600_000,
+      callId: 'call-7.cb3', attempt: 2, priority: 8, ticketMs: 1_700_000_000_123, dueAt: now + 3_600_000, heldBack: true,
     });
   });
 
