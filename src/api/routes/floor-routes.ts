@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type Redis from 'ioredis';
 import type { Acd } from '../../acd';
-import { MANAGERS } from '../../auth/roles';
+import { QUALITY_REVIEWERS } from '../../auth/roles';
 import type { Db } from '../../db/pool';
 import type { Logger } from '../../logger';
 import { FloorFeed } from '../../supervisor/floor-feed';
@@ -21,7 +21,9 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  * browsers cannot set headers on WebSocket URLs). Access is checked by the
  * auth hook before the upgrade, so an operator's socket is refused with 403;
  * once open, the socket re-checks its session (SocketSessions) and closes
- * with 4401 after a logout, 4403 when its user is no longer a manager.
+ * with 4401 after a logout, 4403 when its user may no longer read it.
+ * Read-only, so the quality role reads it too (issue 18): it is where a live
+ * call to listen to is picked.
  */
 export async function registerFloorRoutes(fastify: FastifyInstance, options: { db: Db; acd: Acd; redis: Redis; logger: Logger; sockets: SocketSessions }): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -42,7 +44,7 @@ export async function registerFloorRoutes(fastify: FastifyInstance, options: { d
   app.addHook('onClose', async () => feed.close());
 
   app.get('/api/floor', {
-    config: { access: MANAGERS },
+    config: { access: QUALITY_REVIEWERS },
     schema: {
       tags: ['supervisor'],
       summary: 'Wallboard snapshot: queues (waiting, longest wait, service level today and last 30 min in percent, agents by state), waiting callers, agents, alerts',
@@ -53,7 +55,7 @@ export async function registerFloorRoutes(fastify: FastifyInstance, options: { d
 
   app.get('/api/floor/live', {
     websocket: true,
-    config: { access: MANAGERS, urlTicket: 'socket' },
+    config: { access: QUALITY_REVIEWERS, urlTicket: 'socket' },
     schema: { tags: ['supervisor'], summary: 'WebSocket: the wallboard snapshot at once, then at most once a second when anything changed and at least every 5 s' },
   }, async (socket, request) => {
     options.sockets.watch(socket, request);
