@@ -6,7 +6,8 @@ export type QualityReportBucket = 'day' | 'week';
 export interface ReportedEvaluation {
   readonly agentId: number | null;
   readonly agentName: string | null;
-  readonly createdAt: Date;
+  /** When the evaluated call started: a week's quality is that of the calls taken in it, whenever they were reviewed. */
+  readonly callStartedAt: Date;
   readonly totalPercent: number;
   readonly passed: boolean;
   readonly scores: ReadonlyArray<{ readonly criterionId: string; readonly label: string; readonly score: number; readonly maxScore: number }>;
@@ -60,7 +61,7 @@ interface Accumulator {
 export function aggregateQualityReport(evaluations: readonly ReportedEvaluation[], bucket: QualityReportBucket): QualityReportRow[] {
   const groups = new Map<string, Accumulator>();
   for (const evaluation of evaluations) {
-    const bucketStart = bucketStartOf(evaluation.createdAt, bucket);
+    const bucketStart = bucketStartOf(evaluation.callStartedAt, bucket);
     const key = `${evaluation.agentId ?? ''}|${bucketStart.toISOString()}`;
     let group = groups.get(key);
     if (!group) {

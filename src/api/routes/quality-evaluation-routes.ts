@@ -160,7 +160,7 @@ export function registerQualityEvaluationRoutes(fastify: FastifyInstance, db: Db
 
   app.get('/api/quality/reports', {
     config: { access: QUALITY_REVIEWERS },
-    schema: { tags: ['quality'], summary: 'Per agent and day or week: evaluations, average total, pass rate, average per criterion', querystring: QualityReportQuery, response: { 200: QualityReport, ...errors } },
+    schema: { tags: ['quality'], summary: 'Per agent and day or week of the calls evaluated (from/to select calls by start): evaluations, average total, pass rate, average per criterion', querystring: QualityReportQuery, response: { 200: QualityReport, ...errors } },
     handler: async (request) => {
       const query = request.query;
       const evaluations = await loadReportedEvaluations(db, {

@@ -186,17 +186,17 @@ export async function acknowledgeEvaluation(q: Queryable, id: number, agentId: n
   return (rowCount ?? 0) > 0;
 }
 
-/** The evaluations a report covers, with their scores, oldest first. */
+/** The evaluations a report covers (by when the evaluated call started), with their scores, oldest first. */
 export async function loadReportedEvaluations(q: Queryable, filter: { from?: Date | null; to?: Date | null; form?: string | null; agentId?: number | null }): Promise<ReportedEvaluation[]> {
-  const { rows } = await q.query<{ agent_id: number | null; agent_name: string | null; created_at: Date; total_percent: number; passed: boolean; scores: ReportedEvaluation['scores'] }>(
-    `SELECT e.agent_id, s.full_name AS agent_name, e.created_at, e.total_percent::float8 AS total_percent, e.passed,
+  const { rows } = await q.query<{ agent_id: number | null; agent_name: string | null; started_at: Date; total_percent: number; passed: boolean; scores: ReportedEvaluation['scores'] }>(
+    `SELECT e.agent_id, s.full_name AS agent_name, c.started_at, e.total_percent::float8 AS total_percent, e.passed,
             COALESCE((SELECT json_agg(json_build_object('criterionId', sc.criterion_id, 'label', sc.label, 'score', sc.score, 'maxScore', sc.max_score) ORDER BY sc.position)
                       FROM quality_evaluation_scores sc WHERE sc.evaluation_id = e.id), '[]'::json) AS scores
-     FROM quality_evaluations e LEFT JOIN staff s ON s.id = e.agent_id
-     WHERE ($1::timestamptz IS NULL OR e.created_at >= $1) AND ($2::timestamptz IS NULL OR e.created_at < $2)
+     FROM quality_evaluations e JOIN calls c ON c.id = e.call_id LEFT JOIN staff s ON s.id = e.agent_id
+     WHERE ($1::timestamptz IS NULL OR c.started_at >= $1) AND ($2::timestamptz IS NULL OR c.started_at < $2)
        AND ($3::text IS NULL OR e.form_code = $3) AND ($4::int IS NULL OR e.agent_id = $4)
-     ORDER BY e.created_at, e.id`,
+     ORDER BY c.started_at, e.id`,
     [filter.from ?? null, filter.to ?? null, filter.form ?? null, filter.agentId ?? null],
   );
-  return rows.map((r) => ({ agentId: r.agent_id, agentName: r.agent_name, createdAt: r.created_at, totalPercent: r.total_percent, passed: r.passed, scores: r.scores }));
+  return rows.map((r) => ({ agentId: r.agent_id, agentName: r.agent_name, callStartedAt: r.started_at, totalPercent: r.total_percent, passed: r.passed, scores: r.scores }));
 }

@@ -1,7 +1,7 @@
 import { aggregateQualityReport, bucketStartOf, type ReportedEvaluation } from '../../../src/quality/quality-report';
 
 const evaluation = (agentId: number, agentName: string, at: string, totalPercent: number, passed: boolean, greeting: number, rude: number): ReportedEvaluation => ({
-  agentId, agentName, createdAt: new Date(at), totalPercent, passed,
+  agentId, agentName, callStartedAt: new Date(at), totalPercent, passed,
   scores: [{ criterionId: 'greeting', label: 'Greeting', score: greeting, maxScore: 5 }, { criterionId: 'no_rudeness', label: 'No rudeness', score: rude, maxScore: 1 }],
 });
 
