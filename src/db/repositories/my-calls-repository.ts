@@ -164,6 +164,9 @@ export const CALLBACK_HORIZON_DAYS = 7;
  * back, design §3 step 5) of clients this person manages, not yet dealt
  * with, from the last CALLBACK_HORIZON_DAYS days; plus those of `extraCallIds`
  * (callbacks the ACD has handed to this person right now). Oldest first.
+ * A request made in a queue (the call has a queue) is the ACD's: it places it
+ * with whichever agent it picks, so it is not on the manager's list too —
+ * two people would call the same client back.
  */
 export async function listCallbackAssignments(q: Queryable, staffId: number, extraCallIds: readonly string[] = []): Promise<Assignment[]> {
   const { rows } = await q.query<{
@@ -176,7 +179,7 @@ export async function listCallbackAssignments(q: Queryable, staffId: number, ext
      LEFT JOIN clients cl ON cl.id = c.client_id
      LEFT JOIN callback_results r ON r.call_id = c.id
      WHERE c.outcome = 'callback_requested' AND r.call_id IS NULL
-       AND ((cl.manager_id = $1 AND c.started_at > now() - make_interval(days => $2)) OR c.id = ANY($3::uuid[]))
+       AND ((cl.manager_id = $1 AND c.queue_name IS NULL AND c.started_at > now() - make_interval(days => $2)) OR c.id = ANY($3::uuid[]))
      ORDER BY c.started_at, c.id`,
     [staffId, CALLBACK_HORIZON_DAYS, extraCallIds],
   );

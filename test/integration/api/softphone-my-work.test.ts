@@ -108,6 +108,20 @@ describe('softphone: my calls, my shift, my assignments', () => {
     expect(bad.body.error.message).toContain('from');
   });
 
+  it('a callback request the ACD holds (made in a queue) is not on the client manager\'s list: one owner, the agent the ACD hands it to', async () => {
+    // Anna manages Sadovod; its caller pressed the callback key while waiting in the operators' queue.
+    const inQueue = randomUUID();
+    await h.db.query(
+      `INSERT INTO calls (id, caller_number, caller_e164, client_id, started_at, ended_at, hangup_side, outcome, queue_name)
+       VALUES ($1, '+74951000001', '+74951000001', $2, now() - interval '5 minutes', now() - interval '4 minutes', 'system', 'callback_requested', 'operators')`,
+      [inQueue, clients['Sadovod market, stall 14']],
+    );
+    const anna = await h.call('GET', '/api/me/assignments', { token: tokens.anna });
+    expect(anna.status).toBe(200);
+    expect(anna.body.map((a: { id: unknown }) => a.id)).not.toContain(inQueue);
+    await h.db.query('DELETE FROM calls WHERE id = $1', [inQueue]);
+  });
+
   it('lists my callbacks (clients I manage, or handed to me by the ACD now) and my campaign calls, and records results', async () => {
     // Sadovod is Anna's client; its caller asked to be called back an hour ago.
     const mine = randomUUID();
