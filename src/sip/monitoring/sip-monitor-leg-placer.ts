@@ -84,7 +84,7 @@ export class SipMonitorLegPlacer implements MonitorLegPlacer {
       // What the softphone keys on to answer by itself, receive-only (src/web/softphone/monitoring-call.ts).
       'X-Switchboard-Monitor': `${request.mode}; session=${request.sessionId}`,
       'X-Switchboard-Monitor-Label': encodeURIComponent(`${agentName} ↔ ${call.callerNumber}`),
-      'X-Switchboard-Call-Id': request.callId,
+      // No X-Switchboard-Call-Id: the softphone would take the call for the supervisor's own (its card, a wrap-up form).
       // Desk phones that honour it answer at once (the de-facto auto-answer header, e.g. Polycom, Yealink, Snom).
       'Call-Info': '<sip:monitor@switchboard.invalid>;answer-after=0',
     };

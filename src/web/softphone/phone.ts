@@ -3,6 +3,7 @@ import {
   type Core, type LogLevel, type Session,
 } from 'sip.js';
 import { FAR_PROGRESS_CONTENT_TYPE, farFailureOfStatus, farStateOf, isFarFailure, type FarState } from './far-state';
+import { MonitorTracks, monitorOf, type MonitorInfo } from './monitoring-call';
 import { RemoteAudio } from './remote-audio';
 import type { SoftphoneConfig } from './softphone-api';
 
@@ -90,6 +91,8 @@ export interface CallInfo {
   endedBy: 'local' | 'remote' | 'missed' | 'failed' | null;
   /** Digits sent with SIP INFO on this call, in order. */
   dtmfSent: string;
+  /** A supervisor's monitoring call (issue 18): answered by itself, receive-only for listen; null for any other call. */
+  monitor: MonitorInfo | null;
   lastError: string | null;
 }
 
@@ -168,6 +171,8 @@ export class Phone {
   private stopped = false;
   private readonly listeners = new Set<(snapshot: PhoneSnapshot) => void>();
   private readonly remoteAudio = new RemoteAudio();
+  /** The audio tracks of the monitoring call on the phone, one per party. */
+  private monitorTracks: MonitorTracks | null = null;
   private sip: SipSettings;
   /** sip.js's own log lines, kept in memory (never printed: the page prints nothing on the console). */
   readonly log: string[] = [];
@@ -198,6 +203,14 @@ export class Phone {
   /** The history of both state machines, newest last (debug view and tests). */
   get transitions(): { registration: readonly unknown[]; call: readonly unknown[] } {
     return { registration: this.registration.history, call: this.call.history };
+  }
+
+  /** The far end's audio tracks as they play: one per party on a monitoring call (tests, media diagnostics). */
+  get remoteTracks(): MediaStreamTrack[] {
+    const monitored = this.monitorTracks?.tracks;
+    if (monitored && monitored.length > 0) return [...monitored];
+    const sdh = this.session?.sessionDescriptionHandler as Sdh | undefined;
+    return sdh ? sdh.remoteMediaStream.getAudioTracks() : [];
   }
 
   /** The live call's peer connection, for getStats() (tests, media diagnostics). */
@@ -417,6 +430,7 @@ export class Phone {
       endedBy: null,
       dtmfSent: '',
       lastError: null,
+      monitor: monitorOf(headerOf(invitation, 'X-Switchboard-Monitor'), headerOf(invitation, 'X-Switchboard-Monitor-Label')),
     };
     this.session = invitation;
     this.info = info;
@@ -431,9 +445,16 @@ export class Phone {
         }
         void request.accept().catch(() => undefined);
       },
+      // Before the offer is applied: every remote track is kept, not only the last (MonitorTracks).
+      onSessionDescriptionHandler: (sdh) => {
+        if (!info.monitor) return;
+        const tracks = new MonitorTracks();
+        this.monitorTracks = tracks;
+        (sdh as Sdh).peerConnectionDelegate = { ontrack: (event: RTCTrackEvent) => tracks.add(event.track) };
+      },
     };
     this.call.transition('ringing', `INVITE ${info.callId ?? ''}`);
-    if (this.options.autoAnswer(info)) void this.answer();
+    if (info.monitor || this.options.autoAnswer(info)) void this.answer();
   }
 
   /**
@@ -460,7 +481,7 @@ export class Phone {
     const info: CallInfo = {
       sessionId: inviter.id, direction: 'outbound', dialled: true, callId: null, clientId: null, reason: null,
       remoteNumber: target.trim(), remoteName: null, ringingAt: Date.now(), answeredAt: null, connectedAt: null, far: 'calling', endedAt: null,
-      muted: false, holdPending: false, media: 'new', endedBy: null, dtmfSent: '', lastError: null,
+      muted: false, holdPending: false, media: 'new', endedBy: null, dtmfSent: '', lastError: null, monitor: null,
     };
     this.session = inviter;
     this.info = info;
@@ -519,7 +540,9 @@ export class Phone {
   private attachMedia(session: Session): void {
     const sdh = session.sessionDescriptionHandler as Sdh | undefined;
     if (!sdh) return;
-    this.remoteAudio.play(sdh.remoteMediaStream, this.options.devices().output);
+    const monitored = this.monitorTracks?.tracks;
+    if (monitored && monitored.length > 0) this.remoteAudio.playTracks(monitored, this.options.devices().output);
+    else this.remoteAudio.play(sdh.remoteMediaStream, this.options.devices().output);
     const pc = sdh.peerConnection;
     if (pc) {
       const onIce = (): void => {
@@ -562,6 +585,8 @@ export class Phone {
     if (!info.endedBy) info.endedBy = info.answeredAt ? 'remote' : 'missed';
     this.session = null;
     this.remoteAudio.clear();
+    this.monitorTracks?.stop();
+    this.monitorTracks = null;
     if (this.serverEndTimer) clearTimeout(this.serverEndTimer);
     this.serverEndTimer = null;
     this.call.transition('ended', info.endedBy);
@@ -574,10 +599,12 @@ export class Phone {
     const session = this.session;
     if (!(session instanceof Invitation) || !this.call.transition('answering', 'answer')) return;
     const input = this.options.devices().input;
+    // Listening needs no microphone: nothing is sent, and no permission is asked for.
+    const receiveOnly = this.info?.monitor?.mode === 'listen';
     try {
       await session.accept({
         sessionDescriptionHandlerOptions: {
-          constraints: { audio: input ? { deviceId: { exact: input } } : true, video: false },
+          constraints: { audio: receiveOnly ? false : input ? { deviceId: { exact: input } } : true, video: false },
         },
       });
     } catch (err) {

@@ -20,6 +20,7 @@ import { WorkPanel, type DialTarget } from './work-panel';
 import { WrapUpForm, type WrapUpCall } from './wrap-up-form';
 import { SeedWorkflowsPanel } from './seed-workflows-panel';
 import { MyEvaluationsPanel } from './my-evaluations';
+import { MonitoringBar } from './monitoring-bar';
 
 /** The operator's softphone screen: loads its configuration, then the workspace. */
 export function SoftphoneApp(props: { user: SessionUser; onSignedOut: () => void }): preact.JSX.Element {
@@ -485,7 +486,9 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
             onEndWrapUp={() => agentAction(() => softphoneApi.endWrapUp(staffId))}
             onExtendWrapUp={(seconds) => agentAction(() => softphoneApi.extendWrapUp(staffId, seconds))}
           />
-          <CallPanel
+          {current?.monitor ? (
+            <MonitoringBar monitor={current.monitor} connected={inCall} onHangUp={() => void phone?.hangUp()} />
+          ) : <CallPanel
             snapshot={snapshot} phoneUsable={phoneUsable} canDialOut={config.staff.canDialOut} placing={placing} clientName={clientName}
             transferOpen={transferOpen} consultActive={consult !== null}
             error={error?.message ?? null} onDismissError={() => { setError(null); phone?.clearError(); }}
@@ -494,7 +497,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
             onToggleTransfer={() => setTransferOpen((o) => !o)}
             onDial={(number) => dial({ number, label: number })}
             onCancelPlacing={() => setPlacingCall(null)}
-          />
+          />}
         </div>
         <div class="sp-col sp-center">
           {transferOpen && inCall && current?.callId && (

@@ -7,6 +7,8 @@ export interface DebugHandle {
   phone: Phone;
   snapshot: () => PhoneSnapshot;
   peerConnection: () => RTCPeerConnection | null;
+  /** The far end's audio tracks as they play (a monitoring call: one per party). */
+  remoteTracks: () => MediaStreamTrack[];
   dropSip: () => void;
 }
 
@@ -57,6 +59,7 @@ export function usePhone(sip: SipSettings | null, autoAnswer: (info: CallInfo) =
         phone: created,
         snapshot: () => created.snapshot,
         peerConnection: () => created.peerConnection,
+        remoteTracks: () => created.remoteTracks,
         dropSip: () => created.dropConnection(),
       };
     }
