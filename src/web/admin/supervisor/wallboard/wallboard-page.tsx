@@ -10,6 +10,7 @@ import type { FloorAlert, FloorQueue, FloorSnapshot } from '../../../../api/sche
 import type { FloorAgentState } from '../../../../supervisor/floor-agent-states';
 import { everyMember } from '../../../shared/every-member';
 import { useFloor } from './use-floor';
+import { MonitorButtons, MonitoringBar, useMonitoring, type Monitoring } from './monitoring-controls';
 
 const useT = translator({
   en: {
@@ -76,6 +77,7 @@ export function WallboardPage(props: AdminPageProps): preact.JSX.Element {
   const t = useT();
   const wall = props.route.segments[1] === 'wall';
   const floor = useFloor();
+  const monitoring = useMonitoring(props.user);
   const now = useNow(1000);
   const [queueFilter, setQueueFilter] = useState(props.route.query.get('queue') ?? '');
   const [soundOn, setSoundOn] = useState(false);
@@ -153,7 +155,7 @@ export function WallboardPage(props: AdminPageProps): preact.JSX.Element {
         </section>
         <div class="wb-lists">
           <WaitingCalls snapshot={view} elapsedMs={elapsed} t={t} />
-          <AgentsTable snapshot={view} elapsedMs={elapsed} showOffline={showOffline} onShowOffline={setShowOffline} t={t} />
+          <AgentsTable snapshot={view} elapsedMs={elapsed} showOffline={showOffline} onShowOffline={setShowOffline} monitoring={monitoring} t={t} />
         </div>
       </div>
     </>
@@ -166,6 +168,7 @@ export function WallboardPage(props: AdminPageProps): preact.JSX.Element {
         {controls}
       </div>
       <ErrorBanner error={floor.error} />
+      <MonitoringBar monitoring={monitoring} now={Math.max(now, Date.now())} />
       {body}
     </div>
   );
@@ -294,7 +297,7 @@ function WaitingCalls(props: { snapshot: FloorSnapshot; elapsedMs: number; t: T 
   );
 }
 
-function AgentsTable(props: { snapshot: FloorSnapshot; elapsedMs: number; showOffline: boolean; onShowOffline: (on: boolean) => void; t: T }): preact.JSX.Element {
+function AgentsTable(props: { snapshot: FloorSnapshot; elapsedMs: number; showOffline: boolean; onShowOffline: (on: boolean) => void; monitoring: Monitoring; t: T }): preact.JSX.Element {
   const { t } = props;
   const label = useLabel();
   const order = ['talking', 'ringing', 'wrapUp', 'ready', 'notReady', 'offline'];
@@ -324,7 +327,10 @@ function AgentsTable(props: { snapshot: FloorSnapshot; elapsedMs: number; showOf
                   {a.reason && <span class="muted small"> {a.reason}</span>}
                 </td>
                 <td class="num timer">{formatDuration(a.sinceMs + props.elapsedMs)}</td>
-                <td>{a.currentCallId ? <code title={a.currentCallId}>{a.currentCallId.slice(0, 8)}</code> : '—'}</td>
+                <td>
+                  {a.currentCallId ? <code title={a.currentCallId}>{a.currentCallId.slice(0, 8)}</code> : '—'}
+                  {a.currentCallId && a.state === 'talking' && <MonitorButtons monitoring={props.monitoring} callId={a.currentCallId} agentName={a.name} />}
+                </td>
                 <td class="small">{a.queues.join(', ')}</td>
               </tr>
             ))}
