@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import type { Acd } from '../../../src/acd';
+import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
+import { launchChromium, openPage, signIn, type WatchedPage } from '../../helpers/browser';
+import { eventually, expectSoon } from '../../helpers/eventually';
+import { MonitorLegPlacerDouble } from '../../helpers/monitor-leg-placer-double';
+import { releaseInOrder } from '../../helpers/release';
+
+// Issue 18: a supervisor listens to a live call from the wallboard, switches to whisper, stops, and finds the
+// session on the Monitoring sessions screen with its duration. Real API, Postgres and ACD (Redis), Chromium; the
+// telephony behind the API is the placer port's test double (no SIP side runs in this test — the real placer and
+// the softphone's auto-answer are tested end to end with drachtio-server and rtpengine).
+describe('live call monitoring from the wallboard (Chromium)', () => {
+  let h: ApiHarness;
+  let acd: Acd;
+  let browser: Browser;
+  const placer = new MonitorLegPlacerDouble();
+  const staff = new Map<string, number>();
+  let callId: string;
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    h = await startApiHarness({ demo: true, acd: true, monitorLegs: placer });
+    acd = h.acd as Acd;
+    for (const row of (await h.db.query<{ id: number; full_name: string }>('SELECT id, full_name FROM staff')).rows) staff.set(row.full_name, row.id);
+    const users = new Map((await h.call<Array<{ id: number; username: string }>>('GET', '/api/users', { token: h.tokens.admin })).body.map((u) => [u.username, u.id]));
+    // Their phones get the monitoring call: the accounts are linked to people.
+    for (const [username, person] of [['h_supervisor', 'Dmitri Lebedev'], ['h_quality', 'Svetlana Belova']] as const) {
+      expect((await h.call('PATCH', `/api/users/${users.get(username)}`, { token: h.tokens.admin, body: { staffId: staff.get(person) } })).status).toBe(200);
+    }
+    // Anna talks to a market caller who came through the operators' queue.
+    const anna = String(staff.get('Anna Petrova'));
+    callId = randomUUID();
+    await acd.transition(anna, 'ready');
+    await acd.enqueue({ callId, queueId: 'operators', callerNumber: '+74951000001' });
+    await acd.markOffered(callId, anna);
+    await acd.answer(callId, anna);
+    browser = await launchChromium();
+  });
+  afterAll(() => releaseInOrder([...pages.map((p) => () => p.close()), () => browser?.close(), () => h?.close()]));
+
+  it('lets a supervisor listen to an agent\'s call, whisper, stop, and see the session with its duration', async () => {
+    const watched = await openPage(browser, { viewport: { width: 1600, height: 900 } });
+    pages.push(watched);
+    const { page } = watched;
+    await signIn(page, h.baseUrl, 'admin', 'h_supervisor', 'supervisor-password');
+    await page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
+    const annaRow = page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`);
+    const listen = annaRow.getByRole('button', { name: 'Listen: Anna Petrova' });
+    await listen.waitFor();
+    // The modes this supervisor may use, no more: an agent not on a call has none.
+    await expect(annaRow.getByRole('button').allTextContents()).resolves.toEqual(['Listen', 'Whisper', 'Barge']);
+    await expect(page.locator(`tr[data-staff-id="${staff.get('Ion Popescu')}"]`).getByRole('button').count()).resolves.toBe(0);
+    await watched.screenshot('supervisor-monitoring-wallboard');
+
+    await listen.click();
+    const bar = page.getByRole('region', { name: 'Monitoring session' });
+    await bar.waitFor();
+    await expectSoon(() => bar.textContent(), /Anna Petrova · \+74951000001 · operators/);
+    expect(placer.placed.map((p) => p.request)).toEqual([expect.objectContaining({ callId, mode: 'listen', supervisorStaffId: staff.get('Dmitri Lebedev'), announce: false })]);
+    const sessionId = await bar.getAttribute('data-session-id');
+    // The elapsed time ticks on the bar.
+    const first = await bar.getByTestId('monitoring-elapsed').textContent();
+    expect(await eventually(() => bar.getByTestId('monitoring-elapsed').textContent(), (text) => text !== first)).not.toBe(first);
+    await watched.screenshot('supervisor-monitoring-listening');
+
+    // A controlled switch: it shows the new mode once the server took it.
+    await bar.getByRole('radio', { name: 'Whisper' }).click();
+    await eventually(() => placer.placed[0]?.modes ?? [], (modes) => modes.includes('whisper'));
+    expect(placer.placed[0]?.modes).toEqual(['listen', 'whisper']);
+    expect(await eventually(() => bar.getByRole('radio', { name: 'Whisper' }).isChecked(), (checked) => checked)).toBe(true);
+
+    await bar.getByRole('button', { name: 'Stop' }).click();
+    await bar.waitFor({ state: 'detached' });
+    expect(placer.placed[0]?.stopped).toBe(true);
+    await annaRow.getByRole('button', { name: 'Listen: Anna Petrova' }).waitFor();
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Monitoring sessions' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Monitoring sessions' }).waitFor();
+    const row = page.locator(`tr[data-session-id="${sessionId}"]`);
+    await expectSoon(() => row.textContent(), /h_supervisor.*Anna Petrova.*\+74951000001.*operators.*listen → whisper.*stopped/);
+    await expect(row.getByTestId('duration').textContent()).resolves.toMatch(/^\d+:\d\d$/);
+    const stored = await h.db.query<{ duration_ms: number; end_reason: string }>('SELECT duration_ms, end_reason FROM monitoring_sessions WHERE id = $1', [sessionId]);
+    expect(stored.rows[0]).toMatchObject({ end_reason: 'stopped' });
+    expect(stored.rows[0]?.duration_ms).toBeGreaterThan(0);
+    await watched.screenshot('supervisor-monitoring-sessions');
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('offers the quality role Listen only', async () => {
+    const watched = await openPage(browser, { viewport: { width: 1600, height: 900 } });
+    pages.push(watched);
+    const { page } = watched;
+    await signIn(page, h.baseUrl, 'admin', 'h_quality', 'quality-password');
+    await page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
+    const annaRow = page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`);
+    await annaRow.getByRole('button', { name: 'Listen: Anna Petrova' }).waitFor();
+    await expect(annaRow.getByRole('button').allTextContents()).resolves.toEqual(['Listen']);
+    await watched.screenshot('quality-monitoring-wallboard');
+    expect(watched.errors).toEqual([]);
+  });
+});
