@@ -171,7 +171,8 @@ export class MediaSession {
   /** The agent's latest SDP (answer or re-offer): a warm transfer offers it to the consulted party. */
   private agentSdp: string | null = null;
   private consult: ConsultLeg | null = null;
-  private offering: { kind: LegKind; ports: Set<number>; tag: string } | null = null;
+  /** Agent legs offered and not answered yet, by tag: one per kind of device rung at once (a browser and a desk phone). */
+  private readonly offering = new Map<string, { kind: LegKind; ports: Set<number> }>();
   private pending: PendingReoffer | null = null;
   private playing: 'prompt' | 'music' | null = null;
   private everPlayed = false;
@@ -319,18 +320,24 @@ export class MediaSession {
    * the tag the answer names — a browser is told one port and checked from
    * another, and ICE never completes (plain RTP peers hide this by latching).
    *
+   * Called again while offering, with another tag, it offers a second leg
+   * at once (an agent's browser and desk phone ring together, each needing
+   * its own kind of SDP); the answer names the one that won, and the others
+   * are left unused (checked with rtpengine 10.5: media flows between the
+   * caller and the answered tag whichever was offered first).
+   *
    * @param agentTag a tag unique within the call for this agent leg (not `ivr`, not the caller's); acceptAgentAnswer must name it too.
    * @returns the SDP for the INVITE to the agent.
    */
   async offerToAgent(kind: LegKind, agentTag: string): Promise<string> {
-    this.require('offerToAgent', ['anchored', 'bridged']);
-    if (agentTag === PLACEHOLDER_TAG || agentTag === this.caller.tag || this.agentTags.has(agentTag)) {
+    this.require('offerToAgent', ['anchored', 'bridged', 'offering-agent']);
+    if (agentTag === PLACEHOLDER_TAG || agentTag === this.caller.tag || this.agentTags.has(agentTag) || this.offering.has(agentTag)) {
       throw new AppError('VALIDATION_FAILED', `an agent leg's tag must be new in the call and differ from "${PLACEHOLDER_TAG}" and the caller's`);
     }
     const offer = await this.send('offer', { 'from-tag': this.caller.tag, 'to-tag': agentTag, sdp: this.latestCallerSdp(), ...offerFlags(this.caller.kind, kind) });
     const sdp = sdpToward(kind, this.sdpOf(offer));
     const ports = portsOf(sdp);
-    this.offering = { kind, ports, tag: agentTag };
+    this.offering.set(agentTag, { kind, ports });
     for (const port of ports) this.allAgentPorts.add(port);
     this.transition('offering-agent');
     return sdp;
@@ -346,9 +353,9 @@ export class MediaSession {
    */
   async acceptAgentAnswer(agentTag: string, answerSdp: string): Promise<AgentBridge> {
     this.require('acceptAgentAnswer', ['offering-agent']);
-    const offering = this.offering as { kind: LegKind; ports: Set<number>; tag: string };
-    if (agentTag !== offering.tag) {
-      throw new AppError('VALIDATION_FAILED', `the answer names agent leg "${agentTag}" but the offer went to "${offering.tag}"`);
+    const offering = this.offering.get(agentTag);
+    if (!offering) {
+      throw new AppError('VALIDATION_FAILED', `the answer names agent leg "${agentTag}" but the offer went to "${[...this.offering.keys()].join('", "')}"`);
     }
     if (this.playing || this.blockedTags.length > 0) await this.stopPlayback();
     const before = this.callerEndpoint;
@@ -357,7 +364,7 @@ export class MediaSession {
     this.agent = { tag: agentTag, kind: offering.kind, ports: offering.ports };
     this.agentSdp = answerSdp;
     this.agentTags.add(agentTag);
-    this.offering = null;
+    this.offering.clear();
     this.transition('bridged');
     return { callerSdp, callerMediaChanged: before !== this.callerEndpoint };
   }
@@ -365,7 +372,7 @@ export class MediaSession {
   /** The agent did not answer (ring timeout, 486, 603, CANCEL): back to where the call was. */
   cancelAgentOffer(): void {
     this.require('cancelAgentOffer', ['offering-agent']);
-    this.offering = null;
+    this.offering.clear();
     this.transition(this.agent ? 'bridged' : 'anchored');
   }
 
@@ -644,7 +651,7 @@ export class MediaSession {
     this.playing = null;
     this.blockedTags = [];
     this.pending = null;
-    this.offering = null;
+    this.offering.clear();
     this.consult = null;
     this.transition('deleted');
     // Marked deleted first: a failed delete must not leave the session usable, and rtpengine drops idle calls itself.

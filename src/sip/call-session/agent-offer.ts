@@ -35,36 +35,39 @@ export async function offerToAgent(ctx: InboundContext, reservation: Reservation
   let offerRecorded = false;
   try {
     const contacts = await ctx.services.contactsOf(staffId);
-    const first = contacts[0];
-    if (!first) {
+    if (contacts.length === 0) {
       ctx.agent = null;
       await skipUnreachableAgent(ctx, reservation, staffId);
       return;
     }
-    // One media offer serves devices of one kind (WebRTC or plain RTP): those of the first device's kind ring.
-    const kind = legKindOf(first);
-    const devices = contacts.filter((c) => legKindOf(c) === kind);
-    const sdp = await media.offerToAgent(kind, leg.tag);
+    // One media offer per kind of device (a browser needs WebRTC SDP, a desk phone plain RTP), each under its own
+    // tag: every registered device of the agent rings, and the answer names the tag of the kind that won.
+    const offers: Array<{ tag: string; sdp: string; uris: string[] }> = [];
+    for (const kind of [...new Set(contacts.map(legKindOf))]) {
+      const tag = offers.length === 0 ? leg.tag : `agent-${randomUUID()}`;
+      offers.push({ tag, sdp: await media.offerToAgent(kind, tag), uris: contacts.filter((c) => legKindOf(c) === kind).map((c) => c.uri) });
+    }
     await acd.markOffered(ctx.acdId, reservation.agentId);
     ctx.recorder.offer({ agentId: staffId, ringTimeoutMs: reservation.ringMs });
     offerRecorded = true;
     const stopRinging = new Signal();
     leg.stopRinging = () => stopRinging.resolve();
     const draft = ctx.draftTest;
-    const branches = offerBranches(ctx.services.srf, devices.map((c) => c.uri), {
-      localSdp: sdp,
-      headers: {
-        From: ctx.callerFromHeader,
-        'X-Switchboard-Call-Id': ctx.id,
-        'X-Switchboard-Client-Id': ctx.client ? String(ctx.client.id) : 'new',
-        // The agent sees at once that a draft test, not a client, is calling.
-        'X-Switchboard-Reason': encodeURIComponent(`${draft ? `IVR draft test (${draft.flow.name} v${draft.flow.version}): ` : ''}${ctx.decision?.reason ?? ''}`),
-      },
-    }, { onRinging: () => undefined, hangUp: (d) => ctx.hangUp(d) });
+    const headers = {
+      From: ctx.callerFromHeader,
+      'X-Switchboard-Call-Id': ctx.id,
+      'X-Switchboard-Client-Id': ctx.client ? String(ctx.client.id) : 'new',
+      // The agent sees at once that a draft test, not a client, is calling.
+      'X-Switchboard-Reason': encodeURIComponent(`${draft ? `IVR draft test (${draft.flow.name} v${draft.flow.version}): ` : ''}${ctx.decision?.reason ?? ''}`),
+    };
+    const branchTags = offers.flatMap((o) => o.uris.map(() => o.tag));
+    const branches = offers.flatMap((o) => offerBranches(ctx.services.srf, o.uris, { localSdp: o.sdp, headers }, { onRinging: () => undefined, hangUp: (d) => ctx.hangUp(d) }));
     // Every device rings at once; the first to answer wins and the others get CANCEL (parallel-ring.ts).
-    const dialog = (await ringFirst(branches, {
+    const won = await ringFirst(branches, {
       timeoutMs: reservation.ringMs, stop: Promise.race([ctx.callerGone.promise, stopRinging.promise]),
-    })).answer;
+    });
+    const dialog = won.answer;
+    leg.tag = branchTags[won.index] ?? leg.tag;
     leg.stopRinging = null;
     leg.dialog = dialog;
     if (ctx.callerGone.fired) {

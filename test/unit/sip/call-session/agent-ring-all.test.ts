@@ -89,15 +89,26 @@ describe("a queue call rings every registered phone of the agent at once", () =>
     expect(world.records[0]).toMatchObject({ outcome: 'abandoned_ringing' });
   });
 
-  it('a browser softphone and a desk phone cannot share one media offer: the first registered kind rings', async () => {
+  it('a browser softphone and desk phones ring together, each kind with its own media offer; the browser answers and the call is bridged to its leg', async () => {
     const world = fakeCallWorld(DIRECTORY);
     world.phones.set(OPERATOR, [deskPhone('desk'), browser('tab'), deskPhone('second-desk')]);
     const running = await queued(world);
     const offered = running.call.offer(reservation(running.call.acdCallId, OPERATOR));
-    await world.srf.nextInvite(1);
-    expect(world.srf.invites.map((i) => i.uri)).toEqual(['sip:desk@10.0.0.50:5060', 'sip:second-desk@10.0.0.50:5060']);
-    world.srf.invites[0]!.answer();
+    await world.srf.nextInvite(2);
+    expect(world.srf.invites.map((i) => i.uri)).toEqual(['sip:desk@10.0.0.50:5060', 'sip:second-desk@10.0.0.50:5060', 'sip:tab@abc.invalid;transport=ws']);
+    // Two offers to rtpengine, one per kind, each under its own tag; the desk phones share one.
+    const offers = world.ng.sent.filter((c) => c.name === 'offer' && c.params['to-tag'] !== 'ivr').slice(-2);
+    expect(offers.map((c) => c.params['transport-protocol'])).toEqual(['RTP/AVP', 'UDP/TLS/RTP/SAVPF']);
+    const [deskTag, browserTag] = offers.map((c) => c.params['to-tag']);
+    expect(deskTag).not.toBe(browserTag);
+    expect(world.srf.invites[0]!.offer).toBe(world.srf.invites[1]!.offer);
+    expect(world.srf.invites[2]!.offer).not.toBe(world.srf.invites[0]!.offer);
+    world.srf.invites[2]!.answer();
     await offered;
+    expect(world.srf.invites.map((i) => i.cancelled)).toEqual([true, true, false]);
+    // The answer goes to rtpengine under the browser's tag: the caller is bridged to the leg that answered.
+    expect(world.ng.sent.filter((c) => c.name === 'answer').at(-1)?.params['to-tag']).toBe(browserTag);
+    expect(running.call.connectedStaffId).toBe(OPERATOR);
     running.hangUpCaller();
     await running.done;
   });
