@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../shared/api-client';
 import { ErrorBanner } from '../../shared/components';
 import { asApiError, useAsync } from '../../shared/hooks';
@@ -12,14 +12,14 @@ import { callQuery, filtersFromQuery, filtersToQuery, type CallFilters } from '.
 
 const useT = translator({
   en: {
-    title: 'Evaluate calls', filters: 'Call filters', from: 'From', to: 'To', queue: 'Queue', agent: 'Agent', anyAgent: 'any agent', agentId: 'Agent (staff id)',
+    title: 'Evaluate calls', filters: 'Call filters', from: 'From', to: 'To', queue: 'Queue', agent: 'Agent', anyAgent: 'any agent',
     tag: 'Tag (disposition or wrap-up tag, e.g. complaint)', minSeconds: 'Talk at least (s)', maxSeconds: 'Talk at most (s)', notEvaluated: 'Not yet evaluated',
     sample: 'Random sample of', apply: 'Show calls', reset: 'Clear', calls: 'Calls', started: 'Started', talk: 'Talk', disposition: 'Disposition', tags: 'Tags',
     evaluations: 'Evaluations', open: 'Evaluate', none: 'No recorded calls match these filters.', loading: 'Loading…', more: 'More calls',
     sampleNote: 'A random sample of {n} of the matching calls; Show calls again draws another.', count: '{n} calls',
   },
   ru: {
-    title: 'Оценка звонков', filters: 'Фильтры звонков', from: 'С', to: 'По', queue: 'Очередь', agent: 'Оператор', anyAgent: 'любой оператор', agentId: 'Оператор (код сотрудника)',
+    title: 'Оценка звонков', filters: 'Фильтры звонков', from: 'С', to: 'По', queue: 'Очередь', agent: 'Оператор', anyAgent: 'любой оператор',
     tag: 'Метка (результат или метка обработки, напр. complaint)', minSeconds: 'Разговор не короче (с)', maxSeconds: 'Разговор не длиннее (с)', notEvaluated: 'Ещё не оценены',
     sample: 'Случайная выборка из', apply: 'Показать звонки', reset: 'Сбросить', calls: 'Звонки', started: 'Начало', talk: 'Разговор', disposition: 'Результат', tags: 'Метки',
     evaluations: 'Оценок', open: 'Оценить', none: 'Нет записанных звонков по этим фильтрам.', loading: 'Загрузка…', more: 'Ещё звонки',
@@ -35,18 +35,25 @@ export function QualityEvaluatePage(props: AdminPageProps): preact.JSX.Element {
   if (callId) {
     return <EvaluationWorkspace callId={callId} evaluationId={props.route.query.get('evaluation')} backQuery={props.route.query.get('back') ?? ''} />;
   }
-  return <CallPicker query={props.route.query} />;
+  return <CallPicker query={props.route.query} canReadStaff={props.user.role === 'admin' || props.user.role === 'supervisor'} />;
 }
 
-function CallPicker(props: { query: URLSearchParams }): preact.JSX.Element {
+function CallPicker(props: { query: URLSearchParams; canReadStaff: boolean }): preact.JSX.Element {
   const t = useT();
   const applied = filtersFromQuery(props.query);
   const appliedKey = filtersToQuery(applied);
   const [filters, setFilters] = useState<CallFilters>(applied);
-  // The staff list names agents where the role may read it; otherwise the agent is typed as a staff id.
-  const staff = useAsync(() => api.get<StaffRef[]>('/api/staff?limit=1000').catch(() => null), []);
+  // Admins and supervisors pick the agent from the staff list; the quality role may not read it, so
+  // it picks among the agents of the calls it has been shown.
+  const staff = useAsync(() => (props.canReadStaff ? api.get<StaffRef[]>('/api/staff?limit=1000') : Promise.resolve(null)), [props.canReadStaff]);
+  const [seenAgents, setSeenAgents] = useState<ReadonlyMap<number, string>>(new Map());
   const [draw, setDraw] = useState(0);
   const list = useAsync(() => qualityApi.calls(callQuery(applied)), [appliedKey, draw]);
+  useEffect(() => {
+    const found = (list.data?.items ?? []).filter((c) => c.agentId !== null && !seenAgents.has(c.agentId));
+    if (found.length > 0) setSeenAgents((old) => new Map([...old, ...found.map((c): [number, string] => [c.agentId ?? 0, c.agentName ?? `#${c.agentId}`])]));
+  }, [list.data]);
+  const agents = staff.data ? staff.data.map((s) => ({ id: s.id, name: s.fullName })) : [...seenAgents].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const [extra, setExtra] = useState<{ items: QualityCall[]; nextCursor: string | null; after: string } | null>(null);
   const [moreError, setMoreError] = useState<ApiError | null>(null);
   const items = [...(list.data?.items ?? []), ...(extra && extra.after === appliedKey ? extra.items : [])];
@@ -78,16 +85,13 @@ function CallPicker(props: { query: URLSearchParams }): preact.JSX.Element {
           <label class="field">{t('from')}<input type="date" value={filters.from} onInput={(e) => set({ from: e.currentTarget.value })} /></label>
           <label class="field">{t('to')}<input type="date" value={filters.to} onInput={(e) => set({ to: e.currentTarget.value })} /></label>
           <label class="field">{t('queue')}<input value={filters.queue} onInput={(e) => set({ queue: e.currentTarget.value })} /></label>
-          {staff.data ? (
-            <label class="field">{t('agent')}
-              <select value={filters.agentId} onChange={(e) => set({ agentId: e.currentTarget.value })}>
-                <option value="">{t('anyAgent')}</option>
-                {staff.data.map((s) => <option key={s.id} value={String(s.id)}>{s.fullName}</option>)}
-              </select>
-            </label>
-          ) : (
-            <label class="field">{t('agentId')}<input inputMode="numeric" value={filters.agentId} onInput={(e) => set({ agentId: e.currentTarget.value })} /></label>
-          )}
+          <label class="field">{t('agent')}
+            <select aria-label={t('agent')} value={filters.agentId} onChange={(e) => set({ agentId: e.currentTarget.value })}>
+              <option value="">{t('anyAgent')}</option>
+              {filters.agentId && !agents.some((a) => String(a.id) === filters.agentId) && <option value={filters.agentId}>#{filters.agentId}</option>}
+              {agents.map((a) => <option key={a.id} value={String(a.id)}>{a.name}</option>)}
+            </select>
+          </label>
           <label class="field">{t('tag')}<input value={filters.tag} onInput={(e) => set({ tag: e.currentTarget.value })} /></label>
           <label class="field">{t('minSeconds')}<input type="number" min={0} value={filters.minSeconds} onInput={(e) => set({ minSeconds: e.currentTarget.value })} /></label>
           <label class="field">{t('maxSeconds')}<input type="number" min={0} value={filters.maxSeconds} onInput={(e) => set({ maxSeconds: e.currentTarget.value })} /></label>
@@ -99,7 +103,7 @@ function CallPicker(props: { query: URLSearchParams }): preact.JSX.Element {
           <button type="button" onClick={() => { const blank = filtersFromQuery(new URLSearchParams()); setFilters(blank); apply(blank); }}>{t('reset')}</button>
         </div>
       </form>
-      <ErrorBanner error={list.error ?? moreError} onDismiss={() => setMoreError(null)} />
+      <ErrorBanner error={list.error ?? staff.error ?? moreError} onDismiss={() => setMoreError(null)} />
       <section class="card" aria-label={t('calls')}>
         <div class="row"><h2 class="grow">{t('calls')}</h2>{list.data && <span class="muted" data-testid="call-count">{t('count', { n: items.length })}</span>}</div>
         {sampled && <p class="muted">{t('sampleNote', { n: applied.sample })}</p>}

@@ -54,13 +54,13 @@ export function QualityReportsPage(props: AdminPageProps): preact.JSX.Element {
         <label class="field">{t('from')}<input type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })} /></label>
         <label class="field">{t('to')}<input type="date" value={draft.to} onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })} /></label>
         <label class="field">{t('form')}
-          <select value={draft.form} onChange={(e) => setDraft({ ...draft, form: e.currentTarget.value })}>
+          <select aria-label={t('form')} value={draft.form} onChange={(e) => setDraft({ ...draft, form: e.currentTarget.value })}>
             <option value="">{t('anyForm')}</option>
             {(forms.data?.items ?? []).map((f) => <option key={f.code} value={f.code}>{f.name}</option>)}
           </select>
         </label>
         <label class="field">{t('bucket')}
-          <select value={draft.bucket} onChange={(e) => setDraft({ ...draft, bucket: e.currentTarget.value === 'day' ? 'day' : 'week' })}>
+          <select aria-label={t('bucket')} value={draft.bucket} onChange={(e) => setDraft({ ...draft, bucket: e.currentTarget.value === 'day' ? 'day' : 'week' })}>
             <option value="week">{t('week')}</option>
             <option value="day">{t('day')}</option>
           </select>
