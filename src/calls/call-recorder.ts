@@ -77,7 +77,7 @@ export class CallRecorder {
 
   private readonly direction: CallDirection;
   private readonly sipCallId: string | null;
-  private readonly trunk: string | null;
+  private trunk: string | null;
   private readonly callerNumber: string;
   private callerE164: string | null;
   private readonly dialedNumber: string | null;
@@ -284,6 +284,16 @@ export class CallRecorder {
   recordingStopped(): void {
     this.requireLive('stop recording');
     this.append('recording_stopped', { recordingId: this.recordingId });
+  }
+
+  /**
+   * An outbound call left by another trunk than the first tried (the first
+   * could not carry it, sip/trunk-failover.ts): the row names the trunk that
+   * carried it, and the timeline says why.
+   */
+  failedOverTo(trunk: string, from: string, reason: string): void {
+    this.trunk = trunk;
+    this.append('note', { trunkFailover: { from, to: trunk, reason } });
   }
 
   /** A fact without a state change (a DTMF digit, an announcement played, anything worth keeping). */

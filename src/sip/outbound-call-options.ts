@@ -25,13 +25,23 @@ export interface StaffParty {
 }
 
 /** Who is rung at the far end. */
+/** One trunk a call to a number can leave by: its Request-URI, its name (`host:port`) and its caller identity headers. */
+export interface TrunkRoute {
+  uri: string;
+  trunk: string;
+  identity?: Readonly<Record<string, string>>;
+}
+
 export type FarEnd =
   /**
    * A number out through a trunk (`uri` = `sip:<e164>@<trunk host:port>`);
    * `identity`: the INVITE's From / P-Asserted-Identity / Privacy as the
    * trunk's configured caller identity gives them (trunk-caller-identity.ts).
    */
-  | { kind: 'trunk'; e164: string; uri: string; trunk: string; identity?: Readonly<Record<string, string>> }
+  | ({ kind: 'trunk'; e164: string } & TrunkRoute & {
+    /** The other configured trunks, in order: tried one after another while a trunk cannot carry the call (trunk-failover.ts). */
+    next?: readonly TrunkRoute[];
+  })
   /** A colleague's registered devices. */
   | { kind: 'staff'; staffId: number; username: string; contacts: readonly ContactBinding[] };
 

@@ -6,9 +6,11 @@ import type { LegKind } from '../media/media-leg';
 import type { MediaSession } from '../media/media-session';
 import type { CallServices } from './call-services';
 import { DirectCallHolds } from './direct-call-presence';
-import { colleagueDialled, FAR_RING_MS, runCallHook, STAFF_RING_MS, staffHangupSide, staffInviteHeaders, type CallEnd, type OutboundCallHooks, type OutboundCallOptions } from './outbound-call-options';
+import {
+  colleagueDialled, FAR_RING_MS, runCallHook, STAFF_RING_MS, staffHangupSide, staffInviteHeaders, type CallEnd, type OutboundCallHooks, type OutboundCallOptions, type TrunkRoute,
+} from './outbound-call-options';
 import type { FarFailure, FarProgress } from './far-progress';
-import { farRingFailure, ringFirst, type RingBranch } from './parallel-ring';
+import { farRingFailure, RingFailed, ringFirst, type RingBranch } from './parallel-ring';
 import type { ContactBinding } from './registration-store';
 import { sentOverWebSocket } from './sent-over-websocket';
 import { noteMediaCounters, runReleaseSteps, startCallRecording, storeCall, type CallRecording } from './call-session/call-teardown';
@@ -24,6 +26,7 @@ import type { CallCheckpointer } from '../calls/call-checkpoint-store';
 import { CallHold } from './hold-state';
 import { refuse, sipFailureFor } from './sip-status';
 import { UNIDENTIFIED_FROM } from './trunk-caller-identity';
+import { trunkCouldNotCarry } from './trunk-failover';
 import { dialogIdOf, isLateOfferAnswer, type LateOfferAnswer, type SrfRequest, type SrfResponse } from './srf-types';
 
 type Dialog = Srf.Dialog;
@@ -313,18 +316,33 @@ export class OutboundCall {
       // A colleague being rung gets no queue call on top (one already ringing them rings on: their phone decides).
       await this.poolHolds.occupy(far.staffId, this.id, 'proceed');
     }
-    const headers: Record<string, string> = far.kind === 'trunk'
-      ? { From: UNIDENTIFIED_FROM, ...far.identity, 'X-Switchboard-Call-Id': this.id }
-      : { From: `<sip:${encodeURIComponent(this.options.staff.username)}@switchboard.invalid>`, 'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': 'internal' };
-    const targets = far.kind === 'trunk' ? [far.uri] : contacts.map((c) => c.uri);
-    const branches = offerBranches(this.services.srf, targets, { localSdp: sdp, headers }, {
-      // The far end's first 180/183 (RFC 3261 §13.2.2.1): the staff's softphone says it rings.
-      onRinging: () => void this.tellStaff({ far: 'ringing' }),
-      hangUp: (dialog) => this.hangUp(dialog),
-    });
-    let dialog: Dialog;
+    // A number goes out through the first trunk, and through the next ones while a trunk cannot carry it, each INVITE
+    // with the identity of the trunk it leaves by; a colleague's devices are rung once.
+    const routes: ReadonlyArray<TrunkRoute | null> = far.kind === 'trunk' ? [far, ...(far.next ?? [])] : [null];
+    let dialog: Dialog | null = null;
+    /** The trunk tried last that could not carry the call, and its answer. */
+    let failedOver: { trunk: string; reason: string } | null = null;
     try {
-      dialog = (await ringFirst(branches, { timeoutMs: this.options.farRingMs ?? FAR_RING_MS, stop: this.staffGone.promise })).answer;
+      for (let attempt = 0; dialog === null; attempt += 1) {
+        const route = routes[attempt] ?? null;
+        const headers: Record<string, string> = route
+          ? { From: UNIDENTIFIED_FROM, ...route.identity, 'X-Switchboard-Call-Id': this.id }
+          : { From: `<sip:${encodeURIComponent(this.options.staff.username)}@switchboard.invalid>`, 'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': 'internal' };
+        const branches = offerBranches(this.services.srf, route ? [route.uri] : contacts.map((c) => c.uri), { localSdp: sdp, headers }, {
+          // The far end's first 180/183 (RFC 3261 §13.2.2.1): the staff's softphone says it rings.
+          onRinging: () => void this.tellStaff({ far: 'ringing' }),
+          hangUp: (answered) => this.hangUp(answered),
+        });
+        try {
+          dialog = (await ringFirst(branches, { timeoutMs: this.options.farRingMs ?? FAR_RING_MS, stop: this.staffGone.promise })).answer;
+          if (route && failedOver !== null) this.recorder.failedOverTo(route.trunk, failedOver.trunk, failedOver.reason);
+        } catch (err) {
+          const next = routes[attempt + 1];
+          if (!route || !next || this.staffGone.fired || !(err instanceof RingFailed) || err.failure.kind !== 'refused' || !trunkCouldNotCarry(err.failure.status)) throw err;
+          this.log.warn({ trunk: route.trunk, next: next.trunk, reason: err.reason }, 'the trunk could not carry the call: trying the next');
+          failedOver = { trunk: route.trunk, reason: err.reason };
+        }
+      }
     } catch (err) {
       if (media.state === 'offering-agent') media.cancelAgentOffer();
       if (this.staffGone.fired) return { kind: 'failed', status: 487, end: { side: staffHangupSide(this.options.far), cause: 'CANCEL', outcome: 'abandoned_ringing' }, far: null };

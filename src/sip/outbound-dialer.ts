@@ -12,13 +12,14 @@ import type { OutboundCallSlots } from './outbound-call-slots';
 import { callbackClientIdOf, callbackHooks, callbackTryOf, enqueueCallbackEntry, placeCallbackEntry, scheduledFor, type CallbackRetryDeps } from './callback-dialer';
 import { callbackRequestIdOf, deferCallback } from './callback-retry-policy';
 import type { CallbackRetryStore } from './callback-retry-store';
-import { mayCallClient, NO_CALLING_RULES, trunkIdentityFor, type CallingRules } from './outbound-calling-rules';
+import { mayCallClient, NO_CALLING_RULES, trunkIdentityFor, trunkKey, type CallingRules } from './outbound-calling-rules';
 import type { OutboundCallKind } from './trunk-caller-identity';
 import { RepeatingTask } from '../acd/repeating-task';
 import type { CallServices } from './call-services';
 import type { ContactBinding } from './registration-store';
 import { drainCalls, endCallsWithLostMedia, reconcileCallDialogs, type DrainOptions } from './call-session/live-calls';
 import { OutboundCall, type FarEnd, type OutboundCallOptions } from './outbound-call';
+import type { TrunkRoute } from './outbound-call-options';
 import type { SrfRequest, SrfResponse } from './srf-types';
 import { trunkRequestUri, type TrunkTarget } from './trunk-address';
 
@@ -28,7 +29,7 @@ export interface OutboundDialerOptions {
   acd: Acd;
   /** Numbers people type are read as numbers of this country (config phone.defaultCountry). */
   defaultCountry: string;
-  /** Trunks calls may go out through; the first is used (trunk-address.ts). */
+  /** Trunks calls may go out through, in order: the first, then the next while one cannot carry the call (trunk-failover.ts). */
   trunks: readonly TrunkTarget[];
   /** Where calls may go and how many one person may have at once (issue 15, routing/outbound-policy.ts). */
   policy: OutboundPolicy;
@@ -354,12 +355,19 @@ export class OutboundDialer {
     if (marked === 'not_found') this.log.warn({ acdCallId: reservation.callId }, 'the refused callback has no request row to mark (yet)');
   }
 
-  /** The far end through the first trunk, with the trunk's caller identity for a call of `kind` (issue 17). */
+  /**
+   * The far end through the first trunk, then the others in configured order
+   * should one not carry the call; each with its own caller identity for a
+   * call of `kind` (issue 17): the INVITE says who it is from as the trunk it
+   * leaves by is configured.
+   */
   private async trunkTo(e164: string, kind: OutboundCallKind): Promise<FarEnd> {
-    const trunk = this.options.trunks[0];
-    if (!trunk) throw new AppError('NO_TRUNK', 'no SIP trunk is configured for outbound calls (SIP_TRUNKS needs an address, optionally with :port)');
-    const identity = await trunkIdentityFor(this.options.db, trunk, kind);
-    return { kind: 'trunk', e164, uri: trunkRequestUri(e164, trunk), trunk: `${trunk.host}:${trunk.port}`, identity };
+    if (this.options.trunks.length === 0) throw new AppError('NO_TRUNK', 'no SIP trunk is configured for outbound calls (SIP_TRUNKS needs an address, optionally with :port)');
+    const routes = await Promise.all(this.options.trunks.map(async (trunk) => ({
+      uri: trunkRequestUri(e164, trunk), trunk: trunkKey(trunk), identity: await trunkIdentityFor(this.options.db, trunk, kind),
+    })));
+    const [first, ...next] = routes as [TrunkRoute, ...TrunkRoute[]];
+    return { kind: 'trunk', e164, ...first, ...(next.length > 0 ? { next } : {}) };
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { MediaCallTracker } from '../../../../src/media/rtpengine-call-sweeper';
 import { OutboundCall } from '../../../../src/sip/outbound-call';
 import { eventually } from '../../../helpers/eventually';
-import { FakeDialog, fakeCallWorld, fakeMedia, fakeRequest, fakeResponse, sdp } from '../../../fakes/call-session-fakes';
+import { FakeDialog, fakeCallWorld, fakeMedia, fakeRequest, fakeResponse, sdp, type FakeCallWorld } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, STAFF } from '../../routing/routing-fixtures';
 
 /**
@@ -55,6 +55,57 @@ describe('an outbound call from a staff device, without drachtio-server', () => 
     expect(world.records).toHaveLength(1);
     expect(world.records[0]).toMatchObject({ outcome: 'failed', hangupSide: 'system' });
     expect(world.ng.names().at(-1)).toBe('delete');
+  });
+
+  describe('with several trunks (issue 17: the identity of the trunk the call leaves by)', () => {
+    const identity = (number: string) => ({ From: `<sip:${number}@trunk;user=phone>`, 'P-Asserted-Identity': `<sip:${number}@trunk;user=phone>`, Privacy: 'none' });
+    const twoTrunks = {
+      kind: 'trunk' as const, e164: '+74957654321', uri: 'sip:+74957654321@10.0.0.1:5060', trunk: '10.0.0.1:5060', identity: identity('+74950000001'),
+      next: [{ uri: 'sip:+74957654321@10.0.0.2:5060', trunk: '10.0.0.2:5060', identity: identity('+74950000002') }],
+    };
+    const place = (world: FakeCallWorld, callId: string) => {
+      const call = new OutboundCall({ services: world.services, direction: 'outbound', staff: { staffId: STAFF.smirnova, username: 'smirnova' }, far: twoTrunks });
+      const res = fakeResponse();
+      return { res, done: call.runFromDevice(fakeRequest({ body: sdp(7000), headers: { From: '<sip:smirnova@office>;tag=dev-tag', 'Call-ID': callId } }), res) };
+    };
+
+    it('the first trunk out of service (503): the call leaves by the second with the second trunk\'s identity, and the row names it', async () => {
+      const world = fakeCallWorld(DIRECTORY);
+      const { done } = place(world, 'device-call-t1');
+      const first = await world.srf.nextInvite(0);
+      expect(first.headers).toMatchObject({ From: '<sip:+74950000001@trunk;user=phone>' });
+      first.refuse(503);
+      const second = await world.srf.nextInvite(1);
+      expect(second.uri).toBe('sip:+74957654321@10.0.0.2:5060');
+      expect(second.headers).toMatchObject({ From: '<sip:+74950000002@trunk;user=phone>', 'P-Asserted-Identity': '<sip:+74950000002@trunk;user=phone>' });
+      second.answer();
+      const answered = await eventually(() => world.srf.answered, (a) => a.length === 1, 5_000, 5);
+      answered[0]!.dialog.farEndHangsUp();
+      await done;
+      expect(world.records[0]).toMatchObject({ outcome: 'answered', trunk: '10.0.0.2:5060' });
+      expect(world.records[0]!.events.find((e) => e.type === 'note' && e.data.trunkFailover !== undefined)?.data).toEqual({ trunkFailover: { from: '10.0.0.1:5060', to: '10.0.0.2:5060', reason: '503' } });
+    });
+
+    it('the called party busy (486) at the first trunk: not dialled again through the second', async () => {
+      const world = fakeCallWorld(DIRECTORY);
+      const { res, done } = place(world, 'device-call-t2');
+      (await world.srf.nextInvite(0)).refuse(486);
+      await done;
+      expect(world.srf.invites).toHaveLength(1);
+      expect(res.sent.map((s) => s.status)).toEqual([180, 486]);
+      expect(world.records[0]).toMatchObject({ outcome: 'failed', trunk: '10.0.0.1:5060' });
+    });
+
+    it('every trunk out of service: the device gets the last trunk\'s answer', async () => {
+      const world = fakeCallWorld(DIRECTORY);
+      const { res, done } = place(world, 'device-call-t3');
+      (await world.srf.nextInvite(0)).refuse(503);
+      (await world.srf.nextInvite(1)).refuse(502);
+      await done;
+      expect(world.srf.invites).toHaveLength(2);
+      expect(res.sent.map((s) => s.status)).toEqual([180, 502]);
+      expect(world.records[0]).toMatchObject({ outcome: 'failed' });
+    });
   });
 
   it('a far end that no longer knows the call (its BYE lost) is noticed by the in-dialog OPTIONS: both legs end, the record names it', async () => {
