@@ -87,6 +87,9 @@ describe('quality evaluation screens (Chromium)', () => {
     await page.getByLabel('Tag (disposition or wrap-up tag, e.g. complaint)').fill('complaint');
     await page.getByLabel('Not yet evaluated').check();
     await page.getByRole('button', { name: 'Show calls' }).click();
+    // The list says which filters its calls are for: wait for the answer to these.
+    const shown = (filters: string): Promise<void> => page.locator(`section[data-filters="${filters}"]`).waitFor();
+    await shown('tag=complaint&notEvaluated=1');
     const row = page.locator(`tr[data-call="${complaintCall}"]`);
     await row.waitFor();
     await expect(row.locator('td[data-field="agent"]').textContent()).resolves.toBe('Anna Petrova');
@@ -97,7 +100,7 @@ describe('quality evaluation screens (Chromium)', () => {
     await page.getByLabel('Agent', { exact: true }).selectOption({ label: 'Anna Petrova' });
     await page.getByLabel('Talk at least (s)').fill('60');
     await page.getByRole('button', { name: 'Show calls' }).click();
-    await page.waitForURL(/agentId=\d+.*minSeconds=60/);
+    await shown(`agentId=${annaId}&tag=complaint&minSeconds=60&notEvaluated=1`);
     await row.waitFor();
     await expect(page.getByTestId('call-count').textContent()).resolves.toBe('1 calls');
     await reviewer.screenshot('quality-call-picker');
@@ -182,6 +185,8 @@ describe('quality evaluation screens (Chromium)', () => {
       await page.getByLabel('Comment for this version').fill('Greeting counts more');
       await page.getByRole('button', { name: 'Publish' }).click();
       await page.getByRole('status').getByText('Published v2: new calls use it now.').waitFor();
+      // The form list says which version is in use now.
+      await expectSoon(() => page.getByRole('combobox', { name: 'Form', exact: true }).locator('option:checked').textContent(), /published v2/);
       await admin.screenshot('quality-form-editor');
 
       const published = await h.call<{ version: number; document: { criteria: Array<{ id: string; weight: number }> } }>('GET', '/api/quality/forms/standard/published', { token: h.tokens.quality });

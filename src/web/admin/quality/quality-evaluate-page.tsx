@@ -48,7 +48,8 @@ function CallPicker(props: { query: URLSearchParams; canReadStaff: boolean }): p
   const staff = useAsync(() => (props.canReadStaff ? api.get<StaffRef[]>('/api/staff?limit=1000') : Promise.resolve(null)), [props.canReadStaff]);
   const [seenAgents, setSeenAgents] = useState<ReadonlyMap<number, string>>(new Map());
   const [draw, setDraw] = useState(0);
-  const list = useAsync(() => qualityApi.calls(callQuery(applied)), [appliedKey, draw]);
+  // The answer keeps the filters it was asked with, so the list can say which filters it shows.
+  const list = useAsync(async () => ({ ...(await qualityApi.calls(callQuery(applied))), filters: appliedKey }), [appliedKey, draw]);
   useEffect(() => {
     const found = (list.data?.items ?? []).filter((c) => c.agentId !== null && !seenAgents.has(c.agentId));
     if (found.length > 0) setSeenAgents((old) => new Map([...old, ...found.map((c): [number, string] => [c.agentId ?? 0, c.agentName ?? `#${c.agentId}`])]));
@@ -104,7 +105,7 @@ function CallPicker(props: { query: URLSearchParams; canReadStaff: boolean }): p
         </div>
       </form>
       <ErrorBanner error={list.error ?? staff.error ?? moreError} onDismiss={() => setMoreError(null)} />
-      <section class="card" aria-label={t('calls')}>
+      <section class="card" aria-label={t('calls')} aria-busy={list.loading} data-filters={list.data?.filters}>
         <div class="row"><h2 class="grow">{t('calls')}</h2>{list.data && <span class="muted" data-testid="call-count">{t('count', { n: items.length })}</span>}</div>
         {sampled && <p class="muted">{t('sampleNote', { n: applied.sample })}</p>}
         {list.loading && !list.data ? <p class="muted" role="status">{t('loading')}</p> : items.length === 0 ? <p class="muted">{t('none')}</p> : (

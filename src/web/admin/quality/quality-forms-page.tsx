@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorBanner } from '../../shared/components';
 import { useAsync } from '../../shared/hooks';
 import { navigate } from '../../shared/hash-route';
@@ -40,6 +40,13 @@ export function QualityFormsPage(props: AdminPageProps): preact.JSX.Element {
   const client = useMemo(() => qualityApi.formVersions(code), [code]);
   const editor = useVersionedEditor<QualityForm>(client, { document: BLANK_FORM });
   const isAdmin = props.user.role === 'admin';
+  // The form list's versions change with a save, publish or rollback here.
+  useEffect(() => forms.reload(), [editor.base?.version, editor.base?.status]);
+  // Reviewers read the version in use, not an admin's draft in progress.
+  const published = editor.versions.find((v) => v.status === 'published')?.version;
+  useEffect(() => {
+    if (!isAdmin && editor.base?.status === 'draft' && published !== undefined) void editor.load(published);
+  }, [isAdmin, editor.base?.version, editor.base?.status, published]);
   const [newCode, setNewCode] = useState('');
   const items = forms.data?.items ?? [];
   const known = items.some((f) => f.code === code);
