@@ -131,7 +131,7 @@ export class OutboundDialer {
 
   /**
    * Click-to-call: rings the staff member's registered devices, then dials
-   * the number (or the client's first number) through the first trunk.
+   * the number (or the client's first number) through the first trunk (the next ones while a trunk cannot carry it).
    * Resolves once the staff's phones are ringing, with the call id.
    *
    * @throws AppError FORBIDDEN (may not dial out), NOT_FOUND (no such client or campaign call), BAD_PHONE_NUMBER,

@@ -56,7 +56,7 @@ export function parseTrunkEntry(text: string): TrunkEntry {
   return { acl: entry, dial: null };
 }
 
-/** The trunks outbound calls may use, in configured order (the first is used). */
+/** The trunks outbound calls may use, in configured order (the first, then the next while one cannot carry a call: trunk-failover.ts). */
 export function dialableTrunks(entries: readonly string[]): TrunkTarget[] {
   return entries.map(parseTrunkEntry).flatMap((e) => (e.dial ? [e.dial] : []));
 }

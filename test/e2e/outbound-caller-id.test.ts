@@ -6,7 +6,7 @@ import { freeTcpPort } from '../../src/platform/managed-process';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
 import { freeMediaPort, sippListening } from '../helpers/sipp';
-import { answerCall, awaitBye, deviceCallerScenario, referenceVariables, scenario, type Check } from '../helpers/sipp-scenario';
+import { answerCall, awaitBye, deviceCallerScenario, referenceVariables, refuseCall, scenario, type Check } from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 
 /** The carrier answers on its own loopback address, so that staff phones on 127.0.0.1 are not trunk sources. */
@@ -104,5 +104,55 @@ describeWithDrachtio('outbound caller ID per trunk at a sipp carrier (issue 17: 
     const { caller, carrier } = await dialThroughCarrier([{ header: 'From:', regexp: '&lt;sip:switchboard@switchboard\\.invalid&gt;', assignTo: 'from' }]);
     expect(ok(caller)).toEqual({ code: 0, output: '' });
     expect(ok(carrier)).toEqual({ code: 0, output: '' });
+  }, 90000);
+});
+
+// Two trunks, each with its own identity: the first is out of service (503), and the call leaves by the second with
+// the second trunk's identity — the identity of the trunk a call actually leaves by.
+describeWithDrachtio('outbound caller ID with two trunks: the first out of service, the call leaves by the second with its identity (real drachtio, rtpengine, Redis, Postgres)', () => {
+  const BACKUP_IP = '127.0.0.7';
+  let h: SystemHarness;
+  let firstPort: number;
+  let secondPort: number;
+
+  beforeAll(async () => {
+    firstPort = await freeTcpPort();
+    secondPort = await freeTcpPort();
+    h = await startSystemHarness({ env: { SIP_TRUNKS: `${TRUNK_IP}:${firstPort},${BACKUP_IP}:${secondPort}` } });
+    const admin = await h.login('admin', 'switchboard-admin');
+    expect((await h.api('PUT', `/api/trunks/${TRUNK_IP}:${firstPort}/caller-id`, admin, { fromNumber: COMPANY, displayName: 'Acme Sales', privacy: 'none' })).status).toBe(200);
+    expect((await h.api('PUT', `/api/trunks/${BACKUP_IP}:${secondPort}/caller-id`, admin, { fromNumber: '+74957003344', displayName: 'Acme Backup', privacy: 'none' })).status).toBe(200);
+  }, 120000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  afterEach(() => h.expectNothingLeft(), 30_000);
+
+  it('the first carrier answers 503; the second gets the INVITE with its own trunk\'s number and name in From and PAI, and the call row names it', async () => {
+    const startedAt = new Date();
+    const first = sipp({ scenario: scenario(refuseCall('503 Service Unavailable')), ip: TRUNK_IP, port: firstPort, mediaPort: await freeMediaPort() });
+    const second = sipp({
+      scenario: carrierScenario([
+        { header: 'From:', regexp: 'Acme Backup.*&lt;sip:\\+74957003344@', assignTo: 'from' },
+        { header: 'P-Asserted-Identity:', regexp: 'Acme Backup.*&lt;sip:\\+74957003344@', assignTo: 'pai' },
+      ]),
+      ip: BACKUP_IP, port: secondPort, mediaPort: await freeMediaPort(),
+    });
+    await sippListening(TRUNK_IP, firstPort);
+    await sippListening(BACKUP_IP, secondPort);
+    const caller = sipp({
+      scenario: deviceCallerScenario({ dialled: CLIENT, user: 'anna', expect: 200, talkMs: 1500 }),
+      ip: '127.0.0.1', port: await freeTcpPort(), mediaPort: await freeMediaPort(), target: h.sipTarget,
+      auth: { user: 'anna', password: 'demo-pass-1', uri: `${CLIENT}@${h.sipTarget}` },
+    });
+    const [callerDone, firstDone, secondDone] = await Promise.all([caller.done, first.done, second.done]);
+    const ok = (run: { code: number | null; output: string }) => ({ code: run.code, output: run.code === 0 ? '' : run.output });
+    expect(ok(firstDone)).toEqual({ code: 0, output: '' });
+    expect(ok(secondDone)).toEqual({ code: 0, output: '' });
+    expect(ok(callerDone)).toEqual({ code: 0, output: '' });
+    const rows = await eventually(async () => (await h.db.query("SELECT id, trunk FROM calls WHERE direction = 'outbound' AND started_at >= $1 AND ended_at IS NOT NULL", [startedAt])).rows, (r) => r.length >= 1);
+    expect(rows[0]).toMatchObject({ trunk: `${BACKUP_IP}:${secondPort}` });
   }, 90000);
 });
