@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../errors/app-error';
 import type { Logger } from '../logger';
-import { decideMonitorAccess, modesAllowedFor } from './monitor-access';
+import { decideMonitorAccess, modesAllowedFor, queuesWithinReach } from './monitor-access';
 import type { MonitorLeg, MonitorLegEnd, MonitorLegPlacer } from './monitor-leg';
 import type { MonitorMode } from './monitor-mode';
 import type { MonitoringPolicy } from './monitoring-policy';
@@ -28,6 +28,8 @@ export interface MonitoringCapabilities {
   supportedModes: MonitorMode[];
   /** What this user may use: the role's modes the engine supports. */
   allowedModes: MonitorMode[];
+  /** The queues whose calls this user may monitor; null: every queue (calls to a person included). */
+  queues: string[] | null;
   policy: MonitoringPolicy;
 }
 
@@ -51,10 +53,15 @@ export class CallMonitoringService {
     this.now = deps.now ?? Date.now;
   }
 
-  capabilities(user: MonitoringUser): MonitoringCapabilities {
+  async capabilities(user: MonitoringUser): Promise<MonitoringCapabilities> {
     const supported = [...(this.deps.placer?.supportedModes() ?? [])];
     const allowed = modesAllowedFor(user.role, this.deps.policy);
-    return { available: this.deps.placer !== null, supportedModes: supported, allowedModes: supported.filter((m) => allowed.includes(m)), policy: { ...this.deps.policy } };
+    const supervisedQueues = user.role === 'supervisor' ? await this.deps.supervision.queuesSupervisedBy(user.userId) : [];
+    const queues = queuesWithinReach({ ...user, supervisedQueues }, this.deps.policy);
+    return {
+      available: this.deps.placer !== null, supportedModes: supported, allowedModes: supported.filter((m) => allowed.includes(m)),
+      queues: queues === null ? null : [...queues], policy: { ...this.deps.policy },
+    };
   }
 
   async start(user: MonitoringUser, callId: string, mode: MonitorMode): Promise<MonitoringSessionListing> {

@@ -47,6 +47,17 @@ export function modesAllowedFor(role: UserRole, policy: MonitoringPolicy): reado
   }
 }
 
+/**
+ * The queues whose calls this user may monitor: null for every queue (admins, quality, a supervisor assigned to
+ * none under the see-all policy); operators and a supervisor assigned to none under the closed policy get [].
+ */
+export function queuesWithinReach(actor: MonitoringActor, policy: MonitoringPolicy): readonly string[] | null {
+  if (modesAllowedFor(actor.role, policy).length === 0) return [];
+  if (actor.role !== 'supervisor') return null;
+  if (actor.supervisedQueues.length === 0) return policy.unassignedSupervisorsSeeAllQueues ? null : [];
+  return actor.supervisedQueues;
+}
+
 /** Whether a supervisor's assignments reach the call's queue: assigned queues only, or every queue when assigned to none and the policy says so. */
 function supervisorReaches(actor: MonitoringActor, queue: string | null, policy: MonitoringPolicy): boolean {
   if (actor.supervisedQueues.length === 0) return policy.unassignedSupervisorsSeeAllQueues;

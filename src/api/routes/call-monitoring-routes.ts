@@ -54,7 +54,7 @@ export function registerCallMonitoringRoutes(fastify: FastifyInstance, options: 
       tags: ['call-monitoring'], summary: 'The monitoring modes this process can carry, those I may use, and the site policy',
       response: { 200: MonitoringCapabilities, ...errors },
     },
-    handler: (request) => Promise.resolve(service.capabilities(monitoringUser(request))),
+    handler: (request) => service.capabilities(monitoringUser(request)),
   });
 
   app.post('/api/call-monitoring/sessions', {

@@ -27,6 +27,7 @@ export const MonitoringCapabilities = Type.Object({
   available: Type.Boolean({ description: 'false: no SIP side in this process; starting answers 503' }),
   supportedModes: Type.Array(MonitorModeName),
   allowedModes: Type.Array(MonitorModeName, { description: 'the modes this user may start or switch to: role and site policy, within the supported ones' }),
+  queues: Nullable(Type.Array(Type.String(), { description: 'the queues whose calls this user may monitor; null: every queue' })),
   policy: Type.Object({
     unassignedSupervisorsSeeAllQueues: Type.Boolean(),
     announce: StringEnum(['none', 'tone']),

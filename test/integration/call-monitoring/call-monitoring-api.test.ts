@@ -74,7 +74,7 @@ describe('call monitoring API: rights and audit', () => {
   it('lets a supervisor monitor only the calls of the queues assigned to them, once assigned', async () => {
     // Assigned to none: the default policy lets them see every queue, as before assignments existed.
     const caps = await h.call('GET', '/api/call-monitoring/capabilities', { token: h.tokens.supervisor });
-    expect(caps.body).toMatchObject({ available: true, allowedModes: ['listen', 'whisper', 'barge'], policy: { unassignedSupervisorsSeeAllQueues: true, announce: 'none' } });
+    expect(caps.body).toMatchObject({ available: true, allowedModes: ['listen', 'whisper', 'barge'], queues: null, policy: { unassignedSupervisorsSeeAllQueues: true, announce: 'none' } });
 
     const queues = await h.call<{ items: Array<{ queueId: number; queue: string }> }>('GET', '/api/call-monitoring/queue-supervisors', { token: h.tokens.admin });
     const regional = queues.body.items.find((q) => q.queue === 'regional');
@@ -86,6 +86,7 @@ describe('call monitoring API: rights and audit', () => {
     expect(assigned.status).toBe(200);
     expect(assigned.body.supervisors).toEqual([{ userId: users.get('h_supervisor'), username: 'h_supervisor', role: 'supervisor' }]);
 
+    expect((await h.call('GET', '/api/call-monitoring/capabilities', { token: h.tokens.supervisor })).body.queues).toEqual(['regional']);
     const outside = await h.call('POST', '/api/call-monitoring/sessions', { token: h.tokens.supervisor, body: { callId: operatorsCall, mode: 'listen' } });
     expect(outside.status).toBe(403);
     expect(outside.body.error.message).toMatch(/operators is not among the queues you supervise/);

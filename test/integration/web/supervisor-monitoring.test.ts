@@ -100,4 +100,41 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
     await watched.screenshot('quality-monitoring-wallboard');
     expect(watched.errors).toEqual([]);
   });
+
+  it('lets an admin assign a supervisor to a queue in the queue editor, after which their wallboard offers monitoring for that queue\'s agents only', async () => {
+    const ion = String(staff.get('Ion Popescu'));
+    const regionalCall = randomUUID();
+    await acd.transition(ion, 'ready');
+    await acd.enqueue({ callId: regionalCall, queueId: 'regional', callerNumber: '+74822100005' });
+    await acd.markOffered(regionalCall, ion);
+    await acd.answer(regionalCall, ion);
+
+    const admin = await openPage(browser, { viewport: { width: 1600, height: 900 } });
+    pages.push(admin);
+    await signIn(admin.page, h.baseUrl, 'admin', 'admin', 'admin-password');
+    await admin.page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).waitFor();
+    await admin.page.goto(`${h.baseUrl}/admin/#/directory/queues`);
+    await admin.page.getByRole('button', { name: 'Regional orders' }).click();
+    const drawer = admin.page.getByRole('dialog', { name: 'Edit Regional orders' });
+    const supervisors = drawer.getByRole('group', { name: 'Supervisors (may monitor this queue\'s calls)' });
+    await supervisors.getByRole('checkbox', { name: 'h_supervisor' }).check();
+    await supervisors.getByRole('button', { name: 'Assign supervisors' }).click();
+    await supervisors.getByRole('status').filter({ hasText: 'Assigned.' }).waitFor();
+    await supervisors.scrollIntoViewIfNeeded();
+    await admin.screenshot('admin-queue-supervisors');
+    const assigned = await h.call<{ items: Array<{ queue: string; supervisors: Array<{ username: string }> }> }>('GET', '/api/call-monitoring/queue-supervisors', { token: h.tokens.admin });
+    expect(assigned.body.items.filter((q) => q.supervisors.length > 0).map((q) => [q.queue, q.supervisors.map((u) => u.username)])).toEqual([['regional', ['h_supervisor']]]);
+    expect(admin.errors).toEqual([]);
+
+    const watched = await openPage(browser, { viewport: { width: 1600, height: 900 } });
+    pages.push(watched);
+    const { page } = watched;
+    await signIn(page, h.baseUrl, 'admin', 'h_supervisor', 'supervisor-password');
+    await page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
+    await page.locator(`tr[data-staff-id="${ion}"]`).getByRole('button', { name: 'Listen: Ion Popescu' }).waitFor();
+    // Anna is still on her operators call, outside this supervisor's queues now: nothing to press beside her.
+    await expectSoon(() => page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`).textContent(), /Talking/);
+    await expect(page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`).getByRole('button').count()).resolves.toBe(0);
+    expect(watched.errors).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { decideMonitorAccess, modesAllowedFor, type MonitoredCall, type MonitoringActor } from '../../../src/call-monitoring/monitor-access';
+import { decideMonitorAccess, modesAllowedFor, queuesWithinReach, type MonitoredCall, type MonitoringActor } from '../../../src/call-monitoring/monitor-access';
 import type { MonitorMode } from '../../../src/call-monitoring/monitor-mode';
 import { DEFAULT_MONITORING_POLICY, monitoringPolicyOf, type MonitoringPolicy } from '../../../src/call-monitoring/monitoring-policy';
 
@@ -38,6 +38,17 @@ describe('decideMonitorAccess', () => {
     expect(modesAllowedFor('supervisor', policy())).toEqual(['listen', 'whisper', 'barge']);
     expect(modesAllowedFor('quality', policy())).toEqual(['listen']);
     expect(modesAllowedFor('operator', policy())).toEqual([]);
+  });
+});
+
+describe('queuesWithinReach', () => {
+  it('is every queue (null) for admins, quality and an unassigned supervisor under the default policy; the assigned queues otherwise', () => {
+    expect(queuesWithinReach(actor({ role: 'admin' }), policy())).toBeNull();
+    expect(queuesWithinReach(actor({ role: 'quality' }), policy())).toBeNull();
+    expect(queuesWithinReach(actor({ supervisedQueues: [] }), policy())).toBeNull();
+    expect(queuesWithinReach(actor({ supervisedQueues: [] }), policy({ unassignedSupervisorsSeeAllQueues: false }))).toEqual([]);
+    expect(queuesWithinReach(actor({ supervisedQueues: ['regional'] }), policy())).toEqual(['regional']);
+    expect(queuesWithinReach(actor({ role: 'operator', supervisedQueues: ['regional'] }), policy())).toEqual([]);
   });
 });
 

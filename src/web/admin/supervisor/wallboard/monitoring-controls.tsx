@@ -25,6 +25,8 @@ const SESSION_POLL_MS = 2000;
 export interface Monitoring {
   /** The modes this user may start, as the server reports them (empty: none, so no buttons). */
   modes: MonitorMode[];
+  /** The queues whose calls this user may monitor; null: every queue. */
+  queues: string[] | null;
   announce: 'none' | 'tone';
   /** This user's running session, if any. */
   session: MonitoringSession | null;
@@ -73,6 +75,8 @@ export function useMonitoring(user: SessionUser): Monitoring {
 
   return {
     modes: caps?.available ? caps.allowedModes : [],
+    // null (every queue) must stay null: not `?? []`.
+    queues: caps ? caps.queues : [],
     announce: caps?.policy.announce ?? 'none',
     session, busy, error,
     start: (callId, mode) => act(() => api.post<MonitoringSession>('/api/call-monitoring/sessions', { callId, mode })),
@@ -85,11 +89,15 @@ export function useMonitoring(user: SessionUser): Monitoring {
   };
 }
 
-/** The buttons beside an agent on a call: one per mode this user may start. */
-export function MonitorButtons(props: { monitoring: Monitoring; callId: string; agentName: string }): preact.JSX.Element | null {
+/**
+ * The buttons beside an agent on a call: one per mode this user may start, for an agent of a queue they may
+ * monitor (the agent's queues stand in for the call's, which the floor does not show; the server checks the call's).
+ */
+export function MonitorButtons(props: { monitoring: Monitoring; callId: string; agentName: string; agentQueues: readonly string[] }): preact.JSX.Element | null {
   const t = useT();
   const { monitoring } = props;
-  if (monitoring.modes.length === 0) return null;
+  const reachable = monitoring.queues === null || props.agentQueues.some((q) => monitoring.queues?.includes(q));
+  if (monitoring.modes.length === 0 || !reachable) return null;
   const mine = monitoring.session?.callId === props.callId;
   return (
     <span class="wb-monitor">

@@ -329,7 +329,7 @@ function AgentsTable(props: { snapshot: FloorSnapshot; elapsedMs: number; showOf
                 <td class="num timer">{formatDuration(a.sinceMs + props.elapsedMs)}</td>
                 <td>
                   {a.currentCallId ? <code title={a.currentCallId}>{a.currentCallId.slice(0, 8)}</code> : '—'}
-                  {a.currentCallId && a.state === 'talking' && <MonitorButtons monitoring={props.monitoring} callId={a.currentCallId} agentName={a.name} />}
+                  {a.currentCallId && a.state === 'talking' && <MonitorButtons monitoring={props.monitoring} callId={a.currentCallId} agentName={a.name} agentQueues={a.queues} />}
                 </td>
                 <td class="small">{a.queues.join(', ')}</td>
               </tr>
