@@ -6,6 +6,7 @@ import { translator } from '../../../shared/i18n';
 import { CheckboxField, NumberField, SelectField, TextField } from '../shared/form-controls';
 import { Drawer, FormFooter, changedFields, skillsToText, textToSkills, useSave } from './directory-shared';
 import { everyMember } from '../../../shared/every-member';
+import { QueueSupervisorsField } from './queue-supervisors-field';
 import type { DepartmentRecord, QueueRecord as Queue, StaffRecord } from '../../../../directory/directory-records';
 
 type Overflow = Queue['overflowTarget'];
@@ -171,6 +172,7 @@ function QueueForm(props: {
             ))}
           </div>
         </fieldset>
+        {r && <QueueSupervisorsField queueId={r.id} />}
         <FormFooter state={save} creating={!r} onCancel={props.onClose} />
       </form>
     </Drawer>
