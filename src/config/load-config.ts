@@ -96,6 +96,9 @@ const ENV_KEYS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'numb
   { env: 'OUTBOUND_MAX_CALLS_PER_USER', key: 'outbound.maxCallsPerUser', kind: 'number' },
   { env: 'RECORDING_RETENTION_DAYS', key: 'recordings.retentionDays', kind: 'number' },
   { env: 'REPORTS_TIME_ZONE', key: 'reports.timeZone', kind: 'string' },
+  { env: 'CALL_MONITORING_ANNOUNCE', key: 'callMonitoring.announce', kind: 'string' },
+  { env: 'CALL_MONITORING_QUALITY_MAY_WHISPER', key: 'callMonitoring.qualityMayWhisper', kind: 'boolean' },
+  { env: 'CALL_MONITORING_UNASSIGNED_SUPERVISORS_SEE_ALL', key: 'callMonitoring.unassignedSupervisorsSeeAllQueues', kind: 'boolean' },
 ];
 
 function isObject(value: unknown): value is JsonObject {
