@@ -209,3 +209,37 @@ describe('call monitoring API without the SIP side', () => {
     expect(start.body.error).toMatchObject({ code: 'DEPENDENCY_DOWN', message: expect.stringMatching(/SIP and media side/) });
   });
 });
+
+describe('call monitoring API under a stricter site policy (environment)', () => {
+  let h: ApiHarness;
+  const placer = new MonitorLegPlacerDouble();
+  let callId: string;
+
+  beforeAll(async () => {
+    h = await startApiHarness({
+      demo: true, acd: true, monitorLegs: placer,
+      env: { CALL_MONITORING_ANNOUNCE: 'tone', CALL_MONITORING_QUALITY_MAY_WHISPER: 'true', CALL_MONITORING_UNASSIGNED_SUPERVISORS_SEE_ALL: 'false' },
+    });
+    const staff = new Map((await h.db.query<{ id: number; full_name: string }>('SELECT id, full_name FROM staff')).rows.map((r) => [r.full_name, r.id]));
+    const users = new Map((await h.call<Array<{ id: number; username: string }>>('GET', '/api/users', { token: h.tokens.admin })).body.map((u) => [u.username, u.id]));
+    await h.call('PATCH', `/api/users/${users.get('h_quality')}`, { token: h.tokens.admin, body: { staffId: staff.get('Svetlana Belova') } });
+    await h.call('PATCH', `/api/users/${users.get('h_supervisor')}`, { token: h.tokens.admin, body: { staffId: staff.get('Dmitri Lebedev') } });
+    callId = await connectCall(h.acd as Acd, 'operators', String(staff.get('Anna Petrova')), '+74951000001');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('keeps a supervisor assigned to no queue out, lets quality whisper (never barge), and has the parties told by a tone', async () => {
+    const caps = await h.call('GET', '/api/call-monitoring/capabilities', { token: h.tokens.supervisor });
+    expect(caps.body).toMatchObject({ queues: [], policy: { unassignedSupervisorsSeeAllQueues: false, announce: 'tone', qualityMayWhisper: true } });
+    const supervisor = await h.call('POST', '/api/call-monitoring/sessions', { token: h.tokens.supervisor, body: { callId, mode: 'listen' } });
+    expect(supervisor.status).toBe(403);
+
+    expect((await h.call('POST', '/api/call-monitoring/sessions', { token: h.tokens.quality, body: { callId, mode: 'barge' } })).status).toBe(403);
+    const whisper = await h.call('POST', '/api/call-monitoring/sessions', { token: h.tokens.quality, body: { callId, mode: 'whisper' } });
+    expect(whisper.status).toBe(201);
+    expect(placer.placed.map((p) => [p.request.mode, p.request.announce])).toEqual([['whisper', true]]);
+    expect((await h.call('DELETE', `/api/call-monitoring/sessions/${whisper.body.id}`, { token: h.tokens.quality })).body.state).toBe('ended');
+  });
+});
