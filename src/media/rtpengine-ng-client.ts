@@ -39,11 +39,25 @@ export function widenNgReceiveBuffer(socket: Socket): void {
   }
 }
 
+/**
+ * Most ng commands outstanding at one rtpengine (issue 16). rtpengine 10.5
+ * reads its ng socket with the kernel's default receive buffer (208 KB; it
+ * has no option for it), which holds some 160 commands with SDP: after a
+ * pause of this process's event loop the commands of a few hundred calls
+ * leave at once, and those that do not fit are dropped — each an ng timeout
+ * 2 s later, an admitted call failed (bench:sip at 300 calls/s: 241 of them,
+ * none answered late). Past this many, commands wait here, in order, where
+ * the overload control's ng round trip sees their wait.
+ */
+export const NG_MAX_IN_FLIGHT = 64;
+
 export interface NgClientOptions {
   host: string;
   port: number;
-  /** Every command gets one (the library's default is to wait forever). */
+  /** Every command gets one (the library's default is to wait forever). It runs from when the command leaves, not while it waits for its turn. */
   timeoutMs?: number;
+  /** Most commands outstanding at once (default NG_MAX_IN_FLIGHT). */
+  maxInFlight?: number;
 }
 
 /**
@@ -52,25 +66,49 @@ export interface NgClientOptions {
  */
 export class RtpengineNgClient implements NgCommandSender {
   private readonly client: Client;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  /** Commands waiting for their turn, oldest first. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly options: NgClientOptions) {
     this.client = new Client({ timeout: options.timeoutMs ?? 2000 });
     // Late or uncorrelated replies are reported as 'error' events; they must not crash the process.
     this.client.on('error', () => undefined);
     widenNgReceiveBuffer(this.client.socket);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? NG_MAX_IN_FLIGHT);
   }
 
   async command(name: NgCommand, params: NgParams): Promise<NgReply> {
     let reply: NgReply;
+    await this.turn();
     try {
       reply = await this.client[name](this.options.port, this.options.host, params);
     } catch (err) {
       throw new AppError('DEPENDENCY_DOWN', `rtpengine ${name} failed: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+    } finally {
+      this.done();
     }
     if (reply.result !== 'ok') {
       throw new AppError('INTERNAL', `rtpengine refused ${name}: ${reply['error-reason'] ?? reply.result}`);
     }
     return reply;
+  }
+
+  /** Resolves when this command may leave: at once below the limit, else when an earlier one is answered or times out. */
+  private turn(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** A command is answered or timed out: its place goes to the oldest waiting one. */
+  private done(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight -= 1;
   }
 
   async ping(): Promise<boolean> {

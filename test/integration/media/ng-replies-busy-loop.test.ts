@@ -40,7 +40,8 @@ describe('rtpengine ng client with a busy event loop (real rtpengine in userspac
   let ng: RtpengineNgClient;
   beforeAll(async () => {
     rtpengine = await startTestRtpengine();
-    ng = new RtpengineNgClient({ host: '127.0.0.1', port: rtpengine.ngPort, timeoutMs: 2000 + ROUNDS * BUSY_MS_PER_ROUND });
+    // No limit on commands outstanding here: every reply must wait in this socket's buffer (the limit is the next test's).
+    ng = new RtpengineNgClient({ host: '127.0.0.1', port: rtpengine.ngPort, timeoutMs: 2000 + ROUNDS * BUSY_MS_PER_ROUND, maxInFlight: COMMANDS });
     expect(await ng.ping()).toBe(true);
   });
   afterAll(async () => {
@@ -48,10 +49,16 @@ describe('rtpengine ng client with a busy event loop (real rtpengine in userspac
     await rtpengine.stop();
   });
 
+  const offerer = (client: RtpengineNgClient, callIds: string[]) => (i: number): Promise<unknown> =>
+    client.command('offer', { 'call-id': callIds[i % CALLS]!, 'from-tag': 'caller', sdp: sdp(40000 + 2 * (i % CALLS)), 'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off' });
+  const failures = (settled: Array<PromiseSettledResult<unknown>>): { answered: number; firstFailure: string | undefined } => {
+    const failed = settled.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
+    return { answered: settled.length - failed.length, firstFailure: failed[0] };
+  };
+
   it('gets the reply of every command sent in a burst while the event loop was busy', async () => {
     const callIds = Array.from({ length: CALLS }, (_, i) => `busy-loop-${process.pid}-${i}`);
-    const offer = (i: number): Promise<unknown> =>
-      ng.command('offer', { 'call-id': callIds[i % CALLS]!, 'from-tag': 'caller', sdp: sdp(40000 + 2 * (i % CALLS)), 'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off' });
+    const offer = offerer(ng, callIds);
     try {
       const sent: Promise<unknown>[] = [];
       // The event loop does not turn until every round is sent and answered: no reply is read meanwhile. The sends
@@ -61,11 +68,21 @@ describe('rtpengine ng client with a busy event loop (real rtpengine in userspac
         await new Promise((resolve) => process.nextTick(resolve));
         busyFor(BUSY_MS_PER_ROUND);
       }
-      const settled = await Promise.allSettled(sent);
-      const failed = settled.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
-      expect({ answered: COMMANDS - failed.length, firstFailure: failed[0] }).toEqual({ answered: COMMANDS, firstFailure: undefined });
+      expect(failures(await Promise.allSettled(sent))).toEqual({ answered: COMMANDS, firstFailure: undefined });
     } finally {
       await Promise.allSettled(callIds.map((callId) => ng.command('delete', { 'call-id': callId, 'delete-delay': 0 })));
+    }
+  });
+
+  it('gets the reply of every command of a burst sent at once: rtpengine\'s own ng socket (208 KB) is never given more than it holds', async () => {
+    const limited = new RtpengineNgClient({ host: '127.0.0.1', port: rtpengine.ngPort, timeoutMs: 2000 });
+    const callIds = Array.from({ length: CALLS }, (_, i) => `burst-${process.pid}-${i}`);
+    try {
+      const offer = offerer(limited, callIds);
+      expect(failures(await Promise.allSettled(Array.from({ length: COMMANDS }, (_, i) => offer(i))))).toEqual({ answered: COMMANDS, firstFailure: undefined });
+    } finally {
+      await Promise.allSettled(callIds.map((callId) => limited.command('delete', { 'call-id': callId, 'delete-delay': 0 })));
+      limited.close();
     }
   });
 });
