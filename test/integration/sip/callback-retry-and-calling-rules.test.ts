@@ -9,7 +9,8 @@ import { callbackHooks, type CallbackRetryDeps } from '../../../src/sip/callback
 import { RedisCallbackRetryStore } from '../../../src/sip/callback-retry-store';
 import { RedisOutboundCallSlots } from '../../../src/sip/outbound-call-slots';
 import { OutboundDialer } from '../../../src/sip/outbound-dialer';
-import { deskPhone, fakeCallWorld, type FakeCallWorld } from '../../fakes/call-session-fakes';
+import { deskPhone, fakeCallWorld, fakeRequest, fakeResponse, sdp, type FakeCallWorld } from '../../fakes/call-session-fakes';
+import { findDialer } from '../../../src/db/repositories/dialer-repository';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { eventually } from '../../helpers/eventually';
 import { DIRECTORY } from '../../unit/routing/routing-fixtures';
@@ -224,6 +225,17 @@ describe('callback retries, do-not-call list and calling window (issue 17)', () 
       expect(placed.status).toBe(202);
       expect(placed.body.notice).toMatch(/do-not-call list \(complaint\).*overrode/);
       await placedAndEnded(before);
+    });
+
+    it('a number on the list dialled on a desk phone is refused too (403 with the reason, a phone cannot ask to override)', async () => {
+      await addDoNotCall(h.db, [{ e164: '+74951777204', reason: 'asked on the phone' }], null);
+      const dialerFacts = await findDialer(h.db, ids.anna!);
+      const before = world.srf.invites.length;
+      const req = fakeRequest({ body: sdp(7000), headers: { From: '<sip:anna@office>;tag=dev-tag', 'Call-ID': 'dnc-device-1' } });
+      const refused = dialer.placeFromDevice(req, fakeResponse(), { staffId: ids.anna!, username: 'anna' }, { kind: 'external', e164: '+74951777204', dialer: dialerFacts });
+      await expect(refused).rejects.toMatchObject({ code: 'DESTINATION_NOT_ALLOWED', details: [{ path: 'reason', message: 'do_not_call' }] });
+      await expect(refused).rejects.toThrow(/asked on the phone/);
+      expect(world.srf.invites).toHaveLength(before);
     });
 
     it('outside the client\'s calling window the call is placed, and the person is told the client\'s hours', async () => {
