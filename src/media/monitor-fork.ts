@@ -51,11 +51,12 @@ export class MonitorFork {
     this.require('request', 'new');
     const reply = await this.send('subscribeRequest', {
       'from-tags': [...sourceTags], 'to-tag': this.options.tag, ...flagsToward(this.options.kind),
+      ...(this.options.kind === 'webrtc' ? { 'ICE-lite': 'forward' } : {}),
     });
     this.current = 'requested';
     const sdp = reply.sdp;
     if (typeof sdp !== 'string') throw new Error('rtpengine answered subscribe request without an SDP');
-    return sdpToward(this.options.kind, sdp);
+    return sdpToward(this.options.kind, distinctMids(sdp));
   }
 
   /**
@@ -96,4 +97,25 @@ export class MonitorFork {
     this.options.logger?.debug({ command: name, ms: Date.now() - started, tag: this.options.tag }, 'rtpengine command');
     return reply;
   }
+}
+
+/**
+ * rtpengine 10.5 writes each section of a multi-party subscription offer with
+ * its source's own mid — `a=mid:1` in every one (each party's first media) —
+ * and browsers refuse an SDP whose mids repeat ("Duplicate a=mid value",
+ * RFC 8843 §7.2). Each section after the first gets a mid of its own;
+ * rtpengine pairs the answer's sections with its offer's by position. Pure.
+ */
+export function distinctMids(sdp: string): string {
+  const seen = new Set<string>();
+  let section = -1;
+  return sdp.split(/\r\n/).map((line) => {
+    if (line.startsWith('m=')) section++;
+    const mid = /^a=mid:(.*)$/.exec(line)?.[1];
+    if (mid === undefined) return line;
+    let unique = mid;
+    for (let n = section; seen.has(unique); n++) unique = `${mid}-${n}`;
+    seen.add(unique);
+    return `a=mid:${unique}`;
+  }).join('\r\n');
 }
