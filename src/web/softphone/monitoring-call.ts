@@ -34,24 +34,16 @@ export function monitorOf(header: string | null, label: string | null): MonitorI
 }
 
 /**
- * Collects the remote audio tracks of a monitoring call as they arrive. sip.js
- * keeps one remote audio track per session and stops the previous one when a
- * second m= section brings another, so each track is cloned on arrival: the
- * clone keeps playing whatever sip.js does to the original.
+ * Makes a session description handler keep every remote audio track. sip.js
+ * keeps one remote audio track per session: when a second m= section brings
+ * another it stops the first, and Chrome then routes the first party's
+ * packets to the second party's receiver (one garbled stream). A monitoring
+ * call has a section per party (rtpengine 10.5 does not mix), so its handler
+ * adds each track to the remote stream and stops none.
  */
-export class MonitorTracks {
-  private readonly collected: MediaStreamTrack[] = [];
-
-  add(track: MediaStreamTrack): void {
-    if (track.kind === 'audio') this.collected.push(track.clone());
-  }
-
-  get tracks(): readonly MediaStreamTrack[] {
-    return this.collected;
-  }
-
-  stop(): void {
-    for (const track of this.collected) track.stop();
-    this.collected.length = 0;
-  }
+export function keepEveryRemoteTrack(handler: { remoteMediaStream: MediaStream }): void {
+  const stream = handler.remoteMediaStream;
+  (handler as unknown as { setRemoteTrack(track: MediaStreamTrack): void }).setRemoteTrack = (track) => {
+    if (!stream.getTrackById(track.id)) stream.addTrack(track);
+  };
 }

@@ -3,7 +3,7 @@ import {
   type Core, type LogLevel, type Session,
 } from 'sip.js';
 import { FAR_PROGRESS_CONTENT_TYPE, farFailureOfStatus, farStateOf, isFarFailure, type FarState } from './far-state';
-import { MonitorTracks, monitorOf, type MonitorInfo } from './monitoring-call';
+import { keepEveryRemoteTrack, monitorOf, type MonitorInfo } from './monitoring-call';
 import { RemoteAudio } from './remote-audio';
 import type { SoftphoneConfig } from './softphone-api';
 
@@ -171,8 +171,6 @@ export class Phone {
   private stopped = false;
   private readonly listeners = new Set<(snapshot: PhoneSnapshot) => void>();
   private readonly remoteAudio = new RemoteAudio();
-  /** The audio tracks of the monitoring call on the phone, one per party. */
-  private monitorTracks: MonitorTracks | null = null;
   private sip: SipSettings;
   /** sip.js's own log lines, kept in memory (never printed: the page prints nothing on the console). */
   readonly log: string[] = [];
@@ -207,8 +205,6 @@ export class Phone {
 
   /** The far end's audio tracks as they play: one per party on a monitoring call (tests, media diagnostics). */
   get remoteTracks(): MediaStreamTrack[] {
-    const monitored = this.monitorTracks?.tracks;
-    if (monitored && monitored.length > 0) return [...monitored];
     const sdh = this.session?.sessionDescriptionHandler as Sdh | undefined;
     return sdh ? sdh.remoteMediaStream.getAudioTracks() : [];
   }
@@ -445,12 +441,9 @@ export class Phone {
         }
         void request.accept().catch(() => undefined);
       },
-      // Before the offer is applied: every remote track is kept, not only the last (MonitorTracks).
+      // Before the offer is applied: a monitoring call keeps one remote track per party (keepEveryRemoteTrack).
       onSessionDescriptionHandler: (sdh) => {
-        if (!info.monitor) return;
-        const tracks = new MonitorTracks();
-        this.monitorTracks = tracks;
-        (sdh as Sdh).peerConnectionDelegate = { ontrack: (event: RTCTrackEvent) => tracks.add(event.track) };
+        if (info.monitor) keepEveryRemoteTrack(sdh as Sdh);
       },
     };
     this.call.transition('ringing', `INVITE ${info.callId ?? ''}`);
@@ -540,8 +533,7 @@ export class Phone {
   private attachMedia(session: Session): void {
     const sdh = session.sessionDescriptionHandler as Sdh | undefined;
     if (!sdh) return;
-    const monitored = this.monitorTracks?.tracks;
-    if (monitored && monitored.length > 0) this.remoteAudio.playTracks(monitored, this.options.devices().output);
+    if (this.info?.monitor) this.remoteAudio.playTracks(sdh.remoteMediaStream.getAudioTracks(), this.options.devices().output);
     else this.remoteAudio.play(sdh.remoteMediaStream, this.options.devices().output);
     const pc = sdh.peerConnection;
     if (pc) {
@@ -585,8 +577,6 @@ export class Phone {
     if (!info.endedBy) info.endedBy = info.answeredAt ? 'remote' : 'missed';
     this.session = null;
     this.remoteAudio.clear();
-    this.monitorTracks?.stop();
-    this.monitorTracks = null;
     if (this.serverEndTimer) clearTimeout(this.serverEndTimer);
     this.serverEndTimer = null;
     this.call.transition('ended', info.endedBy);
