@@ -29,23 +29,23 @@ function harness(options: { live?: boolean; contacts?: number } = {}) {
     ended: new Promise<void>((resolve) => (endCall = resolve)),
   };
   const ng = {
-    command: async (name: NgCommand, params: NgParams): Promise<NgReply> => {
+    command: (name: NgCommand, params: NgParams): Promise<NgReply> => {
       commands.push({ name, params });
-      return name === 'subscribeRequest' ? { result: 'ok', sdp: 'v=0\r\nm=audio 1 RTP/AVP 8\r\na=sendonly\r\nm=audio 2 RTP/AVP 8\r\na=sendonly\r\n' } : { result: 'ok' };
+      return Promise.resolve(name === 'subscribeRequest' ? { result: 'ok', sdp: 'v=0\r\nm=audio 1 RTP/AVP 8\r\na=sendonly\r\nm=audio 2 RTP/AVP 8\r\na=sendonly\r\n' } : { result: 'ok' });
     },
   };
   const srf = {
-    createUAC: async (uri: string, opts: { localSdp: string; headers: Record<string, string> }) => {
+    createUAC: (uri: string, opts: { localSdp: string; headers: Record<string, string> }) => {
       invites.push({ uri, headers: opts.headers, sdp: opts.localSdp });
-      return dialog;
+      return Promise.resolve(dialog);
     },
   } as unknown as SrfApp;
   const contact = (n: number): ContactBinding => ({ staffId: 3, username: 'sup', key: `k${n}`, uri: `sip:sup@127.0.0.1:${5070 + n}`, transport: 'udp' } as ContactBinding);
   const placer = new SipMonitorLegPlacer({
     srf, calls: { monitored: (id) => (options.live === false || id !== 'call-1' ? null : call) },
     media: singleMediaEngine({ id: 'udp://127.0.0.1:22222', ng, recordingDir: '/tmp' }),
-    contactsOf: async () => Array.from({ length: options.contacts ?? 1 }, (_, n) => contact(n)),
-    staffName: async (id) => (id === 7 ? 'Anna Petrova' : null), logger: createRootLogger('silent'),
+    contactsOf: () => Promise.resolve(Array.from({ length: options.contacts ?? 1 }, (_, n) => contact(n))),
+    staffName: (id) => Promise.resolve(id === 7 ? 'Anna Petrova' : null), logger: createRootLogger('silent'),
   });
   return { placer, commands, invites, dialog, endCall };
 }
