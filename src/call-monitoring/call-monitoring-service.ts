@@ -38,6 +38,8 @@ interface RunningSession {
   session: MonitoringSession;
   leg: MonitorLeg;
   log: Logger;
+  /** Set by whoever ends it first (a stop, the telephony, shutdown); the others wait for the same end. */
+  finishing: Promise<void> | null;
 }
 
 /**
@@ -95,8 +97,8 @@ export class CallMonitoringService {
       throw err;
     }
     session.answered(this.now());
-    this.running.set(session.id, { session, leg, log });
-    leg.ended.then(
+    this.running.set(session.id, { session, leg, log, finishing: null });
+    void leg.ended.then(
       (end) => this.finish(session.id, end),
       (err: unknown) => this.finish(session.id, { reason: 'failed', detail: String(err) }),
     );
@@ -130,14 +132,19 @@ export class CallMonitoringService {
   async stop(user: MonitoringUser, sessionId: string): Promise<MonitoringSessionListing> {
     const found = await this.ownSession(user, sessionId, { adminMayAct: true });
     if (found.state === 'ended') return found;
-    const run = this.running.get(sessionId);
-    if (run) {
+    if (this.running.has(sessionId)) {
       await this.finish(sessionId, { reason: 'stopped' }, user);
-    } else {
-      // The leg is not held here (this process restarted since, or another one carries it): the record is closed so it does not stay "running" for ever.
-      const record = { ...found, state: 'ended' as const, endedAt: this.now(), endReason: 'stopped' as const, endDetail: 'no monitoring leg in this process' };
-      await this.deps.store.save({ ...record, durationMs: found.answeredAt === null ? 0 : Math.max(0, record.endedAt - found.answeredAt) }, 'ended', user);
+      return this.view(sessionId);
     }
+    // A run leaves `running` only once its end is stored, so a row read now is final if it ended here meanwhile.
+    const fresh = await this.view(sessionId);
+    if (fresh.state === 'ended') return fresh;
+    // The leg is not held here (this process restarted since, or another one carries it): the record is closed so it does not stay "running" for ever.
+    const endedAt = this.now();
+    await this.deps.store.save({
+      ...fresh, state: 'ended', endedAt, endReason: 'stopped', endDetail: 'no monitoring leg in this process',
+      durationMs: fresh.answeredAt === null ? 0 : Math.max(0, endedAt - fresh.answeredAt),
+    }, 'ended', user);
     return this.view(sessionId);
   }
 
@@ -162,20 +169,28 @@ export class CallMonitoringService {
     return this.running.size;
   }
 
-  /** Ends a running session once, whoever ends it first: the leg hung up, the row closed. */
-  private async finish(sessionId: string, end: MonitorLegEnd, by: MonitoringUser | null = null): Promise<void> {
+  /** Ends a running session once, whoever ends it first: the leg hung up, the row closed; later callers wait for that end. */
+  private finish(sessionId: string, end: MonitorLegEnd, by: MonitoringUser | null = null): Promise<void> {
     const run = this.running.get(sessionId);
-    if (!run || !run.session.end(end.reason, this.now(), end.detail)) return;
+    if (!run) return Promise.resolve();
+    run.finishing ??= this.finishNow(run, end, by);
+    return run.finishing;
+  }
+
+  private async finishNow(run: RunningSession, end: MonitorLegEnd, by: MonitoringUser | null): Promise<void> {
+    run.session.end(end.reason, this.now(), end.detail);
     try {
       await run.leg.stop();
     } catch (err) {
       run.log.warn({ err }, 'monitoring leg did not stop cleanly');
     } finally {
-      this.running.delete(sessionId);
       try {
         await this.deps.store.save(run.session.snapshot(), 'ended', by);
       } catch (err) {
         run.log.error({ err }, 'monitoring session end not recorded');
+      } finally {
+        // Only now: a stop() that finds no run may trust the stored row.
+        this.running.delete(run.session.id);
       }
       run.log.info({ reason: end.reason, durationMs: run.session.snapshot().durationMs }, 'monitoring ended');
     }
