@@ -40,12 +40,18 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
   });
   afterAll(() => releaseInOrder([...pages.map((p) => () => p.close()), () => browser?.close(), () => h?.close()]));
 
-  it('lets a supervisor listen to an agent\'s call, whisper, stop, and see the session with its duration', async () => {
+  /** A page of its own, signed in, on the live wallboard (closed after the file's tests). */
+  async function wallboardAs(username: string, password: string): Promise<WatchedPage> {
     const watched = await openPage(browser, { viewport: { width: 1600, height: 900 } });
     pages.push(watched);
+    await signIn(watched.page, h.baseUrl, 'admin', username, password);
+    await watched.page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
+    return watched;
+  }
+
+  it('lets a supervisor listen to an agent\'s call, whisper, stop, and see the session with its duration', async () => {
+    const watched = await wallboardAs('h_supervisor', 'supervisor-password');
     const { page } = watched;
-    await signIn(page, h.baseUrl, 'admin', 'h_supervisor', 'supervisor-password');
-    await page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
     const annaRow = page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`);
     const listen = annaRow.getByRole('button', { name: 'Listen: Anna Petrova' });
     await listen.waitFor();
@@ -89,11 +95,8 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
   });
 
   it('offers the quality role Listen only', async () => {
-    const watched = await openPage(browser, { viewport: { width: 1600, height: 900 } });
-    pages.push(watched);
+    const watched = await wallboardAs('h_quality', 'quality-password');
     const { page } = watched;
-    await signIn(page, h.baseUrl, 'admin', 'h_quality', 'quality-password');
-    await page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
     const annaRow = page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`);
     await annaRow.getByRole('button', { name: 'Listen: Anna Petrova' }).waitFor();
     await expect(annaRow.getByRole('button').allTextContents()).resolves.toEqual(['Listen']);
@@ -109,10 +112,7 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
     await acd.markOffered(regionalCall, ion);
     await acd.answer(regionalCall, ion);
 
-    const admin = await openPage(browser, { viewport: { width: 1600, height: 900 } });
-    pages.push(admin);
-    await signIn(admin.page, h.baseUrl, 'admin', 'admin', 'admin-password');
-    await admin.page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).waitFor();
+    const admin = await wallboardAs('admin', 'admin-password');
     await admin.page.goto(`${h.baseUrl}/admin/#/directory/queues`);
     await admin.page.getByRole('button', { name: 'Regional orders' }).click();
     const drawer = admin.page.getByRole('dialog', { name: 'Edit Regional orders' });
@@ -126,11 +126,8 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
     expect(assigned.body.items.filter((q) => q.supervisors.length > 0).map((q) => [q.queue, q.supervisors.map((u) => u.username)])).toEqual([['regional', ['h_supervisor']]]);
     expect(admin.errors).toEqual([]);
 
-    const watched = await openPage(browser, { viewport: { width: 1600, height: 900 } });
-    pages.push(watched);
+    const watched = await wallboardAs('h_supervisor', 'supervisor-password');
     const { page } = watched;
-    await signIn(page, h.baseUrl, 'admin', 'h_supervisor', 'supervisor-password');
-    await page.getByRole('navigation').getByRole('link', { name: 'Live wallboard' }).click();
     await page.locator(`tr[data-staff-id="${ion}"]`).getByRole('button', { name: 'Listen: Ion Popescu' }).waitFor();
     // Anna is still on her operators call, outside this supervisor's queues now: nothing to press beside her.
     await expectSoon(() => page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`).textContent(), /Talking/);
