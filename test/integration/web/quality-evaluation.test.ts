@@ -174,7 +174,12 @@ describe('quality evaluation screens (Chromium)', () => {
       await page.getByRole('heading', { level: 1, name: 'Evaluation forms' }).waitFor();
       const greeting = page.locator('tr[data-criterion="greeting"]');
       await expect(greeting.locator('td[data-field="share"]').textContent()).resolves.toBe('10.0 %');
+      // A weight of 0 is refused by the server's validator, on the field it is about.
+      await page.getByLabel('Weight Greeting').fill('0');
+      await greeting.getByRole('alert').waitFor();
+      await page.getByRole('group', { name: 'Actions' }).getByText('1 problem(s)').waitFor();
       await page.getByLabel('Weight Greeting').fill('30');
+      await greeting.getByRole('alert').waitFor({ state: 'detached' });
       // 30 of 120 now.
       await expect(greeting.locator('td[data-field="share"]').textContent()).resolves.toBe('25.0 %');
       await page.getByLabel('Try a score Greeting').fill('5');
@@ -227,7 +232,7 @@ describe('quality evaluation screens (Chromium)', () => {
     }
   });
 
-  it('the reports screen shows the agent\'s week: one evaluation, its average, pass rate and each criterion', async () => {
+  it('the reports screen shows the agent\'s week: one evaluation, its average, pass rate and each criterion; the reviewer reads the forms but cannot change them', async () => {
     const { page } = reviewer!;
     await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Quality results' }).click();
     await page.getByRole('heading', { level: 1, name: 'Quality results' }).waitFor();
@@ -242,6 +247,13 @@ describe('quality evaluation screens (Chromium)', () => {
     await expect(row.locator('td[data-field="criterion-greeting"]').textContent()).resolves.toBe('80.0 %');
     await page.getByRole('img', { name: 'Average score per agent' }).waitFor();
     await reviewer!.screenshot('quality-reports');
+
+    // The reviewer reads the forms, as published (v2 by now), and cannot change them.
+    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Evaluation forms' }).click();
+    await page.getByText('Only admins change forms; you see the version in use.').waitFor();
+    await expectSoon(() => page.getByLabel('Weight Greeting').inputValue(), '30');
+    await expect(page.getByLabel('Weight Greeting').isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Publish' }).count()).resolves.toBe(0);
     expect(reviewer!.errors).toEqual([]);
   });
 });
