@@ -254,6 +254,14 @@ describe('quality evaluation screens (Chromium)', () => {
     await expectSoon(() => page.getByLabel('Weight Greeting').inputValue(), '30');
     await expect(page.getByLabel('Weight Greeting').isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Publish' }).count()).resolves.toBe(0);
+
+    // In Russian too: the menu, the screen and the criteria table.
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
+    await page.getByRole('heading', { level: 1, name: 'Формы оценки' }).waitFor();
+    await page.getByRole('navigation', { name: 'Главное меню' }).getByRole('link', { name: 'Оценка звонков' }).waitFor();
+    await page.getByText('Формы меняют только администраторы; показана действующая версия.').waitFor();
+    await page.getByRole('combobox', { name: 'Язык' }).selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Evaluation forms' }).waitFor();
     expect(reviewer!.errors).toEqual([]);
   });
 });
