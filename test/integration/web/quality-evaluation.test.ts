@@ -102,7 +102,7 @@ describe('quality evaluation screens (Chromium)', () => {
     await page.getByRole('button', { name: 'Show calls' }).click();
     await shown(`agentId=${annaId}&tag=complaint&minSeconds=60&notEvaluated=1`);
     await row.waitFor();
-    await expect(page.getByTestId('call-count').textContent()).resolves.toBe('1 calls');
+    await expect(page.getByTestId('call-count').textContent()).resolves.toBe('calls shown: 1');
     await reviewer.screenshot('quality-call-picker');
 
     await row.getByRole('link', { name: 'Evaluate' }).click();
@@ -162,6 +162,15 @@ describe('quality evaluation screens (Chromium)', () => {
     // Evaluated now: the "not yet evaluated" list no longer offers it.
     await page.getByRole('link', { name: '← Back to the calls' }).click();
     await page.getByRole('region', { name: 'Calls' }).getByText('No recorded calls match these filters.').waitFor();
+    // A random sample of one of Anna's two recorded calls, whichever it is.
+    await page.getByLabel('Tag (disposition or wrap-up tag, e.g. complaint)').fill('');
+    await page.getByLabel('Not yet evaluated').uncheck();
+    await page.getByLabel('Random sample of').fill('1');
+    await page.getByRole('button', { name: 'Show calls' }).click();
+    await shown(`agentId=${annaId}&minSeconds=60&sample=1`);
+    await expect(page.getByTestId('call-count').textContent()).resolves.toBe('calls shown: 1');
+    await page.getByText('A random sample of 1 of the matching calls; Show calls again draws another.').waitFor();
+    await expect(page.locator('tr[data-call]').getAttribute('data-call')).resolves.toMatch(new RegExp(`^(${complaintCall}|${orderCall})$`));
     expect(reviewer.errors).toEqual([]);
   });
 

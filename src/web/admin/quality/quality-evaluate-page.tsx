@@ -16,14 +16,14 @@ const useT = translator({
     tag: 'Tag (disposition or wrap-up tag, e.g. complaint)', minSeconds: 'Talk at least (s)', maxSeconds: 'Talk at most (s)', notEvaluated: 'Not yet evaluated',
     sample: 'Random sample of', apply: 'Show calls', reset: 'Clear', calls: 'Calls', started: 'Started', talk: 'Talk', disposition: 'Disposition', tags: 'Tags',
     evaluations: 'Evaluations', open: 'Evaluate', none: 'No recorded calls match these filters.', loading: 'Loading…', more: 'More calls',
-    sampleNote: 'A random sample of {n} of the matching calls; Show calls again draws another.', count: '{n} calls',
+    sampleNote: 'A random sample of {n} of the matching calls; Show calls again draws another.', count: 'calls shown: {n}',
   },
   ru: {
     title: 'Оценка звонков', filters: 'Фильтры звонков', from: 'С', to: 'По', queue: 'Очередь', agent: 'Оператор', anyAgent: 'любой оператор',
     tag: 'Метка (результат или метка обработки, напр. complaint)', minSeconds: 'Разговор не короче (с)', maxSeconds: 'Разговор не длиннее (с)', notEvaluated: 'Ещё не оценены',
     sample: 'Случайная выборка из', apply: 'Показать звонки', reset: 'Сбросить', calls: 'Звонки', started: 'Начало', talk: 'Разговор', disposition: 'Результат', tags: 'Метки',
     evaluations: 'Оценок', open: 'Оценить', none: 'Нет записанных звонков по этим фильтрам.', loading: 'Загрузка…', more: 'Ещё звонки',
-    sampleNote: 'Случайные {n} из подходящих звонков; «Показать звонки» выберет другие.', count: 'звонков: {n}',
+    sampleNote: 'Случайные {n} из подходящих звонков; «Показать звонки» выберет другие.', count: 'показано звонков: {n}',
   },
 });
 
