@@ -301,13 +301,17 @@ export class OutboundCall {
   > {
     const media = this.media as MediaSession;
     const far = this.options.far;
-    const contacts = far.kind === 'staff' ? far.contacts.filter((c) => legKindOf(c) === legKindOf(far.contacts[0] as ContactBinding)) : [];
-    if (far.kind === 'staff' && contacts.length === 0) {
+    if (far.kind === 'staff' && far.contacts.length === 0) {
       return { kind: 'failed', status: 480, end: { side: 'system', cause: `${far.username} has no registered device`, outcome: 'failed' }, far: { outcome: 'unavailable', status: 480 } };
     }
-    const farKind: LegKind = far.kind === 'staff' ? legKindOf(contacts[0] as ContactBinding) : 'sip';
-    const farTag = `far-${randomUUID()}`;
-    const sdp = await media.offerToAgent(farKind, farTag);
+    // One media offer per kind of device a colleague has (a browser needs WebRTC SDP, a desk phone plain RTP), each
+    // under its own tag, so that all of them ring; a trunk gets one plain offer.
+    const kinds: LegKind[] = far.kind === 'staff' ? [...new Set(far.contacts.map(legKindOf))] : ['sip'];
+    const offers: Array<{ kind: LegKind; tag: string; sdp: string }> = [];
+    for (const kind of kinds) {
+      const tag = `far-${randomUUID()}`;
+      offers.push({ kind, tag, sdp: await media.offerToAgent(kind, tag) });
+    }
     if (far.kind === 'staff') {
       const ringMs = this.options.farRingMs ?? FAR_RING_MS;
       // The dial plan is this call's routing: the row says who was dialled and why, like a routed hotline call.
@@ -320,6 +324,7 @@ export class OutboundCall {
     // with the identity of the trunk it leaves by; a colleague's devices are rung once.
     const routes: ReadonlyArray<TrunkRoute | null> = far.kind === 'trunk' ? [far, ...(far.next ?? [])] : [null];
     let dialog: Dialog | null = null;
+    let farTag = (offers[0] as { tag: string }).tag;
     /** The trunk tried last that could not carry the call, and its answer. */
     let failedOver: { trunk: string; reason: string } | null = null;
     try {
@@ -328,13 +333,21 @@ export class OutboundCall {
         const headers: Record<string, string> = route
           ? { From: UNIDENTIFIED_FROM, ...route.identity, 'X-Switchboard-Call-Id': this.id }
           : { From: `<sip:${encodeURIComponent(this.options.staff.username)}@switchboard.invalid>`, 'X-Switchboard-Call-Id': this.id, 'X-Switchboard-Direction': 'internal' };
-        const branches = offerBranches(this.services.srf, route ? [route.uri] : contacts.map((c) => c.uri), { localSdp: sdp, headers }, {
-          // The far end's first 180/183 (RFC 3261 §13.2.2.1): the staff's softphone says it rings.
-          onRinging: () => void this.tellStaff({ far: 'ringing' }),
+        const targets = offers.map((o) => ({ ...o, uris: route ? [route.uri] : far.kind === 'staff' ? far.contacts.filter((c) => legKindOf(c) === o.kind).map((c) => c.uri) : [] }));
+        const branchTags = targets.flatMap((o) => o.uris.map(() => o.tag));
+        let rang = false;
+        const branches = targets.flatMap((o) => offerBranches(this.services.srf, o.uris, { localSdp: o.sdp, headers }, {
+          // The far end's first 180/183 (RFC 3261 §13.2.2.1), whichever kind of device sent it: the staff's softphone says it rings.
+          onRinging: () => {
+            if (!rang) void this.tellStaff({ far: 'ringing' });
+            rang = true;
+          },
           hangUp: (answered) => this.hangUp(answered),
-        });
+        }));
         try {
-          dialog = (await ringFirst(branches, { timeoutMs: this.options.farRingMs ?? FAR_RING_MS, stop: this.staffGone.promise })).answer;
+          const won = await ringFirst(branches, { timeoutMs: this.options.farRingMs ?? FAR_RING_MS, stop: this.staffGone.promise });
+          dialog = won.answer;
+          farTag = branchTags[won.index] ?? farTag;
           if (route && failedOver !== null) this.recorder.failedOverTo(route.trunk, failedOver.trunk, failedOver.reason);
         } catch (err) {
           const next = routes[attempt + 1];

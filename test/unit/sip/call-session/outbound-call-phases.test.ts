@@ -1,7 +1,8 @@
 import type { MediaCallTracker } from '../../../../src/media/rtpengine-call-sweeper';
 import { OutboundCall } from '../../../../src/sip/outbound-call';
+import type { ContactBinding } from '../../../../src/sip/registration-store';
 import { eventually } from '../../../helpers/eventually';
-import { FakeDialog, fakeCallWorld, fakeMedia, fakeRequest, fakeResponse, sdp, type FakeCallWorld } from '../../../fakes/call-session-fakes';
+import { deskPhone, FakeDialog, fakeCallWorld, fakeMedia, fakeRequest, fakeResponse, sdp, type FakeCallWorld } from '../../../fakes/call-session-fakes';
 import { DIRECTORY, STAFF } from '../../routing/routing-fixtures';
 
 /**
@@ -55,6 +56,25 @@ describe('an outbound call from a staff device, without drachtio-server', () => 
     expect(world.records).toHaveLength(1);
     expect(world.records[0]).toMatchObject({ outcome: 'failed', hangupSide: 'system' });
     expect(world.ng.names().at(-1)).toBe('delete');
+  });
+
+  it('a colleague with a desk phone and a browser softphone: both ring, each kind with its own offer; the browser answers and is bridged under its tag', async () => {
+    const world = fakeCallWorld(DIRECTORY);
+    const contacts = [deskPhone('volkova-desk'), { uri: 'sip:volkova@abc.invalid;transport=ws', transport: 'ws' } as ContactBinding];
+    const colleague = { kind: 'staff' as const, staffId: STAFF.volkova, username: 'volkova', contacts };
+    const call = new OutboundCall({ services: world.services, direction: 'internal', staff: { staffId: STAFF.smirnova, username: 'smirnova' }, far: colleague });
+    const done = call.runFromDevice(fakeRequest({ body: sdp(7000), headers: { From: '<sip:smirnova@office>;tag=dev-tag', 'Call-ID': 'device-call-k1' } }), fakeResponse());
+    await world.srf.nextInvite(1);
+    expect(world.srf.invites.map((i) => i.uri)).toEqual(['sip:volkova-desk@10.0.0.50:5060', 'sip:volkova@abc.invalid;transport=ws']);
+    const offers = world.ng.sent.filter((c) => c.name === 'offer').slice(-2);
+    expect(offers.map((c) => c.params['transport-protocol'])).toEqual(['RTP/AVP', 'UDP/TLS/RTP/SAVPF']);
+    world.srf.invites[1]!.answer();
+    const answered = await eventually(() => world.srf.answered, (a) => a.length === 1, 5_000, 5);
+    expect(world.srf.invites[0]!.cancelled).toBe(true);
+    expect(world.ng.sent.filter((c) => c.name === 'answer').at(-1)?.params['to-tag']).toBe(offers[1]!.params['to-tag']);
+    answered[0]!.dialog.farEndHangsUp();
+    await done;
+    expect(world.records[0]).toMatchObject({ outcome: 'answered' });
   });
 
   describe('with several trunks (issue 17: the identity of the trunk the call leaves by)', () => {
