@@ -34,6 +34,7 @@
  *   BENCH_RTP_MIN/MAX  rtpengine media port range (default 20000-32000, below the ephemeral range)
  *   BENCH_LOG_LEVEL    Switchboard's log level (default warn; the log goes to a temp file, summarised at the end)
  *   BENCH_SKIP         comma-separated phases to skip: baseline, media, switchboard, overload, rss
+ *   BENCH_OVERLOAD_RATE calls/s offered in the overload phase (default: twice Switchboard's sustained rate; set, it runs even when no rate was sustained)
  *   OVERLOAD_*         passed to Switchboard (its overload control's limits, README)
  */
 import { execFile } from 'node:child_process';
@@ -73,6 +74,7 @@ const RTP_MIN = envInt('BENCH_RTP_MIN', 20000, 1024);
 const RTP_MAX = envInt('BENCH_RTP_MAX', 32000, 1025);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const SKIP = envSet('BENCH_SKIP');
+const OVERLOAD_RATE = process.env.BENCH_OVERLOAD_RATE ? envInt('BENCH_OVERLOAD_RATE', 0, 1) : null;
 const CALLER = '+74951000001';
 const TARGET_RATE = 100;
 const TARGET_RATIO = 0.5;
@@ -278,8 +280,8 @@ async function switchboardPhase(plan: DrachtioPlan, logs: LogCapture): Promise<S
   );
 
   let overload: OverloadFigures | null = null;
-  if (!SKIP.has('overload') && rates.sustained > 0) {
-    overload = await overloadPhase({ target, caller: CALLER, sustained: rates.sustained, seconds: SECONDS, callMs: CALL_MS, rootComponent: RATE_SETTINGS.rootComponent, recordsAfter, drain });
+  if (!SKIP.has('overload') && (rates.sustained > 0 || OVERLOAD_RATE !== null)) {
+    overload = await overloadPhase({ target, caller: CALLER, sustained: rates.sustained, rate: OVERLOAD_RATE, seconds: SECONDS, callMs: CALL_MS, rootComponent: RATE_SETTINGS.rootComponent, recordsAfter, drain });
   }
   let rss: RssFigures | null = null;
   if (!SKIP.has('rss')) rss = await rssPhase({ target, ng, ngPort, idleAfterStart, sustained: rates.sustained, drain, recordsAfter, db });

@@ -18,6 +18,8 @@ export const REFUSAL_TARGET_MS = 20;
 
 export interface OverloadFigures {
   rate: number;
+  /** The rate was BENCH_OVERLOAD_RATE, not twice the sustained one. */
+  givenRate: boolean;
   seconds: number;
   outcome: SippOutcome;
   admitted: number;
@@ -64,15 +66,17 @@ export async function overloadPhase(ctx: {
   target: string;
   caller: string;
   sustained: number;
+  /** Calls/s to offer; null: twice `sustained`. */
+  rate: number | null;
   seconds: number;
   callMs: number;
   rootComponent: string;
   recordsAfter: (outcome: SippOutcome) => Promise<number>;
   drain: () => Promise<number>;
 }): Promise<OverloadFigures> {
-  const rate = Math.max(10, Math.round(ctx.sustained * 2));
+  const rate = ctx.rate ?? Math.max(10, Math.round(ctx.sustained * 2));
   const calls = Math.round(rate * ctx.seconds);
-  log(`overload: ${rate} calls/s (2× the sustained ${fmt(ctx.sustained)}) for ${ctx.seconds} s, ${calls} calls of ${ctx.callMs / 1000} s; each admitted or refused with 503…`);
+  log(`overload: ${rate} calls/s (${ctx.rate === null ? '2×' : 'BENCH_OVERLOAD_RATE; sustained'} ${fmt(ctx.sustained)}) for ${ctx.seconds} s, ${calls} calls of ${ctx.callMs / 1000} s; each admitted or refused with 503…`);
   const refusable = refusableCallerScenario({
     from: ctx.caller, to: 'hotline', steps: [{ pauseMs: ctx.callMs }, { hangUp: true }], refusal: { status: 503, reason: 'Service Unavailable \\(overloaded' },
   });
@@ -99,7 +103,7 @@ export async function overloadPhase(ctx: {
   const recordsWritten = await ctx.recordsAfter(outcome);
   await ctx.drain();
   const figures: OverloadFigures = {
-    rate, seconds: ctx.seconds, outcome, admitted, refused, admittedFailures,
+    rate, givenRate: ctx.rate !== null, seconds: ctx.seconds, outcome, admitted, refused, admittedFailures,
     refusalMs: percentiles(refusalTimes), answerMs: percentiles(times.get('1') ?? []), cpu, recordsWritten,
   };
   log(`  → ${admitted} admitted, ${refused} refused (503), ${admittedFailures} admitted calls failed; 503 after p50 ${figures.refusalMs?.p50 ?? '–'} ms, p99 ${figures.refusalMs?.p99 ?? '–'} ms; call rows ${recordsWritten}`);
@@ -112,7 +116,7 @@ export async function overloadPhase(ctx: {
 export function overloadReport(o: OverloadFigures): string[] {
   const ms = (p: Percentiles | null): string => (p ? `p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms, max ${fmt(p.max)} ms (${fmt(p.count)} calls)` : 'n/a');
   return [
-    `4. Overload — ${fmt(o.rate)} calls/s offered (2× Switchboard's sustained rate) for ${o.seconds} s, callers as in 2`,
+    `4. Overload — ${fmt(o.rate)} calls/s offered (${o.givenRate ? 'BENCH_OVERLOAD_RATE' : '2× Switchboard\'s sustained rate'}) for ${o.seconds} s, callers as in 2`,
     `  offered ${fmt(o.outcome.created)} (sipp reached ${fmt(o.outcome.achievedRate, 1)} calls/s): admitted ${fmt(o.admitted)} (${fmt((o.admitted / Math.max(1, o.outcome.created)) * 100, 1)} %), refused with 503 ${fmt(o.refused)}`,
     `  failures among admitted calls:          ${fmt(o.admittedFailures)} (target 0)${o.outcome.failReasons.length ? ` — ${o.outcome.failReasons.join(', ')}` : ''}; call rows written ${fmt(o.recordsWritten)}`,
     `  503 response time:                      ${ms(o.refusalMs)}; target p99 ≤ ${REFUSAL_TARGET_MS} ms → ${o.refusalMs ? (o.refusalMs.p99 <= REFUSAL_TARGET_MS ? 'MET' : 'NOT MET') : 'not measured'}`,
