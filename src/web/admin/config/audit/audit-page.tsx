@@ -24,7 +24,7 @@ const useT = translator({
   },
 });
 
-const KNOWN_ENTITIES = ['staff member', 'client', 'department', 'queue', 'business hours schedule', 'IVR flow', 'routing config', 'prompt', 'client type', 'disposition code', 'not-ready reason', 'user', 'demo data'];
+const KNOWN_ENTITIES = ['staff member', 'client', 'department', 'queue', 'business hours schedule', 'IVR flow', 'routing config', 'prompt', 'client type', 'disposition code', 'not-ready reason', 'user', 'demo data', 'monitoring session', 'queue supervisors'];
 const PAGE = 50;
 
 /** Where a config entry's versions can be compared (the publish entries only name version numbers). */
