@@ -71,7 +71,7 @@ export function monitoringSessionsRepository(db: Db): MonitoringSessionStore {
           [record.id, record.callId, record.agentStaffId, record.callerNumber, record.queue, record.supervisorUserId, by.username,
             record.supervisorStaffId, record.state, record.mode, historyJson(record), new Date(record.startedAt)],
         );
-        await recordAudit(client, actorOf(by), { action: 'create', entity: 'monitoring_session', entityId: record.id, after: auditAfter(record) });
+        await recordAudit(client, actorOf(by), { action: 'create', entity: 'monitoring session', entityId: record.id, after: auditAfter(record) });
       });
     },
 
@@ -83,7 +83,7 @@ export function monitoringSessionsRepository(db: Db): MonitoringSessionStore {
           [record.id, record.state, record.mode, historyJson(record), iso(record.answeredAt), iso(record.endedAt), record.endReason,
             record.endDetail === null ? null : record.endDetail.slice(0, 1000), record.durationMs],
         );
-        await recordAudit(client, actorOf(by), { action: 'update', entity: 'monitoring_session', entityId: record.id, after: { step, ...auditAfter(record) } });
+        await recordAudit(client, actorOf(by), { action: 'update', entity: 'monitoring session', entityId: record.id, after: { step, ...auditAfter(record) } });
       });
     },
 

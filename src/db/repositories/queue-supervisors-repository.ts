@@ -55,7 +55,7 @@ export async function setQueueSupervisors(db: Db, actor: Actor, queueId: number,
     await client.query('DELETE FROM queue_supervisors WHERE queue_id = $1', [queueId]);
     if (unique.length > 0) await client.query('INSERT INTO queue_supervisors (queue_id, user_id) SELECT $1, unnest($2::int[])', [queueId, unique]);
     await recordAudit(client, actor, {
-      action: 'update', entity: 'queue_supervisors', entityId: queueId,
+      action: 'update', entity: 'queue supervisors', entityId: queueId,
       before: { userIds: before.map((r) => r.user_id) }, after: { userIds: [...unique].sort((a, b) => a - b) },
     });
   });

@@ -137,7 +137,7 @@ describe('call monitoring API: rights and audit', () => {
 
     // The audit log tells the same story: who, the call, each step.
     const audit = await h.db.query<{ username: string; action: string; after: { step?: string; callId: string; state: string } }>(
-      "SELECT username, action, after FROM audit_log WHERE entity = 'monitoring_session' AND entity_id = $1 ORDER BY id", [id],
+      "SELECT username, action, after FROM audit_log WHERE entity = 'monitoring session' AND entity_id = $1 ORDER BY id", [id],
     );
     expect(audit.rows.map((r) => [r.username, r.action, r.after.step ?? null, r.after.state, r.after.callId])).toEqual([
       ['h_quality', 'create', null, 'requested', operatorsCall],

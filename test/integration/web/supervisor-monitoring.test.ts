@@ -124,6 +124,12 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
     await admin.screenshot('admin-queue-supervisors');
     const assigned = await h.call<{ items: Array<{ queue: string; supervisors: Array<{ username: string }> }> }>('GET', '/api/call-monitoring/queue-supervisors', { token: h.tokens.admin });
     expect(assigned.body.items.filter((q) => q.supervisors.length > 0).map((q) => [q.queue, q.supervisors.map((u) => u.username)])).toEqual([['regional', ['h_supervisor']]]);
+    // Admins see the monitoring in the audit log too: each session's steps, by whom (the first test's session).
+    await admin.page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
+    await admin.page.getByLabel('What').selectOption('monitoring session');
+    const steps = admin.page.getByRole('table', { name: 'Audit log' }).locator('tr.audit-entry');
+    await expectSoon(() => steps.allTextContents().then((rows) => rows.join('\n')), /h_supervisor.*monitoring session/);
+    expect((await steps.allTextContents()).every((row) => /h_supervisor|h_quality|admin/.test(row) && row.includes('monitoring session'))).toBe(true);
     expect(admin.errors).toEqual([]);
 
     const watched = await wallboardAs('h_supervisor', 'supervisor-password');
