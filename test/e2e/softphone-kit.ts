@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, type WatchedPage } from '../helpers/browser';
+import { launchChromium, openPage, signIn, type WatchedPage } from '../helpers/browser';
 import { releaseInOrder } from '../helpers/release';
 import type { SystemHarness } from '../helpers/system-harness';
 import type { SessionCallerStep } from './call-session-kit';
@@ -190,4 +190,22 @@ export async function agentReady(h: SystemHarness, page: Page, staffId: number, 
   else if (state !== 'ready') await h.api('POST', `/api/agents/${staffId}/state`, token, { state: 'ready' });
   await page.getByTestId('agent-state').getByText('Ready').waitFor();
   await page.getByTestId('call-status').getByText('No call').waitFor({ timeout: 20_000 });
+}
+
+/** Chromium with the softphone open and registered for `username` (the debug handle and the SDP log on). */
+export async function openSignedInSoftphone(h: SystemHarness, username: string, password: string): Promise<{ browser: Browser; watched: WatchedPage; page: Page }> {
+  const browser = await launchSoftphoneBrowser();
+  const watched = await openPage(browser);
+  await prepareSoftphoneContext(watched.context);
+  await signIn(watched.page, h.baseUrl, 'softphone', username, password);
+  await watched.page.getByTestId('phone-status').getByText('Phone: registered').waitFor({ timeout: 20_000 });
+  return { browser, watched, page: watched.page };
+}
+
+/** `others` go Not ready (break): only the test's own agents take the queue's calls. */
+export async function takeOffTheQueue(h: SystemHarness, staffIds: Readonly<Record<string, number>>, others: readonly string[], password: string): Promise<void> {
+  for (const other of others) {
+    const token = await h.login(other, password);
+    await h.api('POST', `/api/agents/${staffIds[other]}/state`, token, { state: 'not_ready', reason: 'break' });
+  }
 }
