@@ -94,13 +94,29 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
     expect(watched.errors).toEqual([]);
   });
 
-  it('offers the quality role Listen only', async () => {
+  it('offers the quality role Listen only; quality listens and stops from the Monitoring sessions screen', async () => {
     const watched = await wallboardAs('h_quality', 'quality-password');
     const { page } = watched;
     const annaRow = page.locator(`tr[data-staff-id="${staff.get('Anna Petrova')}"]`);
     await annaRow.getByRole('button', { name: 'Listen: Anna Petrova' }).waitFor();
     await expect(annaRow.getByRole('button').allTextContents()).resolves.toEqual(['Listen']);
     await watched.screenshot('quality-monitoring-wallboard');
+
+    await annaRow.getByRole('button', { name: 'Listen: Anna Petrova' }).click();
+    const bar = page.getByRole('region', { name: 'Monitoring session' });
+    await bar.waitFor();
+    // Listen is the only mode quality may switch to: the switch offers nothing else.
+    await expect(bar.getByRole('radio').count()).resolves.toBe(1);
+    const sessionId = await bar.getAttribute('data-session-id');
+    await page.getByRole('navigation').getByRole('link', { name: 'Monitoring sessions' }).click();
+    const row = page.locator(`tr[data-session-id="${sessionId}"]`);
+    await expectSoon(() => row.textContent(), /h_quality.*Anna Petrova.*listen.*running/);
+    // Quality sees its own sessions only, not the supervisor's from the test before.
+    await expect(page.getByTestId('monitoring-sessions').locator('tbody tr').count()).resolves.toBe(1);
+    await row.getByRole('button', { name: 'Stop' }).click();
+    await expectSoon(() => row.textContent(), /listen.*stopped/);
+    expect(placer.placed.at(-1)).toMatchObject({ request: { callId, mode: 'listen', supervisorStaffId: staff.get('Svetlana Belova') }, stopped: true });
+    await watched.screenshot('quality-monitoring-sessions');
     expect(watched.errors).toEqual([]);
   });
 

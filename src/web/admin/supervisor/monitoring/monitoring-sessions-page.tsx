@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../../shared/api-client';
+import { api, type ApiError } from '../../../shared/api-client';
 import { ErrorBanner } from '../../../shared/components';
-import { useAsync } from '../../../shared/hooks';
+import { asApiError, useAsync } from '../../../shared/hooks';
 import { formatDateTime, formatDuration, translator } from '../../../shared/i18n';
 import type { MonitoringSession } from '../../../../api/schemas/call-monitoring-schemas';
 import type { AdminPageProps } from '../../pages';
@@ -12,7 +12,7 @@ const useT = translator({
     introOwn: 'Your monitoring sessions: whom you listened to, when, for how long, in which modes.',
     show: 'Show', all: 'All', running: 'Running', ended: 'Ended', refresh: 'Refresh', none: 'No monitoring sessions.', loading: 'Loading…',
     started: 'Started', supervisor: 'By', agent: 'Agent', caller: 'Caller', queue: 'Queue', modes: 'Modes', duration: 'Duration', end: 'Ended',
-    listen: 'listen', whisper: 'whisper', barge: 'barge', runningNow: 'running',
+    listen: 'listen', whisper: 'whisper', barge: 'barge', runningNow: 'running', stop: 'Stop',
     supervisor_hung_up: 'hung up', call_ended: 'call ended', stopped: 'stopped', failed: 'failed',
   },
   ru: {
@@ -20,7 +20,7 @@ const useT = translator({
     introOwn: 'Ваши сеансы прослушивания: кого вы слушали, когда, сколько и в каких режимах.',
     show: 'Показать', all: 'Все', running: 'Идут', ended: 'Завершены', refresh: 'Обновить', none: 'Сеансов прослушивания нет.', loading: 'Загрузка…',
     started: 'Начало', supervisor: 'Кто', agent: 'Оператор', caller: 'Абонент', queue: 'Очередь', modes: 'Режимы', duration: 'Длительность', end: 'Завершён',
-    listen: 'слушать', whisper: 'суфлировать', barge: 'вмешаться', runningNow: 'идёт',
+    listen: 'слушать', whisper: 'суфлировать', barge: 'вмешаться', runningNow: 'идёт', stop: 'Завершить',
     supervisor_hung_up: 'положил трубку', call_ended: 'звонок окончен', stopped: 'остановлен', failed: 'не удался',
   },
 });
@@ -34,11 +34,18 @@ export function MonitoringSessionsPage(props: AdminPageProps): preact.JSX.Elemen
   const query = shown === 'all' ? '' : `?active=${shown === 'running'}`;
   const list = useAsync(() => api.get<{ items: MonitoringSession[] }>(`/api/call-monitoring/sessions${query}`), [query]);
   const items = list.data?.items ?? [];
+  const [stopError, setStopError] = useState<ApiError | null>(null);
+  // A running session can be stopped here by its own monitor, or by an admin (the server checks which).
+  const mayStop = (s: MonitoringSession): boolean => s.endReason === null && (props.user.role === 'admin' || s.supervisorUserId === props.user.id);
+  const stop = (s: MonitoringSession): void => {
+    setStopError(null);
+    api.delete<MonitoringSession>(`/api/call-monitoring/sessions/${s.id}`).then(list.reload, (err: unknown) => setStopError(asApiError(err)));
+  };
   return (
     <section class="card monitoring-sessions">
       <h1>{t('title')}</h1>
       <p class="muted">{props.user.role === 'admin' ? t('introAll') : t('introOwn')}</p>
-      <ErrorBanner error={list.error} onDismiss={list.reload} />
+      <ErrorBanner error={list.error ?? stopError} onDismiss={() => { setStopError(null); list.reload(); }} />
       <div class="row">
         <label class="inline">{t('show')}{' '}
           <select value={shown} onChange={(e) => setShown(e.currentTarget.value as Shown)}>
@@ -68,7 +75,10 @@ export function MonitoringSessionsPage(props: AdminPageProps): preact.JSX.Elemen
                 <td>{s.queue ?? '—'}</td>
                 <td class="modes">{s.modeHistory.map((c) => t(c.mode)).join(' → ')}</td>
                 <td class="num" data-testid="duration">{s.durationSeconds === null ? '—' : formatDuration(s.durationSeconds * 1000)}</td>
-                <td>{s.endReason === null ? <span class="badge talking">{t('runningNow')}</span> : `${formatDateTime(s.endedAt)} · ${t(s.endReason)}`}</td>
+                <td>
+                  {s.endReason === null ? <span class="badge talking">{t('runningNow')}</span> : `${formatDateTime(s.endedAt)} · ${t(s.endReason)}`}
+                  {mayStop(s) && <> <button type="button" class="danger small" onClick={() => stop(s)}>{t('stop')}</button></>}
+                </td>
               </tr>
             ))}
           </tbody>
