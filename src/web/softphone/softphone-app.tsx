@@ -120,6 +120,8 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   const [consult, setConsult] = useState<ConsultState | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  /** What the server said about the call it placed (outside the client's calling window, the do-not-call list overridden). */
+  const [callNotice, setCallNotice] = useState<string | null>(null);
   const [transferError, setTransferError] = useState<ApiError | null>(null);
   const [dialog, setDialog] = useState<'help' | 'settings' | null>(null);
   const [version, setVersion] = useState(0);
@@ -335,8 +337,10 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
     setPlacingCall(pending);
     if (target.clientId !== undefined) setFocusClient(target.clientId);
     void run(async () => {
-      const { callId } = await softphoneApi.outbound(target.campaignCallId !== undefined ? { campaignCallId: target.campaignCallId }
+      setCallNotice(null);
+      const { callId, notice } = await softphoneApi.outbound(target.campaignCallId !== undefined ? { campaignCallId: target.campaignCallId }
         : target.clientId !== undefined ? { clientId: target.clientId } : { number: target.number ?? '' });
+      setCallNotice(notice ?? null);
       if (placingRef.current === pending) pending.callId = callId;
     }).then(() => {
       // A refused click-to-call leaves nothing to wait for.
@@ -475,6 +479,12 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
         )}
         {registration === 'rejected' && <div class="banner error" role="alert">{t('phoneRefused', { why: snapshot.registrationError ?? '' })}</div>}
         {events.status === 'reconnecting' && <div class="banner warn" role="status">{t('eventsLost', { n: events.attempt })}</div>}
+        {callNotice && (
+          <div class="banner warn" role="status" data-testid="call-notice">
+            <span>{callNotice}</span>
+            <button type="button" class="link" onClick={() => setCallNotice(null)}>{t('dismissNotice')}</button>
+          </div>
+        )}
       </div>
       <main class="sp-main">
         <div class="sp-col sp-left">
