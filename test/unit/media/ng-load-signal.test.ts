@@ -39,6 +39,35 @@ describe('the ng load meter', () => {
     expect(meter.read().latencyMs).toBeCloseTo((2 + 807) / 2);
   });
 
+  it('leaves out of the round trip the time this process\'s event loop stood still, but not a slow engine', () => {
+    const clock = { now: 0 };
+    const meter = new NgLoadMeter({ clock: () => clock.now, turnCheckMs: 10 });
+    const turnEvery10msUntil = (end: number): void => {
+      while (clock.now + 10 <= end) {
+        clock.now += 10;
+        meter.loopTurned();
+      }
+    };
+    meter.start();
+    try {
+      // The engine answers in 4 ms, but the loop stands still for 300 ms before it reads the reply.
+      const paused = meter.sent();
+      clock.now += 300;
+      expect(meter.read().latencyMs).toBe(10);
+      meter.answered(paused);
+      meter.loopTurned();
+      expect(meter.read().latencyMs).toBe(10);
+      // The loop turns every 10 ms while the engine takes 300 ms: all of it counts, waiting and answered.
+      const slow = meter.sent();
+      turnEvery10msUntil(clock.now + 300);
+      expect(meter.read().latencyMs).toBe(300);
+      meter.answered(slow);
+      expect(meter.read().latencyMs).toBe((10 + 300) / 2);
+    } finally {
+      meter.stop();
+    }
+  });
+
   it('counts the timeouts of the last five seconds; a timed-out command no longer counts as waiting', () => {
     const clock = { now: 0 };
     const meter = new NgLoadMeter({ clock: () => clock.now });
