@@ -164,7 +164,8 @@ export class RtpenginePool implements MediaEngines {
     const timeoutMs = options.commandTimeoutMs ?? 2_000;
     const connect = options.connect ?? ((endpoint, timeout) => new RtpengineNgClient({ host: endpoint.host, port: endpoint.port, timeoutMs: timeout }));
     const clock = options.clock ?? Date.now;
-    this.loadMeter = new NgLoadMeter({ clock });
+    // The event loop's pauses are timed on the real clock only: a test's clock does not move with the loop.
+    this.loadMeter = new NgLoadMeter({ clock, watchLoop: options.clock === undefined });
     this.members = options.engines.map((endpoint, index, all) => new PoolMember(rtpengineComponentName(index, all.length), endpoint, connect(endpoint, timeoutMs), {
       lostAfterMs: options.lostAfterMs ?? 10_000, clock, logger: options.logger, sweep: options.sweep ?? {}, load: this.loadMeter,
       onChange: (member, change) => this.healthChanged(member, change), promptVariants: options.promptVariants,
@@ -243,6 +244,7 @@ export class RtpenginePool implements MediaEngines {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
+    this.loadMeter.start();
     await this.probe();
     for (const m of this.members) m.sweeper.start();
     this.schedule();
@@ -251,6 +253,7 @@ export class RtpenginePool implements MediaEngines {
   /** Stops probing and sweeping, waits for a probe under way, and closes every client. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.loadMeter.stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.probing?.catch(() => undefined);
