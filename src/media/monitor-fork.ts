@@ -119,3 +119,13 @@ export function distinctMids(sdp: string): string {
     return `a=mid:${unique}`;
   }).join('\r\n');
 }
+
+/**
+ * The site's "you are being monitored" tone (policy announce = tone): `play
+ * media` of `file` toward each of `tags` (from-tag = the party who hears it,
+ * as for prompts). rtpengine 10.5 forwards the other party again once the
+ * file has played.
+ */
+export async function playToParties(ng: NgCommandSender, callId: string, tags: readonly string[], file: string): Promise<void> {
+  await Promise.all(tags.map((tag) => ng.command('playMedia', { 'call-id': callId, 'from-tag': tag, file })));
+}

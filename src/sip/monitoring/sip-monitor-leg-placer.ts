@@ -4,7 +4,7 @@ import type { MonitorMode } from '../../call-monitoring/monitor-mode';
 import { AppError } from '../../errors/app-error';
 import type { Logger } from '../../logger';
 import { MEDIA_MONITOR_MODES, unsupportedMonitorMode } from '../../media/monitor-capabilities';
-import { MonitorFork } from '../../media/monitor-fork';
+import { MonitorFork, playToParties } from '../../media/monitor-fork';
 import type { MediaEngines } from '../../media/media-engine';
 import { hangUpDialog, legKindOf } from '../call-session/dialog-ends';
 import { offerBranches } from '../call-session/offer-branches';
@@ -26,6 +26,8 @@ export interface SipMonitorLegPlacerOptions {
   /** The agent's name for the supervisor's screen; null when unknown. */
   staffName: (staffId: number) => Promise<string | null>;
   logger: Logger;
+  /** The tone both parties hear when the site's policy announces monitoring; null: none can be played. */
+  announceFile: string | null;
   ringTimeoutMs?: number;
 }
 
@@ -51,6 +53,8 @@ export class SipMonitorLegPlacer implements MonitorLegPlacer {
     if (!call) throw new AppError('CALL_NOT_LIVE', `call ${request.callId} has no caller and agent talking in this process`);
     const engine = media.engine(call.engine);
     if (!engine) throw new AppError('DEPENDENCY_DOWN', `the rtpengine of call ${request.callId} (${call.engine ?? 'default'}) is not known to this process`);
+    // The site promises its callers a tone: no tone, no monitoring.
+    if (request.announce && !this.options.announceFile) throw new AppError('DEPENDENCY_DOWN', 'the site announces monitoring with a tone, and none could be made (sox)');
     const contacts = await contactsOf(request.supervisorStaffId);
     const first = contacts[0];
     if (!first) throw new AppError('NO_DEVICE', `staff member ${request.supervisorStaffId} has no registered phone to listen on`);
@@ -68,6 +72,7 @@ export class SipMonitorLegPlacer implements MonitorLegPlacer {
       });
       dialog = (await ringFirst(branches, { timeoutMs: this.options.ringTimeoutMs ?? RING_TIMEOUT_MS, stop: call.ended })).answer;
       await fork.accept(dialog.remote.sdp);
+      if (request.announce && this.options.announceFile) await playToParties(engine.ng, call.mediaCallId, [call.callerTag, call.agentTag], this.options.announceFile);
       log.info({ devices: devices.length, kind }, 'supervisor listening');
       return new SipMonitorLeg(dialog, fork, request.mode, call.ended, log);
     } catch (err) {
@@ -99,9 +104,11 @@ function placeFailure(err: unknown, request: MonitorLegRequest): unknown {
 }
 
 /** The placer the runtime wires when the hotline runs: the calls' own services, and the hotline's live calls. */
-export function monitorLegPlacerFor(services: Pick<CallServices, 'srf' | 'media' | 'contactsOf' | 'directory' | 'logger'>, calls: MonitoredCalls): SipMonitorLegPlacer {
+export function monitorLegPlacerFor(services: Pick<CallServices, 'srf' | 'media' | 'contactsOf' | 'directory' | 'logger' | 'voicemail'>, calls: MonitoredCalls): SipMonitorLegPlacer {
   return new SipMonitorLegPlacer({
     srf: services.srf, calls, media: services.media, contactsOf: services.contactsOf, logger: services.logger.child({ module: 'call-monitoring' }),
+    // The site's one short tone (1 kHz, half a second: the voicemail's), made with sox on first start.
+    announceFile: services.voicemail?.beepFile ?? null,
     staffName: async (staffId) => (await services.directory()).staff.find((s) => s.id === staffId)?.name ?? null,
   });
 }

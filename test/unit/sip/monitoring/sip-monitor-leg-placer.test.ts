@@ -19,7 +19,7 @@ class FakeDialog extends EventEmitter {
   }
 }
 
-function harness(options: { live?: boolean; contacts?: number } = {}) {
+function harness(options: { live?: boolean; contacts?: number; announceFile?: string | null } = {}) {
   const commands: Array<{ name: NgCommand; params: NgParams }> = [];
   const invites: Array<{ uri: string; headers: Record<string, string>; sdp: string }> = [];
   const dialog = new FakeDialog();
@@ -46,6 +46,7 @@ function harness(options: { live?: boolean; contacts?: number } = {}) {
     media: singleMediaEngine({ id: 'udp://127.0.0.1:22222', ng, recordingDir: '/tmp' }),
     contactsOf: () => Promise.resolve(Array.from({ length: options.contacts ?? 1 }, (_, n) => contact(n))),
     staffName: (id) => Promise.resolve(id === 7 ? 'Anna Petrova' : null), logger: createRootLogger('silent'),
+    announceFile: options.announceFile === undefined ? '/prompts/monitor-tone.wav' : options.announceFile,
   });
   return { placer, commands, invites, dialog, endCall };
 }
@@ -83,6 +84,19 @@ describe('SipMonitorLegPlacer (decisions and clean-up; ringing through fakes)', 
     });
     expect(invites[0]?.headers).not.toHaveProperty('X-Switchboard-Call-Id');
     await leg.stop();
+  });
+
+  it('with the site\'s announce policy both parties get the tone once the supervisor is on; without a tone file nothing rings', async () => {
+    const { placer, commands } = harness();
+    const leg = await placer.place({ ...request(), announce: true });
+    expect(commands.filter((c) => c.name === 'playMedia').map((c) => [c.params['from-tag'], c.params.file]))
+      .toEqual([['caller-tag', '/prompts/monitor-tone.wav'], ['agent-tag', '/prompts/monitor-tone.wav']]);
+    expect(commands.findIndex((c) => c.name === 'playMedia')).toBeGreaterThan(commands.findIndex((c) => c.name === 'subscribeAnswer'));
+    await leg.stop();
+
+    const toneless = harness({ announceFile: null });
+    await expect(codeOf(toneless.placer.place({ ...request(), announce: true }))).resolves.toBe('DEPENDENCY_DOWN');
+    expect(toneless.invites).toEqual([]);
   });
 
   it('ends once when the supervisor hangs up: unsubscribed, no BYE of our own', async () => {
