@@ -7,7 +7,7 @@ import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
 import type { HttpsFront } from './dual-protocol-server';
 import type { BlindTransferTarget, ConsultView } from '../sip/inbound-call';
-import type { ClickToCallRequest } from '../sip/outbound-dialer';
+import type { ClickToCallPlaced, ClickToCallRequest } from '../sip/outbound-dialer';
 
 export type { ComponentStatus } from '../platform/component-status';
 import type { ComponentStatus } from '../platform/component-status';
@@ -41,7 +41,7 @@ export interface OutboundCalls {
    * AppError FORBIDDEN, NOT_FOUND, BAD_PHONE_NUMBER, DESTINATION_NOT_ALLOWED or CALL_LIMIT_REACHED (the outbound
    * policy, issue 15), NO_DEVICE or NO_TRUNK before anything rings.
    */
-  clickToCall(request: ClickToCallRequest): Promise<{ callId: string; notice?: string }>;
+  clickToCall(request: ClickToCallRequest): Promise<ClickToCallPlaced>;
 }
 
 /** What the HTTP layer may do to calls in progress in this process. */

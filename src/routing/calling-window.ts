@@ -45,6 +45,8 @@ export type CallPermission =
     /** In words, for the log, the record and the operator. */
     message: string;
     timeZones: readonly string[];
+    /** The window the call fell outside of (outside_calling_window only): for a screen to say it in its own words. */
+    window?: { start: string; end: string };
   };
 
 const HH_MM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
@@ -149,7 +151,7 @@ export function mayCallNow(
   const next = candidates.filter((t) => t > now).sort((a, b) => a - b).find((t) => insideEverywhere(zones, t, start, end)) ?? null;
   const where = zones.length === 1 ? zones[0] : `every time zone of the number's country (${zones.length}); set the client's time zone to narrow it`;
   return {
-    allowed: false, refused: 'outside_calling_window', nextAllowedAt: next, timeZones: zones,
+    allowed: false, refused: 'outside_calling_window', nextAllowedAt: next, timeZones: zones, window: { start: window.start, end: window.end },
     message: next === null
       ? `no hour of the calling window ${window.start}–${window.end} falls inside it in ${where}`
       : `outside the calling window ${window.start}–${window.end} in ${where}; next allowed at ${new Date(next).toISOString()}`,

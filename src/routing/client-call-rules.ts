@@ -41,6 +41,8 @@ export type ClientCallDecision =
     allowed: true;
     /** What the person placing the call is told (the list overridden, the client's hours outside the window); null: nothing to say. */
     notice: string | null;
+    /** Placed outside the client's calling window: the window, the client's zone(s) and when it opens, for a screen to say in its language. */
+    outsideWindow?: OutsideCallingWindow;
   }
   | {
     allowed: false;
@@ -49,6 +51,17 @@ export type ClientCallDecision =
     nextAllowedAt: number | null;
     message: string;
   };
+
+/** A person's own call placed outside the client's calling window: what their screen is to tell them. */
+export interface OutsideCallingWindow {
+  /** `HH:MM`, local to the client. */
+  start: string;
+  end: string;
+  /** The client's zone, or every zone of the number's country when the card names none. */
+  timeZones: readonly string[];
+  /** When the window opens in every one of those zones (ms); null: no common hour. */
+  nextAllowedAt: number | null;
+}
 
 /** The decision for one call of `purpose` to a client number, given what mayCallNow said. */
 export function decideClientCall(permission: CallPermission, purpose: OutboundPurpose, caller: ClientCallCaller): ClientCallDecision {
@@ -60,6 +73,10 @@ export function decideClientCall(permission: CallPermission, purpose: OutboundPu
     }
     return { allowed: true, notice: `${permission.message}: called because you overrode the list` };
   }
-  if (PERSONAL_PURPOSES.has(purpose)) return { allowed: true, notice: `the client's local time is ${permission.message}` };
+  if (PERSONAL_PURPOSES.has(purpose)) {
+    const notice = `the client's local time is ${permission.message}`;
+    if (!permission.window) return { allowed: true, notice };
+    return { allowed: true, notice, outsideWindow: { ...permission.window, timeZones: permission.timeZones, nextAllowedAt: permission.nextAllowedAt } };
+  }
   return { allowed: false, refused: permission.refused, nextAllowedAt: permission.nextAllowedAt, message: permission.message };
 }

@@ -6,7 +6,7 @@ import type { Queryable } from '../db/pool';
 import { normalisePhone, tryNormalisePhone } from '../directory/phone-number';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
-import { decideClientCall, type ClientCallCaller } from '../routing/client-call-rules';
+import { decideClientCall, type ClientCallCaller, type OutsideCallingWindow } from '../routing/client-call-rules';
 import { decideOutboundCall, type OutboundDecision, type OutboundPolicy, type OutboundPurpose } from '../routing/outbound-policy';
 import type { OutboundCallSlots } from './outbound-call-slots';
 import { callbackClientIdOf, callbackHooks, callbackTryOf, enqueueCallbackEntry, placeCallbackEntry, scheduledFor, type CallbackRetryDeps } from './callback-dialer';
@@ -65,6 +65,13 @@ export interface ClickToCallRequest {
   overrideDoNotCall?: boolean;
   /** The user asking may override the list (a supervisor or an admin). */
   mayOverrideDoNotCall?: boolean;
+}
+
+/** A click-to-call placed: its call, and what the person is to be told about it (routing/client-call-rules.ts). */
+export interface ClickToCallPlaced {
+  callId: string;
+  notice?: string;
+  outsideWindow?: OutsideCallingWindow;
 }
 
 /**
@@ -137,7 +144,7 @@ export class OutboundDialer {
    * @throws AppError FORBIDDEN (may not dial out), NOT_FOUND (no such client or campaign call), BAD_PHONE_NUMBER,
    *   DESTINATION_NOT_ALLOWED, CALL_LIMIT_REACHED (the outbound policy), NO_DEVICE (nothing registered), NO_TRUNK.
    */
-  async clickToCall(request: ClickToCallRequest): Promise<{ callId: string; notice?: string }> {
+  async clickToCall(request: ClickToCallRequest): Promise<ClickToCallPlaced> {
     const dialer = await findDialer(this.options.db, request.staffId);
     this.requireActive(dialer, request.staffId);
     let client: { id: number; type: string } | null = null;
@@ -165,7 +172,7 @@ export class OutboundDialer {
     }
     const decision = await this.judge(purpose, destination ?? number.trim(), dialer);
     const overrides = { overrideDoNotCall: request.overrideDoNotCall === true, mayOverrideDoNotCall: request.mayOverrideDoNotCall === true };
-    const notice = destination !== null ? await this.requireCallable(purpose, client?.id ?? null, destination, dialer.staffId, overrides) : null;
+    const told = destination !== null ? await this.requireCallable(purpose, client?.id ?? null, destination, dialer.staffId, overrides) : {};
     const far = await this.trunkTo(decision.destination, decision.emergency ? 'emergency' : purpose);
     const username = dialer.sipUsername;
     const contacts = username ? await this.options.services.contactsOf(dialer.staffId) : [];
@@ -176,7 +183,7 @@ export class OutboundDialer {
       // Refused (409) while a queue call rings them: they should take that one first.
       await call.takeStaffOutOfPool('refuse');
       this.track(call, call.runFromStaffPhone(contacts), admitted);
-      return notice !== null ? { callId: call.id, notice } : { callId: call.id };
+      return { callId: call.id, ...told };
     } catch (err) {
       await this.options.slots.release(admitted.staffId, admitted.slotId);
       throw err;
@@ -375,15 +382,16 @@ export class OutboundDialer {
    * do-not-call list and the client's calling window as
    * routing/client-call-rules.ts decides for its purpose: refused with the
    * reason code (and, for the window, when it opens), or let through with
-   * what the person is to be told (null: nothing).
+   * what the person is to be told (nothing: an empty object).
    */
-  private async requireCallable(purpose: OutboundPurpose, clientId: number | null, e164: string, staffId: number, caller: ClientCallCaller): Promise<string | null> {
+  private async requireCallable(purpose: OutboundPurpose, clientId: number | null, e164: string, staffId: number, caller: ClientCallCaller): Promise<Omit<ClickToCallPlaced, 'callId'>> {
     const permission = await mayCallClient(this.options.db, this.rules, clientId, e164, this.retryDeps.now());
     const decision = decideClientCall(permission, purpose, caller);
     const logged = { staffId, purpose, clientId, destination: e164 };
     if (decision.allowed) {
-      if (decision.notice !== null) this.log.warn(logged, `${purpose} call placed: ${decision.notice}`);
-      return decision.notice;
+      if (decision.notice === null) return {};
+      this.log.warn(logged, `${purpose} call placed: ${decision.notice}`);
+      return decision.outsideWindow ? { notice: decision.notice, outsideWindow: decision.outsideWindow } : { notice: decision.notice };
     }
     this.log.warn({ ...logged, reason: decision.refused, nextAllowedAt: decision.nextAllowedAt }, `${purpose} call refused: ${decision.message}`);
     throw new AppError('DESTINATION_NOT_ALLOWED', decision.message, [

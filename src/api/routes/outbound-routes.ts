@@ -50,7 +50,11 @@ export function registerOutboundRoutes(fastify: FastifyInstance, outbound: Outbo
         ...(body.campaignCallId !== undefined ? { campaignCallId: body.campaignCallId } : {}),
         overrideDoNotCall: body.overrideDoNotCall === true, mayOverrideDoNotCall: user.role === 'admin' || user.role === 'supervisor',
       });
-      return reply.code(202).send(placed);
+      const { outsideWindow, ...rest } = placed;
+      const shown: OutboundCallPlaced = outsideWindow
+        ? { ...rest, outsideWindow: { ...outsideWindow, timeZones: [...outsideWindow.timeZones], nextAllowedAt: outsideWindow.nextAllowedAt === null ? null : new Date(outsideWindow.nextAllowedAt).toISOString() } }
+        : rest;
+      return reply.code(202).send(shown);
     },
   });
 }

@@ -126,5 +126,11 @@ export type ConsultEnded = Static<typeof ConsultEnded>;
 export const OutboundCallPlaced = Type.Object({
   callId: Type.String({ format: 'uuid' }),
   notice: Type.Optional(Type.String({ description: 'what the person should know about the call placed (the do-not-call list overridden, outside the client\'s calling window)' })),
+  outsideWindow: Type.Optional(Type.Object({
+    start: Type.String({ description: 'HH:MM, the client\'s local time' }),
+    end: Type.String({ description: 'HH:MM, the client\'s local time' }),
+    timeZones: Type.Array(Type.String(), { description: 'the client\'s zone, or every zone of the number\'s country when the card names none' }),
+    nextAllowedAt: Nullable(Timestamp),
+  }, { description: 'placed outside the client\'s calling window: the window and when it opens, for the screen to say in its own language' })),
 });
 export type OutboundCallPlaced = Static<typeof OutboundCallPlaced>;

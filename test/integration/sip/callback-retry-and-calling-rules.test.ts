@@ -246,11 +246,14 @@ describe('callback retries, do-not-call list and calling window (issue 17)', () 
       const placed = await dial(tokens.anna!, { clientId: client });
       expect(placed.status).toBe(202);
       expect(placed.body.notice).toBe("the client's local time is outside the calling window 09:00–21:00 in Europe/Moscow; next allowed at 2026-12-07T06:00:00.000Z");
+      // The same for a screen to say in its own language and the client's local time.
+      expect(placed.body.outsideWindow).toEqual({ start: '09:00', end: '21:00', timeZones: ['Europe/Moscow'], nextAllowedAt: '2026-12-07T06:00:00.000Z' });
       await placedAndEnded(before);
       now = Date.UTC(2026, 11, 7, 9, 0);
       const inside = await dial(tokens.anna!, { clientId: client });
       expect(inside.status).toBe(202);
       expect(inside.body.notice).toBeUndefined();
+      expect(inside.body.outsideWindow).toBeUndefined();
       await placedAndEnded(before + 1);
     });
   });

@@ -5,9 +5,11 @@ import type { OutboundPurpose } from '../../../src/routing/outbound-policy';
 const open: CallPermission = { allowed: true, timeZones: ['Europe/Moscow'] };
 const listed: CallPermission = { allowed: false, refused: 'do_not_call', nextAllowedAt: null, message: '+74951000003 is on the do-not-call list (complaint)', timeZones: ['Europe/Moscow'] };
 const early: CallPermission = {
-  allowed: false, refused: 'outside_calling_window', nextAllowedAt: Date.UTC(2026, 11, 7, 6), timeZones: ['Europe/Moscow'],
+  allowed: false, refused: 'outside_calling_window', nextAllowedAt: Date.UTC(2026, 11, 7, 6), timeZones: ['Europe/Moscow'], window: { start: '09:00', end: '21:00' },
   message: 'outside the calling window 09:00–21:00 in Europe/Moscow; next allowed at 2026-12-07T06:00:00.000Z',
 };
+/** What a person's screen is given to say the window in its own words. */
+const earlyWindow = { start: '09:00', end: '21:00', timeZones: ['Europe/Moscow'], nextAllowedAt: Date.UTC(2026, 11, 7, 6) };
 const operator: ClientCallCaller = { mayOverrideDoNotCall: false, overrideDoNotCall: false };
 const supervisorOverriding: ClientCallCaller = { mayOverrideDoNotCall: true, overrideDoNotCall: true };
 
@@ -23,8 +25,8 @@ describe('what the do-not-call list and the calling window mean for each kind of
     ['listed: a supervisor with the right who does not ask is refused like anyone', listed, 'click-to-call', { mayOverrideDoNotCall: true, overrideDoNotCall: false },
       { allowed: false, refused: 'do_not_call', nextAllowedAt: null, message: listed.message }],
     ['listed: a supervisor overriding places the call and is told so', listed, 'click-to-call', supervisorOverriding, { allowed: true, notice: `${listed.message}: called because you overrode the list` }],
-    ['outside the window: a person\'s own call goes through, with the client\'s hours said', early, 'click-to-call', operator, { allowed: true, notice: `the client's local time is ${early.message}` }],
-    ['outside the window: a desk phone\'s call goes through', early, 'device', operator, { allowed: true, notice: `the client's local time is ${early.message}` }],
+    ['outside the window: a person\'s own call goes through, with the client\'s hours said', early, 'click-to-call', operator, { allowed: true, notice: `the client's local time is ${early.message}`, outsideWindow: earlyWindow }],
+    ['outside the window: a desk phone\'s call goes through', early, 'device', operator, { allowed: true, notice: `the client's local time is ${early.message}`, outsideWindow: earlyWindow }],
     ['outside the window: a campaign call is refused with when it opens', early, 'campaign', operator, { allowed: false, refused: 'outside_calling_window', nextAllowedAt: early.nextAllowedAt, message: early.message }],
     ['outside the window: a callback is refused (the dialer defers it to the opening)', early, 'callback', operator, { allowed: false, refused: 'outside_calling_window', nextAllowedAt: early.nextAllowedAt, message: early.message }],
   ])('%s', (_name, permission, purpose, caller, expected) => {
