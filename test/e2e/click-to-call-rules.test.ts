@@ -61,11 +61,23 @@ describeWithDrachtio('click-to-call from the softphone meets the do-not-call lis
     try {
       await dial(MARKET_CLIENT_DIALLED);
       const notice = page.getByTestId('call-notice');
-      await notice.getByText(new RegExp(`outside the calling window 09:00–21:00 in ${zone.replace('/', '\\/')}`)).waitFor({ timeout: 20_000 });
+      // The client's window and their time now, in people's words (not the server's ISO instant).
+      const theirTime = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      const zoneText = zone.replace('/', '\\/');
+      await notice.getByText(new RegExp(`^Outside the client's calling window: 09:00–21:00 their time \\(${zoneText}\\), now \\d\\d:\\d\\d there\\. Calls allowed again (today|tomorrow) at 09:00 their time\\.$`)).waitFor({ timeout: 20_000 });
+      const said = (await notice.textContent()) ?? '';
+      expect(said).not.toMatch(/\d{4}-\d\d-\d\dT/);
+      // Their hour, not this machine's (the page's clock read may be a minute behind the test's).
+      expect([new Date(Date.now() - 60_000), new Date()].map((at) => `now ${theirTime.format(at).slice(0, 2)}:`).some((hour) => said.includes(hour))).toBe(true);
       expect(await trunk.done).toBe(0);
       const failed = page.getByTestId('far-failed');
       await failed.waitFor({ timeout: 20_000 });
       await watched!.screenshot('softphone-call-outside-window');
+      // In the softphone's other language too.
+      await page.getByLabel('Language', { exact: true }).selectOption('ru');
+      await notice.getByText(new RegExp(`^Вне окна звонков клиенту: 09:00–21:00 по его времени \\(${zoneText}\\), у него сейчас \\d\\d:\\d\\d\\. Звонить снова можно (сегодня|завтра) в 09:00 по его времени\\.$`)).waitFor();
+      await watched!.screenshot('softphone-call-outside-window-ru');
+      await page.getByLabel('Язык', { exact: true }).selectOption('en');
       await notice.getByRole('button', { name: 'Dismiss' }).click();
       await notice.waitFor({ state: 'detached' });
       await failed.getByRole('button', { name: 'Dismiss' }).click();

@@ -4,6 +4,7 @@ import { ErrorBanner, LanguageSwitch, SignOutButton } from '../shared/components
 import { asApiError, useAsync } from '../shared/hooks';
 import { useAgentEvents } from './agent-events';
 import { AgentStatePanel } from './agent-state-panel';
+import { CallNotice, type PlacedCallNotice } from './call-notice';
 import { CallPanel, remoteLabel, type PlacingCall } from './call-panel';
 import { ClientCardView } from './client-card-view';
 import { HelpDialog, SettingsDialog } from './dialogs';
@@ -121,7 +122,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   /** What the server said about the call it placed (outside the client's calling window, the do-not-call list overridden). */
-  const [callNotice, setCallNotice] = useState<string | null>(null);
+  const [callNotice, setCallNotice] = useState<PlacedCallNotice | null>(null);
   const [transferError, setTransferError] = useState<ApiError | null>(null);
   const [dialog, setDialog] = useState<'help' | 'settings' | null>(null);
   const [version, setVersion] = useState(0);
@@ -338,9 +339,9 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
     if (target.clientId !== undefined) setFocusClient(target.clientId);
     void run(async () => {
       setCallNotice(null);
-      const { callId, notice } = await softphoneApi.outbound(target.campaignCallId !== undefined ? { campaignCallId: target.campaignCallId }
+      const { callId, notice, outsideWindow } = await softphoneApi.outbound(target.campaignCallId !== undefined ? { campaignCallId: target.campaignCallId }
         : target.clientId !== undefined ? { clientId: target.clientId } : { number: target.number ?? '' });
-      setCallNotice(notice ?? null);
+      setCallNotice(notice !== undefined || outsideWindow !== undefined ? { notice, outsideWindow } : null);
       if (placingRef.current === pending) pending.callId = callId;
     }).then(() => {
       // A refused click-to-call leaves nothing to wait for.
@@ -479,12 +480,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
         )}
         {registration === 'rejected' && <div class="banner error" role="alert">{t('phoneRefused', { why: snapshot.registrationError ?? '' })}</div>}
         {events.status === 'reconnecting' && <div class="banner warn" role="status">{t('eventsLost', { n: events.attempt })}</div>}
-        {callNotice && (
-          <div class="banner warn" role="status" data-testid="call-notice">
-            <span>{callNotice}</span>
-            <button type="button" class="link" onClick={() => setCallNotice(null)}>{t('dismissNotice')}</button>
-          </div>
-        )}
+        {callNotice && <CallNotice placed={callNotice} onDismiss={() => setCallNotice(null)} />}
       </div>
       <main class="sp-main">
         <div class="sp-col sp-left">
