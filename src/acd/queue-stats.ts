@@ -73,8 +73,10 @@ export interface QueueStats {
   queueId: string;
   at: number;
   waitingNow: number;
-  /** Of those, callback requests. */
+  /** Callback requests pending: those in the line (counted in waitingNow) and those held back. */
   callbacksWaiting: number;
+  /** Of the callbacks waiting, those held back for their client's calling window: out of the line (not in waitingNow) until it opens. */
+  callbacksHeldBack: number;
   /** The wait so far of the caller who has waited longest; 0 when nobody waits. */
   longestWaitMs: number;
   agentsByState: Record<AgentState, number>;

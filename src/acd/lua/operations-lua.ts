@@ -243,6 +243,9 @@ local function abandon(c)
     -- a callback request withdrawn, or the client could not be reached; one held back for
     -- its time (the client's calling window) is still pending and counts as nothing here
     record(c.queue, { callbacks_cancelled = 1 })
+  else
+    -- still one of the queue's callbacks waiting, out of the line until its time (enqueue_callback takes it back)
+    redis.call('HINCRBY', K.queue(c.queue), 'callbacksHeld', 1)
   end
   finish_call(c)
   if a then dispatch_agent(a) end
@@ -317,7 +320,11 @@ function ops.enqueue_callback()
     'stages', cjson.encode(c.stages), 'stageBase', NOW, 'stageIdx', 1, 'stageFloor', 0, 'callerNumber', c.callerNumber,
     'callbackNumber', c.callbackNumber, 'hops', 0, 'meta', c.meta)
   -- a request back from being held back for its time was counted when it was made
-  if IN.heldBack ~= '1' then record(q.id, { callbacks_requested = 1 }) end
+  if IN.heldBack ~= '1' then
+    record(q.id, { callbacks_requested = 1 })
+  elseif (tonumber(redis.call('HGET', K.queue(q.id), 'callbacksHeld')) or 0) > 0 then
+    redis.call('HINCRBY', K.queue(q.id), 'callbacksHeld', -1)
+  end
   emit({ type = 'callback_requested', callId = c.id, queueId = q.id, reason = 'retry', from = 'waiting', to = 'waiting', callback = true })
   index_waiting(c)
   try_dispatch_call(c)
@@ -460,6 +467,7 @@ function ops.stats()
   OUT.serviceLevelMs = q.serviceLevelMs
   OUT.waiting = redis.call('ZCARD', K.waiting(q.id))
   OUT.callbacks = tonumber(redis.call('HGET', K.queue(q.id), 'callbacks')) or 0
+  OUT.callbacksHeld = tonumber(redis.call('HGET', K.queue(q.id), 'callbacksHeld')) or 0
   local oldest = redis.call('ZRANGE', K.since(q.id), 0, 0, 'WITHSCORES')
   if oldest[2] then OUT.longestWaitMs = math.max(0, NOW - tonumber(oldest[2])) else OUT.longestWaitMs = 0 end
   OUT.states = redis.call('HGETALL', K.queueStates(q.id))

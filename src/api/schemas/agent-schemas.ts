@@ -42,7 +42,7 @@ const PeriodStats = {
 
 /** `GET /api/queues/:queue/live` (src/acd/queue-stats.ts QueueStats). */
 export const QueueLiveStats = Type.Object({
-  queueId: Type.String(), at: EpochMs, waitingNow: Type.Integer(), callbacksWaiting: Type.Integer(), longestWaitMs: Type.Number(),
+  queueId: Type.String(), at: EpochMs, waitingNow: Type.Integer(), callbacksWaiting: Type.Integer(), callbacksHeldBack: Type.Integer(), longestWaitMs: Type.Number(),
   agentsByState: Type.Record(Type.String(), Type.Integer(), { description: 'agent state → agents in it' }),
   today: Type.Object({ ...PeriodStats, day: Type.String() }),
   window: Type.Object({ ...PeriodStats, windowMs: Type.Number() }),

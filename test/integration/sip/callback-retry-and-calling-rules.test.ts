@@ -144,8 +144,17 @@ describe('callback retries, do-not-call list and calling window (issue 17)', () 
       return { abandoned: today.abandoned, callbacks: today.callbacks };
     };
     const figuresBefore = await figures();
+    /** The queue's live figures: callers in line, and callback requests pending (in line or held back for the window). */
+    const live = async () => {
+      const stats = await acd.stats('cb-test');
+      return { waitingNow: stats.waitingNow, callbacksWaiting: stats.callbacksWaiting, callbacksHeldBack: stats.callbacksHeldBack };
+    };
+    // The reserved request counts among the queue's callbacks waiting (and its line) until it is placed.
+    const liveBefore = await live();
     dialer.dialCallback(reservation);
     const waiting = await eventually(async () => (await store.waiting()).find((e) => e.callId === `${id}.cb2`), (e) => e !== undefined, 5_000, 20);
+    // Held back, the request is still a callback waiting, though out of the line.
+    expect(await live()).toEqual({ waitingNow: liveBefore.waitingNow - 1, callbacksWaiting: liveBefore.callbacksWaiting, callbacksHeldBack: liveBefore.callbacksHeldBack + 1 });
     // 09:00 in Vladivostok (UTC+10) the next day, the same try.
     expect(waiting).toMatchObject({ attempt: 1, dueAt: Date.UTC(2026, 11, 7, 23, 0), priority: 7 });
     expect(world.srf.invites).toHaveLength(before);
@@ -158,7 +167,9 @@ describe('callback retries, do-not-call list and calling window (issue 17)', () 
     expect((await store.waiting()).find((e) => e.callId === `${id}.cb2`)).toBeUndefined();
     // Held back and back in line, it is still the one callback requested: neither an abandon nor a cancelled callback.
     expect(await figures()).toEqual(figuresBefore);
+    expect(await live()).toEqual(liveBefore);
     await acd.abandon(`${id}.cb2`);
+    expect(await live()).toEqual({ waitingNow: liveBefore.waitingNow - 1, callbacksWaiting: liveBefore.callbacksWaiting - 1, callbacksHeldBack: liveBefore.callbacksHeldBack });
   });
 
   describe('campaign calls', () => {

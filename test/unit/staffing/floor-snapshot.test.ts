@@ -10,7 +10,7 @@ function stats(queueId: string, over: { windowSl?: number | null; todaySl?: numb
     asaMs: null, ahtMs: null, abandonRate: null,
   });
   return {
-    queueId, at: 0, waitingNow: 0, callbacksWaiting: 0, longestWaitMs: 0,
+    queueId, at: 0, waitingNow: 0, callbacksWaiting: 0, callbacksHeldBack: 0, longestWaitMs: 0,
     agentsByState: { logged_out: 0, ready: 0, reserved: 0, on_call: 0, wrap_up: 0, not_ready: 0, ...over.byState },
     today: { ...period(over.todaySl), day: '2026-11-23' },
     window: { ...period(over.windowSl), windowMs: 1_800_000 },
