@@ -88,3 +88,16 @@ export function dialogIdOf(dialog: Srf.Dialog | null | undefined): string | null
   const id = (dialog as unknown as { id?: unknown } | null | undefined)?.id;
   return typeof id === 'string' && id !== '' ? id : null;
 }
+
+/**
+ * The id drachtio-server will give the dialog it creates when it answers an
+ * INVITE: the Call-ID, `;from-tag=` and the caller's From tag
+ * (SipDialog::getDialogId in drachtio-server's src/sip-dialog.hpp: for a dialog
+ * where it is the UAS, the remote endpoint's tag). Known before the 200 OK is
+ * sent, so a call's checkpoint can name the caller's leg from its first save:
+ * a process killed between answering and saving again no longer leaves the
+ * caller in silence (a survivor's BYE on a dialog that was never made only fails).
+ */
+export function uasDialogIdOf(callId: string, fromTag: string): string {
+  return `${callId};from-tag=${fromTag}`;
+}

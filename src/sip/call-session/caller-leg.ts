@@ -3,7 +3,7 @@ import type { LegKind } from '../../media/media-leg';
 import type { RoutingConfig } from '../../routing/routing-config-schema';
 import { sentOverWebSocket } from '../sent-over-websocket';
 import { refuse, inviteOfferKind } from '../sip-status';
-import type { SrfRequest, SrfResponse } from '../srf-types';
+import { dialogIdOf, type SrfRequest, type SrfResponse } from '../srf-types';
 import type { MediaSession } from '../../media/media-session';
 import { newCallMedia } from './call-media';
 import { awaitAckAnswer } from './delayed-offer';
@@ -75,6 +75,8 @@ export async function answerCaller(ctx: InboundContext, onReinvite: CallerReinvi
   if (ctx.callerGone.fired) return CANCELLED;
   const uas = await services.srf.createUAS(req, res, { localSdp });
   ctx.uas = uas;
+  // The checkpoint named the leg by the id drachtio-server was expected to give it; say so if a drachtio-server differs.
+  if (dialogIdOf(uas) !== ctx.callerDialogIdOnceAnswered) ctx.log.warn({ dialogId: dialogIdOf(uas), expected: ctx.callerDialogIdOnceAnswered }, 'drachtio-server named the caller\'s dialog otherwise than expected: a checkpoint saved before the answer cannot hang this caller up');
   recorder.answer();
   watchCaller(ctx, uas, callerTag, onReinvite);
   if (offer === 'none') {

@@ -14,11 +14,11 @@ import type { ConsultState, ConsultTransfer } from '../consult-transfer';
 import type { DirectCallRelease } from '../direct-call-presence';
 import { CallHold } from '../hold-state';
 import type { QueuePlan } from '../queue-plan';
-import { dialogIdOf, type SrfRequest, type SrfResponse } from '../srf-types';
+import { dialogIdOf, uasDialogIdOf, type SrfRequest, type SrfResponse } from '../srf-types';
 import type { CallRecording } from './call-teardown';
 import { callCheckpointer } from './call-checkpointing';
 import type { CallCheckpointer } from '../../calls/call-checkpoint-store';
-import { hangUpDialog } from './dialog-ends';
+import { hangUpDialog, tagOf } from './dialog-ends';
 import { Signal } from './signal';
 
 export type Dialog = Srf.Dialog;
@@ -181,7 +181,17 @@ export class InboundContext {
 
   /** drachtio-server's ids of the call's live dialogs (the caller's, the agent's): its checkpoint keeps them. */
   get dialogIds(): string[] {
-    return [dialogIdOf(this.uas), dialogIdOf(this.agent?.dialog)].filter((id): id is string => id !== null);
+    // Before the caller is answered their leg is named by the id drachtio-server will give it, so the checkpoint
+    // saved at the INVITE already lets a survivor hang them up if this process dies between the 200 OK and the next save.
+    const callerLeg = dialogIdOf(this.uas) ?? this.callerDialogIdOnceAnswered;
+    return [callerLeg, dialogIdOf(this.agent?.dialog)].filter((id): id is string => id !== null);
+  }
+
+  /** The caller's leg's id as drachtio-server will make it when it answers the INVITE (null: no From tag, refused anyway). */
+  get callerDialogIdOnceAnswered(): string | null {
+    const fromTag = tagOf(this.req.get('From'));
+    const callId = this.req.get('Call-ID');
+    return fromTag && callId ? uasDialogIdOf(callId, fromTag) : null;
   }
 
   /** The agent talking with the caller, if any. */
