@@ -76,7 +76,8 @@ export async function answerCaller(ctx: InboundContext, onReinvite: CallerReinvi
   const uas = await services.srf.createUAS(req, res, { localSdp });
   ctx.uas = uas;
   // The checkpoint named the leg by the id drachtio-server was expected to give it; say so if a drachtio-server differs.
-  if (dialogIdOf(uas) !== ctx.callerDialogIdOnceAnswered) ctx.log.warn({ dialogId: dialogIdOf(uas), expected: ctx.callerDialogIdOnceAnswered }, 'drachtio-server named the caller\'s dialog otherwise than expected: a checkpoint saved before the answer cannot hang this caller up');
+  const answeredDialogId = dialogIdOf(uas);
+  if (answeredDialogId !== null && answeredDialogId !== ctx.callerDialogIdOnceAnswered) ctx.log.warn({ dialogId: answeredDialogId, expected: ctx.callerDialogIdOnceAnswered }, 'drachtio-server named the caller\'s dialog otherwise than expected: a checkpoint saved before the answer cannot hang this caller up');
   recorder.answer();
   watchCaller(ctx, uas, callerTag, onReinvite);
   if (offer === 'none') {
