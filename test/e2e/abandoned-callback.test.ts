@@ -6,7 +6,7 @@ import { eventually } from '../helpers/eventually';
 import { callerScenario, freeMediaPort, runSipp } from '../helpers/sipp';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { answeringPhoneScenario, sippErrors, startPhone } from './call-session-kit';
-import { afterSoftphoneTests, openSignedInSoftphone, phoneCall, takeOffTheQueue } from './softphone-kit';
+import { afterSoftphoneTests, openSignedInSoftphone, phoneCall, saveWrapUp, takeOffTheQueue } from './softphone-kit';
 
 /** A market client in the demo directory (Sadovod market, stall 14): an order (key 1 in the IVR) puts them in the operators' queue. */
 const CLIENT = '+74951000001';
@@ -87,11 +87,7 @@ describeWithDrachtio('abandoned call called back from the softphone (Chromium, d
       expect(list.status).toBe(200);
       expect(list.body.map((e: { callId: string }) => e.callId)).not.toContain(abandoned.id);
       // The wrap-up asked for the call-back is closed, so the next test starts idle.
-      const form = page.getByTestId('wrap-up-form');
-      await form.waitFor({ timeout: 15_000 });
-      await form.getByLabel('Disposition').selectOption('order_taken');
-      await form.getByRole('button', { name: /^Save/ }).first().click();
-      await form.getByText('Saved to the call record.').waitFor();
+      await saveWrapUp(page, 'order_taken');
     } finally {
       trunk.stop();
     }

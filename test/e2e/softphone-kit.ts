@@ -192,6 +192,15 @@ export async function agentReady(h: SystemHarness, page: Page, staffId: number, 
   await page.getByTestId('call-status').getByText('No call').waitFor({ timeout: 20_000 });
 }
 
+/** Saves the wrap-up form of the call just ended with `disposition`, as the agent would (its first Save button), and waits for the page to confirm it. */
+export async function saveWrapUp(page: Page, disposition: string): Promise<void> {
+  const form = page.getByTestId('wrap-up-form');
+  await form.waitFor({ timeout: 15_000 });
+  await form.getByLabel('Disposition').selectOption(disposition);
+  await form.getByRole('button', { name: /^Save/ }).first().click();
+  await form.getByText('Saved to the call record.').waitFor();
+}
+
 /** Chromium with the softphone open and registered for `username` (the debug handle and the SDP log on). */
 export async function openSignedInSoftphone(h: SystemHarness, username: string, password: string): Promise<{ browser: Browser; watched: WatchedPage; page: Page }> {
   const browser = await launchSoftphoneBrowser();

@@ -9,7 +9,7 @@ import { startSystemHarness, type SystemHarness } from '../helpers/system-harnes
 import {
   RtpengineProbe, answeringPhoneScenario, decliningPhoneScenario, sample, sessionCallerScenario, sippErrors, startPhone, talkingPhoneScenario, type SessionCallerStep,
 } from './call-session-kit';
-import { afterSoftphoneTests, agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, sdpLog, talkingCaller, type RtpFigures } from './softphone-kit';
+import { afterSoftphoneTests, agentReady, launchSoftphoneBrowser, phoneCall, prepareSoftphoneContext, rtpFigures, saveWrapUp, sdpLog, talkingCaller, type RtpFigures } from './softphone-kit';
 
 /** A market client in the demo directory (Sadovod market, stall 14, manager Anna). */
 const MARKET_CLIENT = '+74951000001';
@@ -355,11 +355,7 @@ describeWithDrachtio('softphone in Chromium: warm transfer, click-to-call, notif
       expect(flowing.received).toBeGreaterThan(100);
       expect(flowing.sent).toBeGreaterThan(100);
       // The wrap-up form is for this call.
-      const form = page.getByTestId('wrap-up-form');
-      await form.waitFor({ timeout: 15_000 });
-      await form.getByLabel('Disposition').selectOption('order_taken');
-      await form.getByRole('button', { name: /^Save/ }).first().click();
-      await form.getByText('Saved to the call record.').waitFor();
+      await saveWrapUp(page, 'order_taken');
     } finally {
       trunk.stop();
     }
