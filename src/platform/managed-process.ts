@@ -112,8 +112,14 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
   }
 }
 
-/** A free TCP port on loopback (the OS picks; a tiny race remains and is acceptable for local starts). */
-export function freeTcpPort(): Promise<number> {
+/**
+ * Ports this process has already handed out. The OS gives a closed listener's
+ * port to the next bind(0) again at random (a fresh-clone CI run got the same
+ * port for two of one system's listeners), so a port is never handed out twice.
+ */
+const portsHandedOut = new Set<number>();
+
+function osPickedTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -123,6 +129,22 @@ export function freeTcpPort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * A free TCP port on loopback, different from every port this process got
+ * from here before (the OS picks; a tiny race with other processes remains and
+ * is acceptable for local starts).
+ */
+export async function freeTcpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 1000; attempt += 1) {
+    const port = await osPickedTcpPort();
+    if (!portsHandedOut.has(port)) {
+      portsHandedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free TCP port that this process has not handed out already (1000 tries)');
 }
 
 /** True when something accepts TCP connections at host:port. */

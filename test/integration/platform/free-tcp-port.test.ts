@@ -1,0 +1,18 @@
+import { freeTcpPort } from '../../../src/platform/managed-process';
+
+/**
+ * The fresh-clone CI run failed a whole e2e file on start-up because two
+ * freeTcpPort() calls in a row returned the same port (the system's WSS and
+ * TLS SIP ports: "must differ; got 46727, 44069, 44069"). The OS hands a
+ * closed listener's port out again at random, so in one process the helper
+ * must never give the same port twice.
+ */
+describe('freeTcpPort', () => {
+  it('never hands out the same port twice in one process, so the ports a test asks for one after another always differ', async () => {
+    const handedOut: number[] = [];
+    for (let i = 0; i < 2000; i += 1) handedOut.push(await freeTcpPort());
+    const repeated = handedOut.filter((port, index) => handedOut.indexOf(port) !== index);
+    expect(repeated).toEqual([]);
+    for (const port of handedOut) expect(port).toBeGreaterThan(0);
+  }, 60_000);
+});
