@@ -12,6 +12,8 @@ if [ "$(id -u)" = "0" ]; then
 fi
 sb_ensure_debian_packages "live state" "redis-server:redis-server"
 sb_ensure_debian_packages "media" "rtpengine:rtpengine-daemon" "sox:sox"
+sb_ensure_debian_packages "barge (conference mixer)" "gst-launch-1.0:gstreamer1.0-tools" \
+  "/usr/share/doc/gstreamer1.0-plugins-base/copyright:gstreamer1.0-plugins-base" "/usr/share/doc/gstreamer1.0-plugins-good/copyright:gstreamer1.0-plugins-good"
 sb_ensure_debian_packages "HTTPS certificates" "openssl:openssl"
 npx tsc -p tsconfig.build.json
 npx tsx scripts/build-web.ts

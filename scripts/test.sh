@@ -13,7 +13,9 @@ fi
 sb_ensure_debian_packages "tests with real services" \
   "redis-server:redis-server" "rtpengine:rtpengine-daemon" "sipp:sip-tester" \
   "chromium:chromium" "espeak-ng:espeak-ng" "sox:sox" "openssl:openssl" \
-  "certutil:libnss3-tools" "baresip:baresip-core"
+  "certutil:libnss3-tools" "baresip:baresip-core" \
+  "gst-launch-1.0:gstreamer1.0-tools" "/usr/share/doc/gstreamer1.0-plugins-base/copyright:gstreamer1.0-plugins-base" \
+  "/usr/share/doc/gstreamer1.0-plugins-good/copyright:gstreamer1.0-plugins-good"
 
 tier=${1:-all}
 for arg in "${@:2}"; do
