@@ -216,6 +216,11 @@ export class MediaSession {
     return this.agent ? { tag: this.agent.tag, kind: this.agent.kind } : null;
   }
 
+  /** The caller's and the agent's latest SDPs (null before there is one): a barge re-pairs the caller with a mixer, and back, with them. */
+  get latestSdps(): { caller: string | null; agent: string | null } {
+    return { caller: this.callerSdp, agent: this.agentSdp };
+  }
+
   /**
    * Anchors the caller's media: `offer` (caller's SDP and tag), `answer`
    * (placeholder SDP, to-tag `ivr`).
