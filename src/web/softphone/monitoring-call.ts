@@ -3,7 +3,8 @@
  * with a copy of a live call's audio, marked `X-Switchboard-Monitor: <mode>;
  * session=<id>` (src/sip/monitoring/sip-monitor-leg-placer.ts). The phone
  * answers it by itself, receive-only for listen, and plays every audio track
- * it carries (one per party: rtpengine 10.5 does not mix).
+ * it carries (one per party: rtpengine 10.5 does not mix). Whisper and
+ * barge add side calls (sideCallOf, src/web/softphone/side-calls.ts).
  */
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
 
@@ -17,20 +18,54 @@ export interface MonitorInfo {
 
 const MODES: ReadonlySet<string> = new Set<MonitorMode>(['listen', 'whisper', 'barge']);
 
-/** The monitoring call an INVITE's headers describe, or null for any other call. Pure. */
-export function monitorOf(header: string | null, label: string | null): MonitorInfo | null {
-  if (!header) return null;
-  const [modePart, ...params] = header.split(';').map((part) => part.trim());
-  const mode = modePart?.toLowerCase() ?? '';
-  if (!MODES.has(mode)) return null;
-  const session = params.map((p) => /^session=(.+)$/i.exec(p)?.[1]).find((v) => v !== undefined) ?? '';
+/**
+ * A side call of monitoring (issue 18), which arrives while the phone is
+ * already on a call: `talk` to a supervisor on their listen call (their
+ * microphone, for whisper and barge), `coach` to the agent on the customer
+ * call (the supervisor's whisper, heard by the agent only).
+ */
+export type SideCallKind = 'talk' | 'coach';
+
+export interface SideCallInfo {
+  kind: SideCallKind;
+  /** The monitoring session's id, as the API knows it. */
+  sessionId: string;
+  /** talk: the monitored call, "<agent> ↔ <caller>"; coach: the supervisor's name. Empty when the server did not say. */
+  label: string;
+}
+
+const SIDE_KINDS: ReadonlySet<string> = new Set<SideCallKind>(['talk', 'coach']);
+
+/** The header's parts: its first token (lower case), the session parameter, and the URI-decoded label. */
+function monitorHeaderOf(header: string, label: string | null): { token: string; sessionId: string; label: string } {
+  const [first, ...params] = header.split(';').map((part) => part.trim());
+  const sessionId = params.map((p) => /^session=(.+)$/i.exec(p)?.[1]).find((v) => v !== undefined) ?? '';
   let decoded = label ?? '';
   try {
     decoded = decodeURIComponent(decoded);
   } catch {
     // Shown as sent.
   }
-  return { mode: mode as MonitorMode, sessionId: session, label: decoded };
+  return { token: first?.toLowerCase() ?? '', sessionId, label: decoded };
+}
+
+/** The monitoring call an INVITE's headers describe, or null for any other call (side calls included). Pure. */
+export function monitorOf(header: string | null, label: string | null): MonitorInfo | null {
+  if (!header) return null;
+  const parts = monitorHeaderOf(header, label);
+  return MODES.has(parts.token) ? { mode: parts.token as MonitorMode, sessionId: parts.sessionId, label: parts.label } : null;
+}
+
+/** The side call an INVITE's headers describe (`X-Switchboard-Monitor: talk|coach; session=…`), or null. Pure. */
+export function sideCallOf(header: string | null, label: string | null): SideCallInfo | null {
+  if (!header) return null;
+  const parts = monitorHeaderOf(header, label);
+  return SIDE_KINDS.has(parts.token) ? { kind: parts.token as SideCallKind, sessionId: parts.sessionId, label: parts.label } : null;
+}
+
+/** The agent's side of a monitoring label "<agent> ↔ <caller>" (the whole label when it has no arrow). */
+export function agentSideOf(label: string): string {
+  return label.split('↔')[0]?.trim() ?? '';
 }
 
 /**
@@ -41,9 +76,12 @@ export function monitorOf(header: string | null, label: string | null): MonitorI
  * call has a section per party (rtpengine 10.5 does not mix), so its handler
  * adds each track to the remote stream and stops none.
  */
-export function keepEveryRemoteTrack(handler: { remoteMediaStream: MediaStream }): void {
+export function keepEveryRemoteTrack(handler: { remoteMediaStream: MediaStream }, onTrack?: (track: MediaStreamTrack) => void): void {
   const stream = handler.remoteMediaStream;
   (handler as unknown as { setRemoteTrack(track: MediaStreamTrack): void }).setRemoteTrack = (track) => {
-    if (!stream.getTrackById(track.id)) stream.addTrack(track);
+    if (stream.getTrackById(track.id)) return;
+    stream.addTrack(track);
+    // A script's addTrack fires no 'addtrack' event: whoever plays the stream is told here.
+    onTrack?.(track);
   };
 }

@@ -3,8 +3,10 @@ import {
   type Core, type LogLevel, type Session,
 } from 'sip.js';
 import { FAR_PROGRESS_CONTENT_TYPE, farFailureOfStatus, farStateOf, isFarFailure, type FarState } from './far-state';
-import { keepEveryRemoteTrack, monitorOf, type MonitorInfo } from './monitoring-call';
+import { decode, headerOf } from './invite-headers';
+import { keepEveryRemoteTrack, monitorOf, sideCallOf, type MonitorInfo } from './monitoring-call';
 import { RemoteAudio } from './remote-audio';
+import { SideCalls, type SideCallView } from './side-calls';
 import type { SoftphoneConfig } from './softphone-api';
 
 type IncomingResponse = Core.IncomingResponse;
@@ -105,6 +107,8 @@ export interface PhoneSnapshot {
   call: CallState;
   current: CallInfo | null;
   last: CallInfo | null;
+  /** Monitoring side calls beside the call (issue 18): a supervisor's talk leg, an agent's coach leg. */
+  sideCalls: SideCallView[];
 }
 
 export interface PhoneOptions {
@@ -137,20 +141,6 @@ function sipUserPart(target: string): string {
   return target.replace(/[^A-Za-z0-9\-_.!~*'()+]/g, (c) => encodeURIComponent(c));
 }
 
-function headerOf(invitation: Invitation, name: string): string | null {
-  const value = invitation.request.getHeader(name);
-  return value === undefined || value === '' ? null : value;
-}
-
-function decode(value: string | null): string | null {
-  if (value === null) return null;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
 type Sdh = Web.SessionDescriptionHandler;
 
 export class Phone {
@@ -171,6 +161,7 @@ export class Phone {
   private stopped = false;
   private readonly listeners = new Set<(snapshot: PhoneSnapshot) => void>();
   private readonly remoteAudio = new RemoteAudio();
+  readonly sideCalls = new SideCalls({ devices: () => this.options.devices(), onChange: () => this.emit(), log: (m) => this.keepLog('warn', 'side-call', m) });
   private sip: SipSettings;
   /** sip.js's own log lines, kept in memory (never printed: the page prints nothing on the console). */
   readonly log: string[] = [];
@@ -190,6 +181,7 @@ export class Phone {
       call: this.call.state,
       current: this.info ? { ...this.info } : null,
       last: this.last ? { ...this.last } : null,
+      sideCalls: this.sideCalls.views,
     };
   }
 
@@ -396,6 +388,8 @@ export class Phone {
   // ---- the call ------------------------------------------------------------
 
   private onInvite(invitation: Invitation): void {
+    const side = sideCallOf(headerOf(invitation, 'X-Switchboard-Monitor'), headerOf(invitation, 'X-Switchboard-Monitor-Label'));
+    if (side) return this.sideCalls.take(invitation, side, this.session !== null);
     if (this.session || this.call.state !== 'idle') {
       // One call at a time on this screen: the server offers the next one when this one is over.
       invitation.reject({ statusCode: 486 }).catch(() => undefined);
@@ -577,6 +571,7 @@ export class Phone {
     if (!info.endedBy) info.endedBy = info.answeredAt ? 'remote' : 'missed';
     this.session = null;
     this.remoteAudio.clear();
+    void this.sideCalls.endAll();
     if (this.serverEndTimer) clearTimeout(this.serverEndTimer);
     this.serverEndTimer = null;
     this.call.transition('ended', info.endedBy);
@@ -589,8 +584,8 @@ export class Phone {
     const session = this.session;
     if (!(session instanceof Invitation) || !this.call.transition('answering', 'answer')) return;
     const input = this.options.devices().input;
-    // Listening needs no microphone: nothing is sent, and no permission is asked for.
-    const receiveOnly = this.info?.monitor?.mode === 'listen';
+    // A monitoring call needs no microphone (whisper and barge send on a talk side call): no permission is asked for.
+    const receiveOnly = Boolean(this.info?.monitor);
     try {
       await session.accept({
         sessionDescriptionHandlerOptions: {
@@ -722,7 +717,7 @@ export class Phone {
 
   /** Applies a newly chosen output device to the far end's audio. */
   async applyOutput(deviceId: string | null): Promise<void> {
-    await this.remoteAudio.setOutput(deviceId);
+    await Promise.all([this.remoteAudio.setOutput(deviceId), this.sideCalls.setOutput(deviceId)]);
   }
 
   private fail(err: unknown, what: string): void {

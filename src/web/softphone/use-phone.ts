@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SideCallKind } from './monitoring-call';
 import { Phone, type CallInfo, type PhoneSnapshot, type SipSettings } from './phone';
+import type { AudioBytes } from './rtp-bytes';
+import type { SideCallView } from './side-calls';
 import { preferences } from './media-devices';
 import { softphoneApi } from './softphone-api';
 
@@ -10,6 +13,12 @@ export interface DebugHandle {
   /** The far end's audio tracks as they play (a monitoring call: one per party). */
   remoteTracks: () => MediaStreamTrack[];
   dropSip: () => void;
+  /** The monitoring side calls (issue 18) beside the call: talk (supervisor's microphone), coach (the agent hears the supervisor). */
+  sideCalls: () => SideCallView[];
+  /** Audio bytes received and sent by the newest side call of this kind (getStats); null when there is none. */
+  sideCallStats: (kind: SideCallKind) => Promise<AudioBytes | null>;
+  /** The newest side call of this kind's remote audio tracks, for WebAudio analysis. */
+  sideRemoteTracks: (kind: SideCallKind) => MediaStreamTrack[];
 }
 
 declare global {
@@ -19,7 +28,7 @@ declare global {
   }
 }
 
-const IDLE: PhoneSnapshot = { registration: 'stopped', attempt: 0, retryInMs: null, registrationError: null, call: 'idle', current: null, last: null };
+const IDLE: PhoneSnapshot = { registration: 'stopped', attempt: 0, retryInMs: null, registrationError: null, call: 'idle', current: null, last: null, sideCalls: [] };
 
 function debugEnabled(): boolean {
   try {
@@ -61,6 +70,9 @@ export function usePhone(sip: SipSettings | null, autoAnswer: (info: CallInfo) =
         peerConnection: () => created.peerConnection,
         remoteTracks: () => created.remoteTracks,
         dropSip: () => created.dropConnection(),
+        sideCalls: () => created.sideCalls.views,
+        sideCallStats: (kind) => created.sideCalls.stats(kind),
+        sideRemoteTracks: (kind) => created.sideCalls.remoteTracks(kind),
       };
     }
     void created.start().catch(() => undefined);

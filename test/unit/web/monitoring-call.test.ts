@@ -1,4 +1,4 @@
-import { monitorOf } from '../../../src/web/softphone/monitoring-call';
+import { agentSideOf, monitorOf, sideCallOf } from '../../../src/web/softphone/monitoring-call';
 
 describe('monitorOf (the softphone tells a monitoring call by its INVITE headers)', () => {
   it('reads the mode, the session and the label the server sends', () => {
@@ -14,5 +14,36 @@ describe('monitorOf (the softphone tells a monitoring call by its INVITE headers
   it('keeps a label that is not URI-encoded as sent', () => {
     expect(monitorOf('WHISPER;session=x', '100% sure')?.label).toBe('100% sure');
     expect(monitorOf('whisper', null)).toEqual({ mode: 'whisper', sessionId: '', label: '' });
+  });
+
+  it('is null for a side call: a talk or coach leg is not a monitoring call of its own', () => {
+    expect(monitorOf('talk; session=5f1c', null)).toBeNull();
+    expect(monitorOf('coach; session=5f1c', null)).toBeNull();
+  });
+});
+
+describe('sideCallOf (whisper and barge legs that arrive beside a call)', () => {
+  it('reads a supervisor\'s talk leg: its session and the monitored call', () => {
+    expect(sideCallOf('talk; session=9a7e-1', encodeURIComponent('Anna Petrova ↔ +74951000001')))
+      .toEqual({ kind: 'talk', sessionId: '9a7e-1', label: 'Anna Petrova ↔ +74951000001' });
+  });
+
+  it('reads an agent\'s coach leg: the supervisor\'s name', () => {
+    expect(sideCallOf('Coach;session=42', encodeURIComponent('Dmitri Lebedev'))).toEqual({ kind: 'coach', sessionId: '42', label: 'Dmitri Lebedev' });
+    expect(sideCallOf('coach', null)).toEqual({ kind: 'coach', sessionId: '', label: '' });
+  });
+
+  it('is null for an ordinary call, a monitoring call and an unknown kind', () => {
+    expect(sideCallOf(null, 'x')).toBeNull();
+    expect(sideCallOf('listen; session=1', null)).toBeNull();
+    expect(sideCallOf('shout; session=1', null)).toBeNull();
+  });
+});
+
+describe('agentSideOf (whom a whispering supervisor is heard by)', () => {
+  it('is the agent\'s part of "<agent> ↔ <caller>", or the whole label without an arrow', () => {
+    expect(agentSideOf('Anna Petrova ↔ +74951000001')).toBe('Anna Petrova');
+    expect(agentSideOf('Anna Petrova')).toBe('Anna Petrova');
+    expect(agentSideOf('')).toBe('');
   });
 });
