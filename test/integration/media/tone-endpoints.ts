@@ -137,25 +137,5 @@ export class ForkReceiver {
   }
 }
 
-/**
- * The power of `samples` at `hz` (Goertzel), relative to the signal's total
- * power: near 1 for a pure tone at `hz`, near 0 for a
- * tone elsewhere or for silence.
- */
-export function bandShare(samples: readonly number[], hz: number): number {
-  if (samples.length === 0) return 0;
-  const k = Math.round((samples.length * hz) / RATE);
-  const w = (2 * Math.PI * k) / samples.length;
-  const coeff = 2 * Math.cos(w);
-  let s1 = 0;
-  let s2 = 0;
-  let total = 0;
-  for (const x of samples) {
-    const s0 = x + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    total += x * x;
-  }
-  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-  return total === 0 ? 0 : (2 * power) / (samples.length * total);
-}
+/** The tone measure the monitoring tests share with the E2E tests' recorded audio. */
+export { bandShare } from '../../helpers/tone-bands';
