@@ -110,6 +110,8 @@ export function CallPanel(props: {
   const lastFailure = state === 'idle' && !props.placing && last && isFarFailure(last.far) && last.endedBy !== 'local' && dismissed !== last.sessionId ? last : null;
   // A refusal that is shown as the far end's failure is not also shown as an error.
   const error = info?.lastError && !isFarFailure(info.far) ? info.lastError : props.error;
+  // A supervisor whispering to this agent (issue 18): their voice plays beside the caller's, and the caller does not hear it.
+  const coach = snapshot.sideCalls.find((c) => c.kind === 'coach' && c.connected);
 
   return (
     <section class={`card sp-call sp-call-${state}`} aria-label={t('phone')}>
@@ -151,6 +153,7 @@ export function CallPanel(props: {
       )}
       {inCall && info && (
         <>
+          {coach && <div class="banner info" role="status" data-testid="coaching-notice">{t('coaching', { who: coach.label || t('coachSomeone') })}</div>}
           {info.media === 'interrupted' && <div class="banner warn" role="alert">{t('mediaInterrupted')}</div>}
           {info.media === 'failed' && <div class="banner error" role="alert">{t('mediaFailed')}</div>}
           <div class="sp-actions grid">

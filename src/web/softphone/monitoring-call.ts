@@ -68,6 +68,20 @@ export function agentSideOf(label: string): string {
   return label.split('↔')[0]?.trim() ?? '';
 }
 
+/** Who hears a monitoring supervisor now. */
+export type MonitorVoice = 'nobody' | 'starting' | 'agent' | 'both' | 'on';
+
+/**
+ * Who hears the supervisor, from the session's mode (the server's word) and
+ * whether their talk leg is up: the talk leg is the truth about the
+ * microphone, so a connected one is never shown as "nobody hears you", even
+ * when the mode was switched elsewhere and this screen still says listen. Pure.
+ */
+export function monitorVoiceOf(mode: MonitorMode, talkConnected: boolean): MonitorVoice {
+  if (talkConnected) return mode === 'whisper' ? 'agent' : mode === 'barge' ? 'both' : 'on';
+  return mode === 'listen' ? 'nobody' : 'starting';
+}
+
 /**
  * Makes a session description handler keep every remote audio track. sip.js
  * keeps one remote audio track per session: when a second m= section brings

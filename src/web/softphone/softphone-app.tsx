@@ -493,7 +493,7 @@ function Workspace(props: { config: SoftphoneConfig; onSignedOut: () => void }):
             onExtendWrapUp={(seconds) => agentAction(() => softphoneApi.extendWrapUp(staffId, seconds))}
           />
           {current?.monitor ? (
-            <MonitoringBar monitor={current.monitor} connected={inCall} onHangUp={() => void phone?.hangUp()} />
+            <MonitoringBar monitor={current.monitor} connected={inCall} sideCalls={snapshot.sideCalls} onHangUp={() => void phone?.hangUp()} />
           ) : <CallPanel
             snapshot={snapshot} phoneUsable={phoneUsable} canDialOut={config.staff.canDialOut} placing={placing} clientName={clientName}
             transferOpen={transferOpen} consultActive={consult !== null}

@@ -1,4 +1,4 @@
-import { agentSideOf, monitorOf, sideCallOf } from '../../../src/web/softphone/monitoring-call';
+import { agentSideOf, monitorOf, monitorVoiceOf, sideCallOf } from '../../../src/web/softphone/monitoring-call';
 
 describe('monitorOf (the softphone tells a monitoring call by its INVITE headers)', () => {
   it('reads the mode, the session and the label the server sends', () => {
@@ -45,5 +45,25 @@ describe('agentSideOf (whom a whispering supervisor is heard by)', () => {
     expect(agentSideOf('Anna Petrova ↔ +74951000001')).toBe('Anna Petrova');
     expect(agentSideOf('Anna Petrova')).toBe('Anna Petrova');
     expect(agentSideOf('')).toBe('');
+  });
+});
+
+describe('monitorVoiceOf (the monitoring bar says who hears the supervisor)', () => {
+  it('listening with no talk leg: nobody hears them', () => {
+    expect(monitorVoiceOf('listen', false)).toBe('nobody');
+  });
+
+  it('whisper or barge before the talk leg is up: the microphone is being turned on, not yet live', () => {
+    expect(monitorVoiceOf('whisper', false)).toBe('starting');
+    expect(monitorVoiceOf('barge', false)).toBe('starting');
+  });
+
+  it('with the talk leg up: the agent alone for whisper, both parties for barge', () => {
+    expect(monitorVoiceOf('whisper', true)).toBe('agent');
+    expect(monitorVoiceOf('barge', true)).toBe('both');
+  });
+
+  it('never says nobody hears them while a talk leg is up, even if the screen still believes listen', () => {
+    expect(monitorVoiceOf('listen', true)).toBe('on');
   });
 });
