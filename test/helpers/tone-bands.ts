@@ -11,8 +11,9 @@ const RATE = 8000;
 export function bandShare(samples: ArrayLike<number>, hz: number): number {
   const n = samples.length;
   if (n === 0) return 0;
-  const k = Math.round((n * hz) / RATE);
-  const w = (2 * Math.PI * k) / n;
+  // At `hz` itself, not the nearest DFT bin: a window whose length is no whole number of the tone's periods (the
+  // last stretch of a recording) would otherwise leak up to half the tone's power out of the measure.
+  const w = (2 * Math.PI * hz) / RATE;
   const coeff = 2 * Math.cos(w);
   let s1 = 0;
   let s2 = 0;
