@@ -36,7 +36,7 @@ export function baresipPresent(): boolean {
 }
 
 /** A UDP/TCP port P whose neighbour P+1 (baresip's TLS port) is free too. */
-async function freePortPair(): Promise<number> {
+export async function freePortPair(): Promise<number> {
   const free = (port: number): Promise<boolean> => new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
