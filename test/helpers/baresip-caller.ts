@@ -1,12 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freeTcpPort } from '../../src/platform/managed-process';
-import { freePortPair } from './baresip-phone';
+import { baresipAudioConfig, freePortPair } from './baresip-phone';
 import { eventually, quietPeriod } from './eventually';
-import { freeMediaPort } from './sipp';
 
 /**
  * A caller whose ears a test can read: baresip (Debian baresip-core 1.0.0)
@@ -99,31 +98,17 @@ function samplesOfGrowingWav(wav: Buffer): Int16Array {
  */
 export async function startBaresipCaller(options: { target: string; from: string; toneHz: number; dialled?: string; steps?: BaresipCallerStep[]; toneSeconds?: number }): Promise<BaresipCaller> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-baresip-caller-'));
-  const heardDir = path.join(dir, 'heard');
-  mkdirSync(heardDir);
-  const tone = path.join(dir, 'tone.wav');
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', tone, 'synth', String(options.toneSeconds ?? 300), 'sine', String(options.toneHz), 'vol', '0.3']);
   const sipPort = await freePortPair();
   const controlPort = await freeTcpPort();
-  const rtpBase = await freeMediaPort();
   const host = options.target.split(':')[0]!;
+  const audio = await baresipAudioConfig({ dir, host, toneHz: options.toneHz, toneSeconds: options.toneSeconds ?? 300 });
   writeFileSync(path.join(dir, 'config'), [
     'poll_method epoll',
     `sip_listen ${host}:${sipPort}`,
-    `audio_source aufile,${tone}`,
-    'audio_player aubridge,nil',
-    'audio_alert aubridge,nil',
-    'ausrc_format s16', 'auplay_format s16', 'auenc_format s16', 'audec_format s16',
-    `rtp_ports ${rtpBase}-${rtpBase + 3}`,
-    'rtcp_mux no',
-    `net_interface ${host}`,
-    'dns_server 127.0.0.1:53',
+    ...audio.lines,
     `ctrl_tcp_listen 127.0.0.1:${controlPort}`,
-    'module_path /usr/lib/baresip/modules',
-    'module g711.so', 'module aufile.so', 'module aubridge.so', 'module sndfile.so', 'module ctrl_tcp.so',
+    'module ctrl_tcp.so',
     'module_app menu.so',
-    'module_tmp uuid.so', 'module_tmp account.so',
-    `snd_path ${heardDir}`,
     '',
   ].join('\n'));
   // regint=0: no registration — the hotline takes a trunk's callers by their source address, as it takes sipp's.
@@ -205,7 +190,7 @@ export async function startBaresipCaller(options: { target: string; from: string
     stepsDone,
     closed,
     heard() {
-      const files = readdirSync(heardDir).filter((f) => f.endsWith('-dec.wav')).map((f) => path.join(heardDir, f));
+      const files = readdirSync(audio.heardDir).filter((f) => f.endsWith('-dec.wav')).map((f) => path.join(audio.heardDir, f));
       if (files.length === 0) return new Int16Array(0);
       const newest = files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
       return samplesOfGrowingWav(readFileSync(newest));

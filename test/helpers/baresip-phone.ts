@@ -49,30 +49,47 @@ export async function freePortPair(): Promise<number> {
   throw new Error('no free port pair for baresip');
 }
 
+/**
+ * The config lines of a test phone's audio: a sine of `toneHz` (a sox-made
+ * WAV, about -10 dBFS) as its microphone — baresip ends a call when the
+ * file runs out, so it lasts longer than any test call — and what it hears,
+ * decoded, recorded to `heardDir` (the sndfile module's `*-dec.wav`); G.711
+ * over four RTP ports from freeMediaPort, on `host`.
+ */
+export async function baresipAudioConfig(options: { dir: string; host: string; toneHz: number; toneSeconds: number }): Promise<{ lines: string[]; heardDir: string }> {
+  const heardDir = path.join(options.dir, 'heard');
+  mkdirSync(heardDir);
+  const tone = path.join(options.dir, 'tone.wav');
+  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', tone, 'synth', String(options.toneSeconds), 'sine', String(options.toneHz), 'vol', '0.3']);
+  const rtpBase = await freeMediaPort();
+  return {
+    heardDir,
+    lines: [
+      `audio_source aufile,${tone}`,
+      'audio_player aubridge,nil',
+      'audio_alert aubridge,nil',
+      'ausrc_format s16', 'auplay_format s16', 'auenc_format s16', 'audec_format s16',
+      `rtp_ports ${rtpBase}-${rtpBase + 3}`,
+      'rtcp_mux no',
+      `net_interface ${options.host}`,
+      'dns_server 127.0.0.1:53',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so', 'module aufile.so', 'module aubridge.so', 'module sndfile.so',
+      'module_tmp uuid.so', 'module_tmp account.so',
+      `snd_path ${heardDir}`,
+    ],
+  };
+}
+
 export async function startBaresipPhone(options: { user: string; password: string; realm: string; registrar: { host: string; tlsPort: number }; caFile: string }): Promise<BaresipPhone> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-baresip-'));
-  const heardDir = path.join(dir, 'heard');
-  mkdirSync(heardDir);
-  const tone = path.join(dir, 'tone.wav');
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', tone, 'synth', '120', 'sine', '440', 'vol', '0.3']);
   const sipPort = await freePortPair();
-  const rtpBase = await freeMediaPort();
+  const audio = await baresipAudioConfig({ dir, host: '127.0.0.1', toneHz: 440, toneSeconds: 120 });
   writeFileSync(path.join(dir, 'config'), [
     'poll_method epoll',
     `sip_listen 127.0.0.1:${sipPort}`,
     `sip_cafile ${options.caFile}`,
-    `audio_source aufile,${tone}`,
-    'audio_player aubridge,nil',
-    'audio_alert aubridge,nil',
-    'ausrc_format s16', 'auplay_format s16', 'auenc_format s16', 'audec_format s16',
-    `rtp_ports ${rtpBase}-${rtpBase + 3}`,
-    'rtcp_mux no',
-    'net_interface 127.0.0.1',
-    'dns_server 127.0.0.1:53',
-    'module_path /usr/lib/baresip/modules',
-    'module g711.so', 'module aufile.so', 'module aubridge.so', 'module sndfile.so',
-    'module_tmp uuid.so', 'module_tmp account.so',
-    `snd_path ${heardDir}`,
+    ...audio.lines,
     '',
   ].join('\n'));
   const registrar = `sip:${options.registrar.host}:${options.registrar.tlsPort};transport=tls`;
@@ -110,7 +127,7 @@ export async function startBaresipPhone(options: { user: string; password: strin
     registered: waitFor(/\{0\/TLS\/v4\} 200 OK/).then(() => undefined),
     log: () => output,
     waitFor,
-    heardFiles: () => readdirSync(heardDir).filter((f) => f.endsWith('-dec.wav')).map((f) => path.join(heardDir, f)),
+    heardFiles: () => readdirSync(audio.heardDir).filter((f) => f.endsWith('-dec.wav')).map((f) => path.join(audio.heardDir, f)),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
