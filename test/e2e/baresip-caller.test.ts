@@ -1,16 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { tonePcap } from '../../bench/floor/floor-tone';
+import { readFileSync } from 'node:fs';
 import { parseWav } from '../../src/media/wav-file';
-import { freeTcpPort } from '../../src/platform/managed-process';
 import { startBaresipCaller, type BaresipCaller } from '../helpers/baresip-caller';
 import { describeWithDrachtio } from '../helpers/drachtio';
 import { eventually } from '../helpers/eventually';
-import { freeMediaPort, registerPhone, sippListening, startSippPhone } from '../helpers/sipp';
-import { answerCall, awaitBye, playAudio, scenario } from '../helpers/sipp-scenario';
 import { startSystemHarness, type SystemHarness } from '../helpers/system-harness';
 import { bandShares, lastMs } from '../helpers/tone-bands';
+import { startToneDeskPhone } from '../helpers/tone-desk-phone';
 
 const MARKET_CLIENT = '+74951000001';
 const CALLER_HZ = 440;
@@ -34,12 +29,9 @@ function channel(wav: Buffer, which: 0 | 1): Int16Array {
 // recording has the caller's tone on the caller's side.
 describeWithDrachtio('a baresip caller through the hotline (drachtio-server, rtpengine, sipp, baresip, Redis, Postgres)', () => {
   let h: SystemHarness;
-  let pcaps: string;
   const staff: Record<string, number> = {};
 
   beforeAll(async () => {
-    pcaps = mkdtempSync(path.join(os.tmpdir(), 'switchboard-baresip-caller-'));
-    writeFileSync(path.join(pcaps, 'agent.pcap'), tonePcap({ hz: AGENT_HZ, seconds: 40, ssrc: 0x0a6e0660 }));
     h = await startSystemHarness();
     const { rows } = await h.db.query<{ username: string; staff_id: number }>('SELECT username, staff_id FROM users WHERE staff_id IS NOT NULL');
     for (const row of rows) staff[row.username] = row.staff_id;
@@ -51,20 +43,13 @@ describeWithDrachtio('a baresip caller through the hotline (drachtio-server, rtp
 
   afterAll(async () => {
     await h?.close();
-    rmSync(pcaps, { recursive: true, force: true });
   });
 
   it('dials the hotline, presses 1, hears Anna\'s 660 Hz and nothing of its own 440 Hz; the recording has 440 Hz on the caller\'s side; its hang-up ends the call', async () => {
     const startedAt = new Date();
     const anna = await h.login('anna', 'demo-pass-1');
-    const phonePort = await freeTcpPort();
-    expect(await registerPhone({ target: h.sipTarget, port: phonePort, user: 'anna', password: 'demo-pass-1' })).toBe(0);
+    const annaPhone = await startToneDeskPhone({ target: h.sipTarget, user: 'anna', password: 'demo-pass-1', hz: AGENT_HZ, ssrc: 0x0a6e0660 });
     await h.api('POST', `/api/agents/${staff.anna}/state`, anna, { state: 'ready' });
-    const annaPhone = startSippPhone({
-      scenario: scenario(`${answerCall()}\n${playAudio(path.join(pcaps, 'agent.pcap'))}\n${awaitBye(90_000)}`),
-      port: phonePort, mediaPort: await freeMediaPort(), timeoutSeconds: 120,
-    });
-    await sippListening('127.0.0.1', phonePort);
     let caller: BaresipCaller | undefined;
     try {
       caller = await startBaresipCaller({ target: h.sipTarget, from: MARKET_CLIENT, toneHz: CALLER_HZ, steps: [{ pauseMs: 2500 }, { digits: '1' }] });
