@@ -18,9 +18,12 @@ const VOICE: Record<MonitorVoice, SoftphoneKey> = {
 export function MonitoringBar(props: { monitor: MonitorInfo; connected: boolean; sideCalls: readonly SideCallView[]; onHangUp: () => void }): preact.JSX.Element {
   const t = useT();
   const { monitor } = props;
-  const talkConnected = props.sideCalls.some((c) => c.kind === 'talk' && c.sessionId === monitor.sessionId && c.connected);
+  const talk = props.sideCalls.filter((c) => c.kind === 'talk' && c.sessionId === monitor.sessionId);
+  const talkConnected = talk.some((c) => c.connected);
+  const micError = talk.find((c) => c.error !== null)?.error ?? null;
   const modes = useMonitorModes(monitor.sessionId, monitor.mode, talkConnected);
-  const voice = monitorVoiceOf(modes.active, talkConnected);
+  // A talk leg this phone could not answer: nobody hears the supervisor, whatever the mode says.
+  const voice = micError && !talkConnected ? 'nobody' : monitorVoiceOf(modes.active, talkConnected);
   const who = monitor.label || t('monitorSomeCall');
   return (
     <section class="card sp-monitoring" data-testid="monitoring-bar" aria-live="polite">
@@ -38,6 +41,7 @@ export function MonitoringBar(props: { monitor: MonitorInfo; connected: boolean;
           ))}
         </div>
       )}
+      {micError && !talkConnected && <div class="banner error" role="alert">{t('monitorMicFailed', { why: micError })}</div>}
       <ErrorBanner error={modes.error} onDismiss={modes.dismissError} />
       <button type="button" class="danger big" onClick={props.onHangUp}>{t('monitorStop')}</button>
     </section>

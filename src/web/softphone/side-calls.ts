@@ -9,6 +9,8 @@ type Sdh = Web.SessionDescriptionHandler;
 export interface SideCallView extends SideCallInfo {
   /** The server's leg is up (200 OK sent and the session established). */
   connected: boolean;
+  /** Why this phone could not answer it (no microphone, permission refused); null for a live side call. */
+  error: string | null;
 }
 
 export interface SideCallOptions {
@@ -41,12 +43,14 @@ interface SideCall {
  */
 export class SideCalls {
   private readonly calls = new Set<SideCall>();
+  /** Side calls this phone could not answer, kept to be shown until the main call ends (or the same one comes again). */
+  private failures: SideCallView[] = [];
 
   constructor(private readonly options: SideCallOptions) {}
 
   /** Every side call, oldest first. */
   get views(): SideCallView[] {
-    return [...this.calls].map((call) => ({ ...call.info, connected: call.connected }));
+    return [...[...this.calls].map((call) => ({ ...call.info, connected: call.connected, error: null })), ...this.failures];
   }
 
   /**
@@ -59,6 +63,7 @@ export class SideCalls {
       invitation.reject({ statusCode: 486 }).catch((err: unknown) => this.options.log(`side call ${info.kind} reject failed: ${(err as Error).message}`));
       return;
     }
+    this.failures = this.failures.filter((f) => f.kind !== info.kind || f.sessionId !== info.sessionId);
     const call: SideCall = { info, invitation, connected: false, audio: info.kind === 'coach' ? new RemoteAudio() : null };
     this.calls.add(call);
     invitation.delegate = {
@@ -81,9 +86,11 @@ export class SideCalls {
     const input = this.options.devices().input;
     const audio = info.kind === 'talk' ? (input ? { deviceId: { exact: input } } : true) : false;
     invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio, video: false } } }).catch((err: unknown) => {
-      this.options.log(`side call ${info.kind} answer failed: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      this.options.log(`side call ${info.kind} answer failed: ${message}`);
       void invitation.dispose().catch(() => undefined).finally(() => {
         this.release(call);
+        this.failures.push({ ...info, connected: false, error: message });
         this.options.onChange();
       });
     });
@@ -91,6 +98,7 @@ export class SideCalls {
 
   /** Hangs up every side call (the main call ended). */
   async endAll(): Promise<void> {
+    this.failures = [];
     await Promise.all([...this.calls].map(async (call) => {
       const { invitation } = call;
       try {

@@ -45,7 +45,7 @@ function Harness() {
 render(h(Harness, null), document.getElementById('app'));
 `;
 
-interface SideCallProps { kind: 'talk' | 'coach'; sessionId: string; label: string; connected: boolean }
+interface SideCallProps { kind: 'talk' | 'coach'; sessionId: string; label: string; connected: boolean; error?: string | null }
 
 declare global {
   interface Window {
@@ -133,8 +133,14 @@ describe('softphone whisper and barge pieces (Chromium, real API, ACD, Postgres,
     // The server's talk leg is not up yet: the microphone is not live, and the bar does not say it is.
     await expect(voice.textContent()).resolves.toBe('Turning your microphone on…');
 
-    await page.evaluate((talk) => window.__setSideCalls?.([talk]), { kind: 'talk' as const, sessionId, label: LABEL, connected: true });
+    // The phone could not answer the talk leg (no microphone permission): the bar says so, and that nobody hears them.
+    await page.evaluate((talk) => window.__setSideCalls?.([talk]), { kind: 'talk' as const, sessionId, label: LABEL, connected: false, error: 'Permission denied' });
+    await bar.getByRole('alert').getByText('Your microphone could not be turned on (Permission denied): nobody hears you.', { exact: false }).waitFor();
+    await expect(voice.textContent()).resolves.toBe('Neither party hears you or is told.');
+
+    await page.evaluate((talk) => window.__setSideCalls?.([talk]), { kind: 'talk' as const, sessionId, label: LABEL, connected: true, error: null });
     await voice.getByText('Your microphone is on: Anna Petrova hears you').waitFor();
+    await expect(bar.getByRole('alert').count()).resolves.toBe(0);
 
     await modes.getByRole('button', { name: 'Barge' }).click();
     await eventually(pressed, (names) => names[0] === 'Barge');
@@ -144,7 +150,7 @@ describe('softphone whisper and barge pieces (Chromium, real API, ACD, Postgres,
     // Switched elsewhere (the wallboard) back to whisper: when the talk leg comes again the bar reads the session anew.
     expect((await h.call('PATCH', `/api/call-monitoring/sessions/${sessionId}`, { token: h.tokens.supervisor, body: { mode: 'whisper' } })).status).toBe(200);
     await page.evaluate(() => window.__setSideCalls?.([]));
-    await page.evaluate((talk) => window.__setSideCalls?.([talk]), { kind: 'talk' as const, sessionId, label: LABEL, connected: true });
+    await page.evaluate((talk) => window.__setSideCalls?.([talk]), { kind: 'talk' as const, sessionId, label: LABEL, connected: true, error: null });
     await eventually(pressed, (names) => names[0] === 'Whisper');
     await voice.getByText('Your microphone is on: Anna Petrova hears you').waitFor();
 
@@ -172,7 +178,7 @@ describe('softphone whisper and barge pieces (Chromium, real API, ACD, Postgres,
     const notice = page.getByTestId('coaching-notice');
     await page.getByTestId('call-status').getByText('In call').waitFor();
     await expect(notice.count()).resolves.toBe(0);
-    const coach = { kind: 'coach' as const, sessionId: 'x', label: 'Dmitri Lebedev', connected: false };
+    const coach = { kind: 'coach' as const, sessionId: 'x', label: 'Dmitri Lebedev', connected: false, error: null };
     await page.evaluate((c) => window.__setSideCalls?.([c]), coach);
     await expect(notice.count()).resolves.toBe(0);
     await page.evaluate((c) => window.__setSideCalls?.([{ ...c, connected: true }]), coach);
