@@ -21,8 +21,9 @@ import { eventually, quietPeriod } from './eventually';
  * `sndcode` (send DTMF, RFC 4733 telephone-event) exists only while a call
  * is up, and one command per key gives each key its own start and end;
  * `aufile` ends the call when its file runs out, so the tone lasts longer
- * than any test call; sndfile writes its WAV header's sizes only on close,
- * so `heard()` reads the data chunk to the end of the file.
+ * than any test call; sndfile's file is read while still being written,
+ * when its header's sizes may lag, so `heard()` reads the data chunk to the
+ * end of the file.
  */
 
 export type BaresipCallerStep = { pauseMs: number } | { digits: string };
