@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import type { Acd } from '../../../src/acd';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { launchChromium, openPage, signIn, type WatchedPage } from '../../helpers/browser';
 import { eventually } from '../../helpers/eventually';
 import { MonitorLegPlacerDouble } from '../../helpers/monitor-leg-placer-double';
 import { releaseInOrder } from '../../helpers/release';
+import { monitoringScene } from './monitoring-scene';
 
 /**
  * The softphone's pieces for whisper and barge (issue 18) in Chromium against the real API (Postgres, ACD on
@@ -59,25 +58,13 @@ describe('softphone whisper and barge pieces (Chromium, real API, ACD, Postgres,
   let browser: Browser;
   let script: string;
   const placer = new MonitorLegPlacerDouble();
-  const staff = new Map<string, number>();
   let callId: string;
   const pages: WatchedPage[] = [];
   const LABEL = 'Anna Petrova ↔ +74951000001';
 
   beforeAll(async () => {
     h = await startApiHarness({ demo: true, acd: true, monitorLegs: placer });
-    const acd = h.acd as Acd;
-    for (const row of (await h.db.query<{ id: number; full_name: string }>('SELECT id, full_name FROM staff')).rows) staff.set(row.full_name, row.id);
-    const users = new Map((await h.call<Array<{ id: number; username: string }>>('GET', '/api/users', { token: h.tokens.admin })).body.map((u) => [u.username, u.id]));
-    for (const [username, person] of [['h_supervisor', 'Dmitri Lebedev'], ['h_quality', 'Svetlana Belova']] as const) {
-      expect((await h.call('PATCH', `/api/users/${users.get(username)}`, { token: h.tokens.admin, body: { staffId: staff.get(person) } })).status).toBe(200);
-    }
-    const anna = String(staff.get('Anna Petrova'));
-    callId = randomUUID();
-    await acd.transition(anna, 'ready');
-    await acd.enqueue({ callId, queueId: 'operators', callerNumber: '+74951000001' });
-    await acd.markOffered(callId, anna);
-    await acd.answer(callId, anna);
+    ({ callId } = await monitoringScene(h));
     const bundle = await build({
       stdin: { contents: ENTRY, loader: 'tsx', resolveDir: path.resolve(__dirname, '../../../src/web/softphone'), sourcefile: 'monitoring-bar-page.tsx' },
       bundle: true, write: false, format: 'iife', platform: 'browser', jsx: 'automatic', jsxImportSource: 'preact',

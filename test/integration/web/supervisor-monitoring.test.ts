@@ -6,6 +6,7 @@ import { launchChromium, openPage, signIn, type WatchedPage } from '../../helper
 import { eventually, expectSoon } from '../../helpers/eventually';
 import { MonitorLegPlacerDouble } from '../../helpers/monitor-leg-placer-double';
 import { releaseInOrder } from '../../helpers/release';
+import { monitoringScene } from './monitoring-scene';
 
 // Issue 18: a supervisor listens to a live call from the wallboard, switches to whisper, stops, and finds the
 // session on the Monitoring sessions screen with its duration. Real API, Postgres and ACD (Redis), Chromium; the
@@ -16,26 +17,14 @@ describe('live call monitoring from the wallboard (Chromium)', () => {
   let acd: Acd;
   let browser: Browser;
   const placer = new MonitorLegPlacerDouble();
-  const staff = new Map<string, number>();
+  let staff: Map<string, number>;
   let callId: string;
   const pages: WatchedPage[] = [];
 
   beforeAll(async () => {
     h = await startApiHarness({ demo: true, acd: true, monitorLegs: placer });
     acd = h.acd as Acd;
-    for (const row of (await h.db.query<{ id: number; full_name: string }>('SELECT id, full_name FROM staff')).rows) staff.set(row.full_name, row.id);
-    const users = new Map((await h.call<Array<{ id: number; username: string }>>('GET', '/api/users', { token: h.tokens.admin })).body.map((u) => [u.username, u.id]));
-    // Their phones get the monitoring call: the accounts are linked to people.
-    for (const [username, person] of [['h_supervisor', 'Dmitri Lebedev'], ['h_quality', 'Svetlana Belova']] as const) {
-      expect((await h.call('PATCH', `/api/users/${users.get(username)}`, { token: h.tokens.admin, body: { staffId: staff.get(person) } })).status).toBe(200);
-    }
-    // Anna talks to a market caller who came through the operators' queue.
-    const anna = String(staff.get('Anna Petrova'));
-    callId = randomUUID();
-    await acd.transition(anna, 'ready');
-    await acd.enqueue({ callId, queueId: 'operators', callerNumber: '+74951000001' });
-    await acd.markOffered(callId, anna);
-    await acd.answer(callId, anna);
+    ({ staff, callId } = await monitoringScene(h));
     browser = await launchChromium();
   });
   afterAll(() => releaseInOrder([...pages.map((p) => () => p.close()), () => browser?.close(), () => h?.close()]));
