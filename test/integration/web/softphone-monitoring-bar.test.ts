@@ -146,7 +146,8 @@ describe('softphone whisper and barge pieces (Chromium, real API, ACD, Postgres,
     const refusal = await h.call<{ error: { message: string } }>('PATCH', `/api/call-monitoring/sessions/${sessionId}`, { token: h.tokens.supervisor, body: { mode: 'listen' } });
     expect(refusal.status).toBeGreaterThanOrEqual(400);
     expect(refusal.body.error.message).not.toBe('');
-    await modes.getByRole('button', { name: 'Listen' }).click();
+    // Named as a user reads it on the bar: 'Listen' is one button only (the stop button does not say 'listening').
+    await bar.getByRole('button', { name: 'Listen' }).click();
     await bar.getByRole('alert').getByText(refusal.body.error.message).waitFor();
     expect(await pressed()).toEqual(['Whisper']);
   });
