@@ -1,34 +1,40 @@
 import type { MonitorMode } from '../call-monitoring/monitor-mode';
 
 /**
- * Which monitoring modes rtpengine 10.5 (the Debian 12 package this stack
- * runs) can carry, and why not the others (docs/call-monitoring.md has the
- * evidence). Pure.
+ * Which monitoring modes the media can carry with rtpengine 10.5 (the Debian
+ * 12 package this stack runs), and what is missing for the others
+ * (docs/call-monitoring.md has the evidence). Pure: whether the conference
+ * mixer can run is probed once by `probeConferenceMixer`
+ * (src/media/gstreamer-probe.ts) and passed in.
  *
  * - listen: `subscribe request` with both parties' tags — one sendonly m=
  *   section per party, the supervisor's device plays both.
- * - barge: the caller must hear the supervisor on the one audio stream it
- *   has. That needs rtpengine to mix two sources into one output: its audio
- *   player (since mr11.3), `connect` (since mr13.2) or `inject start` (since
- *   mr26.0); 10.5 forwards each source as its own stream and has no mixer,
- *   and no conference mixer runs in this stack.
- * - whisper: the agent must hear the supervisor and the caller must not. In
- *   10.5 it can only reach the agent as a second call (a `publish` of the
- *   supervisor's audio and a subscription to it on a call to the agent's
- *   device), which is not built yet.
+ * - whisper: needs nothing beyond rtpengine 10.5. The supervisor's "talk"
+ *   leg sends into the call (MonitorTalkSource); a second, auto-answered
+ *   "coach" call to the agent's device subscribes to it. The caller's stream
+ *   is untouched, so the caller cannot hear it.
+ * - barge: the caller (one audio stream) must hear the agent and the
+ *   supervisor mixed. rtpengine 10.5 forwards streams but cannot mix them
+ *   (its audio player came in mr11.3, `connect` in mr13.2, `inject start` in
+ *   mr26.0), so a GStreamer audiomixer does (BargeBridge, ConferenceMixer):
+ *   it needs gst-launch-1.0 with audiomixer and the RTP/UDP elements.
  */
-export const MEDIA_MONITOR_MODES: readonly MonitorMode[] = ['listen'];
+export function mediaMonitorModes(mixerAvailable: boolean): readonly MonitorMode[] {
+  return mixerAvailable ? ['listen', 'whisper', 'barge'] : ['listen', 'whisper'];
+}
 
-const WHY_NOT: Readonly<Record<Exclude<MonitorMode, 'listen'>, string>> = {
-  barge:
-    'barge needs the caller to hear the supervisor mixed into their one audio stream: rtpengine 10.5 forwards streams but cannot mix them ' +
-    '(its audio player came in mr11.3, `connect` in mr13.2, `inject start` in mr26.0) and no conference mixer runs in this stack',
-  whisper:
-    'whisper needs the supervisor heard by the agent only: rtpengine 10.5 cannot mix it into the agent\'s stream, and the second call to the ' +
-    'agent\'s device that would carry it (publish + subscribe) is not built yet',
-};
+/** The modes without the mixer: what is certain before GStreamer was probed. */
+export const MEDIA_MONITOR_MODES: readonly MonitorMode[] = mediaMonitorModes(false);
 
-/** Why the media cannot carry `mode`, or null when it can. */
-export function unsupportedMonitorMode(mode: MonitorMode): string | null {
-  return mode === 'listen' ? null : WHY_NOT[mode];
+const BARGE_NEEDS_MIXER =
+  'barge needs the caller to hear the agent and the supervisor mixed into their one audio stream: rtpengine 10.5 forwards streams but cannot mix ' +
+  'them, and the conference mixer that does (GStreamer audiomixer) is not installed — Debian packages gstreamer1.0-tools, ' +
+  'gstreamer1.0-plugins-base and gstreamer1.0-plugins-good';
+
+/**
+ * Why the media cannot carry `mode`, or null when it can. `mixerAvailable`:
+ * whether GStreamer's audiomixer can run here (probeConferenceMixer).
+ */
+export function unsupportedMonitorMode(mode: MonitorMode, mixerAvailable = false): string | null {
+  return mode === 'barge' && !mixerAvailable ? BARGE_NEEDS_MIXER : null;
 }

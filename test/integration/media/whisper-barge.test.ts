@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BargeBridge } from '../../../src/media/barge-bridge';
 import { ConferenceMixer } from '../../../src/media/conference-mixer';
+import { probeConferenceMixer } from '../../../src/media/gstreamer-probe';
 import { MediaSession } from '../../../src/media/media-session';
 import { MonitorFork } from '../../../src/media/monitor-fork';
 import { MonitorTalkSource } from '../../../src/media/monitor-talk-source';
@@ -225,6 +226,10 @@ describe('conference mixer (real gst-launch-1.0)', () => {
       await Promise.all([a.close(), b.close()]);
     }
     expect(mixer.running).toBe(false);
+  });
+
+  it('is found by the capability probe here (gst-inspect-1.0 finds audiomixer and the RTP elements)', async () => {
+    expect(await probeConferenceMixer()).toEqual({ available: true, missing: [] });
   });
 
   it('says which Debian package is missing when gst-launch-1.0 is not there', async () => {
