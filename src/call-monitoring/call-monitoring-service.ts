@@ -56,7 +56,7 @@ export class CallMonitoringService {
   }
 
   async capabilities(user: MonitoringUser): Promise<MonitoringCapabilities> {
-    const supported = [...(this.deps.placer?.supportedModes() ?? [])];
+    const supported = [...((await this.deps.placer?.supportedModes()) ?? [])];
     const allowed = modesAllowedFor(user.role, this.deps.policy);
     const supervisedQueues = user.role === 'supervisor' ? await this.deps.supervision.queuesSupervisedBy(user.userId) : [];
     const queues = queuesWithinReach({ ...user, supervisedQueues }, this.deps.policy);
@@ -74,8 +74,9 @@ export class CallMonitoringService {
     ]);
     const access = decideMonitorAccess({ ...user, supervisedQueues }, facts ? { ...facts, monitoredByUserIds: monitoredBy } : null, mode, this.deps.policy);
     if (!access.allowed) throw new AppError(access.code, access.reason);
-    if (!placer.supportedModes().includes(mode)) {
-      throw new AppError('MONITOR_MODE_UNSUPPORTED', `${mode} cannot be carried by the media engine as deployed`, [{ path: 'mode', message: `supported: ${placer.supportedModes().join(', ')}` }]);
+    const supported = await placer.supportedModes();
+    if (!supported.includes(mode)) {
+      throw new AppError('MONITOR_MODE_UNSUPPORTED', `${mode} cannot be carried by the media engine as deployed`, [{ path: 'mode', message: `supported: ${supported.join(', ')}` }]);
     }
     if (user.staffId === null) {
       throw new AppError('NO_STAFF', `user ${user.username} is not linked to a staff member, so there is no phone to carry the monitoring call`);

@@ -35,8 +35,8 @@ export interface MonitorLeg {
 }
 
 export interface MonitorLegPlacer {
-  /** What the media engine as deployed can carry, so the API and UI offer only these. */
-  supportedModes(): readonly MonitorMode[];
+  /** What the media engine as deployed can carry (barge: whether the conference mixer is installed), so the API and UI offer only these. */
+  supportedModes(): Promise<readonly MonitorMode[]>;
   /** Rejects with AppError CALL_NOT_LIVE, NO_DEVICE, MONITOR_MODE_UNSUPPORTED or DEPENDENCY_DOWN. */
   place(request: MonitorLegRequest): Promise<MonitorLeg>;
 }

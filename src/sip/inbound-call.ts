@@ -137,7 +137,7 @@ export class InboundCall {
     if (!media || media.state !== 'bridged' || !agent || !agentLeg || ctx.ending || this.finished.fired) return null;
     return {
       mediaCallId: media.callId, engine: media.engine, callerTag: media.caller.tag, agentTag: agentLeg.tag,
-      agentStaffId: agent.staffId, callerNumber: ctx.callerNumber, ended: this.finished.promise,
+      agentStaffId: agent.staffId, agentKind: agentLeg.kind, latestSdps: () => media.latestSdps, callerNumber: ctx.callerNumber, ended: this.finished.promise,
     };
   }
 

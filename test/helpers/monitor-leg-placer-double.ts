@@ -23,8 +23,8 @@ export class MonitorLegPlacerDouble implements MonitorLegPlacer {
 
   constructor(private readonly modes: readonly MonitorMode[] = ['listen', 'whisper', 'barge']) {}
 
-  supportedModes(): readonly MonitorMode[] {
-    return this.modes;
+  supportedModes(): Promise<readonly MonitorMode[]> {
+    return Promise.resolve(this.modes);
   }
 
   place(request: MonitorLegRequest): Promise<MonitorLeg> {

@@ -1,3 +1,5 @@
+import type { LegKind } from '../../media/media-leg';
+
 /**
  * What monitoring needs of a live call (issue 18): where its media is and
  * which rtpengine tags carry each party, so that their audio can be forked
@@ -13,6 +15,10 @@ export interface MonitoredCall {
   /** The rtpengine tag of the connected agent's leg: what the agent says arrives on it. */
   agentTag: string;
   agentStaffId: number;
+  /** What the agent talks on: only a browser softphone takes the coaching call of whisper and barge by itself. */
+  agentKind: LegKind;
+  /** The caller's and the agent's latest SDPs, read when a barge re-pairs the caller with its mixer (null before there is one). */
+  latestSdps(): { caller: string | null; agent: string | null };
   /** The caller's number as it reached us (E.164 when known). */
   callerNumber: string;
   /** Settles when the call ends, however it ends. */

@@ -38,8 +38,8 @@ class PlacerFake implements MonitorLegPlacer {
   placeCalledWithRowsWritten: number[] = [];
   stops = 0;
   constructor(private readonly store: StoreFake, private readonly failWith: AppError | null = null) {}
-  supportedModes(): readonly ('listen' | 'whisper' | 'barge')[] {
-    return ['listen', 'whisper', 'barge'];
+  supportedModes(): Promise<readonly ('listen' | 'whisper' | 'barge')[]> {
+    return Promise.resolve(['listen', 'whisper', 'barge']);
   }
   place(_request: MonitorLegRequest): Promise<MonitorLeg> {
     this.placeCalledWithRowsWritten.push(this.store.writes.length);

@@ -19,13 +19,13 @@ class FakeDialog extends EventEmitter {
   }
 }
 
-function harness(options: { live?: boolean; contacts?: number; announceFile?: string | null } = {}) {
+function harness(options: { live?: boolean; contacts?: number; announceFile?: string | null; mixer?: boolean } = {}) {
   const commands: Array<{ name: NgCommand; params: NgParams }> = [];
   const invites: Array<{ uri: string; headers: Record<string, string>; sdp: string }> = [];
   const dialog = new FakeDialog();
   let endCall = (): void => undefined;
   const call: MonitoredCall = {
-    mediaCallId: 'media-1', engine: null, callerTag: 'caller-tag', agentTag: 'agent-tag', agentStaffId: 7, callerNumber: '+74951000001',
+    mediaCallId: 'media-1', engine: null, callerTag: 'caller-tag', agentTag: 'agent-tag', agentStaffId: 7, agentKind: 'sip', latestSdps: () => ({ caller: null, agent: null }), callerNumber: '+74951000001',
     ended: new Promise<void>((resolve) => (endCall = resolve)),
   };
   const ng = {
@@ -47,6 +47,7 @@ function harness(options: { live?: boolean; contacts?: number; announceFile?: st
     contactsOf: () => Promise.resolve(Array.from({ length: options.contacts ?? 1 }, (_, n) => contact(n))),
     staffName: (id) => Promise.resolve(id === 7 ? 'Anna Petrova' : null), logger: createRootLogger('silent'),
     announceFile: options.announceFile === undefined ? '/prompts/monitor-tone.wav' : options.announceFile,
+    mixer: () => Promise.resolve(options.mixer ? { available: true, missing: [] } : { available: false, missing: ['gstreamer1.0-plugins-base'] }),
   });
   return { placer, commands, invites, dialog, endCall };
 }
@@ -55,11 +56,15 @@ const request = (mode: MonitorLegRequest['mode'] = 'listen'): MonitorLegRequest 
 const codeOf = async (promise: Promise<unknown>): Promise<string> => promise.then(() => 'resolved', (err: AppError) => err.code);
 
 describe('SipMonitorLegPlacer (decisions and clean-up; ringing through fakes)', () => {
-  it('offers listen only, and refuses whisper and barge before anything is asked of rtpengine', async () => {
+  it('offers barge only where the conference mixer is installed, and refuses what cannot be carried before anything is asked of rtpengine', async () => {
     const { placer, commands, invites } = harness();
-    expect(placer.supportedModes()).toEqual(['listen']);
-    await expect(codeOf(placer.place(request('barge')))).resolves.toBe('MONITOR_MODE_UNSUPPORTED');
-    await expect(placer.place(request('whisper'))).rejects.toThrow(/agent only/);
+    await expect(placer.supportedModes()).resolves.toEqual(['listen', 'whisper']);
+    await expect(harness({ mixer: true }).placer.supportedModes()).resolves.toEqual(['listen', 'whisper', 'barge']);
+    await expect(placer.place(request('barge'))).rejects.toThrow(/gstreamer1.0-plugins-base/);
+    // The supervisor's phones here are desk phones: whisper's talk call needs the browser softphone.
+    const onDeskPhone = placer.place(request('whisper'));
+    await expect(codeOf(onDeskPhone)).resolves.toBe('MONITOR_MODE_UNSUPPORTED');
+    await expect(onDeskPhone).rejects.toThrow(/supervisor on the browser softphone/);
     expect(commands).toEqual([]);
     expect(invites).toEqual([]);
   });
