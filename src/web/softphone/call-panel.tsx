@@ -153,7 +153,7 @@ export function CallPanel(props: {
       )}
       {inCall && info && (
         <>
-          {coach && <div class="banner info" role="status" data-testid="coaching-notice">{t('coaching', { who: coach.label || t('coachSomeone') })}</div>}
+          {coach && <div class="banner info" role="status" data-testid="coaching-notice">{t(coach.callerHears ? 'coachingJoined' : 'coaching', { who: coach.label || t('coachSomeone') })}</div>}
           {info.media === 'interrupted' && <div class="banner warn" role="alert">{t('mediaInterrupted')}</div>}
           {info.media === 'failed' && <div class="banner error" role="alert">{t('mediaFailed')}</div>}
           <div class="sp-actions grid">

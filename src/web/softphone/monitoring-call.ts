@@ -32,21 +32,24 @@ export interface SideCallInfo {
   sessionId: string;
   /** talk: the monitored call, "<agent> ↔ <caller>"; coach: the supervisor's name. Empty when the server did not say. */
   label: string;
+  /** A barge's coach leg (`mode=barge`): the caller hears the supervisor too. False for whisper and for talk legs. */
+  callerHears: boolean;
 }
 
 const SIDE_KINDS: ReadonlySet<string> = new Set<SideCallKind>(['talk', 'coach']);
 
 /** The header's parts: its first token (lower case), the session parameter, and the URI-decoded label. */
-function monitorHeaderOf(header: string, label: string | null): { token: string; sessionId: string; label: string } {
+function monitorHeaderOf(header: string, label: string | null): { token: string; sessionId: string; mode: string; label: string } {
   const [first, ...params] = header.split(';').map((part) => part.trim());
-  const sessionId = params.map((p) => /^session=(.+)$/i.exec(p)?.[1]).find((v) => v !== undefined) ?? '';
+  const param = (name: string): string => params.map((p) => new RegExp(`^${name}=(.+)$`, 'i').exec(p)?.[1]).find((v) => v !== undefined) ?? '';
+  const sessionId = param('session');
   let decoded = label ?? '';
   try {
     decoded = decodeURIComponent(decoded);
   } catch {
     // Shown as sent.
   }
-  return { token: first?.toLowerCase() ?? '', sessionId, label: decoded };
+  return { token: first?.toLowerCase() ?? '', sessionId, mode: param('mode').toLowerCase(), label: decoded };
 }
 
 /** The monitoring call an INVITE's headers describe, or null for any other call (side calls included). Pure. */
@@ -60,7 +63,8 @@ export function monitorOf(header: string | null, label: string | null): MonitorI
 export function sideCallOf(header: string | null, label: string | null): SideCallInfo | null {
   if (!header) return null;
   const parts = monitorHeaderOf(header, label);
-  return SIDE_KINDS.has(parts.token) ? { kind: parts.token as SideCallKind, sessionId: parts.sessionId, label: parts.label } : null;
+  if (!SIDE_KINDS.has(parts.token)) return null;
+  return { kind: parts.token as SideCallKind, sessionId: parts.sessionId, label: parts.label, callerHears: parts.token === 'coach' && parts.mode === 'barge' };
 }
 
 /** The agent's side of a monitoring label "<agent> ↔ <caller>" (the whole label when it has no arrow). */

@@ -44,7 +44,7 @@ function Harness() {
 render(h(Harness, null), document.getElementById('app'));
 `;
 
-interface SideCallProps { kind: 'talk' | 'coach'; sessionId: string; label: string; connected: boolean; error?: string | null }
+interface SideCallProps { kind: 'talk' | 'coach'; sessionId: string; label: string; connected: boolean; error?: string | null; callerHears?: boolean }
 
 declare global {
   interface Window {
@@ -166,11 +166,14 @@ describe('softphone whisper and barge pieces (Chromium, real API, ACD, Postgres,
     const notice = page.getByTestId('coaching-notice');
     await page.getByTestId('call-status').getByText('In call').waitFor();
     await expect(notice.count()).resolves.toBe(0);
-    const coach = { kind: 'coach' as const, sessionId: 'x', label: 'Dmitri Lebedev', connected: false, error: null };
+    const coach = { kind: 'coach' as const, sessionId: 'x', label: 'Dmitri Lebedev', connected: false, error: null, callerHears: false };
     await page.evaluate((c) => window.__setSideCalls?.([c]), coach);
     await expect(notice.count()).resolves.toBe(0);
     await page.evaluate((c) => window.__setSideCalls?.([{ ...c, connected: true }]), coach);
     await notice.getByText('Coaching: Dmitri Lebedev is speaking to you — the caller does not hear them').waitFor();
+    // Barging, the supervisor is heard by the caller too: the notice must not say otherwise.
+    await page.evaluate((c) => window.__setSideCalls?.([{ ...c, connected: true, callerHears: true }]), coach);
+    await notice.getByText('Dmitri Lebedev has joined the call: you and the caller both hear them').waitFor();
     await page.evaluate(() => window.__setSideCalls?.([]));
     await notice.waitFor({ state: 'detached' });
   });

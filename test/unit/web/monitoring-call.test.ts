@@ -25,12 +25,18 @@ describe('monitorOf (the softphone tells a monitoring call by its INVITE headers
 describe('sideCallOf (whisper and barge legs that arrive beside a call)', () => {
   it('reads a supervisor\'s talk leg: its session and the monitored call', () => {
     expect(sideCallOf('talk; session=9a7e-1', encodeURIComponent('Anna Petrova ↔ +74951000001')))
-      .toEqual({ kind: 'talk', sessionId: '9a7e-1', label: 'Anna Petrova ↔ +74951000001' });
+      .toEqual({ kind: 'talk', sessionId: '9a7e-1', label: 'Anna Petrova ↔ +74951000001', callerHears: false });
   });
 
   it('reads an agent\'s coach leg: the supervisor\'s name', () => {
-    expect(sideCallOf('Coach;session=42', encodeURIComponent('Dmitri Lebedev'))).toEqual({ kind: 'coach', sessionId: '42', label: 'Dmitri Lebedev' });
-    expect(sideCallOf('coach', null)).toEqual({ kind: 'coach', sessionId: '', label: '' });
+    expect(sideCallOf('Coach;session=42', encodeURIComponent('Dmitri Lebedev'))).toEqual({ kind: 'coach', sessionId: '42', label: 'Dmitri Lebedev', callerHears: false });
+    expect(sideCallOf('coach', null)).toEqual({ kind: 'coach', sessionId: '', label: '', callerHears: false });
+  });
+
+  it('tells a barge\'s coach leg (the caller hears the supervisor too) from a whisper\'s', () => {
+    expect(sideCallOf('coach; session=42; mode=barge', null)?.callerHears).toBe(true);
+    expect(sideCallOf('coach; session=42; mode=whisper', null)?.callerHears).toBe(false);
+    expect(sideCallOf('coach; session=42', null)?.callerHears).toBe(false);
   });
 
   it('is null for an ordinary call, a monitoring call and an unknown kind', () => {
