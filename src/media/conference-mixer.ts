@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
 import { ServiceStartError, startManagedProcess, stopChild } from '../platform/managed-process';
@@ -115,8 +116,8 @@ const udpPortsHandedOut = new Set<number>();
  * A free UDP port on loopback for a mixer input, never the same twice in this
  * process. The port must be known before rtpengine is told where to send, so
  * it is picked here (bind, read, close) and udpsrc binds it; a tiny race with
- * other processes remains, and a start that loses it fails on the readiness
- * check instead of receiving nothing.
+ * other processes remains, and a start that loses it fails (udpsrc cannot
+ * bind, gst-launch-1.0 exits) instead of receiving nothing.
  */
 export async function freeUdpPort(): Promise<number> {
   for (let attempt = 0; attempt < 1000; attempt += 1) {
@@ -136,16 +137,22 @@ export async function freeUdpPort(): Promise<number> {
   throw new Error('no free UDP port that this process has not handed out already (1000 tries)');
 }
 
-/** True when a UDP port on loopback is taken (udpsrc bound it without SO_REUSEADDR sharing). */
-function udpPortTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', () => {
-      socket.close();
-      resolve(true);
-    });
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(false)));
-  });
+/**
+ * The loopback UDP ports of `ports` that some socket has bound, read from
+ * /proc/net/udp (Linux). Read, not probed by binding: a probe's own bind
+ * could take the port just as udpsrc binds it, and gst-launch-1.0 then
+ * exits.
+ */
+async function boundUdpPorts(ports: readonly number[]): Promise<Set<number>> {
+  const table = await readFile('/proc/net/udp', 'utf8');
+  const wanted = new Set(ports);
+  const bound = new Set<number>();
+  for (const line of table.split('\n').slice(1)) {
+    const local = line.trim().split(/\s+/)[1];
+    const port = local === undefined ? NaN : parseInt(local.split(':')[1] ?? '', 16);
+    if (wanted.has(port)) bound.add(port);
+  }
+  return bound;
 }
 
 export interface ConferenceMixerOptions {
@@ -182,7 +189,7 @@ export class ConferenceMixer {
     try {
       child = await startManagedProcess({
         name: 'conference-mixer', command, args, logger: options.logger, readyTimeoutMs: 10000,
-        ready: async () => (await Promise.all([...ports.values()].map(udpPortTaken))).every(Boolean),
+        ready: async () => (await boundUdpPorts([...ports.values()])).size === ports.size,
       });
     } catch (err) {
       if (err instanceof ServiceStartError) {
