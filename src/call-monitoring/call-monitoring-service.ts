@@ -33,6 +33,9 @@ export interface MonitoringCapabilities {
   policy: MonitoringPolicy;
 }
 
+/** How long after its call ended a running session is taken for a dead process's: its own process closes it well within. */
+const ORPHAN_GRACE_MS = 30_000;
+
 /** A session this process carries: the state machine and the leg the telephony placed for it. */
 interface RunningSession {
   session: MonitoringSession;
@@ -149,8 +152,9 @@ export class CallMonitoringService {
     return this.view(sessionId);
   }
 
-  /** Admins see every session; anyone else their own. */
+  /** Admins see every session; anyone else their own. Sessions a dead process left running are closed first (closeOrphans). */
   async list(user: MonitoringUser, filter: MonitoringSessionFilter): Promise<MonitoringSessionListing[]> {
+    await this.closeOrphans();
     if (user.role !== 'admin') {
       if (filter.supervisorUserId !== undefined && filter.supervisorUserId !== user.userId) {
         throw new AppError('FORBIDDEN', 'only admins see other people\'s monitoring sessions');
@@ -158,6 +162,20 @@ export class CallMonitoringService {
       return this.deps.store.list({ ...filter, supervisorUserId: user.userId });
     }
     return this.deps.store.list(filter);
+  }
+
+  /**
+   * Closes the sessions a process that died left marked running, once their call has ended (its row says so), so
+   * that the audit never shows a session running for ever. Run at start and before each listing; a failure here
+   * is logged, never in the way of the listing.
+   */
+  async closeOrphans(): Promise<void> {
+    try {
+      const closed = await this.deps.store.closeSessionsOfEndedCalls(ORPHAN_GRACE_MS);
+      if (closed > 0) this.deps.logger.warn({ closed }, 'monitoring sessions left running by a stopped process closed');
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'closing monitoring sessions left running failed');
+    }
   }
 
   /** Running sessions of this process, ended with reason `stopped` (shutdown): legs hung up, rows closed. */

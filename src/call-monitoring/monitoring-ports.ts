@@ -52,6 +52,12 @@ export interface MonitoringSessionStore {
   save(record: MonitoringSessionRecord, step: 'answered' | 'mode' | 'ended', by: MonitoringUser | null): Promise<void>;
   find(id: string): Promise<MonitoringSessionListing | null>;
   list(filter: MonitoringSessionFilter): Promise<MonitoringSessionListing[]>;
+  /**
+   * Closes the sessions still marked running whose call ended more than `graceMs` ago (its row has ended_at):
+   * the process that carried one died before it could close it. Reason call_ended at the call's end, audited
+   * by the system. The grace leaves a live process time to close its own. Returns how many were closed.
+   */
+  closeSessionsOfEndedCalls(graceMs: number): Promise<number>;
   /** Users with a running session on the call. */
   activeMonitorUserIds(callId: string): Promise<number[]>;
 }

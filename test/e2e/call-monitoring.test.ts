@@ -157,6 +157,14 @@ describeWithDrachtio('call monitoring: a supervisor listens from the browser sof
       expect(heard.caller - heard.above).toBeGreaterThan(20);
       expect(heard.agent - heard.above).toBeGreaterThan(20);
 
+      // Anna talks on a desk phone: whisper cannot reach her (its coaching call is one only the browser softphone takes
+      // by itself during a call), and the refusal says so; the supervisor keeps listening.
+      const whisper = await h.api('PATCH', `/api/call-monitoring/sessions/${started.body.id}`, supervisor, { mode: 'whisper' });
+      expect(whisper.status).toBe(501);
+      expect(whisper.body.error).toMatchObject({ code: 'MONITOR_MODE_UNSUPPORTED' });
+      expect(JSON.stringify(whisper.body.error)).toMatch(/agent on the browser softphone/);
+      expect((await inboundAudio(page)).streams).toBe(2);
+
       // The caller hangs up: the call ends for everyone, the supervisor's leg with it.
       const caller = await callerDone;
       expect(caller.errors).toBe('');
@@ -177,11 +185,4 @@ describeWithDrachtio('call monitoring: a supervisor listens from the browser sof
       await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna).catch(() => undefined);
     }
   }, 180_000);
-
-  it('the API offers listen only: whisper and barge are not carried by rtpengine 10.5 (docs/call-monitoring.md)', async () => {
-    const supervisor = await h.login('head_wholesale', 'demo-pass-1');
-    const capabilities = await h.api('GET', '/api/call-monitoring/capabilities', supervisor);
-    expect(capabilities.status).toBe(200);
-    expect(capabilities.body.supportedModes).toEqual(['listen']);
-  }, 30_000);
 });

@@ -18,6 +18,10 @@ export interface SoftphoneDebugHandle {
   peerConnection(): RTCPeerConnection | null;
   snapshot(): { call: string; current: { callId: string | null; direction: string } | null };
   dropSip(): void;
+  /** The phone's side calls of call monitoring (talk, coach): src/web/softphone/side-calls.ts. */
+  sideCalls(): Array<{ kind: 'talk' | 'coach'; sessionId: string; label: string; connected: boolean }>;
+  /** Audio bytes of the newest side call of `kind` (getStats), null when there is none. */
+  sideCallStats(kind: 'talk' | 'coach'): Promise<{ inboundBytes: number; outboundBytes: number } | null>;
 }
 
 declare global {
@@ -202,8 +206,12 @@ export async function saveWrapUp(page: Page, disposition: string): Promise<void>
 }
 
 /** Chromium with the softphone open and registered for `username` (the debug handle and the SDP log on). */
-export async function openSignedInSoftphone(h: SystemHarness, username: string, password: string): Promise<{ browser: Browser; watched: WatchedPage; page: Page }> {
-  const browser = await launchSoftphoneBrowser();
+export async function openSignedInSoftphone(
+  h: SystemHarness, username: string, password: string,
+  /** A WAV the browser's fake microphone plays (looped) instead of Chromium's beep: each person of a test their own tone. */
+  options: { microphoneWav?: string } = {},
+): Promise<{ browser: Browser; watched: WatchedPage; page: Page }> {
+  const browser = await launchSoftphoneBrowser(options.microphoneWav ? [`--use-file-for-fake-audio-capture=${options.microphoneWav}`] : []);
   const watched = await openPage(browser);
   await prepareSoftphoneContext(watched.context);
   await signIn(watched.page, h.baseUrl, 'softphone', username, password);

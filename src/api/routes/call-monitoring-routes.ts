@@ -147,6 +147,8 @@ export function callMonitoringService(context: ApiContext, app: FastifyInstance)
     policy: monitoringPolicyOf(context.config.callMonitoring),
     logger: context.logger.child({ module: 'call-monitoring' }),
   });
+  // Sessions a process that died left running are closed at start (and before each listing).
+  app.addHook('onReady', async () => service.closeOrphans());
   app.addHook('onClose', async () => service.close());
   return service;
 }

@@ -59,6 +59,9 @@ function actorOf(user: MonitoringUser | null): Actor {
   return user ? { userId: user.userId, username: user.username } : { userId: null, username: 'system' };
 }
 
+/** Why a session was closed after the fact (closeSessionsOfEndedCalls). */
+const ORPHAN_DETAIL = 'closed after its call ended: no process carried it to the end (the one that did stopped)';
+
 /** The audit of monitoring sessions in Postgres (monitoring_sessions + audit_log, one transaction per step). */
 export function monitoringSessionsRepository(db: Db): MonitoringSessionStore {
   return {
@@ -103,6 +106,26 @@ export function monitoringSessionsRepository(db: Db): MonitoringSessionStore {
           filter.supervisorUserId ?? null, filter.agentStaffId ?? null, filter.limit],
       );
       return rows.map(toListing);
+    },
+
+    async closeSessionsOfEndedCalls(graceMs) {
+      return inTransaction(db, async (client) => {
+        const { rows } = await client.query<SessionRow>(
+          `UPDATE monitoring_sessions m SET state = 'ended', ended_at = greatest(c.ended_at, m.started_at), end_reason = 'call_ended',
+             end_detail = $2,
+             duration_ms = CASE WHEN m.answered_at IS NULL THEN 0
+               ELSE greatest(0, round(extract(epoch FROM (greatest(c.ended_at, m.answered_at) - m.answered_at)) * 1000))::int END
+           FROM calls c
+           WHERE c.id = m.call_id AND m.state <> 'ended' AND c.ended_at IS NOT NULL AND c.ended_at < now() - make_interval(secs => $1::double precision / 1000)
+           RETURNING m.*, NULL::text AS agent_name`,
+          [graceMs, ORPHAN_DETAIL],
+        );
+        for (const row of rows) {
+          const record = toListing(row);
+          await recordAudit(client, actorOf(null), { action: 'update', entity: 'monitoring session', entityId: record.id, after: { step: 'ended', ...auditAfter(record) } });
+        }
+        return rows.length;
+      });
     },
 
     async activeMonitorUserIds(callId) {

@@ -52,6 +52,43 @@ describe('call monitoring API: rights and audit', () => {
   const session = (id: string): Promise<{ state: string; end_reason: string | null; end_detail: string | null; duration_ms: number | null; mode_history: Array<{ mode: string }> } | undefined> =>
     h.db.query('SELECT state, end_reason, end_detail, duration_ms, mode_history FROM monitoring_sessions WHERE id = $1', [id]).then((r) => r.rows[0]);
 
+  it('closes a session left running by a process that died, once its call has ended: listed as ended with the call, audited by the system', async () => {
+    const insertRunning = async (callId: string): Promise<string> => {
+      const id = randomUUID();
+      await h.db.query(
+        `INSERT INTO monitoring_sessions (id, call_id, agent_staff_id, caller_number, queue, supervisor_user_id, supervisor_username, state, mode, mode_history, started_at, answered_at)
+         VALUES ($1, $2, $3, '+74951000009', 'operators', $4, 'h_supervisor', 'active', 'listen', '[{"mode":"listen","at":"2026-12-01T10:00:01Z"}]', '2026-12-01T10:00:00Z', '2026-12-01T10:00:01Z')`,
+        [id, callId, staff.get('Anna Petrova'), users.get('h_supervisor')],
+      );
+      return id;
+    };
+    // A call that ended at 10:05 (its row is written when it ends), and one still going on somewhere (no row yet).
+    const endedCall = randomUUID();
+    await h.db.query(
+      `INSERT INTO calls (id, caller_number, caller_e164, started_at, ended_at, queue_name, outcome, hangup_side)
+       VALUES ($1, '+74951000009', '+74951000009', '2026-12-01T09:59:00Z', '2026-12-01T10:05:00Z', 'operators', 'answered', 'caller')`,
+      [endedCall],
+    );
+    const orphan = await insertRunning(endedCall);
+    const live = await insertRunning(randomUUID());
+    try {
+      const running = await h.call<{ items: Array<{ id: string }> }>('GET', '/api/call-monitoring/sessions?active=true', { token: h.tokens.admin });
+      expect(running.body.items.map((s) => s.id)).toEqual([live]);
+      const closed = (await h.call<{ items: Array<{ id: string; state: string; endReason: string; endDetail: string; endedAt: string; durationSeconds: number }> }>(
+        'GET', '/api/call-monitoring/sessions?active=false', { token: h.tokens.admin },
+      )).body.items.find((s) => s.id === orphan);
+      expect(closed).toMatchObject({ state: 'ended', endReason: 'call_ended', endedAt: '2026-12-01T10:05:00.000Z', durationSeconds: 299 });
+      expect(closed?.endDetail).toMatch(/no process carried it to the end/);
+      const audit = await h.db.query<{ username: string; step: string }>(
+        "SELECT username, after->>'step' AS step FROM audit_log WHERE entity = 'monitoring session' AND entity_id = $1", [orphan],
+      );
+      expect(audit.rows).toEqual([{ username: 'system', step: 'ended' }]);
+    } finally {
+      await h.db.query('DELETE FROM monitoring_sessions WHERE id = ANY($1)', [[orphan, live]]);
+      await h.db.query('DELETE FROM calls WHERE id = $1', [endedCall]);
+    }
+  });
+
   it('refuses an operator on every monitoring route (403)', async () => {
     const id = randomUUID();
     const routes: Array<[string, string, unknown?]> = [

@@ -9,6 +9,9 @@ import { createRootLogger } from '../../../src/logger';
 /** In-memory audit: every write kept in order, so a test reads the session's story. */
 class StoreFake implements MonitoringSessionStore {
   readonly writes: Array<{ step: string; record: MonitoringSessionRecord }> = [];
+  closeSessionsOfEndedCalls(): Promise<number> {
+    return Promise.resolve(0);
+  }
   private readonly rows = new Map<string, MonitoringSessionRecord>();
   create(record: MonitoringSessionRecord): Promise<void> {
     this.rows.set(record.id, record);
