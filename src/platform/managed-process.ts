@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { existsSync, accessSync, constants } from 'node:fs';
 import type { Logger } from '../logger';
@@ -131,15 +132,27 @@ function osPickedTcpPort(): Promise<number> {
   });
 }
 
+/** Whether nothing holds `port` on loopback for UDP. */
+function udpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
+}
+
 /**
- * A free TCP port on loopback, different from every port this process got
- * from here before (the OS picks; a tiny race with other processes remains and
- * is acceptable for local starts).
+ * A free TCP port on loopback, free for UDP too and different from every port
+ * this process got from here before (the OS picks; a tiny race with other
+ * processes remains and is acceptable for local starts). SIP listens on both
+ * (drachtio-server, sipp phones), and rtpengines and browsers hold UDP ports
+ * in the same range: a fresh-clone CI run's sipp phone could not bind its
+ * UDP port (exit 254) on a port that was free for TCP.
  */
 export async function freeTcpPort(): Promise<number> {
   for (let attempt = 0; attempt < 1000; attempt += 1) {
     const port = await osPickedTcpPort();
-    if (!portsHandedOut.has(port)) {
+    if (!portsHandedOut.has(port) && (await udpPortFree(port))) {
       portsHandedOut.add(port);
       return port;
     }

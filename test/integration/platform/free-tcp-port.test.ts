@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import { freeTcpPort } from '../../../src/platform/managed-process';
 
 /**
@@ -14,5 +15,23 @@ describe('freeTcpPort', () => {
     const repeated = handedOut.filter((port, index) => handedOut.indexOf(port) !== index);
     expect(repeated).toEqual([]);
     for (const port of handedOut) expect(port).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('freeTcpPort and UDP', () => {
+  it('hands out a port no UDP socket holds either: SIP phones (sipp) bind it for UDP, and rtpengines hold thousands of UDP ports in the same range', async () => {
+    // Other processes' UDP media ports, as parallel test files' rtpengines and browsers hold them.
+    const held = await Promise.all(Array.from({ length: 2000 }, () => new Promise<dgram.Socket>((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.bind(0, '127.0.0.1', () => resolve(socket));
+    })));
+    try {
+      const heldPorts = new Set(held.map((s) => s.address().port));
+      const handedOut: number[] = [];
+      for (let i = 0; i < 500; i += 1) handedOut.push(await freeTcpPort());
+      expect(handedOut.filter((port) => heldPorts.has(port))).toEqual([]);
+    } finally {
+      await Promise.all(held.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    }
   }, 60_000);
 });
