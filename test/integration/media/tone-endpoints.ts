@@ -81,6 +81,10 @@ export class TonePhone {
   talk(toPort: number, hz: number): void {
     this.quiet = false;
     this.talking = (async () => {
+      // On an absolute 20 ms schedule: a sleep(20) per packet runs late, a little slower than real time, and a
+      // mixer (whisper-barge.test.ts) then runs out of that party's audio and garbles it once the drift passes its jitter buffer.
+      const started = Date.now();
+      let sent = 0;
       while (!this.quiet) {
         const pcm = new Int16Array(SAMPLES_PER_PACKET);
         for (let i = 0; i < pcm.length; i++) {
@@ -97,7 +101,8 @@ export class TonePhone {
         this.sequence = (this.sequence + 1) & 0xffff;
         this.timestamp = (this.timestamp + SAMPLES_PER_PACKET) >>> 0;
         this.socket.send(packet, toPort, '127.0.0.1');
-        await sleep(20);
+        sent++;
+        await sleep(Math.max(0, started + sent * 20 - Date.now()));
       }
     })();
   }
