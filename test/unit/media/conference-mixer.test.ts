@@ -22,7 +22,7 @@ describe('mixerPipeline', () => {
   });
 
   it('mixes for each output only the inputs it lists (mix-minus), with a live silent source so it flows from the start', () => {
-    expect(text).toContain('audiomixer name=mix_to_caller latency=40000000 ignore-inactive-pads=true ! audio/x-raw,rate=8000,channels=1 ! alawenc ! '
+    expect(text).toContain('audiomixer name=mix_to_caller latency=40000000 ! audio/x-raw,rate=8000,channels=1 ! alawenc ! '
       + 'rtppcmapay pt=8 min-ptime=20000000 max-ptime=20000000 ! udpsink host=127.0.0.1 port=30000 sync=false async=false');
     expect(text).toContain('audiotestsrc wave=silence is-live=true samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1 ! mix_to_caller.');
     expect(text).toContain('in_agent. ! queue ! mix_to_caller. in_talk. ! queue ! mix_to_caller.');
