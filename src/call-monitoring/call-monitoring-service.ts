@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../errors/app-error';
+import type { ForcedMode } from './call-media-change';
 import type { Logger } from '../logger';
 import { decideMonitorAccess, modesAllowedFor, queuesWithinReach } from './monitor-access';
 import type { MonitorLeg, MonitorLegEnd, MonitorLegPlacer } from './monitor-leg';
@@ -43,6 +44,8 @@ interface RunningSession {
   log: Logger;
   /** Set by whoever ends it first (a stop, the telephony, shutdown); the others wait for the same end. */
   finishing: Promise<void> | null;
+  /** Mode steps are stored in the order they happened (the supervisor's and the call's own can cross). */
+  modeSaves: Promise<void>;
 }
 
 /**
@@ -92,8 +95,17 @@ export class CallMonitoringService {
     await this.deps.store.create(session.snapshot(), user);
     session.ringing();
     let leg: MonitorLeg;
+    // The call dropped the voice to listen while the leg was being placed (a hold during a barge's start): the answer says so.
+    let forcedWhilePlacing: ForcedMode | null = null;
+    const onModeForced = async (forced: ForcedMode): Promise<void> => {
+      const run = this.running.get(session.id);
+      if (run) await this.recordForcedMode(run, forced);
+      else forcedWhilePlacing = forced;
+    };
     try {
-      leg = await placer.place({ sessionId: session.id, callId, mode, supervisorStaffId: user.staffId, announce: this.deps.policy.announce === 'tone' });
+      leg = await placer.place({
+        sessionId: session.id, callId, mode, supervisorStaffId: user.staffId, announce: this.deps.policy.announce === 'tone', onModeForced,
+      });
     } catch (err) {
       session.end('failed', this.now(), isAppError(err) ? `${err.code}: ${err.message}` : String(err));
       log.warn({ err }, 'monitoring call not placed');
@@ -101,7 +113,8 @@ export class CallMonitoringService {
       throw err;
     }
     session.answered(this.now());
-    this.running.set(session.id, { session, leg, log, finishing: null });
+    if (forcedWhilePlacing) session.changeMode((forcedWhilePlacing as ForcedMode).mode, this.now());
+    this.running.set(session.id, { session, leg, log, finishing: null, modeSaves: Promise.resolve() });
     void leg.ended.then(
       (end) => this.finish(session.id, end),
       (err: unknown) => this.finish(session.id, { reason: 'failed', detail: String(err) }),
@@ -127,9 +140,23 @@ export class CallMonitoringService {
     await run.leg.changeMode(mode);
     if (run.session.changeMode(mode, this.now())) {
       run.log.info({ mode }, 'monitoring mode changed');
-      await this.deps.store.save(run.session.snapshot(), 'mode', user);
+      await this.saveMode(run, user);
     }
     return this.view(sessionId);
+  }
+
+  /** The call changed the mode by itself (a hold or transfer dropped the voice to listen): a 'mode' step by the system. */
+  private async recordForcedMode(run: RunningSession, forced: ForcedMode): Promise<void> {
+    if (run.finishing || run.session.state !== 'active' || !run.session.changeMode(forced.mode, this.now())) return;
+    run.log.info({ mode: forced.mode, why: forced.why }, 'monitoring mode changed by the call');
+    await this.saveMode(run, null);
+  }
+
+  private saveMode(run: RunningSession, by: MonitoringUser | null): Promise<void> {
+    const snapshot = run.session.snapshot();
+    const saved = run.modeSaves.then(() => this.deps.store.save(snapshot, 'mode', by));
+    run.modeSaves = saved.catch(() => undefined);
+    return saved;
   }
 
   /** Stops a session: its own supervisor, or an admin. A session already ended is answered as it is. */
@@ -204,6 +231,8 @@ export class CallMonitoringService {
       run.log.warn({ err }, 'monitoring leg did not stop cleanly');
     } finally {
       try {
+        // After any mode step still being written: the end is the row's last word.
+        await run.modeSaves;
         await this.deps.store.save(run.session.snapshot(), 'ended', by);
       } catch (err) {
         run.log.error({ err }, 'monitoring session end not recorded');

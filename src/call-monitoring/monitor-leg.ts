@@ -1,3 +1,4 @@
+import type { ForcedMode } from './call-media-change';
 import type { MonitorMode } from './monitor-mode';
 
 /**
@@ -16,6 +17,11 @@ export interface MonitorLegRequest {
   supervisorStaffId: number;
   /** Site policy: a short tone to both parties when monitoring starts. */
   announce: boolean;
+  /**
+   * The call changed the mode by itself (modeBeforeCallChange: a hold or a transfer drops whisper and barge to
+   * listen). Awaited before the voice goes, so that the record says so before the supervisor's phone shows it.
+   */
+  onModeForced?: (forced: ForcedMode) => Promise<void>;
 }
 
 export type MonitorLegEndReason = 'supervisor_hung_up' | 'call_ended' | 'stopped' | 'failed';

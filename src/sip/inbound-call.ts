@@ -11,6 +11,8 @@ import { routeCall, runIvr } from './call-session/ivr-and-routing';
 import { handleOverflow, isOwnOverflow, waitInQueue } from './call-session/queue-wait';
 import { handleLostEntry, isOwnLoss } from './call-session/acd-entry-loss';
 import { agentLeftConsult, cancelConsult, completeConsult, startConsult } from './call-session/warm-transfer';
+import type { CallMediaChange } from '../call-monitoring/call-media-change';
+import { MediaChangeHooks } from './monitoring/media-change-hooks';
 import type { MonitoredCall } from './monitoring/monitored-call';
 import { Signal } from './call-session/signal';
 import { refuse, sipFailureFor } from './sip-status';
@@ -40,6 +42,13 @@ export class InboundCall {
   private readonly keepalive: DialogKeepalive;
   /** Resolved when run() has finished the call: a supervisor listening in (issue 18) is let go then. */
   private readonly finished = new Signal();
+  /**
+   * Monitoring's say before this call changes its own media (issue 18): a whisper or barge drops to listen
+   * first, so that the re-INVITE's or transfer's offer/answer finds the caller paired with the agent. Run here,
+   * where every such change enters the call (the legs' re-INVITEs and REFER, REST transfers), so the phases
+   * in call-session/ stay as they were.
+   */
+  private readonly mediaChangeHooks: MediaChangeHooks;
 
   constructor(services: CallServices, req: SrfRequest, res: SrfResponse, options: InboundCallOptions = {}) {
     this.ctx = new InboundContext(services, req, res, options.draftTest ?? null);
@@ -47,6 +56,7 @@ export class InboundCall {
       intervalMs: services.callLimits.keepaliveMs, answerTimeoutMs: 10_000, log: this.ctx.log,
       onGone: (leg, why) => this.endNow(`the ${leg}'s phone no longer holds the call (in-dialog OPTIONS: ${why})`),
     });
+    this.mediaChangeHooks = new MediaChangeHooks(this.ctx.log);
   }
 
   get id(): string {
@@ -98,7 +108,7 @@ export class InboundCall {
 
   private async phases(): Promise<CallEnd> {
     const ctx = this.ctx;
-    const answered = await answerCaller(ctx, (req, res) => void relayInboundReinvite(ctx, 'caller', req, res));
+    const answered = await answerCaller(ctx, (req, res) => void this.relayReinvite('caller', req, res));
     if (answered.kind === 'ended') return answered.end;
     if (ctx.uas) this.keepalive.watch('caller', ctx.uas);
     const ivr = await runIvr(ctx, answered.configs);
@@ -138,6 +148,7 @@ export class InboundCall {
     return {
       mediaCallId: media.callId, engine: media.engine, callerTag: media.caller.tag, agentTag: agentLeg.tag,
       agentStaffId: agent.staffId, agentKind: agentLeg.kind, latestSdps: () => media.latestSdps, callerNumber: ctx.callerNumber, ended: this.finished.promise,
+      beforeMediaChange: (hook) => this.mediaChangeHooks.register(hook),
     };
   }
 
@@ -177,11 +188,14 @@ export class InboundCall {
    * @throws AppError NOT_FOUND for an unknown target, ILLEGAL_TRANSITION when no agent is connected.
    */
   async transferBlind(target: BlindTransferTarget, byStaffId: number | null): Promise<void> {
-    await blindTransfer(this.ctx, await resolveTransfer(this.ctx, target), byStaffId);
+    const resolved = await resolveTransfer(this.ctx, target);
+    await this.mediaChangeHooks.before('blind-transfer');
+    await blindTransfer(this.ctx, resolved, byStaffId);
   }
 
   /** Warm transfer, step 1: consult the target while the caller hears music (call-session/warm-transfer.ts). */
-  startConsult(target: BlindTransferTarget, byStaffId: number | null): Promise<ConsultView> {
+  async startConsult(target: BlindTransferTarget, byStaffId: number | null): Promise<ConsultView> {
+    await this.mediaChangeHooks.before('warm-transfer');
     return startConsult(this.ctx, target, byStaffId);
   }
 
@@ -209,9 +223,18 @@ export class InboundCall {
       ctx.agentGone.resolve();
     });
     this.keepalive.watch('agent', dialog);
-    dialog.on('modify', (req: SrfRequest, res: SrfResponse) => void relayInboundReinvite(ctx, 'agent', req, res));
-    dialog.on('refer', (req: SrfRequest, res: SrfResponse) => void transferOnRefer(ctx, leg, req, res));
+    dialog.on('modify', (req: SrfRequest, res: SrfResponse) => void this.relayReinvite('agent', req, res));
+    dialog.on('refer', (req: SrfRequest, res: SrfResponse) => void this.beforeMediaChange('blind-transfer').then(() => transferOnRefer(ctx, leg, req, res)));
   };
+
+  private async relayReinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
+    await this.beforeMediaChange(from === 'caller' ? 'caller-reinvite' : 'agent-reinvite');
+    await relayInboundReinvite(this.ctx, from, req, res);
+  }
+
+  private beforeMediaChange(change: CallMediaChange): Promise<void> {
+    return this.mediaChangeHooks.before(change);
+  }
 
   /** Frees everything the call holds, writes its record: runs once, whatever happened. */
   private async release(end: CallEnd): Promise<void> {

@@ -198,4 +198,71 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
       await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna).catch(() => undefined);
     }
   }, 240_000);
+
+  it('Anna holds the caller while the supervisor barges: the supervisor drops back to listen first (the system audits it), and after resume caller and Anna are paired again, without the supervisor', async () => {
+    const anna = await h.login('anna', 'demo-pass-1');
+    const supervisor = await h.login('head_wholesale', 'demo-pass-1');
+    await agentReady(h, annaPage, staff.anna!, anna);
+    let caller: BaresipCaller | undefined;
+    try {
+      caller = await startBaresipCaller({ target: h.sipTarget, from: MARKET_CLIENT, toneHz: CALLER_HZ, toneSeconds: 180, steps: [{ pauseMs: 2500 }, { digits: '1' }] });
+      const talking = caller;
+      await annaPage.getByRole('button', { name: /^Answer/ }).click({ timeout: 30_000 });
+      const onCall = await eventually(() => h.api('GET', `/api/agents/${staff.anna}`, anna), (r) => r.body.state === 'on_call' && typeof r.body.callId === 'string', 30_000, 250);
+      const callId = onCall.body.callId as string;
+      await eventually(() => callerHeard(talking), (b) => b[AGENT_HZ]! > 0.5, 20_000, 250);
+
+      // The supervisor barges: the caller hears both Anna and the supervisor.
+      const started = await h.api('POST', '/api/call-monitoring/sessions', supervisor, { callId, mode: 'listen' });
+      expect(started.status).toBe(201);
+      const bar = supervisorPage.getByTestId('monitoring-bar');
+      await bar.getByText(/Listening to Anna .* ↔ \+74951000001/).waitFor({ timeout: 20_000 });
+      await bar.getByRole('button', { name: 'Barge' }).click();
+      await bar.getByText('Your microphone is on: both the caller and the agent hear you').waitFor({ timeout: 20_000 });
+      await eventually(() => callerHeard(talking), (b) => b[AGENT_HZ]! > 0.2 && b[SUPERVISOR_HZ]! > 0.2, 20_000, 250);
+
+      // Anna holds: the supervisor is back to listening before the hold goes through — the bar says Listen, the second calls are gone.
+      await annaPage.getByRole('button', { name: /^Hold/ }).click();
+      await annaPage.getByTestId('call-status').getByText('On hold — the caller hears music').waitFor({ timeout: 20_000 });
+      await bar.getByText('Neither party hears you or is told.').waitFor({ timeout: 20_000 });
+      await expect(bar.getByRole('button', { name: 'Listen' }).getAttribute('aria-pressed')).resolves.toBe('true');
+      await eventually(() => annaPage.evaluate(() => window.__softphone?.sideCalls().length ?? -1), (n) => n === 0, 20_000, 250);
+      await eventually(() => supervisorPage.evaluate(() => window.__softphone?.sideCalls().length ?? -1), (n) => n === 0, 20_000, 250);
+      const sessionOf = async (active: boolean): Promise<{ state?: string; endReason?: string | null; modeHistory?: Array<{ mode: string }> } | undefined> =>
+        ((await h.api('GET', `/api/call-monitoring/sessions?active=${String(active)}`, supervisor)).body.items as Array<{ id: string; state: string }>)
+          .find((s) => s.id === started.body.id);
+      const held = await sessionOf(true);
+      expect(held?.modeHistory?.map((m) => m.mode)).toEqual(['listen', 'barge', 'listen']);
+      await supervisorWatched.screenshot('softphone-monitoring-barge-dropped-by-hold');
+
+      // Resume: Anna hears the caller on her own call again — the caller's media is paired with hers, not with a mixer
+      // (while barging, her main call did not carry the caller) — and nobody hears the supervisor; the supervisor still
+      // hears both. The caller's own ears cannot be read past a hold: baresip 1.0 discards every frame after rtpengine's
+      // music changes the stream's SSRC and timestamps ("discard old frame"), whoever sends them, with or without monitoring.
+      await annaPage.getByRole('button', { name: /^Resume/ }).click();
+      await annaPage.getByTestId('call-status').getByText('In call').waitFor({ timeout: 20_000 });
+      const annaResumed = await eventually(() => levelsOn(annaPage, 'main'), (l) => hears(l, CALLER_HZ) && lacks(l, SUPERVISOR_HZ), 20_000, 250);
+      expect(hears(annaResumed, CALLER_HZ) && lacks(annaResumed, SUPERVISOR_HZ)).toBe(true);
+      const supervisorResumed = await eventually(() => levelsOn(supervisorPage, 'main'), (l) => hears(l, CALLER_HZ) && hears(l, AGENT_HZ), 20_000, 250);
+      expect(hears(supervisorResumed, CALLER_HZ) && hears(supervisorResumed, AGENT_HZ)).toBe(true);
+      expect(await annaPage.evaluate(() => window.__softphone?.sideCalls().length ?? -1)).toBe(0);
+
+      await talking.hangUp();
+      await bar.waitFor({ state: 'detached', timeout: 20_000 });
+      const ended = await eventually(() => sessionOf(false), (s) => s?.state === 'ended', 20_000, 250);
+      expect(ended).toMatchObject({ state: 'ended', endReason: 'call_ended' });
+      expect(ended?.modeHistory?.map((m) => m.mode)).toEqual(['listen', 'barge', 'listen']);
+      // The drop to listen is the system's step, not the supervisor's.
+      const audit = await h.db.query<{ username: string; step: string | null; mode: string }>(
+        "SELECT username, after->>'step' AS step, after->>'mode' AS mode FROM audit_log WHERE entity = 'monitoring session' AND entity_id = $1 ORDER BY id", [started.body.id],
+      );
+      expect(audit.rows.map((r) => [r.step, r.mode, r.username])).toEqual([
+        [null, 'listen', 'head_wholesale'], ['answered', 'listen', 'head_wholesale'], ['mode', 'barge', 'head_wholesale'],
+        ['mode', 'listen', 'system'], ['ended', 'listen', 'system'],
+      ]);
+    } finally {
+      await caller?.stop();
+      await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna).catch(() => undefined);
+    }
+  }, 240_000);
 });

@@ -1,4 +1,5 @@
 import type { LegKind } from '../../media/media-leg';
+import type { MediaChangeHook } from './media-change-hooks';
 
 /**
  * What monitoring needs of a live call (issue 18): where its media is and
@@ -23,6 +24,12 @@ export interface MonitoredCall {
   callerNumber: string;
   /** Settles when the call ends, however it ends. */
   ended: Promise<void>;
+  /**
+   * Registers `hook`, which the call awaits before it changes its own media (a re-INVITE from either side,
+   * a warm or blind transfer): a whisper or barge steps aside first (modeBeforeCallChange). Returns the
+   * function that removes it.
+   */
+  beforeMediaChange(hook: MediaChangeHook): () => void;
 }
 
 /** The live calls of this process that can be monitored. */

@@ -90,7 +90,7 @@ export class SipMonitorLegPlacer implements MonitorLegPlacer {
         supervisorUris: () => softphonesOf(request.supervisorStaffId), agentUris: () => softphonesOf(call.agentStaffId),
         callLabel: label, supervisorName, onLost: (detail) => leg?.voiceLost(detail), log, ringTimeoutMs: this.options.ringTimeoutMs,
       });
-      leg = new SipMonitorLeg(dialog, fork, voice, 'listen', call.ended, log);
+      leg = new SipMonitorLeg(dialog, fork, voice, 'listen', { call, onModeForced: request.onModeForced }, log);
       // Whisper and barge start as listening, then the voice joins: a failure there leaves nothing behind.
       if (request.mode !== 'listen') await leg.changeMode(request.mode);
       return leg;

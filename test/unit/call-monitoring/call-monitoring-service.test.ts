@@ -8,7 +8,7 @@ import { createRootLogger } from '../../../src/logger';
 
 /** In-memory audit: every write kept in order, so a test reads the session's story. */
 class StoreFake implements MonitoringSessionStore {
-  readonly writes: Array<{ step: string; record: MonitoringSessionRecord }> = [];
+  readonly writes: Array<{ step: string; record: MonitoringSessionRecord; by?: string }> = [];
   closeSessionsOfEndedCalls(): Promise<number> {
     return Promise.resolve(0);
   }
@@ -18,9 +18,9 @@ class StoreFake implements MonitoringSessionStore {
     this.writes.push({ step: 'create', record });
     return Promise.resolve();
   }
-  save(record: MonitoringSessionRecord, step: string): Promise<void> {
+  save(record: MonitoringSessionRecord, step: string, by: MonitoringUser | null): Promise<void> {
     this.rows.set(record.id, record);
-    this.writes.push({ step, record });
+    this.writes.push({ step, record, by: by?.username ?? 'system' });
     return Promise.resolve();
   }
   find(id: string): Promise<MonitoringSessionListing | null> {
@@ -39,12 +39,14 @@ class StoreFake implements MonitoringSessionStore {
 class PlacerFake implements MonitorLegPlacer {
   readonly ends: Array<(end: MonitorLegEnd) => void> = [];
   placeCalledWithRowsWritten: number[] = [];
+  readonly requests: MonitorLegRequest[] = [];
   stops = 0;
   constructor(private readonly store: StoreFake, private readonly failWith: AppError | null = null) {}
   supportedModes(): Promise<readonly ('listen' | 'whisper' | 'barge')[]> {
     return Promise.resolve(['listen', 'whisper', 'barge']);
   }
-  place(_request: MonitorLegRequest): Promise<MonitorLeg> {
+  place(request: MonitorLegRequest): Promise<MonitorLeg> {
+    this.requests.push(request);
     this.placeCalledWithRowsWritten.push(this.store.writes.length);
     if (this.failWith) return Promise.reject(this.failWith);
     let settle: (end: MonitorLegEnd) => void = () => undefined;
@@ -55,6 +57,11 @@ class PlacerFake implements MonitorLegPlacer {
       stop: () => { this.stops += 1; settle({ reason: 'stopped' }); return Promise.resolve(); },
     });
   }
+}
+
+/** The end is stored once the leg's end has run through the service's promise chain. */
+async function eventuallyEnded(store: StoreFake): Promise<void> {
+  for (let i = 0; i < 50 && store.writes.at(-1)?.step !== 'ended'; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 const SUPERVISOR: MonitoringUser = { userId: 10, username: 'sup', role: 'supervisor', staffId: 3 };
@@ -91,6 +98,37 @@ describe('CallMonitoringService', () => {
     const ends = store.writes.filter((w) => w.step === 'ended');
     expect(ends.map((w) => [w.record.endReason, w.record.durationMs])).toEqual([['call_ended', 4000]]);
     expect(monitoring.runningCount).toBe(0);
+  });
+
+  it('records a mode the call forced (a hold drops barge to listen) as a mode step by the system, before the end', async () => {
+    const store = new StoreFake();
+    const placer = new PlacerFake(store);
+    const monitoring = service(store, placer);
+    const started = await monitoring.start(SUPERVISOR, 'c1', 'listen');
+    await monitoring.changeMode(SUPERVISOR, started.id, 'barge');
+    await placer.requests[0]!.onModeForced!({ mode: 'listen', why: 'the agent held the call' });
+    // Forced again while already listening: nothing more on record.
+    await placer.requests[0]!.onModeForced!({ mode: 'listen', why: 'the agent resumed' });
+    placer.ends[0]!({ reason: 'call_ended' });
+    await eventuallyEnded(store);
+    expect(store.writes.map((w) => [w.step, w.record.mode, w.by ?? null])).toEqual([
+      ['create', 'listen', null], ['answered', 'listen', 'sup'], ['mode', 'barge', 'sup'], ['mode', 'listen', 'system'], ['ended', 'listen', 'system'],
+    ]);
+    expect(store.writes.at(-1)!.record.modeHistory.map((m) => m.mode)).toEqual(['listen', 'barge', 'listen']);
+  });
+
+  it('a mode the call forced while the leg was still being placed is in the answered row', async () => {
+    const store = new StoreFake();
+    const placer = new PlacerFake(store);
+    const original = placer.place.bind(placer);
+    placer.place = async (request) => {
+      const leg = await original(request);
+      await request.onModeForced!({ mode: 'listen', why: 'the caller re-negotiated' });
+      return leg;
+    };
+    const started = await service(store, placer).start(SUPERVISOR, 'c1', 'barge');
+    expect(started.mode).toBe('listen');
+    expect(started.modeHistory.map((m) => m.mode)).toEqual(['barge', 'listen']);
   });
 
   it('hangs up every running leg and closes its row when the app closes', async () => {

@@ -26,7 +26,7 @@ function harness(options: { live?: boolean; contacts?: number; announceFile?: st
   let endCall = (): void => undefined;
   const call: MonitoredCall = {
     mediaCallId: 'media-1', engine: null, callerTag: 'caller-tag', agentTag: 'agent-tag', agentStaffId: 7, agentKind: 'sip', latestSdps: () => ({ caller: null, agent: null }), callerNumber: '+74951000001',
-    ended: new Promise<void>((resolve) => (endCall = resolve)),
+    ended: new Promise<void>((resolve) => (endCall = resolve)), beforeMediaChange: () => () => undefined,
   };
   const ng = {
     command: (name: NgCommand, params: NgParams): Promise<NgReply> => {

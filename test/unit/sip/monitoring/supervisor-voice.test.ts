@@ -31,6 +31,7 @@ function voiceHarness(options: { agentRefuses?: boolean; agentKind?: 'webrtc' | 
   const call: MonitoredCall = {
     mediaCallId: 'media-1', engine: null, callerTag: 'caller-tag', agentTag: 'agent-tag', agentStaffId: 7, agentKind: options.agentKind ?? 'webrtc',
     latestSdps: () => ({ caller: 'v=0\r\n', agent: 'v=0\r\n' }), callerNumber: '+74951000001', ended: new Promise<void>(() => undefined),
+    beforeMediaChange: () => () => undefined,
   };
   const ng = {
     command: (name: NgCommand, params: NgParams): Promise<NgReply> => {
