@@ -113,6 +113,19 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
   });
   afterAll(() => rmSync(tones, { recursive: true, force: true }));
 
+  /** The market client calls the hotline and picks option 1: the queue Anna takes. */
+  const callTheHotline = (): Promise<BaresipCaller> =>
+    startBaresipCaller({ target: h.sipTarget, from: MARKET_CLIENT, toneHz: CALLER_HZ, toneSeconds: 180, steps: [{ pauseMs: 2500 }, { digits: '1' }] });
+
+  /** Anna answers on her softphone; the call's id once each hears the other. */
+  async function annaAnswers(anna: string, caller: BaresipCaller): Promise<string> {
+    await annaPage.getByRole('button', { name: /^Answer/ }).click({ timeout: 30_000 });
+    const onCall = await eventually(() => h.api('GET', `/api/agents/${staff.anna}`, anna), (r) => r.body.state === 'on_call' && typeof r.body.callId === 'string', 30_000, 250);
+    await eventually(() => callerHeard(caller), (b) => b[AGENT_HZ]! > 0.5, 20_000, 250);
+    await eventually(() => levelsOn(annaPage, 'main'), (l) => hears(l, CALLER_HZ), 20_000, 250);
+    return onCall.body.callId as string;
+  }
+
   it('whisper reaches Anna only, barge reaches the caller too, listen again leaves the caller with Anna alone; every mode is audited', async () => {
     const anna = await h.login('anna', 'demo-pass-1');
     const supervisor = await h.login('head_wholesale', 'demo-pass-1');
@@ -121,14 +134,9 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
     await agentReady(h, annaPage, staff.anna!, anna);
     let caller: BaresipCaller | undefined;
     try {
-      caller = await startBaresipCaller({ target: h.sipTarget, from: MARKET_CLIENT, toneHz: CALLER_HZ, toneSeconds: 180, steps: [{ pauseMs: 2500 }, { digits: '1' }] });
+      caller = await callTheHotline();
       const talking = caller;
-      await annaPage.getByRole('button', { name: /^Answer/ }).click({ timeout: 30_000 });
-      const onCall = await eventually(() => h.api('GET', `/api/agents/${staff.anna}`, anna), (r) => r.body.state === 'on_call' && typeof r.body.callId === 'string', 30_000, 250);
-      const callId = onCall.body.callId as string;
-      // The call itself: each hears the other.
-      await eventually(() => callerHeard(talking), (b) => b[AGENT_HZ]! > 0.5, 20_000, 250);
-      await eventually(() => levelsOn(annaPage, 'main'), (l) => hears(l, CALLER_HZ), 20_000, 250);
+      const callId = await annaAnswers(anna, talking);
 
       // Listen: the supervisor hears both, nobody hears the supervisor.
       const started = await h.api('POST', '/api/call-monitoring/sessions', supervisor, { callId, mode: 'listen' });
@@ -205,12 +213,9 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
     await agentReady(h, annaPage, staff.anna!, anna);
     let caller: BaresipCaller | undefined;
     try {
-      caller = await startBaresipCaller({ target: h.sipTarget, from: MARKET_CLIENT, toneHz: CALLER_HZ, toneSeconds: 180, steps: [{ pauseMs: 2500 }, { digits: '1' }] });
+      caller = await callTheHotline();
       const talking = caller;
-      await annaPage.getByRole('button', { name: /^Answer/ }).click({ timeout: 30_000 });
-      const onCall = await eventually(() => h.api('GET', `/api/agents/${staff.anna}`, anna), (r) => r.body.state === 'on_call' && typeof r.body.callId === 'string', 30_000, 250);
-      const callId = onCall.body.callId as string;
-      await eventually(() => callerHeard(talking), (b) => b[AGENT_HZ]! > 0.5, 20_000, 250);
+      const callId = await annaAnswers(anna, talking);
 
       // The supervisor barges: the caller hears both Anna and the supervisor.
       const started = await h.api('POST', '/api/call-monitoring/sessions', supervisor, { callId, mode: 'listen' });
