@@ -37,3 +37,29 @@ export function modeBeforeCallChange(mode: MonitorMode, change: CallMediaChange)
   if (mode === 'listen') return null;
   return { mode: 'listen', why: `${WHY[change]}: the supervisor ${mode === 'barge' ? 'left the call' : 'stopped whispering'} and listens` };
 }
+
+/** Where the monitored call stands when a supervisor asks to whisper or barge (MonitoredCall.standing). */
+export interface CallStanding {
+  /** A re-INVITE or a transfer is being carried out: its offer/answer must not cross a barge's re-pairing. */
+  mediaChanging: boolean;
+  /** A warm transfer consults: the caller is on music, the agent talks with the consulted party. */
+  consulting: boolean;
+  /** The agent the session was set up around has left the call (a transfer): the coach call would go to them. */
+  agentLeft: boolean;
+  /** The agent holds the caller. */
+  onHold: boolean;
+}
+
+/**
+ * Why whisper or barge cannot start now, or null when they can. Every case is one the call itself undoes
+ * or that would reach the wrong person: the supervisor may try again once the call is back to the caller
+ * and the agent talking. Barge on hold would let the caller hear what the agent put them on hold not to.
+ */
+export function voiceRefusal(mode: MonitorMode, standing: CallStanding): string | null {
+  if (mode === 'listen') return null;
+  if (standing.agentLeft) return `${mode} is not possible: the agent the monitoring was set up with has left the call (transferred)`;
+  if (standing.consulting) return `${mode} is not possible while the agent consults for a warm transfer; try again once it is done`;
+  if (standing.mediaChanging) return `${mode} is not possible while the call is being held, resumed or transferred; try again in a moment`;
+  if (mode === 'barge' && standing.onHold) return 'barge is not possible while the agent holds the caller: the caller would hear the agent; whisper is';
+  return null;
+}

@@ -149,6 +149,10 @@ export class InboundCall {
       mediaCallId: media.callId, engine: media.engine, callerTag: media.caller.tag, agentTag: agentLeg.tag,
       agentStaffId: agent.staffId, agentKind: agentLeg.kind, latestSdps: () => media.latestSdps, callerNumber: ctx.callerNumber, ended: this.finished.promise,
       beforeMediaChange: (hook) => this.mediaChangeHooks.register(hook),
+      standing: () => ({
+        mediaChanging: this.mediaChangeHooks.changing, consulting: ctx.consult?.active === true,
+        agentLeft: ctx.connectedAgent !== agent || ctx.media?.agentLeg?.tag !== agentLeg.tag, onHold: ctx.hold.state === 'on_hold',
+      }),
     };
   }
 
@@ -189,14 +193,12 @@ export class InboundCall {
    */
   async transferBlind(target: BlindTransferTarget, byStaffId: number | null): Promise<void> {
     const resolved = await resolveTransfer(this.ctx, target);
-    await this.mediaChangeHooks.before('blind-transfer');
-    await blindTransfer(this.ctx, resolved, byStaffId);
+    await this.mediaChangeHooks.around('blind-transfer', () => blindTransfer(this.ctx, resolved, byStaffId));
   }
 
   /** Warm transfer, step 1: consult the target while the caller hears music (call-session/warm-transfer.ts). */
-  async startConsult(target: BlindTransferTarget, byStaffId: number | null): Promise<ConsultView> {
-    await this.mediaChangeHooks.before('warm-transfer');
-    return startConsult(this.ctx, target, byStaffId);
+  startConsult(target: BlindTransferTarget, byStaffId: number | null): Promise<ConsultView> {
+    return this.mediaChangeHooks.around('warm-transfer', () => startConsult(this.ctx, target, byStaffId));
   }
 
   /** Warm transfer, completed: the consulted party takes the caller. */
@@ -224,16 +226,12 @@ export class InboundCall {
     });
     this.keepalive.watch('agent', dialog);
     dialog.on('modify', (req: SrfRequest, res: SrfResponse) => void this.relayReinvite('agent', req, res));
-    dialog.on('refer', (req: SrfRequest, res: SrfResponse) => void this.beforeMediaChange('blind-transfer').then(() => transferOnRefer(ctx, leg, req, res)));
+    dialog.on('refer', (req: SrfRequest, res: SrfResponse) => void this.mediaChangeHooks.around('blind-transfer', () => transferOnRefer(ctx, leg, req, res)));
   };
 
-  private async relayReinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
-    await this.beforeMediaChange(from === 'caller' ? 'caller-reinvite' : 'agent-reinvite');
-    await relayInboundReinvite(this.ctx, from, req, res);
-  }
-
-  private beforeMediaChange(change: CallMediaChange): Promise<void> {
-    return this.mediaChangeHooks.before(change);
+  private relayReinvite(from: 'caller' | 'agent', req: SrfRequest, res: SrfResponse): Promise<void> {
+    const change: CallMediaChange = from === 'caller' ? 'caller-reinvite' : 'agent-reinvite';
+    return this.mediaChangeHooks.around(change, () => relayInboundReinvite(this.ctx, from, req, res));
   }
 
   /** Frees everything the call holds, writes its record: runs once, whatever happened. */

@@ -239,6 +239,10 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
       const held = await sessionOf(true);
       expect(held?.modeHistory?.map((m) => m.mode)).toEqual(['listen', 'barge', 'listen']);
       await supervisorWatched.screenshot('softphone-monitoring-barge-dropped-by-hold');
+      // Barging again while Anna holds the caller is refused (the caller would hear her); the session stays in listen.
+      const bargeOnHold = await h.api('PATCH', `/api/call-monitoring/sessions/${started.body.id as string}`, supervisor, { mode: 'barge' });
+      expect(bargeOnHold.status).toBe(409);
+      expect(JSON.stringify(bargeOnHold.body)).toMatch(/holds the caller/);
 
       // Resume: Anna hears the caller on her own call again — the caller's media is paired with hers, not with a mixer
       // (while barging, her main call did not carry the caller) — and nobody hears the supervisor; the supervisor still

@@ -17,6 +17,7 @@ export const MEDIA_CHANGE_WAIT_MS = 8000;
  */
 export class MediaChangeHooks {
   private readonly hooks = new Set<MediaChangeHook>();
+  private running = 0;
 
   constructor(private readonly log: Logger) {}
 
@@ -24,6 +25,22 @@ export class MediaChangeHooks {
   register(hook: MediaChangeHook): () => void {
     this.hooks.add(hook);
     return () => void this.hooks.delete(hook);
+  }
+
+  /** Whether a change is being carried out now (from its hooks to its end): a barge must not start meanwhile. */
+  get changing(): boolean {
+    return this.running > 0;
+  }
+
+  /** Runs `work` — the change itself — after the hooks; `changing` holds from the hooks to the end of `work`. */
+  async around<T>(change: CallMediaChange, work: () => Promise<T>): Promise<T> {
+    this.running += 1;
+    try {
+      await this.before(change);
+      return await work();
+    } finally {
+      this.running -= 1;
+    }
   }
 
   /** Runs every hook for `change` and waits for them; never throws: the call's change goes ahead whatever they did. */

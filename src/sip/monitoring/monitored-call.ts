@@ -1,4 +1,5 @@
 import type { LegKind } from '../../media/media-leg';
+import type { CallStanding } from '../../call-monitoring/call-media-change';
 import type { MediaChangeHook } from './media-change-hooks';
 
 /**
@@ -30,6 +31,8 @@ export interface MonitoredCall {
    * function that removes it.
    */
   beforeMediaChange(hook: MediaChangeHook): () => void;
+  /** Where the call stands now, for the voice to refuse what the call would undo (voiceRefusal). */
+  standing(): CallStanding;
 }
 
 /** The live calls of this process that can be monitored. */

@@ -1,4 +1,5 @@
 import type Srf from 'drachtio-srf';
+import { voiceRefusal } from '../../call-monitoring/call-media-change';
 import { afterStep, arrangementFor, LISTEN_ONLY, voiceDeviceProblem, voiceSteps, type VoiceArrangement, type VoiceStep } from '../../call-monitoring/monitor-voice-plan';
 import type { MonitorMode } from '../../call-monitoring/monitor-mode';
 import { AppError } from '../../errors/app-error';
@@ -71,6 +72,9 @@ export class SupervisorVoice {
       if (this.closed) throw new AppError('CALL_NOT_LIVE', 'the monitoring call has ended');
       const problem = voiceDeviceProblem(mode, { supervisor: this.options.supervisorKind, agent: this.options.call.agentKind });
       if (problem) throw new AppError('MONITOR_MODE_UNSUPPORTED', problem);
+      // Only now, in turn: a hold or transfer that dropped the voice before this change ran is seen here.
+      const refused = voiceRefusal(mode, this.options.call.standing());
+      if (refused) throw new AppError('ILLEGAL_TRANSITION', refused);
       try {
         await this.reach(arrangementFor(mode));
       } catch (err) {

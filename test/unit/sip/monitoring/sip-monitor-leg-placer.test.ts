@@ -24,9 +24,10 @@ function harness(options: { live?: boolean; contacts?: number; announceFile?: st
   const invites: Array<{ uri: string; headers: Record<string, string>; sdp: string }> = [];
   const dialog = new FakeDialog();
   let endCall = (): void => undefined;
+  const standing = { mediaChanging: false, consulting: false, agentLeft: false, onHold: false };
   const call: MonitoredCall = {
     mediaCallId: 'media-1', engine: null, callerTag: 'caller-tag', agentTag: 'agent-tag', agentStaffId: 7, agentKind: 'sip', latestSdps: () => ({ caller: null, agent: null }), callerNumber: '+74951000001',
-    ended: new Promise<void>((resolve) => (endCall = resolve)), beforeMediaChange: () => () => undefined,
+    ended: new Promise<void>((resolve) => (endCall = resolve)), beforeMediaChange: () => () => undefined, standing: () => standing,
   };
   const ng = {
     command: (name: NgCommand, params: NgParams): Promise<NgReply> => {

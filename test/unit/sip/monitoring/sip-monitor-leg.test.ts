@@ -81,4 +81,14 @@ describe('MediaChangeHooks', () => {
     await hooks.before('caller-reinvite');
     expect(seen).toEqual(['warm-transfer']);
   });
+
+  it('says the call is changing from its hooks to the end of the change, even when the change fails', async () => {
+    const hooks = new MediaChangeHooks(createRootLogger('silent'));
+    const seen: boolean[] = [];
+    hooks.register(() => { seen.push(hooks.changing); return Promise.resolve(); });
+    await hooks.around('agent-reinvite', () => { seen.push(hooks.changing); return Promise.resolve(); });
+    await expect(hooks.around('blind-transfer', () => Promise.reject(new Error('no agent')))).rejects.toThrow('no agent');
+    expect(seen).toEqual([true, true, true]);
+    expect(hooks.changing).toBe(false);
+  });
 });

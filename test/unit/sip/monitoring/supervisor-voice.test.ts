@@ -28,10 +28,12 @@ function voiceHarness(options: { agentRefuses?: boolean; agentKind?: 'webrtc' | 
   const dialogs: FakeDialog[] = [];
   const invites: Array<{ uri: string; kind: string }> = [];
   const lost: string[] = [];
+  /** Where the call stands: a test moves it (a hold, a consult) between changes. */
+  const standing = { mediaChanging: false, consulting: false, agentLeft: false, onHold: false };
   const call: MonitoredCall = {
     mediaCallId: 'media-1', engine: null, callerTag: 'caller-tag', agentTag: 'agent-tag', agentStaffId: 7, agentKind: options.agentKind ?? 'webrtc',
     latestSdps: () => ({ caller: 'v=0\r\n', agent: 'v=0\r\n' }), callerNumber: '+74951000001', ended: new Promise<void>(() => undefined),
-    beforeMediaChange: () => () => undefined,
+    beforeMediaChange: () => () => undefined, standing: () => standing,
   };
   const ng = {
     command: (name: NgCommand, params: NgParams): Promise<NgReply> => {
@@ -55,7 +57,7 @@ function voiceHarness(options: { agentRefuses?: boolean; agentKind?: 'webrtc' | 
     callLabel: 'Anna Petrova ↔ +74951000001', supervisorName: 'Maria Head', onLost: (detail) => lost.push(detail),
     log: createRootLogger('silent'), ringTimeoutMs: 2000,
   });
-  return { voice, commands, dialogs, invites, lost };
+  return { voice, commands, dialogs, invites, lost, standing };
 }
 
 const codeOf = async (promise: Promise<unknown>): Promise<string> => promise.then(() => 'resolved', (err: AppError) => err.code);
@@ -99,5 +101,21 @@ describe('SupervisorVoice: the supervisor\'s voice over the talk and coach calls
     await voice.close();
     dialogs[0]?.emit('destroy');
     expect(lost).toHaveLength(1);
+  });
+
+  it('refuses barge while the call is changing or consulting, and while the caller is held, before ringing or asking rtpengine anything; listen always goes', async () => {
+    const { voice, invites, commands, standing } = voiceHarness();
+    standing.consulting = true;
+    expect(await codeOf(voice.apply('barge', 'listen'))).toBe('ILLEGAL_TRANSITION');
+    standing.consulting = false;
+    standing.onHold = true;
+    expect(await codeOf(voice.apply('barge', 'listen'))).toBe('ILLEGAL_TRANSITION');
+    expect(invites).toEqual([]);
+    expect(commands).toEqual([]);
+    // Whisper on hold is fine: the caller hears none of it.
+    await voice.apply('whisper', 'listen');
+    standing.mediaChanging = true;
+    await voice.apply('listen', 'whisper');
+    expect(invites.map((i) => i.kind.split(';')[0])).toEqual(['talk', 'coach']);
   });
 });
