@@ -131,7 +131,7 @@ describe('call monitoring API: rights and audit', () => {
     const inside = await h.call('POST', '/api/call-monitoring/sessions', { token: h.tokens.supervisor, body: { callId: regionalCall, mode: 'listen' } });
     expect(inside.status).toBe(201);
     expect(inside.body).toMatchObject({ state: 'active', mode: 'listen', callId: regionalCall, queue: 'regional', agentName: 'Ion Popescu', callerNumber: '+74822100005', supervisorName: 'h_supervisor' });
-    expect(placer.placed.at(-1)?.request).toEqual({ sessionId: inside.body.id, callId: regionalCall, mode: 'listen', supervisorStaffId: staff.get('Dmitri Lebedev'), announce: false });
+    expect(placer.placed.at(-1)?.request).toEqual({ sessionId: inside.body.id, callId: regionalCall, mode: 'listen', supervisorStaffId: staff.get('Dmitri Lebedev'), announce: false, onModeForced: expect.any(Function) });
 
     // Whisper, then barge: each change reaches the leg and the audit row.
     const whisper = await h.call('PATCH', `/api/call-monitoring/sessions/${inside.body.id}`, { token: h.tokens.supervisor, body: { mode: 'whisper' } });
