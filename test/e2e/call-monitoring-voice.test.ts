@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startBaresipCaller, type BaresipCaller } from '../helpers/baresip-caller';
 import type { WatchedPage } from '../helpers/browser';
 import { describeWithDrachtio } from '../helpers/drachtio';
@@ -126,6 +126,15 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
     return onCall.body.callId as string;
   }
 
+  /** The supervisor starts listening to the call; their softphone answers by itself and its monitoring bar says whom it hears. */
+  async function supervisorListens(token: string, callId: string): Promise<{ started: { status: number; body: { id: string } }; bar: Locator }> {
+    const started = await h.api('POST', '/api/call-monitoring/sessions', token, { callId, mode: 'listen' });
+    expect(started.status).toBe(201);
+    const bar = supervisorPage.getByTestId('monitoring-bar');
+    await bar.getByText(/Listening to Anna .* ↔ \+74951000001/).waitFor({ timeout: 20_000 });
+    return { started, bar };
+  }
+
   it('whisper reaches Anna only, barge reaches the caller too, listen again leaves the caller with Anna alone; every mode is audited', async () => {
     const anna = await h.login('anna', 'demo-pass-1');
     const supervisor = await h.login('head_wholesale', 'demo-pass-1');
@@ -139,10 +148,7 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
       const callId = await annaAnswers(anna, talking);
 
       // Listen: the supervisor hears both, nobody hears the supervisor.
-      const started = await h.api('POST', '/api/call-monitoring/sessions', supervisor, { callId, mode: 'listen' });
-      expect(started.status).toBe(201);
-      const bar = supervisorPage.getByTestId('monitoring-bar');
-      await bar.getByText(/Listening to Anna .* ↔ \+74951000001/).waitFor({ timeout: 20_000 });
+      const { started, bar } = await supervisorListens(supervisor, callId);
       const listening = await eventually(() => levelsOn(supervisorPage, 'main'), (l) => hears(l, CALLER_HZ) && hears(l, AGENT_HZ), 20_000, 250);
       expect(lacks(listening, SUPERVISOR_HZ)).toBe(true);
 
@@ -218,10 +224,7 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
       const callId = await annaAnswers(anna, talking);
 
       // The supervisor barges: the caller hears both Anna and the supervisor.
-      const started = await h.api('POST', '/api/call-monitoring/sessions', supervisor, { callId, mode: 'listen' });
-      expect(started.status).toBe(201);
-      const bar = supervisorPage.getByTestId('monitoring-bar');
-      await bar.getByText(/Listening to Anna .* ↔ \+74951000001/).waitFor({ timeout: 20_000 });
+      const { started, bar } = await supervisorListens(supervisor, callId);
       await bar.getByRole('button', { name: 'Barge' }).click();
       await bar.getByText('Your microphone is on: both the caller and the agent hear you').waitFor({ timeout: 20_000 });
       await eventually(() => callerHeard(talking), (b) => b[AGENT_HZ]! > 0.2 && b[SUPERVISOR_HZ]! > 0.2, 20_000, 250);
