@@ -1,9 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger';
-import { ServiceStartError, startManagedProcess, stopChild } from '../platform/managed-process';
+import { freeUdpPort, ServiceStartError, startManagedProcess, stopChild } from '../platform/managed-process';
 
 /**
  * A conference mixer for barge (issue 18): rtpengine 10.5 forwards streams
@@ -108,34 +107,6 @@ export function missingGstreamerPackage(output: string): string | null {
   const element = /no element "([^"]+)"/.exec(output)?.[1];
   if (element === undefined) return null;
   return PACKAGE_OF_ELEMENT[element] ?? `the GStreamer plugin package with "${element}"`;
-}
-
-/** UDP ports this process has handed to a mixer already: the OS gives a closed socket's port out again at random. */
-const udpPortsHandedOut = new Set<number>();
-
-/**
- * A free UDP port on loopback for a mixer input, never the same twice in this
- * process. The port must be known before rtpengine is told where to send, so
- * it is picked here (bind, read, close) and udpsrc binds it; a tiny race with
- * other processes remains, and a start that loses it fails (udpsrc cannot
- * bind, gst-launch-1.0 exits) instead of receiving nothing.
- */
-export async function freeUdpPort(): Promise<number> {
-  for (let attempt = 0; attempt < 1000; attempt += 1) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        const picked = socket.address().port;
-        socket.close(() => resolve(picked));
-      });
-    });
-    if (!udpPortsHandedOut.has(port)) {
-      udpPortsHandedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error('no free UDP port that this process has not handed out already (1000 tries)');
 }
 
 /**

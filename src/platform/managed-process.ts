@@ -120,6 +120,21 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
  */
 const portsHandedOut = new Set<number>();
 
+/**
+ * A port `pick` gives (the OS's choice) that passes `usable` and that this
+ * process has not handed out before; it is then handed out.
+ */
+async function portNotHandedOut(what: string, pick: () => Promise<number>, usable: (port: number) => Promise<boolean>): Promise<number> {
+  for (let attempt = 0; attempt < 1000; attempt += 1) {
+    const port = await pick();
+    if (!portsHandedOut.has(port) && (await usable(port))) {
+      portsHandedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free ${what} port that this process has not handed out already (1000 tries)`);
+}
+
 function osPickedTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -149,15 +164,29 @@ function udpPortFree(port: number): Promise<boolean> {
  * in the same range: a fresh-clone CI run's sipp phone could not bind its
  * UDP port (exit 254) on a port that was free for TCP.
  */
-export async function freeTcpPort(): Promise<number> {
-  for (let attempt = 0; attempt < 1000; attempt += 1) {
-    const port = await osPickedTcpPort();
-    if (!portsHandedOut.has(port) && (await udpPortFree(port))) {
-      portsHandedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error('no free TCP port that this process has not handed out already (1000 tries)');
+export function freeTcpPort(): Promise<number> {
+  return portNotHandedOut('TCP', osPickedTcpPort, udpPortFree);
+}
+
+function osPickedUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const picked = socket.address().port;
+      socket.close(() => resolve(picked));
+    });
+  });
+}
+
+/**
+ * A free UDP port on loopback, different from every port this process got
+ * from here (or from freeTcpPort) before: for a process that must be told
+ * its receiving port, e.g. a GStreamer udpsrc (the conference mixer). A tiny
+ * race with other processes remains.
+ */
+export function freeUdpPort(): Promise<number> {
+  return portNotHandedOut('UDP', osPickedUdpPort, () => Promise.resolve(true));
 }
 
 /** True when something accepts TCP connections at host:port. */
