@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import { ConferenceMixer, type ConferenceMixerOptions } from './conference-mixer';
 import { flagsToward, offerFlags, type LegKind } from './media-leg';
 import { isUnknownCall } from './rtpengine-call-sweeper';
-import type { NgCommand, NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
+import { replySdp, type NgCommand, type NgCommandSender, type NgParams, type NgReply } from './rtpengine-ng-client';
 import { audioEndpoint, withDirection, type MediaDirection } from './sdp-text';
 
 /**
@@ -127,8 +127,8 @@ export class BargeBridge {
     this.mixer = await startMixer({
       inputs: ['caller', 'agent', 'talk'],
       outputs: [
-        { name: 'to_caller', inputs: ['agent', 'talk'], ...endpointOf(sdpOf(toMixer), 'the mixer leg') },
-        { name: 'to_agent', inputs: ['caller', 'talk'], ...endpointOf(sdpOf(published), 'the published mix') },
+        { name: 'to_caller', inputs: ['agent', 'talk'], ...endpointOf(replySdp(toMixer, `call ${this.options.callId}, the mixer leg`), 'the mixer leg') },
+        { name: 'to_agent', inputs: ['caller', 'talk'], ...endpointOf(replySdp(published, `call ${this.options.callId}, the published mix`), 'the published mix') },
       ],
       logger: this.options.logger,
     });
@@ -227,11 +227,6 @@ function flagList(params: NgParams): string[] {
   return Array.isArray(flags) ? flags.map(String) : [];
 }
 
-function sdpOf(reply: NgReply): string {
-  const sdp = reply.sdp;
-  if (typeof sdp === 'string' && sdp.length > 0) return sdp;
-  throw new AppError('INTERNAL', 'rtpengine replied without SDP');
-}
 
 function endpointOf(sdp: string, what: string): { host: string; port: number } {
   const endpoint = audioEndpoint(sdp);

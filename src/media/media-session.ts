@@ -6,7 +6,7 @@ import { flagsToward, offerFlags, sdpToward, type LegKind, type LegRole } from '
 import { canTransition, type MediaSessionState } from './media-session-state';
 import type { MediaCallTracker } from './rtpengine-call-sweeper';
 import { RtpengineCallChannel } from './rtpengine-call-channel';
-import type { NgCommand, NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
+import { replySdp, type NgCommand, type NgCommandSender, type NgParams, type NgReply } from './rtpengine-ng-client';
 import { audioCodec, audioEndpoint, audioRtcpPort, placeholderAnswer, placeholderOffer, withDirection } from './sdp-text';
 
 /**
@@ -762,10 +762,7 @@ export class MediaSession {
   }
 
   private sdpOf(reply: NgReply): string {
-    const sdp = reply.sdp;
-    if (typeof sdp === 'string' && sdp.length > 0) return sdp;
-    if (Buffer.isBuffer(sdp)) return sdp.toString('utf8');
-    throw new AppError('INTERNAL', `rtpengine replied without SDP on call ${this.callId}`);
+    return replySdp(reply, `call ${this.callId}`);
   }
 
   private send(name: NgCommand, params: NgParams): Promise<NgReply> {

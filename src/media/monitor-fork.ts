@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import { flagsToward, sdpToward, type LegKind } from './media-leg';
 import { isUnknownCall } from './rtpengine-call-sweeper';
-import type { NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
+import { replySdp, type NgCommandSender, type NgParams, type NgReply } from './rtpengine-ng-client';
 
 /**
  * A copy of a live call's audio for a supervisor (issue 18), through
@@ -54,9 +54,7 @@ export class MonitorFork {
       ...(this.options.kind === 'webrtc' ? { 'ICE-lite': 'forward' } : {}),
     });
     this.current = 'requested';
-    const sdp = reply.sdp;
-    if (typeof sdp !== 'string') throw new Error('rtpengine answered subscribe request without an SDP');
-    return sdpToward(this.options.kind, distinctMids(sdp));
+    return sdpToward(this.options.kind, distinctMids(replySdp(reply, `call ${this.options.callId}, subscription ${this.options.tag}`)));
   }
 
   /**

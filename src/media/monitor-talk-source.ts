@@ -1,7 +1,7 @@
-import type { Logger } from '../logger';
-import { flagsToward, offerFlags, sdpToward, type LegKind } from './media-leg';
+import { flagsToward, offerFlags, sdpToward } from './media-leg';
+import type { MonitorForkOptions } from './monitor-fork';
 import { isUnknownCall } from './rtpengine-call-sweeper';
-import type { NgCommandSender, NgParams, NgReply } from './rtpengine-ng-client';
+import { replySdp, type NgParams, type NgReply } from './rtpengine-ng-client';
 import { placeholderOffer, withDirection } from './sdp-text';
 
 /**
@@ -18,16 +18,11 @@ import { placeholderOffer, withDirection } from './sdp-text';
  * `tag` (forwarded to the placeholder's discard port, harmless). Then
  * `new MonitorFork(...).request([tag])` subscribes anyone to it.
  */
-export interface MonitorTalkSourceOptions {
-  ng: NgCommandSender;
-  /** The monitored call's rtpengine call-id. */
-  callId: string;
-  /** The supervisor's talk leg's tag: new in the call, and the tag others subscribe to. */
-  tag: string;
-  /** What the supervisor's device is: a browser (DTLS-SRTP, ICE) or a SIP phone (plain RTP). */
-  kind: LegKind;
-  logger?: Logger;
-}
+/**
+ * A talk source is a new participant in the monitored call, as a fork is:
+ * the same options. Its `tag` is the one others subscribe to.
+ */
+export type MonitorTalkSourceOptions = MonitorForkOptions;
 
 export type MonitorTalkSourceState = 'new' | 'offered' | 'answered' | 'ended';
 
@@ -56,7 +51,7 @@ export class MonitorTalkSource {
       'from-tag': this.sinkTag, 'to-tag': this.options.tag, sdp: withDirection(placeholderOffer(1), 'recvonly'), ...offerFlags('sip', this.options.kind),
     });
     this.current = 'offered';
-    return sdpToward(this.options.kind, sdpOf(reply));
+    return sdpToward(this.options.kind, replySdp(reply, `call ${this.options.callId}, talk leg ${this.options.tag}`));
   }
 
   /** The device's answer: from here what it sends arrives at monologue `tag`. */
@@ -98,10 +93,4 @@ export class MonitorTalkSource {
     this.options.logger?.debug({ command: name, ms: Date.now() - started, tag: this.options.tag }, 'rtpengine command');
     return reply;
   }
-}
-
-function sdpOf(reply: NgReply): string {
-  const sdp = reply.sdp;
-  if (typeof sdp === 'string' && sdp.length > 0) return sdp;
-  throw new Error('rtpengine answered without an SDP');
 }

@@ -7,6 +7,18 @@ export type { NgParams, NgReply };
 export type NgCommand = 'offer' | 'answer' | 'delete' | 'query' | 'list' | 'startRecording' | 'stopRecording' | 'playMedia' | 'stopMedia' | 'playDTMF' | 'blockMedia' | 'unblockMedia'
   | 'publish' | 'subscribeRequest' | 'subscribeAnswer' | 'unsubscribe';
 
+/**
+ * The SDP of an ng reply (`offer`, `answer`, `subscribe request`, `publish`):
+ * a string, or bytes the bencode decoder left undecoded. A reply without one
+ * is an INTERNAL AppError naming the call (`context`).
+ */
+export function replySdp(reply: NgReply, context: string): string {
+  const sdp = reply.sdp;
+  if (typeof sdp === 'string' && sdp.length > 0) return sdp;
+  if (Buffer.isBuffer(sdp)) return sdp.toString('utf8');
+  throw new AppError('INTERNAL', `rtpengine replied without SDP on ${context}`);
+}
+
 /** What a media session needs of the ng client: one command, resolved only on `result: ok`. */
 export interface NgCommandSender {
   command(name: NgCommand, params: NgParams): Promise<NgReply>;
