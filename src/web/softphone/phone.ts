@@ -4,6 +4,7 @@ import {
 } from 'sip.js';
 import { FAR_PROGRESS_CONTENT_TYPE, farFailureOfStatus, farStateOf, isFarFailure, type FarState } from './far-state';
 import { decode, headerOf } from './invite-headers';
+import { audioConstraints } from './media-devices';
 import { keepEveryRemoteTrack, monitorOf, sideCallOf, type MonitorInfo } from './monitoring-call';
 import { RemoteAudio } from './remote-audio';
 import { SideCalls, type SideCallView } from './side-calls';
@@ -463,7 +464,7 @@ export class Phone {
     if (!uri) throw new Error(`cannot call "${target}"`);
     const input = this.options.devices().input;
     const inviter = new Inviter(userAgent, uri, {
-      sessionDescriptionHandlerOptions: { constraints: { audio: input ? { deviceId: { exact: input } } : true, video: false } },
+      sessionDescriptionHandlerOptions: { constraints: audioConstraints(input) },
     });
     const info: CallInfo = {
       sessionId: inviter.id, direction: 'outbound', dialled: true, callId: null, clientId: null, reason: null,
@@ -588,9 +589,7 @@ export class Phone {
     const receiveOnly = Boolean(this.info?.monitor);
     try {
       await session.accept({
-        sessionDescriptionHandlerOptions: {
-          constraints: { audio: receiveOnly ? false : input ? { deviceId: { exact: input } } : true, video: false },
-        },
+        sessionDescriptionHandlerOptions: { constraints: audioConstraints(input, !receiveOnly) },
       });
     } catch (err) {
       this.fail(err, 'answer');

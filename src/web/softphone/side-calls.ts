@@ -1,4 +1,5 @@
 import { SessionState, type Invitation, type Web } from 'sip.js';
+import { audioConstraints } from './media-devices';
 import { keepEveryRemoteTrack, type SideCallInfo, type SideCallKind } from './monitoring-call';
 import { RemoteAudio } from './remote-audio';
 import { audioBytesOf, type AudioBytes, type RtpStatsEntry } from './rtp-bytes';
@@ -83,9 +84,8 @@ export class SideCalls {
       this.options.onChange();
     });
     this.options.onChange();
-    const input = this.options.devices().input;
-    const audio = info.kind === 'talk' ? (input ? { deviceId: { exact: input } } : true) : false;
-    invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio, video: false } } }).catch((err: unknown) => {
+    const constraints = audioConstraints(this.options.devices().input, info.kind === 'talk');
+    invitation.accept({ sessionDescriptionHandlerOptions: { constraints } }).catch((err: unknown) => {
       const message = (err as Error).message;
       this.options.log(`side call ${info.kind} answer failed: ${message}`);
       void invitation.dispose().catch(() => undefined).finally(() => {
