@@ -126,6 +126,25 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
     return onCall.body.callId as string;
   }
 
+  /**
+   * Anna ready, the market client calling the hotline (option 1) and Anna answering on her softphone, then `test`
+   * with both signed in; the caller is stopped and Anna's wrap-up ended whatever the test did.
+   */
+  async function withAnnaTalking(test: (call: { anna: string; supervisor: string; talking: BaresipCaller; callId: string }) => Promise<void>): Promise<void> {
+    const anna = await h.login('anna', 'demo-pass-1');
+    const supervisor = await h.login('head_wholesale', 'demo-pass-1');
+    await agentReady(h, annaPage, staff.anna!, anna);
+    let caller: BaresipCaller | undefined;
+    try {
+      caller = await callTheHotline();
+      const callId = await annaAnswers(anna, caller);
+      await test({ anna, supervisor, talking: caller, callId });
+    } finally {
+      await caller?.stop();
+      await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna).catch(() => undefined);
+    }
+  }
+
   /** The supervisor starts listening to the call; their softphone answers by itself and its monitoring bar says whom it hears. */
   async function supervisorListens(token: string, callId: string): Promise<{ started: { status: number; body: { id: string } }; bar: Locator }> {
     const started = await h.api('POST', '/api/call-monitoring/sessions', token, { callId, mode: 'listen' });
@@ -136,16 +155,9 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
   }
 
   it('whisper reaches Anna only, barge reaches the caller too, listen again leaves the caller with Anna alone; every mode is audited', async () => {
-    const anna = await h.login('anna', 'demo-pass-1');
-    const supervisor = await h.login('head_wholesale', 'demo-pass-1');
-    const capabilities = await h.api('GET', '/api/call-monitoring/capabilities', supervisor);
-    expect(capabilities.body.supportedModes).toEqual(['listen', 'whisper', 'barge']);
-    await agentReady(h, annaPage, staff.anna!, anna);
-    let caller: BaresipCaller | undefined;
-    try {
-      caller = await callTheHotline();
-      const talking = caller;
-      const callId = await annaAnswers(anna, talking);
+    await withAnnaTalking(async ({ supervisor, talking, callId }) => {
+      const capabilities = await h.api('GET', '/api/call-monitoring/capabilities', supervisor);
+      expect(capabilities.body.supportedModes).toEqual(['listen', 'whisper', 'barge']);
 
       // Listen: the supervisor hears both, nobody hears the supervisor.
       const { started, bar } = await supervisorListens(supervisor, callId);
@@ -207,21 +219,11 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
         [null, 'listen', 'head_wholesale'], ['answered', 'listen', 'head_wholesale'], ['mode', 'whisper', 'head_wholesale'],
         ['mode', 'barge', 'head_wholesale'], ['mode', 'listen', 'head_wholesale'], ['ended', 'listen', 'system'],
       ]);
-    } finally {
-      await caller?.stop();
-      await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna).catch(() => undefined);
-    }
+    });
   }, 240_000);
 
   it('Anna holds the caller while the supervisor barges: the supervisor drops back to listen first (the system audits it), and after resume caller and Anna are paired again, without the supervisor', async () => {
-    const anna = await h.login('anna', 'demo-pass-1');
-    const supervisor = await h.login('head_wholesale', 'demo-pass-1');
-    await agentReady(h, annaPage, staff.anna!, anna);
-    let caller: BaresipCaller | undefined;
-    try {
-      caller = await callTheHotline();
-      const talking = caller;
-      const callId = await annaAnswers(anna, talking);
+    await withAnnaTalking(async ({ supervisor, talking, callId }) => {
 
       // The supervisor barges: the caller hears both Anna and the supervisor.
       const { started, bar } = await supervisorListens(supervisor, callId);
@@ -243,7 +245,7 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
       expect(held?.modeHistory?.map((m) => m.mode)).toEqual(['listen', 'barge', 'listen']);
       await supervisorWatched.screenshot('softphone-monitoring-barge-dropped-by-hold');
       // Barging again while Anna holds the caller is refused (the caller would hear her); the session stays in listen.
-      const bargeOnHold = await h.api('PATCH', `/api/call-monitoring/sessions/${started.body.id as string}`, supervisor, { mode: 'barge' });
+      const bargeOnHold = await h.api('PATCH', `/api/call-monitoring/sessions/${started.body.id}`, supervisor, { mode: 'barge' });
       expect(bargeOnHold.status).toBe(409);
       expect(JSON.stringify(bargeOnHold.body)).toMatch(/holds the caller/);
 
@@ -272,9 +274,6 @@ describeWithDrachtio('call monitoring: whisper and barge from the browser softph
         [null, 'listen', 'head_wholesale'], ['answered', 'listen', 'head_wholesale'], ['mode', 'barge', 'head_wholesale'],
         ['mode', 'listen', 'system'], ['ended', 'listen', 'system'],
       ]);
-    } finally {
-      await caller?.stop();
-      await h.api('POST', `/api/agents/${staff.anna}/wrap-up/end`, anna).catch(() => undefined);
-    }
+    });
   }, 240_000);
 });
