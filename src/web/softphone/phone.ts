@@ -4,7 +4,7 @@ import {
 } from 'sip.js';
 import { FAR_PROGRESS_CONTENT_TYPE, farFailureOfStatus, farStateOf, isFarFailure, type FarState } from './far-state';
 import { decode, headerOf } from './invite-headers';
-import { audioConstraints } from './media-devices';
+import { audioConstraints } from './audio-constraints';
 import { keepEveryRemoteTrack, monitorOf, sideCallOf, type MonitorInfo } from './monitoring-call';
 import { RemoteAudio } from './remote-audio';
 import { SideCalls, type SideCallView } from './side-calls';

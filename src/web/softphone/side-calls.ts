@@ -1,5 +1,5 @@
 import { SessionState, type Invitation, type Web } from 'sip.js';
-import { audioConstraints } from './media-devices';
+import { audioConstraints } from './audio-constraints';
 import { keepEveryRemoteTrack, type SideCallInfo, type SideCallKind } from './monitoring-call';
 import { RemoteAudio } from './remote-audio';
 import { audioBytesOf, type AudioBytes, type RtpStatsEntry } from './rtp-bytes';

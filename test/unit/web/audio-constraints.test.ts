@@ -1,4 +1,4 @@
-import { audioConstraints } from '../../../src/web/softphone/media-devices';
+import { audioConstraints } from '../../../src/web/softphone/audio-constraints';
 
 describe('audioConstraints: what a call asks of the microphone', () => {
   it('the chosen microphone, the browser\'s default without a choice, and none for a call that only listens', () => {
