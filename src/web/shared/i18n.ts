@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { fillPlaceholders } from './placeholders';
 
 /**
  * English and Russian UI. Each app keeps its own dictionary: the English one is
@@ -49,7 +50,7 @@ export function translator<K extends string>(dictionaries: Record<Locale, Dictio
     const current = useLocale();
     return (key, values) => {
       const text = dictionaries[current][key] ?? dictionaries.en[key] ?? key;
-      return values ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole)) : text;
+      return values ? fillPlaceholders(text, values) : text;
     };
   };
 }

@@ -1,4 +1,5 @@
 import type { Locale } from '../shared/i18n';
+import { fillPlaceholders } from '../shared/placeholders';
 import type { OutboundCallPlaced } from '../../api/schemas/call-schemas';
 
 /**
@@ -37,7 +38,7 @@ type Key = keyof typeof TEXT.en;
 const TAGS: Record<Locale, string> = { en: 'en-GB', ru: 'ru-RU' };
 
 function say(locale: Locale, key: Key, values: Record<string, string | number> = {}): string {
-  return TEXT[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return fillPlaceholders(TEXT[locale][key], values);
 }
 
 /** 23:14 in `zone`. */
