@@ -34,6 +34,16 @@ class ReceivedAudio {
     return this.samples.slice(-Math.floor((ms * RATE) / 1000));
   }
 
+  /** Where the audio received so far ends: `since(mark())` is what arrives from now on. */
+  mark(): number {
+    return this.samples.length;
+  }
+
+  /** The audio received after `mark`. */
+  since(mark: number): number[] {
+    return this.samples.slice(mark);
+  }
+
   clear(): void {
     this.samples.length = 0;
     this.ssrcs.clear();
@@ -140,6 +150,20 @@ export class ForkReceiver {
   async close(): Promise<void> {
     await Promise.all(this.sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
   }
+}
+
+/**
+ * Whether some `windowMs` stretch of `samples` (stepped by one 20 ms packet)
+ * is mostly `hz`, by `carries`. For a short tone (an announcement): a probe
+ * of the last few hundred ms, polled, misses it on a loaded machine whose
+ * polls come late, while the audio itself is all kept.
+ */
+export function someStretchCarries(samples: readonly number[], hz: number, windowMs: number, carries: (stretch: readonly number[], hz: number) => boolean): boolean {
+  const window = Math.floor((windowMs * RATE) / 1000);
+  for (let start = 0; start + window <= samples.length; start += SAMPLES_PER_PACKET) {
+    if (carries(samples.slice(start, start + window), hz)) return true;
+  }
+  return false;
 }
 
 /** The tone measure the monitoring tests share with the E2E tests' recorded audio. */
