@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConfigSchema, type AppConfig } from './config-schema';
 import { projectRoot } from '../platform/project-root';
+import { deepFreeze } from '../platform/deep-freeze';
 import { parseSentinelAddress } from './sentinel-address';
 import { parseRtpengineUrl } from './rtpengine-targets';
 
@@ -306,12 +307,4 @@ function checkRtpengines(rtpengine: AppConfig['rtpengine']): void {
   if ((engines > 1 || dirs > 0) && dirs !== engines) {
     throw new ConfigError(`invalid configuration: rtpengine.recordingDirs (RTPENGINE_RECORDING_DIRS) must name each rtpengine's recording folder, one per URL in rtpengine.urls (RTPENGINE_URLS) in the same order (repeat a folder they share); got ${dirs} for ${engines} rtpengines`);
   }
-}
-
-function deepFreeze<T>(value: T): Readonly<T> {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
 import { ChangeFeed } from '../platform/change-feed';
+import { deepFreeze } from '../platform/deep-freeze';
 import type { Db } from './pool';
 import type { ConfigVersion, VersionedConfigStore } from './versioned-config-store';
 
@@ -35,7 +36,8 @@ export class PublishedConfigCache<TDocument> {
     const key = scope ?? '';
     if (this.entries.has(key)) return this.entries.get(key) ?? null;
     try {
-      const published = await this.store.published(this.db, scope);
+      // Frozen once here: every call of this process shares the object (IvrRun takes a frozen flow without copying it).
+      const published = deepFreeze(await this.store.published(this.db, scope));
       this.entries.set(key, published);
       return published;
     } catch (err) {

@@ -6,7 +6,8 @@ import type { IvrCommand, RouteCause } from './ivr-command';
 import type { IvrEvent, LoggedIvrEvent } from './ivr-event';
 import { branchHolds, type IvrRunContext } from './ivr-run-context';
 import { IVR_TRANSITIONS, isTerminalState, type IvrState } from './ivr-state';
-import { PromptIndex, promptAudioFile, type PromptCatalogue } from './prompt-catalogue';
+import { frozenSnapshot } from '../platform/deep-freeze';
+import { PromptIndex, promptAudioFile, promptIndexOf, type PromptCatalogue } from './prompt-catalogue';
 import { withOpeningHours } from './opening-hours';
 import { firstVariant, variantsIn, withVariant, type VariantChooser } from './prompt-variants';
 
@@ -16,7 +17,7 @@ export interface IvrRunLogger {
 }
 
 export interface IvrRunOptions {
-  /** A validated flow. The run keeps its own copy: publishing a new version does not touch it. */
+  /** A validated flow. The run keeps its own copy (the flow itself when deeply frozen): publishing a new version does not touch it. */
   readonly flow: FlowDocument;
   readonly catalogue: PromptCatalogue;
   readonly context: IvrRunContext;
@@ -80,8 +81,10 @@ export class IvrRun {
   private result: IvrOutcome | null = null;
 
   constructor(options: IvrRunOptions) {
-    this.flow = deepFreeze(structuredClone(options.flow));
-    this.prompts = new PromptIndex(structuredClone(options.catalogue));
+    // A published flow and the prompt catalogue come deeply frozen from their caches (shared by every call, copied
+    // by none): cloning them for each call was ~8 % of the hotline's CPU at 300 calls/s (bench:sip profile).
+    this.flow = frozenSnapshot(options.flow);
+    this.prompts = promptIndexOf(frozenSnapshot(options.catalogue));
     this.context = options.context;
     this.clock = options.clock;
     this.logger = options.logger;
@@ -406,14 +409,6 @@ export class IvrRun {
 /** Input nodes honour keys during their prompts unless told not to. */
 function bargeInAllowed(node: InputNode): boolean {
   return node.bargeIn !== false;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**

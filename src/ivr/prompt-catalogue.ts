@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { isDeepFrozen } from '../platform/deep-freeze';
 
 /**
  * One prompt in one language. The audio is produced from `text` by the
@@ -40,4 +41,18 @@ export class PromptIndex {
   find(id: string, language: string): PromptEntry | undefined {
     return this.byKey.get(`${language}\u0000${id}`);
   }
+}
+
+/** Indexes of catalogues that cannot change (deeply frozen), built once each. */
+const frozenIndexes = new WeakMap<PromptCatalogue, PromptIndex>();
+
+/** The index of `catalogue`: for a deeply frozen one (the cached catalogue every call shares) built once, else anew. */
+export function promptIndexOf(catalogue: PromptCatalogue): PromptIndex {
+  if (!isDeepFrozen(catalogue)) return new PromptIndex(catalogue);
+  let index = frozenIndexes.get(catalogue);
+  if (!index) {
+    index = new PromptIndex(catalogue);
+    frozenIndexes.set(catalogue, index);
+  }
+  return index;
 }

@@ -35,6 +35,7 @@ import type { SrfApp } from '../sip/srf-types';
 import { TrunkAcl } from '../sip/trunk-acl';
 import { EventLoopDelay } from '../sip/overload/event-loop-delay';
 import { OverloadGuard } from '../sip/overload/overload-guard';
+import { deepFreeze } from '../platform/deep-freeze';
 
 /** The IVR flow the hotline runs. */
 const FLOW_NAME = 'main';
@@ -138,7 +139,8 @@ export async function createCallServices(options: {
       const stored = await listPrompts(db);
       const files = new Map(stored.map((p) => [`${p.language}:${p.id}`, promptFilePath(p, dataDir)]));
       return {
-        catalogue: stored.map(({ id, language, text, audioFile }) => ({ id, language, text, audioFile })),
+        // Frozen: every call shares it, and IvrRun indexes a frozen catalogue once instead of copying it per call.
+        catalogue: deepFreeze(stored.map(({ id, language, text, audioFile }) => ({ id, language, text, audioFile }))),
         fileOf: (id, language) => {
           const file = files.get(`${language}:${id}`);
           if (!file) throw new Error(`prompt ${id} has no ${language} recording`);

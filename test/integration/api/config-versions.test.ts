@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { ivrFlowStore, routingConfigStore } from '../../../src/db/config-stores';
 import { createPool } from '../../../src/db/pool';
 import { ConfigPublishedFeed, PublishedConfigCache } from '../../../src/db/published-config-cache';
+import { isDeepFrozen } from '../../../src/platform/deep-freeze';
 import { createRootLogger } from '../../../src/logger';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness';
 import { ticketUrl } from '../../helpers/url-ticket';
@@ -157,6 +158,11 @@ describe('versioned routing config and IVR flows (real HTTP, Postgres, Redis)', 
       try {
         await feed.subscribe((notice) => cache.invalidate(notice));
         const before = await cache.current(null);
+        // Every call of the process shares what the cache serves: it cannot be changed under them (and IvrRun need not copy it).
+        expect(isDeepFrozen(before)).toBe(true);
+        expect(() => {
+          (before!.document.defaults as { ringTimeoutSeconds: number }).ringTimeoutSeconds = 99;
+        }).toThrow(TypeError);
         const doc = clone(before!.document);
         doc.defaults.ringTimeoutSeconds = 25;
         const draft = await h.call('POST', '/api/routing-config/versions', { token: h.tokens.admin, body: { document: doc } });

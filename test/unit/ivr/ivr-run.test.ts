@@ -7,6 +7,7 @@ import { validateFlow } from '../../../src/ivr/flow-validator';
 import type { ClientFacts } from '../../../src/routing/client-facts';
 import { DEFAULT_ROUTING_CONFIG } from '../../../src/routing/default-routing-config';
 import { CLOSED_AT, FakeSession } from './ivr-harness';
+import { deepFreeze, isDeepFrozen } from '../../../src/platform/deep-freeze';
 
 const debtor: ClientFacts = {
   id: 7,
@@ -374,5 +375,30 @@ describe('IVR replay and versions', () => {
     expect(callOnA.last).toMatchObject({ type: 'route', choice: { intent: 'other' } });
     expect(callOnB.last).toMatchObject({ type: 'route', choice: { intent: 'operator' } });
     expect(Object.isFrozen(callOnA.run.document)).toBe(true);
+  });
+});
+
+describe('IvrRun and the shared, frozen flow', () => {
+  it('a run over a deeply frozen flow and catalogue (as the caches serve them) takes them as they are and behaves as over a copy', () => {
+    const shared = deepFreeze(structuredClone(DEFAULT_FLOW));
+    const prompts = deepFreeze(structuredClone(DEFAULT_PROMPTS));
+    const first = new FakeSession(shared, {}, { catalogue: prompts });
+    const second = new FakeSession(shared, {}, { catalogue: prompts });
+    expect(first.run.document).toBe(shared);
+    expect(second.run.document).toBe(shared);
+    const overCopy = new FakeSession(structuredClone(DEFAULT_FLOW));
+    atMainMenu(first);
+    atMainMenu(overCopy);
+    first.press('3');
+    overCopy.press('3');
+    expect(first.last).toEqual(overCopy.last);
+    expect(first.run.path.map((p) => p.nodeId)).toEqual(overCopy.run.path.map((p) => p.nodeId));
+  });
+
+  it('a flow that can still change is copied: the run keeps what it started on', () => {
+    const editable = structuredClone(DEFAULT_FLOW);
+    const run = new FakeSession(editable).run;
+    expect(run.document).not.toBe(editable);
+    expect(isDeepFrozen(run.document)).toBe(true);
   });
 });
