@@ -36,12 +36,17 @@ export function summariseLog(file: string, level: string, flush: () => void = ()
     // not open yet: nothing written
   }
   const counts = new Map<string, number>();
+  // Why the overload control shed calls (issue 16): the signals its first lines saw, so that a report says which bound tripped.
+  const shedding: string[] = [];
   let total = 0;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     total++;
     try {
-      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: unknown };
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: unknown; signals?: unknown; limitedBy?: string | null; time?: number };
+      if (entry.signals !== undefined && shedding.length < 4) {
+        shedding.push(`    ${entry.time ? new Date(entry.time).toISOString().slice(11, 23) : ''} ${entry.msg ?? ''}: ${entry.limitedBy ? `limited by ${entry.limitedBy}, ` : ''}signals ${JSON.stringify(entry.signals)}`);
+      }
       const name = entry.level === 60 ? 'fatal' : entry.level === 50 ? 'error' : entry.level === 40 ? 'warn' : String(entry.level);
       const err = typeof entry.err === 'string' ? entry.err : entry.err && typeof entry.err === 'object' && 'message' in entry.err ? String(entry.err.message) : '';
       const key = `${name}: ${entry.msg ?? ''}${err ? ` — ${err.replace(/[0-9a-f-]{16,}/gi, '…').slice(0, 120)}` : ''}`;
@@ -51,5 +56,6 @@ export function summariseLog(file: string, level: string, flush: () => void = ()
     }
   }
   if (total === 0) return `no ${level}+ lines`;
-  return `${total} lines at ${level} or above; most frequent:\n${[...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => `    ${fmt(n)}× ${k}`).join('\n')}`;
+  const frequent = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => `    ${fmt(n)}× ${k}`);
+  return [`${total} lines at ${level} or above; most frequent:`, ...frequent, ...(shedding.length > 0 ? ['  overload control, first lines:', ...shedding] : [])].join('\n');
 }
