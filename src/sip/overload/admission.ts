@@ -6,9 +6,9 @@
  *
  * How: a hard cap on live calls, and an adaptive admission rate (AIMD, as TCP
  * does with its window). While rtpengine answers ng commands promptly calls
- * are admitted freely. When its round trip climbs past `ngLatencyMs` the rate
- * is cut to `decreaseFactor` of what was being admitted, and cut again every
- * `decreaseIntervalMs` while it stays high; once the round trip is back under
+ * are admitted freely. When its round trip has stayed past `ngLatencyMs` for
+ * `slowForMs` the rate is cut to `decreaseFactor` of what was being admitted,
+ * and cut again every `decreaseIntervalMs` while it stays high; once the round trip is back under
  * `resumeRatio` of the bound the rate grows by `increasePerSecond` each
  * second. A round trip past `criticalLatencyFactor` times the bound, an ng
  * timeout, or an event loop delayed past its bound refuses every new call
@@ -51,6 +51,13 @@ export interface OverloadLimits {
 export interface AdmissionTuning {
   /** Fraction of a bound the signals must fall under before the rate grows again. */
   resumeRatio: number;
+  /**
+   * How long the round trip must stay past the bound (and under the critical factor) before the first cut. A
+   * blip is not overload: bench:sip (issue 16) saw rtpengine's mean round trip touch 104 ms for a moment at 400
+   * calls/s on a quiet machine, and shedding it refused 700 calls of a load the same run then carried whole.
+   * A real overload climbs on: past the critical factor it refuses at once, whatever this says.
+   */
+  slowForMs: number;
   /** Shortest time between two cuts of the rate: what a cut does takes about this long to show in the round trip. */
   decreaseIntervalMs: number;
   /** Each cut multiplies the rate by this. */
@@ -71,6 +78,7 @@ export interface AdmissionTuning {
 
 export const DEFAULT_ADMISSION_TUNING: AdmissionTuning = {
   resumeRatio: 0.5,
+  slowForMs: 1000,
   decreaseIntervalMs: 500,
   decreaseFactor: 0.7,
   criticalLatencyFactor: 3,
@@ -121,6 +129,8 @@ export class AdmissionControl {
   private since = 0;
   private rate = 0;
   private lastDecreaseAt = 0;
+  /** Since when the round trip has been past the bound, while no limit is on yet; null when it is not. */
+  private slowSince: number | null = null;
   private lastGrowthAt = 0;
   /** The last call the adaptive rate refused: while calls still need refusing, the limit stays. */
   private lastRateRefusalAt = Number.NEGATIVE_INFINITY;
@@ -180,6 +190,12 @@ export class AdmissionControl {
       this.refusingAllUntil = Math.max(this.refusingAllUntil, now + this.tuning.holdMs);
       this.refusingAllFor = severe;
     }
+    if (slow && !severe && !this.limitedBy) {
+      this.slowSince ??= now;
+      // Not for long enough yet: admit as before (no cut, no growth either).
+      if (now - this.slowSince < this.tuning.slowForMs) return;
+    }
+    if (!slow) this.slowSince = null;
     if (severe || slow) {
       // While every call is refused the rate admits nothing, so cutting it further would say nothing new.
       if (!holding) this.cut(severe ?? 'ng_latency', now);

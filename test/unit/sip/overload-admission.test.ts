@@ -30,6 +30,8 @@ function offer(control: AdmissionControl, perSecond: number, from: number, forMs
 }
 
 const slow = (ngLatencyMs: number): OverloadSignals => ({ ...CALM, ngLatencyMs });
+/** The AIMD mechanics below, without the wait before a first cut (tested on its own). */
+const AT_ONCE = { slowForMs: 0 };
 
 describe('admission of new hotline calls under overload', () => {
   it('admits every call while the media answers promptly, however many come', () => {
@@ -49,7 +51,7 @@ describe('admission of new hotline calls under overload', () => {
   });
 
   it('rising ng latency cuts the admission rate to half of what was being admitted, and again while it stays high, without refusing everything', () => {
-    const control = new AdmissionControl(LIMITS, { decreaseFactor: 0.5 });
+    const control = new AdmissionControl(LIMITS, { ...AT_ONCE, decreaseFactor: 0.5 });
     // 200 calls/s admitted freely for 3 s, then rtpengine slows past the bound.
     expect(offer(control, 200, 0, 3000).admitted).toBe(600);
     const firstSecond = offer(control, 200, 3000, 500, () => slow(150));
@@ -72,7 +74,7 @@ describe('admission of new hotline calls under overload', () => {
   });
 
   it('once the round trip is calm again the rate grows back, and the limit is lifted when no call has needed refusing for a while', () => {
-    const control = new AdmissionControl(LIMITS, { increasePerSecond: 20, recoverMs: 3000 });
+    const control = new AdmissionControl(LIMITS, { ...AT_ONCE, increasePerSecond: 20, recoverMs: 3000 });
     offer(control, 100, 0, 2000);
     offer(control, 100, 2000, 600, () => slow(200));
     const cut = control.state(2600).callsPerSecond ?? 0;
@@ -93,7 +95,7 @@ describe('admission of new hotline calls under overload', () => {
   });
 
   it('does not flap: between the bound and half of it the rate holds — no further cut, no growth, no lifting', () => {
-    const control = new AdmissionControl(LIMITS, { recoverMs: 1000 });
+    const control = new AdmissionControl(LIMITS, { ...AT_ONCE, recoverMs: 1000 });
     offer(control, 100, 0, 1000);
     offer(control, 100, 1000, 100, () => slow(120));
     const held = control.state(1100).callsPerSecond;
@@ -106,7 +108,7 @@ describe('admission of new hotline calls under overload', () => {
 
   it('a latency wobbling just around the bound keeps the limit on instead of switching it on and off', () => {
     // The floor is above what is offered, so only the signals, not refusals, decide whether the limit is lifted.
-    const control = new AdmissionControl(LIMITS, { recoverMs: 1000, minCallsPerSecond: 30 });
+    const control = new AdmissionControl(LIMITS, { ...AT_ONCE, recoverMs: 1000, minCallsPerSecond: 30 });
     const states = new Set<string | null>();
     for (let t = 0; t < 20_000; t += 50) {
       // A brief spike over the bound every 2 s, just under it the rest of the time.
@@ -114,6 +116,27 @@ describe('admission of new hotline calls under overload', () => {
       if (t >= 100) states.add(control.state(t).limitedBy);
     }
     expect([...states]).toEqual(['ng_latency']);
+  });
+
+  it('a round trip past the bound for less than slowForMs is a blip: nothing is refused and no limit starts', () => {
+    const control = new AdmissionControl(LIMITS, { slowForMs: 1000 });
+    offer(control, 400, 0, 2000);
+    // 900 ms at 150 ms (past the bound, under three times it), then calm again — as bench:sip saw at 400 calls/s.
+    const blip = offer(control, 400, 2000, 900, () => slow(150));
+    const after = offer(control, 400, 2900, 2000);
+    expect([blip, after]).toEqual([{ admitted: 360, refused: {} }, { admitted: 800, refused: {} }]);
+    expect(control.state(4900).limitedBy).toBeNull();
+  });
+
+  it('a round trip past the bound for slowForMs cuts the rate from then on', () => {
+    const control = new AdmissionControl(LIMITS, { slowForMs: 1000, decreaseFactor: 0.5 });
+    offer(control, 200, 0, 2000);
+    const waiting = offer(control, 200, 2000, 1000, () => slow(150));
+    expect(waiting).toEqual({ admitted: 200, refused: {} });
+    const cut = offer(control, 200, 3000, 500, () => slow(150));
+    expect(control.state(3500)).toMatchObject({ limitedBy: 'ng_latency', since: 3000 });
+    expect(cut.refused.ng_latency).toBeGreaterThan(40);
+    expect(cut.admitted).toBeLessThan(60);
   });
 
   it('a round trip past three times the bound refuses every new call for the hold time, so that the backlog drains before admitted calls time out', () => {
