@@ -26,7 +26,9 @@ export function isPermanentStoreError(err: unknown): boolean {
 const ms = (value: number | null): Date | null => (value === null ? null : new Date(value));
 
 /**
- * Writes a finished call's row and its whole timeline in one transaction.
+ * Writes a finished call's row and its whole timeline atomically: a call's
+ * first write in one statement (insertNewCall), any later one in one
+ * transaction.
  *
  * Idempotent: the call id is the primary key and events are unique on
  * (call_id, seq), both inserted with ON CONFLICT DO NOTHING, so writing the
@@ -42,6 +44,8 @@ const ms = (value: number | null): Date | null => (value === null ? null : new D
  * call must never be lost because a person left. The timeline keeps the ids.
  */
 export async function writeCallRecord(db: Db, record: CallRecord): Promise<CallWriteResult> {
+  if (await insertNewCall(db, record)) return 'written';
+  // The row is there already: the same record again (a retry), or a survivor's row for an interrupted call.
   return inTransaction(db, async (client) => {
     const row = await upsertCallRow(client, record);
     // The survivor's timeline ends in its own `ended` event at the seq the real one has: the call's own timeline replaces it.
@@ -54,23 +58,74 @@ export async function writeCallRecord(db: Db, record: CallRecord): Promise<CallW
 /** What writing a call row did: inserted it, replaced an interrupted call's row with the call's own record, or nothing (already stored). */
 type CallRowWrite = 'inserted' | 'replaced' | 'unchanged';
 
-async function upsertCallRow(client: DbClient, r: CallRecord): Promise<CallRowWrite> {
-  const result = await client.query<{ inserted: boolean }>(
-    `INSERT INTO calls (
-       id, sip_call_id, direction, trunk, caller_number, caller_e164, dialed_number,
+/** The calls columns a record fills, in the order of callRowValues. */
+const CALL_COLUMNS = `id, sip_call_id, direction, trunk, caller_number, caller_e164, dialed_number,
        client_id, client_type, ivr_flow_version, routing_config_version,
        started_at, answered_at, ivr_started_at, ivr_ended_at, queued_at, offered_at, agent_answered_at, ended_at,
        ivr_path, routing_decision, routing_reason,
        queue_id, queue_name, queue_wait_ms, agent_id, agent_ids, talk_ms, hold_ms, transfers,
-       hangup_side, hangup_cause, outcome, disposition_code, recording_id)
-     VALUES (
-       $1, $2, $3, $4, $5, $6, $7,
+       hangup_side, hangup_cause, outcome, disposition_code, recording_id`;
+
+/** The values of CALL_COLUMNS, $1–$35 of callRowValues. */
+const CALL_VALUES = `$1, $2, $3, $4, $5, $6, $7,
        (SELECT id FROM clients WHERE id = $8::int), $9, $10, $11,
        $12, $13, $14, $15, $16, $17, $18, $19,
        $20::jsonb, $21::jsonb, $22,
        COALESCE((SELECT id FROM queues WHERE id = $23::int), (SELECT id FROM queues WHERE name = $24::text)),
        $24, $25, (SELECT id FROM staff WHERE id = $26::int), $27::int[], $28, $29, $30::jsonb,
-       $31, $32, $33, (SELECT code FROM disposition_codes WHERE code = $34::text), (SELECT id FROM recordings WHERE id = $35::uuid))
+       $31, $32, $33, (SELECT code FROM disposition_codes WHERE code = $34::text), (SELECT id FROM recordings WHERE id = $35::uuid)`;
+
+function callRowValues(r: CallRecord): unknown[] {
+  return [
+    r.id, r.sipCallId, r.direction, r.trunk, r.callerNumber, r.callerE164, r.dialedNumber,
+    r.clientId, r.clientType, r.ivrFlowVersion, r.routingConfigVersion,
+    ms(r.startedAt), ms(r.answeredAt), ms(r.ivrStartedAt), ms(r.ivrEndedAt), ms(r.queuedAt), ms(r.offeredAt), ms(r.agentAnsweredAt), ms(r.endedAt),
+    JSON.stringify(r.ivrPath), r.routingDecision === null ? null : JSON.stringify(r.routingDecision), r.routingReason,
+    r.queueId, r.queueName, r.queueWaitMs, r.agentId, r.agentIds, r.talkMs, r.holdMs, JSON.stringify(r.transfers),
+    r.hangupSide, r.hangupCause, r.outcome, r.dispositionCode, r.recordingId,
+  ];
+}
+
+/** The timeline as the parallel arrays call_events is filled from with unnest. */
+function callEventArrays(r: CallRecord): unknown[] {
+  return [
+    r.events.map((e) => e.seq),
+    r.events.map((e) => new Date(e.at).toISOString()),
+    r.events.map((e) => e.type),
+    r.events.map((e) => JSON.stringify(e.data)),
+  ];
+}
+
+/**
+ * The usual write — a call's first — as one statement: its row and its whole
+ * timeline, atomic as any statement is, in one round trip instead of four
+ * (BEGIN, row, timeline, COMMIT), and prepared once per connection (named).
+ * bench:sip (issue 16) had Postgres at ~0.9 ms of CPU per IVR call, the most
+ * of it here. False when the call's row exists: nothing was written then.
+ */
+async function insertNewCall(db: Queryable, r: CallRecord): Promise<boolean> {
+  const result = await db.query<{ inserted: string }>({
+    name: 'insert-new-call',
+    text: `WITH new_call AS (
+       INSERT INTO calls (${CALL_COLUMNS})
+       VALUES (${CALL_VALUES})
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), new_events AS (
+       INSERT INTO call_events (call_id, seq, at, type, data)
+       SELECT new_call.id, e.seq, e.at, e.type, e.data
+       FROM new_call, unnest($36::int[], $37::timestamptz[], $38::text[], $39::jsonb[]) AS e(seq, at, type, data)
+     )
+     SELECT count(*) AS inserted FROM new_call`,
+    values: [...callRowValues(r), ...callEventArrays(r)],
+  });
+  return Number(result.rows[0]?.inserted ?? 0) > 0;
+}
+
+async function upsertCallRow(client: DbClient, r: CallRecord): Promise<CallRowWrite> {
+  const result = await client.query<{ inserted: boolean }>(
+    `INSERT INTO calls (${CALL_COLUMNS})
+     VALUES (${CALL_VALUES})
      ON CONFLICT (id) DO UPDATE SET
        sip_call_id = EXCLUDED.sip_call_id, direction = EXCLUDED.direction, trunk = EXCLUDED.trunk,
        caller_number = EXCLUDED.caller_number, caller_e164 = EXCLUDED.caller_e164, dialed_number = EXCLUDED.dialed_number,
@@ -88,14 +143,7 @@ async function upsertCallRow(client: DbClient, r: CallRecord): Promise<CallRowWr
      -- otherwise the first write wins, which keeps a repeated write a no-op.
      WHERE calls.outcome = 'interrupted' AND EXCLUDED.outcome <> 'interrupted'
      RETURNING (xmax = 0) AS inserted`,
-    [
-      r.id, r.sipCallId, r.direction, r.trunk, r.callerNumber, r.callerE164, r.dialedNumber,
-      r.clientId, r.clientType, r.ivrFlowVersion, r.routingConfigVersion,
-      ms(r.startedAt), ms(r.answeredAt), ms(r.ivrStartedAt), ms(r.ivrEndedAt), ms(r.queuedAt), ms(r.offeredAt), ms(r.agentAnsweredAt), ms(r.endedAt),
-      JSON.stringify(r.ivrPath), r.routingDecision === null ? null : JSON.stringify(r.routingDecision), r.routingReason,
-      r.queueId, r.queueName, r.queueWaitMs, r.agentId, r.agentIds, r.talkMs, r.holdMs, JSON.stringify(r.transfers),
-      r.hangupSide, r.hangupCause, r.outcome, r.dispositionCode, r.recordingId,
-    ],
+    callRowValues(r),
   );
   const row = result.rows[0];
   if (!row) return 'unchanged';
@@ -110,13 +158,7 @@ async function insertCallEvents(client: DbClient, r: CallRecord): Promise<void> 
      SELECT $1::uuid, seq, at, type, data
      FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::jsonb[]) AS e(seq, at, type, data)
      ON CONFLICT (call_id, seq) DO NOTHING`,
-    [
-      r.id,
-      r.events.map((e) => e.seq),
-      r.events.map((e) => new Date(e.at).toISOString()),
-      r.events.map((e) => e.type),
-      r.events.map((e) => JSON.stringify(e.data)),
-    ],
+    [r.id, ...callEventArrays(r)],
   );
 }
 
