@@ -30,8 +30,14 @@ export const GENERAL_POOL: PoolLimits = { max: 10, statementTimeoutMs: 60_000, q
  * so that a report or a stuck admin query can never take the connections a
  * ringing call needs; what it cannot read in time it reads from its caches,
  * what it cannot write waits in the Redis outbox.
+ * Not too small either: pg sends one statement at a time per connection, so
+ * the pool carries at most max ÷ (round trip, with this process's own event
+ * loop lag in it) statements a second. With 4, bench:sip at 300–400 IVR calls/s
+ * saw call records wait past the 3 s connection timeout (queued in the outbox
+ * instead) whenever the loop lagged tens of ms, and the calls waiting on them
+ * piled up as live calls.
  */
-export const CALL_PATH_POOL: PoolLimits = { max: 4, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 };
+export const CALL_PATH_POOL: PoolLimits = { max: 12, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 };
 
 export function createPool(url: string, logger: Logger, limits: PoolLimits = GENERAL_POOL): Db {
   const pool = new pg.Pool({
