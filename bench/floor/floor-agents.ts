@@ -79,7 +79,7 @@ export async function createFloorStaff(system: FloorSystem, staffing: FloorStaff
  * them), and numbers nobody has for the unknown callers.
  */
 export async function createFloorClients(system: FloorSystem, agents: readonly FloorAgent[], runTag: string): Promise<CallerNumbers> {
-  const staff = await system.api<Named[]>('GET', '/api/staff?limit=500');
+  const staff = await allStaff(system);
   const demo = (login: string): number => required(staff.find((s) => s.sipUsername === login)?.id, `demo staff ${login}`);
   const tag = Number(runTag.replace(/\D/g, '') || '0') % 90;
   const number = (block: number, i: number): string => `+7495${String(block).padStart(1, '0')}${String(tag).padStart(2, '0')}${String(i).padStart(4, '0')}`;
@@ -165,6 +165,17 @@ export async function startFloorPhones(options: { system: FloorSystem; agents: r
 /** Sets every agent Ready through the API, as each would on their softphone. */
 export async function setAgentsReady(system: FloorSystem, agents: readonly FloorAgent[]): Promise<void> {
   for (const agent of agents) await system.api('POST', `/api/agents/${agent.staffId}/state`, { state: 'ready' });
+}
+
+/** Every staff member, page by page: from 500 agents on (--find-limit) one page no longer holds the demo staff. */
+async function allStaff(system: FloorSystem): Promise<Named[]> {
+  const PAGE = 500;
+  const all: Named[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await system.api<Named[]>('GET', `/api/staff?limit=${PAGE}&offset=${offset}`);
+    all.push(...page);
+    if (page.length < PAGE) return all;
+  }
 }
 
 function required<T>(value: T | undefined, what: string): T {
