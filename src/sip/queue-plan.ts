@@ -1,7 +1,7 @@
 import type { MatchStage } from '../acd';
 import { PRIORITY_MAX, PRIORITY_MIN, preferLanguage } from '../acd';
 import { DIRECT_QUEUE_ID, queueStages } from '../directory/acd-profiles';
-import type { FallbackStep, PersonStepTarget, RouteTarget } from '../routing/route-target';
+import type { FallbackStep, RouteTarget } from '../routing/route-target';
 
 /** How a routed call waits in the ACD: its queue, priority and, for chains, its own matching plan. */
 export interface QueuePlan {
@@ -25,8 +25,6 @@ export interface CallerPreferences {
 
 /** A department step (no queue of its own in the chain) is given this long before the next step. */
 export const DEPARTMENT_STEP_MS = 30_000;
-/** The most people one ACD stage may name (match-stage validateStages). */
-const MAX_AGENTS_PER_STAGE = 50;
 
 /** Routing priorities above the ACD's range share its top level. */
 export function acdPriority(priority: number): number {
@@ -77,20 +75,8 @@ function routedPlan(target: RouteTarget, basePriority: number): QueuePlan | null
 function chainStages(chain: readonly FallbackStep[]): { stages: MatchStage[]; finalQueue: Extract<FallbackStep, { kind: 'queue' }> | null } {
   const stages: MatchStage[] = [];
   let at = 0;
-  for (let i = 0; i < chain.length; i++) {
-    const step = chain[i]!;
-    if (step.kind === 'person' && step.role === 'key_account_manager') {
-      // "Another key-account manager" (seed rule 4) is any of them free now, not each in turn: one stage offers the
-      // call to the first free one (free ones come first) for one ring timeout, then the chain goes on (the head).
-      // Person by person, 20 of them made a plan of more than the ACD's 20 stages and every key client's call
-      // failed (bench:floor with 500 agents); and the caller would have waited through 19 ring timeouts.
-      const group: PersonStepTarget[] = [];
-      for (let next = chain[i]; next?.kind === 'person' && next.role === 'key_account_manager'; next = chain[++i]) group.push(next);
-      i--;
-      const ringMs = step.ringTimeoutSeconds * 1000;
-      stages.push({ afterMs: at, scope: { type: 'agents', agentIds: group.slice(0, MAX_AGENTS_PER_STAGE).map((p) => String(p.staffId)) }, ringMs });
-      at += ringMs;
-    } else if (step.kind === 'person') {
+  for (const step of chain) {
+    if (step.kind === 'person') {
       const ringMs = step.ringTimeoutSeconds * 1000;
       stages.push({ afterMs: at, scope: { type: 'agents', agentIds: [String(step.staffId)] }, ringMs });
       at += ringMs;

@@ -1,5 +1,4 @@
 import { queuePlanFor, acdPriority } from '../../../src/sip/queue-plan';
-import { assertValidStages } from '../../../src/acd/match-stage';
 import type { PersonTarget } from '../../../src/routing/route-target';
 
 const person = (staffId: number, ringTimeoutSeconds = 20) => ({ kind: 'person' as const, staffId, name: `P${staffId}`, role: 'named' as const, departmentCode: 'wholesale_sales', departmentName: 'Wholesale', ringTimeoutSeconds });
@@ -45,33 +44,5 @@ describe('routing decision → ACD plan', () => {
   it('a department with its own queue is that queue; after hours is not queued at all', () => {
     expect(queuePlanFor({ kind: 'department', department: 'quality_control', departmentName: 'QC', queue: 'quality_control', headStaffId: 9 }, 4)).toEqual({ queueId: 'quality_control', priority: 4 });
     expect(queuePlanFor({ kind: 'after_hours', action: 'callback', promptId: 'after_hours' }, 5)).toBeNull();
-  });
-});
-
-describe('another key-account manager (seed rule 4) in the ACD plan', () => {
-  const kam = (staffId: number) => ({ ...person(staffId, 20), role: 'key_account_manager' as const });
-  const own = { ...person(100, 20), role: 'client_manager' as const };
-
-  it('the other key-account managers are one stage — any of them free, for one ring timeout — then the head, then the queue', () => {
-    const target: PersonTarget = { ...own, fallback: [kam(7), kam(8), kam(9), { ...person(1, 25), role: 'department_head' as const }, { kind: 'queue', queue: 'operators', requiredSkills: {}, priority: 9 }] };
-    expect(queuePlanFor(target, 5)).toEqual({
-      queueId: 'operators', priority: 9,
-      stages: [
-        { afterMs: 0, scope: { type: 'agents', agentIds: ['100'] }, ringMs: 20000 },
-        { afterMs: 20000, scope: { type: 'agents', agentIds: ['7', '8', '9'] }, ringMs: 20000 },
-        { afterMs: 40000, scope: { type: 'agents', agentIds: ['1'] }, ringMs: 25000 },
-        { afterMs: 65000, scope: { type: 'queue' } },
-      ],
-    });
-  });
-
-  it('with 20 and with 60 key-account managers the plan stays one the ACD takes (it failed every key client\'s call at 20)', () => {
-    for (const count of [20, 60]) {
-      const others = Array.from({ length: count - 1 }, (_, i) => kam(i + 1));
-      const target: PersonTarget = { ...own, fallback: [...others, { kind: 'queue', queue: 'operators', requiredSkills: {}, priority: 9 }] };
-      const plan = queuePlanFor(target, 5)!;
-      expect(() => assertValidStages(plan.stages ?? [])).not.toThrow();
-      expect(plan.stages?.map((s) => (s.scope.type === 'agents' ? s.scope.agentIds.length : s.scope.type))).toEqual([1, Math.min(count - 1, 50), 'queue']);
-    }
   });
 });
