@@ -42,6 +42,9 @@ export interface MatchStage {
   ringMs?: number;
 }
 
+/** The most stages one plan may have. */
+export const MAX_STAGES = 20;
+
 /** The default plan: any agent of the queue. */
 export const ANY_QUEUE_AGENT: readonly MatchStage[] = [{ afterMs: 0, scope: { type: 'queue' } }];
 
@@ -49,7 +52,7 @@ export const ANY_QUEUE_AGENT: readonly MatchStage[] = [{ afterMs: 0, scope: { ty
 export function validateStages(stages: readonly MatchStage[], path = 'stages'): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   if (stages.length === 0) details.push({ path, message: 'needs at least one stage' });
-  if (stages.length > 20) details.push({ path, message: 'at most 20 stages' });
+  if (stages.length > MAX_STAGES) details.push({ path, message: `at most ${MAX_STAGES} stages` });
   stages.forEach((stage, i) => {
     const at = `${path}[${i}]`;
     if (i === 0 && stage.afterMs !== 0) details.push({ path: `${at}.afterMs`, message: 'the first stage starts at 0' });

@@ -1,4 +1,5 @@
 import { queuePlanFor, acdPriority } from '../../../src/sip/queue-plan';
+import { assertValidStages, MAX_STAGES } from '../../../src/acd/match-stage';
 import type { PersonTarget } from '../../../src/routing/route-target';
 
 const person = (staffId: number, ringTimeoutSeconds = 20) => ({ kind: 'person' as const, staffId, name: `P${staffId}`, role: 'named' as const, departmentCode: 'wholesale_sales', departmentName: 'Wholesale', ringTimeoutSeconds });
@@ -44,5 +45,30 @@ describe('routing decision → ACD plan', () => {
   it('a department with its own queue is that queue; after hours is not queued at all', () => {
     expect(queuePlanFor({ kind: 'department', department: 'quality_control', departmentName: 'QC', queue: 'quality_control', headStaffId: 9 }, 4)).toEqual({ queueId: 'quality_control', priority: 4 });
     expect(queuePlanFor({ kind: 'after_hours', action: 'callback', promptId: 'after_hours' }, 5)).toBeNull();
+  });
+});
+
+describe('a key client\'s chain at a site with many key-account managers', () => {
+  const kam = (staffId: number) => ({ ...person(staffId, 20), role: 'key_account_manager' as const });
+  const own = { ...person(100, 20), role: 'client_manager' as const };
+  const head = { ...person(1, 25), role: 'department_head' as const };
+  const operators = { kind: 'queue' as const, queue: 'operators', requiredSkills: {}, priority: 9 };
+
+  it('with 20 or 60 of them the plan fits the ACD (every key client\'s call failed at 20): the first managers, then the head and the queue', () => {
+    for (const count of [20, 60]) {
+      const target: PersonTarget = { ...own, fallback: [...Array.from({ length: count - 1 }, (_, i) => kam(i + 2)), head, operators] };
+      const plan = queuePlanFor(target, 5, { language: 'ro' })!;
+      expect(() => assertValidStages(plan.stages ?? [])).not.toThrow();
+      const rung = (plan.stages ?? []).flatMap((s) => (s.scope.type === 'agents' ? s.scope.agentIds : [s.scope.type]));
+      // The own manager first, then the other managers in the order given (free ones first), then the head and the queue.
+      expect(rung.slice(0, 3)).toEqual(['100', '2', '3']);
+      expect(rung.slice(-2)).toEqual(['1', 'queue']);
+      expect(rung.length).toBeLessThanOrEqual(MAX_STAGES);
+    }
+  });
+
+  it('a chain that fits is left as it is', () => {
+    const target: PersonTarget = { ...own, fallback: [kam(2), kam(3), head, operators] };
+    expect(queuePlanFor(target, 5)!.stages!.map((s) => (s.scope.type === 'agents' ? s.scope.agentIds[0] : s.scope.type))).toEqual(['100', '2', '3', '1', 'queue']);
   });
 });
