@@ -21,7 +21,7 @@ export { ManualClock, systemClock, utcDay, type Clock } from './clock';
 export { readAcdEvents, readAllAcdEvents, subscribeAcdEvents, type StoredAcdEvent } from './event-feed';
 export { AcdKeys, ACD_KEY_LAYOUT, DEFAULT_ACD_PREFIX } from './keys';
 export { LANGUAGE_MATCH_WAIT_MS, preferLanguage } from './language-preference';
-export { activeStageIndex, ANY_QUEUE_AGENT, type MatchStage, type SkillRequirement, type StageScope } from './match-stage';
+export { activeStageIndex, ANY_QUEUE_AGENT, MAX_STAGES, type MatchStage, type SkillRequirement, type StageScope } from './match-stage';
 export {
   resolveQueueConfig, ROUTING_STRATEGIES, type EmptyQueuePolicy, type OverflowTarget, type PersonFallback, type QueueConfig,
   type QueueConfigInput, type RoutingStrategy,

@@ -227,7 +227,6 @@ function flagList(params: NgParams): string[] {
   return Array.isArray(flags) ? flags.map(String) : [];
 }
 
-
 function endpointOf(sdp: string, what: string): { host: string; port: number } {
   const endpoint = audioEndpoint(sdp);
   if (!endpoint) throw new AppError('INTERNAL', `rtpengine gave ${what} no audio address`);

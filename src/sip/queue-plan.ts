@@ -1,6 +1,5 @@
 import type { MatchStage } from '../acd';
-import { PRIORITY_MAX, PRIORITY_MIN, preferLanguage } from '../acd';
-import { MAX_STAGES } from '../acd/match-stage';
+import { MAX_STAGES, PRIORITY_MAX, PRIORITY_MIN, preferLanguage } from '../acd';
 import { DIRECT_QUEUE_ID, queueStages } from '../directory/acd-profiles';
 import type { FallbackStep, RouteTarget } from '../routing/route-target';
 
@@ -73,40 +72,35 @@ function routedPlan(target: RouteTarget, basePriority: number): QueuePlan | null
   }
 }
 
-/** The stages one step of a chain becomes (a department with a head: two). */
-function stagesOf(step: FallbackStep): number {
-  if (step.kind === 'department') return step.headStaffId !== null ? 2 : 1;
-  return step.kind === 'after_hours' ? 0 : 1;
-}
-
 /**
- * The chain cut to what fits the ACD's stage limit: "another key-account
- * manager" (seed rule 4) names every other one, each a stage, and with 20 of
- * them a key client's plan went past MAX_STAGES and the call failed ("the
- * matching plan is invalid"; bench:floor with 500 agents, 139 calls). The
- * managers past what fits are left out — free ones come first, and the
+ * The chain's stages, cut to what fits the ACD's stage limit: "another
+ * key-account manager" (seed rule 4) names every other one, each a stage, and
+ * with 20 of them a key client's plan went past MAX_STAGES and the call failed
+ * ("the matching plan is invalid"; bench:floor with 500 agents, 139 calls).
+ * The managers past what fits are left out — free ones come first, and the
  * caller would have waited a ring timeout for each — while the manager, the
  * head and the final queue keep their places.
  */
-function fittingChain(chain: readonly FallbackStep[]): readonly FallbackStep[] {
-  const total = chain.reduce((n, step) => n + stagesOf(step), 0);
+function chainStages(chain: readonly FallbackStep[]): { stages: MatchStage[]; finalQueue: Extract<FallbackStep, { kind: 'queue' }> | null } {
+  const built = stagesOfChain(chain);
   // One stage is left for the caller's language (preferLanguage may add one).
-  let excess = total - (MAX_STAGES - 1);
-  if (excess <= 0) return chain;
+  const excess = built.stages.length - (MAX_STAGES - 1);
+  return excess > 0 ? stagesOfChain(withoutLastManagers(chain, excess)) : built;
+}
+
+/** `chain` without its last `count` other key-account managers (each is one stage). */
+function withoutLastManagers(chain: readonly FallbackStep[], count: number): FallbackStep[] {
+  let left = count;
   const kept: FallbackStep[] = [];
   for (let i = chain.length - 1; i >= 0; i--) {
     const step = chain[i]!;
-    if (excess > 0 && step.kind === 'person' && step.role === 'key_account_manager') {
-      excess--;
-      continue;
-    }
-    kept.unshift(step);
+    if (left > 0 && step.kind === 'person' && step.role === 'key_account_manager') left--;
+    else kept.unshift(step);
   }
   return kept;
 }
 
-function chainStages(fullChain: readonly FallbackStep[]): { stages: MatchStage[]; finalQueue: Extract<FallbackStep, { kind: 'queue' }> | null } {
-  const chain = fittingChain(fullChain);
+function stagesOfChain(chain: readonly FallbackStep[]): { stages: MatchStage[]; finalQueue: Extract<FallbackStep, { kind: 'queue' }> | null } {
   const stages: MatchStage[] = [];
   let at = 0;
   for (const step of chain) {
